@@ -1,0 +1,28 @@
+import type { Severity } from "../model/review-tool.js";
+
+const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: "🔴 critical",
+  major: "🟠 major",
+  minor: "🟡 minor",
+  nit: "⚪ nit",
+};
+
+export function severityLabel(severity: Severity): string {
+  return SEVERITY_LABEL[severity];
+}
+
+/** An inline comment body: severity, the (sanitised) text, and a suggestion block when given. */
+export function renderCommentBody(input: { severity: Severity; body: string; suggestion?: string; note?: string }): string {
+  const parts = [`**${severityLabel(input.severity)}** ${input.body.trim()}`];
+  if (input.suggestion !== undefined) parts.push(renderSuggestion(input.suggestion));
+  if (input.note) parts.push(`<sub>${input.note}</sub>`);
+  return parts.join("\n\n");
+}
+
+/** A ```suggestion block whose fence is longer than any backtick run in the code. */
+export function renderSuggestion(code: string): string {
+  const longestRun = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longestRun + 1);
+  const body = code.replace(/\r\n/g, "\n").replace(/\n$/, "");
+  return `${fence}suggestion\n${body}\n${fence}`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Makes model-written Markdown safe to post: @mentions outside code no longer ping anyone, and HTML
+ * comments (which could forge this app's hidden markers) are removed. Code spans and fenced blocks
+ * are left as written: GitHub does not notify from code, and `@decorators` must stay intact.
+ */
+export function sanitizeModelText(text: string): string {
+  return splitByCode(text)
+    .map((part) => (part.code ? part.text : neutralizeProse(part.text)))
+    .join("");
+}
+
+const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)/g;
+
+function neutralizeProse(text: string): string {
+  return text.replace(/<!--[\s\S]*?(-->|$)/g, "").replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`);
+}
+
+interface Part {
+  text: string;
+  code: boolean;
+}
+
+/** Splits Markdown into code (fenced blocks, inline spans) and prose. */
+function splitByCode(text: string): Part[] {
+  const parts: Part[] = [];
+  const code = /(^|\n)(`{3,}|~{3,})[^\n]*\n[\s\S]*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`\n]+?\4/g;
+  let last = 0;
+  for (const match of text.matchAll(code)) {
+    const start = match.index + (match[1]?.length ?? 0);
+    if (start > last) parts.push({ text: text.slice(last, start), code: false });
+    parts.push({ text: text.slice(start, match.index + match[0].length), code: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), code: false });
+  return parts;
+}

@@ -1,0 +1,59 @@
+import type { Context } from "probot";
+import { loadRepoConfig } from "../config/load.js";
+import { fetchPullRequest } from "../github/fetch-pull-request.js";
+import { runReview } from "../review/run-review.js";
+import { canTriggerReview, COMMAND, parseCommand } from "./command.js";
+import type { ReviewServices } from "./services.js";
+
+type CommentContext = Context<"issue_comment.created">;
+
+/** `/django-review [persona]` on a PR, from someone with write access: 👀, then a review. */
+export async function handleCommand(context: CommentContext, services: ReviewServices): Promise<void> {
+  const { comment, issue } = context.payload;
+  if (!issue.pull_request) return;
+  const command = parseCommand(comment.body);
+  if (!command) return;
+  const login = comment.user?.login ?? "";
+  const log = context.log.child({ ...context.repo(), pr: issue.number, commenter: login });
+  if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
+    return log.info(`django-review: ignored ${COMMAND} from a bot`);
+  }
+
+  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(
+    context.repo({ username: login }),
+  );
+  if (!canTriggerReview(permission.permission, permission.role_name)) {
+    return log.info(
+      { permission: permission.permission, role: permission.role_name },
+      `django-review: ignored ${COMMAND}: the commenter lacks write access`,
+    );
+  }
+  await acknowledge(context, log);
+
+  const ref = { ...context.repo(), pullNumber: issue.number };
+  const pr = await fetchPullRequest(context.octokit, ref);
+  if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
+  const { config, problems } = await loadRepoConfig(context);
+  const notices = command.unknownArgument
+    ? [`\`${command.unknownArgument}\` is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
+    : [];
+  await runReview(services.depsFor(context.octokit, log), {
+    ref,
+    pr,
+    config,
+    configProblems: problems,
+    notices,
+    ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
+  });
+}
+
+async function acknowledge(context: CommentContext, log: Context["log"]): Promise<void> {
+  try {
+    await context.octokit.rest.reactions.createForIssueComment(
+      context.repo({ comment_id: context.payload.comment.id, content: "eyes" as const }),
+    );
+  } catch (error) {
+    // The review matters more than the reaction: say so and carry on.
+    log.warn({ err: error }, "django-review: could not add the 👀 reaction");
+  }
+}

@@ -1,0 +1,120 @@
+import type { ChangedFile, FileStatus } from "../diff/types.js";
+import type { GitHubClient, PullRequestRef, RepoRef } from "./types.js";
+
+export interface PullRequestInfo {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  draft: boolean;
+  headSha: string;
+  baseSha: string;
+  headRef: string;
+  baseRef: string;
+  authorLogin: string;
+  authorIsBot: boolean;
+}
+
+interface PullRequestPayload {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  draft?: boolean;
+  head: { sha: string; ref: string };
+  base: { sha: string; ref: string };
+  user: { login: string; type?: string } | null;
+}
+
+export function toPullRequestInfo(pr: PullRequestPayload): PullRequestInfo {
+  const login = pr.user?.login ?? "ghost";
+  return {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? "",
+    state: pr.state,
+    draft: pr.draft ?? false,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    headRef: pr.head.ref,
+    baseRef: pr.base.ref,
+    authorLogin: login,
+    authorIsBot: pr.user?.type === "Bot" || login.endsWith("[bot]"),
+  };
+}
+
+export async function fetchPullRequest(octokit: GitHubClient, ref: PullRequestRef): Promise<PullRequestInfo> {
+  const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  return toPullRequestInfo(data);
+}
+
+/** Every changed file of the PR (GitHub pages them 100 at a time, up to 3,000). */
+export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestRef): Promise<ChangedFile[]> {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber,
+    per_page: 100,
+  });
+  return files.map((f) => ({
+    path: f.filename,
+    ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+    status: f.status as FileStatus,
+    additions: f.additions,
+    deletions: f.deletions,
+    ...(f.patch !== undefined ? { patch: f.patch } : {}),
+  }));
+}
+
+export type FileContent = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Head-side files larger than this are not read for context (the diff is still reviewed). */
+const MAX_CONTENT_BYTES = 1_000_000;
+const CONCURRENCY = 8;
+
+/** Reads files at a commit, a few at a time; a file that cannot be read is reported, not thrown. */
+export async function fetchFileContents(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  paths: string[],
+): Promise<Map<string, FileContent>> {
+  const contents = new Map<string, FileContent>();
+  const queue = [...paths];
+  const worker = async () => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      contents.set(path, await fetchFileContent(octokit, repo, sha, path));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  return contents;
+}
+
+async function fetchFileContent(octokit: GitHubClient, repo: RepoRef, sha: string, path: string): Promise<FileContent> {
+  try {
+    const response = await octokit.rest.repos.getContent({
+      owner: repo.owner,
+      repo: repo.repo,
+      path,
+      ref: sha,
+      mediaType: { format: "raw" },
+    });
+    return decodeText(response.data as unknown);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    return { ok: false, reason: `could not be read at the head commit (HTTP ${status ?? "error"})` };
+  }
+}
+
+function decodeText(data: unknown): FileContent {
+  const bytes =
+    typeof data === "string"
+      ? Buffer.from(data, "utf8")
+      : data instanceof ArrayBuffer
+        ? Buffer.from(data)
+        : undefined;
+  if (!bytes) return { ok: false, reason: "is not a regular file" };
+  if (bytes.length > MAX_CONTENT_BYTES) return { ok: false, reason: "is over 1 MB; only its diff is reviewed" };
+  if (bytes.includes(0)) return { ok: false, reason: "is binary" };
+  return { ok: true, text: bytes.toString("utf8") };
+}

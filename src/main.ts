@@ -1,0 +1,6 @@
+import { run } from "probot";
+import { createApp } from "./app.js";
+
+// With APP_ID and a private key this serves webhooks; without them, Probot's set-up page that
+// registers a new GitHub App from app.yml.
+await run(createApp());

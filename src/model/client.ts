@@ -1,0 +1,78 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
+
+export interface ModelRequest {
+  model: string;
+  system: string;
+  user: string;
+  maxOutputTokens: number;
+}
+
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+}
+
+export interface ModelAnswer {
+  /** The `submit_review` tool input, not yet validated. */
+  toolInput: unknown;
+  model: string;
+  stopReason: string | null;
+  usage: ModelUsage;
+}
+
+export interface ModelSettings {
+  apiKey: string;
+  /** An Anthropic-compatible endpoint (proxy, gateway); defaults to Anthropic's API. */
+  baseURL?: string;
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+export type ReviewModel = (request: ModelRequest) => Promise<ModelAnswer>;
+
+/** Reads the model settings from the environment; undefined when no API key is configured. */
+export function modelSettingsFromEnv(env: NodeJS.ProcessEnv): ModelSettings | undefined {
+  const apiKey = env.ANTHROPIC_API_KEY?.trim();
+  if (!apiKey) return undefined;
+  return {
+    apiKey,
+    baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined,
+    maxRetries: env.DJANGO_REVIEW_MODEL_RETRIES ? Number(env.DJANGO_REVIEW_MODEL_RETRIES) : 2,
+    timeoutMs: env.DJANGO_REVIEW_MODEL_TIMEOUT_MS ? Number(env.DJANGO_REVIEW_MODEL_TIMEOUT_MS) : 300_000,
+  };
+}
+
+/** The review model on Anthropic's Messages API, answering through the forced `submit_review` tool. */
+export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
+  const client = new Anthropic({
+    apiKey: settings.apiKey,
+    baseURL: settings.baseURL ?? null,
+    maxRetries: settings.maxRetries ?? 2,
+    timeout: settings.timeoutMs ?? 300_000,
+  });
+  return async (request) => {
+    const message = await client.messages.create({
+      model: request.model,
+      max_tokens: request.maxOutputTokens,
+      system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+      tools: [REVIEW_TOOL],
+      tool_choice: { type: "tool", name: REVIEW_TOOL_NAME },
+      messages: [{ role: "user", content: request.user }],
+    });
+    const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === REVIEW_TOOL_NAME);
+    return {
+      toolInput: toolUse && toolUse.type === "tool_use" ? toolUse.input : undefined,
+      model: message.model,
+      stopReason: message.stop_reason,
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+      },
+    };
+  };
+}

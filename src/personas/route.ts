@@ -1,0 +1,104 @@
+import picomatch from "picomatch";
+import type { DiffFile } from "../diff/types.js";
+import { PERSONA_IDS, type Persona, type PersonaId } from "./schema.js";
+
+export interface PersonaChoice {
+  persona: PersonaId;
+  /** One line a human can read in the review summary. */
+  reason: string;
+  scores: Record<PersonaId, number>;
+}
+
+export type PersonaOverride = { persona: PersonaId; source: "command" | "config" };
+
+const PATH_WEIGHT = 3;
+/** A signal counts at most this many times, so one repetitive file cannot decide alone. */
+const MAX_HITS_PER_SIGNAL = 3;
+
+interface Evidence {
+  score: number;
+  paths: string[];
+  signals: Map<string, number>;
+}
+
+/** Picks the persona for a set of changed files; an override (command, then config) wins. */
+export function choosePersona(
+  personas: Map<PersonaId, Persona>,
+  files: DiffFile[],
+  override?: PersonaOverride,
+): PersonaChoice {
+  const evidence = new Map(PERSONA_IDS.map((id) => [id, scorePersona(personas.get(id), files)] as const));
+  const scores = Object.fromEntries(PERSONA_IDS.map((id) => [id, evidence.get(id)?.score ?? 0])) as Record<
+    PersonaId,
+    number
+  >;
+  if (override) {
+    const by = override.source === "command" ? "requested with `/django-review`" : "set by `persona:` in the config";
+    return { persona: override.persona, reason: `${override.persona} ${by}`, scores };
+  }
+  const architect = scores.architect;
+  const engineer = scores.engineer;
+  if (architect === 0 && engineer === 0) {
+    return { persona: "engineer", reason: "engineer by default: no architect or engineer signals in the changed files", scores };
+  }
+  // Ties go to the engineer: the generalist for everyday Django code.
+  const persona: PersonaId = architect > engineer ? "architect" : "engineer";
+  const other: PersonaId = persona === "architect" ? "engineer" : "architect";
+  const mine = evidence.get(persona) as Evidence;
+  return {
+    persona,
+    reason: `${persona} (${scores[persona]} vs ${scores[other]}): ${describeEvidence(mine)}`,
+    scores,
+  };
+}
+
+function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence {
+  const evidence: Evidence = { score: 0, paths: [], signals: new Map() };
+  if (!persona) return evidence;
+  const matchesPath = persona.routing.paths.length > 0 ? picomatch(persona.routing.paths, { dot: true }) : () => false;
+  const signals = persona.routing.signals.map((source) => ({ source, regex: new RegExp(source) }));
+  for (const file of files) {
+    if (matchesPath(file.path)) {
+      evidence.score += PATH_WEIGHT;
+      evidence.paths.push(file.path);
+    }
+    for (const hunk of file.hunks) {
+      for (const line of hunk.lines) {
+        if (line.kind !== "add") continue;
+        for (const signal of signals) {
+          const hits = evidence.signals.get(signal.source) ?? 0;
+          if (hits < MAX_HITS_PER_SIGNAL && signal.regex.test(line.text)) evidence.signals.set(signal.source, hits + 1);
+        }
+      }
+    }
+  }
+  for (const hits of evidence.signals.values()) evidence.score += hits;
+  return evidence;
+}
+
+function describeEvidence(evidence: Evidence): string {
+  const parts: string[] = [];
+  if (evidence.paths.length > 0) {
+    const shown = evidence.paths.slice(0, 3).map((p) => `\`${p}\``).join(", ");
+    const more = evidence.paths.length > 3 ? ` and ${evidence.paths.length - 3} more` : "";
+    parts.push(`${evidence.paths.length} file${evidence.paths.length > 1 ? "s" : ""} in its area (${shown}${more})`);
+  }
+  const signalCount = [...evidence.signals.values()].reduce((a, b) => a + b, 0);
+  if (signalCount > 0) {
+    const top = [...evidence.signals.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([source]) => `\`${humanSignal(source)}\``)
+      .join(", ");
+    parts.push(`${signalCount} added line${signalCount > 1 ? "s" : ""} with its signals (${top})`);
+  }
+  return parts.join("; ");
+}
+
+/** `\basync\s+def\b` -> `async def`: enough to show a human which pattern matched. */
+function humanSignal(source: string): string {
+  return source
+    .replace(/\\b/g, "")
+    .replace(/\\s[+*]?/g, " ")
+    .replace(/\\(.)/g, "$1");
+}

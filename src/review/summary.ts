@@ -1,0 +1,106 @@
+import type { ReviewComment, UnplacedComment } from "../comments/types.js";
+import { severityLabel } from "../comments/render.js";
+import { sanitizeModelText } from "../comments/sanitize.js";
+import { SEVERITIES } from "../model/review-tool.js";
+import type { PersonaChoice } from "../personas/route.js";
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ModelReport {
+  model: string;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+}
+
+export interface SummaryInput {
+  personaName: string;
+  choice: PersonaChoice;
+  headSha: string;
+  modelSummary?: string;
+  /** Why the model part is missing or failed, said plainly. */
+  modelNotice?: string;
+  configProblems: string[];
+  notices: string[];
+  reviewedFiles: string[];
+  skippedFiles: SkippedFile[];
+  comments: ReviewComment[];
+  unplaced: UnplacedComment[];
+  model?: ModelReport;
+}
+
+/** GitHub rejects bodies over 65,536 characters; stay well under it. */
+const MAX_SUMMARY_CHARS = 60_000;
+
+/** Marks the app's reviews; carries the reviewed head SHA. */
+export function reviewMarker(headSha: string): string {
+  return `<!-- django-review sha=${headSha} -->`;
+}
+
+export function renderSummary(input: SummaryInput): string {
+  const sections = [
+    `### django-review · ${input.personaName}`,
+    ...configSection(input.configProblems),
+    `**Persona:** ${input.choice.reason}`,
+    ...(input.modelSummary ? [sanitizeModelText(input.modelSummary.trim())] : []),
+    ...(input.modelNotice ? [`> ⚠️ ${input.modelNotice}`] : []),
+    ...input.notices.map((n) => `> ${n}`),
+    countsLine(input.comments, input.unplaced),
+    filesLine(input.reviewedFiles, input.skippedFiles),
+    ...unplacedSection(input.unplaced),
+    ...skippedSection(input.skippedFiles),
+    ...(input.model ? [modelLine(input.model)] : []),
+  ];
+  const marker = reviewMarker(input.headSha);
+  const body = sections.join("\n\n");
+  const room = MAX_SUMMARY_CHARS - marker.length - 2;
+  const fitted = body.length > room ? `${body.slice(0, room - 60)}\n\n…(summary truncated to fit GitHub's limit)` : body;
+  return `${fitted}\n\n${marker}`;
+}
+
+function configSection(problems: string[]): string[] {
+  if (problems.length === 0) return [];
+  const items = problems.map((p) => `> - ${p}`).join("\n");
+  return [
+    `> ⚠️ **\`.github/django-review.yml\` is invalid, so the defaults were used for this review.**\n${items}\n>\n> See the configuration reference in django-review's README.`,
+  ];
+}
+
+function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): string {
+  const all = [...comments.map((c) => c.severity), ...unplaced.map((c) => c.severity)];
+  if (all.length === 0) return "**Findings:** none.";
+  const counts = SEVERITIES.filter((s) => all.includes(s)).map((s) => `${all.filter((x) => x === s).length} ${severityLabel(s)}`);
+  const where = unplaced.length > 0 ? ` (${comments.length} inline, ${unplaced.length} below)` : "";
+  return `**Findings:** ${counts.join(" · ")}${where}`;
+}
+
+function filesLine(reviewed: string[], skipped: SkippedFile[]): string {
+  const skippedNote = skipped.length > 0 ? `; ${skipped.length} not reviewed (listed below)` : "";
+  return `**Files reviewed:** ${reviewed.length}${skippedNote}`;
+}
+
+function unplacedSection(unplaced: UnplacedComment[]): string[] {
+  if (unplaced.length === 0) return [];
+  const items = unplaced.map(
+    (c) => `- **${severityLabel(c.severity)}** \`${c.path}\` line ${c.line} (${c.reason}): ${oneParagraph(c.body)}`,
+  );
+  return [`<details open><summary>Comments outside the diff</summary>\n\n${items.join("\n")}\n\n</details>`];
+}
+
+function skippedSection(skipped: SkippedFile[]): string[] {
+  if (skipped.length === 0) return [];
+  const items = skipped.map((f) => `- \`${f.path}\`: ${f.reason}`);
+  return [`<details><summary>Files not reviewed</summary>\n\n${items.join("\n")}\n\n</details>`];
+}
+
+function modelLine(model: ModelReport): string {
+  return `<sub>Model \`${model.model}\` · tokens: ${model.inputTokens} input (${model.cachedTokens} cached) · ${model.outputTokens} output</sub>`;
+}
+
+function oneParagraph(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, " ").trim();
+  return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
+}
