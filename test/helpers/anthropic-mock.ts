@@ -1,0 +1,42 @@
+import nock from "nock";
+
+export const ANTHROPIC_API = "https://api.anthropic.com";
+
+export interface ModelCall {
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Fakes the Messages API: answers with a `submit_review` tool call and records each request. */
+export function mockModel(
+  input: unknown,
+  options: { baseUrl?: string; status?: number; usage?: Record<string, number>; stopReason?: string } = {},
+): { scope: nock.Scope; calls: ModelCall[] } {
+  const calls: ModelCall[] = [];
+  const scope = nock(options.baseUrl ?? ANTHROPIC_API)
+    .post("/v1/messages", (body) => {
+      calls.push({ body, headers: {} });
+      return true;
+    })
+    .reply(function reply() {
+      const call = calls.at(-1);
+      if (call) call.headers = this.req.headers as Record<string, string>;
+      if (options.status && options.status !== 200) {
+        return [options.status, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }];
+      }
+      return [
+        200,
+        {
+          id: "msg_01",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-5-5",
+          content: [{ type: "tool_use", id: "toolu_01", name: "submit_review", input }],
+          stop_reason: options.stopReason ?? "tool_use",
+          stop_sequence: null,
+          usage: { input_tokens: 1200, output_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...options.usage },
+        },
+      ];
+    });
+  return { scope, calls };
+}

@@ -1,0 +1,43 @@
+import { generateKeyPairSync } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp } from "../../src/app.js";
+
+// A throwaway key made per test run: no PEM file in the repository for Probot to pick up by mistake.
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+// Function form: it runs after Probot's own defaults, so retries and throttling really are off
+// (the throttler's shared limiters would otherwise pace every review post by 3 s across tests).
+const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { enabled: false },
+}));
+
+export const AGENTS_DIR = fileURLToPath(new URL("../../agents", import.meta.url));
+export const FAKE_ANTHROPIC_KEY = "sk-ant-test-key";
+
+export interface TestAppOptions {
+  env?: NodeJS.ProcessEnv;
+  baseUrl?: string;
+}
+
+/** A real Probot instance running the real app; only the network below it is faked (nock). */
+export async function createTestProbot(options: TestAppOptions = {}): Promise<Probot> {
+  const probot = new Probot({
+    appId: 123,
+    privateKey,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    Octokit: TestOctokit,
+    logLevel: "fatal",
+  });
+  const env = options.env ?? { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" };
+  await probot.load(createApp({ env, agentsDir: AGENTS_DIR }), { cwd: process.cwd(), addHandler: () => {} });
+  return probot;
+}
+
+export { privateKey as TEST_PRIVATE_KEY };
