@@ -13,8 +13,9 @@ export function mockModel(
   options: { baseUrl?: string; status?: number; usage?: Record<string, number>; stopReason?: string } = {},
 ): { scope: nock.Scope; calls: ModelCall[] } {
   const calls: ModelCall[] = [];
-  const scope = nock(options.baseUrl ?? ANTHROPIC_API)
-    .post("/v1/messages", (body) => {
+  const base = new URL(options.baseUrl ?? ANTHROPIC_API);
+  const scope = nock(base.origin)
+    .post(`${base.pathname.replace(/\/$/, "")}/v1/messages`, (body) => {
       calls.push({ body, headers: {} });
       return true;
     })

@@ -25,13 +25,17 @@ export interface PostedReview {
 export class GitHubMock {
   readonly scope: nock.Scope;
   readonly reviews: PostedReview[] = [];
+  private readonly prefix: string;
 
+  /** `baseUrl` may carry a path, as GitHub Enterprise's `https://host/api/v3` does. */
   constructor(baseUrl = GITHUB_API) {
-    this.scope = nock(baseUrl);
+    const url = new URL(baseUrl);
+    this.prefix = url.pathname.replace(/\/$/, "");
+    this.scope = nock(url.origin);
   }
 
   token(): this {
-    this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(200, { token: "ghs_test", permissions: {} });
+    this.scope.post(`${this.prefix}/app/installations/${INSTALLATION_ID}/access_tokens`).reply(200, { token: "ghs_test", permissions: {} });
     return this;
   }
 
@@ -39,10 +43,10 @@ export class GitHubMock {
   config(yaml?: string): this {
     const path = "/contents/.github%2Fdjango-review.yml";
     if (yaml === undefined) {
-      this.scope.get(`/repos/${OWNER}/${REPO}${path}`).reply(404, { message: "Not Found" });
-      this.scope.get(`/repos/${OWNER}/.github${path}`).reply(404, { message: "Not Found" });
+      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).reply(404, { message: "Not Found" });
+      this.scope.get(`${this.prefix}/repos/${OWNER}/.github${path}`).reply(404, { message: "Not Found" });
     } else {
-      this.scope.get(`/repos/${OWNER}/${REPO}${path}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
+      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
     }
     return this;
   }
@@ -61,11 +65,11 @@ export class GitHubMock {
       ...(f.patch !== undefined ? { patch: f.patch } : {}),
       ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
     }));
-    this.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, listed);
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, listed);
     for (const file of files) {
       if (file.content === undefined) continue;
       this.scope
-        .get(`/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(file.filename)}`)
+        .get(`${this.prefix}/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(file.filename)}`)
         .query({ ref: HEAD_SHA })
         .reply(200, file.content, { "content-type": "text/plain; charset=utf-8" });
     }
@@ -73,7 +77,7 @@ export class GitHubMock {
   }
 
   review(status = 200): this {
-    this.scope.post(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
+    this.scope.post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
       this.reviews.push(body);
       return true;
     }).reply(status, { id: 80 + this.reviews.length });
@@ -82,14 +86,14 @@ export class GitHubMock {
 
   permission(login: string, permission: string, roleName = permission): this {
     this.scope
-      .get(`/repos/${OWNER}/${REPO}/collaborators/${login}/permission`)
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/collaborators/${login}/permission`)
       .reply(200, { permission, role_name: roleName, user: { login } });
     return this;
   }
 
   reaction(commentId: number, onBody?: (body: { content: string }) => void): this {
     this.scope
-      .post(`/repos/${OWNER}/${REPO}/issues/comments/${commentId}/reactions`, (body: { content: string }) => {
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/issues/comments/${commentId}/reactions`, (body: { content: string }) => {
         onBody?.(body);
         return body.content === "eyes";
       })
@@ -98,7 +102,7 @@ export class GitHubMock {
   }
 
   pull(pr: Record<string, unknown>): this {
-    this.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`).reply(200, pr);
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`).reply(200, pr);
     return this;
   }
 }

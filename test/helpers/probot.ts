@@ -12,7 +12,7 @@ const { privateKey } = generateKeyPairSync("rsa", {
 
 // Function form: it runs after Probot's own defaults, so retries and throttling really are off
 // (the throttler's shared limiters would otherwise pace every review post by 3 s across tests).
-const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
   ...options,
   retry: { enabled: false },
   throttle: { enabled: false },
