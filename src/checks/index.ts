@@ -1,0 +1,81 @@
+import { SEVERITIES, type Severity } from "../model/review-tool.js";
+import { ProjectIndex } from "./project.js";
+import { asyncRules } from "./rules/async.js";
+import { migrationRules } from "./rules/migrations.js";
+import { modelRules } from "./rules/models.js";
+import { queryRules } from "./rules/queries.js";
+import { securityRules } from "./rules/security.js";
+import { taskRules } from "./rules/tasks.js";
+import type { SourceFile } from "./source.js";
+import type { Category, Finding, Rule } from "./types.js";
+
+export const RULES: readonly Rule[] = [...queryRules, ...asyncRules, ...migrationRules, ...securityRules, ...modelRules, ...taskRules];
+
+export interface CheckOptions {
+  /** Rule ids (`DJ101`) or categories (`migrations`) to skip. */
+  disabled?: string[];
+  minSeverity?: Severity;
+}
+
+/**
+ * Runs every enabled rule over the changed files and keeps the findings on a changed line or
+ * caused by one. `context` files (models, serializers, templates the change relies on) inform the
+ * rules but are not reported on.
+ */
+export interface CheckResult {
+  findings: Finding[];
+  /** Rules that threw on a file: skipped there, reported so the failure is not silent. */
+  failures: Array<{ rule: string; file: string; error: string }>;
+}
+
+export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
+  const project = new ProjectIndex([...changed, ...context]);
+  const disabled = new Set(options.disabled ?? []);
+  const floor = SEVERITIES.indexOf(options.minSeverity ?? "nit");
+  const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);
+  const findings: Finding[] = [];
+  const failures: CheckResult["failures"] = [];
+  for (const file of changed) {
+    if (file.changedLines.size === 0) continue;
+    for (const rule of rules) {
+      if (!rule.appliesTo(file)) continue;
+      let hits;
+      try {
+        hits = rule.check(file, project);
+      } catch (error) {
+        // A rule bug must not cost the review: skip the rule for this file and report it.
+        failures.push({ rule: rule.id, file: file.path, error: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      const seen = new Set<number>();
+      for (const hit of hits) {
+        const relevant = [hit.line, ...(hit.causeLines ?? [])].some((line) => file.isChanged(line));
+        if (!relevant || seen.has(hit.line)) continue;
+        seen.add(hit.line);
+        findings.push(toFinding(rule, file.path, hit.line, hit.message));
+      }
+    }
+  }
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return { findings, failures };
+}
+
+function toFinding(rule: Rule, file: string, line: number, message: string | undefined): Finding {
+  return {
+    rule: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    category: rule.category,
+    persona: rule.persona,
+    file,
+    line,
+    message: message ?? rule.title,
+    explanation: rule.explanation,
+  };
+}
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export type { Category, Finding, Rule };

@@ -1,0 +1,91 @@
+import type { SyntaxNode } from "@lezer/common";
+import { children, enclosingDef, functionAssignments, type PythonFile } from "./python.js";
+
+export interface Loop {
+  node: SyntaxNode;
+  /** The loop variable when it is a single name. */
+  variable?: string;
+  iterable?: SyntaxNode;
+  /** The nodes executed per iteration: a for-body, or a comprehension's element and conditions. */
+  body: SyntaxNode[];
+  async: boolean;
+  line: number;
+}
+
+const COMPREHENSIONS = ["ArrayComprehensionExpression", "SetComprehensionExpression", "DictionaryComprehensionExpression", "ComprehensionExpression"];
+
+/** Every `for` statement and comprehension of the file. */
+export function loopsOf(py: PythonFile): Loop[] {
+  const loops: Loop[] = [];
+  for (const node of py.nodes("ForStatement")) {
+    const parts = children(node);
+    const forAt = parts.findIndex((p) => p.name === "for");
+    const inAt = parts.findIndex((p) => p.name === "in");
+    const targets = parts.slice(forAt + 1, inAt);
+    const body = node.getChild("Body");
+    loops.push({
+      node,
+      ...(targets.length === 1 && targets[0]?.name === "VariableName" ? { variable: py.src(targets[0]) } : {}),
+      ...(parts[inAt + 1] ? { iterable: parts[inAt + 1] as SyntaxNode } : {}),
+      body: body ? [body] : [],
+      async: parts[0]?.name === "async",
+      line: py.lineOf(node),
+    });
+  }
+  for (const type of COMPREHENSIONS) {
+    for (const node of py.nodes(type)) {
+      const parts = children(node).filter((p) => !["[", "]", "{", "}", "(", ")"].includes(p.name));
+      const forAt = parts.findIndex((p) => p.name === "for");
+      const inAt = parts.findIndex((p, i) => i > forAt && p.name === "in");
+      if (forAt < 0 || inAt < 0) continue;
+      const targets = parts.slice(forAt + 1, inAt);
+      loops.push({
+        node,
+        ...(targets.length === 1 && targets[0]?.name === "VariableName" ? { variable: py.src(targets[0]) } : {}),
+        ...(parts[inAt + 1] ? { iterable: parts[inAt + 1] as SyntaxNode } : {}),
+        body: [...parts.slice(0, forAt), ...parts.slice(inAt + 2)],
+        async: parts[forAt - 1]?.name === "async",
+        line: py.lineOf(node),
+      });
+    }
+  }
+  return loops;
+}
+
+/** Whether `node` runs once per iteration of some loop (inside a for/while body or comprehension element). */
+export function insideLoop(py: PythonFile, node: SyntaxNode, loops: Loop[]): Loop | undefined {
+  let best: Loop | undefined;
+  for (const loop of loops) {
+    if (!loop.body.some((b) => b.from <= node.from && node.to <= b.to)) continue;
+    if (!best || loop.node.from > best.node.from) best = loop;
+  }
+  if (best) return best;
+  for (const w of py.nodes("WhileStatement")) {
+    const body = w.getChild("Body");
+    if (body && body.from <= node.from && node.to <= body.to) return { node: w, body: [body], async: false, line: py.lineOf(w) };
+  }
+  return undefined;
+}
+
+/** Assignments visible to a node: those of its function, else of the module. */
+export function scopeAssignments(py: PythonFile, node: SyntaxNode, cache: Map<SyntaxNode | null, Map<string, SyntaxNode[]>>): Map<string, SyntaxNode[]> {
+  const def = enclosingDef(node) ?? null;
+  let map = cache.get(def);
+  if (!map) {
+    map = def ? functionAssignments(py, def) : new Map();
+    cache.set(def, map);
+  }
+  return map;
+}
+
+const loopCache = new WeakMap<PythonFile, Loop[]>();
+
+/** `loopsOf`, computed once per parsed file. */
+export function loopsIn(py: PythonFile): Loop[] {
+  let loops = loopCache.get(py);
+  if (!loops) {
+    loops = loopsOf(py);
+    loopCache.set(py, loops);
+  }
+  return loops;
+}

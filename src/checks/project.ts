@@ -1,0 +1,141 @@
+import type { SyntaxNode } from "@lezer/common";
+import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
+import type { SourceFile } from "./source.js";
+
+export interface FieldInfo {
+  name: string;
+  type: string;
+  /** ForeignKey / OneToOneField: one query per access unless select_related. */
+  forward: boolean;
+  manyToMany: boolean;
+  indexed: boolean;
+  nullable: boolean;
+}
+
+export interface ModelInfo {
+  name: string;
+  file: string;
+  fields: Map<string, FieldInfo>;
+  /** Fields named in Meta.indexes / index_together / unique_together / constraints. */
+  metaIndexed: Set<string>;
+}
+
+export interface SerializerInfo {
+  name: string;
+  model?: string;
+  /** Why a queryset serialised by it needs select_related/prefetch_related, if it does. */
+  relatedReasons: string[];
+}
+
+/** Facts about the project gathered from every file the checks can see (changed and related). */
+export class ProjectIndex {
+  readonly models = new Map<string, ModelInfo>();
+  readonly serializers = new Map<string, SerializerInfo>();
+  readonly templates = new Map<string, string>();
+  /** Field names that are a forward relation on at least one known model. */
+  readonly relationNames = new Set<string>();
+
+  constructor(files: SourceFile[]) {
+    for (const file of files) {
+      if (file.kind === "template") this.templates.set(file.path, file.text);
+      if (file.kind !== "python" || file.isMigration) continue;
+      if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
+      for (const cls of file.python.nodes("ClassDefinition")) this.indexClass(file, cls);
+    }
+  }
+
+  model(name: string | undefined): ModelInfo | undefined {
+    return name ? this.models.get(name) : undefined;
+  }
+
+  /** Whether any template the project shows sets a CSRF header for htmx globally. */
+  get hasGlobalHtmxCsrf(): boolean {
+    for (const text of this.templates.values()) if (HTMX_GLOBAL_CSRF.test(text)) return true;
+    return false;
+  }
+
+  private indexClass(file: SourceFile, cls: SyntaxNode): void {
+    const py = file.python;
+    const nameNode = cls.getChild("VariableName");
+    if (!nameNode) return;
+    const name = py.src(nameNode);
+    const bases = classBases(py, cls);
+    if (bases.some((b) => /Serializer$/.test(b))) this.serializers.set(name, readSerializer(py, cls, name));
+    else if (bases.some((b) => /(^|\.)(Model|[A-Za-z]*Model|AbstractUser|AbstractBaseUser)$/.test(b))) {
+      const model = readModel(py, cls, name, file.path);
+      if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
+        this.models.set(name, model);
+        for (const field of model.fields.values()) if (field.forward) this.relationNames.add(field.name);
+      }
+    }
+  }
+}
+
+const HTMX_GLOBAL_CSRF = /hx-headers\s*=\s*['"][^'"]*X-CSRF|htmx:configRequest|csrfmiddlewaretoken|X-CSRFToken/i;
+const FORWARD_RELATIONS = new Set(["ForeignKey", "OneToOneField", "ParentalKey", "TreeForeignKey"]);
+
+function fieldType(py: PythonFile, value: SyntaxNode): string | undefined {
+  if (value.name !== "CallExpression") return undefined;
+  const parts = callParts(py, value);
+  if (!parts) return undefined;
+  return /(Field|ForeignKey|ManyToManyField|ParentalKey)$/.test(parts.name) ? parts.name : undefined;
+}
+
+function isTrue(py: PythonFile, node: SyntaxNode | undefined): boolean {
+  return node !== undefined && py.src(node) === "True";
+}
+
+function readModel(py: PythonFile, cls: SyntaxNode, name: string, path: string): ModelInfo {
+  const fields = new Map<string, FieldInfo>();
+  for (const { name: fieldName, value } of simpleAssignments(py, cls)) {
+    const type = fieldType(py, value);
+    if (!type) continue;
+    const parts = callParts(py, value);
+    const keywords = parts?.keywords ?? new Map();
+    fields.set(fieldName, {
+      name: fieldName,
+      type,
+      forward: FORWARD_RELATIONS.has(type),
+      manyToMany: type === "ManyToManyField",
+      indexed:
+        FORWARD_RELATIONS.has(type) ||
+        isTrue(py, keywords.get("db_index")) ||
+        isTrue(py, keywords.get("unique")) ||
+        isTrue(py, keywords.get("primary_key")),
+      nullable: isTrue(py, keywords.get("null")),
+    });
+  }
+  const metaIndexed = new Set<string>();
+  const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  if (meta) {
+    for (const { name: key, value } of simpleAssignments(py, meta)) {
+      if (!/^(indexes|index_together|unique_together|constraints)$/.test(key)) continue;
+      for (const m of py.src(value).matchAll(/["']-?([A-Za-z_][A-Za-z0-9_]*)["']/g)) metaIndexed.add(m[1] as string);
+    }
+  }
+  return { name, file: path, fields, metaIndexed };
+}
+
+function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): SerializerInfo {
+  const reasons: string[] = [];
+  let model: string | undefined;
+  for (const { name: fieldName, value } of simpleAssignments(py, cls)) {
+    if (value.name !== "CallExpression") continue;
+    const parts = callParts(py, value);
+    if (!parts) continue;
+    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField") reasons.push(`nested \`${fieldName} = ${parts.name}(...)\``);
+    if (parts.name === "SerializerMethodField") reasons.push(`\`${fieldName}\` is a SerializerMethodField`);
+    const source = parts.keywords.get("source");
+    if (source && /\./.test(py.src(source))) reasons.push(`\`${fieldName}\` reads \`source=${py.src(source)}\``);
+    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField") reasons.push(`\`${fieldName}\` is a ${parts.name}`);
+  }
+  const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  if (meta) {
+    for (const { name: key, value } of simpleAssignments(py, meta)) {
+      if (key === "model") model = py.src(value).split(".").pop();
+      if (key === "depth" && py.src(value) !== "0") reasons.push(`\`depth = ${py.src(value)}\``);
+    }
+  }
+  return { name, ...(model ? { model } : {}), relatedReasons: reasons };
+}
+

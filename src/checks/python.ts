@@ -1,0 +1,246 @@
+import type { SyntaxNode, Tree } from "@lezer/common";
+import { parser } from "@lezer/python";
+
+/**
+ * A parsed Python file (Lezer's error-tolerant parser) with the lookups the rules share: nodes by
+ * type from one walk, line numbers, and small syntax helpers.
+ */
+export class PythonFile {
+  readonly tree: Tree;
+  private readonly lineStarts: number[];
+  private readonly byType = new Map<string, SyntaxNode[]>();
+
+  constructor(readonly text: string) {
+    this.tree = parser.parse(text);
+    this.lineStarts = [0];
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+    this.tree.iterate({
+      enter: (ref) => {
+        const list = this.byType.get(ref.name);
+        if (list) list.push(ref.node);
+        else this.byType.set(ref.name, [ref.node]);
+      },
+    });
+  }
+
+  /** All nodes of a type, in source order. */
+  nodes(type: string): SyntaxNode[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  /** 1-based line of a position. */
+  line(pos: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] as number) <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  lineOf(node: SyntaxNode): number {
+    return this.line(node.from);
+  }
+
+  /** Lines a node spans, first to last. */
+  linesOf(node: SyntaxNode): number[] {
+    const first = this.line(node.from);
+    const last = this.line(Math.max(node.from, node.to - 1));
+    return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  }
+
+  /** Descendants of `node` of the given types (not the node itself). */
+  within(node: SyntaxNode, ...types: string[]): SyntaxNode[] {
+    const found: SyntaxNode[] = [];
+    const cursor = node.cursor();
+    if (!cursor.firstChild()) return found;
+    const stopAt = node.to;
+    do {
+      if (types.includes(cursor.name)) found.push(cursor.node);
+    } while (cursor.next() && cursor.from < stopAt);
+    return found.filter((n) => n.from >= node.from && n.to <= node.to && n !== node);
+  }
+}
+
+export function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) out.push(child);
+  return out;
+}
+
+export function* ancestors(node: SyntaxNode): Generator<SyntaxNode> {
+  for (let parent = node.parent; parent; parent = parent.parent) yield parent;
+}
+
+/** The innermost `def` around a node, or undefined at module or class level. */
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (const a of ancestors(node)) if (a.name === "FunctionDefinition" || a.name === "LambdaExpression") return a;
+  return undefined;
+}
+
+/** The innermost named `def` (skipping lambdas). */
+export function enclosingDef(node: SyntaxNode): SyntaxNode | undefined {
+  for (const a of ancestors(node)) if (a.name === "FunctionDefinition") return a;
+  return undefined;
+}
+
+export function enclosingClass(node: SyntaxNode): SyntaxNode | undefined {
+  for (const a of ancestors(node)) if (a.name === "ClassDefinition") return a;
+  return undefined;
+}
+
+export function isAsyncDef(def: SyntaxNode | undefined): boolean {
+  return def?.name === "FunctionDefinition" && def.firstChild?.name === "async";
+}
+
+export function definitionName(file: PythonFile, def: SyntaxNode): string {
+  const name = def.getChild("VariableName");
+  return name ? file.src(name) : "";
+}
+
+/** Decorator texts of a def or class, without the `@`. */
+export function decoratorsOf(file: PythonFile, def: SyntaxNode): string[] {
+  const parent = def.parent;
+  if (parent?.name !== "DecoratedStatement") return [];
+  return parent.getChildren("Decorator").map((d) => file.src(d).replace(/^@\s*/, "").trim());
+}
+
+/** `class X(A, b.B):` -> ["A", "b.B"] */
+export function classBases(file: PythonFile, cls: SyntaxNode): string[] {
+  const args = cls.getChild("ArgList");
+  if (!args) return [];
+  return children(args)
+    .filter((c) => !["(", ")", ","].includes(c.name))
+    .map((c) => file.src(c));
+}
+
+export interface CallParts {
+  callee: SyntaxNode;
+  /** The method or function name: `filter` for `qs.filter(...)`, `len` for `len(x)`. */
+  name: string;
+  /** For `a.b(...)`, the node of `a`. */
+  receiver?: SyntaxNode;
+  positional: SyntaxNode[];
+  keywords: Map<string, SyntaxNode>;
+  hasStarArgs: boolean;
+}
+
+export function callParts(file: PythonFile, call: SyntaxNode): CallParts | undefined {
+  const callee = call.firstChild;
+  const argList = call.getChild("ArgList");
+  if (!callee || !argList) return undefined;
+  let name = "";
+  let receiver: SyntaxNode | undefined;
+  if (callee.name === "VariableName") name = file.src(callee);
+  else if (callee.name === "MemberExpression") {
+    const last = callee.lastChild;
+    if (last?.name === "PropertyName") {
+      name = file.src(last);
+      receiver = callee.firstChild ?? undefined;
+    }
+  }
+  const positional: SyntaxNode[] = [];
+  const keywords = new Map<string, SyntaxNode>();
+  let hasStarArgs = false;
+  const parts = children(argList).filter((c) => !["(", ")", ","].includes(c.name));
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as SyntaxNode;
+    const next = parts[i + 1];
+    if (part.name === "VariableName" && next?.name === "AssignOp") {
+      const value = parts[i + 2];
+      if (value) keywords.set(file.src(part), value);
+      i += 2;
+    } else if (part.name === "*" || part.name === "**") {
+      hasStarArgs = true;
+      i += 1;
+    } else positional.push(part);
+  }
+  return { callee, name, ...(receiver ? { receiver } : {}), positional, keywords, hasStarArgs };
+}
+
+/** Dotted text of a callee or attribute chain with call arguments removed: `Order.objects.filter().first`. */
+export function chainText(file: PythonFile, node: SyntaxNode): string {
+  if (node.name === "CallExpression") {
+    const callee = node.firstChild;
+    return callee ? `${chainText(file, callee)}()` : "";
+  }
+  if (node.name === "MemberExpression") {
+    const first = node.firstChild;
+    const last = node.lastChild;
+    if (!first || !last) return file.src(node);
+    if (last.name === "PropertyName") return `${chainText(file, first)}.${file.src(last)}`;
+    return `${chainText(file, first)}[]`;
+  }
+  if (node.name === "ParenthesizedExpression") {
+    const inner = children(node).find((c) => c.name !== "(" && c.name !== ")");
+    return inner ? chainText(file, inner) : file.src(node);
+  }
+  return file.src(node);
+}
+
+/** The segments of a chain: `Order.objects.filter(a=1).first()` -> ["Order", "objects", "filter()", "first()"]. */
+export function chainSegments(file: PythonFile, node: SyntaxNode): string[] {
+  return chainText(file, node)
+    .split(".")
+    .map((s) => s.trim());
+}
+
+/** The expression's parent ignoring parentheses. */
+export function effectiveParent(node: SyntaxNode): SyntaxNode | null {
+  let parent = node.parent;
+  while (parent?.name === "ParenthesizedExpression") parent = parent.parent;
+  return parent;
+}
+
+export function isAwaited(node: SyntaxNode): boolean {
+  return effectiveParent(node)?.name === "AwaitExpression";
+}
+
+/** True for a plain string literal (no f-string, no formatting). */
+export function isPlainString(file: PythonFile, node: SyntaxNode): boolean {
+  if (node.name !== "String") return false;
+  return !/^[rRbBuU]*[fF]/.test(file.src(node));
+}
+
+export function isStringLike(node: SyntaxNode): boolean {
+  return node.name === "String" || node.name === "FormatString";
+}
+
+/** Module- or class-level `NAME = value` statements: [name, value node, statement]. */
+export function simpleAssignments(file: PythonFile, scope: SyntaxNode): Array<{ name: string; value: SyntaxNode; statement: SyntaxNode }> {
+  const body = scope.name === "Script" ? scope : scope.getChild("Body");
+  if (!body) return [];
+  const found: Array<{ name: string; value: SyntaxNode; statement: SyntaxNode }> = [];
+  for (const statement of children(body)) {
+    if (statement.name !== "AssignStatement") continue;
+    const parts = children(statement);
+    const target = parts[0];
+    const op = parts.findIndex((p) => p.name === "AssignOp");
+    const value = op >= 0 ? parts[op + 1] : undefined;
+    if (target?.name === "VariableName" && value && op === 1) found.push({ name: file.src(target), value, statement });
+    else if (target?.name === "VariableName" && value && parts[1]?.name === "TypeDef") found.push({ name: file.src(target), value, statement });
+  }
+  return found;
+}
+
+/** Assignments to plain names anywhere inside a function: name -> value nodes in source order. */
+export function functionAssignments(file: PythonFile, def: SyntaxNode): Map<string, SyntaxNode[]> {
+  const map = new Map<string, SyntaxNode[]>();
+  for (const statement of file.within(def, "AssignStatement")) {
+    if (enclosingDef(statement) !== def) continue;
+    const parts = children(statement);
+    const target = parts[0];
+    const opIndex = parts.findIndex((p) => p.name === "AssignOp");
+    const value = opIndex >= 0 ? parts[parts.length - 1] : undefined;
+    if (target?.name !== "VariableName" || !value || opIndex !== 1) continue;
+    const name = file.src(target);
+    map.set(name, [...(map.get(name) ?? []), value]);
+  }
+  return map;
+}

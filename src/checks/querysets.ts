@@ -1,0 +1,106 @@
+import type { SyntaxNode } from "@lezer/common";
+import { callParts, children, type PythonFile } from "./python.js";
+
+/** One link of an attribute/call chain, root first: `Order.objects.filter(a=1)` -> Order, objects, filter(...) */
+export interface ChainLink {
+  name: string;
+  call?: SyntaxNode;
+  node: SyntaxNode;
+}
+
+export function chainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
+  if (node.name === "ParenthesizedExpression") {
+    const inner = children(node).find((c) => c.name !== "(" && c.name !== ")");
+    return inner ? chainLinks(py, inner) : [];
+  }
+  if (node.name === "CallExpression") {
+    const callee = node.firstChild;
+    if (!callee) return [];
+    const links = chainLinks(py, callee);
+    const last = links.at(-1);
+    if (last) links[links.length - 1] = { ...last, call: node, node };
+    return links;
+  }
+  if (node.name === "MemberExpression") {
+    const first = node.firstChild;
+    const last = node.lastChild;
+    if (!first || !last) return [];
+    const links = chainLinks(py, first);
+    if (last.name === "PropertyName") links.push({ name: py.src(last), node });
+    else links.push({ name: "[]", node });
+    return links;
+  }
+  return [{ name: py.src(node), node }];
+}
+
+const QUERYSET_METHODS = new Set([
+  "filter", "exclude", "all", "select_related", "prefetch_related", "order_by", "annotate", "distinct",
+  "only", "defer", "get_queryset", "none", "using", "alias", "select_for_update", "reverse",
+]);
+
+/** Methods that run the query (or a query per call) instead of returning a queryset. */
+export const EVALUATING_METHODS = new Set([
+  "get", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "in_bulk", "create",
+  "get_or_create", "update_or_create", "update", "delete", "bulk_create", "bulk_update", "iterator",
+  "contains", "explain",
+]);
+
+export interface QuerysetInfo {
+  model?: string;
+  /** Relations named in select_related / prefetch_related anywhere in its construction. */
+  eager: Set<string>;
+  /** select_related() / prefetch_related() without arguments, or with non-literal ones. */
+  eagerAll: boolean;
+  sliced: boolean;
+  /** Lines where the queryset was built (the expression itself or the variable's assignments). */
+  lines: number[];
+}
+
+/**
+ * Describes `node` if it is a queryset expression: a chain through `.objects` / `<rel>_set` /
+ * queryset methods, or a variable assigned such a chain in `assignments`.
+ */
+export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<string, SyntaxNode[]>, depth = 0): QuerysetInfo | undefined {
+  if (node.name === "VariableName" && assignments && depth < 3) {
+    const values = assignments.get(py.src(node)) ?? [];
+    const infos = values.flatMap((v) => {
+      const info = querysetOf(py, v, assignments, depth + 1);
+      return info ? [info] : [];
+    });
+    if (infos.length === 0) return undefined;
+    return {
+      model: infos.find((i) => i.model)?.model,
+      eager: new Set(infos.flatMap((i) => [...i.eager])),
+      eagerAll: infos.some((i) => i.eagerAll),
+      sliced: infos.some((i) => i.sliced),
+      lines: infos.flatMap((i) => i.lines),
+    } as QuerysetInfo;
+  }
+  const links = chainLinks(py, node);
+  if (links.length < 2) return undefined;
+  const names = links.map((l) => l.name);
+  const last = links.at(-1) as ChainLink;
+  const objectsAt = names.indexOf("objects");
+  const viaManager = objectsAt > 0 || names.some((n) => /_set$/.test(n));
+  const viaMethods = links.some((l, i) => i > 0 && l.call && QUERYSET_METHODS.has(l.name));
+  if (!viaManager && !viaMethods) return undefined;
+  // The chain must end in a queryset, not in a value computed from it.
+  if (last.call && !QUERYSET_METHODS.has(last.name)) return undefined;
+  if (!last.call && last.name !== "objects" && !/_set$/.test(last.name) && last.name !== "[]") return undefined;
+  const info: QuerysetInfo = { eager: new Set(), eagerAll: false, sliced: last.name === "[]", lines: [py.lineOf(node)] };
+  const modelName = objectsAt > 0 ? names[objectsAt - 1] : undefined;
+  if (modelName && /^[A-Z]/.test(modelName)) info.model = modelName;
+  for (const link of links) {
+    if (!link.call || (link.name !== "select_related" && link.name !== "prefetch_related")) continue;
+    const parts = callParts(py, link.call);
+    const args = parts?.positional ?? [];
+    if (args.length === 0 || args.some((a) => a.name !== "String")) info.eagerAll = true;
+    for (const arg of args) if (arg.name === "String") info.eager.add(py.src(arg).replace(/^['"]|['"]$/g, "").split("__")[0] as string);
+  }
+  return info;
+}
+
+/** Whether an attribute `name` of a row is loaded by the queryset's eager loading. */
+export function isEagerLoaded(info: QuerysetInfo, name: string): boolean {
+  return info.eagerAll || info.eager.has(name);
+}

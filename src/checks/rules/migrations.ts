@@ -1,0 +1,288 @@
+import type { SyntaxNode } from "@lezer/common";
+import { ancestors, callParts, type CallParts, type PythonFile, simpleAssignments } from "../python.js";
+import type { SourceFile } from "../source.js";
+import type { Rule, RuleHit } from "../types.js";
+
+const isMigration = (f: SourceFile) => f.isMigration;
+
+interface Operation {
+  name: string;
+  call: SyntaxNode;
+  parts: CallParts;
+  line: number;
+}
+
+function operations(py: PythonFile, names: string[]): Operation[] {
+  const ops: Operation[] = [];
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (!parts || !names.includes(parts.name)) continue;
+    const callee = py.src(parts.callee);
+    if (callee !== parts.name && !/^(migrations|operations|django\.db\.migrations)\./.test(callee) && !/Concurrently$/.test(parts.name)) continue;
+    ops.push({ name: parts.name, call, parts, line: py.lineOf(call) });
+  }
+  return ops;
+}
+
+/** Models created by this migration: operations on them cannot lock or break an existing table. */
+function createdModels(py: PythonFile): Set<string> {
+  const names = new Set<string>();
+  for (const op of operations(py, ["CreateModel"])) {
+    const name = op.parts.keywords.get("name") ?? op.parts.positional[0];
+    if (name) names.add(stringValue(py, name).toLowerCase());
+  }
+  return names;
+}
+
+function stringValue(py: PythonFile, node: SyntaxNode): string {
+  return py.src(node).replace(/^[rbuRBU]*['"]+|['"]+$/g, "");
+}
+
+function modelNameOf(py: PythonFile, op: Operation): string {
+  const node = op.parts.keywords.get("model_name") ?? op.parts.positional[0];
+  return node ? stringValue(py, node).toLowerCase() : "";
+}
+
+function fieldCall(py: PythonFile, op: Operation): CallParts | undefined {
+  const node = op.parts.keywords.get("field") ?? op.parts.positional[2];
+  return node?.name === "CallExpression" ? callParts(py, node) : undefined;
+}
+
+function isInStateOperations(py: PythonFile, node: SyntaxNode): boolean {
+  for (const a of ancestors(node)) {
+    if (a.name !== "CallExpression") continue;
+    const parts = callParts(py, a);
+    if (parts?.name !== "SeparateDatabaseAndState") continue;
+    const state = parts.keywords.get("state_operations");
+    return state !== undefined && state.from <= node.from && node.to <= state.to;
+  }
+  return false;
+}
+
+const addNotNullField: Rule = {
+  id: "DJ301",
+  title: "`AddField` of a NOT NULL column without a default on an existing table",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and locks it, and the running code's INSERTs fail until it is deployed. Add it as `null=True` (or with `db_default=`), back-fill, then make it NOT NULL in a later migration.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    const created = createdModels(py);
+    const hits: RuleHit[] = [];
+    for (const op of operations(py, ["AddField"])) {
+      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      const field = fieldCall(py, op);
+      if (!field || /ManyToManyField$/.test(field.name) || field.hasStarArgs) continue;
+      const keywords = field.keywords;
+      if (py.src(keywords.get("null") ?? op.call) === "True") continue;
+      if (keywords.has("default") || keywords.has("db_default")) continue;
+      if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(field.name)) continue;
+      hits.push({ line: op.line, message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\`), back-fill, then tighten.` });
+    }
+    return hits;
+  },
+};
+
+const runPythonWithoutReverse: Rule = {
+  id: "DJ302",
+  title: "`RunPython` without `reverse_code`",
+  severity: "minor",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Without `reverse_code` the migration cannot be unapplied, so a bad deploy cannot be rolled back with `migrate`. Pass a reverse function, or `migrations.RunPython.noop` when there is nothing to undo.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    return operations(py, ["RunPython"])
+      .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_code") && !op.parts.hasStarArgs)
+      .map((op) => ({ line: op.line, message: "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`." }));
+  },
+};
+
+const runSqlWithoutReverse: Rule = {
+  id: "DJ303",
+  title: "`RunSQL` without `reverse_sql`",
+  severity: "minor",
+  category: "migrations",
+  persona: "engineer",
+  explanation: "Without `reverse_sql` the migration cannot be unapplied. Give the SQL that undoes it, or `migrations.RunSQL.noop`.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    return operations(py, ["RunSQL"])
+      .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_sql") && !op.parts.hasStarArgs)
+      .map((op) => ({ line: op.line, message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back." }));
+  },
+};
+
+const dropColumnOrTable: Rule = {
+  id: "DJ304",
+  title: "Column or table dropped while deployed code may still use it",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "During a deploy the old code keeps running against the migrated database: its queries still SELECT the dropped column or table and fail. Stop using it in one release (or remove it from state only with `SeparateDatabaseAndState`), and drop it in a later one.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    return operations(py, ["RemoveField", "DeleteModel"])
+      .filter((op) => !isInStateOperations(py, op.call))
+      .map((op) => ({ line: op.line, message: `\`${op.name}\` drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
+  },
+};
+
+const renameOperation: Rule = {
+  id: "DJ305",
+  title: "Rename of a column or table",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Between the migration and the new code going live, the old code queries the old name and fails. Add the new column/table, write to both, switch reads, then remove the old one; or keep the database name with `db_column`/`db_table`.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
+      .filter((op) => !isInStateOperations(py, op.call))
+      .map((op) => ({ line: op.line, message: `\`${op.name}\` breaks the code still running during the deploy; rename in steps or keep the old database name.` }));
+  },
+};
+
+const alterFieldRisk: Rule = {
+  id: "DJ306",
+  title: "`AlterField` that tightens or rewrites a column",
+  severity: "minor",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Making a column NOT NULL, unique or indexed, or changing its type, scans or rewrites the table under a lock, and fails on existing rows that do not fit. Check existing data first and deploy it in steps.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    const created = createdModels(py);
+    const hits: RuleHit[] = [];
+    for (const op of operations(py, ["AlterField"])) {
+      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      const field = fieldCall(py, op);
+      if (!field) continue;
+      const k = field.keywords;
+      const tightens = py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("db_index") ?? op.call) === "True";
+      const notNullNoDefault = py.src(k.get("null") ?? op.call) !== "True" && !k.has("default") && !k.has("db_default") && !/ManyToMany|AutoField/.test(field.name) && !/ForeignKey|OneToOne/.test(field.name);
+      if (!tightens && !notNullNoDefault) continue;
+      hits.push({
+        line: op.line,
+        message: tightens
+          ? "`AlterField` adds a unique constraint or index: it locks the table while it builds and fails on duplicates."
+          : "`AlterField` to a NOT NULL column without a default: it fails if any row is NULL and may rewrite the table; back-fill first.",
+      });
+    }
+    return hits;
+  },
+};
+
+const INDEX_OPS = ["AddIndex", "RemoveIndex", "AlterUniqueTogether", "AlterIndexTogether", "AddConstraint"];
+
+const indexNotConcurrent: Rule = {
+  id: "DJ307",
+  title: "Index built without `CONCURRENTLY` (PostgreSQL)",
+  severity: "minor",
+  category: "migrations",
+  tags: ["postgres"],
+  persona: "engineer",
+  explanation:
+    "On PostgreSQL, `CREATE INDEX` blocks writes to the table for the whole build. Use `AddIndexConcurrently`/`RemoveIndexConcurrently` from `django.contrib.postgres.operations` in a migration with `atomic = False`.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    const created = createdModels(py);
+    const hits: RuleHit[] = [];
+    for (const op of operations(py, INDEX_OPS)) {
+      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      if (op.name === "AddConstraint" && !/UniqueConstraint/.test(py.src(op.call))) continue;
+      hits.push({ line: op.line, message: `\`${op.name}\` builds or drops an index under a write lock on PostgreSQL; use the \`Concurrently\` operations with \`atomic = False\`.` });
+    }
+    for (const op of operations(py, ["AddField"])) {
+      if (created.has(modelNameOf(py, op))) continue;
+      const field = fieldCall(py, op);
+      if (field && py.src(field.keywords.get("db_index") ?? op.call) === "True") {
+        hits.push({ line: op.line, message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
+      }
+    }
+    return hits;
+  },
+};
+
+const CONCURRENT_OPS = ["AddIndexConcurrently", "RemoveIndexConcurrently", "AddConstraintNotValid", "ValidateConstraint"];
+
+const atomicMisuse: Rule = {
+  id: "DJ308",
+  title: "`atomic = False` misused",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Concurrent index operations must run outside a transaction (`atomic = False`), and nothing else should: a non-atomic migration that fails half-way leaves the schema half-applied. Keep concurrent operations in their own non-atomic migration.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    const concurrent = operations(py, CONCURRENT_OPS);
+    const concurrentSql = operations(py, ["RunSQL"]).filter((op) => /CONCURRENTLY/i.test(py.src(op.call)));
+    for (const cls of py.nodes("ClassDefinition")) {
+      const atomic = simpleAssignments(py, cls).find((a) => a.name === "atomic");
+      const nonAtomic = atomic !== undefined && py.src(atomic.value) === "False";
+      if (!nonAtomic && (concurrent.length > 0 || concurrentSql.length > 0)) {
+        const first = concurrent[0] ?? concurrentSql[0];
+        if (first) hits.push({ line: first.line, message: "Concurrent index operations fail inside a transaction: set `atomic = False` on this migration." });
+      }
+      if (nonAtomic && atomic) {
+        const others = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]);
+        if (others.length > 0) {
+          hits.push({ line: py.lineOf(atomic.statement), causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers \`${others[0]?.name}\`: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
+        }
+      }
+    }
+    return hits;
+  },
+};
+
+const directModelImport: Rule = {
+  id: "DJ309",
+  title: "Migration imports models directly",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "A migration runs against the historical schema; the current model class may have fields the database does not have yet (or no longer has), so the migration breaks later. Use `apps.get_model(\"app\", \"Model\")` inside the RunPython function.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const statement of py.nodes("ImportStatement")) {
+      const text = py.src(statement).replace(/\s+/g, " ");
+      const from = /^from ([\w.]+) import/.exec(text)?.[1];
+      const imported = /^import ([\w.]+)/.exec(text)?.[1];
+      const module = from ?? imported ?? "";
+      if (module === "django.db" || !/(^|\.)models$/.test(module) || /^django\.db\./.test(module)) continue;
+      hits.push({ line: py.lineOf(statement), message: `\`${text}\` uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.` });
+    }
+    return hits;
+  },
+};
+
+export const migrationRules: Rule[] = [
+  addNotNullField,
+  runPythonWithoutReverse,
+  runSqlWithoutReverse,
+  dropColumnOrTable,
+  renameOperation,
+  alterFieldRisk,
+  indexNotConcurrent,
+  atomicMisuse,
+  directModelImport,
+];

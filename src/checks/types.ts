@@ -1,0 +1,42 @@
+import type { Severity } from "../model/review-tool.js";
+import type { PersonaId } from "../personas/schema.js";
+import type { ProjectIndex } from "./project.js";
+import type { SourceFile } from "./source.js";
+
+export const CATEGORIES = ["queries", "async", "migrations", "security", "models", "tasks"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** What a rule reports about one place in one file. */
+export interface RuleHit {
+  line: number;
+  /** Other lines whose change makes this finding new (the loop, the queryset, the import...). */
+  causeLines?: number[];
+  /** A sentence specific to this place; the rule's title is used when absent. */
+  message?: string;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  tags?: string[];
+  persona: PersonaId;
+  /** Why it matters and how to fix it, shown with every finding. */
+  explanation: string;
+  /** Which files the rule reads. */
+  appliesTo: (file: SourceFile) => boolean;
+  check: (file: SourceFile, project: ProjectIndex) => RuleHit[];
+}
+
+export interface Finding {
+  rule: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  persona: PersonaId;
+  file: string;
+  line: number;
+  message: string;
+  explanation: string;
+}
