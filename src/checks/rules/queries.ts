@@ -313,7 +313,8 @@ const templateRelatedInLoop: Rule = {
       }
     };
     for (const m of text.matchAll(TEMPLATE_FOR)) {
-      flushBody(m.index ?? 0);
+      // the tag itself belongs to the enclosing loop: `{% for tag in post.tags.all %}`
+      flushBody((m.index ?? 0) + m[0].length);
       cursor = (m.index ?? 0) + m[0].length;
       if (m[1]) stack.push({ variable: (m[1].split(",")[0] ?? "").trim(), line: lineAt(m.index ?? 0) });
       else stack.pop();

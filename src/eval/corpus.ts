@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { z } from "zod";
+import { CATEGORIES } from "../checks/types.js";
+import type { CorpusCase } from "./score.js";
+
+const Entry = z.object({
+  file: z.string(),
+  lines: z.array(z.number().int()),
+  category: z.enum(CATEGORIES).optional(),
+  reason: z.string().optional(),
+});
+
+const CaseFile = z.object({
+  id: z.string().optional(),
+  files: z.array(z.string()).optional(),
+  expected: z.array(Entry).default([]),
+  optional: z.array(Entry).default([]),
+  must_not_flag: z.array(Entry).default([]),
+});
+
+export interface LoadedCase extends CorpusCase {
+  diff: string;
+  /** head/<path> contents keyed by path. */
+  head: Map<string, string>;
+}
+
+/** Reads every case folder of a corpus (format: shared/corpus-format.md). */
+export function loadCorpus(dir: string): LoadedCase[] {
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, "case.json")))
+    .sort()
+    .map((name) => loadCase(join(dir, name), name));
+}
+
+function loadCase(dir: string, name: string): LoadedCase {
+  const parsed = CaseFile.safeParse(JSON.parse(readFileSync(join(dir, "case.json"), "utf8")));
+  if (!parsed.success) throw new Error(`eval:checks: ${name}/case.json is invalid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+  const data = parsed.data;
+  const head = new Map<string, string>();
+  const headDir = join(dir, "head");
+  if (existsSync(headDir)) for (const file of walk(headDir)) head.set(relative(headDir, file).split("\\").join("/"), readFileSync(file, "utf8"));
+  const diffPath = join(dir, "change.diff");
+  return {
+    id: data.id ?? name,
+    expected: data.expected,
+    optional: data.optional,
+    mustNotFlag: data.must_not_flag,
+    diff: existsSync(diffPath) ? readFileSync(diffPath, "utf8") : "",
+    head,
+  };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
