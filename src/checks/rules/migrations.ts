@@ -155,12 +155,12 @@ const renameOperation: Rule = {
 
 const alterFieldRisk: Rule = {
   id: "DJ306",
-  title: "`AlterField` that tightens or rewrites a column",
+  title: "`AlterField` adding a unique constraint",
   severity: "minor",
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Making a column NOT NULL, unique or indexed, or changing its type, scans or rewrites the table under a lock, and fails on existing rows that do not fit. Check existing data first and deploy it in steps.",
+    "Adding `unique=True` with `AlterField` builds a unique index under a lock and fails if existing rows have duplicates. Check for duplicates first; on PostgreSQL build the index concurrently and attach the constraint with `USING INDEX`.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
@@ -171,15 +171,8 @@ const alterFieldRisk: Rule = {
       const field = fieldCall(py, op);
       if (!field) continue;
       const k = field.keywords;
-      const tightens = py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("db_index") ?? op.call) === "True";
-      const notNullNoDefault = py.src(k.get("null") ?? op.call) !== "True" && !k.has("default") && !k.has("db_default") && !/ManyToMany|AutoField/.test(field.name) && !/ForeignKey|OneToOne/.test(field.name);
-      if (!tightens && !notNullNoDefault) continue;
-      hits.push({
-        line: op.line,
-        message: tightens
-          ? "`AlterField` adds a unique constraint or index: it locks the table while it builds and fails on duplicates."
-          : "`AlterField` to a NOT NULL column without a default: it fails if any row is NULL and may rewrite the table; back-fill first.",
-      });
+      if (py.src(k.get("unique") ?? op.call) !== "True" && py.src(k.get("primary_key") ?? op.call) !== "True") continue;
+      hits.push({ line: op.line, message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
     }
     return hits;
   },

@@ -105,23 +105,28 @@ const filterOnUnindexedField: Rule = {
 
 const metaOrdering: Rule = {
   id: "DJ504",
-  title: "Default `Meta.ordering` on a model",
-  severity: "nit",
+  title: "Default `Meta.ordering` on a field with no index",
+  severity: "minor",
   category: "models",
-  tags: ["performance"],
+  tags: ["performance", "indexes"],
   persona: "engineer",
   explanation:
-    "`Meta.ordering` adds an ORDER BY to every query of the model, including counts' subqueries and admin lists, which gets expensive on large tables. Order explicitly where the order matters.",
+    "`Meta.ordering` adds an ORDER BY to every query of the model (lists, admin, related managers). Ordering by an unindexed column sorts the whole table each time, which gets slow as it grows. Index the field, or drop the default ordering and order where it matters.",
   appliesTo: isModelCode,
   check(file, project: ProjectIndex) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const meta of py.nodes("ClassDefinition")) {
       if (py.src(meta.getChild("VariableName") ?? meta) !== "Meta") continue;
-      const model = meta.parent?.parent;
-      if (model?.name !== "ClassDefinition" || !project.models.has(py.src(model.getChild("VariableName") ?? model))) continue;
+      const owner = meta.parent?.parent;
+      const model = owner?.name === "ClassDefinition" ? project.models.get(py.src(owner.getChild("VariableName") ?? owner)) : undefined;
+      if (!model) continue;
       const ordering = simpleAssignments(py, meta).find((a) => a.name === "ordering");
-      if (ordering) hits.push({ line: py.lineOf(ordering.statement), message: "`Meta.ordering` sorts every query of this model; on a large table order explicitly where needed." });
+      if (!ordering) continue;
+      const fields = [...py.src(ordering.value).matchAll(/["']-?([A-Za-z_]\w*)["']/g)].map((m) => m[1] as string);
+      const unindexed = fields.filter((f) => !/^(pk|id)$/.test(f) && model.fields.has(f) && !model.fields.get(f)?.indexed && !model.metaIndexed.has(f));
+      if (unindexed.length === 0) continue;
+      hits.push({ line: py.lineOf(ordering.statement), message: `\`Meta.ordering\` sorts every query by \`${unindexed.join("`, `")}\`, which has no index: add one, or order explicitly where needed.` });
     }
     return hits;
   },

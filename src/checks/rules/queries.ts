@@ -383,6 +383,7 @@ const writesInLoop: Rule = {
   check(file) {
     const py = file.python;
     const loops = loopsIn(py).filter((l) => l.node.name === "ForStatement");
+    const cache: AssignCache = new Map();
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const loop = insideLoop(py, call, loops);
@@ -390,7 +391,8 @@ const writesInLoop: Rule = {
       const links = chainLinks(py, call);
       const last = links.at(-1);
       if (!last?.call) continue;
-      const onRow = loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3;
+      const overQueryset = loopQueryset(py, loop, cache) !== undefined;
+      const onRow = overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3;
       const create = last.name === "create" && links.some((l) => l.name === "objects");
       if (!onRow && !create) continue;
       hits.push({
