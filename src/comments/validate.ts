@@ -10,15 +10,13 @@ export const MAX_RELOCATION = 3;
 export interface PlacementResult {
   placed: ReviewComment[];
   unplaced: UnplacedComment[];
-  /** Valid comments beyond `maxComments`, lowest severity first to go. */
-  overflow: UnplacedComment[];
 }
 
 /**
  * Anchors model comments on lines GitHub accepts: exact when possible, moved to the nearest line of
  * the same hunk within a few lines otherwise, or listed in the summary. Nothing off-diff is posted.
  */
-export function placeComments(comments: ModelComment[], lineMap: LineMap, maxComments: number): PlacementResult {
+export function placeComments(comments: ModelComment[], lineMap: LineMap): PlacementResult {
   const placed: ReviewComment[] = [];
   const unplaced: UnplacedComment[] = [];
   const seen = new Set<string>();
@@ -33,17 +31,21 @@ export function placeComments(comments: ModelComment[], lineMap: LineMap, maxCom
     seen.add(key);
     placed.push(result);
   }
-  const ranked = [...placed].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
-  const kept = new Set(ranked.slice(0, maxComments));
+  return { placed, unplaced };
+}
+
+/** Keeps at most `max` inline comments, the most severe first (stable otherwise); the rest are listed. */
+export function capComments(comments: ReviewComment[], max: number): { kept: ReviewComment[]; overflow: UnplacedComment[] } {
+  const ranked = [...comments].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  const keep = new Set(ranked.slice(0, max));
   return {
-    placed: placed.filter((c) => kept.has(c)),
-    unplaced,
-    overflow: ranked.slice(maxComments).map((c) => ({
+    kept: comments.filter((c) => keep.has(c)),
+    overflow: ranked.slice(max).map((c) => ({
       path: c.path,
       line: c.line,
       severity: c.severity,
       body: c.body,
-      reason: `over the limit of ${maxComments} inline comments`,
+      reason: `over the limit of ${max} inline comments`,
     })),
   };
 }

@@ -1,4 +1,22 @@
 import { z } from "zod";
+import { RULES } from "../checks/index.js";
+import { CATEGORIES } from "../checks/types.js";
+import { Severity } from "../model/review-tool.js";
+
+const RULE_OR_CATEGORY = new Set<string>([...RULES.map((r) => r.id), ...CATEGORIES]);
+
+const ChecksConfig = z
+  .object({
+    /** Run the deterministic Django checks. */
+    enabled: z.boolean().default(true),
+    /** Rule ids (`DJ307`) or categories (`migrations`) to switch off. */
+    disable: z
+      .array(z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" }))
+      .default([]),
+    /** Report rule findings of this severity and above. */
+    min_severity: Severity.default("nit"),
+  })
+  .strict();
 
 /** `.github/django-review.yml`: every key is optional; unknown keys are an error so typos are caught. */
 export const RepoConfig = z
@@ -21,6 +39,8 @@ export const RepoConfig = z
     secret_paths: z.array(z.string().min(1)).default([]),
     /** Upper bound on the prompt size, in estimated tokens; files past it are listed, not sent. */
     max_prompt_tokens: z.number().int().min(2_000).max(900_000).default(80_000),
+    /** The deterministic Django checks. */
+    checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit" }),
   })
   .strict();
 

@@ -1,10 +1,11 @@
 import type { Logger } from "probot";
-import { placeComments } from "../comments/validate.js";
+import { dedupeAgainstFindings, placeFindings } from "../comments/findings.js";
+import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
 import { renderFileWithContext } from "../diff/context.js";
 import { LineMap } from "../diff/line-map.js";
 import { parseChangedFiles } from "../diff/parse.js";
-import { fetchChangedFiles, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";
+import { fetchChangedFiles, type FileContent, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";
 import { postReview } from "../github/post-review.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
@@ -12,7 +13,9 @@ import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaOverride } from "../personas/route.js";
 import { buildPrompt, type PromptFile } from "../prompt/build.js";
-import { reviewWithModel } from "./model-review.js";
+import { checkPullRequest } from "./check-pull-request.js";
+import { type ModelStageResult, reviewWithModel } from "./model-review.js";
+import { relatedPaths } from "./related-files.js";
 import { selectFiles } from "./select-files.js";
 import { renderSummary } from "./summary.js";
 
@@ -20,7 +23,7 @@ export interface ReviewDeps {
   octokit: GitHubClient;
   log: Logger;
   personas: PersonaRegistry;
-  /** Absent when no ANTHROPIC_API_KEY is configured. */
+  /** Absent when no ANTHROPIC_API_KEY is configured: the review is the Django checks alone. */
   model?: ReviewModel;
   /** The operator's model override (DJANGO_REVIEW_MODEL). */
   modelOverride?: string;
@@ -41,63 +44,60 @@ export interface ReviewOutcome {
   persona: string;
   files: number;
   comments: number;
+  findings: number;
   unplaced: number;
   inputTokens: number;
   outputTokens: number;
   modelNotice?: string;
 }
 
-/** One review of one PR head: fetch, parse, route, prompt, call, validate, post once. */
+/** One review of one PR head: fetch, parse, check, route, prompt, call, validate, post once. */
 export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promise<ReviewOutcome> {
   const started = Date.now();
   const { config, pr, ref } = request;
 
   const diffFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
   const selection = selectFiles(diffFiles, config);
-  const contents = await fetchFileContents(deps.octokit, ref, pr.headSha, selection.reviewable.map((f) => f.path));
+  const reviewablePaths = selection.reviewable.map((f) => f.path);
+  const heads = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, reviewablePaths));
+  const related = config.checks.enabled ? texts(await fetchFileContents(deps.octokit, ref, pr.headSha, relatedPaths(reviewablePaths))) : new Map<string, string>();
+
+  const checks = checkPullRequest(selection.reviewable, heads, related, config);
+  for (const failure of checks.failures) deps.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
+
   const choice = choosePersona(deps.personas, selection.reviewable, request.personaOverride ?? configOverride(config));
   const persona = deps.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 
-  const promptFiles: PromptFile[] = selection.reviewable.map((file) => {
-    const content = contents.get(file.path);
-    return {
-      path: file.path,
-      status: file.status,
-      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
-      rendered: renderFileWithContext(file, content?.ok ? content.text : undefined, config.context_lines),
-    };
-  });
   const prompt = buildPrompt({
     persona,
     pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
-    files: promptFiles,
-    hints: [],
+    files: selection.reviewable.map((file): PromptFile => ({
+      path: file.path,
+      status: file.status,
+      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
+      rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
+    })),
+    hints: checks.findings.map((f) => ({ path: f.file, line: f.line, text: `${f.rule} ${f.title}: ${f.message}` })),
     maxPromptTokens: config.max_prompt_tokens,
   });
   const skipped = [
     ...selection.skipped,
-    ...prompt.overBudgetPaths.map((path) => ({
-      path,
-      reason: `not sent: the prompt budget (\`max_prompt_tokens: ${config.max_prompt_tokens}\`) was spent`,
-    })),
+    ...prompt.overBudgetPaths.map((path) => ({ path, reason: `not sent to the model: the prompt budget (\`max_prompt_tokens: ${config.max_prompt_tokens}\`) was spent` })),
   ];
 
   const modelId = resolveModel({ env: deps.modelOverride, config: config.model, persona: persona.model });
-  const modelResult =
-    deps.model && prompt.includedPaths.length > 0
-      ? await reviewWithModel(deps.model, { model: modelId, system: prompt.system, user: prompt.user })
-      : {
-          comments: [],
-          notice: deps.model
-            ? "No file in this pull request could be sent to the model."
-            : "No `ANTHROPIC_API_KEY` is configured, so there is no model review.",
-        };
+  const modelResult = await modelStage(deps.model, prompt.includedPaths.length > 0, { model: modelId, system: prompt.system, user: prompt.user });
 
-  const sentFiles = new Set(prompt.includedPaths);
-  const lineMap = new LineMap(selection.reviewable.filter((f) => sentFiles.has(f.path)));
-  const placement = placeComments(modelResult.comments, lineMap, config.max_comments);
-  const unplaced = [...placement.unplaced, ...placement.overflow];
+  // Rule findings cover every reviewable file; model comments only the files it was shown.
+  const lineMap = new LineMap(selection.reviewable);
+  const sentMap = new LineMap(selection.reviewable.filter((f) => prompt.includedPaths.includes(f.path)));
+  const deduped = dedupeAgainstFindings(modelResult.comments, checks.findings);
+  const fromRules = placeFindings(checks.findings, lineMap, deduped.suggestions);
+  const fromModel = placeComments(deduped.comments, sentMap);
+  const capped = capComments([...fromRules.comments, ...fromModel.placed], config.max_comments);
+  const unplaced = [...fromRules.unplaced, ...fromModel.unplaced, ...capped.overflow];
+
   const body = renderSummary({
     personaName: persona.name,
     choice,
@@ -106,29 +106,40 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     modelNotice: modelResult.notice,
     configProblems: request.configProblems,
     notices: request.notices ?? [],
-    reviewedFiles: prompt.includedPaths,
+    reviewedFiles: reviewablePaths,
     skippedFiles: skipped,
-    comments: placement.placed,
+    comments: capped.kept,
     unplaced,
+    findings: checks.findings,
     model: modelResult.report,
   });
 
-  const reviewId = await postReview(deps.octokit, ref, { headSha: pr.headSha, body, comments: placement.placed });
+  const reviewId = await postReview(deps.octokit, ref, { headSha: pr.headSha, body, comments: capped.kept });
   const outcome: ReviewOutcome = {
     reviewId,
     persona: choice.persona,
-    files: prompt.includedPaths.length,
-    comments: placement.placed.length,
+    files: reviewablePaths.length,
+    comments: capped.kept.length,
+    findings: checks.findings.length,
     unplaced: unplaced.length,
     inputTokens: modelResult.report?.inputTokens ?? 0,
     outputTokens: modelResult.report?.outputTokens ?? 0,
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
-  deps.log.info(
-    { ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: "posted" },
-    "django-review: review posted",
-  );
+  deps.log.info({ ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: "posted" }, "django-review: review posted");
   return outcome;
+}
+
+async function modelStage(model: ReviewModel | undefined, anythingToSend: boolean, request: { model: string; system: string; user: string }): Promise<ModelStageResult> {
+  if (!model) return { comments: [], notice: "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks." };
+  if (!anythingToSend) return { comments: [], notice: "No file in this pull request could be sent to the model." };
+  return reviewWithModel(model, request);
+}
+
+function texts(contents: Map<string, FileContent>): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [path, content] of contents) if (content.ok) result.set(path, content.text);
+  return result;
 }
 
 function configOverride(config: RepoConfig): PersonaOverride | undefined {

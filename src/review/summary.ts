@@ -1,3 +1,4 @@
+import type { Finding } from "../checks/types.js";
 import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { severityLabel } from "../comments/render.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
@@ -29,6 +30,8 @@ export interface SummaryInput {
   skippedFiles: SkippedFile[];
   comments: ReviewComment[];
   unplaced: UnplacedComment[];
+  /** Every finding of the deterministic checks (placed inline or not). */
+  findings: Finding[];
   model?: ModelReport;
 }
 
@@ -49,6 +52,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.modelNotice ? [`> ⚠️ ${input.modelNotice}`] : []),
     ...input.notices.map((n) => `> ${n}`),
     countsLine(input.comments, input.unplaced),
+    checksLine(input.findings),
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
     ...skippedSection(input.skippedFiles),
@@ -75,6 +79,14 @@ function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): str
   const counts = SEVERITIES.filter((s) => all.includes(s)).map((s) => `${all.filter((x) => x === s).length} ${severityLabel(s)}`);
   const where = unplaced.length > 0 ? ` (${comments.length} inline, ${unplaced.length} below)` : "";
   return `**Findings:** ${counts.join(" · ")}${where}`;
+}
+
+function checksLine(findings: Finding[]): string {
+  if (findings.length === 0) return "**Django checks:** no findings.";
+  const byRule = new Map<string, number>();
+  for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  const rules = [...byRule.entries()].map(([rule, n]) => (n > 1 ? `\`${rule}\`×${n}` : `\`${rule}\``)).join(", ");
+  return `**Django checks:** ${findings.length} finding${findings.length > 1 ? "s" : ""} (${rules}).`;
 }
 
 function filesLine(reviewed: string[], skipped: SkippedFile[]): string {

@@ -76,6 +76,26 @@ export class GitHubMock {
     return this;
   }
 
+  /**
+   * Project files the checks read for context (models/serializers next to changed code, base
+   * templates): served from `files`, 404 for any other path. Optional, so tests need not list them.
+   */
+  related(files: Record<string, string> = {}): this {
+    for (const [path, content] of Object.entries(files)) {
+      this.scope
+        .get(`${this.prefix}/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(path)}`)
+        .query({ ref: HEAD_SHA })
+        .reply(200, content, { "content-type": "text/plain; charset=utf-8" });
+    }
+    this.scope
+      .get(new RegExp(`^${this.prefix}/repos/${OWNER}/${REPO}/contents/`))
+      .query(true)
+      .optionally()
+      .times(100)
+      .reply(404, { message: "Not Found" });
+    return this;
+  }
+
   review(status = 200): this {
     this.scope.post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
       this.reviews.push(body);

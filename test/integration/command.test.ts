@@ -22,6 +22,7 @@ describe("/django-review command", () => {
       .pull(pullRequestObject())
       .config()
       .files(engineerPrFiles())
+      .related()
       .review();
     const model = mockModel({ summary: "ok", comments: [] });
 
@@ -44,6 +45,7 @@ describe("/django-review command", () => {
       .pull(pullRequestObject())
       .config()
       .files(engineerPrFiles())
+      .related()
       .review();
     mockModel({ summary: "ok", comments: [] });
 
@@ -77,7 +79,7 @@ describe("/django-review command", () => {
     const payload = commentPayload("/django-review", { login: "maint" });
     const github = new GitHubMock().token().permission("maint", "write");
     github.scope.post(`/repos/Codertocat/Hello-World/issues/comments/${payload.comment.id}/reactions`).reply(403, { message: "Resource not accessible by integration" });
-    github.pull(pullRequestObject()).config().files(engineerPrFiles()).review();
+    github.pull(pullRequestObject()).config().files(engineerPrFiles()).related().review();
     mockModel({ summary: "ok", comments: [] });
 
     await deliverComment(payload);

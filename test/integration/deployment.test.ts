@@ -22,7 +22,7 @@ function probotFromEnv(env: Record<string, string>) {
 
 describe("where the app runs", () => {
   it("talks to GitHub Enterprise Server when GHE_HOST and GHE_PROTOCOL are set", async () => {
-    const github = new GitHubMock("http://ghe.example.internal/api/v3").token().config().files(engineerPrFiles()).review();
+    const github = new GitHubMock("http://ghe.example.internal/api/v3").token().config().files(engineerPrFiles()).related().review();
     mockModel({ summary: "ok", comments: [] });
     const probot = probotFromEnv({ GHE_HOST: "ghe.example.internal", GHE_PROTOCOL: "http" });
     await probot.load(createApp({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY }, agentsDir: AGENTS_DIR }), {
@@ -37,7 +37,7 @@ describe("where the app runs", () => {
   });
 
   it("sends model requests to ANTHROPIC_BASE_URL when it is set", async () => {
-    const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
+    const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
     const model = mockModel({ summary: "via the gateway", comments: [] }, { baseUrl: "https://llm-gateway.example.com/anthropic" });
     const probot = probotFromEnv({});
     const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: "https://llm-gateway.example.com/anthropic", DJANGO_REVIEW_MODEL: "opus" };

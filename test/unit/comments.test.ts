@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderSuggestion } from "../../src/comments/render.js";
 import { sanitizeModelText } from "../../src/comments/sanitize.js";
-import { placeComments } from "../../src/comments/validate.js";
+import { capComments, placeComments } from "../../src/comments/validate.js";
 import { LineMap } from "../../src/diff/line-map.js";
 import { parseChangedFile } from "../../src/diff/parse.js";
 import type { ModelComment } from "../../src/model/review-tool.js";
@@ -24,7 +24,7 @@ function comment(overrides: Partial<ModelComment>): ModelComment {
 
 describe("placeComments", () => {
   it("keeps a comment on a diff line, with its suggestion and range", () => {
-    const { placed, unplaced } = placeComments([comment({ start_line: 2, line: 3, suggestion: "b = 3\nc = 5" })], lineMap, 10);
+    const { placed, unplaced } = placeComments([comment({ start_line: 2, line: 3, suggestion: "b = 3\nc = 5" })], lineMap);
     expect(unplaced).toEqual([]);
     expect(placed).toEqual([
       { path: "m.py", line: 3, side: "RIGHT", start_line: 2, start_side: "RIGHT", severity: "minor", body: expect.stringContaining("```suggestion\nb = 3\nc = 5\n```") },
@@ -32,20 +32,20 @@ describe("placeComments", () => {
   });
 
   it("anchors deleted lines on the LEFT side and never attaches a suggestion there", () => {
-    const { placed } = placeComments([comment({ side: "LEFT", line: 2, suggestion: "b = 2" })], lineMap, 10);
+    const { placed } = placeComments([comment({ side: "LEFT", line: 2, suggestion: "b = 2" })], lineMap);
     expect(placed[0]).toMatchObject({ side: "LEFT", line: 2 });
     expect(placed[0]!.body).not.toContain("suggestion");
   });
 
   it("moves a comment a few lines off the diff to the nearest diff line, dropping its suggestion", () => {
-    const { placed } = placeComments([comment({ line: 6, suggestion: "x" })], lineMap, 10);
+    const { placed } = placeComments([comment({ line: 6, suggestion: "x" })], lineMap);
     expect(placed[0]).toMatchObject({ line: 4 });
     expect(placed[0]!.body).toContain("Moved from line 6, which is not part of the diff; suggestion dropped.");
     expect(placed[0]!.body).not.toContain("```suggestion");
   });
 
   it("lists comments far from the diff, or on other files, instead of posting them", () => {
-    const { placed, unplaced } = placeComments([comment({ line: 20 }), comment({ path: "other.py" })], lineMap, 10);
+    const { placed, unplaced } = placeComments([comment({ line: 20 }), comment({ path: "other.py" })], lineMap);
     expect(placed).toEqual([]);
     expect(unplaced.map((u) => u.reason)).toEqual([
       "line 20 is not part of the diff",
@@ -54,24 +54,24 @@ describe("placeComments", () => {
   });
 
   it("drops a range that spans two hunks, and its suggestion, keeping a one-line comment", () => {
-    const { placed } = placeComments([comment({ start_line: 3, line: 42, suggestion: "y = 3" })], lineMap, 10);
+    const { placed } = placeComments([comment({ start_line: 3, line: 42, suggestion: "y = 3" })], lineMap);
     expect(placed[0]).toMatchObject({ line: 42 });
     expect(placed[0]).not.toHaveProperty("start_line");
     expect(placed[0]!.body).not.toContain("```suggestion");
   });
 
   it("caps inline comments, keeping the most severe and listing the rest", () => {
-    const result = placeComments(
+    const { placed } = placeComments(
       [comment({ severity: "nit", line: 1 }), comment({ severity: "critical", line: 3 }), comment({ severity: "major", line: 4 })],
       lineMap,
-      2,
     );
-    expect(result.placed.map((c) => c.severity)).toEqual(["critical", "major"]);
+    const result = capComments(placed, 2);
+    expect(result.kept.map((c) => c.severity)).toEqual(["critical", "major"]);
     expect(result.overflow).toEqual([expect.objectContaining({ severity: "nit", reason: "over the limit of 2 inline comments" })]);
   });
 
   it("posts the same comment on the same line once", () => {
-    expect(placeComments([comment({}), comment({})], lineMap, 10).placed).toHaveLength(1);
+    expect(placeComments([comment({}), comment({})], lineMap).placed).toHaveLength(1);
   });
 });
 

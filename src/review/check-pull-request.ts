@@ -1,0 +1,23 @@
+import { addedLinesFromDiffFiles, sourceFiles } from "../checks/diff-files.js";
+import { type CheckResult, runChecks } from "../checks/index.js";
+import type { RepoConfig } from "../config/schema.js";
+import type { DiffFile } from "../diff/types.js";
+
+/** Runs the Django checks over the reviewable files (head contents) with related files as context. */
+export function checkPullRequest(
+  files: DiffFile[],
+  headContents: Map<string, string>,
+  relatedContents: Map<string, string>,
+  config: RepoConfig,
+): CheckResult {
+  if (!config.checks.enabled) return { findings: [], failures: [] };
+  const added = addedLinesFromDiffFiles(files);
+  const contents = new Map<string, string>();
+  for (const file of files) {
+    const text = headContents.get(file.path);
+    if (text !== undefined) contents.set(file.path, text);
+  }
+  for (const [path, text] of relatedContents) if (!contents.has(path)) contents.set(path, text);
+  const { changed, context } = sourceFiles(contents, added);
+  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity });
+}
