@@ -10,6 +10,8 @@ export interface FieldInfo {
   manyToMany: boolean;
   indexed: boolean;
   nullable: boolean;
+  /** Defined on a line this change adds. */
+  changed: boolean;
 }
 
 export interface ModelInfo {
@@ -62,7 +64,7 @@ export class ProjectIndex {
     const bases = classBases(py, cls);
     if (bases.some((b) => /Serializer$/.test(b))) this.serializers.set(name, readSerializer(py, cls, name));
     else if (bases.some((b) => /(^|\.)(Model|[A-Za-z]*Model|AbstractUser|AbstractBaseUser)$/.test(b))) {
-      const model = readModel(py, cls, name, file.path);
+      const model = readModel(file, cls, name);
       if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
         this.models.set(name, model);
         for (const field of model.fields.values()) if (field.forward) this.relationNames.add(field.name);
@@ -85,7 +87,9 @@ function isTrue(py: PythonFile, node: SyntaxNode | undefined): boolean {
   return node !== undefined && py.src(node) === "True";
 }
 
-function readModel(py: PythonFile, cls: SyntaxNode, name: string, path: string): ModelInfo {
+function readModel(file: SourceFile, cls: SyntaxNode, name: string): ModelInfo {
+  const py = file.python;
+  const path = file.path;
   const fields = new Map<string, FieldInfo>();
   for (const { name: fieldName, value } of simpleAssignments(py, cls)) {
     const type = fieldType(py, value);
@@ -103,6 +107,7 @@ function readModel(py: PythonFile, cls: SyntaxNode, name: string, path: string):
         isTrue(py, keywords.get("unique")) ||
         isTrue(py, keywords.get("primary_key")),
       nullable: isTrue(py, keywords.get("null")),
+      changed: file.isChanged(py.lineOf(value)),
     });
   }
   const metaIndexed = new Set<string>();

@@ -35,13 +35,16 @@ export function chainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
 
 const QUERYSET_METHODS = new Set([
   "filter", "exclude", "all", "select_related", "prefetch_related", "order_by", "annotate", "distinct",
-  "only", "defer", "get_queryset", "none", "using", "alias", "select_for_update", "reverse",
+  "only", "defer", "get_queryset", "none", "using", "alias", "select_for_update", "reverse", "iterator",
 ]);
+
+/** Names that conventionally hold a queryset (`qs`, `queryset`, `active_qs`...), e.g. function parameters. */
+const QUERYSET_NAME = /^(qs|queryset|\w+_qs|\w+_queryset)$/;
 
 /** Methods that run the query (or a query per call) instead of returning a queryset. */
 export const EVALUATING_METHODS = new Set([
   "get", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "in_bulk", "create",
-  "get_or_create", "update_or_create", "update", "delete", "bulk_create", "bulk_update", "iterator",
+  "get_or_create", "update_or_create", "update", "delete", "bulk_create", "bulk_update",
   "contains", "explain",
 ]);
 
@@ -63,6 +66,7 @@ export interface QuerysetInfo {
 export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<string, SyntaxNode[]>, depth = 0): QuerysetInfo | undefined {
   if (node.name === "VariableName" && assignments && depth < 3) {
     const values = assignments.get(py.src(node)) ?? [];
+    if (values.length === 0 && QUERYSET_NAME.test(py.src(node))) return { eager: new Set(), eagerAll: false, sliced: false, lines: [py.lineOf(node)] };
     const infos = values.flatMap((v) => {
       const info = querysetOf(py, v, assignments, depth + 1);
       return info ? [info] : [];

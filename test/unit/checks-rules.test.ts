@@ -218,10 +218,9 @@ const CASES: Record<string, RuleCase> = {
     negative: "class A(models.Model):\n    n = models.CharField(max_length=5, blank=True, default='')\n",
   },
   DJ503: {
-    path: "app/views.py",
-    positive: "def v():\n    return Order.objects.filter(sku='a')\n",
-    negative: "def v():\n    return Order.objects.filter(slug='a')\n",
-    context: { "app/models.py": MODELS },
+    path: "app/models.py",
+    positive: "class Item(models.Model):\n    code = models.CharField(max_length=9)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
+    negative: "class Item(models.Model):\n    code = models.CharField(max_length=9, db_index=True)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
   },
   DJ504: {
     path: "app/models.py",

@@ -68,6 +68,7 @@ const syncOrmInAsync: Rule = {
 
 const BLOCKING_CALLS: Array<{ pattern: RegExp; fix: string }> = [
   { pattern: /^requests\.(get|post|put|patch|delete|head|request|Session)$/, fix: "use `httpx.AsyncClient` (or aiohttp)" },
+  { pattern: /^httpx\.(get|post|put|patch|delete|head|request|Client)$/, fix: "use `httpx.AsyncClient`" },
   { pattern: /^time\.sleep$/, fix: "use `await asyncio.sleep(...)`" },
   { pattern: /^(urllib\.request\.)?urlopen$/, fix: "use an async HTTP client" },
   { pattern: /^subprocess\.(run|call|check_call|check_output|Popen)$/, fix: "use `asyncio.create_subprocess_exec`" },

@@ -67,13 +67,13 @@ const LOOKUP_METHODS = new Set(["filter", "exclude", "get", "order_by"]);
 
 const filterOnUnindexedField: Rule = {
   id: "DJ503",
-  title: "Query filters or orders on a field with no index",
+  title: "New field filtered or ordered on without an index",
   severity: "minor",
   category: "models",
   tags: ["indexes"],
   persona: "engineer",
   explanation:
-    "Filtering or ordering on an unindexed column makes the database scan the whole table; fine while it is small, slow once it is not. Add `db_index=True` or a `Meta.indexes` entry (a composite one if you filter on several fields).",
+    "This change adds a field and queries by it, but the field has no index: the database scans the whole table for each lookup, fine while it is small, slow once it is not. Add `db_index=True` or a `Meta.indexes` entry (a composite one if you filter on several fields).",
   appliesTo: (f) => f.kind === "python" && !f.isMigration && /\.objects\./.test(f.text),
   check(file, project) {
     const py = file.python;
@@ -93,7 +93,8 @@ const filterOnUnindexedField: Rule = {
       for (const lookup of names) {
         const fieldName = lookup.split("__")[0] as string;
         const field = model.fields.get(fieldName);
-        if (!field || field.indexed || model.metaIndexed.has(fieldName) || field.manyToMany) continue;
+        // Only fields this change adds: an old unindexed column was a decision made before this PR.
+        if (!field?.changed || field.indexed || model.metaIndexed.has(fieldName) || field.manyToMany) continue;
         if (/^(BooleanField|NullBooleanField)$/.test(field.type)) continue;
         hits.push({ line: py.lineOf(call), message: `\`${model.name}.${fieldName}\` has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.` });
         break;

@@ -296,7 +296,7 @@ const templateRelatedInLoop: Rule = {
   explanation:
     "Inside `{% for %}`, `{{ item.rel.all }}`, `item.rel_set` or `item.rel.count` run a query for every row. Prefetch the relation in the view (`prefetch_related`, or `annotate(Count(...))` for counts).",
   appliesTo: (f) => f.kind === "template",
-  check(file) {
+  check(file, project) {
     const hits: RuleHit[] = [];
     const stack: Array<{ variable: string; line: number }> = [];
     const text = file.text;
@@ -310,6 +310,13 @@ const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({ line, causeLines: [top.line], message: `\`${m[0]}\` runs a query for every \`${top.variable}\` of the loop at line ${top.line}; prefetch it in the view.` });
+      }
+      // `{{ order.customer.name }}` through a ForeignKey the project's models declare
+      for (const m of segment.matchAll(new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+)\\.(\\w+)`, "g"))) {
+        const relation = m[1] as string;
+        if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
+        const line = lineAt(cursor + (m.index ?? 0));
+        hits.push({ line, causeLines: [top.line], message: `\`${m[0]}\` follows the \`${relation}\` relation for every row of the loop at line ${top.line}: make sure the view's queryset has \`select_related("${relation}")\`.` });
       }
     };
     for (const m of text.matchAll(TEMPLATE_FOR)) {

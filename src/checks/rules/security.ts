@@ -6,6 +6,8 @@ import type { Rule, RuleHit } from "../types.js";
 const isPython = (f: SourceFile) => f.kind === "python";
 const isTemplate = (f: SourceFile) => f.kind === "template";
 
+const SQL_NAME = /sql|query|stmt|statement/i;
+
 /** How a string was built from data: an f-string, `%`, `.format()` or `+` with a non-literal. */
 function formattedString(py: PythonFile, node: SyntaxNode): string | undefined {
   if (node.name === "FormatString") return py.src(node).includes("{") ? "an f-string" : undefined;
@@ -16,7 +18,8 @@ function formattedString(py: PythonFile, node: SyntaxNode): string | undefined {
     if (!op || !left || !right) return undefined;
     const opText = py.src(op);
     // `"... IN (%s)" % ", ".join(["%s"] * len(ids))` only builds placeholders: the values stay parameters.
-    if (opText === "%" && (left.name === "String" || left.name === "FormatString")) return /["']%s["']/.test(py.src(right)) ? undefined : "`%` formatting";
+    const sqlNamed = left.name === "VariableName" && SQL_NAME.test(py.src(left));
+    if (opText === "%" && (left.name === "String" || left.name === "FormatString" || sqlNamed)) return /["']%s["']/.test(py.src(right)) ? undefined : "`%` formatting";
     if (opText === "+" && (left.name !== "String" || right.name !== "String") && (left.name === "String" || right.name === "String" || formattedString(py, left) || formattedString(py, right))) {
       return "string concatenation";
     }
@@ -24,27 +27,38 @@ function formattedString(py: PythonFile, node: SyntaxNode): string | undefined {
   }
   if (node.name === "CallExpression") {
     const parts = callParts(py, node);
-    if (parts?.name === "format" && parts.receiver && (parts.receiver.name === "String" || parts.receiver.name === "FormatString")) return "`.format()`";
+    const receiver = parts?.receiver;
+    if (parts?.name === "format" && receiver && (receiver.name === "String" || receiver.name === "FormatString" || (receiver.name === "VariableName" && SQL_NAME.test(py.src(receiver))))) return "`.format()`";
   }
   return undefined;
 }
 
 /** The formatting of `node`, following one assignment of a variable in the same function. */
 function formattedVia(py: PythonFile, node: SyntaxNode, cache: Map<SyntaxNode, Map<string, SyntaxNode[]>>): string | undefined {
-  const direct = formattedString(py, node);
-  if (direct || node.name !== "VariableName") return direct;
   const def = enclosingDef(node);
-  if (!def) return undefined;
-  let assignments = cache.get(def);
-  if (!assignments) {
+  let assignments = def ? cache.get(def) : undefined;
+  if (def && !assignments) {
     assignments = functionAssignments(py, def);
     cache.set(def, assignments);
   }
-  for (const value of assignments.get(py.src(node)) ?? []) {
+  const scope = assignments ?? new Map<string, SyntaxNode[]>();
+  const direct = formattedString(py, node);
+  if (direct) return buildsOnlyPlaceholders(py, node, scope) ? undefined : direct;
+  if (node.name !== "VariableName") return undefined;
+  for (const value of scope.get(py.src(node)) ?? []) {
     const how = formattedString(py, value);
-    if (how && value.from < node.from) return how;
+    if (how && value.from < node.from && !buildsOnlyPlaceholders(py, value, scope)) return how;
   }
   return undefined;
+}
+
+/** `sql % placeholders` where `placeholders` is built from `"%s"` literals: the values stay parameters. */
+function buildsOnlyPlaceholders(py: PythonFile, node: SyntaxNode, assignments: Map<string, SyntaxNode[]>): boolean {
+  if (node.name !== "BinaryExpression") return false;
+  const right = node.lastChild;
+  if (right?.name !== "VariableName") return false;
+  const values = assignments.get(py.src(right)) ?? [];
+  return values.length > 0 && values.every((v) => /["']%s["']/.test(py.src(v)));
 }
 
 const RAW_SQL_CALLS = new Set(["execute", "executemany", "raw", "RawSQL", "extra"]);
@@ -82,6 +96,17 @@ const rawSqlFormatting: Rule = {
   },
 };
 
+const SAFE_BUILDERS = /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
+
+/** A call to an escaping builder, or a variable assigned only from such calls in its function. */
+function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
+  if (node.name === "CallExpression") return SAFE_BUILDERS.test(callParts(py, node)?.name ?? "");
+  if (node.name !== "VariableName") return false;
+  const def = enclosingDef(node);
+  const values = def ? (functionAssignments(py, def).get(py.src(node)) ?? []) : [];
+  return values.length > 0 && values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""));
+}
+
 const markSafeOnVariable: Rule = {
   id: "DJ402",
   title: "`mark_safe`/`SafeString` on non-literal text (XSS)",
@@ -100,7 +125,7 @@ const markSafeOnVariable: Rule = {
       if (!parts) continue;
       const arg = parts.positional[0];
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
-        if (arg.name === "CallExpression" && /^(format_html|escape|render_to_string|conditional_escape|strip_tags|json_script)$/.test(callParts(py, arg)?.name ?? "")) continue;
+        if (isAlreadySafe(py, arg)) continue;
         hits.push({ line: py.lineOf(call), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
         hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });
@@ -165,10 +190,16 @@ interface SettingCheck {
   message: (name: string, value: string) => string;
 }
 
+/** Development and test settings legitimately turn DEBUG on and relax hosts and cookies. */
+export function isProductionSettings(f: SourceFile): boolean {
+  const name = f.path.split("/").pop() ?? "";
+  return f.isSettings && !/(^|[_.-])(dev|devel|develop|development|local|test|tests|testing|ci)([_.-]|$)/i.test(name);
+}
+
 function settingsRule(rule: Omit<Rule, "appliesTo" | "check">, checks: SettingCheck[]): Rule {
   return {
     ...rule,
-    appliesTo: (f) => f.isSettings,
+    appliesTo: isProductionSettings,
     check(file) {
       const py = file.python;
       const hits: RuleHit[] = [];
@@ -205,7 +236,7 @@ const hardcodedSecretKey: Rule = {
   persona: "architect",
   explanation:
     "Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]`.",
-  appliesTo: (f) => f.isSettings,
+  appliesTo: isProductionSettings,
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
