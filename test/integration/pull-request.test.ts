@@ -54,16 +54,18 @@ describe("pull_request events", () => {
     expect(review.event).toBe("COMMENT");
     expect(review.commit_id).toBe(HEAD_SHA);
     expect(review.comments.map(({ path, line, side, start_line }) => ({ path, line, side, start_line }))).toEqual([
-      // deterministic checks first: a NOT NULL AddField, null=True on a CharField, an htmx POST without CSRF
+      // deterministic checks first: a NOT NULL AddField, null=True on a CharField, the customer
+      // ForeignKey followed in a template loop, an htmx POST without CSRF
       { path: "shop/migrations/0002_order_note.py", line: 13, side: "RIGHT", start_line: undefined },
       { path: "shop/models.py", line: 11, side: "RIGHT", start_line: undefined },
+      { path: "shop/templates/shop/order_list.html", line: 5, side: "RIGHT", start_line: undefined },
       { path: "shop/templates/shop/order_list.html", line: 6, side: "RIGHT", start_line: undefined },
       // then the model's, each on a diff line
       { path: "shop/models.py", line: 12, side: "RIGHT", start_line: 11 },
       { path: "shop/migrations/0002_order_note.py", line: 16, side: "RIGHT", start_line: undefined },
       { path: "shop/models.py", line: 8, side: "RIGHT", start_line: undefined },
     ]);
-    const [migrationRule, nullRule, htmxRule, range, , moved] = review.comments;
+    const [migrationRule, nullRule, , htmxRule, range, , moved] = review.comments;
     expect(migrationRule!.body).toContain("`DJ301`");
     expect(htmxRule!.body).toContain("`DJ410`");
     // the model's comment on the same line and topic as DJ502 is folded into the rule's, keeping its fix
@@ -72,7 +74,7 @@ describe("pull_request events", () => {
     expect(review.comments.filter((c) => c.line === 11 && c.path === "shop/models.py")).toHaveLength(1);
     expect(range!.body).not.toMatch(/(^|[^\u200b])@octo-org/);
     expect(moved!.body).toContain("Moved from line 6");
-    expect(review.body).toContain("**Django checks:** 3 findings (`DJ301`, `DJ502`, `DJ410`).");
+    expect(review.body).toContain("**Django checks:** 4 findings (`DJ301`, `DJ502`, `DJ107`, `DJ410`).");
     expect(review.body).toContain("`shop/models.py` line 2");
     expect(review.body).toContain("`shop/urls.py` line 3");
     expect(review.body).toContain("**Persona:** engineer");
@@ -167,7 +169,7 @@ describe("pull_request events", () => {
   it("disables rules by id or category and filters by severity from the config", async () => {
     const github = new GitHubMock()
       .token()
-      .config("checks:\n  disable: [DJ410, migrations]\n  min_severity: minor\n")
+      .config("checks:\n  disable: [DJ410, DJ107, migrations]\n  min_severity: minor\n")
       .files(engineerPrFiles())
       .related()
       .review();
@@ -218,6 +220,7 @@ describe("pull_request events", () => {
     expect(github.reviews[0]!.comments.map((c) => [c.path, c.line])).toEqual([
       ["shop/migrations/0002_order_note.py", 13],
       ["shop/models.py", 11],
+      ["shop/templates/shop/order_list.html", 5],
       ["shop/templates/shop/order_list.html", 6],
     ]);
   });
@@ -227,7 +230,7 @@ describe("pull_request events", () => {
     mockModel({ verdict: "LGTM!!!", comments: "none" });
     await deliver(pullRequestPayload("opened"));
     expect(github.reviews).toHaveLength(1);
-    expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual(["DJ301", "DJ502", "DJ410"]);
+    expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual(["DJ301", "DJ502", "DJ107", "DJ410"]);
     expect(github.reviews[0]!.body).toContain("The model review was discarded: the model's answer did not match the review schema");
   });
 
