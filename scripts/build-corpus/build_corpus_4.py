@@ -87,3 +87,32 @@ async def rates_fixed(request):
         response = await client.get("https://api.example.com/rates")  #!N -- async client
     return JsonResponse(response.json())
 '''}])
+
+build(R, "m06-alter-field-type-change", [
+  {"path": "shop/models.py", "head": '''from django.db import models
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=32)  #!+
+    note = models.CharField(max_length=500, blank=True)  #!+
+''', "removed": [(5, "    reference = models.IntegerField()"), (5, "    note = models.CharField(max_length=200, blank=True)")]},
+  {"path": "shop/migrations/0012_order_reference.py", "new": True, "head": '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0011_mixed")]
+
+    operations = [
+        migrations.AlterField(  #!E:migrations -- IntegerField to CharField rewrites the table
+            model_name="order",
+            name="reference",
+            field=models.CharField(max_length=32),
+        ),
+        migrations.AlterField(  #!N -- only max_length grows
+            model_name="order",
+            name="note",
+            field=models.CharField(max_length=500, blank=True),
+        ),
+    ]
+'''}])

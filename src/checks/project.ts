@@ -36,9 +36,15 @@ export class ProjectIndex {
   readonly templates = new Map<string, string>();
   /** Field names that are a forward relation on at least one known model. */
   readonly relationNames = new Set<string>();
+  /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
+  readonly removedFieldTypes = new Map<string, Set<string>>();
 
   constructor(files: SourceFile[]) {
     for (const file of files) {
+      for (const line of file.removedLines) {
+        const m = REMOVED_FIELD.exec(line);
+        if (m) this.removedFieldTypes.set(m[1] as string, new Set([...(this.removedFieldTypes.get(m[1] as string) ?? []), m[2] as string]));
+      }
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
       if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
@@ -73,6 +79,7 @@ export class ProjectIndex {
   }
 }
 
+const REMOVED_FIELD = /^\s*(\w+)\s*=\s*(?:models\.)?(\w*(?:Field|ForeignKey))\(/;
 const HTMX_GLOBAL_CSRF = /hx-headers\s*=\s*['"][^'"]*X-CSRF|htmx:configRequest|csrfmiddlewaretoken|X-CSRFToken/i;
 const FORWARD_RELATIONS = new Set(["ForeignKey", "OneToOneField", "ParentalKey", "TreeForeignKey"]);
 

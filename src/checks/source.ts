@@ -13,6 +13,8 @@ export class SourceFile {
     readonly text: string,
     /** Head-side line numbers added by the change; every line for a new file. */
     readonly changedLines: ReadonlySet<number>,
+    /** Text of the base-side lines the change deletes (no numbers: they are gone from the head). */
+    readonly removedLines: readonly string[] = [],
   ) {
     this.kind = /\.pyi?$/.test(path) ? "python" : /\.(html?|jinja2?|djhtml|txt)$/.test(path) && isTemplatePath(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);

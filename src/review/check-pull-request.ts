@@ -1,4 +1,4 @@
-import { addedLinesFromDiffFiles, sourceFiles } from "../checks/diff-files.js";
+import { changesFromDiffFiles, sourceFiles } from "../checks/diff-files.js";
 import { type CheckResult, runChecks } from "../checks/index.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
@@ -11,13 +11,13 @@ export function checkPullRequest(
   config: RepoConfig,
 ): CheckResult {
   if (!config.checks.enabled) return { findings: [], failures: [] };
-  const added = addedLinesFromDiffFiles(files);
+  const changes = changesFromDiffFiles(files);
   const contents = new Map<string, string>();
   for (const file of files) {
     const text = headContents.get(file.path);
     if (text !== undefined) contents.set(file.path, text);
   }
   for (const [path, text] of relatedContents) if (!contents.has(path)) contents.set(path, text);
-  const { changed, context } = sourceFiles(contents, added);
+  const { changed, context } = sourceFiles(contents, changes);
   return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity });
 }

@@ -280,6 +280,16 @@ describe.each(Object.entries(CASES))("%s", (id, c) => {
   });
 });
 
+describe("DJ306 across files", () => {
+  it("sees a type change from the models.py lines the PR deletes", () => {
+    const migration = changedFile(M, mig("        migrations.AlterField(model_name='order', name='ref', field=models.CharField(max_length=9)),"));
+    const models = new SourceFile("app/models.py", "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n", new Set([2]), ["    ref = models.IntegerField()"]);
+    expect(runChecks([migration, models]).findings.map((f) => [f.rule, f.message])).toEqual([["DJ306", expect.stringContaining("from `IntegerField` to `CharField`")]]);
+    const sameType = new SourceFile("app/models.py", "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n", new Set([2]), ["    ref = models.CharField(max_length=5)"]);
+    expect(runChecks([migration, sameType]).findings).toEqual([]);
+  });
+});
+
 describe("runChecks", () => {
   const text = "def v():\n    for o in Order.objects.all():\n        print(o.customer.name)\n    return len(Order.objects.all())\n";
 

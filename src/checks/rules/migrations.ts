@@ -155,14 +155,14 @@ const renameOperation: Rule = {
 
 const alterFieldRisk: Rule = {
   id: "DJ306",
-  title: "`AlterField` adding a unique constraint",
-  severity: "minor",
+  title: "`AlterField` that changes a column's type or adds a unique constraint",
+  severity: "major",
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Adding `unique=True` with `AlterField` builds a unique index under a lock and fails if existing rows have duplicates. Check for duplicates first; on PostgreSQL build the index concurrently and attach the constraint with `USING INDEX`.",
+    "Changing a column's type rewrites the table under an exclusive lock, and the code still running during the deploy reads and writes the old type; adding `unique=True` builds an index under a lock and fails on existing duplicates. Add a new column, back-fill, switch the code, then drop the old one; check for duplicates before adding a constraint.",
   appliesTo: isMigration,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const created = createdModels(py);
     const hits: RuleHit[] = [];
@@ -170,9 +170,15 @@ const alterFieldRisk: Rule = {
       if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
       const field = fieldCall(py, op);
       if (!field) continue;
+      const nameNode = op.parts.keywords.get("name") ?? op.parts.positional[1];
+      const fieldName = nameNode ? stringValue(py, nameNode) : "";
+      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => t !== field.name);
       const k = field.keywords;
-      if (py.src(k.get("unique") ?? op.call) !== "True" && py.src(k.get("primary_key") ?? op.call) !== "True") continue;
-      hits.push({ line: op.line, message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
+      if (before.length > 0) {
+        hits.push({ line: op.line, message: `\`${fieldName}\` changes from \`${before[0]}\` to \`${field.name}\`: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
+      } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
+        hits.push({ line: op.line, message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
+      }
     }
     return hits;
   },
