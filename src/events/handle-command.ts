@@ -1,14 +1,17 @@
-import type { Context } from "probot";
+import type { Context, Logger } from "probot";
 import { loadRepoConfig } from "../config/load.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
 import { runReview } from "../review/run-review.js";
-import { canTriggerReview, COMMAND, parseCommand } from "./command.js";
-import type { ReviewServices } from "./services.js";
+import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
+import { runLogged, type ReviewServices } from "./services.js";
 
 type CommentContext = Context<"issue_comment.created">;
 
-/** `/django-review [persona]` on a PR, from someone with write access: 👀, then a review. */
-export async function handleCommand(context: CommentContext, services: ReviewServices): Promise<void> {
+/**
+ * `/django-review [persona]` on a PR: parsed at once; the permission check, the 👀 reaction and the
+ * review run in the queue, so the webhook is answered without waiting on GitHub.
+ */
+export function handleCommand(context: CommentContext, services: ReviewServices): void {
   const { comment, issue } = context.payload;
   if (!issue.pull_request) return;
   const command = parseCommand(comment.body);
@@ -18,10 +21,24 @@ export async function handleCommand(context: CommentContext, services: ReviewSer
   if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
     return log.info(`django-review: ignored ${COMMAND} from a bot`);
   }
+  const key = `${context.repo().owner}/${context.repo().repo}#${issue.number}`;
+  services.queue.enqueue({
+    key,
+    // The head is not known until the PR is fetched; a command is its own request.
+    headSha: `command:${comment.id}`,
+    id: `${key}/command:${comment.id}`,
+    supersedes: false,
+    run: (signal) => runLogged(log, () => runCommand(context, services, { command, login, log, signal })),
+  });
+}
 
-  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(
-    context.repo({ username: login }),
-  );
+async function runCommand(
+  context: CommentContext,
+  services: ReviewServices,
+  job: { command: ParsedCommand; login: string; log: Logger; signal: AbortSignal },
+): Promise<void> {
+  const { command, login, log, signal } = job;
+  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: login }));
   if (!canTriggerReview(permission.permission, permission.role_name)) {
     return log.info(
       { permission: permission.permission, role: permission.role_name },
@@ -30,7 +47,7 @@ export async function handleCommand(context: CommentContext, services: ReviewSer
   }
   await acknowledge(context, log);
 
-  const ref = { ...context.repo(), pullNumber: issue.number };
+  const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
   const pr = await fetchPullRequest(context.octokit, ref);
   if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const { config, problems } = await loadRepoConfig(context);
@@ -43,6 +60,7 @@ export async function handleCommand(context: CommentContext, services: ReviewSer
     config,
     configProblems: problems,
     notices,
+    signal,
     ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
   });
 }

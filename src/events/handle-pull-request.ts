@@ -1,8 +1,9 @@
-import type { Context } from "probot";
+import type { Context, Logger } from "probot";
 import { loadRepoConfig } from "../config/load.js";
-import { toPullRequestInfo } from "../github/fetch-pull-request.js";
+import { type PullRequestInfo, toPullRequestInfo } from "../github/fetch-pull-request.js";
+import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";
-import type { ReviewServices } from "./services.js";
+import { runLogged, type ReviewServices } from "./services.js";
 
 export const PULL_REQUEST_EVENTS = [
   "pull_request.opened",
@@ -13,17 +14,33 @@ export const PULL_REQUEST_EVENTS = [
 
 type PullRequestContext = Context<(typeof PULL_REQUEST_EVENTS)[number]>;
 
-/** A PR was opened, reopened, marked ready or pushed to: review its head unless config says skip. */
-export async function handlePullRequest(context: PullRequestContext, services: ReviewServices): Promise<void> {
+/** A PR was opened, reopened, marked ready or pushed to: queue a review of its head and answer at once. */
+export function handlePullRequest(context: PullRequestContext, services: ReviewServices): void {
   const pr = toPullRequestInfo(context.payload.pull_request);
   const ref = { ...context.repo(), pullNumber: pr.number };
   const log = context.log.child({ owner: ref.owner, repo: ref.repo, pr: pr.number, sha: pr.headSha });
-  const { config, problems } = await loadRepoConfig(context);
-
   if (pr.state !== "open") return log.info("django-review: skipped, the pull request is not open");
+  const key = `${ref.owner}/${ref.repo}#${pr.number}`;
+  const result = services.queue.enqueue({
+    key,
+    headSha: pr.headSha,
+    id: `${key}@${pr.headSha}`,
+    supersedes: true,
+    run: (signal) => runLogged(log, () => reviewPullRequest(context, services, { pr, ref, log, signal })),
+  });
+  log.info({ queue: result, depth: services.queue.depth }, "django-review: review queued");
+}
+
+async function reviewPullRequest(
+  context: PullRequestContext,
+  services: ReviewServices,
+  job: { pr: PullRequestInfo; ref: PullRequestRef; log: Logger; signal: AbortSignal },
+): Promise<void> {
+  const { pr, ref, log, signal } = job;
+  const { config, problems } = await loadRepoConfig(context);
   if (pr.draft && !config.review_drafts) return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
   if (pr.authorIsBot && !config.review_bot_prs) {
     return log.info({ author: pr.authorLogin }, "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)");
   }
-  await runReview(services.depsFor(context.octokit, log), { ref, pr, config, configProblems: problems });
+  await runReview(services.depsFor(context.octokit, log), { ref, pr, config, configProblems: problems, signal });
 }

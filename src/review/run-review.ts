@@ -37,10 +37,13 @@ export interface ReviewRequest {
   personaOverride?: PersonaOverride;
   /** Extra lines for the summary (e.g. an ignored command argument). */
   notices?: string[];
+  /** Aborted when a newer head of the PR arrives: nothing is posted for this one then. */
+  signal?: AbortSignal;
 }
 
 export interface ReviewOutcome {
-  reviewId: number;
+  status: "posted" | "superseded";
+  reviewId?: number;
   persona: string;
   files: number;
   comments: number;
@@ -56,7 +59,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const started = Date.now();
   const { config, pr, ref } = request;
 
+  if (request.signal?.aborted) return superseded(deps, request);
   const diffFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
+  if (request.signal?.aborted) return superseded(deps, request);
   const selection = selectFiles(diffFiles, config);
   const reviewablePaths = selection.reviewable.map((f) => f.path);
   const heads = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, reviewablePaths));
@@ -86,6 +91,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     ...prompt.overBudgetPaths.map((path) => ({ path, reason: `not sent to the model: the prompt budget (\`max_prompt_tokens: ${config.max_prompt_tokens}\`) was spent` })),
   ];
 
+  if (request.signal?.aborted) return superseded(deps, request);
   const modelId = resolveModel({ env: deps.modelOverride, config: config.model, persona: persona.model });
   const modelResult = await modelStage(deps.model, prompt.includedPaths.length > 0, { model: modelId, system: prompt.system, user: prompt.user });
 
@@ -114,8 +120,10 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     model: modelResult.report,
   });
 
+  if (request.signal?.aborted) return superseded(deps, request);
   const reviewId = await postReview(deps.octokit, ref, { headSha: pr.headSha, body, comments: capped.kept });
   const outcome: ReviewOutcome = {
+    status: "posted",
     reviewId,
     persona: choice.persona,
     files: reviewablePaths.length,
@@ -128,6 +136,11 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   };
   deps.log.info({ ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: "posted" }, "django-review: review posted");
   return outcome;
+}
+
+function superseded(deps: ReviewDeps, request: ReviewRequest): ReviewOutcome {
+  deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
+  return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, inputTokens: 0, outputTokens: 0 };
 }
 
 async function modelStage(model: ReviewModel | undefined, anythingToSend: boolean, request: { model: string; system: string; user: string }): Promise<ModelStageResult> {

@@ -40,10 +40,10 @@ export class GitHubMock {
   }
 
   /** `.github/django-review.yml` in the repo (or 404 there and in the org's `.github` repo). */
-  config(yaml?: string): this {
+  config(yaml?: string, options: { delayMs?: number } = {}): this {
     const path = "/contents/.github%2Fdjango-review.yml";
     if (yaml === undefined) {
-      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).reply(404, { message: "Not Found" });
+      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).delay(options.delayMs ?? 0).reply(404, { message: "Not Found" });
       this.scope.get(`${this.prefix}/repos/${OWNER}/.github${path}`).reply(404, { message: "Not Found" });
     } else {
       this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
@@ -51,7 +51,7 @@ export class GitHubMock {
     return this;
   }
 
-  files(files: MockFile[]): this {
+  files(files: MockFile[], headSha = HEAD_SHA): this {
     const listed = files.map((f) => ({
       sha: "0000000000000000000000000000000000000000",
       filename: f.filename,
@@ -70,7 +70,7 @@ export class GitHubMock {
       if (file.content === undefined) continue;
       this.scope
         .get(`${this.prefix}/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(file.filename)}`)
-        .query({ ref: HEAD_SHA })
+        .query({ ref: headSha })
         .reply(200, file.content, { "content-type": "text/plain; charset=utf-8" });
     }
     return this;

@@ -23,7 +23,7 @@ export type PullRequestAction = "opened" | "reopened" | "ready_for_review" | "sy
 
 export function pullRequestPayload(
   action: PullRequestAction = "opened",
-  changes: { draft?: boolean; userType?: "User" | "Bot"; login?: string; title?: string; body?: string } = {},
+  changes: { draft?: boolean; userType?: "User" | "Bot"; login?: string; title?: string; body?: string; headSha?: string } = {},
 ): Record<string, any> {
   const payload = example("pull_request", action);
   payload.installation = { ...payload.installation, id: INSTALLATION_ID };
@@ -33,6 +33,7 @@ export function pullRequestPayload(
   if (changes.login) pr.user.login = changes.login;
   if (changes.title) pr.title = changes.title;
   if (changes.body !== undefined) pr.body = changes.body;
+  if (changes.headSha) pr.head.sha = changes.headSha;
   return payload;
 }
 

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app.js";
+import { MemoryQueue } from "../../src/queue/memory.js";
 
 // A throwaway key made per test run: no PEM file in the repository for Probot to pick up by mistake.
 const { privateKey } = generateKeyPairSync("rsa", {
@@ -26,8 +27,15 @@ export interface TestAppOptions {
   baseUrl?: string;
 }
 
-/** A real Probot instance running the real app; only the network below it is faked (nock). */
-export async function createTestProbot(options: TestAppOptions = {}): Promise<Probot> {
+export interface TestApp {
+  probot: Probot;
+  queue: MemoryQueue;
+  /** Delivers a webhook event, then waits until the reviews it queued have finished. */
+  receive(event: { id: string; name: string; payload: unknown }): Promise<void>;
+}
+
+/** A real Probot instance running the real app and queue; only the network below it is faked (nock). */
+export async function createTestProbot(options: TestAppOptions = {}): Promise<TestApp> {
   const probot = new Probot({
     appId: 123,
     privateKey,
@@ -36,8 +44,18 @@ export async function createTestProbot(options: TestAppOptions = {}): Promise<Pr
     logLevel: "fatal",
   });
   const env = options.env ?? { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" };
-  await probot.load(createApp({ env, agentsDir: AGENTS_DIR }), { cwd: process.cwd(), addHandler: () => {} });
-  return probot;
+  const queue = new MemoryQueue(4, (_job, error) => {
+    throw error;
+  });
+  await probot.load(createApp({ env, agentsDir: AGENTS_DIR, queue }), { cwd: process.cwd(), addHandler: () => {} });
+  return {
+    probot,
+    queue,
+    async receive(event) {
+      await probot.receive(event as Parameters<Probot["receive"]>[0]);
+      await queue.onIdle();
+    },
+  };
 }
 
 export { privateKey as TEST_PRIVATE_KEY };

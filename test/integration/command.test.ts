@@ -7,8 +7,8 @@ import { commentPayload, pullRequestObject } from "../helpers/payloads.js";
 import { createTestProbot } from "../helpers/probot.js";
 
 async function deliverComment(payload: Record<string, any>) {
-  const probot = await createTestProbot();
-  await probot.receive({ id: "delivery-c", name: "issue_comment", payload } as any);
+  const app = await createTestProbot();
+  await app.receive({ id: "delivery-c", name: "issue_comment", payload });
 }
 
 describe("/django-review command", () => {

@@ -5,6 +5,7 @@ import nock from "nock";
 import { createNodeMiddleware, createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { MemoryQueue } from "../../src/queue/memory.js";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
@@ -25,12 +26,14 @@ describe("where the app runs", () => {
     const github = new GitHubMock("http://ghe.example.internal/api/v3").token().config().files(engineerPrFiles()).related().review();
     mockModel({ summary: "ok", comments: [] });
     const probot = probotFromEnv({ GHE_HOST: "ghe.example.internal", GHE_PROTOCOL: "http" });
-    await probot.load(createApp({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY }, agentsDir: AGENTS_DIR }), {
+    const queue = new MemoryQueue(1);
+    await probot.load(createApp({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY }, agentsDir: AGENTS_DIR, queue }), {
       cwd: process.cwd(),
       addHandler: () => {},
     });
 
     await probot.receive({ id: "d1", name: "pull_request", payload: pullRequestPayload("opened") } as any);
+    await queue.onIdle();
 
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
@@ -41,9 +44,11 @@ describe("where the app runs", () => {
     const model = mockModel({ summary: "via the gateway", comments: [] }, { baseUrl: "https://llm-gateway.example.com/anthropic" });
     const probot = probotFromEnv({});
     const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: "https://llm-gateway.example.com/anthropic", DJANGO_REVIEW_MODEL: "opus" };
-    await probot.load(createApp({ env, agentsDir: AGENTS_DIR }), { cwd: process.cwd(), addHandler: () => {} });
+    const queue = new MemoryQueue(1);
+    await probot.load(createApp({ env, agentsDir: AGENTS_DIR, queue }), { cwd: process.cwd(), addHandler: () => {} });
 
     await probot.receive({ id: "d2", name: "pull_request", payload: pullRequestPayload("opened") } as any);
+    await queue.onIdle();
 
     expect(model.scope.isDone()).toBe(true);
     expect(model.calls[0]!.body.model).toBe("claude-opus-5-5");
@@ -59,9 +64,11 @@ describe("webhook signatures", () => {
     nock.enableNetConnect();
   });
 
+  const queue = new MemoryQueue(1);
+
   async function listen(): Promise<string> {
     const probot = probotFromEnv({});
-    const middleware = await createNodeMiddleware(createApp({ env: {}, agentsDir: AGENTS_DIR }), { probot });
+    const middleware = await createNodeMiddleware(createApp({ env: {}, agentsDir: AGENTS_DIR, queue }), { probot });
     server = createServer((req, res) => {
       void middleware(req, res, () => {
         res.writeHead(404).end();
@@ -101,6 +108,7 @@ describe("webhook signatures", () => {
     const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
     const response = await post(url, body, signature);
     expect(response.status).toBe(200);
+    await queue.onIdle();
     expect(github.scope.isDone()).toBe(true);
   });
 });

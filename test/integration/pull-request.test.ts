@@ -36,8 +36,8 @@ const MODEL_REVIEW = {
 };
 
 async function deliver(payload: Record<string, any>, env?: NodeJS.ProcessEnv) {
-  const probot = await createTestProbot(env ? { env } : {});
-  await probot.receive({ id: "delivery-1", name: "pull_request", payload } as any);
+  const app = await createTestProbot(env ? { env } : {});
+  await app.receive({ id: "delivery-1", name: "pull_request", payload });
 }
 
 describe("pull_request events", () => {
@@ -110,6 +110,28 @@ describe("pull_request events", () => {
 
     expect(model.calls[0]!.body.system[0].text).toContain("elite Django backend architect");
     expect(github.reviews[0]!.body).toMatch(/\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 files in its area/);
+  });
+
+  it("answers the webhook before the review runs, and a newer push supersedes the older head's review", async () => {
+    const app = await createTestProbot();
+    const newer = "b".repeat(40);
+    const github = new GitHubMock()
+      .token()
+      .config(undefined, { delayMs: 150 }) // the older head's review is still reading its config...
+      .config()
+      .files(engineerPrFiles(), newer)
+      .related()
+      .review();
+    const model = mockModel({ summary: "ok", comments: [] });
+
+    const started = Date.now();
+    await app.probot.receive({ id: "d-old", name: "pull_request", payload: pullRequestPayload("synchronize") } as any);
+    expect(Date.now() - started).toBeLessThan(100); // ...when the webhook has already been answered
+    await app.probot.receive({ id: "d-new", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: newer }) } as any);
+    await app.queue.onIdle();
+
+    expect(github.reviews.map((r) => r.commit_id)).toEqual([newer]);
+    expect(model.calls).toHaveLength(1); // the superseded review never reached the model
   });
 
   it.each(["reopened", "ready_for_review"] as const)("reviews on %s", async (action) => {

@@ -1,0 +1,26 @@
+/** One review to run: the newest head of a pull request wins over older ones. */
+export interface ReviewJob {
+  /** Identifies the pull request: jobs with the same key run one at a time. */
+  key: string;
+  /** The head SHA this job reviews; a job for another head of the same PR supersedes it. */
+  headSha: string;
+  /** Identifies the request (e.g. `pr@sha`, or a command's comment id): a duplicate is dropped. */
+  id: string;
+  /**
+   * True for a push/open event: it replaces the PR's waiting event jobs and aborts a running review
+   * of another head. A command (which reads the head when it starts) is false and never replaced.
+   */
+  supersedes: boolean;
+  /** Does the work; must stop without posting once `signal` is aborted (a newer head arrived). */
+  run: (signal: AbortSignal) => Promise<void>;
+}
+
+export type EnqueueResult = "queued" | "duplicate";
+
+export interface ReviewQueue {
+  enqueue(job: ReviewJob): EnqueueResult;
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void>;
+  /** Jobs waiting plus jobs running. */
+  readonly depth: number;
+}
