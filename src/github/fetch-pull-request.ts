@@ -1,4 +1,5 @@
 import type { ChangedFile, FileStatus } from "../diff/types.js";
+import { type BlobResult, fetchBlobs, MAX_CONTENT_BYTES } from "./fetch-blobs.js";
 import type { GitHubClient, PullRequestRef, RepoRef } from "./types.js";
 
 export interface PullRequestInfo {
@@ -68,37 +69,57 @@ export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestR
 
 export type FileContent = { ok: true; text: string } | { ok: false; reason: string };
 
-/** Head-side files larger than this are not read for context (the diff is still reviewed). */
-const MAX_CONTENT_BYTES = 1_000_000;
-const CONCURRENCY = 8;
+const REST_CONCURRENCY = 8;
 
-/** Reads files at a commit, a few at a time; a file that cannot be read is reported, not thrown. */
+/**
+ * Reads files at a commit: one GraphQL request per hundred files, falling back to REST per file when
+ * GraphQL fails (an older GitHub Enterprise, a transient error). A file that cannot be read is reported.
+ */
 export async function fetchFileContents(
   octokit: GitHubClient,
   repo: RepoRef,
   sha: string,
   paths: string[],
+  log?: { warn: (meta: object, message: string) => void },
 ): Promise<Map<string, FileContent>> {
+  if (paths.length === 0) return new Map();
+  try {
+    const blobs = await fetchBlobs(octokit, repo, paths.map((p) => `${sha}:${p}`));
+    return new Map(paths.map((path) => [path, fromBlob(blobs.get(`${sha}:${path}`) ?? { kind: "missing" })]));
+  } catch (error) {
+    log?.warn({ err: error }, "django-review: GraphQL file read failed; reading files one by one over REST");
+    return fetchFileContentsRest(octokit, repo, sha, paths);
+  }
+}
+
+function fromBlob(blob: BlobResult): FileContent {
+  switch (blob.kind) {
+    case "text":
+      return { ok: true, text: blob.text };
+    case "binary":
+      return { ok: false, reason: "is binary" };
+    case "too-large":
+      return { ok: false, reason: "is over 1 MB; only its diff is reviewed" };
+    default:
+      return { ok: false, reason: "does not exist at the head commit" };
+  }
+}
+
+async function fetchFileContentsRest(octokit: GitHubClient, repo: RepoRef, sha: string, paths: string[]): Promise<Map<string, FileContent>> {
   const contents = new Map<string, FileContent>();
   const queue = [...paths];
   const worker = async () => {
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
-      contents.set(path, await fetchFileContent(octokit, repo, sha, path));
+      contents.set(path, await fetchFileContentRest(octokit, repo, sha, path));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(REST_CONCURRENCY, paths.length) }, worker));
   return contents;
 }
 
-async function fetchFileContent(octokit: GitHubClient, repo: RepoRef, sha: string, path: string): Promise<FileContent> {
+async function fetchFileContentRest(octokit: GitHubClient, repo: RepoRef, sha: string, path: string): Promise<FileContent> {
   try {
-    const response = await octokit.rest.repos.getContent({
-      owner: repo.owner,
-      repo: repo.repo,
-      path,
-      ref: sha,
-      mediaType: { format: "raw" },
-    });
+    const response = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ref: sha, mediaType: { format: "raw" } });
     return decodeText(response.data as unknown);
   } catch (error) {
     const status = (error as { status?: number }).status;
@@ -107,12 +128,7 @@ async function fetchFileContent(octokit: GitHubClient, repo: RepoRef, sha: strin
 }
 
 function decodeText(data: unknown): FileContent {
-  const bytes =
-    typeof data === "string"
-      ? Buffer.from(data, "utf8")
-      : data instanceof ArrayBuffer
-        ? Buffer.from(data)
-        : undefined;
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data instanceof ArrayBuffer ? Buffer.from(data) : undefined;
   if (!bytes) return { ok: false, reason: "is not a regular file" };
   if (bytes.length > MAX_CONTENT_BYTES) return { ok: false, reason: "is over 1 MB; only its diff is reviewed" };
   if (bytes.includes(0)) return { ok: false, reason: "is binary" };

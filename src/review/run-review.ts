@@ -64,8 +64,11 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   if (request.signal?.aborted) return superseded(deps, request);
   const selection = selectFiles(diffFiles, config);
   const reviewablePaths = selection.reviewable.map((f) => f.path);
-  const heads = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, reviewablePaths));
-  const related = config.checks.enabled ? texts(await fetchFileContents(deps.octokit, ref, pr.headSha, relatedPaths(reviewablePaths))) : new Map<string, string>();
+  // The changed files and the project files the checks read, in one batched read.
+  const relatedToRead = config.checks.enabled ? relatedPaths(reviewablePaths) : [];
+  const contents = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log));
+  const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
+  const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
 
   const checks = checkPullRequest(selection.reviewable, heads, related, config);
   for (const failure of checks.failures) deps.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");

@@ -25,12 +25,19 @@ export interface PostedReview {
 export class GitHubMock {
   readonly scope: nock.Scope;
   readonly reviews: PostedReview[] = [];
+  /** GraphQL blob reads answered, each a list of `<sha>:<path>` expressions. */
+  readonly blobReads: string[][] = [];
   private readonly prefix: string;
+  private readonly graphqlPath: string;
+  /** File contents the GraphQL blob reads answer from, keyed `<sha>:<path>`. */
+  private readonly blobs = new Map<string, string>();
 
   /** `baseUrl` may carry a path, as GitHub Enterprise's `https://host/api/v3` does. */
   constructor(baseUrl = GITHUB_API) {
     const url = new URL(baseUrl);
     this.prefix = url.pathname.replace(/\/$/, "");
+    // Octokit sends GraphQL to /api/graphql on GitHub Enterprise, /graphql on github.com
+    this.graphqlPath = `${this.prefix.replace(/\/v3$/, "")}/graphql`;
     this.scope = nock(url.origin);
   }
 
@@ -39,53 +46,56 @@ export class GitHubMock {
     return this;
   }
 
-  /** `.github/django-review.yml` in the repo (or 404 there and in the org's `.github` repo). */
-  config(yaml?: string, options: { delayMs?: number } = {}): this {
-    const path = "/contents/.github%2Fdjango-review.yml";
-    if (yaml === undefined) {
-      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).delay(options.delayMs ?? 0).reply(404, { message: "Not Found" });
-      this.scope.get(`${this.prefix}/repos/${OWNER}/.github${path}`).reply(404, { message: "Not Found" });
-    } else {
-      this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}${path}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
+  /** `.github/django-review.yml` as the one GraphQL read of the repo's and the org's copy. */
+  config(yaml?: string, options: { delayMs?: number; org?: string } = {}): this {
+    this.scope
+      .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml")
+      .delay(options.delayMs ?? 0)
+      .reply(200, {
+        data: {
+          repo: { object: yaml === undefined ? null : { text: yaml } },
+          org: options.org === undefined ? null : { object: { text: options.org } },
+        },
+      });
+    return this;
+  }
+
+  /** The REST reads Probot's `context.config` makes (used for `_extends`). */
+  configRest(files: Record<string, string | undefined>): this {
+    for (const [repoPath, yaml] of Object.entries(files)) {
+      const path = `${this.prefix}/repos/${repoPath}/contents/.github%2Fdjango-review.yml`;
+      if (yaml === undefined) this.scope.get(path).reply(404, { message: "Not Found" });
+      else this.scope.get(path).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
     }
     return this;
   }
 
+  /** The PR's changed files (one page), and their head contents for the batched GraphQL read. */
   files(files: MockFile[], headSha = HEAD_SHA): this {
-    const listed = files.map((f) => ({
-      sha: "0000000000000000000000000000000000000000",
-      filename: f.filename,
-      status: f.status ?? "modified",
-      additions: f.additions ?? countLines(f.patch, "+"),
-      deletions: f.deletions ?? countLines(f.patch, "-"),
-      changes: (f.additions ?? countLines(f.patch, "+")) + (f.deletions ?? countLines(f.patch, "-")),
-      blob_url: `https://github.com/${OWNER}/${REPO}/blob/${HEAD_SHA}/${f.filename}`,
-      raw_url: `https://github.com/${OWNER}/${REPO}/raw/${HEAD_SHA}/${f.filename}`,
-      contents_url: `${GITHUB_API}/repos/${OWNER}/${REPO}/contents/${f.filename}?ref=${HEAD_SHA}`,
-      ...(f.patch !== undefined ? { patch: f.patch } : {}),
-      ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
-    }));
-    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, listed);
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, files.map(listedFile));
+    for (const file of files) if (file.content !== undefined) this.blobs.set(`${headSha}:${file.filename}`, file.content);
+    this.scope
+      .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
+      .reply(200, (_uri, body) => this.answerBlobs(body as { variables: Record<string, string> }));
+    return this;
+  }
+
+  /** Project files the checks read for context (served by the same GraphQL read); any other path is absent. */
+  related(files: Record<string, string> = {}, headSha = HEAD_SHA): this {
+    for (const [path, content] of Object.entries(files)) this.blobs.set(`${headSha}:${path}`, content);
+    return this;
+  }
+
+  /** Like `files`, but GraphQL fails and the contents come from REST, one request per file. */
+  filesOverRest(files: MockFile[], headSha = HEAD_SHA): this {
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, files.map(listedFile));
+    this.scope.post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query)).reply(502, { message: "Bad Gateway" });
     for (const file of files) {
       if (file.content === undefined) continue;
       this.scope
         .get(`${this.prefix}/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(file.filename)}`)
         .query({ ref: headSha })
         .reply(200, file.content, { "content-type": "text/plain; charset=utf-8" });
-    }
-    return this;
-  }
-
-  /**
-   * Project files the checks read for context (models/serializers next to changed code, base
-   * templates): served from `files`, 404 for any other path. Optional, so tests need not list them.
-   */
-  related(files: Record<string, string> = {}): this {
-    for (const [path, content] of Object.entries(files)) {
-      this.scope
-        .get(`${this.prefix}/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(path)}`)
-        .query({ ref: HEAD_SHA })
-        .reply(200, content, { "content-type": "text/plain; charset=utf-8" });
     }
     this.scope
       .get(new RegExp(`^${this.prefix}/repos/${OWNER}/${REPO}/contents/`))
@@ -97,10 +107,12 @@ export class GitHubMock {
   }
 
   review(status = 200): this {
-    this.scope.post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
-      this.reviews.push(body);
-      return true;
-    }).reply(status, { id: 80 + this.reviews.length });
+    this.scope
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
+        this.reviews.push(body);
+        return true;
+      })
+      .reply(status, { id: 80 + this.reviews.length });
     return this;
   }
 
@@ -125,6 +137,37 @@ export class GitHubMock {
     this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`).reply(200, pr);
     return this;
   }
+
+  private answerBlobs(body: { variables: Record<string, string> }) {
+    const repository: Record<string, unknown> = {};
+    const read: string[] = [];
+    for (const [name, expression] of Object.entries(body.variables)) {
+      if (!/^e\d+$/.test(name)) continue;
+      read.push(expression);
+      const text = this.blobs.get(expression);
+      repository[`f${name.slice(1)}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
+    }
+    this.blobReads.push(read);
+    return { data: { repository } };
+  }
+}
+
+function listedFile(f: MockFile) {
+  const additions = f.additions ?? countLines(f.patch, "+");
+  const deletions = f.deletions ?? countLines(f.patch, "-");
+  return {
+    sha: "0000000000000000000000000000000000000000",
+    filename: f.filename,
+    status: f.status ?? "modified",
+    additions,
+    deletions,
+    changes: additions + deletions,
+    blob_url: `https://github.com/${OWNER}/${REPO}/blob/${HEAD_SHA}/${f.filename}`,
+    raw_url: `https://github.com/${OWNER}/${REPO}/raw/${HEAD_SHA}/${f.filename}`,
+    contents_url: `${GITHUB_API}/repos/${OWNER}/${REPO}/contents/${f.filename}?ref=${HEAD_SHA}`,
+    ...(f.patch !== undefined ? { patch: f.patch } : {}),
+    ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+  };
 }
 
 function countLines(patch: string | undefined, sign: "+" | "-"): number {
