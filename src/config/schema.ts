@@ -3,6 +3,25 @@ import { RULES } from "../checks/index.js";
 import { CATEGORIES } from "../checks/types.js";
 import { Severity } from "../model/review-tool.js";
 
+/** Files a reviewer skims at most: their diffs cost tokens and teach the model nothing about the Django code. */
+export const DEFAULT_SKIP_PATHS = [
+  "*.lock",
+  "package-lock.json",
+  "pnpm-lock.yaml",
+  "*.min.js",
+  "*.min.css",
+  "*.map",
+  "**/vendor/**",
+  "**/node_modules/**",
+  "**/static/dist/**",
+  "**/static/build/**",
+  "**/staticfiles/**",
+  "**/__snapshots__/**",
+  "*.snap",
+  "*_pb2.py",
+  "**/generated/**",
+];
+
 const RULE_OR_CATEGORY = new Set<string>([...RULES.map((r) => r.id), ...CATEGORIES]);
 
 const ChecksConfig = z
@@ -37,8 +56,14 @@ export const RepoConfig = z
     exclude_paths: z.array(z.string().min(1)).default([]),
     /** Globs of files that must never reach the model (added to the built-in secret patterns). */
     secret_paths: z.array(z.string().min(1)).default([]),
-    /** Upper bound on the prompt size, in estimated tokens; files past it are listed, not sent. */
-    max_prompt_tokens: z.number().int().min(2_000).max(900_000).default(80_000),
+    /** Prompt tokens in one model call; a larger PR is split into several calls. */
+    max_prompt_tokens: z.number().int().min(4_000).max(900_000).default(80_000),
+    /** Model calls per review at most: files beyond them are listed as not sent. */
+    max_model_calls: z.number().int().min(1).max(50).default(4),
+    /** Prompt tokens per review at most, across all its calls. */
+    max_total_tokens: z.number().int().min(4_000).max(5_000_000).default(250_000),
+    /** Globs of files never sent to the model: lock files, vendored, generated, minified, built assets, snapshots. */
+    skip_paths: z.array(z.string().min(1)).default(DEFAULT_SKIP_PATHS),
     /** The deterministic Django checks. */
     checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit" }),
   })

@@ -23,15 +23,6 @@ export interface PromptHint {
   text: string;
 }
 
-export interface BuiltPrompt {
-  system: string;
-  user: string;
-  includedPaths: string[];
-  /** Files that did not fit the budget, in the order they were dropped. */
-  overBudgetPaths: string[];
-  estimatedTokens: number;
-}
-
 /** Longest PR description sent to the model; the rest is cut (it is context, not code). */
 const MAX_BODY_CHARS = 4_000;
 
@@ -39,47 +30,36 @@ export function buildSystemPrompt(persona: Persona): string {
   return `${REVIEW_INSTRUCTIONS}\n\n# Your persona: ${persona.name}\n\n${persona.prompt}`;
 }
 
-/**
- * The user message: PR text and files as delimited, escaped data. Files are added in the order
- * given until the token budget is spent; the rest are reported as over budget.
- */
-export function buildPrompt(input: {
-  persona: Persona;
+export interface UserPromptInput {
   pr: PullRequestText;
   files: PromptFile[];
   hints: PromptHint[];
-  maxPromptTokens: number;
-}): BuiltPrompt {
-  const system = buildSystemPrompt(input.persona);
-  const header = renderHeader(input.pr);
-  const hints = renderHints(input.hints);
-  let used = estimateTokens(system) + estimateTokens(header) + estimateTokens(hints) + 200;
-  const sections: string[] = [];
-  const includedPaths: string[] = [];
-  const overBudgetPaths: string[] = [];
-  for (const file of input.files) {
-    const section = renderFile(file);
-    const cost = estimateTokens(section);
-    if (used + cost > input.maxPromptTokens) {
-      overBudgetPaths.push(file.path);
-      continue;
-    }
-    used += cost;
-    sections.push(section);
-    includedPaths.push(file.path);
-  }
-  const user = [
+  /** When the PR is reviewed in several calls: which one this is. */
+  part?: { index: number; count: number };
+}
+
+/** The user message: PR text and files as delimited, escaped data, then the checks' hints. */
+export function buildUserPrompt(input: UserPromptInput): string {
+  const part = input.part && input.part.count > 1
+    ? `This pull request is large and is reviewed in ${input.part.count} parts; this is part ${input.part.index + 1}. Review only the files below.`
+    : "";
+  return [
     "Review this pull request. Its content follows as data.",
+    part,
     "<pull_request>",
-    header,
-    ...sections,
+    renderHeader(input.pr),
+    ...input.files.map(renderFile),
     "</pull_request>",
-    hints,
+    renderHints(input.hints),
     "Call `submit_review` now.",
   ]
-    .filter((part) => part !== "")
+    .filter((p) => p !== "")
     .join("\n\n");
-  return { system, user, includedPaths, overBudgetPaths, estimatedTokens: used };
+}
+
+/** Tokens every call spends besides its files: system prompt, PR header, hints, framing. */
+export function fixedPromptTokens(input: { system: string; pr: PullRequestText; hints: PromptHint[] }): number {
+  return estimateTokens(input.system) + estimateTokens(renderHeader(input.pr)) + estimateTokens(renderHints(input.hints)) + 200;
 }
 
 function renderHeader(pr: PullRequestText): string {

@@ -1,12 +1,22 @@
-import type { ModelComment } from "../model/review-tool.js";
-import { parseModelReview } from "../model/review-tool.js";
-import type { ReviewModel } from "../model/client.js";
-import type { ModelReport } from "./summary.js";
+import type { ModelRequest, ReviewModel } from "../model/client.js";
+import { estimateCost } from "../model/pricing.js";
+import { type ModelComment, parseModelReview } from "../model/review-tool.js";
+
+export interface ModelReport {
+  model: string;
+  calls: number;
+  /** Input tokens billed at the full rate (neither read from nor written to the cache). */
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+}
 
 export interface ModelStageResult {
   comments: ModelComment[];
   summary?: string;
-  /** Set when the model part did not produce a usable review: what happened, in words. */
+  /** Set when (part of) the model review did not produce a usable answer: what happened, in words. */
   notice?: string;
   report?: ModelReport;
 }
@@ -14,30 +24,61 @@ export interface ModelStageResult {
 /** Output tokens allowed for one review answer. */
 const MAX_OUTPUT_TOKENS = 16_000;
 
-/** Calls the model and validates its answer; every failure becomes a notice, never a throw. */
-export async function reviewWithModel(
-  model: ReviewModel,
-  request: { model: string; system: string; user: string },
-): Promise<ModelStageResult> {
-  let answer;
-  try {
-    answer = await model({ ...request, maxOutputTokens: MAX_OUTPUT_TOKENS });
-  } catch (error) {
-    return { comments: [], notice: `The model review failed: ${describeModelError(error)}.` };
+type CallRequest = Omit<ModelRequest, "maxOutputTokens">;
+
+/**
+ * Reviews the PR in one call per chunk, in turn, and merges the answers. An answer that fails the
+ * schema costs only its chunk; an API failure stops the remaining calls (they would fail alike).
+ * Every failure becomes a notice, never a throw.
+ */
+export async function reviewWithModel(model: ReviewModel, requests: CallRequest[], signal?: AbortSignal): Promise<ModelStageResult> {
+  const comments: ModelComment[] = [];
+  const summaries: string[] = [];
+  const notices: string[] = [];
+  let report: ModelReport | undefined;
+  for (const [index, request] of requests.entries()) {
+    if (signal?.aborted) break;
+    const part = requests.length > 1 ? ` (part ${index + 1} of ${requests.length})` : "";
+    let answer;
+    try {
+      answer = await model({ ...request, maxOutputTokens: MAX_OUTPUT_TOKENS });
+    } catch (error) {
+      notices.push(`The model review failed${part}: ${describeModelError(error)}.`);
+      break;
+    }
+    report = addUsage(report, answer.model, answer.usage);
+    if (answer.toolInput === undefined) {
+      notices.push(`The model did not submit a review${part} (stop reason: ${answer.stopReason ?? "none"}).`);
+      continue;
+    }
+    const parsed = parseModelReview(answer.toolInput);
+    if (!parsed.ok) {
+      notices.push(`The model review${part} was discarded: ${parsed.error}.`);
+      continue;
+    }
+    if (answer.stopReason === "max_tokens") notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
+    comments.push(...parsed.review.comments);
+    if (parsed.review.summary.trim()) summaries.push(parsed.review.summary.trim());
   }
-  const report: ModelReport = {
-    model: answer.model,
-    inputTokens: answer.usage.inputTokens + answer.usage.cacheReadTokens + answer.usage.cacheCreationTokens,
-    cachedTokens: answer.usage.cacheReadTokens,
-    outputTokens: answer.usage.outputTokens,
+  return {
+    comments,
+    ...(summaries.length > 0 ? { summary: summaries.join("\n\n") } : {}),
+    ...(notices.length > 0 ? { notice: notices.join(" ") } : {}),
+    ...(report ? { report } : {}),
   };
-  if (answer.toolInput === undefined) {
-    return { comments: [], report, notice: `The model did not submit a review (stop reason: ${answer.stopReason ?? "none"}).` };
-  }
-  const parsed = parseModelReview(answer.toolInput);
-  if (!parsed.ok) return { comments: [], report, notice: `The model review was discarded: ${parsed.error}.` };
-  const truncated = answer.stopReason === "max_tokens" ? "The model's answer was cut off at its output limit; some comments may be missing." : undefined;
-  return { comments: parsed.review.comments, summary: parsed.review.summary, report, ...(truncated ? { notice: truncated } : {}) };
+}
+
+function addUsage(report: ModelReport | undefined, model: string, usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }): ModelReport {
+  const next: ModelReport = {
+    model,
+    calls: (report?.calls ?? 0) + 1,
+    inputTokens: (report?.inputTokens ?? 0) + usage.inputTokens,
+    cacheReadTokens: (report?.cacheReadTokens ?? 0) + usage.cacheReadTokens,
+    cacheCreationTokens: (report?.cacheCreationTokens ?? 0) + usage.cacheCreationTokens,
+    outputTokens: (report?.outputTokens ?? 0) + usage.outputTokens,
+  };
+  const cost = estimateCost(model, next);
+  return cost === undefined ? next : { ...next, costUsd: cost };
 }
 
 function describeModelError(error: unknown): string {

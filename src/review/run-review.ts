@@ -12,7 +12,8 @@ import type { ReviewModel } from "../model/client.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaOverride } from "../personas/route.js";
-import { buildPrompt, type PromptFile } from "../prompt/build.js";
+import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile } from "../prompt/build.js";
+import { planChunks } from "../prompt/chunk.js";
 import { checkPullRequest } from "./check-pull-request.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { relatedPaths } from "./related-files.js";
@@ -49,7 +50,10 @@ export interface ReviewOutcome {
   comments: number;
   findings: number;
   unplaced: number;
+  modelCalls: number;
+  /** All prompt tokens, cached or not. */
   inputTokens: number;
+  cacheReadTokens: number;
   outputTokens: number;
   modelNotice?: string;
 }
@@ -77,30 +81,36 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const persona = deps.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 
-  const prompt = buildPrompt({
-    persona,
-    pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
-    files: selection.reviewable.map((file): PromptFile => ({
-      path: file.path,
-      status: file.status,
-      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
-      rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
-    })),
-    hints: checks.findings.map((f) => ({ path: f.file, line: f.line, text: `${f.rule} ${f.title}: ${f.message}` })),
-    maxPromptTokens: config.max_prompt_tokens,
+  const system = buildSystemPrompt(persona);
+  const prText = { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef };
+  const hints = checks.findings.map((f) => ({ path: f.file, line: f.line, text: `${f.rule} ${f.title}: ${f.message}` }));
+  const promptFiles = selection.reviewable.map((file): PromptFile => ({
+    path: file.path,
+    status: file.status,
+    ...(file.previousPath ? { previousPath: file.previousPath } : {}),
+    rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
+  }));
+  const plan = planChunks(promptFiles, {
+    perCallTokens: config.max_prompt_tokens,
+    fixedTokens: fixedPromptTokens({ system, pr: prText, hints }),
+    maxCalls: config.max_model_calls,
+    maxTotalTokens: config.max_total_tokens,
   });
-  const skipped = [
-    ...selection.skipped,
-    ...prompt.overBudgetPaths.map((path) => ({ path, reason: `not sent to the model: the prompt budget (\`max_prompt_tokens: ${config.max_prompt_tokens}\`) was spent` })),
-  ];
+  const sentPaths = plan.chunks.flat().map((f) => f.path);
+  const skipped = [...selection.skipped, ...plan.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` }))];
 
   if (request.signal?.aborted) return superseded(deps, request);
   const modelId = resolveModel({ env: deps.modelOverride, config: config.model, persona: persona.model });
-  const modelResult = await modelStage(deps.model, prompt.includedPaths.length > 0, { model: modelId, system: prompt.system, user: prompt.user });
+  const requests = plan.chunks.map((files, index) => ({
+    model: modelId,
+    system,
+    user: buildUserPrompt({ pr: prText, files, hints: hints.filter((h) => files.some((f) => f.path === h.path)), part: { index, count: plan.chunks.length } }),
+  }));
+  const modelResult = await modelStage(deps.model, requests, request.signal);
 
   // Rule findings cover every reviewable file; model comments only the files it was shown.
   const lineMap = new LineMap(selection.reviewable);
-  const sentMap = new LineMap(selection.reviewable.filter((f) => prompt.includedPaths.includes(f.path)));
+  const sentMap = new LineMap(selection.reviewable.filter((f) => sentPaths.includes(f.path)));
   const deduped = dedupeAgainstFindings(modelResult.comments, checks.findings);
   const fromRules = placeFindings(checks.findings, lineMap, deduped.suggestions);
   const fromModel = placeComments(deduped.comments, sentMap);
@@ -133,7 +143,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     comments: capped.kept.length,
     findings: checks.findings.length,
     unplaced: unplaced.length,
-    inputTokens: modelResult.report?.inputTokens ?? 0,
+    modelCalls: modelResult.report?.calls ?? 0,
+    inputTokens: (modelResult.report?.inputTokens ?? 0) + (modelResult.report?.cacheReadTokens ?? 0) + (modelResult.report?.cacheCreationTokens ?? 0),
+    cacheReadTokens: modelResult.report?.cacheReadTokens ?? 0,
     outputTokens: modelResult.report?.outputTokens ?? 0,
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
@@ -143,13 +155,13 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
 
 function superseded(deps: ReviewDeps, request: ReviewRequest): ReviewOutcome {
   deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
-  return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, inputTokens: 0, outputTokens: 0 };
+  return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
 }
 
-async function modelStage(model: ReviewModel | undefined, anythingToSend: boolean, request: { model: string; system: string; user: string }): Promise<ModelStageResult> {
+async function modelStage(model: ReviewModel | undefined, requests: Array<{ model: string; system: string; user: string }>, signal?: AbortSignal): Promise<ModelStageResult> {
   if (!model) return { comments: [], notice: "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks." };
-  if (!anythingToSend) return { comments: [], notice: "No file in this pull request could be sent to the model." };
-  return reviewWithModel(model, request);
+  if (requests.length === 0) return { comments: [], notice: "No file in this pull request could be sent to the model." };
+  return reviewWithModel(model, requests, signal);
 }
 
 function texts(contents: Map<string, FileContent>): Map<string, string> {

@@ -4,18 +4,13 @@ import { severityLabel } from "../comments/render.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
 import { SEVERITIES } from "../model/review-tool.js";
 import type { PersonaChoice } from "../personas/route.js";
+import type { ModelReport } from "./model-review.js";
 
 export interface SkippedFile {
   path: string;
   reason: string;
 }
 
-export interface ModelReport {
-  model: string;
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-}
 
 export interface SummaryInput {
   personaName: string;
@@ -109,7 +104,10 @@ function skippedSection(skipped: SkippedFile[]): string[] {
 }
 
 function modelLine(model: ModelReport): string {
-  return `<sub>Model \`${model.model}\` · tokens: ${model.inputTokens} input (${model.cachedTokens} cached) · ${model.outputTokens} output</sub>`;
+  const input = model.inputTokens + model.cacheReadTokens + model.cacheCreationTokens;
+  const calls = model.calls > 1 ? ` · ${model.calls} calls` : "";
+  const cost = model.costUsd !== undefined ? ` · ≈ $${model.costUsd.toFixed(model.costUsd < 0.1 ? 3 : 2)}` : "";
+  return `<sub>Model \`${model.model}\`${calls} · tokens: ${input} input (${model.cacheReadTokens} from cache) · ${model.outputTokens} output${cost}</sub>`;
 }
 
 function oneParagraph(text: string): string {
