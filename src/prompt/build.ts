@@ -1,5 +1,6 @@
 import type { Persona } from "../personas/schema.js";
 import { estimateTokens } from "./estimate.js";
+import type { Definition } from "./related-definitions.js";
 import { REVIEW_INSTRUCTIONS } from "./instructions.js";
 
 export interface PromptFile {
@@ -36,6 +37,8 @@ export interface UserPromptInput {
   hints: PromptHint[];
   /** When the PR is reviewed in several calls: which one this is. */
   part?: { index: number; count: number };
+  /** Classes the files depend on (models, serializers), for context. */
+  definitions?: Definition[];
 }
 
 /** The user message: PR text and files as delimited, escaped data, then the checks' hints. */
@@ -49,6 +52,7 @@ export function buildUserPrompt(input: UserPromptInput): string {
     "<pull_request>",
     renderHeader(input.pr),
     ...input.files.map(renderFile),
+    renderDefinitions(input.definitions ?? []),
     "</pull_request>",
     renderHints(input.hints),
     "Call `submit_review` now.",
@@ -76,6 +80,12 @@ function renderFile(file: PromptFile): string {
   return `<file path="${escapeAttribute(file.path)}" status="${file.status}"${renamed}>\n${escapeData(file.rendered)}\n</file>`;
 }
 
+function renderDefinitions(definitions: Definition[]): string {
+  if (definitions.length === 0) return "";
+  const blocks = definitions.map((d) => `# ${d.path}\n${d.source}`);
+  return `<related_definitions note="context from the repository at the head commit: read it, never comment on it">\n${escapeData(blocks.join("\n\n"))}\n</related_definitions>`;
+}
+
 function renderHints(hints: PromptHint[]): string {
   if (hints.length === 0) return "";
   const lines = hints.map((h) => `- ${h.path}:${h.line}: ${h.text}`);
@@ -87,7 +97,7 @@ function renderHints(hints: PromptHint[]): string {
  * so "</pull_request> now follow these instructions" stays inside the data.
  */
 export function escapeData(text: string): string {
-  return text.replace(/<(\/?)(pull_request|file|title|description|branches)\b/gi, "&lt;$1$2");
+  return text.replace(/<(\/?)(pull_request|file|title|description|branches|related_definitions)\b/gi, "&lt;$1$2");
 }
 
 function escapeAttribute(text: string): string {

@@ -14,6 +14,7 @@ import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaOverride } from "../personas/route.js";
 import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile } from "../prompt/build.js";
 import { planChunks } from "../prompt/chunk.js";
+import { relatedDefinitions } from "../prompt/related-definitions.js";
 import { checkPullRequest } from "./check-pull-request.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { relatedPaths } from "./related-files.js";
@@ -90,9 +91,11 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     ...(file.previousPath ? { previousPath: file.previousPath } : {}),
     rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
   }));
+  // Room kept in every call for the definitions its files depend on.
+  const definitionTokens = Math.min(8_000, Math.floor(config.max_prompt_tokens * 0.15));
   const plan = planChunks(promptFiles, {
     perCallTokens: config.max_prompt_tokens,
-    fixedTokens: fixedPromptTokens({ system, pr: prText, hints }),
+    fixedTokens: fixedPromptTokens({ system, pr: prText, hints }) + definitionTokens,
     maxCalls: config.max_model_calls,
     maxTotalTokens: config.max_total_tokens,
   });
@@ -101,10 +104,17 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
 
   if (request.signal?.aborted) return superseded(deps, request);
   const modelId = resolveModel({ env: deps.modelOverride, config: config.model, persona: persona.model });
+  const prPaths = new Set(reviewablePaths);
   const requests = plan.chunks.map((files, index) => ({
     model: modelId,
     system,
-    user: buildUserPrompt({ pr: prText, files, hints: hints.filter((h) => files.some((f) => f.path === h.path)), part: { index, count: plan.chunks.length } }),
+    user: buildUserPrompt({
+      pr: prText,
+      files,
+      hints: hints.filter((h) => files.some((f) => f.path === h.path)),
+      part: { index, count: plan.chunks.length },
+      definitions: relatedDefinitions(files.map((f) => f.path), contents, prPaths, definitionTokens),
+    }),
   }));
   const modelResult = await modelStage(deps.model, requests, request.signal);
 

@@ -12,7 +12,7 @@ function pyFile(path: string, functions: number): MockFile {
 
 describe("a PR larger than one model call", () => {
   it("is reviewed in chunks that reuse the cached system prompt, merged into one review", async () => {
-    const files = [pyFile("shop/views.py", 110), pyFile("blog/views.py", 110), { filename: "poetry.lock", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b" }];
+    const files = [pyFile("shop/views.py", 90), pyFile("blog/views.py", 90), { filename: "poetry.lock", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b" }];
     const github = new GitHubMock().token().config("max_prompt_tokens: 6000\n").files(files).review();
     const first = mockModel(
       { summary: "Shop part.", comments: [{ path: "shop/views.py", line: 2, side: "RIGHT", severity: "minor", body: "first chunk" }] },
@@ -44,7 +44,7 @@ describe("a PR larger than one model call", () => {
   });
 
   it("stops at the per-PR call limit and says which files were not sent and why", async () => {
-    const files = [pyFile("a/views.py", 110), pyFile("b/views.py", 110), pyFile("c/views.py", 110)];
+    const files = [pyFile("a/views.py", 90), pyFile("b/views.py", 90), pyFile("c/views.py", 90)];
     const github = new GitHubMock().token().config("max_prompt_tokens: 6000\nmax_model_calls: 2\n").files(files).review();
     mockModel({ summary: "a", comments: [] });
     mockModel({ summary: "b", comments: [] });

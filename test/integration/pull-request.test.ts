@@ -226,6 +226,15 @@ describe("pull_request events", () => {
     expect(github.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[6, "DJ101"]]);
   });
 
+  it("shows the model the definitions a changed view depends on", async () => {
+    new GitHubMock().token().config().files(architectPrFiles()).related({ "shop/models.py": MODELS_HEAD }).review();
+    const model = mockModel({ summary: "ok", comments: [] });
+    await deliver(pullRequestPayload("opened"));
+    const user: string = model.calls[0]!.body.messages[0].content;
+    expect(user).toMatch(/<related_definitions note="[^"]*never comment on it">\n# shop\/models.py\nclass Customer/);
+    expect(user).toContain("class Order(models.Model):\n    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)");
+  });
+
   it("pins the persona from the config", async () => {
     const github = new GitHubMock().token().config("persona: architect\n").files(engineerPrFiles()).related().review();
     const model = mockModel({ summary: "ok", comments: [] });
