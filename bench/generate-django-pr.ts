@@ -111,8 +111,25 @@ function template(i: number): string {
 `;
 }
 
-/** `count` files cycling through the five kinds, spread over apps of ten files each. */
-export function generateDjangoPr(count: number): GeneratedFile[] {
+/** Cuts a file to about `lines` lines, at a blank line so Python stays whole where it can. */
+function trimTo(content: string, lines: number): string {
+  const all = content.split("\n");
+  if (all.length <= lines) return content;
+  let cut = lines;
+  while (cut > lines / 2 && (all[cut - 1] ?? "").trim() !== "") cut--;
+  return `${all.slice(0, cut).join("\n")}\n`;
+}
+
+/**
+ * `count` files cycling through the five kinds, spread over apps of ten files each; with
+ * `linesPerFile`, each is cut to about that length (20 files of 40 lines is an everyday PR).
+ */
+export function generateDjangoPr(count: number, linesPerFile?: number): GeneratedFile[] {
+  const files = generateFiles(count);
+  return linesPerFile === undefined ? files : files.map((f) => ({ ...f, content: trimTo(f.content, linesPerFile) }));
+}
+
+function generateFiles(count: number): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   for (let i = 0; i < count; i++) {
     const app = `app${Math.floor(i / 10)}`;

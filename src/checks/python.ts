@@ -9,6 +9,7 @@ export class PythonFile {
   readonly tree: Tree;
   private readonly lineStarts: number[];
   private readonly byType = new Map<string, SyntaxNode[]>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly text: string) {
     this.tree = parser.parse(text);
@@ -21,6 +22,15 @@ export class PythonFile {
         else this.byType.set(ref.name, [ref.node]);
       },
     });
+  }
+
+  /** A value computed once per node and purpose (rules ask the same questions of the same calls). */
+  memo<T>(purpose: string, node: SyntaxNode, compute: () => T): T {
+    const key = `${purpose}:${node.name}:${node.from}:${node.to}`;
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   /** All nodes of a type, in source order. */
@@ -132,6 +142,10 @@ export interface CallParts {
 }
 
 export function callParts(file: PythonFile, call: SyntaxNode): CallParts | undefined {
+  return file.memo("callParts", call, () => computeCallParts(file, call));
+}
+
+function computeCallParts(file: PythonFile, call: SyntaxNode): CallParts | undefined {
   const callee = call.firstChild;
   const argList = call.getChild("ArgList");
   if (!callee || !argList) return undefined;

@@ -9,6 +9,11 @@ export interface ChainLink {
 }
 
 export function chainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
+  // Callers get their own copy: the computation below extends the arrays it gets back.
+  return [...py.memo("chainLinks", node, () => computeChainLinks(py, node))];
+}
+
+function computeChainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
   if (node.name === "ParenthesizedExpression") {
     const inner = children(node).find((c) => c.name !== "(" && c.name !== ")");
     return inner ? chainLinks(py, inner) : [];

@@ -24,8 +24,20 @@ export const SECRET_PATH_PATTERNS = [
 
 export type PathMatcher = (path: string) => boolean;
 
-/** Globs without a slash match the file name anywhere in the tree (`*.pem` matches `deploy/x.pem`). */
+const compiled = new Map<string, PathMatcher>();
+
+/**
+ * Globs without a slash match the file name anywhere in the tree (`*.pem` matches `deploy/x.pem`).
+ * Compiled once per distinct pattern list: every review asks for the same few.
+ */
 export function pathMatcher(patterns: string[]): PathMatcher {
   if (patterns.length === 0) return () => false;
-  return picomatch(patterns, { dot: true, basename: true, nocase: true });
+  const key = JSON.stringify(patterns);
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    matcher = picomatch(patterns, { dot: true, basename: true, nocase: true });
+    if (compiled.size > 500) compiled.clear();
+    compiled.set(key, matcher);
+  }
+  return matcher;
 }

@@ -14,11 +14,12 @@ export interface ReviewServices {
 export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
+  // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
+  let model: ReturnType<typeof anthropicReviewModel> | undefined;
   return {
     queue,
     depsFor(octokit, log) {
-      // Built per review, so the client picks up the `fetch` in place at that time.
-      const model = settings ? anthropicReviewModel(settings) : undefined;
+      if (settings) model ??= anthropicReviewModel(settings);
       return { octokit, log, personas, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };

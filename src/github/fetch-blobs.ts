@@ -2,8 +2,8 @@ import type { GitHubClient, RepoRef } from "./types.js";
 
 export type BlobResult = { kind: "text"; text: string } | { kind: "binary" } | { kind: "too-large" } | { kind: "missing" };
 
-/** Files per GraphQL request: well within GitHub's query limits, and split only past it. */
-const BATCH_SIZE = 100;
+/** Files per GraphQL request: a whole everyday PR in one, split only past it (GitHub's query limits). */
+const BATCH_SIZE = 250;
 /** Larger files are not read for context (the diff is still reviewed). */
 export const MAX_CONTENT_BYTES = 1_000_000;
 

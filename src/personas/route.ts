@@ -52,11 +52,30 @@ export function choosePersona(
   };
 }
 
+interface CompiledRouting {
+  matchesPath: (path: string) => boolean;
+  signals: Array<{ source: string; regex: RegExp }>;
+}
+
+const compiledRoutings = new WeakMap<Persona, CompiledRouting>();
+
+/** A persona's globs and signal regexes, compiled once. */
+function compiledRouting(persona: Persona): CompiledRouting {
+  let compiled = compiledRoutings.get(persona);
+  if (!compiled) {
+    compiled = {
+      matchesPath: persona.routing.paths.length > 0 ? picomatch(persona.routing.paths, { dot: true }) : () => false,
+      signals: persona.routing.signals.map((source) => ({ source, regex: new RegExp(source) })),
+    };
+    compiledRoutings.set(persona, compiled);
+  }
+  return compiled;
+}
+
 function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence {
   const evidence: Evidence = { score: 0, paths: [], signals: new Map() };
   if (!persona) return evidence;
-  const matchesPath = persona.routing.paths.length > 0 ? picomatch(persona.routing.paths, { dot: true }) : () => false;
-  const signals = persona.routing.signals.map((source) => ({ source, regex: new RegExp(source) }));
+  const { matchesPath, signals } = compiledRouting(persona);
   for (const file of files) {
     if (matchesPath(file.path)) {
       evidence.score += PATH_WEIGHT;

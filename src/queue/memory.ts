@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from "../util/yield.js";
 import type { EnqueueResult, ReviewJob, ReviewQueue } from "./types.js";
 
 interface Running {
@@ -65,8 +66,9 @@ export class MemoryQueue implements ReviewQueue {
   private start(job: ReviewJob): void {
     const controller = new AbortController();
     this.running.set(job.key, { job, controller });
-    job
-      .run(controller.signal)
+    // Started on a later turn of the event loop: the webhook that queued it is answered first.
+    yieldToEventLoop()
+      .then(() => job.run(controller.signal))
       .catch((error: unknown) => this.onError(job, error))
       .finally(() => {
         this.running.delete(job.key);

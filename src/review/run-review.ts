@@ -15,6 +15,7 @@ import { choosePersona, type PersonaOverride } from "../personas/route.js";
 import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile } from "../prompt/build.js";
 import { planChunks } from "../prompt/chunk.js";
 import { relatedDefinitions } from "../prompt/related-definitions.js";
+import { yieldToEventLoop } from "../util/yield.js";
 import { checkPullRequest } from "./check-pull-request.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { relatedPaths } from "./related-files.js";
@@ -75,7 +76,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
 
+  await yieldToEventLoop();
   const checks = checkPullRequest(selection.reviewable, heads, related, config);
+  await yieldToEventLoop();
   for (const failure of checks.failures) deps.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
 
   const choice = choosePersona(deps.personas, selection.reviewable, request.personaOverride ?? configOverride(config));
@@ -118,6 +121,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   }));
   const modelResult = await modelStage(deps.model, requests, request.signal);
 
+  await yieldToEventLoop();
   // Rule findings cover every reviewable file; model comments only the files it was shown.
   const lineMap = new LineMap(selection.reviewable);
   const sentMap = new LineMap(selection.reviewable.filter((f) => sentPaths.includes(f.path)));

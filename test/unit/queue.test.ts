@@ -31,6 +31,8 @@ function job(trace: Trace, key: string, headSha: string, gate?: Promise<void>, s
 }
 
 const newTrace = (): Trace => ({ started: [], aborted: [], finished: [] });
+/** Jobs start on a later turn of the event loop. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("MemoryQueue", () => {
   it("runs at most `concurrency` reviews at once", async () => {
@@ -38,6 +40,7 @@ describe("MemoryQueue", () => {
     const gate = deferred();
     const queue = new MemoryQueue(2);
     for (const n of [1, 2, 3]) queue.enqueue(job(trace, `pr${n}`, "a", gate.promise));
+    await turn();
     expect(trace.started).toEqual(["pr1@a", "pr2@a"]);
     expect(queue.depth).toBe(3);
     gate.resolve();
@@ -51,7 +54,9 @@ describe("MemoryQueue", () => {
     const gate = deferred();
     const queue = new MemoryQueue(4);
     queue.enqueue(job(trace, "pr", "old", gate.promise));
+    await turn();
     queue.enqueue(job(trace, "pr", "new"));
+    await turn();
     expect(trace.started).toEqual(["pr@old"]);
     expect(trace.aborted).toEqual(["pr@old"]);
     gate.resolve();

@@ -1,0 +1,134 @@
+// GitHub and the model, faked at the wire with nock for the benchmark: they answer at once, so what
+// is measured is the app's own overhead. Every request is counted.
+import nock from "nock";
+import type { GeneratedFile } from "./generate-django-pr.js";
+
+export const OWNER = "bench-org";
+export const REPO = "bench-repo";
+export const INSTALLATION_ID = 1;
+
+export interface FakePr {
+  number: number;
+  headSha: string;
+  files: GeneratedFile[];
+}
+
+export interface Counters {
+  github: number;
+  modelCalls: number;
+  promptTokens: number;
+  cacheReadTokens: number;
+  reviewsPosted: number;
+}
+
+const SYSTEM_CACHE_MIN = 1024;
+
+function patchOf(content: string): string {
+  const lines = content.replace(/\n$/, "").split("\n");
+  return [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n");
+}
+
+export class FakeServices {
+  readonly counters: Counters = { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, reviewsPosted: 0 };
+  private readonly prs = new Map<number, FakePr>();
+  private readonly blobs = new Map<string, string>();
+  private systemSeen = new Set<string>();
+
+  constructor() {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/^(127\.0\.0\.1|localhost)/);
+    this.installGitHub();
+    this.installModel();
+  }
+
+  addPr(pr: FakePr): void {
+    this.prs.set(pr.number, pr);
+    for (const f of pr.files) this.blobs.set(`${pr.headSha}:${f.path}`, f.content);
+  }
+
+  reset(): void {
+    Object.assign(this.counters, { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, reviewsPosted: 0 });
+  }
+
+  close(): void {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  }
+
+  private installGitHub(): void {
+    const count = () => this.counters.github++;
+    const api = nock("https://api.github.com").persist();
+    api.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(200, () => ({ token: "ghs_bench", permissions: {} }));
+    api.post("/graphql").reply(200, (_uri, body) => {
+      count();
+      const { query, variables } = body as { query: string; variables: Record<string, string> };
+      if (/org: repository/.test(query)) return { data: { repo: { object: null }, org: null } };
+      const repository: Record<string, unknown> = {};
+      for (const [name, expression] of Object.entries(variables)) {
+        if (!/^e\d+$/.test(name)) continue;
+        const text = this.blobs.get(expression);
+        repository[`f${name.slice(1)}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: text.length };
+      }
+      return { data: { repository } };
+    });
+    api
+      .get(new RegExp(`^/repos/${OWNER}/${REPO}/pulls/\\d+/files`))
+      .query(true)
+      .reply((uri) => {
+        count();
+        const url = new URL(uri, "https://api.github.com");
+        const number = Number(url.pathname.split("/")[5]);
+        const page = Number(url.searchParams.get("page") ?? "1");
+        const files = this.prs.get(number)?.files ?? [];
+        const slice = files.slice((page - 1) * 100, page * 100).map((f) => {
+          const lines = f.content.split("\n").length;
+          return { filename: f.path, status: "added", additions: lines, deletions: 0, changes: lines, patch: patchOf(f.content) };
+        });
+        const headers: Record<string, string> = {};
+        if (page * 100 < files.length) headers.link = `<https://api.github.com${url.pathname}?per_page=100&page=${page + 1}>; rel="next"`;
+        return [200, slice, headers];
+      });
+    api.post(new RegExp(`^/repos/${OWNER}/${REPO}/pulls/\\d+/reviews`)).reply(200, () => {
+      count();
+      this.counters.reviewsPosted++;
+      return { id: this.counters.reviewsPosted };
+    });
+  }
+
+  /** A zero-latency model: an empty review, with usage as the API would report it (system prompt cached after its first use). */
+  private installModel(): void {
+    nock("https://api.anthropic.com")
+      .persist()
+      .post("/v1/messages")
+      .reply(200, (_uri, body) => {
+        const request = body as { system: Array<{ text: string }>; messages: Array<{ content: string }>; model: string };
+        const system = request.system.map((b) => b.text).join("");
+        const systemTokens = Math.ceil(system.length / 3.5);
+        const userTokens = Math.ceil(request.messages.map((m) => m.content).join("").length / 3.5) + 600; // + tool schema
+        const cached = systemTokens >= SYSTEM_CACHE_MIN && this.systemSeen.has(system);
+        this.systemSeen.add(system);
+        this.counters.modelCalls++;
+        this.counters.promptTokens += systemTokens + userTokens;
+        if (cached) this.counters.cacheReadTokens += systemTokens;
+        return {
+          id: "msg_bench",
+          type: "message",
+          role: "assistant",
+          model: request.model,
+          content: [{ type: "tool_use", id: "toolu_bench", name: "submit_review", input: { summary: "Benchmark review.", comments: [] } }],
+          stop_reason: "tool_use",
+          stop_sequence: null,
+          usage: {
+            input_tokens: userTokens,
+            output_tokens: 20,
+            cache_creation_input_tokens: cached ? 0 : systemTokens,
+            cache_read_input_tokens: cached ? systemTokens : 0,
+          },
+        };
+      });
+  }
+}
+
+export function changedLines(files: GeneratedFile[]): number {
+  return files.reduce((n, f) => n + f.content.replace(/\n$/, "").split("\n").length, 0);
+}
