@@ -38,7 +38,7 @@ export function placeFindings(findings: Finding[], lineMap: LineMap, suggestions
   for (const finding of findings) {
     const body = renderFindingBody(finding, suggestions.get(finding));
     if (lineMap.hunkOf(finding.file, "RIGHT", finding.line) !== undefined) {
-      comments.push({ path: finding.file, line: finding.line, side: "RIGHT", severity: finding.severity, body });
+      comments.push({ path: finding.file, line: finding.line, side: "RIGHT", severity: finding.severity, body, source: finding.rule });
     } else {
       unplaced.push({ path: finding.file, line: finding.line, severity: finding.severity, body: `\`${finding.rule}\` ${finding.message}`, reason: "caused by this change, outside its diff" });
     }

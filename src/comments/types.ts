@@ -10,6 +10,8 @@ export interface ReviewComment {
   start_side?: Side;
   body: string;
   severity: Severity;
+  /** What raised it: a rule id, or "model". */
+  source?: string;
 }
 
 /** A comment that could not be anchored in the diff; it is listed in the summary instead. */

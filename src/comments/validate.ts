@@ -81,6 +81,7 @@ function placeComment(comment: ModelComment, lineMap: LineMap): ReviewComment | 
     ...(startLine !== undefined ? { start_line: startLine, start_side: comment.side } : {}),
     severity: comment.severity,
     body: renderCommentBody({ severity: comment.severity, body, suggestion, note }),
+    source: "model",
   };
 }
 

@@ -1,29 +1,17 @@
 import type { Context } from "probot";
 import YAML from "yaml";
+import { CONFIG_PATH } from "../github/fetch-review-context.js";
 import { type ConfigResult, parseRepoConfig } from "./schema.js";
 
 export const CONFIG_FILE = "django-review.yml";
-const CONFIG_PATH = `.github/${CONFIG_FILE}`;
-
-const CONFIG_QUERY = `query($owner: String!, $name: String!, $expression: String!) {
-  repo: repository(owner: $owner, name: $name) { object(expression: $expression) { ... on Blob { text } } }
-  org: repository(owner: $owner, name: ".github") { object(expression: $expression) { ... on Blob { text } } }
-}`;
-
-interface ConfigQueryData {
-  repo?: { object: { text?: string | null } | null } | null;
-  org?: { object: { text?: string | null } | null } | null;
-}
 
 /**
- * Reads `.github/django-review.yml` from the default branch (so a PR cannot change its own review
- * rules), falling back to the org's `.github` repository: both in one GraphQL request. A file that
- * uses `_extends`, or a GraphQL failure, goes through Probot's `context.config` instead, which
- * resolves the chain. A file that does not parse or validate yields the defaults plus the problems,
- * which the review summary shows.
+ * The repo config from its text as read from the default branch (a PR cannot change its own review
+ * rules; see `fetchReviewContext`). A file using `_extends`, or a text that could not be read in the
+ * combined query (undefined), goes through Probot's `context.config`, which resolves the chain. A
+ * file that does not parse or validate yields the defaults plus the problems, which the summary shows.
  */
-export async function loadRepoConfig(context: Context): Promise<ConfigResult> {
-  const text = await readConfigText(context);
+export async function configFromText(context: Context, text: string | null | undefined): Promise<ConfigResult> {
   if (text === null) return parseRepoConfig(undefined);
   if (text === undefined || /^_extends\s*:/m.test(text)) return loadWithProbot(context);
   let raw: unknown;
@@ -33,20 +21,6 @@ export async function loadRepoConfig(context: Context): Promise<ConfigResult> {
     return failure(`could not be read: ${CONFIG_PATH} is not valid YAML (${firstLine(error)})`);
   }
   return parseRepoConfig(raw ?? undefined);
-}
-
-/** The config text (repo first, then org), null when neither has one, undefined when GraphQL failed. */
-async function readConfigText(context: Context): Promise<string | null | undefined> {
-  const { owner, repo } = context.repo();
-  let data: ConfigQueryData | undefined;
-  try {
-    data = await context.octokit.graphql<ConfigQueryData>(CONFIG_QUERY, { owner, name: repo, expression: `HEAD:${CONFIG_PATH}` });
-  } catch (error) {
-    // A missing org `.github` repository is reported as an error next to otherwise good data.
-    data = (error as { data?: ConfigQueryData }).data;
-    if (!data?.repo) return undefined;
-  }
-  return data.repo?.object?.text ?? data.org?.object?.text ?? null;
 }
 
 async function loadWithProbot(context: Context): Promise<ConfigResult> {

@@ -64,6 +64,14 @@ export const RepoConfig = z
     max_total_tokens: z.number().int().min(4_000).max(5_000_000).default(250_000),
     /** Globs of files never sent to the model: lock files, vendored, generated, minified, built assets, snapshots. */
     skip_paths: z.array(z.string().min(1)).default(DEFAULT_SKIP_PATHS),
+    /** Per-pull-request limits on what can spend model budget. */
+    limits: z
+      .object({
+        reviews_per_pr_per_hour: z.number().int().min(1).max(1000).default(12),
+        commands_per_pr_per_hour: z.number().int().min(1).max(1000).default(6),
+      })
+      .strict()
+      .default({ reviews_per_pr_per_hour: 12, commands_per_pr_per_hour: 6 }),
     /** The deterministic Django checks. */
     checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit" }),
   })

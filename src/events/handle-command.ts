@@ -1,5 +1,6 @@
 import type { Context, Logger } from "probot";
-import { loadRepoConfig } from "../config/load.js";
+import { configFromText } from "../config/load.js";
+import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
 import { runReview } from "../review/run-review.js";
 import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
@@ -50,7 +51,10 @@ async function runCommand(
   const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
   const pr = await fetchPullRequest(context.octokit, ref);
   if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
-  const { config, problems } = await loadRepoConfig(context);
+  const reviewContext = await fetchReviewContext(context.octokit, ref);
+  const { config, problems } = await configFromText(context, reviewContext.configText);
+  const limited = services.limits.take(ref, "command", config.limits);
+  if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ignored ${COMMAND}: ${limited}`);
   const notices = command.unknownArgument
     ? [`\`${command.unknownArgument}\` is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
     : [];
@@ -61,6 +65,7 @@ async function runCommand(
     configProblems: problems,
     notices,
     signal,
+    ...(reviewContext.pr ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } } : {}),
     ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import type { Context, Logger } from "probot";
-import { loadRepoConfig } from "../config/load.js";
+import { configFromText } from "../config/load.js";
+import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { type PullRequestInfo, toPullRequestInfo } from "../github/fetch-pull-request.js";
 import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";
@@ -37,10 +38,26 @@ async function reviewPullRequest(
   job: { pr: PullRequestInfo; ref: PullRequestRef; log: Logger; signal: AbortSignal },
 ): Promise<void> {
   const { pr, ref, log, signal } = job;
-  const { config, problems } = await loadRepoConfig(context);
+  const reviewContext = await fetchReviewContext(context.octokit, ref);
+  const { config, problems } = await configFromText(context, reviewContext.configText);
+  const now = reviewContext.pr;
+  if (now && now.state !== "OPEN") return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");
+  if (now && now.headSha !== pr.headSha) return log.info({ head: now.headSha }, "django-review: skipped a stale event: the pull request has a newer head");
+  // Idempotent across redeliveries, restarts and replicas: the reviewed SHA is marked in GitHub itself.
+  if (now?.reviewedShas.includes(pr.headSha)) return log.info("django-review: skipped, this head was already reviewed");
   if (pr.draft && !config.review_drafts) return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
   if (pr.authorIsBot && !config.review_bot_prs) {
     return log.info({ author: pr.authorLogin }, "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)");
   }
-  await runReview(services.depsFor(context.octokit, log), { ref, pr, config, configProblems: problems, signal });
+  const limited = services.limits.take(ref, "review", config.limits);
+  if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: skipped: ${limited}`);
+  await runReview(services.depsFor(context.octokit, log), {
+    ref,
+    pr,
+    config,
+    configProblems: problems,
+    signal,
+    incremental: context.payload.action === "synchronize",
+    ...(now ? { previous: { reviewedShas: now.reviewedShas, threads: now.threads } } : {}),
+  });
 }

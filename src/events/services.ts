@@ -3,24 +3,29 @@ import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
+import { RateLimits } from "../review/rate-limits.js";
 import type { ReviewDeps } from "../review/run-review.js";
 
 /** What every handler needs beyond its event: the queue, personas and the model. */
 export interface ReviewServices {
   queue: ReviewQueue;
+  limits: RateLimits;
   depsFor(octokit: GitHubClient, log: Logger): ReviewDeps;
 }
 
 export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
+  const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
+  const limits = new RateLimits(Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500);
   return {
     queue,
+    limits,
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }

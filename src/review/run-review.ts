@@ -1,12 +1,13 @@
 import type { Logger } from "probot";
 import { dedupeAgainstFindings, placeFindings } from "../comments/findings.js";
+import type { ReviewComment } from "../comments/types.js";
 import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
 import { renderFileWithContext } from "../diff/context.js";
 import { LineMap } from "../diff/line-map.js";
 import { parseChangedFiles } from "../diff/parse.js";
 import { fetchChangedFiles, type FileContent, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";
-import { postReview } from "../github/post-review.js";
+import type { AppThread } from "../github/fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
 import { resolveModel } from "../model/models.js";
@@ -20,7 +21,9 @@ import { checkPullRequest } from "./check-pull-request.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { relatedPaths } from "./related-files.js";
 import { selectFiles } from "./select-files.js";
-import { renderSummary } from "./summary.js";
+import { incrementalScope } from "./incremental.js";
+import { prepareComments, publish } from "./publish.js";
+import { renderSummary, reviewMarker } from "./summary.js";
 
 export interface ReviewDeps {
   octokit: GitHubClient;
@@ -30,6 +33,8 @@ export interface ReviewDeps {
   model?: ReviewModel;
   /** The operator's model override (DJANGO_REVIEW_MODEL). */
   modelOverride?: string;
+  /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
+  staleCheckAfterMs?: number;
 }
 
 export interface ReviewRequest {
@@ -42,10 +47,14 @@ export interface ReviewRequest {
   notices?: string[];
   /** Aborted when a newer head of the PR arrives: nothing is posted for this one then. */
   signal?: AbortSignal;
+  /** A push: review only what changed since the last reviewed head. */
+  incremental?: boolean;
+  /** What this app did on the PR before (from GitHub): reviewed heads and its threads. */
+  previous?: { reviewedShas: string[]; threads: AppThread[] };
 }
 
 export interface ReviewOutcome {
-  status: "posted" | "superseded";
+  status: "posted" | "superseded" | "stale";
   reviewId?: number;
   persona: string;
   files: number;
@@ -66,7 +75,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const { config, pr, ref } = request;
 
   if (request.signal?.aborted) return superseded(deps, request);
-  const diffFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
+  const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
+  const scope = request.incremental ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha) : {};
+  const diffFiles = scope.paths ? allFiles.filter((f) => scope.paths?.has(f.path)) : allFiles;
   if (request.signal?.aborted) return superseded(deps, request);
   const selection = selectFiles(diffFiles, config);
   const reviewablePaths = selection.reviewable.map((f) => f.path);
@@ -131,30 +142,47 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const capped = capComments([...fromRules.comments, ...fromModel.placed], config.max_comments);
   const unplaced = [...fromRules.unplaced, ...fromModel.unplaced, ...capped.overflow];
 
-  const body = renderSummary({
-    personaName: persona.name,
-    choice,
-    headSha: pr.headSha,
-    modelSummary: modelResult.summary,
-    modelNotice: modelResult.notice,
-    configProblems: request.configProblems,
-    notices: request.notices ?? [],
-    reviewedFiles: reviewablePaths,
-    skippedFiles: skipped,
-    comments: capped.kept,
-    unplaced,
-    findings: checks.findings,
-    model: modelResult.report,
-  });
+  const publication = prepareComments(capped.kept, selection.reviewable, request.previous?.threads ?? []);
+  const notices = [
+    ...(request.notices ?? []),
+    ...(scope.notice ? [scope.notice] : []),
+    ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),
+    ...(publication.resolvable.length > 0 ? [`${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`] : []),
+  ];
+  const bodyFor = (demoted: ReviewComment[]) =>
+    renderSummary({
+      personaName: persona.name,
+      choice,
+      headSha: pr.headSha,
+      modelSummary: modelResult.summary,
+      modelNotice: modelResult.notice,
+      configProblems: request.configProblems,
+      notices,
+      reviewedFiles: reviewablePaths,
+      skippedFiles: skipped,
+      comments: publication.comments.filter((c) => !demoted.includes(c)),
+      unplaced: [...unplaced, ...demoted.map((c) => ({ path: c.path, line: c.line, severity: c.severity, body: c.body, reason: "GitHub did not accept it inline" }))],
+      findings: checks.findings,
+      model: modelResult.report,
+    });
 
   if (request.signal?.aborted) return superseded(deps, request);
-  const reviewId = await postReview(deps.octokit, ref, { headSha: pr.headSha, body, comments: capped.kept });
+  const published = await publish(deps.octokit, deps.log, {
+    ref,
+    headSha: pr.headSha,
+    startedAt: started,
+    staleCheckAfterMs: deps.staleCheckAfterMs ?? -1,
+    publication,
+    bodyFor,
+    isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),
+    marker: reviewMarker(pr.headSha),
+  });
   const outcome: ReviewOutcome = {
-    status: "posted",
-    reviewId,
+    status: published.status,
+    ...(published.status === "posted" ? { reviewId: published.reviewId } : {}),
     persona: choice.persona,
     files: reviewablePaths.length,
-    comments: capped.kept.length,
+    comments: publication.comments.length,
     findings: checks.findings.length,
     unplaced: unplaced.length,
     modelCalls: modelResult.report?.calls ?? 0,
@@ -163,7 +191,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     outputTokens: modelResult.report?.outputTokens ?? 0,
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
-  deps.log.info({ ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: "posted" }, "django-review: review posted");
+  const line = { ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: published.status };
+  if (published.status === "stale") deps.log.info({ ...line, reason: published.reason }, "django-review: review not posted: the pull request changed while it was made");
+  else deps.log.info(line, "django-review: review posted");
   return outcome;
 }
 

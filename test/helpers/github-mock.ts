@@ -14,6 +14,19 @@ export interface MockFile {
   content?: string;
 }
 
+export interface ContextOptions {
+  delayMs?: number;
+  /** The org `.github` repository's config. */
+  org?: string;
+  /** The PR's head as GitHub reports it now (default: the payload's). */
+  headSha?: string;
+  state?: "OPEN" | "CLOSED" | "MERGED";
+  /** Heads the app already reviewed (markers in its earlier reviews). */
+  reviewedShas?: string[];
+  /** Threads the app opened earlier. */
+  threads?: Array<{ id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }>;
+}
+
 export interface PostedReview {
   commit_id: string;
   event: string;
@@ -46,14 +59,32 @@ export class GitHubMock {
     return this;
   }
 
-  /** `.github/django-review.yml` as the one GraphQL read of the repo's and the org's copy. */
-  config(yaml?: string, options: { delayMs?: number; org?: string } = {}): this {
+  /**
+   * The one GraphQL read at the start of a review: `.github/django-review.yml` (repo's and org's),
+   * and the PR's head, state, the app's earlier reviews and threads.
+   */
+  config(yaml?: string, options: ContextOptions = {}): this {
     this.scope
       .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml")
       .delay(options.delayMs ?? 0)
       .reply(200, {
         data: {
-          repo: { object: yaml === undefined ? null : { text: yaml } },
+          repo: {
+            object: yaml === undefined ? null : { text: yaml },
+            pullRequest: {
+              headRefOid: options.headSha ?? HEAD_SHA,
+              state: options.state ?? "OPEN",
+              reviews: { nodes: (options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: { __typename: "Bot" } })) },
+              reviewThreads: {
+                nodes: (options.threads ?? []).map((t) => ({
+                  id: t.id,
+                  isResolved: t.isResolved ?? false,
+                  isOutdated: t.isOutdated ?? false,
+                  comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: { __typename: "Bot" } }] },
+                })),
+              },
+            },
+          },
           org: options.org === undefined ? null : { object: { text: options.org } },
         },
       });

@@ -118,7 +118,7 @@ describe("pull_request events", () => {
     const github = new GitHubMock()
       .token()
       .config(undefined, { delayMs: 150 }) // the older head's review is still reading its config...
-      .config()
+      .config(undefined, { headSha: newer })
       .files(engineerPrFiles(), newer)
       .related()
       .review();

@@ -27,7 +27,7 @@ describe("placeComments", () => {
     const { placed, unplaced } = placeComments([comment({ start_line: 2, line: 3, suggestion: "b = 3\nc = 5" })], lineMap);
     expect(unplaced).toEqual([]);
     expect(placed).toEqual([
-      { path: "m.py", line: 3, side: "RIGHT", start_line: 2, start_side: "RIGHT", severity: "minor", body: expect.stringContaining("```suggestion\nb = 3\nc = 5\n```") },
+      { path: "m.py", line: 3, side: "RIGHT", start_line: 2, start_side: "RIGHT", severity: "minor", source: "model", body: expect.stringContaining("```suggestion\nb = 3\nc = 5\n```") },
     ]);
   });
 

@@ -1,0 +1,76 @@
+import type { Logger } from "probot";
+import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
+import type { ReviewComment } from "../comments/types.js";
+import type { DiffFile } from "../diff/types.js";
+import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
+import { postReview } from "../github/post-review.js";
+import type { GitHubClient, PullRequestRef } from "../github/types.js";
+
+export interface Publication {
+  comments: ReviewComment[];
+  /** Threads this app opened earlier whose finding is gone and whose code changed. */
+  resolvable: string[];
+  /** Findings already raised on an earlier push, not repeated. */
+  repeated: number;
+}
+
+/**
+ * Drops comments the app already posted on an earlier push (same file, code and issue), marks the
+ * rest with their fingerprint, and finds the app's own threads whose code has since been fixed.
+ */
+export function prepareComments(comments: ReviewComment[], files: DiffFile[], threads: AppThread[]): Publication {
+  const texts = diffLineTexts(files);
+  const earlier = new Set(threads.map((t) => t.fingerprint));
+  const now = new Set<string>();
+  const fresh: ReviewComment[] = [];
+  let repeated = 0;
+  for (const comment of comments) {
+    const fp = fingerprint(comment.path, comment.source ?? "model", texts.get(`${comment.path}:${comment.side}:${comment.line}`) ?? "");
+    now.add(fp);
+    if (earlier.has(fp)) {
+      repeated++;
+      continue;
+    }
+    fresh.push({ ...comment, body: `${comment.body}\n\n${fingerprintMarker(fp)}` });
+  }
+  const resolvable = threads.filter((t) => !t.isResolved && t.isOutdated && !now.has(t.fingerprint)).map((t) => t.id);
+  return { comments: fresh, resolvable, repeated };
+}
+
+export interface PublishRequest {
+  ref: PullRequestRef;
+  headSha: string;
+  startedAt: number;
+  /** Past this long, check the PR's head and state again before posting (a push may have landed elsewhere). */
+  staleCheckAfterMs: number;
+  publication: Publication;
+  bodyFor: (demoted: ReviewComment[]) => string;
+  isSafe: (comment: ReviewComment) => boolean;
+  marker: string;
+}
+
+export type PublishResult = { status: "posted"; reviewId: number; demoted: number } | { status: "stale"; reason: string };
+
+/** Posts the review (unless the PR moved on while it was being made), then resolves fixed threads. */
+export async function publish(octokit: GitHubClient, log: Logger, request: PublishRequest): Promise<PublishResult> {
+  if (request.staleCheckAfterMs >= 0 && Date.now() - request.startedAt > request.staleCheckAfterMs) {
+    const now = await fetchPullRequestHead(octokit, request.ref);
+    if (now.state !== "OPEN") return { status: "stale", reason: `the pull request is ${now.state.toLowerCase()}` };
+    if (now.headSha !== request.headSha) return { status: "stale", reason: `the pull request moved on to ${now.headSha.slice(0, 7)}` };
+  }
+  const posted = await postReview(
+    octokit,
+    request.ref,
+    { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
+    log,
+  );
+  if (request.publication.resolvable.length > 0) {
+    try {
+      await resolveThreads(octokit, request.publication.resolvable);
+    } catch (error) {
+      // The review is posted; an unresolved thread is a nuisance, not a failure.
+      log.warn({ err: error }, "django-review: could not resolve the app's fixed threads");
+    }
+  }
+  return { status: "posted", reviewId: posted.id, demoted: posted.demoted.length };
+}
