@@ -1,6 +1,7 @@
 import { run } from "probot";
 import { createApp } from "./app.js";
+import { AppOctokit } from "./github/octokit.js";
 
 // With APP_ID and a private key this serves webhooks; without them, Probot's set-up page that
 // registers a new GitHub App from app.yml.
-await run(createApp());
+await run(createApp(), { Octokit: AppOctokit });

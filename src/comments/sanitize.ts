@@ -1,7 +1,9 @@
 /**
- * Makes model-written Markdown safe to post: @mentions outside code no longer ping anyone, and HTML
- * comments (which could forge this app's hidden markers) are removed. Code spans and fenced blocks
- * are left as written: GitHub does not notify from code, and `@decorators` must stay intact.
+ * Makes model-written Markdown safe to post: @mentions outside code no longer ping anyone, HTML
+ * comments (which could forge this app's hidden markers) and raw HTML tags are removed, and links
+ * to anything but well-known documentation are shown as text, not links (a diff can ask the model
+ * to "post this link"). Code spans and fenced blocks are left as written: GitHub does not notify
+ * from code, and `@decorators` must stay intact.
  */
 export function sanitizeModelText(text: string): string {
   return splitByCode(text)
@@ -11,8 +13,16 @@ export function sanitizeModelText(text: string): string {
 
 const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)/g;
 
+/** Documentation a Django review may link to. */
+const LINK_ALLOWLIST = /^https:\/\/(docs\.djangoproject\.com|www\.djangoproject\.com|docs\.python\.org|peps\.python\.org|www\.django-rest-framework\.org|docs\.celeryq\.dev|htmx\.org|django-htmx\.readthedocs\.io|channels\.readthedocs\.io)(\/|$)/i;
+
 function neutralizeProse(text: string): string {
-  return text.replace(/<!--[\s\S]*?(-->|$)/g, "").replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`);
+  return text
+    .replace(/<!--[\s\S]*?(-->|$)/g, "")
+    .replace(/<\/?(?:a|img|script|iframe|details|summary|sub|sup|picture|source|video)\b[^>]*>/gi, "")
+    .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (whole, label: string, url: string) => (LINK_ALLOWLIST.test(url) && !whole.startsWith("!") ? whole : `${label} (\`${url}\`)`))
+    .replace(/(^|[\s(])(https?:\/\/[^\s)<>`]+)/g, (whole, before: string, url: string) => (LINK_ALLOWLIST.test(url) ? whole : `${before}\`${url}\``))
+    .replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`);
 }
 
 interface Part {

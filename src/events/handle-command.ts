@@ -18,7 +18,7 @@ export function handleCommand(context: CommentContext, services: ReviewServices)
   const command = parseCommand(comment.body);
   if (!command) return;
   const login = comment.user?.login ?? "";
-  const log = context.log.child({ ...context.repo(), pr: issue.number, commenter: login });
+  const log = context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: issue.number, commenter: login });
   if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
     return log.info(`django-review: ignored ${COMMAND} from a bot`);
   }
@@ -46,15 +46,15 @@ async function runCommand(
       `django-review: ignored ${COMMAND}: the commenter lacks write access`,
     );
   }
-  await acknowledge(context, log);
-
   const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
-  const pr = await fetchPullRequest(context.octokit, ref);
-  if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const reviewContext = await fetchReviewContext(context.octokit, ref);
   const { config, problems } = await configFromText(context, reviewContext.configText);
   const limited = services.limits.take(ref, "command", config.limits);
   if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ignored ${COMMAND}: ${limited}`);
+  await acknowledge(context, log);
+
+  const pr = await fetchPullRequest(context.octokit, ref);
+  if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const notices = command.unknownArgument
     ? [`\`${command.unknownArgument}\` is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
     : [];

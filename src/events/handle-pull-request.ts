@@ -19,7 +19,7 @@ type PullRequestContext = Context<(typeof PULL_REQUEST_EVENTS)[number]>;
 export function handlePullRequest(context: PullRequestContext, services: ReviewServices): void {
   const pr = toPullRequestInfo(context.payload.pull_request);
   const ref = { ...context.repo(), pullNumber: pr.number };
-  const log = context.log.child({ owner: ref.owner, repo: ref.repo, pr: pr.number, sha: pr.headSha });
+  const log = context.log.child({ installation: context.payload.installation?.id, owner: ref.owner, repo: ref.repo, pr: pr.number, sha: pr.headSha });
   if (pr.state !== "open") return log.info("django-review: skipped, the pull request is not open");
   const key = `${ref.owner}/${ref.repo}#${pr.number}`;
   const result = services.queue.enqueue({

@@ -16,6 +16,7 @@ export interface ReviewServices {
 export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
+  const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;
   const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
@@ -25,7 +26,7 @@ export function createReviewServices(personas: PersonaRegistry, env: NodeJS.Proc
     limits,
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, modelDeadlineMs, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Persona } from "../personas/schema.js";
 import { estimateTokens } from "./estimate.js";
+import { redactSecrets } from "./redact.js";
 import type { Definition } from "./related-definitions.js";
 import { REVIEW_INSTRUCTIONS } from "./instructions.js";
 
@@ -41,8 +42,15 @@ export interface UserPromptInput {
   definitions?: Definition[];
 }
 
-/** The user message: PR text and files as delimited, escaped data, then the checks' hints. */
+/**
+ * The user message: PR text and files as delimited, escaped data, then the checks' hints; every
+ * recognisable secret (keys, tokens, private-key blocks) redacted.
+ */
 export function buildUserPrompt(input: UserPromptInput): string {
+  return redactSecrets(composeUserPrompt(input)).text;
+}
+
+function composeUserPrompt(input: UserPromptInput): string {
   const part = input.part && input.part.count > 1
     ? `This pull request is large and is reviewed in ${input.part.count} parts; this is part ${input.part.index + 1}. Review only the files below.`
     : "";

@@ -1,6 +1,6 @@
-import type { ModelRequest, ReviewModel } from "../model/client.js";
+import type { ModelAnswer, ModelRequest, ReviewModel } from "../model/client.js";
 import { estimateCost } from "../model/pricing.js";
-import { type ModelComment, parseModelReview } from "../model/review-tool.js";
+import { type ModelComment, type ModelReview, parseModelReview } from "../model/review-tool.js";
 
 export interface ModelReport {
   model: string;
@@ -28,37 +28,37 @@ type CallRequest = Omit<ModelRequest, "maxOutputTokens">;
 
 /**
  * Reviews the PR in one call per chunk, in turn, and merges the answers. An answer that fails the
- * schema costs only its chunk; an API failure stops the remaining calls (they would fail alike).
- * Every failure becomes a notice, never a throw.
+ * schema gets one repair call, then costs only its chunk; an API failure (after the SDK's own
+ * retries with backoff) stops the remaining calls, as does the overall deadline. Every failure
+ * becomes a notice, never a throw.
  */
-export async function reviewWithModel(model: ReviewModel, requests: CallRequest[], signal?: AbortSignal): Promise<ModelStageResult> {
+export async function reviewWithModel(model: ReviewModel, requests: CallRequest[], options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<ModelStageResult> {
+  const started = Date.now();
   const comments: ModelComment[] = [];
   const summaries: string[] = [];
   const notices: string[] = [];
   let report: ModelReport | undefined;
   for (const [index, request] of requests.entries()) {
-    if (signal?.aborted) break;
+    if (options.signal?.aborted) break;
     const part = requests.length > 1 ? ` (part ${index + 1} of ${requests.length})` : "";
-    let answer;
+    if (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs) {
+      notices.push(`The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`);
+      break;
+    }
+    let outcome: CallOutcome;
     try {
-      answer = await model({ ...request, maxOutputTokens: MAX_OUTPUT_TOKENS });
+      outcome = await callWithRepair(model, request, (usage, modelId) => (report = addUsage(report, modelId, usage)));
     } catch (error) {
       notices.push(`The model review failed${part}: ${describeModelError(error)}.`);
       break;
     }
-    report = addUsage(report, answer.model, answer.usage);
-    if (answer.toolInput === undefined) {
-      notices.push(`The model did not submit a review${part} (stop reason: ${answer.stopReason ?? "none"}).`);
+    if (!outcome.ok) {
+      notices.push(`The model review${part} was discarded: ${outcome.error}.`);
       continue;
     }
-    const parsed = parseModelReview(answer.toolInput);
-    if (!parsed.ok) {
-      notices.push(`The model review${part} was discarded: ${parsed.error}.`);
-      continue;
-    }
-    if (answer.stopReason === "max_tokens") notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
-    comments.push(...parsed.review.comments);
-    if (parsed.review.summary.trim()) summaries.push(parsed.review.summary.trim());
+    if (outcome.truncated) notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
+    comments.push(...outcome.review.comments);
+    if (outcome.review.summary.trim()) summaries.push(outcome.review.summary.trim());
   }
   return {
     comments,
@@ -66,6 +66,23 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
     ...(notices.length > 0 ? { notice: notices.join(" ") } : {}),
     ...(report ? { report } : {}),
   };
+}
+
+type CallOutcome = { ok: true; review: ModelReview; truncated: boolean } | { ok: false; error: string };
+
+/** One call; an answer that fails the schema gets one more call that is told what was wrong. */
+async function callWithRepair(model: ReviewModel, request: CallRequest, onUsage: (usage: ModelAnswer["usage"], model: string) => void): Promise<CallOutcome> {
+  let current = request;
+  let error = "";
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const answer = await model({ ...current, maxOutputTokens: MAX_OUTPUT_TOKENS });
+    onUsage(answer.usage, answer.model);
+    const parsed = answer.toolInput === undefined ? { ok: false as const, error: `the model did not call submit_review (stop reason: ${answer.stopReason ?? "none"})` } : parseModelReview(answer.toolInput);
+    if (parsed.ok) return { ok: true, review: parsed.review, truncated: answer.stopReason === "max_tokens" };
+    error = parsed.error;
+    current = { ...request, user: `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, following its input schema exactly.` };
+  }
+  return { ok: false, error: `${error} (also after one repair attempt)` };
 }
 
 function addUsage(report: ModelReport | undefined, model: string, usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }): ModelReport {

@@ -35,6 +35,8 @@ export interface ReviewDeps {
   modelOverride?: string;
   /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
   staleCheckAfterMs?: number;
+  /** Time allowed for all of a review's model calls. */
+  modelDeadlineMs?: number;
 }
 
 export interface ReviewRequest {
@@ -54,7 +56,7 @@ export interface ReviewRequest {
 }
 
 export interface ReviewOutcome {
-  status: "posted" | "superseded" | "stale";
+  status: "posted" | "superseded" | "stale" | "empty";
   reviewId?: number;
   persona: string;
   files: number;
@@ -76,6 +78,10 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
 
   if (request.signal?.aborted) return superseded(deps, request);
   const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
+  if (allFiles.length === 0) {
+    deps.log.info({ ...ref, sha: pr.headSha, outcome: "empty" }, "django-review: nothing to review: the pull request changes no files");
+    return { ...superseded(deps, request, false), status: "empty" };
+  }
   const scope = request.incremental ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha) : {};
   const diffFiles = scope.paths ? allFiles.filter((f) => scope.paths?.has(f.path)) : allFiles;
   if (request.signal?.aborted) return superseded(deps, request);
@@ -130,7 +136,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
       definitions: relatedDefinitions(files.map((f) => f.path), contents, prPaths, definitionTokens),
     }),
   }));
-  const modelResult = await modelStage(deps.model, requests, request.signal);
+  const modelResult = await modelStage(deps.model, requests, { ...(request.signal ? { signal: request.signal } : {}), ...(deps.modelDeadlineMs ? { deadlineMs: deps.modelDeadlineMs } : {}) });
 
   await yieldToEventLoop();
   // Rule findings cover every reviewable file; model comments only the files it was shown.
@@ -197,15 +203,15 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   return outcome;
 }
 
-function superseded(deps: ReviewDeps, request: ReviewRequest): ReviewOutcome {
-  deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
+function superseded(deps: ReviewDeps, request: ReviewRequest, log = true): ReviewOutcome {
+  if (log) deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
   return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
 }
 
-async function modelStage(model: ReviewModel | undefined, requests: Array<{ model: string; system: string; user: string }>, signal?: AbortSignal): Promise<ModelStageResult> {
+async function modelStage(model: ReviewModel | undefined, requests: Array<{ model: string; system: string; user: string }>, options: { signal?: AbortSignal; deadlineMs?: number }): Promise<ModelStageResult> {
   if (!model) return { comments: [], notice: "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks." };
   if (requests.length === 0) return { comments: [], notice: "No file in this pull request could be sent to the model." };
-  return reviewWithModel(model, requests, signal);
+  return reviewWithModel(model, requests, options);
 }
 
 function texts(contents: Map<string, FileContent>): Map<string, string> {

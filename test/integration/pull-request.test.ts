@@ -258,11 +258,14 @@ describe("pull_request events", () => {
 
   it("says in the review when the model's answer is nonsense, and posts the Django checks' findings alone", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
-    mockModel({ verdict: "LGTM!!!", comments: "none" });
+    const first = mockModel({ verdict: "LGTM!!!", comments: "none" });
+    const repair = mockModel({ verdict: "LGTM, really" });
     await deliver(pullRequestPayload("opened"));
+    expect(repair.calls[0]!.body.messages[0].content).toContain("Your previous answer was rejected: the model's answer did not match the review schema");
+    expect(first.scope.isDone() && repair.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual(["DJ301", "DJ502", "DJ107", "DJ410"]);
-    expect(github.reviews[0]!.body).toContain("The model review was discarded: the model's answer did not match the review schema");
+    expect(github.reviews[0]!.body).toMatch(/The model review was discarded: the model's answer did not match the review schema .* \(also after one repair attempt\)/);
   });
 
   it("says in the review when the model API fails", async () => {
