@@ -49,14 +49,30 @@ export async function fetchPullRequest(octokit: GitHubClient, ref: PullRequestRe
   return toPullRequestInfo(data);
 }
 
-/** Every changed file of the PR (GitHub pages them 100 at a time, up to 3,000). */
+type ListedFile = {
+  filename: string;
+  previous_filename?: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  patch?: string;
+};
+
+/** GitHub lists at most 3,000 files of a PR, 100 a page. */
+const MAX_FILE_PAGES = 30;
+
+/**
+ * Every changed file of the PR, page by page. Paged by hand rather than with `paginate`: a page
+ * carrying a multi-megabyte patch can reach us as unparsed text, which `paginate` cannot handle.
+ */
 export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestRef): Promise<ChangedFile[]> {
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    owner: ref.owner,
-    repo: ref.repo,
-    pull_number: ref.pullNumber,
-    per_page: 100,
-  });
+  const files: ListedFile[] = [];
+  for (let page = 1; page <= MAX_FILE_PAGES; page++) {
+    const response = await octokit.rest.pulls.listFiles({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100, page });
+    const data = (typeof response.data === "string" ? JSON.parse(response.data) : response.data) as ListedFile[];
+    files.push(...data);
+    if (data.length < 100 || !/rel="next"/.test(String(response.headers.link ?? ""))) break;
+  }
   return files.map((f) => ({
     path: f.filename,
     ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),

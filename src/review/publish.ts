@@ -47,9 +47,14 @@ export interface PublishRequest {
   bodyFor: (demoted: ReviewComment[]) => string;
   isSafe: (comment: ReviewComment) => boolean;
   marker: string;
+  /** Nothing new to say (an incremental review that found nothing): resolve threads, post nothing. */
+  quiet: boolean;
 }
 
-export type PublishResult = { status: "posted"; reviewId: number; demoted: number } | { status: "stale"; reason: string };
+export type PublishResult =
+  | { status: "posted"; reviewId: number; demoted: number }
+  | { status: "stale"; reason: string }
+  | { status: "nothing-new" };
 
 /** Posts the review (unless the PR moved on while it was being made), then resolves fixed threads. */
 export async function publish(octokit: GitHubClient, log: Logger, request: PublishRequest): Promise<PublishResult> {
@@ -58,19 +63,21 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
     if (now.state !== "OPEN") return { status: "stale", reason: `the pull request is ${now.state.toLowerCase()}` };
     if (now.headSha !== request.headSha) return { status: "stale", reason: `the pull request moved on to ${now.headSha.slice(0, 7)}` };
   }
-  const posted = await postReview(
-    octokit,
-    request.ref,
-    { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
-    log,
-  );
+  const posted = request.quiet
+    ? undefined
+    : await postReview(
+        octokit,
+        request.ref,
+        { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
+        log,
+      );
   if (request.publication.resolvable.length > 0) {
     try {
       await resolveThreads(octokit, request.publication.resolvable);
     } catch (error) {
-      // The review is posted; an unresolved thread is a nuisance, not a failure.
+      // An unresolved thread is a nuisance, not a failure.
       log.warn({ err: error }, "django-review: could not resolve the app's fixed threads");
     }
   }
-  return { status: "posted", reviewId: posted.id, demoted: posted.demoted.length };
+  return posted ? { status: "posted", reviewId: posted.id, demoted: posted.demoted.length } : { status: "nothing-new" };
 }

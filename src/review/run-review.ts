@@ -56,7 +56,7 @@ export interface ReviewRequest {
 }
 
 export interface ReviewOutcome {
-  status: "posted" | "superseded" | "stale" | "empty";
+  status: "posted" | "superseded" | "stale" | "empty" | "nothing-new";
   reviewId?: number;
   persona: string;
   files: number;
@@ -182,6 +182,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     bodyFor,
     isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),
     marker: reviewMarker(pr.headSha),
+    quiet: scope.paths !== undefined && publication.comments.length === 0 && unplaced.length === 0,
   });
   const outcome: ReviewOutcome = {
     status: published.status,
@@ -199,6 +200,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   };
   const line = { ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: published.status };
   if (published.status === "stale") deps.log.info({ ...line, reason: published.reason }, "django-review: review not posted: the pull request changed while it was made");
+  else if (published.status === "nothing-new") deps.log.info(line, "django-review: nothing new since the last review; nothing posted");
   else deps.log.info(line, "django-review: review posted");
   return outcome;
 }

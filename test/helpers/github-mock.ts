@@ -25,6 +25,17 @@ export interface ContextOptions {
   reviewedShas?: string[];
   /** Threads the app opened earlier. */
   threads?: Array<{ id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }>;
+  /** Fingerprints of posted comments whose code has changed since (GitHub marks the thread outdated). */
+  outdated?: string[];
+}
+
+function threadNode(t: { id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }) {
+  return {
+    id: t.id,
+    isResolved: t.isResolved ?? false,
+    isOutdated: t.isOutdated ?? false,
+    comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: { __typename: "Bot" } }] },
+  };
 }
 
 export interface PostedReview {
@@ -40,6 +51,8 @@ export class GitHubMock {
   readonly reviews: PostedReview[] = [];
   /** GraphQL blob reads answered, each a list of `<sha>:<path>` expressions. */
   readonly blobReads: string[][] = [];
+  /** Thread ids resolved through GraphQL. */
+  readonly resolved: string[] = [];
   private readonly prefix: string;
   private readonly graphqlPath: string;
   /** File contents the GraphQL blob reads answer from, keyed `<sha>:<path>`. */
@@ -67,27 +80,57 @@ export class GitHubMock {
     this.scope
       .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml")
       .delay(options.delayMs ?? 0)
-      .reply(200, {
+      .reply(200, () => ({
         data: {
           repo: {
             object: yaml === undefined ? null : { text: yaml },
+            // What GitHub would show by now: the given state plus everything this mock saw posted.
             pullRequest: {
               headRefOid: options.headSha ?? HEAD_SHA,
               state: options.state ?? "OPEN",
-              reviews: { nodes: (options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: { __typename: "Bot" } })) },
-              reviewThreads: {
-                nodes: (options.threads ?? []).map((t) => ({
-                  id: t.id,
-                  isResolved: t.isResolved ?? false,
-                  isOutdated: t.isOutdated ?? false,
-                  comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: { __typename: "Bot" } }] },
-                })),
+              reviews: {
+                nodes: [
+                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: { __typename: "Bot" } })),
+                  ...this.reviews.map((r) => ({ body: r.body, author: { __typename: "Bot" } })),
+                ],
               },
+              reviewThreads: { nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map(threadNode) },
             },
           },
           org: options.org === undefined ? null : { object: { text: options.org } },
         },
-      });
+      }));
+    return this;
+  }
+
+  /** Threads GitHub holds for the inline comments this mock saw posted; `outdated` fingerprints' code has changed. */
+  private postedThreads(outdated: string[]) {
+    return this.reviews.flatMap((r, ri) =>
+      r.comments.flatMap((c, ci) => {
+        const fingerprint = /django-review fp=([0-9a-f]+)/.exec(c.body)?.[1];
+        return fingerprint ? [{ id: `thread-${ri}-${ci}`, fingerprint, isOutdated: outdated.includes(fingerprint), isResolved: this.resolved.includes(`thread-${ri}-${ci}`) }] : [];
+      }),
+    );
+  }
+
+  /** `resolveReviewThread` mutations: the ids resolved. */
+  resolveThreads(): this {
+    this.scope
+      .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => {
+        if (!/resolveReviewThread/.test(body.query)) return false;
+        this.resolved.push(...Object.values(body.variables));
+        return true;
+      })
+      .reply(200, { data: {} });
+    return this;
+  }
+
+  /** The compare API between two heads. */
+  compare(base: string, head: string, files: string[], status = "ahead"): this {
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/compare/${base}...${head}`)
+      .query(true)
+      .reply(200, { status, files: files.map((filename) => ({ filename, status: "modified" })) });
     return this;
   }
 
@@ -103,7 +146,7 @@ export class GitHubMock {
 
   /** The PR's changed files (one page), and their head contents for the batched GraphQL read. */
   files(files: MockFile[], headSha = HEAD_SHA): this {
-    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, files.map(listedFile));
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map(listedFile));
     for (const file of files) if (file.content !== undefined) this.blobs.set(`${headSha}:${file.filename}`, file.content);
     this.scope
       .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
@@ -119,7 +162,7 @@ export class GitHubMock {
 
   /** Like `files`, but GraphQL fails and the contents come from REST, one request per file. */
   filesOverRest(files: MockFile[], headSha = HEAD_SHA): this {
-    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query({ per_page: "100" }).reply(200, files.map(listedFile));
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map(listedFile));
     this.scope.post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query)).reply(502, { message: "Bad Gateway" });
     for (const file of files) {
       if (file.content === undefined) continue;

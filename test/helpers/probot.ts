@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Probot, ProbotOctokit } from "probot";
+import { type Logger, Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app.js";
 import { MemoryQueue } from "../../src/queue/memory.js";
 
@@ -25,6 +25,10 @@ export const FAKE_ANTHROPIC_KEY = "sk-ant-test-key";
 export interface TestAppOptions {
   env?: NodeJS.ProcessEnv;
   baseUrl?: string;
+  /** Defaults to an Octokit with retries and throttling off. */
+  Octokit?: typeof ProbotOctokit;
+  /** Where the app's log lines go (default: nowhere). */
+  log?: Logger;
 }
 
 export interface TestApp {
@@ -40,8 +44,8 @@ export async function createTestProbot(options: TestAppOptions = {}): Promise<Te
     appId: 123,
     privateKey,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-    Octokit: TestOctokit,
-    logLevel: "fatal",
+    Octokit: options.Octokit ?? TestOctokit,
+    ...(options.log ? { log: options.log } : { logLevel: "fatal" as const }),
   });
   const env = options.env ?? { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" };
   const queue = new MemoryQueue(4, (_job, error) => {
