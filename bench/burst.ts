@@ -17,7 +17,7 @@ const CLIENT_CONCURRENCY = 20;
 
 export async function measureBurst(deliveries: number): Promise<{ deliveries: number; p50: number; p99: number; completed: number }> {
   const services = new FakeServices();
-  const queue = new MemoryQueue(8);
+  const queue = new MemoryQueue(4); // the default DJANGO_REVIEW_CONCURRENCY
   const probot = createProbot({
     env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
     overrides: { Octokit: BenchOctokit },
