@@ -1,28 +1,18 @@
 import type { Logger } from "probot";
-import { dedupeAgainstFindings, placeFindings } from "../comments/findings.js";
 import type { ReviewComment } from "../comments/types.js";
-import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
-import { renderFileWithContext } from "../diff/context.js";
-import { LineMap } from "../diff/line-map.js";
 import { parseChangedFiles } from "../diff/parse.js";
 import { fetchChangedFiles, type FileContent, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";
 import type { AppThread } from "../github/fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
-import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
-import { choosePersona, type PersonaOverride } from "../personas/route.js";
-import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile } from "../prompt/build.js";
-import { planChunks } from "../prompt/chunk.js";
-import { relatedDefinitions } from "../prompt/related-definitions.js";
-import { yieldToEventLoop } from "../util/yield.js";
-import { checkPullRequest } from "./check-pull-request.js";
-import { type ModelStageResult, reviewWithModel } from "./model-review.js";
-import { relatedPaths } from "./related-files.js";
-import { selectFiles } from "./select-files.js";
+import type { PersonaOverride } from "../personas/route.js";
+import { analyse } from "./analyse.js";
 import { incrementalScope } from "./incremental.js";
 import { prepareComments, publish } from "./publish.js";
+import { relatedPaths } from "./related-files.js";
+import { selectFiles } from "./select-files.js";
 import { renderSummary, reviewMarker } from "./summary.js";
 
 export interface ReviewDeps {
@@ -93,62 +83,25 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
 
-  await yieldToEventLoop();
-  const checks = checkPullRequest(selection.reviewable, heads, related, config);
-  await yieldToEventLoop();
-  for (const failure of checks.failures) deps.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
-
-  const choice = choosePersona(deps.personas, selection.reviewable, request.personaOverride ?? configOverride(config));
-  const persona = deps.personas.get(choice.persona);
-  if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
-
-  const system = buildSystemPrompt(persona);
-  const prText = { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef };
-  const hints = checks.findings.map((f) => ({ path: f.file, line: f.line, text: `${f.rule} ${f.title}: ${f.message}` }));
-  const promptFiles = selection.reviewable.map((file): PromptFile => ({
-    path: file.path,
-    status: file.status,
-    ...(file.previousPath ? { previousPath: file.previousPath } : {}),
-    rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
-  }));
-  // Room kept in every call for the definitions its files depend on.
-  const definitionTokens = Math.min(8_000, Math.floor(config.max_prompt_tokens * 0.15));
-  const plan = planChunks(promptFiles, {
-    perCallTokens: config.max_prompt_tokens,
-    fixedTokens: fixedPromptTokens({ system, pr: prText, hints }) + definitionTokens,
-    maxCalls: config.max_model_calls,
-    maxTotalTokens: config.max_total_tokens,
+  const analysis = await analyse({
+    files: selection.reviewable,
+    skipped: selection.skipped,
+    heads,
+    related,
+    config,
+    personas: deps.personas,
+    pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
+    log: deps.log,
+    ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
+    ...(deps.model ? { model: deps.model } : {}),
+    ...(deps.modelOverride ? { modelOverride: deps.modelOverride } : {}),
+    ...(deps.modelDeadlineMs ? { modelDeadlineMs: deps.modelDeadlineMs } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
   });
-  const sentPaths = plan.chunks.flat().map((f) => f.path);
-  const skipped = [...selection.skipped, ...plan.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` }))];
+  if (!analysis) return superseded(deps, request);
+  const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;
 
-  if (request.signal?.aborted) return superseded(deps, request);
-  const modelId = resolveModel({ env: deps.modelOverride, config: config.model, persona: persona.model });
-  const prPaths = new Set(reviewablePaths);
-  const requests = plan.chunks.map((files, index) => ({
-    model: modelId,
-    system,
-    user: buildUserPrompt({
-      pr: prText,
-      files,
-      hints: hints.filter((h) => files.some((f) => f.path === h.path)),
-      part: { index, count: plan.chunks.length },
-      definitions: relatedDefinitions(files.map((f) => f.path), contents, prPaths, definitionTokens),
-    }),
-  }));
-  const modelResult = await modelStage(deps.model, requests, { ...(request.signal ? { signal: request.signal } : {}), ...(deps.modelDeadlineMs ? { deadlineMs: deps.modelDeadlineMs } : {}) });
-
-  await yieldToEventLoop();
-  // Rule findings cover every reviewable file; model comments only the files it was shown.
-  const lineMap = new LineMap(selection.reviewable);
-  const sentMap = new LineMap(selection.reviewable.filter((f) => sentPaths.includes(f.path)));
-  const deduped = dedupeAgainstFindings(modelResult.comments, checks.findings);
-  const fromRules = placeFindings(checks.findings, lineMap, deduped.suggestions);
-  const fromModel = placeComments(deduped.comments, sentMap);
-  const capped = capComments([...fromRules.comments, ...fromModel.placed], config.max_comments);
-  const unplaced = [...fromRules.unplaced, ...fromModel.unplaced, ...capped.overflow];
-
-  const publication = prepareComments(capped.kept, selection.reviewable, request.previous?.threads ?? []);
+  const publication = prepareComments(analysis.comments, selection.reviewable, request.previous?.threads ?? []);
   const notices = [
     ...(request.notices ?? []),
     ...(scope.notice ? [scope.notice] : []),
@@ -210,18 +163,8 @@ function superseded(deps: ReviewDeps, request: ReviewRequest, log = true): Revie
   return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
 }
 
-async function modelStage(model: ReviewModel | undefined, requests: Array<{ model: string; system: string; user: string }>, options: { signal?: AbortSignal; deadlineMs?: number }): Promise<ModelStageResult> {
-  if (!model) return { comments: [], notice: "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks." };
-  if (requests.length === 0) return { comments: [], notice: "No file in this pull request could be sent to the model." };
-  return reviewWithModel(model, requests, options);
-}
-
 function texts(contents: Map<string, FileContent>): Map<string, string> {
   const result = new Map<string, string>();
   for (const [path, content] of contents) if (content.ok) result.set(path, content.text);
   return result;
-}
-
-function configOverride(config: RepoConfig): PersonaOverride | undefined {
-  return config.persona === "auto" ? undefined : { persona: config.persona, source: "config" };
 }

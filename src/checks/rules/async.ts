@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { loopsIn, scopeAssignments } from "../loops.js";
-import { ancestors, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited, type PythonFile } from "../python.js";
+import { ancestors, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../python.js";
 import { chainLinks, EVALUATING_METHODS, querysetOf } from "../querysets.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";

@@ -1,6 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
 import { insideLoop, type Loop, loopsIn, scopeAssignments } from "../loops.js";
-import type { ProjectIndex } from "../project.js";
 import { callParts, children, classBases, enclosingDef, type PythonFile, simpleAssignments } from "../python.js";
 import { chainLinks, isEagerLoaded, querysetOf, type QuerysetInfo } from "../querysets.js";
 import type { SourceFile } from "../source.js";
