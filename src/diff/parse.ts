@@ -44,3 +44,22 @@ function toHunk(chunk: parseDiff.Chunk): Hunk {
 function stripTrailingCr(text: string): string {
   return text.endsWith("\r") ? text.slice(0, -1) : text;
 }
+
+/** The files of a whole unified git diff (`git diff`, a `.patch` file), as the review sees them. */
+export function parseUnifiedDiff(diff: string): DiffFile[] {
+  return parseDiff(diff).map((file) => {
+    const deleted = file.deleted === true || file.to === "/dev/null";
+    const path = stripPrefix(deleted ? file.from : file.to);
+    const previous = stripPrefix(file.from);
+    const status = file.new ? "added" : deleted ? "removed" : previous !== path ? "renamed" : "modified";
+    const hunks = deleted ? [] : file.chunks.map(toHunk).filter((h) => h.lines.length > 0);
+    const base = { path, status, hunks, additions: file.additions, deletions: file.deletions, ...(status === "renamed" ? { previousPath: previous } : {}) } as const;
+    if (deleted) return { ...base, unreviewable: "removed" as const };
+    if (hunks.length === 0) return { ...base, unreviewable: status === "renamed" ? ("pure-rename" as const) : ("binary" as const) };
+    return base;
+  });
+}
+
+function stripPrefix(path: string | undefined): string {
+  return (path ?? "").replace(/^[ab]\//, "");
+}

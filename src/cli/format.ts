@@ -1,0 +1,99 @@
+import { RULES } from "../checks/index.js";
+import type { Severity } from "../model/review-tool.js";
+import type { Report, ReportItem } from "./report.js";
+
+export const FORMATS = ["text", "json", "sarif", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function formatReport(report: Report, format: Format, options: { color: boolean }): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(report, null, 2);
+    case "sarif":
+      return JSON.stringify(toSarif(report), null, 2);
+    case "markdown":
+      return toMarkdown(report);
+    default:
+      return toText(report, options.color);
+  }
+}
+
+const COLORS: Record<Severity, string> = { critical: "\x1b[31m", major: "\x1b[33m", minor: "\x1b[36m", nit: "\x1b[90m" };
+const RESET = "\x1b[0m";
+const BOLD = "\x1b[1m";
+
+function toText(report: Report, color: boolean): string {
+  const paint = (code: string, text: string) => (color ? `${code}${text}${RESET}` : text);
+  const out: string[] = [paint(BOLD, `django-review · ${report.persona}`), `persona: ${report.personaReason}`];
+  for (const problem of report.configProblems) out.push(`config: ${problem}`);
+  for (const notice of report.notices) out.push(`note: ${notice}`);
+  const items = [...report.findings, ...report.comments].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  let file = "";
+  for (const item of items) {
+    if (item.file !== file) {
+      file = item.file;
+      out.push("", paint(BOLD, file));
+    }
+    const tag = item.rule ? `${item.rule} ` : "model ";
+    out.push(`  ${String(item.line).padStart(5)}  ${paint(COLORS[item.severity], item.severity.padEnd(8))} ${tag}${item.message}`);
+  }
+  if (items.length === 0) out.push("", "No findings.");
+  if (report.summary) out.push("", report.summary);
+  if (report.skipped.length > 0) out.push("", `Not reviewed: ${report.skipped.map((s) => `${s.file} (${s.reason})`).join("; ")}`);
+  out.push("", `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}, ${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`);
+  return out.join("\n");
+}
+
+function toMarkdown(report: Report): string {
+  const out = [`### django-review · ${report.persona}`, "", `**Persona:** ${report.personaReason}`];
+  for (const problem of report.configProblems) out.push("", `> ⚠️ config: ${problem}`);
+  for (const notice of report.notices) out.push("", `> ${notice}`);
+  if (report.summary) out.push("", report.summary);
+  const items = [...report.findings, ...report.comments];
+  if (items.length > 0) {
+    out.push("", "| file | line | severity | source | finding |", "| --- | ---: | --- | --- | --- |");
+    for (const i of items) out.push(`| \`${i.file}\` | ${i.line} | ${i.severity} | ${i.rule ?? "model"} | ${i.message.replace(/\|/g, "\\|").replace(/\n+/g, " ")} |`);
+  } else out.push("", "No findings.");
+  if (report.skipped.length > 0) out.push("", "**Not reviewed:**", ...report.skipped.map((s) => `- \`${s.file}\`: ${s.reason}`));
+  return out.join("\n");
+}
+
+const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", major: "error", minor: "warning", nit: "note" };
+
+/** SARIF 2.1.0, as GitHub code scanning reads it. */
+function toSarif(report: Report) {
+  const result = (item: ReportItem) => ({
+    ruleId: item.rule ?? "model",
+    level: SARIF_LEVEL[item.severity],
+    message: { text: item.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: item.file, uriBaseId: "%SRCROOT%" }, region: { startLine: item.line } } }],
+    properties: { severity: item.severity, ...(item.category ? { category: item.category } : {}) },
+  });
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "django-review",
+            informationUri: "https://github.com/apps/django-review",
+            rules: [
+              ...RULES.map((r) => ({
+                id: r.id,
+                name: r.title,
+                shortDescription: { text: r.title },
+                fullDescription: { text: r.explanation },
+                help: { text: r.explanation },
+                defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+                properties: { category: r.category, tags: [r.category, ...(r.tags ?? [])] },
+              })),
+              { id: "model", name: "Model review comment", shortDescription: { text: "A comment from the model's review" } },
+            ],
+          },
+        },
+        results: [...report.findings, ...report.comments].map(result),
+      },
+    ],
+  };
+}

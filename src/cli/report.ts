@@ -1,0 +1,72 @@
+import type { Finding } from "../checks/types.js";
+import type { ReviewComment, UnplacedComment } from "../comments/types.js";
+import { SEVERITIES, type Severity } from "../model/review-tool.js";
+import type { Analysis } from "../review/analyse.js";
+
+/** One entry of the CLI's output: a rule finding or a model comment, on a line of a file. */
+export interface ReportItem {
+  file: string;
+  line: number;
+  severity: Severity;
+  message: string;
+  rule?: string;
+  category?: string;
+  title?: string;
+  /** Why it matters and how to fix it (rule findings). */
+  explanation?: string;
+}
+
+export interface Report {
+  persona: string;
+  personaReason: string;
+  summary?: string;
+  notices: string[];
+  findings: ReportItem[];
+  comments: ReportItem[];
+  skipped: Array<{ file: string; reason: string }>;
+  configProblems: string[];
+  model?: { name: string; calls: number; inputTokens: number; outputTokens: number; costUsd?: number };
+}
+
+/** The analysis as plain data: rule findings, model comments (inline or not), what was skipped. */
+export function buildReport(analysis: Analysis, configProblems: string[]): Report {
+  const report = analysis.modelResult.report;
+  const modelComments = [...analysis.comments, ...analysis.unplaced.map(asComment)].filter((c) => c.source === "model");
+  return {
+    persona: analysis.persona.name,
+    personaReason: analysis.choice.reason,
+    ...(analysis.modelResult.summary ? { summary: analysis.modelResult.summary } : {}),
+    notices: analysis.modelResult.notice ? [analysis.modelResult.notice] : [],
+    findings: analysis.checks.findings.map(fromFinding),
+    comments: modelComments.map((c) => ({ file: c.path, line: c.line, severity: c.severity, message: plain(c.body) })),
+    skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
+    configProblems,
+    ...(report
+      ? { model: { name: report.model, calls: report.calls, inputTokens: report.inputTokens + report.cacheReadTokens + report.cacheCreationTokens, outputTokens: report.outputTokens, ...(report.costUsd !== undefined ? { costUsd: report.costUsd } : {}) } }
+      : {}),
+  };
+}
+
+function asComment(u: UnplacedComment): ReviewComment & { source?: string } {
+  return { path: u.path, line: u.line, side: "RIGHT", severity: u.severity, body: u.body, source: /^`DJ\d+`/.test(u.body) ? "rule" : "model" };
+}
+
+function fromFinding(f: Finding): ReportItem {
+  return { file: f.file, line: f.line, severity: f.severity, message: f.message, rule: f.rule, category: f.category, title: f.title, explanation: f.explanation };
+}
+
+/** Comment Markdown as plain text: no severity badge, no HTML, no fingerprint markers. */
+function plain(body: string): string {
+  return body
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<\/?[a-z][^>]*>/gi, "")
+    .replace(/^\*\*[^*]+\*\*\s*/, "")
+    .trim();
+}
+
+/** The exit code for a severity threshold: 1 when anything is at or above it. */
+export function exitCodeFor(report: Report, failOn: Severity | "never"): number {
+  if (failOn === "never") return 0;
+  const limit = SEVERITIES.indexOf(failOn);
+  return [...report.findings, ...report.comments].some((i) => SEVERITIES.indexOf(i.severity) <= limit) ? 1 : 0;
+}

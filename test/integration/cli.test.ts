@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { mockModel } from "../helpers/anthropic-mock.js";
+import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const EXAMPLE = ["--patch", join(ROOT, "examples/project.diff"), "--root", join(ROOT, "examples/project")];
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env, cwd });
+  return { code, stdout, stderr };
+}
+
+describe("django-review review (CLI)", () => {
+  it("without an API key runs the Django checks, says so, and fails on major findings", async () => {
+    const { code, stdout } = await cli(["review", ...EXAMPLE]);
+    expect(code).toBe(1);
+    expect(stdout).toContain("No `ANTHROPIC_API_KEY` is configured");
+    expect(stdout).toMatch(/shop\/views.py\n\s+10\s+major\s+DJ101/);
+    expect(stdout).toContain("6 check findings, 0 model comments.");
+  });
+
+  it("prints JSON whose findings and comments carry file, line, severity, message (and rule, category)", async () => {
+    mockModel({ summary: "Looks risky.", comments: [{ path: "shop/views.py", line: 17, side: "RIGHT", severity: "minor", body: "Name the template context explicitly." }] });
+    const { code, stdout } = await cli(["review", ...EXAMPLE, "--format", "json", "--fail-on", "critical"], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" });
+    const report = JSON.parse(stdout);
+    expect(report.findings).toContainEqual(expect.objectContaining({ file: "shop/views.py", line: 10, severity: "major", rule: "DJ101", category: "queries", message: expect.any(String) }));
+    expect(report.comments).toEqual([{ file: "shop/views.py", line: 17, severity: "minor", message: "Name the template context explicitly." }]);
+    expect(report.summary).toBe("Looks risky.");
+    expect(code).toBe(1); // DJ201 is critical
+  });
+
+  it("writes SARIF 2.1.0 for code scanning", async () => {
+    const { stdout } = await cli(["review", ...EXAMPLE, "--format", "sarif", "--fail-on", "never"]);
+    const sarif = JSON.parse(stdout);
+    expect(sarif.version).toBe("2.1.0");
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe("django-review");
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain("DJ301");
+    expect(run.results).toContainEqual(
+      expect.objectContaining({
+        ruleId: "DJ301",
+        level: "error",
+        locations: [{ physicalLocation: { artifactLocation: { uri: "shop/migrations/0007_order_channel.py", uriBaseId: "%SRCROOT%" }, region: { startLine: 8 } } }],
+      }),
+    );
+  });
+
+  it("writes Markdown, and exits 0 below the threshold", async () => {
+    const { code, stdout } = await cli(["review", ...EXAMPLE, "--format", "markdown", "--fail-on", "never"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("| `shop/views.py` | 10 | major | DJ101 |");
+  });
+
+  it("reviews the working tree against the merge base of a git branch, with the project's config", () => {
+    const repo = mkdtempSync(join(tmpdir(), "dr-git-"));
+    const run = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
+    run("init", "-q", "-b", "main");
+    run("config", "user.email", "t@example.com");
+    run("config", "user.name", "t");
+    mkdirSync(join(repo, "shop"));
+    writeFileSync(join(repo, "shop/settings.py"), "DEBUG = False\n");
+    run("add", ".");
+    run("commit", "-qm", "base");
+    run("checkout", "-qb", "feature");
+    writeFileSync(join(repo, "shop/settings.py"), "DEBUG = True\nALLOWED_HOSTS = ['*']\n");
+    mkdirSync(join(repo, ".github"));
+    writeFileSync(join(repo, ".github/django-review.yml"), "checks:\n  disable: [DJ407]\n");
+    const out = spawnSync(join(ROOT, "bin/django-review.js"), ["review", "--base", "main", "--format", "json"], { cwd: repo, encoding: "utf8", env: { ...process.env, ANTHROPIC_API_KEY: "" } });
+    expect(out.status).toBe(1);
+    const report = JSON.parse(out.stdout);
+    expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([["DJ405", 1]]);
+  });
+
+  it("rejects bad arguments with usage and exit code 2", async () => {
+    expect((await cli(["review", "--format", "xml"])).code).toBe(2);
+    expect((await cli(["review", "--fail-on", "loud"])).code).toBe(2);
+    expect((await cli(["lint"])).code).toBe(2);
+    const missing = await cli(["review", "--patch", "/nonexistent.diff"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("django-review: ENOENT");
+  });
+});
