@@ -1,10 +1,11 @@
 import { fileURLToPath } from "node:url";
-import type { ApplicationFunction, Context, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { handleCommand } from "./events/handle-command.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./events/handle-pull-request.js";
 import { createReviewServices } from "./events/services.js";
 import { loadPersonas } from "./personas/load.js";
 import { MemoryQueue } from "./queue/memory.js";
+import { serverRoutes } from "./server-routes.js";
 import type { ReviewQueue } from "./queue/types.js";
 
 export interface AppOptions {
@@ -24,7 +25,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const personas = loadPersonas(options.agentsDir ?? env.DJANGO_REVIEW_AGENTS_DIR ?? DEFAULT_AGENTS_DIR);
   const queue = options.queue ?? new MemoryQueue(Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY);
   const services = createReviewServices(personas, env, queue);
-  return (app: Probot) => {
+  return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
+    addHandler(serverRoutes(services.metrics));
     // Handlers only queue work: GitHub gets its answer without waiting for the model.
     app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => handlePullRequest(context, services)));
     app.on("issue_comment.created", (context) => guarded(context, () => handleCommand(context, services)));

@@ -29,7 +29,7 @@ export function handleCommand(context: CommentContext, services: ReviewServices)
     headSha: `command:${comment.id}`,
     id: `${key}/command:${comment.id}`,
     supersedes: false,
-    run: (signal) => runLogged(log, () => runCommand(context, services, { command, login, log, signal })),
+    run: (signal) => runLogged(log, () => runCommand(context, services, { command, login, log, signal }), services.metrics),
   });
 }
 

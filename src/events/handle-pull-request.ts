@@ -27,7 +27,7 @@ export function handlePullRequest(context: PullRequestContext, services: ReviewS
     headSha: pr.headSha,
     id: `${key}@${pr.headSha}`,
     supersedes: true,
-    run: (signal) => runLogged(log, () => reviewPullRequest(context, services, { pr, ref, log, signal })),
+    run: (signal) => runLogged(log, () => reviewPullRequest(context, services, { pr, ref, log, signal }), services.metrics),
   });
   log.info({ queue: result, depth: services.queue.depth }, "django-review: review queued");
 }

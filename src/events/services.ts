@@ -4,16 +4,19 @@ import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
 import { RateLimits } from "../review/rate-limits.js";
-import type { ReviewDeps } from "../review/run-review.js";
+import type { ReviewDeps, ReviewOutcome } from "../review/run-review.js";
+import { AppMetrics } from "../metrics.js";
 
 /** What every handler needs beyond its event: the queue, personas and the model. */
 export interface ReviewServices {
   queue: ReviewQueue;
   limits: RateLimits;
+  metrics: AppMetrics;
   depsFor(octokit: GitHubClient, log: Logger): ReviewDeps;
 }
 
 export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
+  const metrics = new AppMetrics(() => queue.depth);
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
   const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;
@@ -21,21 +24,24 @@ export function createReviewServices(personas: PersonaRegistry, env: NodeJS.Proc
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
   const limits = new RateLimits(Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500);
+  const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
   return {
     queue,
     limits,
+    metrics,
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, modelDeadlineMs, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }
 
 /** Runs a queued job's work, logging its failure with the cause: a background job has no caller to throw to. */
-export async function runLogged(log: Logger, work: () => Promise<unknown>): Promise<void> {
+export async function runLogged(log: Logger, work: () => Promise<unknown>, metrics?: AppMetrics): Promise<void> {
   try {
     await work();
   } catch (error) {
+    metrics?.recordFailure();
     log.error({ err: error, outcome: "failed" }, "django-review: review failed");
   }
 }

@@ -27,6 +27,8 @@ export interface ReviewDeps {
   staleCheckAfterMs?: number;
   /** Time allowed for all of a review's model calls. */
   modelDeadlineMs?: number;
+  /** Told the outcome of every review that ran to an end (for metrics). */
+  onOutcome?: (outcome: ReviewOutcome, durationMs: number) => void;
 }
 
 export interface ReviewRequest {
@@ -58,6 +60,7 @@ export interface ReviewOutcome {
   inputTokens: number;
   cacheReadTokens: number;
   outputTokens: number;
+  costUsd?: number;
   modelNotice?: string;
 }
 
@@ -149,8 +152,10 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     inputTokens: (modelResult.report?.inputTokens ?? 0) + (modelResult.report?.cacheReadTokens ?? 0) + (modelResult.report?.cacheCreationTokens ?? 0),
     cacheReadTokens: modelResult.report?.cacheReadTokens ?? 0,
     outputTokens: modelResult.report?.outputTokens ?? 0,
+    ...(modelResult.report?.costUsd !== undefined ? { costUsd: modelResult.report.costUsd } : {}),
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
+  deps.onOutcome?.(outcome, Date.now() - started);
   const line = { ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: published.status };
   if (published.status === "stale") deps.log.info({ ...line, reason: published.reason }, "django-review: review not posted: the pull request changed while it was made");
   else if (published.status === "nothing-new") deps.log.info(line, "django-review: nothing new since the last review; nothing posted");
