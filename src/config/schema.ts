@@ -72,6 +72,15 @@ export const RepoConfig = z
       })
       .strict()
       .default({ reviews_per_pr_per_hour: 12, commands_per_pr_per_hour: 6 }),
+    /** The `Django review` check run each review reports (for branch protection). */
+    check_run: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** `failure` on rule findings of this severity or worse; `never` keeps it neutral. */
+        fail_on: z.union([Severity, z.literal("never")]).default("never"),
+      })
+      .strict()
+      .default({ enabled: true, fail_on: "never" }),
     /** The deterministic Django checks. */
     checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit" }),
   })

@@ -3,7 +3,10 @@ import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import type { ReviewComment } from "../comments/types.js";
 import type { DiffFile } from "../diff/types.js";
 import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
+import type { Finding } from "../checks/types.js";
+import { createCheckRun } from "../github/check-run.js";
 import { postReview } from "../github/post-review.js";
+import type { Severity } from "../model/review-tool.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 
 export interface Publication {
@@ -49,6 +52,8 @@ export interface PublishRequest {
   marker: string;
   /** Nothing new to say (an incremental review that found nothing): resolve threads, post nothing. */
   quiet: boolean;
+  /** The check run to report for this head, if enabled. */
+  checkRun?: { findings: Finding[]; failOn: Severity | "never" };
 }
 
 export type PublishResult =
@@ -71,6 +76,14 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
         { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
         log,
       );
+  if (request.checkRun) {
+    try {
+      await createCheckRun(octokit, request.ref, request.headSha, request.checkRun.findings, request.checkRun.failOn);
+    } catch (error) {
+      // The review is what users read; a missing `checks: write` permission must not cost it.
+      log.warn({ err: error }, "django-review: could not report the Django review check run (does the app have checks: write?)");
+    }
+  }
   if (request.publication.resolvable.length > 0) {
     try {
       await resolveThreads(octokit, request.publication.resolvable);

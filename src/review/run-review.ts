@@ -139,6 +139,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),
     marker: reviewMarker(pr.headSha),
     quiet: scope.paths !== undefined && publication.comments.length === 0 && unplaced.length === 0,
+    ...(config.check_run.enabled ? { checkRun: { findings: checks.findings, failOn: config.check_run.fail_on } } : {}),
   });
   const outcome: ReviewOutcome = {
     status: published.status,

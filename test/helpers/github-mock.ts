@@ -14,6 +14,14 @@ export interface MockFile {
   content?: string;
 }
 
+export interface CheckRunBody {
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string;
+  output: { title: string; summary: string; annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string; message: string }> };
+}
+
 export interface ContextOptions {
   delayMs?: number;
   /** The org `.github` repository's config. */
@@ -53,6 +61,8 @@ export class GitHubMock {
   readonly blobReads: string[][] = [];
   /** Thread ids resolved through GraphQL. */
   readonly resolved: string[] = [];
+  /** Check runs created. */
+  readonly checkRuns: CheckRunBody[] = [];
   private readonly prefix: string;
   private readonly graphqlPath: string;
   /** File contents the GraphQL blob reads answer from, keyed `<sha>:<path>`. */
@@ -181,6 +191,14 @@ export class GitHubMock {
   }
 
   review(status = 200): this {
+    // Each review also reports its check run (unless the config turns it off): recorded, not required.
+    this.scope
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`, (body: CheckRunBody) => {
+        this.checkRuns.push(body);
+        return true;
+      })
+      .optionally()
+      .reply(201, { id: 7 });
     this.scope
       .post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
         this.reviews.push(body);

@@ -18,7 +18,7 @@ function countRequests(scope: nock.Scope): string[] {
 }
 
 describe("GitHub reads", () => {
-  it("makes four requests for a review: config, files, contents (one GraphQL read), the review", async () => {
+  it("makes four requests for a review (context, files, contents, the review) and one for its check run", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     const requests = countRequests(github.scope);
     mockModel({ summary: "ok", comments: [] });
@@ -31,6 +31,7 @@ describe("GitHub reads", () => {
       "GET /repos/Codertocat/Hello-World/pulls/2/files",
       "POST /graphql",
       "POST /repos/Codertocat/Hello-World/pulls/2/reviews",
+      "POST /repos/Codertocat/Hello-World/check-runs",
     ]);
     // changed files and the project files the checks read, each once
     const read = github.blobReads.flat();
