@@ -1,12 +1,13 @@
 import { fileURLToPath } from "node:url";
-import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
-import { handleCommand } from "./events/handle-command.js";
-import { handlePullRequest, PULL_REQUEST_EVENTS } from "./events/handle-pull-request.js";
+import { type ApplicationFunction, type ApplicationFunctionOptions, Context, type Probot } from "probot";
+import { type CommentContext, queueCommand, runQueuedCommand } from "./events/handle-command.js";
+import { type PullRequestContext, PULL_REQUEST_EVENTS, queuePullRequestReview, reviewPullRequest } from "./events/handle-pull-request.js";
 import { createReviewServices } from "./events/services.js";
 import { loadPersonas } from "./personas/load.js";
 import { MemoryQueue } from "./queue/memory.js";
 import { serverRoutes } from "./server-routes.js";
-import type { ReviewQueue } from "./queue/types.js";
+import { BullQueue } from "./queue/bullmq.js";
+import type { ReviewEvent, ReviewQueue } from "./queue/types.js";
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,24 +24,38 @@ const DEFAULT_AGENTS_DIR = fileURLToPath(new URL("../agents", import.meta.url));
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   const env = options.env ?? process.env;
   const personas = loadPersonas(options.agentsDir ?? env.DJANGO_REVIEW_AGENTS_DIR ?? DEFAULT_AGENTS_DIR);
-  const queue = options.queue ?? new MemoryQueue(Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY);
+  const queue = options.queue ?? defaultQueue(env);
   const services = createReviewServices(personas, env, queue);
   return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     addHandler(serverRoutes(services.metrics));
+    // The worker side: rebuild the event's context (in this process or another replica) and review.
+    queue.start(async (event: ReviewEvent, signal: AbortSignal) => {
+      const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
+      const context = new Context(event as never, await app.auth(installation), app.log.child({ name: "django-review" }));
+      if (event.name === "issue_comment") await runQueuedCommand(context as unknown as CommentContext, services, signal);
+      else await reviewPullRequest(context as unknown as PullRequestContext, services, signal);
+    });
     // Handlers only queue work: GitHub gets its answer without waiting for the model.
-    app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => handlePullRequest(context, services)));
-    app.on("issue_comment.created", (context) => guarded(context, () => handleCommand(context, services)));
+    app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => queuePullRequestReview(context, services)));
+    app.on("issue_comment.created", (context) => guarded(context, () => queueCommand(context, services)));
   };
 }
 
+/** BullMQ on Redis when REDIS_URL is set (durable, shared by replicas); else in-process. */
+function defaultQueue(env: NodeJS.ProcessEnv): ReviewQueue {
+  const concurrency = Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY;
+  return env.REDIS_URL ? new BullQueue(env.REDIS_URL, { concurrency }) : new MemoryQueue(concurrency);
+}
+
 /** A handler that fails to even queue its work is logged with the cause, and the delivery marked failed. */
-function guarded(context: Context, work: () => void): void {
+async function guarded(context: Context, work: () => Promise<void>): Promise<void> {
   try {
-    work();
+    await work();
   } catch (error) {
     context.log.error({ err: error, event: context.name, delivery: context.id, outcome: "failed" }, "django-review: could not queue the review");
     throw error;
   }
 }
 
-export default createApp();
+// For `probot run ./lib/app.js`: built lazily, so importing this module starts no queue.
+export default ((app, options) => createApp()(app, options)) satisfies ApplicationFunction;

@@ -15,8 +15,15 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
-  constructor(queueDepth: () => number) {
-    new Gauge({ name: "django_review_queue_depth", help: "Reviews waiting or running", registers: [this.registry], collect() { this.set(queueDepth()); } });
+  constructor(queueDepth: () => Promise<number>) {
+    new Gauge({
+      name: "django_review_queue_depth",
+      help: "Reviews waiting or running",
+      registers: [this.registry],
+      async collect() {
+        this.set(await queueDepth());
+      },
+    });
   }
 
   recordReview(outcome: ReviewOutcome, durationMs: number): void {

@@ -6,31 +6,42 @@ import { runReview } from "../review/run-review.js";
 import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
 import { runLogged, type ReviewServices } from "./services.js";
 
-type CommentContext = Context<"issue_comment.created">;
+export type CommentContext = Context<"issue_comment.created">;
 
 /**
  * `/django-review [persona]` on a PR: parsed at once; the permission check, the 👀 reaction and the
  * review run in the queue, so the webhook is answered without waiting on GitHub.
  */
-export function handleCommand(context: CommentContext, services: ReviewServices): void {
+export async function queueCommand(context: CommentContext, services: ReviewServices): Promise<void> {
   const { comment, issue } = context.payload;
-  if (!issue.pull_request) return;
-  const command = parseCommand(comment.body);
-  if (!command) return;
+  if (!issue.pull_request || !parseCommand(comment.body)) return;
+  const log = commandLog(context);
   const login = comment.user?.login ?? "";
-  const log = context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: issue.number, commenter: login });
   if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
     return log.info(`django-review: ignored ${COMMAND} from a bot`);
   }
   const key = `${context.repo().owner}/${context.repo().repo}#${issue.number}`;
-  services.queue.enqueue({
+  await services.queue.enqueue({
     key,
     // The head is not known until the PR is fetched; a command is its own request.
     headSha: `command:${comment.id}`,
     id: `${key}/command:${comment.id}`,
     supersedes: false,
-    run: (signal) => runLogged(log, () => runCommand(context, services, { command, login, log, signal }), services.metrics),
+    event: { id: context.id, name: context.name, payload: context.payload },
   });
+}
+
+function commandLog(context: CommentContext): Logger {
+  const { comment, issue } = context.payload;
+  return context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: issue.number, commenter: comment.user?.login ?? "" });
+}
+
+/** The queued work of a command. */
+export async function runQueuedCommand(context: CommentContext, services: ReviewServices, signal: AbortSignal): Promise<void> {
+  const command = parseCommand(context.payload.comment.body);
+  if (!command) return;
+  const log = commandLog(context);
+  await runLogged(log, () => runCommand(context, services, { command, login: context.payload.comment.user?.login ?? "", log, signal }), services.metrics);
 }
 
 async function runCommand(

@@ -13,26 +13,39 @@ export const PULL_REQUEST_EVENTS = [
   "pull_request.synchronize",
 ] as const;
 
-type PullRequestContext = Context<(typeof PULL_REQUEST_EVENTS)[number]>;
+export type PullRequestContext = Context<(typeof PULL_REQUEST_EVENTS)[number]>;
 
 /** A PR was opened, reopened, marked ready or pushed to: queue a review of its head and answer at once. */
-export function handlePullRequest(context: PullRequestContext, services: ReviewServices): void {
+export async function queuePullRequestReview(context: PullRequestContext, services: ReviewServices): Promise<void> {
   const pr = toPullRequestInfo(context.payload.pull_request);
   const ref = { ...context.repo(), pullNumber: pr.number };
-  const log = context.log.child({ installation: context.payload.installation?.id, owner: ref.owner, repo: ref.repo, pr: pr.number, sha: pr.headSha });
+  const log = pullRequestLog(context);
   if (pr.state !== "open") return log.info("django-review: skipped, the pull request is not open");
   const key = `${ref.owner}/${ref.repo}#${pr.number}`;
-  const result = services.queue.enqueue({
+  const result = await services.queue.enqueue({
     key,
     headSha: pr.headSha,
     id: `${key}@${pr.headSha}`,
     supersedes: true,
-    run: (signal) => runLogged(log, () => reviewPullRequest(context, services, { pr, ref, log, signal }), services.metrics),
+    event: { id: context.id, name: context.name, payload: context.payload },
   });
-  log.info({ queue: result, depth: services.queue.depth }, "django-review: review queued");
+  log.info({ queue: result }, "django-review: review queued");
 }
 
-async function reviewPullRequest(
+function pullRequestLog(context: PullRequestContext): Logger {
+  const pr = context.payload.pull_request;
+  return context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: pr.number, sha: pr.head.sha });
+}
+
+/** The queued work: config, idempotency and skip rules, then the review. */
+export async function reviewPullRequest(context: PullRequestContext, services: ReviewServices, signal: AbortSignal): Promise<void> {
+  const pr = toPullRequestInfo(context.payload.pull_request);
+  const ref = { ...context.repo(), pullNumber: pr.number };
+  const log = pullRequestLog(context);
+  await runLogged(log, () => review(context, services, { pr, ref, log, signal }), services.metrics);
+}
+
+async function review(
   context: PullRequestContext,
   services: ReviewServices,
   job: { pr: PullRequestInfo; ref: PullRequestRef; log: Logger; signal: AbortSignal },

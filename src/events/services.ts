@@ -16,7 +16,7 @@ export interface ReviewServices {
 }
 
 export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
-  const metrics = new AppMetrics(() => queue.depth);
+  const metrics = new AppMetrics(() => queue.size());
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
   const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;

@@ -1,5 +1,5 @@
 import { yieldToEventLoop } from "../util/yield.js";
-import type { EnqueueResult, ReviewJob, ReviewQueue } from "./types.js";
+import type { EnqueueResult, JobProcessor, ReviewJob, ReviewQueue } from "./types.js";
 
 interface Running {
   job: ReviewJob;
@@ -16,6 +16,7 @@ export class MemoryQueue implements ReviewQueue {
   private readonly waiting = new Map<string, ReviewJob[]>();
   private readonly running = new Map<string, Running>();
   private idleWaiters: Array<() => void> = [];
+  private processor: JobProcessor | undefined;
 
   constructor(
     private readonly concurrency: number,
@@ -28,7 +29,12 @@ export class MemoryQueue implements ReviewQueue {
     return waiting + this.running.size;
   }
 
-  enqueue(job: ReviewJob): EnqueueResult {
+  start(processor: JobProcessor): void {
+    this.processor = processor;
+    this.pump();
+  }
+
+  async enqueue(job: ReviewJob): Promise<EnqueueResult> {
     const active = this.running.get(job.key);
     const queued = this.waiting.get(job.key) ?? [];
     if (active?.job.id === job.id || queued.some((j) => j.id === job.id)) return "duplicate";
@@ -42,19 +48,28 @@ export class MemoryQueue implements ReviewQueue {
     return "queued";
   }
 
+  async size(): Promise<number> {
+    return this.depth;
+  }
+
   onIdle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  async close(): Promise<void> {
+    await this.onIdle();
+  }
+
   private pump(): void {
+    if (!this.processor) return;
     for (const [key, jobs] of this.waiting) {
       if (this.running.size >= this.concurrency) break;
       if (this.running.has(key)) continue;
       const [next, ...rest] = jobs;
       if (rest.length > 0) this.waiting.set(key, rest);
       else this.waiting.delete(key);
-      if (next) this.start(next);
+      if (next) this.run(next, this.processor);
     }
     if (this.depth === 0) {
       const waiters = this.idleWaiters;
@@ -63,12 +78,12 @@ export class MemoryQueue implements ReviewQueue {
     }
   }
 
-  private start(job: ReviewJob): void {
+  private run(job: ReviewJob, processor: JobProcessor): void {
     const controller = new AbortController();
     this.running.set(job.key, { job, controller });
     // Started on a later turn of the event loop: the webhook that queued it is answered first.
     yieldToEventLoop()
-      .then(() => job.run(controller.signal))
+      .then(() => processor(job.event, controller.signal))
       .catch((error: unknown) => this.onError(job, error))
       .finally(() => {
         this.running.delete(job.key);

@@ -1,3 +1,10 @@
+/** A webhook delivery to act on: all a worker (in this process or another replica) needs. */
+export interface ReviewEvent {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
 /** One review to run: the newest head of a pull request wins over older ones. */
 export interface ReviewJob {
   /** Identifies the pull request: jobs with the same key run one at a time. */
@@ -11,16 +18,21 @@ export interface ReviewJob {
    * of another head. A command (which reads the head when it starts) is false and never replaced.
    */
   supersedes: boolean;
-  /** Does the work; must stop without posting once `signal` is aborted (a newer head arrived). */
-  run: (signal: AbortSignal) => Promise<void>;
+  event: ReviewEvent;
 }
+
+/** Does a job's work; must stop without posting once `signal` is aborted (a newer head arrived). */
+export type JobProcessor = (event: ReviewEvent, signal: AbortSignal) => Promise<void>;
 
 export type EnqueueResult = "queued" | "duplicate";
 
 export interface ReviewQueue {
-  enqueue(job: ReviewJob): EnqueueResult;
+  /** Starts working on jobs with `processor` (the app calls it once, when it loads). */
+  start(processor: JobProcessor): void;
+  enqueue(job: ReviewJob): Promise<EnqueueResult>;
   /** Resolves when nothing is queued or running. */
   onIdle(): Promise<void>;
   /** Jobs waiting plus jobs running. */
-  readonly depth: number;
+  size(): Promise<number>;
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryQueue } from "../../src/queue/memory.js";
-import type { ReviewJob } from "../../src/queue/types.js";
+import type { ReviewEvent, ReviewJob } from "../../src/queue/types.js";
 
 function deferred() {
   let resolve!: () => void;
@@ -14,48 +14,50 @@ interface Trace {
   finished: string[];
 }
 
-function job(trace: Trace, key: string, headSha: string, gate?: Promise<void>, supersedes = true): ReviewJob {
-  const id = `${key}@${headSha}`;
-  return {
-    key,
-    headSha,
-    id,
-    supersedes,
-    async run(signal) {
-      trace.started.push(id);
-      signal.addEventListener("abort", () => trace.aborted.push(id));
-      await gate;
-      trace.finished.push(id);
-    },
+/** A queue whose processor records what ran; a job waits on its gate, if it has one. */
+function tracedQueue(concurrency: number, onError?: (job: ReviewJob, error: unknown) => void) {
+  const trace: Trace = { started: [], aborted: [], finished: [] };
+  const gates = new Map<string, Promise<void>>();
+  const queue = new MemoryQueue(concurrency, onError);
+  queue.start(async (event: ReviewEvent, signal) => {
+    const id = event.id;
+    if (id === "boom") throw new Error("boom");
+    trace.started.push(id);
+    signal.addEventListener("abort", () => trace.aborted.push(id));
+    await gates.get(id);
+    trace.finished.push(id);
+  });
+  const job = (key: string, headSha: string, gate?: Promise<void>, supersedes = true): ReviewJob => {
+    const id = `${key}@${headSha}`;
+    if (gate) gates.set(id, gate);
+    return { key, headSha, id, supersedes, event: { id, name: "pull_request", payload: {} } };
   };
+  return { queue, trace, job };
 }
 
-const newTrace = (): Trace => ({ started: [], aborted: [], finished: [] });
 /** Jobs start on a later turn of the event loop. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("MemoryQueue", () => {
   it("runs at most `concurrency` reviews at once", async () => {
-    const trace = newTrace();
+    const { queue, trace, job } = tracedQueue(2);
     const gate = deferred();
-    const queue = new MemoryQueue(2);
-    for (const n of [1, 2, 3]) queue.enqueue(job(trace, `pr${n}`, "a", gate.promise));
+    for (const n of [1, 2, 3]) await queue.enqueue(job(`pr${n}`, "a", gate.promise));
     await turn();
     expect(trace.started).toEqual(["pr1@a", "pr2@a"]);
-    expect(queue.depth).toBe(3);
+    expect(await queue.size()).toBe(3);
     gate.resolve();
     await queue.onIdle();
     expect(trace.finished).toEqual(["pr1@a", "pr2@a", "pr3@a"]);
-    expect(queue.depth).toBe(0);
+    expect(await queue.size()).toBe(0);
   });
 
   it("runs one review at a time per pull request, and a newer head aborts the running one", async () => {
-    const trace = newTrace();
+    const { queue, trace, job } = tracedQueue(4);
     const gate = deferred();
-    const queue = new MemoryQueue(4);
-    queue.enqueue(job(trace, "pr", "old", gate.promise));
+    await queue.enqueue(job("pr", "old", gate.promise));
     await turn();
-    queue.enqueue(job(trace, "pr", "new"));
+    await queue.enqueue(job("pr", "new"));
     await turn();
     expect(trace.started).toEqual(["pr@old"]);
     expect(trace.aborted).toEqual(["pr@old"]);
@@ -65,15 +67,14 @@ describe("MemoryQueue", () => {
   });
 
   it("replaces a waiting review of an older head, keeps waiting commands, and drops duplicates", async () => {
-    const trace = newTrace();
+    const { queue, trace, job } = tracedQueue(1);
     const gate = deferred();
-    const queue = new MemoryQueue(1);
-    queue.enqueue(job(trace, "other", "x", gate.promise));
-    queue.enqueue(job(trace, "pr", "1"));
-    queue.enqueue(job(trace, "pr", "command", undefined, false));
-    queue.enqueue(job(trace, "pr", "2"));
-    expect(queue.enqueue(job(trace, "pr", "2"))).toBe("duplicate");
-    expect(queue.depth).toBe(3);
+    await queue.enqueue(job("other", "x", gate.promise));
+    await queue.enqueue(job("pr", "1"));
+    await queue.enqueue(job("pr", "command", undefined, false));
+    await queue.enqueue(job("pr", "2"));
+    expect(await queue.enqueue(job("pr", "2"))).toBe("duplicate");
+    expect(await queue.size()).toBe(3);
     gate.resolve();
     await queue.onIdle();
     expect(trace.started).toEqual(["other@x", "pr@command", "pr@2"]);
@@ -81,12 +82,22 @@ describe("MemoryQueue", () => {
 
   it("reports a job that throws and carries on", async () => {
     const errors: unknown[] = [];
-    const queue = new MemoryQueue(1, (_job, error) => errors.push(error));
-    queue.enqueue({ key: "a", headSha: "1", id: "a1", supersedes: true, run: async () => Promise.reject(new Error("boom")) });
-    const trace = newTrace();
-    queue.enqueue(job(trace, "b", "1"));
+    const { queue, trace, job } = tracedQueue(1, (_job, error) => errors.push(error));
+    await queue.enqueue({ key: "a", headSha: "1", id: "boom", supersedes: true, event: { id: "boom", name: "pull_request", payload: {} } });
+    await queue.enqueue(job("b", "1"));
     await queue.onIdle();
     expect((errors[0] as Error).message).toBe("boom");
     expect(trace.finished).toEqual(["b@1"]);
+  });
+
+  it("holds jobs until it is started", async () => {
+    const queue = new MemoryQueue(1);
+    await queue.enqueue({ key: "a", headSha: "1", id: "a", supersedes: true, event: { id: "a", name: "pull_request", payload: {} } });
+    await turn();
+    expect(await queue.size()).toBe(1);
+    const seen: string[] = [];
+    queue.start(async (event) => void seen.push(event.id));
+    await queue.onIdle();
+    expect(seen).toEqual(["a"]);
   });
 });
