@@ -44,7 +44,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
 /** BullMQ on Redis when REDIS_URL is set (durable, shared by replicas); else in-process. */
 function defaultQueue(env: NodeJS.ProcessEnv): ReviewQueue {
   const concurrency = Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY;
-  return env.REDIS_URL ? new BullQueue(env.REDIS_URL, { concurrency }) : new MemoryQueue(concurrency);
+  if (!env.REDIS_URL) return new MemoryQueue(concurrency);
+  return new BullQueue(env.REDIS_URL, {
+    concurrency,
+    ...(env.DJANGO_REVIEW_QUEUE_PREFIX ? { prefix: env.DJANGO_REVIEW_QUEUE_PREFIX } : {}),
+    ...(env.DJANGO_REVIEW_QUEUE_LOCK_MS ? { lockDurationMs: Number(env.DJANGO_REVIEW_QUEUE_LOCK_MS) } : {}),
+    ...(env.DJANGO_REVIEW_QUEUE_STALLED_MS ? { stalledIntervalMs: Number(env.DJANGO_REVIEW_QUEUE_STALLED_MS) } : {}),
+  });
 }
 
 /** A handler that fails to even queue its work is logged with the cause, and the delivery marked failed. */
