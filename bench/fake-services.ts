@@ -88,6 +88,10 @@ export class FakeServices {
         if (page * 100 < files.length) headers.link = `<https://api.github.com${url.pathname}?per_page=100&page=${page + 1}>; rel="next"`;
         return [200, slice, headers];
       });
+    api.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, () => {
+      count();
+      return { id: 1 };
+    });
     api.post(new RegExp(`^/repos/${OWNER}/${REPO}/pulls/\\d+/reviews`)).reply(200, () => {
       count();
       this.counters.reviewsPosted++;
