@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { children, enclosingDef, functionAssignments, type PythonFile } from "./python.js";
+import { children, type PythonFile } from "./python.js";
 
 export interface Loop {
   node: SyntaxNode;
@@ -65,17 +65,6 @@ export function insideLoop(py: PythonFile, node: SyntaxNode, loops: Loop[]): Loo
     if (body && body.from <= node.from && node.to <= body.to) return { node: w, body: [body], async: false, line: py.lineOf(w) };
   }
   return undefined;
-}
-
-/** Assignments visible to a node: those of its function, else of the module. */
-export function scopeAssignments(py: PythonFile, node: SyntaxNode, cache: Map<SyntaxNode | null, Map<string, SyntaxNode[]>>): Map<string, SyntaxNode[]> {
-  const def = enclosingDef(node) ?? null;
-  let map = cache.get(def);
-  if (!map) {
-    map = def ? functionAssignments(py, def) : new Map();
-    cache.set(def, map);
-  }
-  return map;
 }
 
 const loopCache = new WeakMap<PythonFile, Loop[]>();

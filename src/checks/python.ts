@@ -258,3 +258,10 @@ export function functionAssignments(file: PythonFile, def: SyntaxNode): Map<stri
   }
   return map;
 }
+
+/** The plain-name assignments visible where `node` is: its function's, computed once per function. */
+export function assignmentsInScope(file: PythonFile, node: SyntaxNode): Map<string, SyntaxNode[]> {
+  const def = enclosingDef(node);
+  if (!def) return new Map();
+  return file.memo("assignments", def, () => functionAssignments(file, def));
+}

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
-import { loopsIn, scopeAssignments } from "../loops.js";
-import { ancestors, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../python.js";
+import { loopsIn } from "../loops.js";
+import { ancestors, assignmentsInScope, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../python.js";
 import { chainLinks, EVALUATING_METHODS, querysetOf } from "../querysets.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
@@ -29,7 +29,6 @@ const syncOrmInAsync: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    const cache = new Map<SyntaxNode | null, Map<string, SyntaxNode[]>>();
     for (const call of py.nodes("CallExpression")) {
       if (!directAsyncDef(call) || isAwaited(call)) continue;
       const links = chainLinks(py, call);
@@ -43,7 +42,7 @@ const syncOrmInAsync: Rule = {
       else if (parts.receiver && INSTANCE_WRITES.has(parts.name) && !/^(super\(\)|self)$/.test(py.src(parts.receiver)) && parts.receiver.name === "VariableName") {
         reason = `\`${py.src(parts.receiver)}.${parts.name}()\` writes synchronously; use \`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()\``;
       } else if (!parts.receiver && ["list", "len", "bool"].includes(parts.name) && parts.positional[0]) {
-        const qs = querysetOf(py, parts.positional[0], scopeAssignments(py, call, cache));
+        const qs = querysetOf(py, parts.positional[0], assignmentsInScope(py, call));
         if (qs) reason = `\`${parts.name}(${py.src(parts.positional[0])})\` evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
       }
       if (reason && parts.name === "full_clean") continue;
@@ -51,7 +50,7 @@ const syncOrmInAsync: Rule = {
     }
     for (const loop of loopsIn(py)) {
       if (loop.async || !loop.iterable || !directAsyncDef(loop.node)) continue;
-      const qs = querysetOf(py, loop.iterable, scopeAssignments(py, loop.node, cache));
+      const qs = querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node));
       if (qs) hits.push({ line: loop.line, causeLines: qs.lines, message: `A plain \`for\` over a queryset inside \`async def\` queries synchronously; use \`async for\`.` });
     }
     for (const member of py.nodes("MemberExpression")) {

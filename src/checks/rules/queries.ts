@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
-import { insideLoop, type Loop, loopsIn, scopeAssignments } from "../loops.js";
-import { callParts, children, classBases, enclosingDef, type PythonFile, simpleAssignments } from "../python.js";
+import { insideLoop, type Loop, loopsIn } from "../loops.js";
+import { assignmentsInScope, callParts, children, classBases, enclosingDef, type PythonFile, simpleAssignments } from "../python.js";
 import { chainLinks, isEagerLoaded, querysetOf, type QuerysetInfo } from "../querysets.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
@@ -8,11 +8,9 @@ import type { Rule, RuleHit } from "../types.js";
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration;
 const MANAGER_CALLS = new Set(["all", "count", "filter", "exclude", "exists", "first", "last", "get", "order_by", "values", "values_list", "aggregate", "annotate"]);
 
-type AssignCache = Map<SyntaxNode | null, Map<string, SyntaxNode[]>>;
-
-function loopQueryset(py: PythonFile, loop: Loop, cache: AssignCache): QuerysetInfo | undefined {
+function loopQueryset(py: PythonFile, loop: Loop): QuerysetInfo | undefined {
   if (!loop.iterable) return undefined;
-  return querysetOf(py, loop.iterable, scopeAssignments(py, loop.node, cache));
+  return querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node));
 }
 
 /** Attribute chains in a loop body rooted at the loop variable: `order.customer.name` -> [order, customer, name]. */
@@ -41,11 +39,10 @@ const relatedAccessInLoop: Rule = {
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
-    const cache: AssignCache = new Map();
     const hits: RuleHit[] = [];
     for (const loop of loopsIn(py)) {
       if (!loop.variable) continue;
-      const qs = loopQueryset(py, loop, cache);
+      const qs = loopQueryset(py, loop);
       if (!qs) continue;
       const model = project.model(qs.model);
       const reported = new Set<string>();
@@ -137,10 +134,9 @@ const drfQuerysetWithoutEagerLoading: Rule = {
       if (queryset) candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
       const getQueryset = cls.getChild("Body")?.getChildren("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === "get_queryset");
       if (getQueryset) {
-        const cache: AssignCache = new Map();
         for (const ret of py.within(getQueryset, "ReturnStatement")) {
           const value = children(ret)[1];
-          if (value) candidates.push({ node: ret, qs: querysetOf(py, value, scopeAssignments(py, ret, cache)) });
+          if (value) candidates.push({ node: ret, qs: querysetOf(py, value, assignmentsInScope(py, ret)) });
         }
       }
       if (candidates.length === 0) continue;
@@ -182,13 +178,12 @@ const lenOfQueryset: Rule = {
   appliesTo: isPython,
   check(file) {
     const py = file.python;
-    const cache: AssignCache = new Map();
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       const arg = parts?.positional[0];
       if (parts?.name !== "len" || parts.receiver || !arg) continue;
-      const qs = querysetOf(py, arg, scopeAssignments(py, call, cache));
+      const qs = querysetOf(py, arg, assignmentsInScope(py, call));
       if (!qs || qs.sliced || isIteratedLater(py, arg)) continue;
       hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `\`len(${py.src(arg)})\` loads every row to count them; use \`.count()\`.` });
     }
@@ -238,10 +233,9 @@ const querysetTruthiness: Rule = {
   appliesTo: isPython,
   check(file) {
     const py = file.python;
-    const cache: AssignCache = new Map();
     const hits: RuleHit[] = [];
     for (const test of conditionNodes(py)) {
-      const qs = querysetOf(py, test, scopeAssignments(py, test, cache));
+      const qs = querysetOf(py, test, assignmentsInScope(py, test));
       if (!qs || isIteratedLater(py, test)) continue;
       hits.push({ line: py.lineOf(test), causeLines: qs.lines, message: `\`${py.src(test)}\` as a condition fetches every row; use \`.exists()\`.` });
     }
@@ -358,13 +352,12 @@ const unboundedListEndpoint: Rule = {
         }
       }
     }
-    const cache: AssignCache = new Map();
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       if (!parts || !/Serializer$/.test(parts.name) || py.src(parts.keywords.get("many") ?? call) !== "True") continue;
       const arg = parts.positional[0];
       if (!arg) continue;
-      const qs = querysetOf(py, arg, scopeAssignments(py, call, cache));
+      const qs = querysetOf(py, arg, assignmentsInScope(py, call));
       if (!qs || qs.sliced) continue;
       const def = enclosingDef(call);
       if (def && /paginat|Paginator|\[\s*:\s*\w+\s*\]|\[\s*\w+\s*:\s*\w+\s*\]/.test(py.src(def))) continue;
@@ -389,7 +382,6 @@ const writesInLoop: Rule = {
   check(file) {
     const py = file.python;
     const loops = loopsIn(py).filter((l) => l.node.name === "ForStatement");
-    const cache: AssignCache = new Map();
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const loop = insideLoop(py, call, loops);
@@ -397,7 +389,7 @@ const writesInLoop: Rule = {
       const links = chainLinks(py, call);
       const last = links.at(-1);
       if (!last?.call) continue;
-      const overQueryset = loopQueryset(py, loop, cache) !== undefined;
+      const overQueryset = loopQueryset(py, loop) !== undefined;
       const onRow = overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3;
       const create = last.name === "create" && links.some((l) => l.name === "objects");
       if (!onRow && !create) continue;

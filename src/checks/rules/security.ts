@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, children, decoratorsOf, enclosingDef, functionAssignments, isPlainString, type PythonFile, simpleAssignments } from "../python.js";
+import { assignmentsInScope, callParts, children, decoratorsOf, enclosingDef, isPlainString, type PythonFile, simpleAssignments } from "../python.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
 
@@ -34,14 +34,8 @@ function formattedString(py: PythonFile, node: SyntaxNode): string | undefined {
 }
 
 /** The formatting of `node`, following one assignment of a variable in the same function. */
-function formattedVia(py: PythonFile, node: SyntaxNode, cache: Map<SyntaxNode, Map<string, SyntaxNode[]>>): string | undefined {
-  const def = enclosingDef(node);
-  let assignments = def ? cache.get(def) : undefined;
-  if (def && !assignments) {
-    assignments = functionAssignments(py, def);
-    cache.set(def, assignments);
-  }
-  const scope = assignments ?? new Map<string, SyntaxNode[]>();
+function formattedVia(py: PythonFile, node: SyntaxNode): string | undefined {
+  const scope = assignmentsInScope(py, node);
   const direct = formattedString(py, node);
   if (direct) return buildsOnlyPlaceholders(py, node, scope) ? undefined : direct;
   if (node.name !== "VariableName") return undefined;
@@ -50,6 +44,13 @@ function formattedVia(py: PythonFile, node: SyntaxNode, cache: Map<SyntaxNode, M
     if (how && value.from < node.from && !buildsOnlyPlaceholders(py, value, scope)) return how;
   }
   return undefined;
+}
+
+/** Whether `node` is request data: read from `request` directly, or a variable assigned from it. */
+function fromRequest(py: PythonFile, node: SyntaxNode): boolean {
+  if (REQUEST_DATA.test(py.src(node))) return true;
+  if (node.name !== "VariableName") return false;
+  return (assignmentsInScope(py, node).get(py.src(node)) ?? []).some((v) => REQUEST_DATA.test(py.src(v)));
 }
 
 /** `sql % placeholders` where `placeholders` is built from `"%s"` literals: the values stay parameters. */
@@ -75,7 +76,6 @@ const rawSqlFormatting: Rule = {
   appliesTo: (f) => isPython(f) && /\b(execute|executemany|raw|RawSQL|extra|RunSQL)\s*\(/.test(f.text),
   check(file) {
     const py = file.python;
-    const cache = new Map<SyntaxNode, Map<string, SyntaxNode[]>>();
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
@@ -86,7 +86,7 @@ const rawSqlFormatting: Rule = {
           ? [...parts.keywords.values()].flatMap((v) => (v.name === "ArrayExpression" || v.name === "DictionaryExpression" ? children(v) : [v]))
           : [parts.positional[0] ?? parts.keywords.get("sql")].filter((n): n is SyntaxNode => n !== undefined);
       for (const candidate of candidates) {
-        const how = formattedVia(py, candidate, cache);
+        const how = formattedVia(py, candidate);
         if (!how) continue;
         hits.push({ line: py.lineOf(call), message: `SQL for \`${parts.name}()\` is built with ${how}: pass values as query parameters instead.` });
         break;
@@ -102,8 +102,7 @@ const SAFE_BUILDERS = /^(format_html|format_html_join|escape|render_to_string|co
 function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
   if (node.name === "CallExpression") return SAFE_BUILDERS.test(callParts(py, node)?.name ?? "");
   if (node.name !== "VariableName") return false;
-  const def = enclosingDef(node);
-  const values = def ? (functionAssignments(py, def).get(py.src(node)) ?? []) : [];
+  const values = assignmentsInScope(py, node).get(py.src(node)) ?? [];
   return values.length > 0 && values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""));
 }
 
@@ -309,7 +308,6 @@ const unsafeDeserialization: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    const cache = new Map<SyntaxNode, Map<string, SyntaxNode[]>>();
     for (const call of py.nodes("CallExpression")) {
       const callee = py.src(call.firstChild ?? call).replace(/\s+/g, "");
       const parts = callParts(py, call);
@@ -324,17 +322,7 @@ const unsafeDeserialization: Rule = {
       const arg = parts.positional[0];
       if (!arg) continue;
       if ((callee === "eval" || callee === "exec") && isPlainString(py, arg)) continue;
-      const def = enclosingDef(call);
-      let tainted = REQUEST_DATA.test(py.src(arg));
-      if (!tainted && def && arg.name === "VariableName") {
-        let assignments = cache.get(def);
-        if (!assignments) {
-          assignments = functionAssignments(py, def);
-          cache.set(def, assignments);
-        }
-        tainted = (assignments.get(py.src(arg)) ?? []).some((v) => REQUEST_DATA.test(py.src(v)));
-      }
-      if (tainted) {
+      if (fromRequest(py, arg)) {
         hits.push({ line: py.lineOf(call), message: `\`${callee}(${py.src(arg).slice(0, 40)})\` on data from outside runs attacker-chosen code.` });
       }
     }
@@ -406,7 +394,6 @@ const openRedirect: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    const cache = new Map<SyntaxNode, Map<string, SyntaxNode[]>>();
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       if (!parts || !/^(redirect|HttpResponseRedirect|HttpResponsePermanentRedirect)$/.test(parts.name)) continue;
@@ -414,16 +401,7 @@ const openRedirect: Rule = {
       if (!arg) continue;
       const def = enclosingDef(call);
       if (def && /url_has_allowed_host_and_scheme|is_safe_url/.test(py.src(def))) continue;
-      let fromRequest = REQUEST_DATA.test(py.src(arg));
-      if (!fromRequest && def && arg.name === "VariableName") {
-        let assignments = cache.get(def);
-        if (!assignments) {
-          assignments = functionAssignments(py, def);
-          cache.set(def, assignments);
-        }
-        fromRequest = (assignments.get(py.src(arg)) ?? []).some((v) => REQUEST_DATA.test(py.src(v)));
-      }
-      if (fromRequest) hits.push({ line: py.lineOf(call), message: "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`." });
+      if (fromRequest(py, arg)) hits.push({ line: py.lineOf(call), message: "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`." });
     }
     return hits;
   },

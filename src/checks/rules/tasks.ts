@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { ancestors, callParts, children, enclosingDef, functionAssignments, type PythonFile } from "../python.js";
+import { ancestors, assignmentsInScope, callParts, children, type PythonFile } from "../python.js";
 import { chainLinks } from "../querysets.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
@@ -55,17 +55,11 @@ const taskGivenInstance: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    const cache = new Map<SyntaxNode, Map<string, SyntaxNode[]>>();
     for (const { call, args } of enqueueCalls(py)) {
-      const def = enclosingDef(call);
-      let assignments = def ? cache.get(def) : new Map<string, SyntaxNode[]>();
-      if (def && !assignments) {
-        assignments = functionAssignments(py, def);
-        cache.set(def, assignments);
-      }
-      const instance = args.find((a) => looksLikeInstance(py, a, assignments ?? new Map()));
+      const assignments = assignmentsInScope(py, call);
+      const instance = args.find((a) => looksLikeInstance(py, a, assignments));
       if (!instance) continue;
-      const lines = (assignments?.get(py.src(instance)) ?? []).map((v) => py.lineOf(v));
+      const lines = (assignments.get(py.src(instance)) ?? []).map((v) => py.lineOf(v));
       hits.push({ line: py.lineOf(call), causeLines: lines, message: `\`${py.src(instance)}\` is a model instance: pass \`${py.src(instance)}.pk\` and load it in the task.` });
     }
     return hits;
