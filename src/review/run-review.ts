@@ -73,7 +73,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
   if (allFiles.length === 0) {
     deps.log.info({ ...ref, sha: pr.headSha, outcome: "empty" }, "django-review: nothing to review: the pull request changes no files");
-    return { ...superseded(deps, request, false), status: "empty" };
+    return emptyOutcome("empty");
   }
   const scope = request.incremental ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha) : {};
   const diffFiles = scope.paths ? allFiles.filter((f) => scope.paths?.has(f.path)) : allFiles;
@@ -164,9 +164,14 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   return outcome;
 }
 
-function superseded(deps: ReviewDeps, request: ReviewRequest, log = true): ReviewOutcome {
-  if (log) deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
-  return { status: "superseded", persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
+function superseded(deps: ReviewDeps, request: ReviewRequest): ReviewOutcome {
+  deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
+  return emptyOutcome("superseded");
+}
+
+/** The outcome of a review that stopped before it had anything to post. */
+function emptyOutcome(status: "superseded" | "empty"): ReviewOutcome {
+  return { status, persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
 }
 
 function texts(contents: Map<string, FileContent>): Map<string, string> {
