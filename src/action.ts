@@ -6,7 +6,8 @@ import { MemoryQueue } from "./queue/memory.js";
 
 /**
  * Runs the app once for the workflow's event, with the workflow's token (the thin adapter that
- * @probot/adapter-github-actions would be, without its pin to Probot 13). Returns the exit code.
+ * @probot/adapter-github-actions would be, without its pin to Probot 13). Returns the exit code:
+ * 1 when the review failed, so the workflow run shows it.
  */
 export async function runAction(env: NodeJS.ProcessEnv): Promise<number> {
   const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
@@ -31,7 +32,7 @@ export async function runAction(env: NodeJS.ProcessEnv): Promise<number> {
   });
   const appEnv = { ...env, ANTHROPIC_API_KEY: env.INPUT_ANTHROPIC_API_KEY || env.ANTHROPIC_API_KEY, DJANGO_REVIEW_MODEL: env.INPUT_MODEL || env.DJANGO_REVIEW_MODEL };
   // Actions has no server: routes (/healthz, /metrics) have nowhere to go.
-  await probot.load(createApp({ env: appEnv, queue }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createApp({ env: appEnv, queue, onFailure: () => (failed = true) }), { cwd: process.cwd(), addHandler: () => {} });
   await probot.receive({ id: env.GITHUB_RUN_ID ?? "action", name: name === "pull_request_target" ? "pull_request" : name, payload } as never);
   await queue.onIdle();
   return failed ? 1 : 0;

@@ -14,6 +14,8 @@ export interface AppOptions {
   agentsDir?: string;
   /** Where reviews run; an in-process queue by default. */
   queue?: ReviewQueue;
+  /** Told of every review that failed with an error (it is also logged and counted). */
+  onFailure?: (error: unknown) => void;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -25,7 +27,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const env = options.env ?? process.env;
   const personas = loadPersonas(options.agentsDir ?? env.DJANGO_REVIEW_AGENTS_DIR ?? DEFAULT_AGENTS_DIR);
   const queue = options.queue ?? defaultQueue(env);
-  const services = createReviewServices(personas, env, queue);
+  const services = createReviewServices(personas, env, queue, options.onFailure);
   return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     addHandler(serverRoutes(services.metrics));
     // The worker side: rebuild the event's context (in this process or another replica) and review.

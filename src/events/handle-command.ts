@@ -41,7 +41,7 @@ export async function runQueuedCommand(context: CommentContext, services: Review
   const command = parseCommand(context.payload.comment.body);
   if (!command) return;
   const log = commandLog(context);
-  await runLogged(log, () => runCommand(context, services, { command, login: context.payload.comment.user?.login ?? "", log, signal }), services.metrics);
+  await runLogged(log, () => runCommand(context, services, { command, login: context.payload.comment.user?.login ?? "", log, signal }), services);
 }
 
 async function runCommand(

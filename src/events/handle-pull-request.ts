@@ -42,7 +42,7 @@ export async function reviewPullRequest(context: PullRequestContext, services: R
   const pr = toPullRequestInfo(context.payload.pull_request);
   const ref = { ...context.repo(), pullNumber: pr.number };
   const log = pullRequestLog(context);
-  await runLogged(log, () => review(context, services, { pr, ref, log, signal }), services.metrics);
+  await runLogged(log, () => review(context, services, { pr, ref, log, signal }), services);
 }
 
 async function review(

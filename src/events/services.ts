@@ -12,10 +12,17 @@ export interface ReviewServices {
   queue: ReviewQueue;
   limits: RateLimits;
   metrics: AppMetrics;
+  /** Counts a review that failed with an error (and tells the embedder, e.g. the Action's exit code). */
+  reportFailure(error: unknown): void;
   depsFor(octokit: GitHubClient, log: Logger): ReviewDeps;
 }
 
-export function createReviewServices(personas: PersonaRegistry, env: NodeJS.ProcessEnv, queue: ReviewQueue): ReviewServices {
+export function createReviewServices(
+  personas: PersonaRegistry,
+  env: NodeJS.ProcessEnv,
+  queue: ReviewQueue,
+  onFailure: (error: unknown) => void = () => {},
+): ReviewServices {
   const metrics = new AppMetrics(() => queue.size());
   const settings = modelSettingsFromEnv(env);
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
@@ -29,6 +36,10 @@ export function createReviewServices(personas: PersonaRegistry, env: NodeJS.Proc
     queue,
     limits,
     metrics,
+    reportFailure(error) {
+      metrics.recordFailure();
+      onFailure(error);
+    },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
       return { octokit, log, personas, staleCheckAfterMs, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
@@ -37,11 +48,11 @@ export function createReviewServices(personas: PersonaRegistry, env: NodeJS.Proc
 }
 
 /** Runs a queued job's work, logging its failure with the cause: a background job has no caller to throw to. */
-export async function runLogged(log: Logger, work: () => Promise<unknown>, metrics?: AppMetrics): Promise<void> {
+export async function runLogged(log: Logger, work: () => Promise<unknown>, services: Pick<ReviewServices, "reportFailure">): Promise<void> {
   try {
     await work();
   } catch (error) {
-    metrics?.recordFailure();
+    services.reportFailure(error);
     log.error({ err: error, outcome: "failed" }, "django-review: review failed");
   }
 }

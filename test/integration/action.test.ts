@@ -53,6 +53,14 @@ describe("GitHub Action", () => {
     expect(github.reviews[0]!.body).toContain("engineer requested with `/django-review`");
   });
 
+  it("fails the step when the review fails", async () => {
+    const github = new GitHubMock().config();
+    github.scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).reply(403, { message: "Resource not accessible by integration" });
+    const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))));
+    expect(code).toBe(1);
+    expect(github.scope.isDone()).toBe(true);
+  });
+
   it("explains what it needs outside Actions, and ignores other events", async () => {
     expect(await runAction({})).toBe(2);
     expect(await runAction(baseEnv("push", eventFile({})))).toBe(0);
