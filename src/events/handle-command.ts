@@ -60,7 +60,7 @@ async function runCommand(
   const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
   const reviewContext = await fetchReviewContext(context.octokit, ref);
   const { config, problems } = await configFromText(context, reviewContext.configText);
-  const limited = services.limits.take(ref, "command", config.limits);
+  const limited = await services.limits.take(ref, "command", config.limits);
   if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ignored ${COMMAND}: ${limited}`);
   await acknowledge(context, log);
 

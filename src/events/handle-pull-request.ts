@@ -62,7 +62,7 @@ async function review(
   if (pr.authorIsBot && !config.review_bot_prs) {
     return log.info({ author: pr.authorLogin }, "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)");
   }
-  const limited = services.limits.take(ref, "review", config.limits);
+  const limited = await services.limits.take(ref, "review", config.limits);
   if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: skipped: ${limited}`);
   await runReview(services.depsFor(context.octokit, log), {
     ref,

@@ -3,14 +3,15 @@ import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
-import { RateLimits } from "../review/rate-limits.js";
+import { RateLimits, RedisRateLimits, type SpendingLimits } from "../review/rate-limits.js";
+import { BullQueue } from "../queue/bullmq.js";
 import type { ReviewDeps, ReviewOutcome } from "../review/run-review.js";
 import { AppMetrics } from "../metrics.js";
 
 /** What every handler needs beyond its event: the queue, personas and the model. */
 export interface ReviewServices {
   queue: ReviewQueue;
-  limits: RateLimits;
+  limits: SpendingLimits;
   metrics: AppMetrics;
   /** Counts a review that failed with an error (and tells the embedder, e.g. the Action's exit code). */
   reportFailure(error: unknown): void;
@@ -30,7 +31,9 @@ export function createReviewServices(
   const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
-  const limits = new RateLimits(Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500);
+  const perInstallation = Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500;
+  // With the queue on Redis, limits are shared by every replica through the same server.
+  const limits = queue instanceof BullQueue ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix) : new RateLimits(perInstallation);
   const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
   return {
     queue,

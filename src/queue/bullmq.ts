@@ -25,10 +25,11 @@ const POLL_MS = 250;
  * review stops (on any replica) before it posts.
  */
 export class BullQueue implements ReviewQueue {
-  private readonly redis: Redis;
+  /** The Redis connection, shared with what else needs Redis (the spending limits). */
+  readonly connection: Redis;
   private readonly queue: Queue<ReviewJob>;
   private worker: Worker<ReviewJob> | undefined;
-  private readonly prefix: string;
+  readonly prefix: string;
   private readonly lockDurationMs: number;
 
   constructor(
@@ -38,13 +39,13 @@ export class BullQueue implements ReviewQueue {
     this.prefix = options.prefix ?? "django-review";
     this.lockDurationMs = options.lockDurationMs ?? 30_000;
     // BullMQ's blocking connections need maxRetriesPerRequest: null.
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue<ReviewJob>(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.queue = new Queue<ReviewJob>(QUEUE_NAME, { connection: this.connection, prefix: this.prefix });
   }
 
   start(processor: JobProcessor): void {
     this.worker = new Worker<ReviewJob>(QUEUE_NAME, (job, token) => this.process(job, token, processor), {
-      connection: this.redis.duplicate(),
+      connection: this.connection.duplicate(),
       prefix: this.prefix,
       concurrency: this.options.concurrency,
       lockDuration: this.lockDurationMs,
@@ -58,7 +59,7 @@ export class BullQueue implements ReviewQueue {
   async enqueue(job: ReviewJob): Promise<EnqueueResult> {
     const jobId = safeId(job.id);
     if (await this.queue.getJob(jobId)) return "duplicate";
-    if (job.supersedes) await this.redis.set(this.latestKey(job.key), job.headSha, "EX", 86_400);
+    if (job.supersedes) await this.connection.set(this.latestKey(job.key), job.headSha, "EX", 86_400);
     await this.queue.add("review", job, {
       jobId,
       attempts: 3,
@@ -81,14 +82,14 @@ export class BullQueue implements ReviewQueue {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
-    this.redis.disconnect();
+    this.connection.disconnect();
   }
 
   private async process(job: Job<ReviewJob>, token: string | undefined, processor: JobProcessor): Promise<void> {
     const data = job.data;
     const lockKey = `${this.prefix}:pr-lock:${data.key}`;
     const owner = `${job.id}:${token ?? ""}`;
-    if ((await this.redis.set(lockKey, owner, "PX", this.lockDurationMs, "NX")) !== "OK") {
+    if ((await this.connection.set(lockKey, owner, "PX", this.lockDurationMs, "NX")) !== "OK") {
       // Another review of this PR is running somewhere: wait for it rather than run alongside.
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
@@ -101,14 +102,14 @@ export class BullQueue implements ReviewQueue {
     } finally {
       clearInterval(watch);
       // Release only our own lock (it may have expired and been taken meanwhile).
-      if ((await this.redis.get(lockKey)) === owner) await this.redis.del(lockKey);
+      if ((await this.connection.get(lockKey)) === owner) await this.connection.del(lockKey);
     }
   }
 
   /** Keeps the PR lock alive while the review runs, and aborts it when a newer head arrives. */
   private async watch(data: ReviewJob, lockKey: string, owner: string, controller: AbortController): Promise<void> {
     try {
-      if ((await this.redis.get(lockKey)) === owner) await this.redis.pexpire(lockKey, this.lockDurationMs);
+      if ((await this.connection.get(lockKey)) === owner) await this.connection.pexpire(lockKey, this.lockDurationMs);
       if (!(await this.isCurrent(data))) controller.abort(new Error("superseded by a newer head"));
     } catch (error) {
       this.options.onError?.(data, error);
@@ -117,7 +118,7 @@ export class BullQueue implements ReviewQueue {
 
   private async isCurrent(data: ReviewJob): Promise<boolean> {
     if (!data.supersedes) return true;
-    const latest = await this.redis.get(this.latestKey(data.key));
+    const latest = await this.connection.get(this.latestKey(data.key));
     return latest === null || latest === data.headSha;
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { PullRequestRef } from "../github/types.js";
 
 export interface LimitSettings {
@@ -7,11 +8,28 @@ export interface LimitSettings {
 
 const HOUR = 3_600_000;
 
+/** What may spend model budget: `take` records an event if allowed, else says which limit was hit. */
+export interface SpendingLimits {
+  take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined>;
+}
+
+function keysFor(ref: PullRequestRef, kind: "review" | "command") {
+  return { pr: `${kind}:${ref.owner}/${ref.repo}#${ref.pullNumber}`, installation: `installation:${ref.owner}` };
+}
+
+function prLimitMessage(limit: number, kind: string): string {
+  return `the limit of ${limit} ${kind}s per pull request per hour was reached (\`limits\` in the config)`;
+}
+
+function installationLimitMessage(limit: number): string {
+  return `the limit of ${limit} reviews per installation per hour was reached (DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR)`;
+}
+
 /**
  * Sliding one-hour windows of reviews and commands, per pull request and per installation (owner),
  * so a busy or hostile repository cannot run up the model bill. Kept in memory: per process.
  */
-export class RateLimits {
+export class RateLimits implements SpendingLimits {
   private readonly events = new Map<string, number[]>();
 
   constructor(
@@ -20,17 +38,13 @@ export class RateLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records the event if allowed; otherwise says which limit was hit. */
-  take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): string | undefined {
-    const prKey = `${kind}:${ref.owner}/${ref.repo}#${ref.pullNumber}`;
-    const installationKey = `installation:${ref.owner}`;
+  async take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined> {
+    const keys = keysFor(ref, kind);
     const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
-    if (this.count(prKey) >= prLimit) return `the limit of ${prLimit} ${kind}s per pull request per hour was reached (\`limits\` in the config)`;
-    if (this.count(installationKey) >= this.perInstallationPerHour) {
-      return `the limit of ${this.perInstallationPerHour} reviews per installation per hour was reached (DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR)`;
-    }
-    this.record(prKey);
-    this.record(installationKey);
+    if (this.count(keys.pr) >= prLimit) return prLimitMessage(prLimit, kind);
+    if (this.count(keys.installation) >= this.perInstallationPerHour) return installationLimitMessage(this.perInstallationPerHour);
+    this.record(keys.pr);
+    this.record(keys.installation);
     return undefined;
   }
 
@@ -43,5 +57,42 @@ export class RateLimits {
 
   private record(key: string): void {
     this.events.set(key, [...(this.events.get(key) ?? []), this.now()]);
+  }
+}
+
+/** Checks both windows and records in both, atomically, so replicas cannot overshoot together. */
+const TAKE_SCRIPT = `
+local now = tonumber(ARGV[1])
+for i = 1, 2 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, now - ${HOUR})
+  if redis.call('ZCARD', KEYS[i]) >= tonumber(ARGV[i + 1]) then return i end
+end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[i], ${HOUR})
+end
+return 0`;
+
+interface RedisEval {
+  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
+/** The same limits in Redis sorted sets, shared by every replica (used when REDIS_URL is set). */
+export class RedisRateLimits implements SpendingLimits {
+  constructor(
+    private readonly redis: RedisEval,
+    private readonly perInstallationPerHour: number,
+    private readonly prefix = "django-review",
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined> {
+    const keys = keysFor(ref, kind);
+    const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
+    const member = randomUUID();
+    const hit = await this.redis.eval(TAKE_SCRIPT, 2, `${this.prefix}:limit:${keys.pr}`, `${this.prefix}:limit:${keys.installation}`, this.now(), prLimit, this.perInstallationPerHour, member);
+    if (hit === 1) return prLimitMessage(prLimit, kind);
+    if (hit === 2) return installationLimitMessage(this.perInstallationPerHour);
+    return undefined;
   }
 }
