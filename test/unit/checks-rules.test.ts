@@ -92,6 +92,23 @@ const CASES: Record<string, RuleCase> = {
     positive: "def get(self, request):\n    return Response(OrderSerializer(Order.objects.all(), many=True).data)\n",
     negative: "def get(self, request):\n    return Response(OrderSerializer(Order.objects.all()[:20], many=True).data)\n",
   },
+  DJ109: {
+    path: "app/admin.py",
+    positive: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer']\n",
+    negative: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer']\n    list_select_related = ['customer']\n",
+    context: { "app/models.py": MODELS },
+  },
+  DJ111: {
+    path: "app/serializers.py",
+    positive: "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_set.count()\n",
+    negative: "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_count\n",
+  },
+  DJ112: {
+    path: "app/views.py",
+    positive: "def v(order):\n    return order.customer.id\n",
+    negative: "def v(order):\n    return order.customer_id\n",
+    context: { "app/models.py": MODELS },
+  },
   DJ110: {
     path: "app/jobs.py",
     positive: "def f():\n    for o in Order.objects.all():\n        o.sku = 'x'\n        o.save()\n",
@@ -206,6 +223,16 @@ const CASES: Record<string, RuleCase> = {
     path: "app/views.py",
     positive: "def v(request):\n    return HttpResponse(f\"Hello {request.GET['name']}\")\n",
     negative: "def v(request):\n    return HttpResponse(f\"Hello {escape(request.GET['name'])}\")\n",
+  },
+  DJ415: {
+    path: "app/templates/a.html",
+    positive: "<script>const name = \"{{ user.name }}\";</script>",
+    negative: "{{ user.name|json_script:\"user-name\" }}<script>const name = JSON.parse(document.getElementById('user-name').textContent);</script>",
+  },
+  DJ416: {
+    path: "app/views.py",
+    positive: "def v(request):\n    r = HttpResponse()\n    r.set_cookie('t', '1')\n    return r\n",
+    negative: "def v(request):\n    r = HttpResponse()\n    r.set_cookie('t', '1', secure=True, httponly=True, samesite='Lax')\n    return r\n",
   },
   DJ501: {
     path: "app/models.py",

@@ -405,6 +405,113 @@ const writesInLoop: Rule = {
   },
 };
 
+/** The model an admin class is registered for: `@admin.register(Model)` or `admin.site.register(Model, Admin)`. */
+function adminModel(py: PythonFile, cls: SyntaxNode, name: string): string | undefined {
+  const decorated = cls.parent?.name === "DecoratedStatement" ? cls.parent : undefined;
+  for (const decorator of decorated?.getChildren("Decorator") ?? []) {
+    const m = /register\(\s*(?:[\w.]+\.)?([A-Z]\w*)/.exec(py.src(decorator));
+    if (m) return m[1];
+  }
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name !== "register" || parts.positional.length < 2) continue;
+    if (py.src(parts.positional[1] as SyntaxNode) === name) return py.src(parts.positional[0] as SyntaxNode).split(".").pop();
+  }
+  return undefined;
+}
+
+const adminListWithoutSelectRelated: Rule = {
+  id: "DJ109",
+  title: "Admin `list_display` shows relations without `list_select_related`",
+  severity: "minor",
+  category: "queries",
+  tags: ["n+1", "admin"],
+  persona: "engineer",
+  explanation:
+    "The changelist renders `str()` of each ForeignKey (or `fk__field` lookups) with one query per row and column. Set `list_select_related = (\"fk\", ...)` on the ModelAdmin, or override `get_queryset` with `select_related`.",
+  appliesTo: (f) => f.kind === "python" && /list_display/.test(f.text),
+  check(file, project) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      if (!classBases(py, cls).some((b) => /ModelAdmin$/.test(b))) continue;
+      const attrs = simpleAssignments(py, cls);
+      if (attrs.some((a) => a.name === "list_select_related") || /select_related/.test(py.src(cls))) continue;
+      const display = attrs.find((a) => a.name === "list_display");
+      if (!display) continue;
+      const model = project.model(adminModel(py, cls, py.src(cls.getChild("VariableName") ?? cls)));
+      const names = [...py.src(display.value).matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string);
+      const related = names.filter((n) => (n.includes("__") ? true : model ? model.fields.get(n)?.forward === true : false));
+      if (related.length === 0) continue;
+      hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => `\`${r}\``).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
+    }
+    return hits;
+  },
+};
+
+const serializerMethodQueries: Rule = {
+  id: "DJ111",
+  title: "`SerializerMethodField` that queries per object",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1", "drf"],
+  persona: "architect",
+  explanation:
+    "A `get_<field>` method runs once per serialised object: a query in it is one query per row of every list response. Annotate the value in the view's queryset (`annotate(Count(...))`), or prefetch the relation and read it in memory.",
+  appliesTo: (f) => f.kind === "python" && /Serializer/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      if (!classBases(py, cls).some((b) => /Serializer$/.test(b))) continue;
+      for (const def of cls.getChild("Body")?.getChildren("FunctionDefinition") ?? []) {
+        const name = py.src(def.getChild("VariableName") ?? def);
+        if (!/^get_\w+/.test(name)) continue;
+        for (const call of py.within(def, "CallExpression")) {
+          if (call.parent?.name === "MemberExpression") continue;
+          const links = chainLinks(py, call);
+          const last = links.at(-1);
+          const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
+          const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
+          if (!last?.call || !(viaManager || onRelation) || !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))) continue;
+          hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(def)], message: `\`${name}\` queries for every serialised object (\`${links.map((l) => l.name).join(".")}()\`): annotate or prefetch it in the view's queryset.` });
+          break;
+        }
+      }
+    }
+    return hits;
+  },
+};
+
+const ROOTS_WITHOUT_QUERIES = /^(request|self\.request)$/;
+
+const relatedIdThroughObject: Rule = {
+  id: "DJ112",
+  title: "`obj.fk.id` loads the related row to read a column the row already has",
+  severity: "nit",
+  category: "queries",
+  persona: "architect",
+  explanation:
+    "`order.customer.id` fetches the customer (one query, unless already loaded) just to read its id, which the order row already holds: use `order.customer_id`.",
+  appliesTo: (f) => f.kind === "python" && !f.isMigration && /\.(id|pk)\b/.test(f.text),
+  check(file, project) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const member of py.nodes("MemberExpression")) {
+      if (member.parent?.name === "MemberExpression") continue;
+      const links = chainLinks(py, member);
+      const last = links.at(-1);
+      if (!last || last.call || !/^(id|pk)$/.test(last.name) || links.length < 3) continue;
+      const relation = links.at(-2) as { name: string; call?: SyntaxNode };
+      if (relation.call || !project.relationNames.has(relation.name)) continue;
+      const root = links.slice(0, -2).map((l) => l.name).join(".");
+      if (ROOTS_WITHOUT_QUERIES.test(root) || /[()[\]]/.test(root)) continue;
+      hits.push({ line: py.lineOf(member), message: `\`${root}.${relation.name}.${last.name}\` loads the ${relation.name} row; read \`${root}.${relation.name}_id\` instead.` });
+    }
+    return hits;
+  },
+};
+
 export const queryRules: Rule[] = [
   relatedAccessInLoop,
   queryInLoop,
@@ -414,6 +521,9 @@ export const queryRules: Rule[] = [
   countForExistence,
   templateRelatedInLoop,
   unboundedListEndpoint,
+  adminListWithoutSelectRelated,
   writesInLoop,
+  serializerMethodQueries,
+  relatedIdThroughObject,
 ];
 

@@ -458,6 +458,56 @@ const reflectedResponse: Rule = {
   },
 };
 
+const variableInScript: Rule = {
+  id: "DJ415",
+  title: "Template variable inside a `<script>` block",
+  severity: "major",
+  category: "security",
+  tags: ["xss", "templates"],
+  persona: "engineer",
+  explanation:
+    "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:\"id\" }}` and `JSON.parse(document.getElementById(\"id\").textContent)`, or at least `|escapejs` inside a JS string.",
+  appliesTo: (f) => isTemplate(f) && /<script/i.test(f.text),
+  check(file) {
+    const hits: RuleHit[] = [];
+    const text = file.text;
+    for (const block of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      if (/type\s*=\s*["']?(application\/(ld\+)?json|text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
+      const start = (block.index ?? 0) + block[0].indexOf(">") + 1;
+      for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
+        if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
+        if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
+        hits.push({ line: text.slice(0, start + (m.index ?? 0)).split("\n").length, message: `\`{{ ${m[1]} }}\` inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).` });
+      }
+    }
+    return hits;
+  },
+};
+
+const insecureSetCookie: Rule = {
+  id: "DJ416",
+  title: "`set_cookie` without `secure` / `httponly`",
+  severity: "minor",
+  category: "security",
+  tags: ["cookies"],
+  persona: "architect",
+  explanation:
+    "A cookie set without `secure=True` travels over plain HTTP, and without `httponly=True` any injected script can read it. Set both (and `samesite`) unless the cookie must be read by JavaScript.",
+  appliesTo: (f) => f.kind === "python" && /set_cookie\(/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (parts?.name !== "set_cookie" || !parts.receiver || parts.hasStarArgs) continue;
+      const missing = ["secure", "httponly"].filter((k) => !parts.keywords.has(k) || py.src(parts.keywords.get(k) as SyntaxNode) === "False");
+      if (missing.length === 0) continue;
+      hits.push({ line: py.lineOf(call), message: `\`set_cookie\` without ${missing.map((k) => `\`${k}=True\``).join(" and ")}.` });
+    }
+    return hits;
+  },
+};
+
 export const securityRules: Rule[] = [
   rawSqlFormatting,
   markSafeOnVariable,
@@ -473,4 +523,6 @@ export const securityRules: Rule[] = [
   openRedirect,
   allFieldsExposed,
   reflectedResponse,
+  variableInScript,
+  insecureSetCookie,
 ];
