@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { changesFromUnifiedDiff, sourceFiles } from "./checks/diff-files.js";
+import { changesFromDiffFiles, sourceFiles } from "./checks/diff-files.js";
 import { RULES, runChecks } from "./checks/index.js";
+import { parseUnifiedDiff } from "./diff/parse.js";
 import { loadCorpus } from "./eval/corpus.js";
 import { type CaseScore, scoreCase, scoreCorpus } from "./eval/score.js";
 
@@ -27,7 +28,7 @@ function main(): number {
   const scores: CaseScore[] = [];
   const findings: Array<{ case: string; file: string; line: number; rule: string; category: string }> = [];
   for (const corpusCase of cases) {
-    const { changed, context } = sourceFiles(corpusCase.head, changesFromUnifiedDiff(corpusCase.diff));
+    const { changed, context } = sourceFiles(corpusCase.head, changesFromDiffFiles(parseUnifiedDiff(corpusCase.diff)));
     const result = runChecks(changed, context);
     for (const failure of result.failures) console.error(`eval:checks: rule ${failure.rule} failed on ${corpusCase.id}/${failure.file}: ${failure.error}`);
     scores.push(scoreCase(corpusCase, result.findings));

@@ -1,4 +1,3 @@
-import parseDiff from "parse-diff";
 import type { DiffFile } from "../diff/types.js";
 import { SourceFile } from "./source.js";
 
@@ -6,24 +5,6 @@ import { SourceFile } from "./source.js";
 export interface FileChange {
   added: Set<number>;
   removed: string[];
-}
-
-/** The changes of each file of a unified git diff, keyed by head path. Deleted files are absent. */
-export function changesFromUnifiedDiff(diff: string): Map<string, FileChange> {
-  const result = new Map<string, FileChange>();
-  for (const file of parseDiff(diff)) {
-    if (file.deleted || !file.to || file.to === "/dev/null") continue;
-    const change: FileChange = { added: new Set(), removed: [] };
-    for (const chunk of file.chunks) {
-      for (const c of chunk.changes) {
-        if (c.content.startsWith("\\")) continue;
-        if (c.type === "add") change.added.add(c.ln);
-        else if (c.type === "del") change.removed.push(c.content.slice(1));
-      }
-    }
-    result.set(file.to.replace(/^b\//, ""), change);
-  }
-  return result;
 }
 
 /** The changes of the PR's parsed files, keyed by path. */
