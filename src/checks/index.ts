@@ -74,8 +74,4 @@ function toFinding(rule: Rule, file: string, line: number, message: string | und
   };
 }
 
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
-}
-
 export type { Category, Finding, Rule };

@@ -100,18 +100,8 @@ export function enclosingDef(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-export function enclosingClass(node: SyntaxNode): SyntaxNode | undefined {
-  for (const a of ancestors(node)) if (a.name === "ClassDefinition") return a;
-  return undefined;
-}
-
 export function isAsyncDef(def: SyntaxNode | undefined): boolean {
   return def?.name === "FunctionDefinition" && def.firstChild?.name === "async";
-}
-
-export function definitionName(file: PythonFile, def: SyntaxNode): string {
-  const name = def.getChild("VariableName");
-  return name ? file.src(name) : "";
 }
 
 /** Decorator texts of a def or class, without the `@`. */
@@ -178,33 +168,6 @@ function computeCallParts(file: PythonFile, call: SyntaxNode): CallParts | undef
   return { callee, name, ...(receiver ? { receiver } : {}), positional, keywords, hasStarArgs };
 }
 
-/** Dotted text of a callee or attribute chain with call arguments removed: `Order.objects.filter().first`. */
-export function chainText(file: PythonFile, node: SyntaxNode): string {
-  if (node.name === "CallExpression") {
-    const callee = node.firstChild;
-    return callee ? `${chainText(file, callee)}()` : "";
-  }
-  if (node.name === "MemberExpression") {
-    const first = node.firstChild;
-    const last = node.lastChild;
-    if (!first || !last) return file.src(node);
-    if (last.name === "PropertyName") return `${chainText(file, first)}.${file.src(last)}`;
-    return `${chainText(file, first)}[]`;
-  }
-  if (node.name === "ParenthesizedExpression") {
-    const inner = children(node).find((c) => c.name !== "(" && c.name !== ")");
-    return inner ? chainText(file, inner) : file.src(node);
-  }
-  return file.src(node);
-}
-
-/** The segments of a chain: `Order.objects.filter(a=1).first()` -> ["Order", "objects", "filter()", "first()"]. */
-export function chainSegments(file: PythonFile, node: SyntaxNode): string[] {
-  return chainText(file, node)
-    .split(".")
-    .map((s) => s.trim());
-}
-
 /** The expression's parent ignoring parentheses. */
 export function effectiveParent(node: SyntaxNode): SyntaxNode | null {
   let parent = node.parent;
@@ -220,10 +183,6 @@ export function isAwaited(node: SyntaxNode): boolean {
 export function isPlainString(file: PythonFile, node: SyntaxNode): boolean {
   if (node.name !== "String") return false;
   return !/^[rRbBuU]*[fF]/.test(file.src(node));
-}
-
-export function isStringLike(node: SyntaxNode): boolean {
-  return node.name === "String" || node.name === "FormatString";
 }
 
 /** Module- or class-level `NAME = value` statements: [name, value node, statement]. */

@@ -1,4 +1,4 @@
-import { PERSONA_IDS, type PersonaId } from "../personas/schema.js";
+import type { PersonaId } from "../personas/schema.js";
 
 export const COMMAND = "/django-review";
 
@@ -21,8 +21,6 @@ export function parseCommand(body: string): ParsedCommand | null {
   const persona = PERSONA_ALIASES[argument];
   return persona ? { persona } : { unknownArgument: argument };
 }
-
-export const KNOWN_PERSONAS: readonly PersonaId[] = PERSONA_IDS;
 
 /** Permissions that may spend the installation's model budget. */
 export function canTriggerReview(permission: string, roleName?: string): boolean {
