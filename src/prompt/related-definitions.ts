@@ -41,33 +41,42 @@ export function referencedClassNames(text: string): Set<string> {
   return names;
 }
 
+/** Every top-level class of a review's Python files, cut once and shared by all its model calls. */
+export class DefinitionIndex {
+  readonly all: Definition[];
+  private readonly byPath = new Map<string, Definition[]>();
+
+  constructor(readonly texts: Map<string, string>) {
+    for (const [path, text] of texts) if (path.endsWith(".py")) this.byPath.set(path, classDefinitions(path, text));
+    this.all = [...this.byPath.values()].flat();
+  }
+
+  of(path: string): Definition[] {
+    return this.byPath.get(path) ?? [];
+  }
+}
+
 /**
  * Definitions a chunk's files depend on but do not contain: the models a changed view or serializer
  * queries, and for a changed model, the serializers/admin/forms elsewhere in the PR that use it.
  * Smallest first, until `maxTokens`.
  */
-export function relatedDefinitions(
-  chunkPaths: string[],
-  texts: Map<string, string>,
-  prPaths: Set<string>,
-  maxTokens: number,
-): Definition[] {
+export function relatedDefinitions(chunkPaths: string[], index: DefinitionIndex, prPaths: Set<string>, maxTokens: number): Definition[] {
   const inChunk = new Set(chunkPaths);
-  const all = [...texts].filter(([path]) => path.endsWith(".py")).flatMap(([path, text]) => classDefinitions(path, text));
   const byName = new Map<string, Definition>();
-  for (const d of all) if (!byName.has(d.name) || !inChunk.has(d.path)) byName.set(d.name, d);
+  for (const d of index.all) if (!byName.has(d.name) || !inChunk.has(d.path)) byName.set(d.name, d);
 
   const wanted = new Map<string, Definition>();
   for (const path of chunkPaths) {
-    const text = texts.get(path);
+    const text = index.texts.get(path);
     if (!text || !path.endsWith(".py")) continue;
     for (const name of referencedClassNames(text)) {
       const d = byName.get(name);
       if (d && !inChunk.has(d.path)) wanted.set(`${d.path}:${d.name}`, d);
     }
     // A changed model: show the PR's other code that uses it.
-    for (const model of classDefinitions(path, text).filter((d) => /^class .*\bModel\)/m.test(d.source))) {
-      for (const d of all) {
+    for (const model of index.of(path).filter((d) => /^class .*\bModel\)/m.test(d.source))) {
+      for (const d of index.all) {
         if (inChunk.has(d.path) || !prPaths.has(d.path)) continue;
         if (new RegExp(`\\b${model.name}\\b`).test(d.source)) wanted.set(`${d.path}:${d.name}`, d);
       }

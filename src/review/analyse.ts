@@ -13,7 +13,7 @@ import { choosePersona, type PersonaChoice, type PersonaOverride } from "../pers
 import type { Persona } from "../personas/schema.js";
 import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile, type PullRequestText } from "../prompt/build.js";
 import { planChunks } from "../prompt/chunk.js";
-import { relatedDefinitions } from "../prompt/related-definitions.js";
+import { DefinitionIndex, relatedDefinitions } from "../prompt/related-definitions.js";
 import { yieldToEventLoop } from "../util/yield.js";
 import { checkPullRequest } from "./check-pull-request.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
@@ -91,7 +91,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
 
   if (input.signal?.aborted) return undefined;
   const modelId = resolveModel({ env: input.modelOverride, config: config.model, persona: persona.model });
-  const contents = new Map([...input.related, ...heads]);
+  const definitions = new DefinitionIndex(new Map([...input.related, ...heads]));
   const prPaths = new Set(files.map((f) => f.path));
   const requests = plan.chunks.map((chunk, index) => ({
     model: modelId,
@@ -101,7 +101,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
       files: chunk,
       hints: hints.filter((h) => chunk.some((f) => f.path === h.path)),
       part: { index, count: plan.chunks.length },
-      definitions: relatedDefinitions(chunk.map((f) => f.path), contents, prPaths, definitionTokens),
+      definitions: relatedDefinitions(chunk.map((f) => f.path), definitions, prPaths, definitionTokens),
     }),
   }));
   const modelResult = await modelStage(input, requests);
