@@ -1,9 +1,13 @@
+import { realChanges } from "../diff/real-changes.js";
 import type { DiffFile } from "../diff/types.js";
 import { SourceFile } from "./source.js";
 
-/** What a change does to one file: head lines it adds, and the text of the lines it deletes. */
+/** What a change does to one file: head lines it really changes, where it deletes code, and the deleted text. */
 export interface FileChange {
+  /** Head lines with new code (a reformatted line is not). */
   added: Set<number>;
+  /** Head lines next to deleted code. */
+  deletedAt: Set<number>;
   removed: string[];
 }
 
@@ -11,14 +15,9 @@ export interface FileChange {
 export function changesFromDiffFiles(files: DiffFile[]): Map<string, FileChange> {
   const result = new Map<string, FileChange>();
   for (const file of files) {
-    const change: FileChange = { added: new Set(), removed: [] };
-    for (const hunk of file.hunks) {
-      for (const line of hunk.lines) {
-        if (line.kind === "add" && line.newLine !== undefined) change.added.add(line.newLine);
-        else if (line.kind === "del") change.removed.push(line.text);
-      }
-    }
-    result.set(file.path, change);
+    const real = realChanges(file);
+    const removed = file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.kind === "del").map((line) => line.text));
+    result.set(file.path, { added: real.changed, deletedAt: real.deletedAt, removed });
   }
   return result;
 }
@@ -29,7 +28,7 @@ export function sourceFiles(contents: Map<string, string>, changes: Map<string, 
   const context: SourceFile[] = [];
   for (const [path, text] of contents) {
     const change = changes.get(path);
-    if (change) changed.push(new SourceFile(path, text, change.added, change.removed));
+    if (change) changed.push(new SourceFile(path, text, change.added, change.removed, change.deletedAt));
     else context.push(new SourceFile(path, text, new Set()));
   }
   return { changed, context };

@@ -15,6 +15,8 @@ export interface CheckOptions {
   /** Rule ids (`DJ101`) or categories (`migrations`) to skip. */
   disabled?: string[];
   minSeverity?: Severity;
+  /** Check test code too (tests, test apps, conftest); off by default. */
+  includeTests?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
   const findings: Finding[] = [];
   const failures: CheckResult["failures"] = [];
   for (const file of changed) {
-    if (file.changedLines.size === 0) continue;
+    if (!file.hasChanges || (file.isTest && !options.includeTests)) continue;
     for (const rule of rules) {
       if (!rule.appliesTo(file)) continue;
       let hits;
@@ -49,7 +51,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
       }
       const seen = new Set<number>();
       for (const hit of hits) {
-        const relevant = [hit.line, ...(hit.causeLines ?? [])].some((line) => file.isChanged(line));
+        const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
         findings.push(toFinding(rule, file.path, hit.line, hit.message));

@@ -11,10 +11,12 @@ export class SourceFile {
   constructor(
     readonly path: string,
     readonly text: string,
-    /** Head-side line numbers added by the change; every line for a new file. */
+    /** Head-side lines whose code the change adds or alters (not a reformat); every line of a new file. */
     readonly changedLines: ReadonlySet<number>,
     /** Text of the base-side lines the change deletes (no numbers: they are gone from the head). */
     readonly removedLines: readonly string[] = [],
+    /** Head-side lines next to code the change deletes. */
+    readonly deletedAt: ReadonlySet<number> = new Set(),
   ) {
     this.kind = /\.pyi?$/.test(path) ? "python" : /\.(html?|jinja2?|djhtml|txt)$/.test(path) && isTemplatePath(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);
@@ -30,6 +32,11 @@ export class SourceFile {
     return this.kind === "python" && /(^|\/)migrations\/\d{4}_[^/]*\.py$/.test(this.path);
   }
 
+  /** Test code: what it does to the database or templates never reaches production. */
+  get isTest(): boolean {
+    return isTestPath(this.path);
+  }
+
   get isSettings(): boolean {
     return this.kind === "python" && /(^|\/)(settings(\/[^/]+)?|settings_[^/]+|[^/]*settings)\.py$/.test(this.path);
   }
@@ -37,6 +44,24 @@ export class SourceFile {
   isChanged(line: number): boolean {
     return this.changedLines.has(line);
   }
+
+  /** Whether the change adds, alters or deletes code anywhere in lines `start..end` (a whole construct). */
+  touches(start: number, end: number): boolean {
+    for (let line = start; line <= end; line++) if (this.changedLines.has(line) || this.deletedAt.has(line)) return true;
+    return false;
+  }
+
+  get hasChanges(): boolean {
+    return this.changedLines.size > 0 || this.deletedAt.size > 0;
+  }
+}
+
+const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject)(\/)/;
+const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_tests?|tests|tests_[^/]*|conftest)\.py$/;
+
+/** Tests, test apps (and their migrations and settings), pytest fixtures. */
+export function isTestPath(path: string): boolean {
+  return TEST_DIR.test(path) || TEST_FILE.test(path);
 }
 
 function isTemplatePath(path: string, text: string): boolean {

@@ -9,6 +9,8 @@ export type Category = (typeof CATEGORIES)[number];
 /** What a rule reports about one place in one file. */
 export interface RuleHit {
   line: number;
+  /** Last line of the construct the hit is about (a multi-line call): a change anywhere in it counts. */
+  endLine?: number;
   /** Other lines whose change makes this finding new (the loop, the queryset, the import...). */
   causeLines?: number[];
   /** A sentence specific to this place; the rule's title is used when absent. */

@@ -5,10 +5,21 @@ import YAML from "yaml";
 import { type ConfigResult, parseRepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
 
-/** The diff to review: a patch file, standard input (`-`), or the working tree against a base. */
-export function readDiff(options: { patch?: string; base?: string; root: string }): { diff: string; against: string } {
+/** Reads a project file at the reviewed state; undefined when it is absent, too large or binary. */
+export type ReadText = (path: string) => string | undefined;
+
+/**
+ * The diff to review: a patch file, standard input (`-`), one commit against its first parent, or the
+ * working tree against a base.
+ */
+export function readDiff(options: { patch?: string; base?: string; commit?: string; root: string }): { diff: string; against: string } {
   if (options.patch === "-") return { diff: readFileSync(0, "utf8"), against: "standard input" };
   if (options.patch) return { diff: readFileSync(resolve(options.patch), "utf8"), against: options.patch };
+  if (options.commit) {
+    const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.commit}^1`]).trim();
+    const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", parent, options.commit]);
+    return { diff, against: parent };
+  }
   const base = options.base ?? defaultBase(options.root);
   const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", base]);
   return { diff, against: base };
@@ -37,21 +48,40 @@ const MAX_BYTES = 1_000_000;
  * Head contents from the working tree; for a path that is not there (a patch from elsewhere), the
  * file as far as the diff shows it (its added and context lines in place).
  */
-export function readContents(root: string, files: DiffFile[], extraPaths: string[]): { heads: Map<string, string>; related: Map<string, string> } {
+export function readContents(read: ReadText, files: DiffFile[], extraPaths: string[]): { heads: Map<string, string>; related: Map<string, string> } {
   const heads = new Map<string, string>();
-  for (const file of files) heads.set(file.path, readText(root, file.path) ?? fromHunks(file));
+  for (const file of files) heads.set(file.path, read(file.path) ?? fromHunks(file));
   const related = new Map<string, string>();
   for (const path of extraPaths) {
-    const text = readText(root, path);
+    const text = read(path);
     if (text !== undefined) related.set(path, text);
   }
   return { heads, related };
 }
 
-function readText(root: string, path: string): string | undefined {
-  const full = join(root, path);
-  if (!existsSync(full) || !statSync(full).isFile() || statSync(full).size > MAX_BYTES) return undefined;
-  const bytes = readFileSync(full);
+/** Files as they are in the working tree under `root`. */
+export function workingTreeReader(root: string): ReadText {
+  return (path) => {
+    const full = join(root, path);
+    if (!existsSync(full) || !statSync(full).isFile() || statSync(full).size > MAX_BYTES) return undefined;
+    return textOf(readFileSync(full));
+  };
+}
+
+/** Files as they are in `commit` of the repository at `root` (bare mirrors too): nothing is checked out. */
+export function commitReader(root: string, commit: string): ReadText {
+  return (path) => {
+    let bytes: Buffer;
+    try {
+      bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${path}`], { cwd: root, maxBuffer: MAX_BYTES + 1, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      return undefined; // absent at that commit, or larger than MAX_BYTES
+    }
+    return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
+  };
+}
+
+function textOf(bytes: Buffer): string | undefined {
   return bytes.includes(0) ? undefined : bytes.toString("utf8");
 }
 
@@ -61,13 +91,14 @@ function fromHunks(file: DiffFile): string {
   return Array.from(lines, (l) => l ?? "").join("\n");
 }
 
-/** `.github/django-review.yml` in the project, validated like the app's. */
-export function readLocalConfig(root: string, path?: string): ConfigResult {
-  const file = path ? resolve(path) : join(root, ".github", "django-review.yml");
-  if (!existsSync(file)) return parseRepoConfig(undefined);
+/** `.github/django-review.yml` in the project (or the file `--config` names), validated like the app's. */
+export function readLocalConfig(read: ReadText, path?: string): ConfigResult {
+  const name = path ? resolve(path) : ".github/django-review.yml";
+  const text = path ? (existsSync(name) ? readFileSync(name, "utf8") : undefined) : read(name);
+  if (text === undefined) return path ? { ...parseRepoConfig(undefined), problems: [`${name} does not exist`] } : parseRepoConfig(undefined);
   try {
-    return parseRepoConfig(YAML.parse(readFileSync(file, "utf8"), { logLevel: "error" }) ?? undefined);
+    return parseRepoConfig(YAML.parse(text, { logLevel: "error" }) ?? undefined);
   } catch (error) {
-    return { ...parseRepoConfig(undefined), problems: [`${file} is not valid YAML (${(error as Error).message.split("\n")[0]})`] };
+    return { ...parseRepoConfig(undefined), problems: [`${name} is not valid YAML (${(error as Error).message.split("\n")[0]})`] };
   }
 }

@@ -9,7 +9,7 @@ import { analyse } from "../review/analyse.js";
 import { relatedPaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
-import { readContents, readDiff, readLocalConfig } from "./local-source.js";
+import { commitReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
 import { buildReport, exitCodeFor } from "./report.js";
 
 const USAGE = `usage: django-review review [options]
@@ -19,6 +19,7 @@ personas, Django checks, prompt and validation as the GitHub App.
 
   --base REF          compare with REF (default: merge base with origin/HEAD, main or master)
   --patch FILE        review a unified diff file instead (- reads standard input)
+  --commit REV        review one commit against its parent, files as they are at REV
   --root DIR          the project folder (default: the current folder)
   --config FILE       config file (default: DIR/.github/django-review.yml)
   --persona NAME      architect | engineer (default: chosen from the changed files)
@@ -47,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         base: { type: "string" },
         patch: { type: "string" },
+        commit: { type: "string" },
         root: { type: "string" },
         config: { type: "string" },
         persona: { type: "string" },
@@ -73,11 +75,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     const root = values.root ?? io.cwd;
-    const { diff } = readDiff({ root, ...(values.patch ? { patch: values.patch } : {}), ...(values.base ? { base: values.base } : {}) });
-    const { config, problems } = readLocalConfig(root, values.config);
+    if (values.patch && values.commit) return usageError(io, "--patch and --commit cannot be combined");
+    const { diff } = readDiff({
+      root,
+      ...(values.patch ? { patch: values.patch } : {}),
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.commit ? { commit: values.commit } : {}),
+    });
+    const read = values.commit ? commitReader(root, values.commit) : workingTreeReader(root);
+    const { config, problems } = readLocalConfig(read, values.config);
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
-    const { heads, related } = readContents(root, selection.reviewable, config.checks.enabled ? relatedPaths(paths) : []);
+    const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? relatedPaths(paths) : []);
     const settings = modelSettingsFromEnv(io.env);
     const progress = io.isTTY && format === "text" ? (i: number, n: number) => io.stderr(`\r⏳ asking the model${n > 1 ? ` (part ${i + 1} of ${n})` : ""}…`) : undefined;
     const analysis = await analyse({
@@ -87,7 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       related,
       config,
       personas: loadPersonas(io.env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
-      pr: { title: "Local changes", body: "", baseRef: values.base ?? "base", headRef: "working tree" },
+      pr: { title: "Local changes", body: "", baseRef: values.base ?? "base", headRef: values.commit ?? "working tree" },
       log: { warn: (meta, message) => io.stderr(`${message} ${JSON.stringify(meta)}\n`) },
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
       ...(settings ? { model: anthropicReviewModel(settings) } : {}),

@@ -34,6 +34,8 @@ const ChecksConfig = z
       .default([]),
     /** Report rule findings of this severity and above. */
     min_severity: Severity.default("nit"),
+    /** Also check test code (`tests/`, `test_*.py`, `*_tests.py`, `tests.py`, `conftest.py`, test apps). */
+    include_tests: z.boolean().default(false),
   })
   .strict();
 
@@ -82,7 +84,7 @@ export const RepoConfig = z
       .strict()
       .default({ enabled: true, fail_on: "never" }),
     /** The deterministic Django checks. */
-    checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit" }),
+    checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit", include_tests: false }),
   })
   .strict();
 

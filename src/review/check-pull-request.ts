@@ -19,5 +19,5 @@ export function checkPullRequest(
   }
   for (const [path, text] of relatedContents) if (!contents.has(path)) contents.set(path, text);
   const { changed, context } = sourceFiles(contents, changes);
-  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity });
+  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests });
 }

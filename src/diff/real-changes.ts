@@ -1,0 +1,112 @@
+import { diffArrays } from "diff";
+import type { DiffFile, Hunk } from "./types.js";
+
+/**
+ * Which head lines a change really changes. A reformat (quote style, whitespace, re-indent, wrapping,
+ * trailing commas, comments) moves text without changing the code, so findings on those lines are not
+ * new: the added and removed lines of each hunk are compared as token streams, and only lines that
+ * carry a token the removed side did not have count as changed. Tokens the change deletes (a keyword
+ * argument, an SQL word) mark the head line where they stood, so a construct that lost something
+ * still counts as changed.
+ */
+export interface RealChanges {
+  /** Head-side lines with at least one new token. */
+  changed: Set<number>;
+  /** Head-side lines next to tokens the change deleted. */
+  deletedAt: Set<number>;
+}
+
+interface Token {
+  text: string;
+  line: number;
+}
+
+/** Beyond these, a hunk is compared line by line (every added line counts): bounded work on huge hunks. */
+const MAX_TOKENS = 12_000;
+const MAX_EDIT = 400;
+const MAX_LINE = 2_000;
+
+export function realChanges(file: DiffFile): RealChanges {
+  const result: RealChanges = { changed: new Set(), deletedAt: new Set() };
+  const python = /\.pyi?$/.test(file.path);
+  for (const hunk of file.hunks) compareHunk(hunk, python, result);
+  return result;
+}
+
+function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
+  if (!hunk.lines.some((line) => line.kind === "del")) {
+    for (const line of hunk.lines) if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
+    return;
+  }
+  const removed: Token[] = [];
+  const added: Token[] = [];
+  // The head line a deletion sits at: the next head line after it (or the hunk's last one).
+  let headLine = hunk.newStart;
+  let lastHeadLine = hunk.newStart;
+  for (const line of hunk.lines) {
+    if (line.kind === "del") {
+      for (const text of tokenize(line.text, python)) removed.push({ text, line: headLine });
+    } else if (line.newLine !== undefined) {
+      headLine = line.newLine + 1;
+      lastHeadLine = line.newLine;
+      if (line.kind === "add") for (const text of tokenize(line.text, python)) added.push({ text, line: line.newLine });
+    }
+  }
+  const clamp = (line: number) => Math.min(line, lastHeadLine);
+  const parts =
+    removed.length + added.length <= MAX_TOKENS
+      ? diffArrays(
+          removed.map((t) => t.text),
+          added.map((t) => t.text),
+          { maxEditLength: MAX_EDIT },
+        )
+      : undefined;
+  if (!parts) {
+    for (const line of hunk.lines) if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
+    for (const t of removed) result.deletedAt.add(clamp(t.line));
+    return;
+  }
+  let r = 0;
+  let a = 0;
+  for (const part of parts) {
+    if (part.added) {
+      for (let i = 0; i < part.count; i++) result.changed.add((added[a + i] as Token).line);
+      a += part.count;
+    } else if (part.removed) {
+      for (let i = 0; i < part.count; i++) result.deletedAt.add(clamp((removed[r + i] as Token).line));
+      r += part.count;
+    } else {
+      a += part.count;
+      r += part.count;
+    }
+  }
+}
+
+const PYTHON_TOKEN = /[rbfuRBFU]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|#.*$|\w+|[^\s\w]/g;
+const OTHER_TOKEN = /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\w+|[^\s\w]/g;
+
+/**
+ * Code tokens of one line with formatting removed: quotes normalised to `"`, commas dropped (trailing
+ * commas and wrapping), Python comments dropped.
+ */
+export function tokenize(line: string, python: boolean): string[] {
+  // A minified or generated line is compared whole: tokenizing it would cost more than it tells.
+  if (line.length > MAX_LINE) return [line.replace(/\s+/g, "")];
+  const tokens: string[] = [];
+  for (const match of line.matchAll(python ? PYTHON_TOKEN : OTHER_TOKEN)) {
+    const token = match[0];
+    if (token === "," || (python && token.startsWith("#"))) continue;
+    tokens.push(isQuoted(token) ? normaliseQuotes(token) : token);
+  }
+  return tokens;
+}
+
+function isQuoted(token: string): boolean {
+  return /^[rbfuRBFU]{0,2}['"]/.test(token);
+}
+
+function normaliseQuotes(token: string): string {
+  const prefix = /^[rbfuRBFU]*/.exec(token)?.[0] ?? "";
+  const body = token.slice(prefix.length + 1, -1);
+  return `${prefix.toLowerCase()}"${body.replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { isTestPath } from "../../src/checks/source.js";
+import { parseChangedFile } from "../../src/diff/parse.js";
+import { realChanges, tokenize } from "../../src/diff/real-changes.js";
+
+function changes(patch: string, path = "app/views.py") {
+  const file = parseChangedFile({ path, status: "modified", additions: 1, deletions: 1, patch });
+  const result = realChanges(file);
+  return { changed: [...result.changed].sort((a, b) => a - b), deletedAt: [...result.deletedAt].sort((a, b) => a - b) };
+}
+
+describe("realChanges: a reformat is not a change", () => {
+  it("ignores quote style, whitespace and a trailing comment", () => {
+    expect(
+      changes(`@@ -10,2 +10,2 @@ def f():
+-    issue = Issue.objects.get(pk=data['issue_id'])
++    issue  =  Issue.objects.get(pk=data["issue_id"])  # by id
+     take(issue)`),
+    ).toEqual({ changed: [], deletedAt: [] });
+  });
+
+  it("ignores wrapping and trailing commas (Black)", () => {
+    expect(
+      changes(`@@ -1,3 +1,3 @@
+-emit(ids=ids,
+-     kind="issues",
+-     project=milestone.project.pk)
++emit(
++    ids=ids, kind="issues", project=milestone.project.pk,
++)`),
+    ).toEqual({ changed: [], deletedAt: [] });
+  });
+
+  it("counts a line that gains a token, and only that line", () => {
+    expect(
+      changes(`@@ -1,3 +1,3 @@
+-for order in Order.objects.all():
+-    print(order.id)
++for order in Order.objects.filter(paid=True):
++    print(order.id)
+ done()`),
+    ).toEqual({ changed: [1], deletedAt: [1] });
+  });
+
+  it("places a deleted keyword argument at the head line where it stood", () => {
+    expect(
+      changes(`@@ -5,4 +5,3 @@
+     migrations.RunPython(
+         forwards,
+-        reverse_code=backwards,
+     ),
+ ]`),
+    ).toEqual({ changed: [], deletedAt: [7] });
+  });
+
+  it("treats every line of a new file as changed", () => {
+    const file = parseChangedFile({ path: "a.py", status: "added", additions: 2, deletions: 0, patch: "@@ -0,0 +1,2 @@\n+a = 1\n+b = 2" });
+    expect([...realChanges(file).changed]).toEqual([1, 2]);
+  });
+
+  it("keeps string contents: a changed literal is a change", () => {
+    expect(changes(`@@ -1 +1 @@\n-cursor.execute("CREATE INDEX CONCURRENTLY i ON t (a)")\n+cursor.execute("CREATE INDEX i ON t (a)")`)).toEqual({
+      changed: [1],
+      deletedAt: [1],
+    });
+  });
+
+  it("does not treat `#` as a comment outside Python", () => {
+    expect(tokenize('<a href="#">x</a>', false)).toContain('"#"');
+    expect(tokenize("{# note #} {{ a }}", false)).toContain("#");
+    expect(tokenize("x = 1  # note", true)).toEqual(["x", "=", "1"]);
+    expect(tokenize("url = '#anchor'", true)).toEqual(["url", "=", '"#anchor"']);
+  });
+
+  it("falls back to every added line when a hunk is too large to compare", () => {
+    const removed = Array.from({ length: 1500 }, (_, i) => `-a${i} = ${i}`).join("\n");
+    const added = Array.from({ length: 1500 }, (_, i) => `+b${i} = ${i}`).join("\n");
+    const result = changes(`@@ -1,1500 +1,1500 @@\n${removed}\n${added}`);
+    expect(result.changed).toHaveLength(1500);
+  });
+});
+
+describe("isTestPath", () => {
+  it.each([
+    "core/tests/tests_forms.py",
+    "tests/integration/test_history.py",
+    "src/documents/tests/test_views.py",
+    "app/test_models.py",
+    "app/models_test.py",
+    "app/tests.py",
+    "conftest.py",
+    "tests/_site/apps/partner/migrations/0008_partneraddress_code.py",
+    "cms/tests/settings.py",
+    "wagtail/test/testapp/models.py",
+  ])("%s is test code", (path) => expect(isTestPath(path)).toBe(true));
+
+  it.each(["app/views.py", "app/contest.py", "latest/models.py", "app/testimonials.py", "shop/migrations/0001_initial.py", "attestation/views.py"])(
+    "%s is production code",
+    (path) => expect(isTestPath(path)).toBe(false),
+  );
+});
+
+describe("realChanges on hostile sizes", () => {
+  it("compares a 5 MB line whole instead of tokenizing it", () => {
+    const long = `x = "${"a".repeat(5 * 1024 * 1024)}"`;
+    expect(changes(`@@ -1 +1 @@\n-${long}\n+${long.replace(/^x/, "y")}`)).toEqual({ changed: [1], deletedAt: [1] });
+    expect(tokenize(long, true)).toHaveLength(1);
+  });
+});
