@@ -1,5 +1,5 @@
 /**
- * `npm run eval:noise -- MIRROR_ROOT [--per-repo N] [--commits FILE] [--judgements FILE] [--out FILE]`
+ * `npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]`
  *
  * Measures the Django checks on real, shipped commits of public Django projects: every git repository
  * under MIRROR_ROOT (bare mirrors as `fetch` brings them, `owner+name/repo`, or ordinary clones) is
@@ -9,8 +9,10 @@
  * why each) and the noise figures are printed per rule. Findings nobody has judged yet are listed, so
  * a rule change that moves or adds findings shows up as work to do, not as a silent change of figures.
  *
- * `--commits FILE` replays a pinned list (`repo<TAB>commit` lines) instead of choosing; the list used
- * is written next to the findings so that anyone can rerun the same measurement.
+ * By default the pinned list `test/noise/commits.tsv` (`repo<TAB>commit` lines) is replayed, so anyone
+ * with the same mirrors reruns the same measurement; `--choose N` picks the N most recent qualifying
+ * commits of each mirror instead and writes that list next to the findings. The findings quote code
+ * from those projects, so they go to `.noise/` (git-ignored), never into the repository.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,16 +26,16 @@ const DJANGO_CODE = /(^|\/)(views?|models?|migrations|serializers?|templates|set
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    "per-repo": { type: "string", default: "30" },
-    commits: { type: "string" },
+    choose: { type: "string" },
+    commits: { type: "string", default: "test/noise/commits.tsv" },
     judgements: { type: "string", default: "test/noise/judgements.tsv" },
-    out: { type: "string", default: "test/noise/findings.json" },
+    out: { type: "string", default: ".noise/findings.json" },
     json: { type: "boolean", default: false },
   },
 });
 const mirrorRoot = positionals[0];
 if (!mirrorRoot) {
-  process.stderr.write("usage: npm run eval:noise -- MIRROR_ROOT [--per-repo N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]\n");
+  process.stderr.write("usage: npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]\n");
   process.exit(2);
 }
 
@@ -88,13 +90,13 @@ async function review(dir: string, commit: string): Promise<{ findings: Array<Om
 
 const repos = discoverRepos(resolve(mirrorRoot));
 const plan: Array<{ repo: string; commit: string }> = [];
-if (values.commits) {
+if (!values.choose) {
   for (const line of readFileSync(values.commits, "utf8").split("\n")) {
     const [repo, commit] = line.trim().split("\t");
     if (repo && commit && !repo.startsWith("#")) plan.push({ repo, commit });
   }
 } else {
-  const perRepo = Number(values["per-repo"]);
+  const perRepo = Number(values.choose);
   for (const [repo, dir] of [...repos].sort(([a], [b]) => a.localeCompare(b))) {
     for (const commit of chooseCommits(dir, perRepo)) plan.push({ repo, commit });
   }
@@ -118,7 +120,7 @@ if (process.stderr.isTTY) process.stderr.write("\n");
 
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify({ commits: plan.length, findings }, null, 1)}\n`);
-writeFileSync(join(dirname(values.out), "commits.tsv"), `${plan.map((p) => `${p.repo}\t${p.commit}`).join("\n")}\n`);
+if (values.choose) writeFileSync(join(dirname(values.out), "commits.tsv"), `${plan.map((p) => `${p.repo}\t${p.commit}`).join("\n")}\n`);
 
 const judgements: Judgement[] = existsSync(values.judgements) ? parseJudgements(readFileSync(values.judgements, "utf8")) : [];
 const summary = summariseNoise(plan.length, findings, judgements);

@@ -78,3 +78,28 @@ export function loopsIn(py: PythonFile): Loop[] {
   }
   return loops;
 }
+
+const LITERAL_COLLECTIONS = new Set(["TupleExpression", "ArrayExpression", "SetExpression", "DictionaryExpression"]);
+
+/**
+ * Whether the loop's length is fixed by the code rather than by data: a literal collection, a
+ * module constant (`CMS_PERMISSION_ACTIONS`), `range(3)`. A query per iteration there is a handful
+ * of queries, not N+1.
+ */
+export function isBoundedByCode(py: PythonFile, loop: Loop): boolean {
+  const iterable = loop.iterable;
+  if (!iterable) return false;
+  if (LITERAL_COLLECTIONS.has(iterable.name)) return true;
+  const text = py.src(iterable).replace(/\.(items|keys|values)\(\)$/, "");
+  if (/^([A-Za-z_][\w]*\.)*[A-Z][A-Z0-9_]+$/.test(text)) return true;
+  return /^range\(\s*\d+\s*\)$/.test(text);
+}
+
+/** Whether the loop body always leaves after its first iteration (its last statement returns, breaks or raises). */
+export function runsOnce(loop: Loop): boolean {
+  const body = loop.body[0];
+  if (!body || body.name !== "Body") return false;
+  const statements = children(body).filter((c) => !/^[:{}]$|Comment|newline|indent|dedent/i.test(c.name));
+  const last = statements.at(-1);
+  return last !== undefined && /^(ReturnStatement|BreakStatement|RaiseStatement)$/.test(last.name);
+}

@@ -39,7 +39,11 @@ export class ProjectIndex {
   /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
   readonly removedFieldTypes = new Map<string, Set<string>>();
 
+  /** The project's own field classes: name -> the class it extends and whether it forces `null=True`. */
+  readonly fieldClasses = new Map<string, { base: string; forcesNull: boolean }>();
+
   constructor(files: SourceFile[]) {
+    for (const file of files) if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text)) this.indexFieldClasses(file);
     for (const file of files) {
       for (const line of file.removedLines) {
         const m = REMOVED_FIELD.exec(line);
@@ -49,6 +53,34 @@ export class ProjectIndex {
       if (file.kind !== "python" || file.isMigration) continue;
       if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
       for (const cls of file.python.nodes("ClassDefinition")) this.indexClass(file, cls);
+    }
+  }
+
+  /**
+   * What a field class is underneath: Django's class it finally extends (`NullCharField` ->
+   * `CharField`) and whether the project's subclass forces `null=True`.
+   */
+  resolveField(name: string): { type: string; forcesNull: boolean } {
+    let type = name;
+    let forcesNull = false;
+    for (let hop = 0; hop < 5; hop++) {
+      const own = this.fieldClasses.get(type);
+      if (!own) break;
+      forcesNull ||= own.forcesNull;
+      type = own.base;
+    }
+    return { type, forcesNull };
+  }
+
+  private indexFieldClasses(file: SourceFile): void {
+    const py = file.python;
+    for (const cls of py.nodes("ClassDefinition")) {
+      const name = py.src(cls.getChild("VariableName") ?? cls);
+      const base = classBases(py, cls).map((b) => b.split(".").pop() ?? b).find((b) => /(Field|ForeignKey|Key)$/.test(b));
+      if (!base || base === name) continue;
+      const body = py.src(cls);
+      const forcesNull = /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True|setdefault\(\s*["']null["']\s*,\s*True|super\(\)\.__init__\([^)]*\bnull\s*=\s*True/.test(body);
+      this.fieldClasses.set(name, { base, forcesNull });
     }
   }
 
@@ -70,7 +102,7 @@ export class ProjectIndex {
     const bases = classBases(py, cls);
     if (bases.some((b) => /Serializer$/.test(b))) this.serializers.set(name, readSerializer(py, cls, name));
     else if (bases.some((b) => /(^|\.)(Model|[A-Za-z]*Model|AbstractUser|AbstractBaseUser)$/.test(b))) {
-      const model = readModel(file, cls, name);
+      const model = readModel(file, cls, name, this);
       if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
         this.models.set(name, model);
         for (const field of model.fields.values()) if (field.forward) this.relationNames.add(field.name);
@@ -94,7 +126,7 @@ function isTrue(py: PythonFile, node: SyntaxNode | undefined): boolean {
   return node !== undefined && py.src(node) === "True";
 }
 
-function readModel(file: SourceFile, cls: SyntaxNode, name: string): ModelInfo {
+function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: ProjectIndex): ModelInfo {
   const py = file.python;
   const path = file.path;
   const fields = new Map<string, FieldInfo>();
@@ -103,17 +135,18 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string): ModelInfo {
     if (!type) continue;
     const parts = callParts(py, value);
     const keywords = parts?.keywords ?? new Map();
+    const resolved = project.resolveField(type);
     fields.set(fieldName, {
       name: fieldName,
-      type,
-      forward: FORWARD_RELATIONS.has(type),
-      manyToMany: type === "ManyToManyField",
+      type: resolved.type,
+      forward: FORWARD_RELATIONS.has(resolved.type),
+      manyToMany: resolved.type === "ManyToManyField",
       indexed:
-        FORWARD_RELATIONS.has(type) ||
+        FORWARD_RELATIONS.has(resolved.type) ||
         isTrue(py, keywords.get("db_index")) ||
         isTrue(py, keywords.get("unique")) ||
         isTrue(py, keywords.get("primary_key")),
-      nullable: isTrue(py, keywords.get("null")),
+      nullable: isTrue(py, keywords.get("null")) || resolved.forcesNull,
       changed: file.isChanged(py.lineOf(value)),
     });
   }

@@ -90,9 +90,12 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
   const names = links.map((l) => l.name);
   const last = links.at(-1) as ChainLink;
   const objectsAt = names.indexOf("objects");
-  const viaManager = objectsAt > 0 || names.some((n) => /_set$/.test(n));
+  const viaManager = objectsAt > 0 || names.some((n) => /_set$/.test(n) || n === "get_queryset" || n === "queryset");
   const viaMethods = links.some((l, i) => i > 0 && l.call && QUERYSET_METHODS.has(l.name));
   if (!viaManager && !viaMethods) return undefined;
+  // `.filter()` alone is no evidence: search-engine DSLs, pandas and API clients have one too. The
+  // chain's root must be known to be a queryset (or be named like one).
+  if (!viaManager && !rootIsQueryset(py, links[0] as ChainLink, assignments, depth)) return undefined;
   // The chain must end in a queryset, not in a value computed from it.
   if (last.call && !QUERYSET_METHODS.has(last.name)) return undefined;
   if (!last.call && last.name !== "objects" && !/_set$/.test(last.name) && last.name !== "[]") return undefined;
@@ -107,6 +110,12 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
     for (const arg of args) if (arg.name === "String") info.eager.add(py.src(arg).replace(/^['"]|['"]$/g, "").split("__")[0] as string);
   }
   return info;
+}
+
+function rootIsQueryset(py: PythonFile, root: ChainLink, assignments: Map<string, SyntaxNode[]> | undefined, depth: number): boolean {
+  if (root.node.name !== "VariableName") return false;
+  if (QUERYSET_NAME.test(root.name)) return true;
+  return depth < 3 && assignments !== undefined && querysetOf(py, root.node, assignments, depth + 1) !== undefined;
 }
 
 /** Whether an attribute `name` of a row is loaded by the queryset's eager loading. */

@@ -6,7 +6,7 @@ import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { loadPersonas } from "../personas/load.js";
 import { PersonaId } from "../personas/schema.js";
 import { analyse } from "../review/analyse.js";
-import { relatedPaths } from "../review/related-files.js";
+import { fieldModulePaths, relatedPaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { commitReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
@@ -87,6 +87,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
     const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? relatedPaths(paths) : []);
+    if (config.checks.enabled) {
+      for (const path of fieldModulePaths(heads, new Set([...heads.keys(), ...related.keys()]))) {
+        const text = read(path);
+        if (text !== undefined) related.set(path, text);
+      }
+    }
     const settings = modelSettingsFromEnv(io.env);
     const progress = io.isTTY && format === "text" ? (i: number, n: number) => io.stderr(`\r⏳ asking the model${n > 1 ? ` (part ${i + 1} of ${n})` : ""}…`) : undefined;
     const analysis = await analyse({

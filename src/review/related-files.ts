@@ -24,3 +24,45 @@ export function relatedPaths(changedPaths: string[]): string[] {
   }
   return [...wanted].filter((p) => !inPr.has(p)).slice(0, MAX_RELATED_FILES);
 }
+
+/** Most modules read to resolve project field classes. */
+const MAX_FIELD_MODULES = 8;
+const DOTTED_FIELD = /\b((?:[a-z_]\w*\.)+)([A-Z]\w*(?:Field|Key))\s*\(/g;
+const FROM_IMPORT = /^\s*from\s+([\w.]+)\s+import\s+\(?([^)\n]*)/gm;
+
+/**
+ * Modules that define the project's own field classes used by the changed files
+ * (`oscar.models.fields.NullCharField(...)` in a migration, `from app.fields import MoneyField`), as
+ * candidate paths: a field's semantics (a CharField subclass that forces `null=True`, a ForeignKey
+ * subclass) come from its definition, not its name.
+ */
+export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: ReadonlySet<string>): string[] {
+  const modules = new Map<string, Set<string>>(); // module -> the changed paths that use it (for source roots)
+  const use = (module: string, path: string) => modules.set(module, (modules.get(module) ?? new Set()).add(path));
+  for (const [path, text] of heads) {
+    if (!path.endsWith(".py")) continue;
+    for (const m of text.matchAll(DOTTED_FIELD)) {
+      const module = (m[1] as string).slice(0, -1);
+      // `models.CharField`, `django.db.models.CharField`: Django's own, nothing to read
+      if (!/^(django|models|migrations)(\.|$)/.test(module)) use(module, path);
+    }
+    for (const m of text.matchAll(FROM_IMPORT)) {
+      const module = m[1] as string;
+      if (/^(django|rest_framework)(\.|$)/.test(module) || module.startsWith(".")) continue;
+      if (/\b[A-Z]\w*(Field|Key)\b/.test(m[2] as string)) use(module, path);
+    }
+  }
+  const paths: string[] = [];
+  for (const [module, users] of [...modules].slice(0, MAX_FIELD_MODULES)) {
+    const file = module.replace(/\./g, "/");
+    const top = file.split("/")[0] as string;
+    // `src/oscar/apps/x.py` using `oscar.models.fields` puts the package under `src/`.
+    const roots = new Set([""]);
+    for (const user of users) {
+      const at = user.indexOf(`/${top}/`);
+      if (at >= 0) roots.add(user.slice(0, at + 1));
+    }
+    for (const root of roots) for (const candidate of [`${root}${file}.py`, `${root}${file}/__init__.py`]) if (!known.has(candidate)) paths.push(candidate);
+  }
+  return [...new Set(paths)];
+}

@@ -11,7 +11,7 @@ import type { PersonaOverride } from "../personas/route.js";
 import { analyse } from "./analyse.js";
 import { incrementalScope } from "./incremental.js";
 import { prepareComments, publish } from "./publish.js";
-import { relatedPaths } from "./related-files.js";
+import { fieldModulePaths, relatedPaths } from "./related-files.js";
 import { selectFiles } from "./select-files.js";
 import { renderSummary, reviewMarker } from "./summary.js";
 
@@ -85,6 +85,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const contents = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log));
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
+  // The project's own field classes the changed code uses: a second read, only when there are any.
+  const fieldModules = config.checks.enabled ? fieldModulePaths(heads, new Set(contents.keys())) : [];
+  if (fieldModules.length > 0) for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, fieldModules, deps.log))) related.set(path, text);
 
   const analysis = await analyse({
     files: selection.reviewable,

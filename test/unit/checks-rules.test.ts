@@ -94,8 +94,8 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ109: {
     path: "app/admin.py",
-    positive: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer']\n",
-    negative: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer']\n    list_select_related = ['customer']\n",
+    positive: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n",
+    negative: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n    list_select_related = ['customer']\n",
     context: { "app/models.py": MODELS },
   },
   DJ111: {
@@ -105,8 +105,8 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ112: {
     path: "app/views.py",
-    positive: "def v(order):\n    return order.customer.id\n",
-    negative: "def v(order):\n    return order.customer_id\n",
+    positive: "def v(pk):\n    order = Order.objects.get(pk=pk)\n    return order.customer.id\n",
+    negative: "def v(pk):\n    order = Order.objects.get(pk=pk)\n    return order.customer_id\n",
     context: { "app/models.py": MODELS },
   },
   DJ110: {
@@ -166,12 +166,15 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ308: {
     path: M,
-    positive: mig("        migrations.AddField(model_name='order', name='c', field=models.IntegerField(null=True)),", "    atomic = False\n"),
+    positive: mig(
+      "        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),\n        migrations.AddField(model_name='order', name='c', field=models.IntegerField(null=True)),",
+      "    atomic = False\n",
+    ),
     negative: mig("        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),", "    atomic = False\n"),
   },
   DJ309: {
     path: M,
-    positive: "from django.db import migrations\nfrom shop.models import Order\n",
+    positive: "from django.db import migrations\nfrom shop.models import Order\n\ndef forwards(apps, schema_editor):\n    Order.objects.update(sku='x')\n",
     negative: "from django.db import migrations, models\n",
   },
   DJ401: {

@@ -59,6 +59,14 @@ function isInStateOperations(py: PythonFile, node: SyntaxNode): boolean {
   return false;
 }
 
+/** Fields stored as a string column (varchar or text): Django's empty value for them is "". */
+const STRING_FIELDS = new Set(["CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField", "GenericIPAddressField"]);
+
+/** A hit on a whole operation: a change anywhere in it (a deleted keyword argument too) counts. */
+function span(py: PythonFile, op: Operation): { line: number; endLine: number } {
+  return { line: op.line, endLine: py.line(Math.max(op.call.from, op.call.to - 1)) };
+}
+
 const addNotNullField: Rule = {
   id: "DJ301",
   title: "`AddField` of a NOT NULL column without a default on an existing table",
@@ -68,7 +76,7 @@ const addNotNullField: Rule = {
   explanation:
     "Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and locks it, and the running code's INSERTs fail until it is deployed. Add it as `null=True` (or with `db_default=`), back-fill, then make it NOT NULL in a later migration.",
   appliesTo: isMigration,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const created = createdModels(py);
     const hits: RuleHit[] = [];
@@ -77,10 +85,13 @@ const addNotNullField: Rule = {
       const field = fieldCall(py, op);
       if (!field || /ManyToManyField$/.test(field.name) || field.hasStarArgs) continue;
       const keywords = field.keywords;
-      if (py.src(keywords.get("null") ?? op.call) === "True") continue;
+      const resolved = project.resolveField(field.name);
+      if (py.src(keywords.get("null") ?? op.call) === "True" || resolved.forcesNull) continue;
       if (keywords.has("default") || keywords.has("db_default")) continue;
-      if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(field.name)) continue;
-      hits.push({ line: op.line, message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\`), back-fill, then tighten.` });
+      if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(resolved.type)) continue;
+      // Django fills existing rows of a blank string column with "" (schema_editor.effective_default).
+      if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
+      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\`), back-fill, then tighten.` });
     }
     return hits;
   },
@@ -99,7 +110,7 @@ const runPythonWithoutReverse: Rule = {
     const py = file.python;
     return operations(py, ["RunPython"])
       .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_code") && !op.parts.hasStarArgs)
-      .map((op) => ({ line: op.line, message: "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`." }));
+      .map((op) => ({ ...span(py, op), message: "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`." }));
   },
 };
 
@@ -115,7 +126,7 @@ const runSqlWithoutReverse: Rule = {
     const py = file.python;
     return operations(py, ["RunSQL"])
       .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_sql") && !op.parts.hasStarArgs)
-      .map((op) => ({ line: op.line, message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back." }));
+      .map((op) => ({ ...span(py, op), message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back." }));
   },
 };
 
@@ -130,9 +141,11 @@ const dropColumnOrTable: Rule = {
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
+    // django-safemigrate's `Safe.after_deploy()` says the code stopped using it in an earlier release.
+    if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
     return operations(py, ["RemoveField", "DeleteModel"])
       .filter((op) => !isInStateOperations(py, op.call))
-      .map((op) => ({ line: op.line, message: `\`${op.name}\` drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
+      .map((op) => ({ ...span(py, op), message: `\`${op.name}\` drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
   },
 };
 
@@ -153,6 +166,18 @@ const renameOperation: Rule = {
   },
 };
 
+const COLUMN_TYPES: Record<string, string> = {
+  CharField: "varchar", SlugField: "varchar", EmailField: "varchar", URLField: "varchar", FilePathField: "varchar",
+  FileField: "varchar", ImageField: "varchar", TextField: "text", IntegerField: "integer", PositiveIntegerField: "integer",
+  SmallIntegerField: "smallint", PositiveSmallIntegerField: "smallint", BigIntegerField: "bigint", PositiveBigIntegerField: "bigint",
+  ForeignKey: "foreignkey", OneToOneField: "foreignkey", BooleanField: "boolean", NullBooleanField: "boolean",
+};
+
+/** The database column a field class stores to, as far as a type change is concerned. */
+function columnType(fieldClass: string): string {
+  return COLUMN_TYPES[fieldClass] ?? fieldClass;
+}
+
 const alterFieldRisk: Rule = {
   id: "DJ306",
   title: "`AlterField` that changes a column's type or adds a unique constraint",
@@ -172,12 +197,14 @@ const alterFieldRisk: Rule = {
       if (!field) continue;
       const nameNode = op.parts.keywords.get("name") ?? op.parts.positional[1];
       const fieldName = nameNode ? stringValue(py, nameNode) : "";
-      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => t !== field.name);
+      // SlugField -> CharField is varchar -> varchar: a change of class, not of column type.
+      const column = columnType(project.resolveField(field.name).type);
+      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => columnType(project.resolveField(t).type) !== column);
       const k = field.keywords;
       if (before.length > 0) {
-        hits.push({ line: op.line, message: `\`${fieldName}\` changes from \`${before[0]}\` to \`${field.name}\`: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
+        hits.push({ ...span(py, op), message: `\`${fieldName}\` changes from \`${before[0]}\` to \`${field.name}\`: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
-        hits.push({ line: op.line, message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
+        hits.push({ ...span(py, op), message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
       }
     }
     return hits;
@@ -202,14 +229,25 @@ const indexNotConcurrent: Rule = {
     const hits: RuleHit[] = [];
     for (const op of operations(py, INDEX_OPS)) {
       if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
-      if (op.name === "AddConstraint" && !/UniqueConstraint/.test(py.src(op.call))) continue;
-      hits.push({ line: op.line, message: `\`${op.name}\` builds or drops an index under a write lock on PostgreSQL; use the \`Concurrently\` operations with \`atomic = False\`.` });
+      if (op.name === "AddConstraint") {
+        if (!/UniqueConstraint/.test(py.src(op.call))) continue;
+        // There is no concurrent AddConstraint: the index has to be built first, by hand.
+        hits.push({
+          ...span(py, op),
+          message:
+            "`AddConstraint` of a unique constraint builds its index under a write lock on PostgreSQL, and Django has no concurrent constraint operation: build the unique index with `CREATE UNIQUE INDEX CONCURRENTLY` (RunSQL in a migration with `atomic = False`), then attach it with `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING INDEX`, keeping Django's state in step with `SeparateDatabaseAndState`.",
+        });
+        continue;
+      }
+      const concurrent = op.name === "RemoveIndex" ? "RemoveIndexConcurrently" : "AddIndexConcurrently";
+      const what = op.name === "RemoveIndex" ? "drops an index" : "builds an index";
+      hits.push({ ...span(py, op), message: `\`${op.name}\` ${what} under a write lock on PostgreSQL; use \`${concurrent}\` (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.` });
     }
     for (const op of operations(py, ["AddField"])) {
       if (created.has(modelNameOf(py, op))) continue;
       const field = fieldCall(py, op);
       if (field && py.src(field.keywords.get("db_index") ?? op.call) === "True") {
-        hits.push({ line: op.line, message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
+        hits.push({ ...span(py, op), message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
       }
     }
     return hits;
@@ -239,8 +277,13 @@ const atomicMisuse: Rule = {
         const first = concurrent[0] ?? concurrentSql[0];
         if (first) hits.push({ line: first.line, message: "Concurrent index operations fail inside a transaction: set `atomic = False` on this migration." });
       }
-      if (nonAtomic && atomic) {
-        const others = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]);
+      // Only when the migration is non-atomic *for* a concurrent operation: one made non-atomic for
+      // another reason (a data fix that must commit first) has no concurrent work to move out.
+      const hasConcurrent = concurrent.length > 0 || /CONCURRENTLY/i.test(file.text);
+      if (nonAtomic && atomic && hasConcurrent) {
+        const others = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]).filter(
+          (o) => !(o.name === "RunPython" && runsConcurrentSql(py, o)),
+        );
         if (others.length > 0) {
           hits.push({ line: py.lineOf(atomic.statement), causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers \`${others[0]?.name}\`: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
         }
@@ -249,6 +292,15 @@ const atomicMisuse: Rule = {
     return hits;
   },
 };
+
+/** A RunPython whose forward function itself runs `... CONCURRENTLY` SQL: it is the concurrent operation. */
+function runsConcurrentSql(py: PythonFile, op: Operation): boolean {
+  const forward = op.parts.positional[0] ?? op.parts.keywords.get("code");
+  if (!forward) return false;
+  const name = py.src(forward);
+  const def = py.nodes("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === name);
+  return def !== undefined && /CONCURRENTLY/i.test(py.src(def));
+}
 
 const directModelImport: Rule = {
   id: "DJ309",
@@ -262,12 +314,16 @@ const directModelImport: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
+    const functions = py.nodes("FunctionDefinition").map((d) => py.src(d)).join("\n");
     for (const statement of py.nodes("ImportStatement")) {
       const text = py.src(statement).replace(/\s+/g, " ");
-      const from = /^from ([\w.]+) import/.exec(text)?.[1];
-      const imported = /^import ([\w.]+)/.exec(text)?.[1];
-      const module = from ?? imported ?? "";
-      if (module === "django.db" || !/(^|\.)models$/.test(module) || /^django\.db\./.test(module)) continue;
+      // `import app.models` is what makemigrations writes for a field's validator or default: only
+      // model classes imported by name and used in the migration's functions are today's classes.
+      const from = /^from ([\w.]+) import (.+)$/.exec(text);
+      if (!from || from[1] === "django.db" || !/(^|\.)models$/.test(from[1] as string) || /^django\./.test(from[1] as string)) continue;
+      const names = (from[2] as string).replace(/[()]/g, "").split(",").map((n) => n.trim().split(/\s+as\s+/).pop() ?? "").filter((n) => /^[A-Z]/.test(n));
+      const used = names.filter((n) => new RegExp(`\\b${n}\\.(objects|_default_manager|_meta)\\b|\\b${n}\\(`).test(functions) && !new RegExp(`\\b${n}\\s*=\\s*apps\\.get_model`).test(functions));
+      if (used.length === 0) continue;
       hits.push({ line: py.lineOf(statement), message: `\`${text}\` uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.` });
     }
     return hits;

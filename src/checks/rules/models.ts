@@ -43,6 +43,10 @@ const fkWithoutOnDelete: Rule = {
 
 const STRING_FIELDS = /^(CharField|TextField|SlugField|EmailField|URLField)$/;
 
+function nullIsMeaningful(text: string, field: string): boolean {
+  return new RegExp(`\\b${field}__isnull\\b|\\.${field}\\s+is\\s+(not\\s+)?None\\b|\\b${field}\\s*=\\s*None\\b`).test(text);
+}
+
 const nullOnStringField: Rule = {
   id: "DJ502",
   title: "`null=True` on a string field",
@@ -54,12 +58,17 @@ const nullOnStringField: Rule = {
   appliesTo: isModelCode,
   check(file) {
     const py = file.python;
-    return fieldCalls(py, STRING_FIELDS)
-      .filter(({ call }) => {
-        const k = callParts(py, call)?.keywords;
-        return k !== undefined && py.src(k.get("null") ?? call) === "True" && py.src(k.get("unique") ?? call) !== "True";
-      })
-      .map(({ field, name, line }) => ({ line, message: `\`${field} = ${name}(null=True)\`: use \`blank=True, default=""\` so empty has one value.` }));
+    const hits: RuleHit[] = [];
+    for (const { field, name, call } of fieldCalls(py, STRING_FIELDS)) {
+      const k = callParts(py, call)?.keywords;
+      const nullArg = k?.get("null");
+      if (!k || !nullArg || py.src(nullArg) !== "True" || py.src(k.get("unique") ?? call) === "True") continue;
+      // `default=None` says NULL is the designed "no value"; code testing `is None` / `__isnull` relies on it.
+      if (py.src(k.get("default") ?? call) === "None" || nullIsMeaningful(file.text, field)) continue;
+      // On the `null=True` argument itself: a field whose other arguments change does not re-raise it.
+      hits.push({ line: py.lineOf(nullArg), message: `\`${field} = ${name}(null=True)\`: use \`blank=True, default=""\` so empty has one value.` });
+    }
+    return hits;
   },
 };
 
@@ -125,7 +134,11 @@ const metaOrdering: Rule = {
       const ordering = simpleAssignments(py, meta).find((a) => a.name === "ordering");
       if (!ordering) continue;
       const fields = [...py.src(ordering.value).matchAll(/["']-?([A-Za-z_]\w*)["']/g)].map((m) => m[1] as string);
-      const unindexed = fields.filter((f) => !/^(pk|id)$/.test(f) && model.fields.has(f) && !model.fields.get(f)?.indexed && !model.metaIndexed.has(f));
+      const before = file.removedLines.filter((line) => /\bordering\b/.test(line)).join(" ");
+      // A field the base already ordered by is not this change's doing (adding an `-id` tie-breaker is fine).
+      const unindexed = fields.filter(
+        (f) => !/^(pk|id)$/.test(f) && model.fields.has(f) && !model.fields.get(f)?.indexed && !model.metaIndexed.has(f) && !new RegExp(`["']-?${f}["']`).test(before),
+      );
       if (unindexed.length === 0) continue;
       hits.push({ line: py.lineOf(ordering.statement), message: `\`Meta.ordering\` sorts every query by \`${unindexed.join("`, `")}\`, which has no index: add one, or order explicitly where needed.` });
     }

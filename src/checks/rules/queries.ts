@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
-import { insideLoop, type Loop, loopsIn } from "../loops.js";
+import { insideLoop, isBoundedByCode, type Loop, loopsIn, runsOnce } from "../loops.js";
 import { assignmentsInScope, callParts, children, classBases, enclosingDef, type PythonFile, simpleAssignments } from "../python.js";
+import { instanceModel } from "../instances.js";
 import { chainLinks, isEagerLoaded, querysetOf, type QuerysetInfo } from "../querysets.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
@@ -25,6 +26,17 @@ function rowAccesses(py: PythonFile, loop: Loop): SyntaxNode[] {
     }
   }
   return found;
+}
+
+/**
+ * The queryset lines whose change makes an N+1 in an unchanged loop body new: a queryset the change
+ * writes from scratch, or one whose eager loading the change removed. Editing a loop header for other
+ * reasons (a filter, a rename) leaves the body's existing N+1 to the model, not to a rule finding.
+ */
+function querysetCauseLines(file: SourceFile, qs: QuerysetInfo): number[] {
+  const removedLoading = file.removedLines.some((line) => /\b(select_related|prefetch_related)\b/.test(line));
+  if (removedLoading) return qs.lines;
+  return qs.lines.filter((line) => file.isChanged(line) && !file.deletedAt.has(line));
 }
 
 const relatedAccessInLoop: Rule = {
@@ -59,12 +71,17 @@ const relatedAccessInLoop: Rule = {
         if (!kind || isEagerLoaded(qs, name)) continue;
         if (kind === "manager" && model && !/_set$/.test(name) && model.fields.has(name) && !model.fields.get(name)?.manyToMany) continue;
         reported.add(name);
-        const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${name.replace(/_set$/, "")}")`;
+        const relationName = name.replace(/_set$/, "");
+        const filtered = kind === "manager" && next.call && !/^(all|count|exists)$/.test(next.name);
+        const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${relationName}")`;
         const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read \`${loop.variable}.${name}_id\`)` : "";
+        const advice = filtered
+          ? `\`.${next.name}()\` on it queries again even when prefetched: prefetch the subset with \`Prefetch("${relationName}", queryset=..., to_attr=...)\` and read that list`
+          : `add \`${loader}\` to the queryset${idHint}`;
         hits.push({
           line: py.lineOf(access),
-          causeLines: [loop.line, ...qs.lines],
-          message: `\`${loop.variable}.${name}\` runs a query for every row of the loop at line ${loop.line}; add \`${loader}\` to the queryset${idHint}.`,
+          causeLines: querysetCauseLines(file, qs),
+          message: `\`${loop.variable}.${name}\` runs a query for every row of the loop at line ${loop.line}; ${advice}.`,
         });
       }
     }
@@ -73,6 +90,24 @@ const relatedAccessInLoop: Rule = {
 };
 
 const READ_METHODS = new Set(["get", "filter", "exclude", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "values", "values_list", "get_or_create", "in_bulk"]);
+
+const BATCH_LOOKUP = /(__in|__range|^(pk|id)__gte?|^(pk|id)__lte?)$/;
+
+/**
+ * A query that walks the data in batches on purpose: a `pk__in=chunk` / `pk__gt=last` / `__range`
+ * lookup fed by the loop itself (its variable, or the state of a `while` loop), or a sliced page.
+ */
+function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
+  const isWhile = loop.node.name === "WhileStatement";
+  for (const link of chainLinks(py, call)) {
+    if (!link.call) continue;
+    for (const [key, value] of callParts(py, link.call)?.keywords ?? []) {
+      if (!BATCH_LOOKUP.test(key)) continue;
+      if (isWhile || (loop.variable !== undefined && new RegExp(`\\b${loop.variable}\\b`).test(py.src(value)))) return true;
+    }
+  }
+  return false;
+}
 
 const queryInLoop: Rule = {
   id: "DJ102",
@@ -96,10 +131,9 @@ const queryInLoop: Rule = {
       if (!links.some((l) => l.name === "objects")) continue;
       if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
       const loop = insideLoop(py, call, loops);
-      if (!loop) continue;
+      if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
       hits.push({
         line: py.lineOf(call),
-        causeLines: [loop.line],
         message: `\`${links.map((l) => l.name).join(".")}()\` runs once per iteration of the loop at line ${loop.line}; query once before the loop and look rows up in memory.`,
       });
     }
@@ -369,6 +403,28 @@ const unboundedListEndpoint: Rule = {
 
 const WRITE_METHODS = new Set(["save", "delete"]);
 
+/** Whether the loop body calls other methods on its row (`row.snapshot()`): hooks that bulk_update() would skip. */
+function rowHasOtherCalls(py: PythonFile, loop: Loop, write: SyntaxNode): boolean {
+  const body = loop.body[0];
+  if (!body || !loop.variable) return false;
+  return py.within(body, "CallExpression").some((c) => {
+    if (c.from === write.from && c.to === write.to) return false;
+    const links = chainLinks(py, c);
+    return links[0]?.name === loop.variable && links.length === 2;
+  });
+}
+
+/** Whether a created row is kept and used further in the loop (children created from it): rows that depend on each other. */
+function resultUsedLater(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
+  const statement = call.parent;
+  if (statement?.name !== "AssignStatement") return false;
+  const target = statement.firstChild;
+  const body = loop.body[0];
+  if (!target || target.name !== "VariableName" || !body) return false;
+  const name = py.src(target);
+  return py.within(body, "VariableName").some((v) => v.from > statement.to && py.src(v) === name);
+}
+
 const writesInLoop: Rule = {
   id: "DJ110",
   title: "Row-by-row writes in a loop",
@@ -390,12 +446,13 @@ const writesInLoop: Rule = {
       const last = links.at(-1);
       if (!last?.call) continue;
       const overQueryset = loopQueryset(py, loop) !== undefined;
-      const onRow = overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3;
-      const create = last.name === "create" && links.some((l) => l.name === "objects");
+      const onRow =
+        overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3 && !rowHasOtherCalls(py, loop, call);
+      // `Model.objects.create()` exactly: a custom manager chain (`.with_user(u).create()`) carries side effects bulk_create skips
+      const create = last.name === "create" && links.length === 3 && links[1]?.name === "objects" && !resultUsedLater(py, call, loop);
       if (!onRow && !create) continue;
       hits.push({
         line: py.lineOf(call),
-        causeLines: [loop.line],
         message: create
           ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
           : `\`${links.map((l) => l.name).join(".")}()\` per row: use \`bulk_update()\` or \`queryset.update()\`.`,
@@ -428,7 +485,7 @@ const adminListWithoutSelectRelated: Rule = {
   tags: ["n+1", "admin"],
   persona: "engineer",
   explanation:
-    "The changelist renders `str()` of each ForeignKey (or `fk__field` lookups) with one query per row and column. Set `list_select_related = (\"fk\", ...)` on the ModelAdmin, or override `get_queryset` with `select_related`.",
+    "Django's changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable ForeignKeys, cost one query per row and column: set `list_select_related = (\"fk\", ...)` on the ModelAdmin.",
   appliesTo: (f) => f.kind === "python" && /list_display/.test(f.text),
   check(file, project) {
     const py = file.python;
@@ -441,7 +498,12 @@ const adminListWithoutSelectRelated: Rule = {
       if (!display) continue;
       const model = project.model(adminModel(py, cls, py.src(cls.getChild("VariableName") ?? cls)));
       const names = [...py.src(display.value).matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string);
-      const related = names.filter((n) => (n.includes("__") ? true : model ? model.fields.get(n)?.forward === true : false));
+      // Django's changelist calls select_related() itself when list_display names a ForeignKey, and
+      // that follows every non-null ForeignKey: only lookups (`fk__name`) without such a field, and
+      // nullable ForeignKeys, are left to one query per row.
+      const plainForeign = names.filter((n) => model?.fields.get(n)?.forward === true);
+      const autoJoined = plainForeign.length > 0;
+      const related = names.filter((n) => (n.includes("__") ? !autoJoined : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true));
       if (related.length === 0) continue;
       hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => `\`${r}\``).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
     }
@@ -483,7 +545,6 @@ const serializerMethodQueries: Rule = {
   },
 };
 
-const ROOTS_WITHOUT_QUERIES = /^(request|self\.request)$/;
 
 const relatedIdThroughObject: Rule = {
   id: "DJ112",
@@ -503,9 +564,12 @@ const relatedIdThroughObject: Rule = {
       const last = links.at(-1);
       if (!last || last.call || !/^(id|pk)$/.test(last.name) || links.length < 3) continue;
       const relation = links.at(-2) as { name: string; call?: SyntaxNode };
-      if (relation.call || !project.relationNames.has(relation.name)) continue;
-      const root = links.slice(0, -2).map((l) => l.name).join(".");
-      if (ROOTS_WITHOUT_QUERIES.test(root) || /[()[\]]/.test(root)) continue;
+      // `x_id` exists only when x is a ForeignKey of the model the root holds, so the root must be known.
+      if (relation.call || links.length !== 3) continue;
+      const rootNode = (links[0] as { node: SyntaxNode }).node;
+      const model = project.model(instanceModel(py, rootNode, project));
+      if (!model?.fields.get(relation.name)?.forward) continue;
+      const root = links[0]?.name as string;
       hits.push({ line: py.lineOf(member), message: `\`${root}.${relation.name}.${last.name}\` loads the ${relation.name} row; read \`${root}.${relation.name}_id\` instead.` });
     }
     return hits;

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, children, decoratorsOf, enclosingDef, isPlainString, type PythonFile, simpleAssignments } from "../python.js";
 import type { SourceFile } from "../source.js";
+import { isTrusted } from "../trusted.js";
 import type { Rule, RuleHit } from "../types.js";
 
 const isPython = (f: SourceFile) => f.kind === "python";
@@ -87,7 +88,7 @@ const rawSqlFormatting: Rule = {
           : [parts.positional[0] ?? parts.keywords.get("sql")].filter((n): n is SyntaxNode => n !== undefined);
       for (const candidate of candidates) {
         const how = formattedVia(py, candidate);
-        if (!how) continue;
+        if (!how || isTrusted(py, candidate)) continue;
         hits.push({ line: py.lineOf(call), message: `SQL for \`${parts.name}()\` is built with ${how}: pass values as query parameters instead.` });
         break;
       }
@@ -124,7 +125,7 @@ const markSafeOnVariable: Rule = {
       if (!parts) continue;
       const arg = parts.positional[0];
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
-        if (isAlreadySafe(py, arg)) continue;
+        if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
         hits.push({ line: py.lineOf(call), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
         hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });

@@ -1,0 +1,61 @@
+import type { SyntaxNode } from "@lezer/common";
+import { assignmentsInScope, callParts, children, type PythonFile } from "./python.js";
+
+/** Calls whose result carries no outside text: numbers, escaped or translated literals, Django's HTML builders. */
+const TRUSTED_CALLS = /^(len|int|float|round|abs|sum|min|max|count|conditional_escape|escape|format_html|format_html_join|json_script|intcomma|naturaltime|reverse|reverse_lazy)$/;
+const TRANSLATIONS = /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;
+const CONSTANT = /^([A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Whether a value is under the code's control rather than data: literals, module constants
+ * (`SEPARATOR`, `DEFAULT_TABLE_NAME`), translated literals, numbers (`len()`, `.count()`, arithmetic),
+ * escaped values, joins and formats of those, and variables assigned only such values. SQL built from
+ * a constant table name, or HTML with counts in it, is not an injection.
+ */
+export function isTrusted(py: PythonFile, node: SyntaxNode, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (node.name) {
+    case "Number":
+    case "String":
+    case "Boolean":
+    case "None":
+      return true;
+    case "FormatString":
+      return py.within(node, "FormatReplacement").every((r) => {
+        const value = children(r).find((c) => !/^[{}:]$|^Format(Conversion|Spec)$/.test(c.name));
+        return value === undefined || isTrusted(py, value, depth + 1);
+      });
+    case "ParenthesizedExpression":
+    case "UnaryExpression":
+      return children(node).every((c) => /^[()]$|^(ArithOp|not)$/.test(c.name) || isTrusted(py, c, depth + 1));
+    case "BinaryExpression":
+      return children(node).every((c) => /Op$|^(and|or|in|is|not)$/.test(c.name) || isTrusted(py, c, depth + 1));
+    case "TupleExpression":
+    case "ArrayExpression":
+    case "SetExpression":
+      return children(node).every((c) => /^[()[\]{},]$/.test(c.name) || isTrusted(py, c, depth + 1));
+    case "DictionaryExpression": {
+      const parts = children(node).filter((c) => !/^[{},:]$/.test(c.name));
+      return parts.every((c) => isTrusted(py, c, depth + 1));
+    }
+    case "MemberExpression":
+      return CONSTANT.test(py.src(node));
+    case "VariableName": {
+      const name = py.src(node);
+      if (CONSTANT.test(name)) return true;
+      const values = assignmentsInScope(py, node).get(name) ?? [];
+      return values.length > 0 && values.every((v) => v.from < node.from && isTrusted(py, v, depth + 1));
+    }
+    case "CallExpression": {
+      const parts = callParts(py, node);
+      if (!parts) return false;
+      if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1));
+      if (TRUSTED_CALLS.test(parts.name)) return true;
+      if (parts.name === "join" && parts.receiver) return isTrusted(py, parts.receiver, depth + 1) && parts.positional.every((a) => isTrusted(py, a, depth + 1));
+      if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1));
+      return false;
+    }
+    default:
+      return false;
+  }
+}
