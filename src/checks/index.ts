@@ -7,6 +7,7 @@ import { queryRules } from "./rules/queries.js";
 import { securityRules } from "./rules/security.js";
 import { taskRules } from "./rules/tasks.js";
 import type { SourceFile } from "./source.js";
+import { type IgnoreRule, ignoredByConfig, isSuppressedInline } from "./suppress.js";
 import type { Category, Finding, Rule } from "./types.js";
 
 export const RULES: readonly Rule[] = [...queryRules, ...asyncRules, ...migrationRules, ...securityRules, ...modelRules, ...taskRules];
@@ -17,6 +18,8 @@ export interface CheckOptions {
   minSeverity?: Severity;
   /** Check test code too (tests, test apps, conftest); off by default. */
   includeTests?: boolean;
+  /** `checks.ignore`: rules off in some paths. */
+  ignore?: IgnoreRule[];
 }
 
 /**
@@ -28,6 +31,8 @@ export interface CheckResult {
   findings: Finding[];
   /** Rules that threw on a file: skipped there, reported so the failure is not silent. */
   failures: Array<{ rule: string; file: string; error: string }>;
+  /** Findings silenced by a suppression comment or `checks.ignore` (counted, so the summary can say so). */
+  suppressed: number;
 }
 
 export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
@@ -37,6 +42,8 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
   const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);
   const findings: Finding[] = [];
   const failures: CheckResult["failures"] = [];
+  const ignored = ignoredByConfig(options.ignore ?? []);
+  let suppressed = 0;
   for (const file of changed) {
     if (!file.hasChanges || (file.isTest && !options.includeTests)) continue;
     for (const rule of rules) {
@@ -54,12 +61,14 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
         const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
-        findings.push(toFinding(rule, file.path, hit.line, hit.message));
+        const finding = toFinding(rule, file.path, hit.line, hit.message);
+        if (isSuppressedInline(file, finding) || ignored(finding)) suppressed++;
+        else findings.push(finding);
       }
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
-  return { findings, failures };
+  return { findings, failures, suppressed };
 }
 
 function toFinding(rule: Rule, file: string, line: number, message: string | undefined): Finding {

@@ -40,7 +40,8 @@ function toText(report: Report, color: boolean): string {
   if (items.length === 0) out.push("", "No findings.");
   if (report.summary) out.push("", report.summary);
   if (report.skipped.length > 0) out.push("", `Not reviewed: ${report.skipped.map((s) => `${s.file} (${s.reason})`).join("; ")}`);
-  out.push("", `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}, ${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`);
+  const suppressed = report.suppressed > 0 ? ` (${report.suppressed} suppressed)` : "";
+  out.push("", `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}${suppressed}, ${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`);
   return out.join("\n");
 }
 

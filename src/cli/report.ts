@@ -22,6 +22,8 @@ export interface Report {
   summary?: string;
   notices: string[];
   findings: ReportItem[];
+  /** Findings silenced by suppression comments or `checks.ignore`. */
+  suppressed: number;
   comments: ReportItem[];
   skipped: Array<{ file: string; reason: string }>;
   configProblems: string[];
@@ -38,6 +40,7 @@ export function buildReport(analysis: Analysis, configProblems: string[]): Repor
     ...(analysis.modelResult.summary ? { summary: analysis.modelResult.summary } : {}),
     notices: analysis.modelResult.notice ? [analysis.modelResult.notice] : [],
     findings: analysis.checks.findings.map(fromFinding),
+    suppressed: analysis.checks.suppressed,
     comments: modelComments.map((c) => ({ file: c.path, line: c.line, severity: c.severity, message: plain(c.body) })),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
     configProblems,

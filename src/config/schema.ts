@@ -36,6 +36,18 @@ const ChecksConfig = z
     min_severity: Severity.default("nit"),
     /** Also check test code (`tests/`, `test_*.py`, `*_tests.py`, `tests.py`, `conftest.py`, test apps). */
     include_tests: z.boolean().default(false),
+    /** Rules (ids or categories) off in some paths, like per-file-ignores: `[{paths: ["legacy/**"], rules: ["DJ101"]}]`. */
+    ignore: z
+      .array(
+        z
+          .object({
+            paths: z.array(z.string().min(1)).min(1),
+            rules: z.array(z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" })).min(1),
+          })
+          .strict(),
+      )
+      .max(100)
+      .default([]),
   })
   .strict();
 
@@ -84,7 +96,7 @@ export const RepoConfig = z
       .strict()
       .default({ enabled: true, fail_on: "never" }),
     /** The deterministic Django checks. */
-    checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit", include_tests: false }),
+    checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit", include_tests: false, ignore: [] }),
   })
   .strict();
 

@@ -35,7 +35,13 @@ export function pathMatcher(patterns: string[]): PathMatcher {
   const key = JSON.stringify(patterns);
   let matcher = compiled.get(key);
   if (!matcher) {
-    matcher = picomatch(patterns, { dot: true, basename: true, nocase: true });
+    // picomatch's `basename` option applies to every pattern, so `legacy/**` would never match a
+    // path: only slash-free patterns are matched against the file name.
+    const names = patterns.filter((p) => !p.includes("/"));
+    const paths = patterns.filter((p) => p.includes("/"));
+    const byName = names.length > 0 ? picomatch(names, { dot: true, basename: true, nocase: true }) : () => false;
+    const byPath = paths.length > 0 ? picomatch(paths, { dot: true, nocase: true }) : () => false;
+    matcher = (path: string) => byName(path) || byPath(path);
     if (compiled.size > 500) compiled.clear();
     compiled.set(key, matcher);
   }

@@ -10,7 +10,7 @@ export function checkPullRequest(
   relatedContents: Map<string, string>,
   config: RepoConfig,
 ): CheckResult {
-  if (!config.checks.enabled) return { findings: [], failures: [] };
+  if (!config.checks.enabled) return { findings: [], failures: [], suppressed: 0 };
   const changes = changesFromDiffFiles(files);
   const contents = new Map<string, string>();
   for (const file of files) {
@@ -19,5 +19,5 @@ export function checkPullRequest(
   }
   for (const [path, text] of relatedContents) if (!contents.has(path)) contents.set(path, text);
   const { changed, context } = sourceFiles(contents, changes);
-  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests });
+  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
 }

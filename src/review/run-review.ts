@@ -128,6 +128,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
       comments: publication.comments.filter((c) => !demoted.includes(c)),
       unplaced: [...unplaced, ...demoted.map((c) => ({ path: c.path, line: c.line, severity: c.severity, body: c.body, reason: "GitHub did not accept it inline" }))],
       findings: checks.findings,
+      suppressed: checks.suppressed,
       model: modelResult.report,
     });
 

@@ -27,6 +27,8 @@ export interface SummaryInput {
   unplaced: UnplacedComment[];
   /** Every finding of the deterministic checks (placed inline or not). */
   findings: Finding[];
+  /** Findings silenced by suppression comments or `checks.ignore`. */
+  suppressed?: number;
   model?: ModelReport;
 }
 
@@ -47,7 +49,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.modelNotice ? [`> ⚠️ ${input.modelNotice}`] : []),
     ...input.notices.map((n) => `> ${n}`),
     countsLine(input.comments, input.unplaced),
-    checksLine(input.findings),
+    checksLine(input.findings, input.suppressed ?? 0),
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
     ...skippedSection(input.skippedFiles),
@@ -76,12 +78,13 @@ function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): str
   return `**Findings:** ${counts.join(" · ")}${where}`;
 }
 
-function checksLine(findings: Finding[]): string {
-  if (findings.length === 0) return "**Django checks:** no findings.";
+function checksLine(findings: Finding[], suppressed: number): string {
+  const quiet = suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : "";
+  if (findings.length === 0) return `**Django checks:** no findings.${quiet}`;
   const byRule = new Map<string, number>();
   for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
   const rules = [...byRule.entries()].map(([rule, n]) => (n > 1 ? `\`${rule}\`×${n}` : `\`${rule}\``)).join(", ");
-  return `**Django checks:** ${findings.length} finding${findings.length > 1 ? "s" : ""} (${rules}).`;
+  return `**Django checks:** ${findings.length} finding${findings.length > 1 ? "s" : ""} (${rules}).${quiet}`;
 }
 
 function filesLine(reviewed: string[], skipped: SkippedFile[]): string {

@@ -132,3 +132,11 @@ describe("secret path patterns", () => {
     expect(isSecret(path)).toBe(false),
   );
 });
+
+describe("pathMatcher", () => {
+  it("matches slash-free globs on the file name and globs with a slash on the whole path", () => {
+    const match = pathMatcher(["*.lock", "legacy/**", "**/vendor/**", "docs/*.md"]);
+    expect(["poetry.lock", "a/b/uv.lock", "legacy/settings.py", "shop/vendor/x.js", "vendor/y.js", "docs/index.md"].filter(match)).toHaveLength(6);
+    expect(["lock.py", "app/legacy/settings.py", "vendored.py", "docs/sub/a.md", "shop/models.py"].filter(match)).toEqual([]);
+  });
+});
