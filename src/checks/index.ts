@@ -1,5 +1,6 @@
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { ProjectIndex } from "./project.js";
+import type { ProjectFacts } from "./project-facts.js";
 import { asyncRules } from "./rules/async.js";
 import { migrationRules } from "./rules/migrations.js";
 import { modelRules } from "./rules/models.js";
@@ -20,6 +21,8 @@ export interface CheckOptions {
   includeTests?: boolean;
   /** `checks.ignore`: rules off in some paths. */
   ignore?: IgnoreRule[];
+  /** What the project runs on (Django version, database). */
+  facts?: ProjectFacts;
 }
 
 /**
@@ -33,10 +36,12 @@ export interface CheckResult {
   failures: Array<{ rule: string; file: string; error: string }>;
   /** Findings silenced by a suppression comment or `checks.ignore` (counted, so the summary can say so). */
   suppressed: number;
+  /** What the checks took the project to run on. */
+  facts: ProjectFacts;
 }
 
 export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
-  const project = new ProjectIndex([...changed, ...context]);
+  const project = new ProjectIndex([...changed, ...context], options.facts ?? {});
   const disabled = new Set(options.disabled ?? []);
   const floor = SEVERITIES.indexOf(options.minSeverity ?? "nit");
   const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);
@@ -61,21 +66,21 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
         const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
-        const finding = toFinding(rule, file.path, hit.line, hit.message);
+        const finding = toFinding(rule, file.path, hit.line, hit.message, hit.severity);
         if (isSuppressedInline(file, finding) || ignored(finding)) suppressed++;
         else findings.push(finding);
       }
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
-  return { findings, failures, suppressed };
+  return { findings, failures, suppressed, facts: options.facts ?? {} };
 }
 
-function toFinding(rule: Rule, file: string, line: number, message: string | undefined): Finding {
+function toFinding(rule: Rule, file: string, line: number, message: string | undefined, severity: Severity | undefined): Finding {
   return {
     rule: rule.id,
     title: rule.title,
-    severity: rule.severity,
+    severity: severity ?? rule.severity,
     category: rule.category,
     persona: rule.persona,
     file,

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
+import type { ProjectFacts } from "./project-facts.js";
 import type { SourceFile } from "./source.js";
 
 export interface FieldInfo {
@@ -42,7 +43,11 @@ export class ProjectIndex {
   /** The project's own field classes: name -> the class it extends and whether it forces `null=True`. */
   readonly fieldClasses = new Map<string, { base: string; forcesNull: boolean }>();
 
-  constructor(files: SourceFile[]) {
+  constructor(
+    files: SourceFile[],
+    /** What the project runs on, detected from its files or set in config. */
+    readonly facts: ProjectFacts = {},
+  ) {
     for (const file of files) if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text)) this.indexFieldClasses(file);
     for (const file of files) {
       for (const line of file.removedLines) {

@@ -15,6 +15,8 @@ export interface RuleHit {
   causeLines?: number[];
   /** A sentence specific to this place; the rule's title is used when absent. */
   message?: string;
+  /** Lower than the rule's when the evidence is weaker here (PostgreSQL advice on an unknown database). */
+  severity?: Severity;
 }
 
 export interface Rule {

@@ -25,6 +25,7 @@ const BOLD = "\x1b[1m";
 function toText(report: Report, color: boolean): string {
   const paint = (code: string, text: string) => (color ? `${code}${text}${RESET}` : text);
   const out: string[] = [paint(BOLD, `django-review · ${report.persona}`), `persona: ${report.personaReason}`];
+  out.push(`project: ${report.project}`);
   for (const problem of report.configProblems) out.push(`config: ${problem}`);
   for (const notice of report.notices) out.push(`note: ${notice}`);
   const items = [...report.findings, ...report.comments].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);

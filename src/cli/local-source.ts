@@ -70,7 +70,11 @@ export function workingTreeReader(root: string): ReadText {
 
 /** Files as they are in `commit` of the repository at `root` (bare mirrors too): nothing is checked out. */
 export function commitReader(root: string, commit: string): ReadText {
+  let listed: Set<string> | undefined;
   return (path) => {
+    // One listing of the commit's tree, so that absent candidates (settings guesses) cost no git call.
+    listed ??= new Set(git(root, ["ls-tree", "-r", "--name-only", "-z", commit]).split("\0"));
+    if (!listed.has(path)) return undefined;
     let bytes: Buffer;
     try {
       bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${path}`], { cwd: root, maxBuffer: MAX_BYTES + 1, stdio: ["ignore", "pipe", "ignore"] });

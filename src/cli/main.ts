@@ -6,6 +6,7 @@ import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { loadPersonas } from "../personas/load.js";
 import { PersonaId } from "../personas/schema.js";
 import { analyse } from "../review/analyse.js";
+import { projectFactPaths } from "../checks/project-facts.js";
 import { fieldModulePaths, relatedPaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
@@ -86,7 +87,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { config, problems } = readLocalConfig(read, values.config);
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
-    const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? relatedPaths(paths) : []);
+    const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : []);
     if (config.checks.enabled) {
       for (const path of fieldModulePaths(heads, new Set([...heads.keys(), ...related.keys()]))) {
         const text = read(path);

@@ -1,3 +1,4 @@
+import { describeFacts } from "../checks/project-facts.js";
 import type { Finding } from "../checks/types.js";
 import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
@@ -24,6 +25,8 @@ export interface Report {
   findings: ReportItem[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed: number;
+  /** What the checks took the project to run on. */
+  project: string;
   comments: ReportItem[];
   skipped: Array<{ file: string; reason: string }>;
   configProblems: string[];
@@ -41,6 +44,7 @@ export function buildReport(analysis: Analysis, configProblems: string[]): Repor
     notices: analysis.modelResult.notice ? [analysis.modelResult.notice] : [],
     findings: analysis.checks.findings.map(fromFinding),
     suppressed: analysis.checks.suppressed,
+    project: describeFacts(analysis.checks.facts),
     comments: modelComments.map((c) => ({ file: c.path, line: c.line, severity: c.severity, message: plain(c.body) })),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
     configProblems,

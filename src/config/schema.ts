@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RULES } from "../checks/index.js";
+import { DATABASES } from "../checks/project-facts.js";
 import { CATEGORIES } from "../checks/types.js";
 import { Severity } from "../model/review-tool.js";
 
@@ -51,6 +52,14 @@ const ChecksConfig = z
   })
   .strict();
 
+/** What the project runs on, when detection from its files is wrong or impossible. */
+const ProjectConfig = z
+  .object({
+    django: z.string().regex(/^\d+\.\d+$/, { message: "is not a Django version like 4.2" }).optional(),
+    database: z.enum(DATABASES).optional(),
+  })
+  .strict();
+
 /** `.github/django-review.yml`: every key is optional; unknown keys are an error so typos are caught. */
 export const RepoConfig = z
   .object({
@@ -95,6 +104,8 @@ export const RepoConfig = z
       })
       .strict()
       .default({ enabled: true, fail_on: "never" }),
+    /** Overrides what is detected about the project: `{django: "4.2", database: postgresql}`. */
+    project: ProjectConfig.default({}),
     /** The deterministic Django checks. */
     checks: ChecksConfig.default({ enabled: true, disable: [], min_severity: "nit", include_tests: false, ignore: [] }),
   })

@@ -1,5 +1,6 @@
 import { changesFromDiffFiles, sourceFiles } from "../checks/diff-files.js";
 import { type CheckResult, runChecks } from "../checks/index.js";
+import { detectProjectFacts } from "../checks/project-facts.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
 
@@ -10,7 +11,7 @@ export function checkPullRequest(
   relatedContents: Map<string, string>,
   config: RepoConfig,
 ): CheckResult {
-  if (!config.checks.enabled) return { findings: [], failures: [], suppressed: 0 };
+  if (!config.checks.enabled) return { findings: [], failures: [], suppressed: 0, facts: {} };
   const changes = changesFromDiffFiles(files);
   const contents = new Map<string, string>();
   for (const file of files) {
@@ -19,5 +20,7 @@ export function checkPullRequest(
   }
   for (const [path, text] of relatedContents) if (!contents.has(path)) contents.set(path, text);
   const { changed, context } = sourceFiles(contents, changes);
-  return runChecks(changed, context, { disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
+  const facts = detectProjectFacts(contents, config.project);
+  return runChecks(changed, context, {
+    facts, disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
 }

@@ -11,6 +11,7 @@ import type { PersonaOverride } from "../personas/route.js";
 import { analyse } from "./analyse.js";
 import { incrementalScope } from "./incremental.js";
 import { prepareComments, publish } from "./publish.js";
+import { projectFactPaths } from "../checks/project-facts.js";
 import { fieldModulePaths, relatedPaths } from "./related-files.js";
 import { selectFiles } from "./select-files.js";
 import { renderSummary, reviewMarker } from "./summary.js";
@@ -81,7 +82,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const selection = selectFiles(diffFiles, config);
   const reviewablePaths = selection.reviewable.map((f) => f.path);
   // The changed files and the project files the checks read, in one batched read.
-  const relatedToRead = config.checks.enabled ? relatedPaths(reviewablePaths) : [];
+  const relatedToRead = config.checks.enabled ? [...new Set([...relatedPaths(reviewablePaths), ...projectFactPaths(reviewablePaths)])] : [];
   const contents = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log));
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
@@ -129,6 +130,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
       unplaced: [...unplaced, ...demoted.map((c) => ({ path: c.path, line: c.line, severity: c.severity, body: c.body, reason: "GitHub did not accept it inline" }))],
       findings: checks.findings,
       suppressed: checks.suppressed,
+      facts: checks.facts,
       model: modelResult.report,
     });
 

@@ -1,3 +1,4 @@
+import { describeFacts, type ProjectFacts } from "../checks/project-facts.js";
 import type { Finding } from "../checks/types.js";
 import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { severityLabel } from "../comments/render.js";
@@ -29,6 +30,8 @@ export interface SummaryInput {
   findings: Finding[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed?: number;
+  /** What the checks took the project to run on; absent when the checks did not run. */
+  facts?: ProjectFacts;
   model?: ModelReport;
 }
 
@@ -50,6 +53,7 @@ export function renderSummary(input: SummaryInput): string {
     ...input.notices.map((n) => `> ${n}`),
     countsLine(input.comments, input.unplaced),
     checksLine(input.findings, input.suppressed ?? 0),
+    ...(input.facts ? [`**Project:** ${describeFacts(input.facts)}.`] : []),
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
     ...skippedSection(input.skippedFiles),

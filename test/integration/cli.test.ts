@@ -79,6 +79,36 @@ describe("django-review review (CLI)", () => {
     expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([["DJ405", 1]]);
   });
 
+  it("reviews one commit of a bare repository against its parent, with that commit's files, config and project facts", async () => {
+    const work = mkdtempSync(join(tmpdir(), "dr-commit-"));
+    const run = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore" });
+    run("init", "-q", "-b", "main");
+    run("config", "user.email", "t@example.com");
+    run("config", "user.name", "t");
+    mkdirSync(join(work, "shop/migrations"), { recursive: true });
+    mkdirSync(join(work, ".github"));
+    writeFileSync(join(work, "requirements.txt"), "Django==4.2.9\npsycopg==3.1\n");
+    writeFileSync(join(work, ".github/django-review.yml"), "checks:\n  ignore:\n    - paths: ['shop/settings.py']\n      rules: [DJ405]\n");
+    writeFileSync(join(work, "shop/settings.py"), "DEBUG = False\n");
+    run("add", ".");
+    run("commit", "-qm", "base");
+    writeFileSync(join(work, "shop/settings.py"), "DEBUG = True\n");
+    const migration = "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
+    writeFileSync(join(work, "shop/migrations/0002_i.py"), migration);
+    run("add", ".");
+    run("commit", "-qm", "change");
+    writeFileSync(join(work, "shop/settings.py"), "SECRET_KEY = 'not-committed-yet-0123456789'\n"); // the working tree must not matter
+    const bare = mkdtempSync(join(tmpdir(), "dr-bare-"));
+    execFileSync("git", ["clone", "-q", "--bare", work, bare]);
+    const { code, stdout } = await cli(["review", "--root", bare, "--commit", "HEAD", "--format", "json", "--fail-on", "never"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.findings.map((f: { rule: string; file: string; severity: string }) => [f.rule, f.file, f.severity])).toEqual([["DJ307", "shop/migrations/0002_i.py", "minor"]]);
+    expect(report.suppressed).toBe(1);
+    expect(report.project).toBe("Django 4.2 (from requirements.txt), PostgreSQL (from requirements.txt)");
+    expect((await cli(["review", "--root", bare, "--commit", "HEAD", "--patch", "x.diff"])).code).toBe(2);
+  });
+
   it("rejects bad arguments with usage and exit code 2", async () => {
     expect((await cli(["review", "--format", "xml"])).code).toBe(2);
     expect((await cli(["review", "--fail-on", "loud"])).code).toBe(2);

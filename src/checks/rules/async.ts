@@ -3,6 +3,7 @@ import { loopsIn } from "../loops.js";
 import { ancestors, assignmentsInScope, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../python.js";
 import { chainLinks, EVALUATING_METHODS, querysetOf } from "../querysets.js";
 import type { SourceFile } from "../source.js";
+import { atLeast } from "../project-facts.js";
 import type { Rule, RuleHit } from "../types.js";
 
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\basync\s+def\b/.test(f.text);
@@ -26,7 +27,7 @@ const syncOrmInAsync: Rule = {
   explanation:
     "The Django ORM is synchronous: called from async code it raises `SynchronousOnlyOperation`, or blocks the event loop when that check is off. Use the async API (`aget`, `afirst`, `acount`, `aexists`, `acreate`, `asave`, `adelete`, `async for`) or wrap the call in `sync_to_async`.",
   appliesTo: isPython,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
@@ -46,6 +47,9 @@ const syncOrmInAsync: Rule = {
         if (qs) reason = `\`${parts.name}(${py.src(parts.positional[0])})\` evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
       }
       if (reason && parts.name === "full_clean") continue;
+      // The async ORM (aget, acount, asave...) exists from Django 4.1: older projects wrap the call instead.
+      const version = project.facts.django?.version;
+      if (reason && version && !atLeast(version, "4.1")) reason = `${reason.split(";")[0]}; wrap it in \`sync_to_async\` (Django ${version} has no async ORM API)`;
       if (reason) hits.push({ line: py.lineOf(call), message: `${reason} inside \`async def\`.` });
     }
     for (const loop of loopsIn(py)) {

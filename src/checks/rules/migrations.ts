@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { ancestors, callParts, type CallParts, type PythonFile, simpleAssignments } from "../python.js";
+import { atLeast } from "../project-facts.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleHit } from "../types.js";
 
@@ -91,7 +92,10 @@ const addNotNullField: Rule = {
       if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(resolved.type)) continue;
       // Django fills existing rows of a blank string column with "" (schema_editor.effective_default).
       if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
-      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\`), back-fill, then tighten.` });
+      const version = project.facts.django?.version;
+      // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
+      const dbDefault = !version ? " (or with `db_default=` on Django 5.0+)" : atLeast(version, "5.0") ? " (or with `db_default=`)" : "";
+      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.` });
     }
     return hits;
   },
@@ -223,8 +227,11 @@ const indexNotConcurrent: Rule = {
   explanation:
     "On PostgreSQL, `CREATE INDEX` blocks writes to the table for the whole build. Use `AddIndexConcurrently`/`RemoveIndexConcurrently` from `django.contrib.postgres.operations` in a migration with `atomic = False`.",
   appliesTo: isMigration,
-  check(file) {
+  check(file, project) {
     const py = file.python;
+    // Lock-free index builds are PostgreSQL advice: none on another database, a conditional nit when unknown.
+    const database = project.facts.database?.engine;
+    if (database && database !== "postgresql") return [];
     const created = createdModels(py);
     const hits: RuleHit[] = [];
     for (const op of operations(py, INDEX_OPS)) {
@@ -250,7 +257,7 @@ const indexNotConcurrent: Rule = {
         hits.push({ ...span(py, op), message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
       }
     }
-    return hits;
+    return database ? hits : hits.map((h) => ({ ...h, severity: "nit" as const, message: `If this project runs on PostgreSQL: ${h.message}` }));
   },
 };
 

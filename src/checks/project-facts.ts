@@ -1,0 +1,127 @@
+/**
+ * What the project runs on, read from its own files at the reviewed commit: the Django version
+ * (requirements, pyproject, lock files) and the database (settings `DATABASES`, dj-database-url,
+ * database drivers). Rules use it so that PostgreSQL-only advice reaches PostgreSQL projects only and
+ * no API is suggested that the project's Django does not have.
+ */
+
+export const DATABASES = ["postgresql", "mysql", "sqlite", "oracle"] as const;
+export type Database = (typeof DATABASES)[number];
+
+export interface ProjectFacts {
+  /** `major.minor`, e.g. `4.2`. */
+  django?: { version: string; source: string };
+  database?: { engine: Database; source: string };
+}
+
+/** Root dependency files, strongest evidence first (a lock pins what is installed). */
+const DEPENDENCY_FILES = [
+  "poetry.lock",
+  "uv.lock",
+  "Pipfile.lock",
+  "requirements.txt",
+  "requirements/base.txt",
+  "requirements/common.txt",
+  "requirements/production.txt",
+  "requirements/prod.txt",
+  "requirements/main.txt",
+  "requirements.in",
+  "pyproject.toml",
+  "setup.cfg",
+  "setup.py",
+  "Pipfile",
+];
+
+const SETTINGS_NAMES = ["settings.py", "settings/__init__.py", "settings/base.py", "settings/production.py"];
+
+/** Files worth reading to learn the facts, given the changed paths (their top folders hold the settings). */
+export function projectFactPaths(changedPaths: readonly string[]): string[] {
+  const tops = new Set<string>(["config", "project", "core"]);
+  for (const path of changedPaths) {
+    const parts = path.split("/");
+    if (parts.length > 1) tops.add(parts[0] as string);
+    const settingsAt = parts.indexOf("settings");
+    if (settingsAt > 0) tops.add(parts.slice(0, settingsAt).join("/"));
+  }
+  const settings = [...tops].slice(0, 6).flatMap((top) => SETTINGS_NAMES.map((name) => `${top}/${name}`));
+  return [...DEPENDENCY_FILES, ...settings];
+}
+
+/** Detects the facts from file texts (path -> text); `override` (config `project:`) wins field by field. */
+export function detectProjectFacts(files: ReadonlyMap<string, string>, override: { django?: string; database?: Database } = {}): ProjectFacts {
+  const facts: ProjectFacts = {};
+  const django = override.django ? { version: override.django, source: "config" } : djangoVersion(files);
+  if (django) facts.django = django;
+  const database = override.database ? { engine: override.database, source: "config" } : databaseEngine(files);
+  if (database) facts.database = database;
+  return facts;
+}
+
+function djangoVersion(files: ReadonlyMap<string, string>): ProjectFacts["django"] {
+  for (const path of DEPENDENCY_FILES) {
+    const text = files.get(path);
+    if (!text) continue;
+    const version = /\.lock$/.test(path) ? lockedDjango(text) : requiredDjango(text);
+    if (version) return { version, source: path };
+  }
+  return undefined;
+}
+
+/** `[[package]] name = "django" version = "4.2.7"` (poetry, uv) or `"django": {"version": "==4.2.7"` (Pipfile.lock). */
+function lockedDjango(text: string): string | undefined {
+  const toml = /name\s*=\s*"django"\s*\n(?:[^\n[]*\n){0,3}?version\s*=\s*"(\d+\.\d+)/i.exec(text);
+  if (toml) return toml[1];
+  return /"django"\s*:\s*\{[^}]*?"version"\s*:\s*"==(\d+\.\d+)/i.exec(text)?.[1];
+}
+
+/** `Django==4.2.7`, `django>=4.2,<5`, `Django~=5.0`, `"django>=4.2"`, poetry's `django = "^4.2"`. */
+function requiredDjango(text: string): string | undefined {
+  for (const line of text.split("\n")) {
+    const m = /^\s*["']?django(?:\[[\w,]+\])?\s*(?:=\s*["'])?\s*(?:==|>=|~=|\^|~|===)?\s*(\d+\.\d+)/i.exec(line.replace(/#.*$/, ""));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+const ENGINES: Array<[RegExp, Database]> = [
+  [/postgres|postgis|psycopg/i, "postgresql"],
+  [/\bmysql\b|mysqlclient|mysql:\/\//i, "mysql"],
+  [/sqlite3?\b/i, "sqlite"],
+  [/\boracle\b/i, "oracle"],
+];
+
+function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["database"] {
+  // Settings first: `"ENGINE": "django.db.backends.postgresql"` or a dj-database-url default URL.
+  for (const [path, text] of files) {
+    if (!/settings/.test(path) || !path.endsWith(".py")) continue;
+    const engine = /["']ENGINE["']\s*:\s*["']([\w.]+)["']/.exec(text)?.[1] ?? /(?:dj_database_url(?:\.\w+)?|env\.db(?:_url)?|db_url)\([^)]*?["'](\w+):\/\//.exec(text)?.[1];
+    const found = engine ? ENGINES.find(([re]) => re.test(engine)) : undefined;
+    if (found) return { engine: found[1], source: path };
+  }
+  // Then the driver the project installs.
+  for (const path of DEPENDENCY_FILES) {
+    const text = files.get(path);
+    if (!text) continue;
+    if (/^\s*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text)) return { engine: "postgresql", source: path };
+    if (/^\s*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text)) return { engine: "mysql", source: path };
+  }
+  return undefined;
+}
+
+/** `4.2` >= `4.1`. */
+export function atLeast(version: string | undefined, wanted: string): boolean {
+  if (!version) return false;
+  const [a = 0, b = 0] = version.split(".").map(Number);
+  const [c = 0, d = 0] = wanted.split(".").map(Number);
+  return a > c || (a === c && b >= d);
+}
+
+const DATABASE_NAMES: Record<Database, string> = { postgresql: "PostgreSQL", mysql: "MySQL", sqlite: "SQLite", oracle: "Oracle" };
+
+/** One line for the summary: what was detected and from where (a path reduced to plain characters: it is repository data). */
+export function describeFacts(facts: ProjectFacts): string {
+  const from = (source: string) => `from ${source.replace(/[^\w./-]/g, "")}`;
+  const django = facts.django ? `Django ${facts.django.version} (${from(facts.django.source)})` : "Django version unknown";
+  const database = facts.database ? `${DATABASE_NAMES[facts.database.engine]} (${from(facts.database.source)})` : "database unknown";
+  return `${django}, ${database}`;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { runChecks } from "../../src/checks/index.js";
+import { atLeast, describeFacts, detectProjectFacts, type ProjectFacts, projectFactPaths } from "../../src/checks/project-facts.js";
+import { SourceFile } from "../../src/checks/source.js";
+import { parseRepoConfig } from "../../src/config/schema.js";
+
+const detect = (files: Record<string, string>, override = {}) => detectProjectFacts(new Map(Object.entries(files)), override);
+
+describe("Django version", () => {
+  it.each([
+    ["requirements.txt", "celery==5.3\nDjango==4.2.7  # LTS\n", "4.2"],
+    ["requirements/base.txt", "django>=5.0,<5.1\n", "5.0"],
+    ["requirements.txt", "Django~=3.2.0\n", "3.2"],
+    ["pyproject.toml", '[project]\ndependencies = [\n  "django>=4.1",\n]\n', "4.1"],
+    ["pyproject.toml", '[tool.poetry.dependencies]\ndjango = "^5.1"\n', "5.1"],
+    ["poetry.lock", '[[package]]\nname = "django"\nversion = "4.2.11"\ndescription = "x"\n', "4.2"],
+    ["uv.lock", '[[package]]\nname = "django"\nversion = "5.2.1"\nsource = { registry = "x" }\n', "5.2"],
+    ["Pipfile.lock", '{"default": {"django": {"hashes": [], "version": "==3.2.25"}}}', "3.2"],
+  ])("from %s", (path, text, version) => {
+    expect(detect({ [path]: text }).django).toEqual({ version, source: path });
+  });
+
+  it("prefers the lock file to a looser requirement, and ignores look-alike packages", () => {
+    expect(detect({ "requirements.txt": "django>=4.0\n", "poetry.lock": '[[package]]\nname = "django"\nversion = "4.2.3"\n' }).django?.version).toBe("4.2");
+    expect(detect({ "requirements.txt": "django-filter==23.5\ndjangorestframework==3.15\n" }).django).toBeUndefined();
+  });
+});
+
+describe("database", () => {
+  it.each([
+    ["proj/settings.py", 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}', "postgresql"],
+    ["proj/settings/base.py", "DATABASES = {'default': {'ENGINE': 'django.contrib.gis.db.backends.postgis'}}", "postgresql"],
+    ["proj/settings.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql'}}", "mysql"],
+    ["proj/settings.py", "DATABASES = {'default': dj_database_url.config(default='sqlite:///db.sqlite3')}", "sqlite"],
+    ["config/settings/production.py", "DATABASES = {'default': env.db('DATABASE_URL', default='postgres://localhost/app')}", "postgresql"],
+  ])("from %s", (path, text, engine) => {
+    expect(detect({ [path]: text }).database).toEqual({ engine, source: path });
+  });
+
+  it("falls back to the installed driver", () => {
+    expect(detect({ "requirements.txt": "Django==5.0\npsycopg[binary]==3.1\n" }).database).toEqual({ engine: "postgresql", source: "requirements.txt" });
+    expect(detect({ "requirements.txt": "mysqlclient==2.2\n" }).database?.engine).toBe("mysql");
+    expect(detect({ "requirements.txt": "Django==5.0\n" }).database).toBeUndefined();
+  });
+
+  it("gives way to config, field by field", () => {
+    const files = { "requirements.txt": "Django==4.2\npsycopg2==2.9\n" };
+    expect(detect(files, { database: "mysql" })).toEqual({ django: { version: "4.2", source: "requirements.txt" }, database: { engine: "mysql", source: "config" } });
+    expect(parseRepoConfig({ project: { django: "four" } }).problems[0]).toMatch(/project\.django/);
+    expect(parseRepoConfig({ project: { django: "5.1", database: "postgresql" } }).config.project).toEqual({ django: "5.1", database: "postgresql" });
+  });
+});
+
+describe("facts in use", () => {
+  const migration = (ops: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
+  const run = (path: string, text: string, facts: ProjectFacts) =>
+    runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], [], { facts }).findings;
+  const addIndex = migration("        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),");
+  const pg: ProjectFacts = { database: { engine: "postgresql", source: "s" } };
+
+  it("PostgreSQL index advice: on PostgreSQL as is, none on MySQL, a conditional nit when unknown", () => {
+    expect(run("a/migrations/0002_i.py", addIndex, pg).map((f) => [f.rule, f.severity])).toEqual([["DJ307", "minor"]]);
+    expect(run("a/migrations/0002_i.py", addIndex, { database: { engine: "mysql", source: "s" } })).toEqual([]);
+    const unknown = run("a/migrations/0002_i.py", addIndex, {});
+    expect(unknown.map((f) => f.severity)).toEqual(["nit"]);
+    expect(unknown[0]?.message).toMatch(/^If this project runs on PostgreSQL: /);
+  });
+
+  it("db_default only where Django has it", () => {
+    const add = migration("        migrations.AddField(model_name='order', name='n', field=models.IntegerField()),");
+    const message = (version?: string) => run("a/migrations/0003_n.py", add, version ? { django: { version, source: "r" } } : {})[0]?.message ?? "";
+    expect(message("5.1")).toContain("(or with `db_default=`)");
+    expect(message("4.2")).not.toContain("db_default");
+    expect(message()).toContain("on Django 5.0+");
+  });
+
+  it("the async ORM only from Django 4.1", () => {
+    const view = "async def v(request):\n    return Order.objects.get(pk=1)\n";
+    expect(run("a/views.py", view, { django: { version: "5.0", source: "r" } })[0]?.message).toContain("aget()");
+    expect(run("a/views.py", view, { django: { version: "4.0", source: "r" } })[0]?.message).toMatch(/sync_to_async.*Django 4\.0 has no async ORM/);
+  });
+
+  it("says what was detected, with paths reduced to plain characters", () => {
+    expect(describeFacts({ django: { version: "4.2", source: "requirements.txt" }, database: { engine: "postgresql", source: "a`@x/settings.py" } })).toBe(
+      "Django 4.2 (from requirements.txt), PostgreSQL (from ax/settings.py)",
+    );
+    expect(describeFacts({})).toBe("Django version unknown, database unknown");
+  });
+
+  it("compares versions numerically and reads settings next to the changed code", () => {
+    expect([atLeast("4.10", "4.2"), atLeast("4.1", "4.1"), atLeast("3.2", "4.1"), atLeast(undefined, "4.1")]).toEqual([true, true, false, false]);
+    expect(projectFactPaths(["shop/views.py", "proj/settings/dev.py"])).toEqual(expect.arrayContaining(["requirements.txt", "shop/settings.py", "proj/settings/base.py"]));
+  });
+});
