@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
+import { fold, foldScope } from "./fold.js";
 import { ProjectIndex } from "./project.js";
 import type { ProjectFacts } from "./project-facts.js";
 import { asyncRules } from "./rules/async.js";
@@ -62,14 +63,19 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
         continue;
       }
       const seen = new Set<number>();
+      const groups = new Map<string, Finding[]>();
       for (const hit of hits) {
         const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
         const finding = toFinding(rule, file.path, hit.line, hit.message, hit.severity);
         if (isSuppressedInline(file, finding) || ignored(finding)) suppressed++;
-        else findings.push(finding);
+        else {
+          const scope = foldScope(file, hit);
+          groups.set(scope, [...(groups.get(scope) ?? []), finding]);
+        }
       }
+      for (const group of groups.values()) findings.push(fold(group.sort((a, b) => a.line - b.line)));
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));

@@ -27,11 +27,14 @@ export function instanceModel(py: PythonFile, name: SyntaxNode, project: Project
     const model = querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node))?.model;
     if (model && project.models.has(model)) return model;
   }
-  for (const value of assignmentsInScope(py, name).get(text) ?? []) {
+  const assigned = assignmentsInScope(py, name).get(text) ?? [];
+  for (const value of assigned) {
     const model = rowModel(py, value);
     if (model && project.models.has(model)) return model;
   }
-  return undefined;
+  // A parameter named after a known model (`order` for `Order`, `line_item` for `LineItem`) holds one.
+  const named = text.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+  return assigned.length === 0 && isParameter(py, name, text) && project.models.has(named) ? named : undefined;
 }
 
 /** The model of the row an expression returns, when the expression says it. */
@@ -59,6 +62,11 @@ function selfModel(py: PythonFile, node: SyntaxNode, project: ProjectIndex): str
     return project.models.has(name) ? name : undefined;
   }
   return undefined;
+}
+
+function isParameter(py: PythonFile, node: SyntaxNode, name: string): boolean {
+  const params = enclosingDef(node)?.getChild("ParamList");
+  return params !== undefined && params !== null && new RegExp(`(^|[(,\\s])${name}\\s*[,:=)]`).test(py.src(params));
 }
 
 function annotatedModel(py: PythonFile, node: SyntaxNode, name: string, project: ProjectIndex): string | undefined {

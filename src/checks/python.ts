@@ -54,6 +54,11 @@ export class PythonFile {
     return lo + 1;
   }
 
+  /** Position where a 1-based line starts. */
+  lineStartOf(line: number): number {
+    return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))] as number;
+  }
+
   lineOf(node: SyntaxNode): number {
     return this.line(node.from);
   }

@@ -95,7 +95,7 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
   if (!viaManager && !viaMethods) return undefined;
   // `.filter()` alone is no evidence: search-engine DSLs, pandas and API clients have one too. The
   // chain's root must be known to be a queryset (or be named like one).
-  if (!viaManager && !rootIsQueryset(py, links[0] as ChainLink, assignments, depth)) return undefined;
+  if (!viaManager && !rootIsQueryset(py, links[0] as ChainLink, assignments, depth, links)) return undefined;
   // The chain must end in a queryset, not in a value computed from it.
   if (last.call && !QUERYSET_METHODS.has(last.name)) return undefined;
   if (!last.call && last.name !== "objects" && !/_set$/.test(last.name) && last.name !== "[]") return undefined;
@@ -112,7 +112,10 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
   return info;
 }
 
-function rootIsQueryset(py: PythonFile, root: ChainLink, assignments: Map<string, SyntaxNode[]> | undefined, depth: number): boolean {
+function rootIsQueryset(py: PythonFile, root: ChainLink, assignments: Map<string, SyntaxNode[]> | undefined, depth: number, links: ChainLink[]): boolean {
+  // `request.user.orders.filter()`: an attribute of the request's user followed by a queryset method is a related manager.
+  const names = links.map((l) => l.name);
+  if ((names[0] === "request" && names[1] === "user" && links.length > 3 && !links[2]?.call) || (names[0] === "self" && names[1] === "request" && names[2] === "user" && links.length > 4 && !links[3]?.call)) return true;
   if (root.node.name !== "VariableName") return false;
   if (QUERYSET_NAME.test(root.name)) return true;
   return depth < 3 && assignments !== undefined && querysetOf(py, root.node, assignments, depth + 1) !== undefined;

@@ -41,6 +41,8 @@ export interface Finding {
   persona: PersonaId;
   file: string;
   line: number;
+  /** Every line, when findings of this rule in one function, loop or migration were folded into this one. */
+  lines?: number[];
   message: string;
   explanation: string;
 }

@@ -29,11 +29,11 @@ export interface CaseScore {
   lookAlikeHits: Finding[];
 }
 
-/** Corpus matching: same file, same category, within 3 lines of one of the entry's lines. */
+/** Corpus matching: same file, same category, within 3 lines of one of the entry's lines (any line of a folded finding). */
 export function matches(finding: Finding, entry: CaseEntry, requireCategory = true): boolean {
   if (finding.file !== entry.file) return false;
   if (requireCategory && entry.category !== undefined && entry.category !== finding.category) return false;
-  return entry.lines.some((line) => Math.abs(line - finding.line) <= 3);
+  return (finding.lines ?? [finding.line]).some((at) => entry.lines.some((line) => Math.abs(line - at) <= 3));
 }
 
 export function scoreCase(corpusCase: CorpusCase, findings: Finding[]): CaseScore {

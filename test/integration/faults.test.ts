@@ -45,7 +45,8 @@ describe("idempotent", () => {
 });
 
 describe("incremental, and no repeats", () => {
-  const v1 = `from django.db import models\n\n\nclass Note(models.Model):\n    title = models.CharField(max_length=100, null=True)\n    body = models.TextField(null=True)\n`;
+  // Two models, so the two findings are two comments (findings of one rule in one model are folded).
+  const v1 = `from django.db import models\n\n\nclass Note(models.Model):\n    title = models.CharField(max_length=100, null=True)\n\n\nclass Comment(models.Model):\n    body = models.TextField(null=True)\n`;
   const v2 = `${v1}    created = models.DateTimeField(auto_now_add=True)\n`;
   const v3 = v2.replace("    body = models.TextField(null=True)\n", '    body = models.TextField(blank=True, default="")\n');
 
@@ -59,13 +60,13 @@ describe("incremental, and no repeats", () => {
     github.config(undefined, { headSha: sha("2") }).files([modelsFile(v2)], sha("2")).compare(sha("1"), sha("2"), ["shop/models.py"]);
     await a.receive({ id: "p2", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("2") }) });
     // push 3: the `body` finding is fixed; GitHub marks its thread outdated
-    const bodyFingerprint = /django-review fp=([0-9a-f]+)/.exec(github.reviews[0]!.comments.find((c) => c.line === 6)!.body)![1]!;
+    const bodyFingerprint = /django-review fp=([0-9a-f]+)/.exec(github.reviews[0]!.comments.find((c) => c.line === 9)!.body)![1]!;
     github.config(undefined, { headSha: sha("3"), outdated: [bodyFingerprint] }).files([modelsFile(v3)], sha("3")).compare(sha("1"), sha("3"), ["shop/models.py"]).resolveThreads();
     await a.receive({ id: "p3", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("3") }) });
 
     expect(nock.pendingMocks()).toEqual([]);
     const inline = github.reviews.flatMap((r) => r.comments);
-    expect(inline.map((c) => c.line)).toEqual([5, 6]); // posted once, on the first push only
+    expect(inline.map((c) => c.line)).toEqual([5, 9]); // posted once, on the first push only
     expect(github.reviews).toHaveLength(1); // pushes 2 and 3 had nothing new to say
     expect(github.resolved).toEqual(["thread-0-1"]);
   });

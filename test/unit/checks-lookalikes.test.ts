@@ -93,7 +93,8 @@ describe("receivers need evidence", () => {
 
   it("x.fk.id only where x holds a model that has the ForeignKey", () => {
     expect(fired("shop/tasks.py", "class Task:\n    def run(self):\n        send(self.data.customer.pk)\n")).toEqual([]);
-    expect(fired("shop/services.py", "def f(order):\n    return order.customer.id\n")).toEqual([]);
+    expect(fired("shop/services.py", "def f(obj):\n    return obj.customer.id\n")).toEqual([]);
+    expect(fired("shop/services.py", "def f(order):\n    return order.customer.id\n")).toEqual(["DJ112@2"]);
     expect(fired("shop/services.py", "def f(order: Order):\n    return order.customer.id\n")).toEqual(["DJ112@2"]);
     expect(fired("shop/services.py", "def f(pk):\n    o = get_object_or_404(Order, pk=pk)\n    return o.customer.pk\n")).toEqual(["DJ112@3"]);
   });
@@ -140,11 +141,15 @@ describe("migrations", () => {
     expect(fired("shop/migrations/0004_drop.py", mig(ops))).toEqual(["DJ304@6"]);
   });
 
-  it("atomic = False without a concurrent operation, or around a RunPython that is the concurrent one, is deliberate", () => {
+  it("atomic = False around a RunPython that is the concurrent operation, or explained by a comment, is deliberate", () => {
     const runPython = "def build(apps, schema_editor):\n    schema_editor.execute('CREATE INDEX CONCURRENTLY i ON t (a)')\n";
     const nonAtomic = (ops: string, head = "") => mig(ops, head).replace("    operations", "    atomic = False\n    operations");
     expect(fired("shop/migrations/0005_x.py", nonAtomic("        migrations.RunPython(build, migrations.RunPython.noop),", runPython))).toEqual([]);
-    expect(fired("shop/migrations/0005_x.py", nonAtomic("        migrations.RunPython(fix, migrations.RunPython.noop),\n        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40)),"))).toEqual([]);
+    const mixed = "        migrations.RunPython(fix, migrations.RunPython.noop),\n        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40)),";
+    expect(fired("shop/migrations/0005_x.py", nonAtomic(mixed).replace("    atomic = False", "    # the data fix must commit before the table is rewritten\n    atomic = False"))).toEqual([]);
+    const unexplained = runChecks([new SourceFile("shop/migrations/0005_x.py", nonAtomic(mixed), new Set(nonAtomic(mixed).split("\n").map((_, i) => i + 1)))]).findings;
+    expect(unexplained.map((f) => f.rule)).toEqual(["DJ308"]);
+    expect(unexplained[0]?.message).toContain("its own (atomic) migration");
   });
 
   it("unique constraints get advice that exists: there is no concurrent AddConstraint", () => {
@@ -199,5 +204,27 @@ describe("model fields", () => {
     const text = "from django.db import models\n\nclass Visit(models.Model):\n    date = models.DateField()\n    class Meta:\n        ordering = ['-date', '-id']\n";
     expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))]).findings).toEqual([]);
     expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))]).findings.map((f) => f.rule)).toEqual(["DJ504"]);
+  });
+});
+
+describe("folding", () => {
+  const context = [new SourceFile("shop/models.py", MODELS, new Set())];
+  const check = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], context).findings;
+
+  it("several findings of one rule in one loop are one comment that lists the lines", () => {
+    const findings = check("shop/views.py", "def v():\n    for o in Order.objects.all():\n        a = o.customer.name\n        b = o.referrer.name\n");
+    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ101", 3, [3, 4]]]);
+    expect(findings[0]?.message).toContain("line 4: `o.referrer`");
+  });
+
+  it("keeps findings in different functions apart", () => {
+    const findings = check("shop/views.py", "def a():\n    qs = Order.objects.all()\n    if qs:\n        return 1\n\ndef b():\n    qs = Order.objects.all()\n    if qs:\n        return 2\n");
+    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ105", 3, undefined], ["DJ105", 8, undefined]]);
+  });
+
+  it("folds one migration's operations of one rule", () => {
+    const ops = "        migrations.RemoveIndex(model_name='order', name='old'),\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='new')),";
+    const findings = check("shop/migrations/0010_i.py", mig(ops));
+    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ307", 6, [6, 7]]]);
   });
 });

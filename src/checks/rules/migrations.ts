@@ -284,15 +284,24 @@ const atomicMisuse: Rule = {
         const first = concurrent[0] ?? concurrentSql[0];
         if (first) hits.push({ line: first.line, message: "Concurrent index operations fail inside a transaction: set `atomic = False` on this migration." });
       }
-      // Only when the migration is non-atomic *for* a concurrent operation: one made non-atomic for
-      // another reason (a data fix that must commit first) has no concurrent work to move out.
-      const hasConcurrent = concurrent.length > 0 || /CONCURRENTLY/i.test(file.text);
-      if (nonAtomic && atomic && hasConcurrent) {
+      const hasConcurrent = concurrent.length > 0 || concurrentSql.length > 0;
+      const atomicLine = atomic ? py.lineOf(atomic.statement) : 0;
+      // A comment on or above `atomic = False` says the choice was made on purpose (and why).
+      const explained = atomic !== undefined && /#/.test(`${file.lines[atomicLine - 2] ?? ""} ${(file.lines[atomicLine - 1] ?? "").replace(/^[^#]*/, "")}`);
+      if (nonAtomic && atomic && !explained) {
         const others = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]).filter(
           (o) => !(o.name === "RunPython" && runsConcurrentSql(py, o)),
         );
-        if (others.length > 0) {
-          hits.push({ line: py.lineOf(atomic.statement), causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers \`${others[0]?.name}\`: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
+        const needed = hasConcurrent || others.some((o) => o.name === "RunPython" && runsConcurrentSql(py, o));
+        const allOps = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "RunSQL", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]);
+        if (hasConcurrent && others.length > 0) {
+          hits.push({ line: atomicLine, causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers \`${others[0]?.name}\`: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
+        } else if (!needed && allOps.length > 1) {
+          hits.push({
+            line: atomicLine,
+            causeLines: allOps.map((o) => o.line),
+            message: "`atomic = False` with no concurrent operation: a failure between these operations leaves the schema half-applied. If one step must commit before the next, put each in its own (atomic) migration.",
+          });
         }
       }
     }
@@ -321,7 +330,7 @@ const directModelImport: Rule = {
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    const functions = py.nodes("FunctionDefinition").map((d) => py.src(d)).join("\n");
+    const functions = py.nodes("FunctionDefinition").map((d) => py.src(d));
     for (const statement of py.nodes("ImportStatement")) {
       const text = py.src(statement).replace(/\s+/g, " ");
       // `import app.models` is what makemigrations writes for a field's validator or default: only
@@ -329,7 +338,10 @@ const directModelImport: Rule = {
       const from = /^from ([\w.]+) import (.+)$/.exec(text);
       if (!from || from[1] === "django.db" || !/(^|\.)models$/.test(from[1] as string) || /^django\./.test(from[1] as string)) continue;
       const names = (from[2] as string).replace(/[()]/g, "").split(",").map((n) => n.trim().split(/\s+as\s+/).pop() ?? "").filter((n) => /^[A-Z]/.test(n));
-      const used = names.filter((n) => new RegExp(`\\b${n}\\.(objects|_default_manager|_meta)\\b|\\b${n}\\(`).test(functions) && !new RegExp(`\\b${n}\\s*=\\s*apps\\.get_model`).test(functions));
+      // used in a function that does not rebind the name with apps.get_model()
+      const used = names.filter((n) =>
+        functions.some((body) => new RegExp(`\\b${n}\\.(objects|_default_manager|_meta)\\b|\\b${n}\\(`).test(body) && !new RegExp(`\\b${n}\\s*=\\s*apps\\.get_model`).test(body)),
+      );
       if (used.length === 0) continue;
       hits.push({ line: py.lineOf(statement), message: `\`${text}\` uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.` });
     }

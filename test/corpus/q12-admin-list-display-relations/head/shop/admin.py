@@ -5,7 +5,7 @@ from shop.models import Customer, Order
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "created"]
+    list_display = ["number", "customer__name", "created"]
     search_fields = ["number"]
 
 
