@@ -1,10 +1,10 @@
 import type { SyntaxNode } from "@lezer/common";
-import { loopsIn } from "../loops.js";
-import { ancestors, assignmentsInScope, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../python.js";
-import { chainLinks, EVALUATING_METHODS, querysetOf } from "../querysets.js";
-import type { SourceFile } from "../source.js";
-import { atLeast } from "../project-facts.js";
-import type { Rule, RuleHit } from "../types.js";
+import { loopsIn } from "../../loops.js";
+import { ancestors, assignmentsInScope, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../../python.js";
+import { chainLinks, EVALUATING_METHODS, querysetOf } from "../../querysets.js";
+import type { SourceFile } from "../../source.js";
+import { atLeast } from "../../project-facts.js";
+import type { Rule, RuleHit } from "../../types.js";
 
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\basync\s+def\b/.test(f.text);
 

@@ -1,9 +1,9 @@
 import type { SyntaxNode } from "@lezer/common";
-import type { ProjectIndex } from "../project.js";
-import { callParts, classBases, type PythonFile, simpleAssignments } from "../python.js";
-import { chainLinks } from "../querysets.js";
-import type { SourceFile } from "../source.js";
-import type { Rule, RuleHit } from "../types.js";
+import type { ProjectIndex } from "../../project.js";
+import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import { chainLinks } from "../../querysets.js";
+import type { SourceFile } from "../../source.js";
+import type { Rule, RuleHit } from "../../types.js";
 
 const isModelCode = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\b(models|Field|ForeignKey)\b/.test(f.text);
 

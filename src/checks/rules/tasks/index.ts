@@ -1,8 +1,8 @@
 import type { SyntaxNode } from "@lezer/common";
-import { ancestors, assignmentsInScope, callParts, children, type PythonFile } from "../python.js";
-import { chainLinks } from "../querysets.js";
-import type { SourceFile } from "../source.js";
-import type { Rule, RuleHit } from "../types.js";
+import { ancestors, assignmentsInScope, callParts, children, type PythonFile } from "../../python.js";
+import { chainLinks } from "../../querysets.js";
+import type { SourceFile } from "../../source.js";
+import type { Rule, RuleHit } from "../../types.js";
 
 const ENQUEUE = new Set(["delay", "apply_async", "enqueue", "send_task", "async_task", "schedule", "defer"]);
 const isTaskCode = (f: SourceFile) => f.kind === "python" && /\.(delay|apply_async|enqueue|send_task)\(|async_task\(/.test(f.text);

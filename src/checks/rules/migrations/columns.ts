@@ -1,0 +1,120 @@
+import { atLeast } from "../../project-facts.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isMigration, operations, createdModels, stringValue, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
+
+/** Fields stored as a string column (varchar or text): Django's empty value for them is "". */
+const STRING_FIELDS = new Set(["CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField", "GenericIPAddressField"]);
+
+export const addNotNullField: Rule = {
+  id: "DJ301",
+  title: "`AddField` of a NOT NULL column without a default on an existing table",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and locks it, and the running code's INSERTs fail until it is deployed. Add it as `null=True` (or with `db_default=`), back-fill, then make it NOT NULL in a later migration.",
+  appliesTo: isMigration,
+  check(file, project) {
+    const py = file.python;
+    const created = createdModels(py);
+    const hits: RuleHit[] = [];
+    for (const op of operations(py, ["AddField"])) {
+      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      const field = fieldCall(py, op);
+      if (!field || /ManyToManyField$/.test(field.name) || field.hasStarArgs) continue;
+      const keywords = field.keywords;
+      const resolved = project.resolveField(field.name);
+      if (py.src(keywords.get("null") ?? op.call) === "True" || resolved.forcesNull) continue;
+      if (keywords.has("default") || keywords.has("db_default")) continue;
+      if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(resolved.type)) continue;
+      // Django fills existing rows of a blank string column with "" (schema_editor.effective_default).
+      if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
+      const version = project.facts.django?.version;
+      // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
+      const dbDefault = !version ? " (or with `db_default=` on Django 5.0+)" : atLeast(version, "5.0") ? " (or with `db_default=`)" : "";
+      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.` });
+    }
+    return hits;
+  },
+};
+
+export const dropColumnOrTable: Rule = {
+  id: "DJ304",
+  title: "Column or table dropped while deployed code may still use it",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "During a deploy the old code keeps running against the migrated database: its queries still SELECT the dropped column or table and fail. Stop using it in one release (or remove it from state only with `SeparateDatabaseAndState`), and drop it in a later one.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    // django-safemigrate's `Safe.after_deploy()` says the code stopped using it in an earlier release.
+    if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
+    return operations(py, ["RemoveField", "DeleteModel"])
+      .filter((op) => !isInStateOperations(py, op.call))
+      .map((op) => ({ ...span(py, op), message: `\`${op.name}\` drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
+  },
+};
+
+export const renameOperation: Rule = {
+  id: "DJ305",
+  title: "Rename of a column or table",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Between the migration and the new code going live, the old code queries the old name and fails. Add the new column/table, write to both, switch reads, then remove the old one; or keep the database name with `db_column`/`db_table`.",
+  appliesTo: isMigration,
+  check(file) {
+    const py = file.python;
+    return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
+      .filter((op) => !isInStateOperations(py, op.call))
+      .map((op) => ({ line: op.line, message: `\`${op.name}\` breaks the code still running during the deploy; rename in steps or keep the old database name.` }));
+  },
+};
+
+const COLUMN_TYPES: Record<string, string> = {
+  CharField: "varchar", SlugField: "varchar", EmailField: "varchar", URLField: "varchar", FilePathField: "varchar",
+  FileField: "varchar", ImageField: "varchar", TextField: "text", IntegerField: "integer", PositiveIntegerField: "integer",
+  SmallIntegerField: "smallint", PositiveSmallIntegerField: "smallint", BigIntegerField: "bigint", PositiveBigIntegerField: "bigint",
+  ForeignKey: "foreignkey", OneToOneField: "foreignkey", BooleanField: "boolean", NullBooleanField: "boolean",
+};
+
+/** The database column a field class stores to, as far as a type change is concerned. */
+function columnType(fieldClass: string): string {
+  return COLUMN_TYPES[fieldClass] ?? fieldClass;
+}
+
+export const alterFieldRisk: Rule = {
+  id: "DJ306",
+  title: "`AlterField` that changes a column's type or adds a unique constraint",
+  severity: "major",
+  category: "migrations",
+  persona: "engineer",
+  explanation:
+    "Changing a column's type rewrites the table under an exclusive lock, and the code still running during the deploy reads and writes the old type; adding `unique=True` builds an index under a lock and fails on existing duplicates. Add a new column, back-fill, switch the code, then drop the old one; check for duplicates before adding a constraint.",
+  appliesTo: isMigration,
+  check(file, project) {
+    const py = file.python;
+    const created = createdModels(py);
+    const hits: RuleHit[] = [];
+    for (const op of operations(py, ["AlterField"])) {
+      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      const field = fieldCall(py, op);
+      if (!field) continue;
+      const nameNode = op.parts.keywords.get("name") ?? op.parts.positional[1];
+      const fieldName = nameNode ? stringValue(py, nameNode) : "";
+      // SlugField -> CharField is varchar -> varchar: a change of class, not of column type.
+      const column = columnType(project.resolveField(field.name).type);
+      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => columnType(project.resolveField(t).type) !== column);
+      const k = field.keywords;
+      if (before.length > 0) {
+        hits.push({ ...span(py, op), message: `\`${fieldName}\` changes from \`${before[0]}\` to \`${field.name}\`: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
+      } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
+        hits.push({ ...span(py, op), message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,52 @@
+import type { SyntaxNode } from "@lezer/common";
+import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import type { Rule, RuleHit } from "../../types.js";
+
+/** The model an admin class is registered for: `@admin.register(Model)` or `admin.site.register(Model, Admin)`. */
+function adminModel(py: PythonFile, cls: SyntaxNode, name: string): string | undefined {
+  const decorated = cls.parent?.name === "DecoratedStatement" ? cls.parent : undefined;
+  for (const decorator of decorated?.getChildren("Decorator") ?? []) {
+    const m = /register\(\s*(?:[\w.]+\.)?([A-Z]\w*)/.exec(py.src(decorator));
+    if (m) return m[1];
+  }
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name !== "register" || parts.positional.length < 2) continue;
+    if (py.src(parts.positional[1] as SyntaxNode) === name) return py.src(parts.positional[0] as SyntaxNode).split(".").pop();
+  }
+  return undefined;
+}
+
+export const adminListWithoutSelectRelated: Rule = {
+  id: "DJ109",
+  title: "Admin `list_display` shows relations without `list_select_related`",
+  severity: "minor",
+  category: "queries",
+  tags: ["n+1", "admin"],
+  persona: "engineer",
+  explanation:
+    "Django's changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable ForeignKeys, cost one query per row and column: set `list_select_related = (\"fk\", ...)` on the ModelAdmin.",
+  appliesTo: (f) => f.kind === "python" && /list_display/.test(f.text),
+  check(file, project) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      if (!classBases(py, cls).some((b) => /ModelAdmin$/.test(b))) continue;
+      const attrs = simpleAssignments(py, cls);
+      if (attrs.some((a) => a.name === "list_select_related") || /select_related/.test(py.src(cls))) continue;
+      const display = attrs.find((a) => a.name === "list_display");
+      if (!display) continue;
+      const model = project.model(adminModel(py, cls, py.src(cls.getChild("VariableName") ?? cls)));
+      const names = [...py.src(display.value).matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string);
+      // Django's changelist calls select_related() itself when list_display names a ForeignKey, and
+      // that follows every non-null ForeignKey: only lookups (`fk__name`) without such a field, and
+      // nullable ForeignKeys, are left to one query per row.
+      const plainForeign = names.filter((n) => model?.fields.get(n)?.forward === true);
+      const autoJoined = plainForeign.length > 0;
+      const related = names.filter((n) => (n.includes("__") ? !autoJoined : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true));
+      if (related.length === 0) continue;
+      hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => `\`${r}\``).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
+    }
+    return hits;
+  },
+};

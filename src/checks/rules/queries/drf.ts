@@ -1,0 +1,122 @@
+import type { SyntaxNode } from "@lezer/common";
+import { assignmentsInScope, callParts, children, classBases, enclosingDef, simpleAssignments } from "../../python.js";
+import { chainLinks, querysetOf, type QuerysetInfo } from "../../querysets.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, MANAGER_CALLS } from "./shared.js";
+import { READ_METHODS } from "./n-plus-one.js";
+
+const VIEW_BASE = /(ViewSet|APIView|ListAPIView|GenericAPIView|ListCreateAPIView|RetrieveAPIView|ListView|Mixin)$/;
+
+export const drfQuerysetWithoutEagerLoading: Rule = {
+  id: "DJ103",
+  title: "DRF view serialises relations but its queryset loads none",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1", "drf"],
+  persona: "architect",
+  explanation:
+    "The serializer reads related objects for every row it renders, so a list endpoint runs one query per row per relation. Add `select_related()` / `prefetch_related()` for those relations to `queryset` or `get_queryset()`.",
+  appliesTo: isPython,
+  check(file, project) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      if (!classBases(py, cls).some((b) => VIEW_BASE.test(b))) continue;
+      const attrs = simpleAssignments(py, cls);
+      const serializerName = attrs.find((a) => a.name === "serializer_class")?.value;
+      const serializer = serializerName ? project.serializers.get(py.src(serializerName).split(".").pop() ?? "") : undefined;
+      if (!serializer || serializer.relatedReasons.length === 0) continue;
+      const why = serializer.relatedReasons.slice(0, 2).join(", ");
+      const queryset = attrs.find((a) => a.name === "queryset");
+      const candidates: Array<{ node: SyntaxNode; qs: QuerysetInfo | undefined }> = [];
+      if (queryset) candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
+      const getQueryset = cls.getChild("Body")?.getChildren("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === "get_queryset");
+      if (getQueryset) {
+        for (const ret of py.within(getQueryset, "ReturnStatement")) {
+          const value = children(ret)[1];
+          if (value) candidates.push({ node: ret, qs: querysetOf(py, value, assignmentsInScope(py, ret)) });
+        }
+      }
+      if (candidates.length === 0) continue;
+      // super().get_queryset() or self.queryset chains inherit the class attribute's loading.
+      const classLoads = candidates.some((c) => c.qs && (c.qs.eager.size > 0 || c.qs.eagerAll));
+      if (classLoads) continue;
+      const first = candidates[0] as { node: SyntaxNode };
+      hits.push({
+        line: py.lineOf(first.node),
+        causeLines: [py.lineOf(cls), ...candidates.map((c) => py.lineOf(c.node))],
+        message: `\`${serializer.name}\` reads relations (${why}) but this queryset has no \`select_related\`/\`prefetch_related\`: one query per row per relation.`,
+      });
+    }
+    return hits;
+  },
+};
+
+export const unboundedListEndpoint: Rule = {
+  id: "DJ108",
+  title: "List endpoint returns an unbounded queryset",
+  severity: "minor",
+  category: "queries",
+  tags: ["drf", "pagination"],
+  persona: "architect",
+  explanation:
+    "Serialising every row of a table grows with the data until the endpoint times out. Paginate (`pagination_class`, `Paginator`) or slice the queryset.",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      for (const attr of simpleAssignments(py, cls)) {
+        if (attr.name === "pagination_class" && py.src(attr.value) === "None") {
+          hits.push({ line: py.lineOf(attr.statement), message: "`pagination_class = None` makes this list endpoint return every row." });
+        }
+      }
+    }
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (!parts || !/Serializer$/.test(parts.name) || py.src(parts.keywords.get("many") ?? call) !== "True") continue;
+      const arg = parts.positional[0];
+      if (!arg) continue;
+      const qs = querysetOf(py, arg, assignmentsInScope(py, call));
+      if (!qs || qs.sliced) continue;
+      const def = enclosingDef(call);
+      if (def && /paginat|Paginator|\[\s*:\s*\w+\s*\]|\[\s*\w+\s*:\s*\w+\s*\]/.test(py.src(def))) continue;
+      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `\`${py.src(arg)}\` is serialised whole: paginate or slice it.` });
+    }
+    return hits;
+  },
+};
+
+export const serializerMethodQueries: Rule = {
+  id: "DJ111",
+  title: "`SerializerMethodField` that queries per object",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1", "drf"],
+  persona: "architect",
+  explanation:
+    "A `get_<field>` method runs once per serialised object: a query in it is one query per row of every list response. Annotate the value in the view's queryset (`annotate(Count(...))`), or prefetch the relation and read it in memory.",
+  appliesTo: (f) => f.kind === "python" && /Serializer/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      if (!classBases(py, cls).some((b) => /Serializer$/.test(b))) continue;
+      for (const def of cls.getChild("Body")?.getChildren("FunctionDefinition") ?? []) {
+        const name = py.src(def.getChild("VariableName") ?? def);
+        if (!/^get_\w+/.test(name)) continue;
+        for (const call of py.within(def, "CallExpression")) {
+          if (call.parent?.name === "MemberExpression") continue;
+          const links = chainLinks(py, call);
+          const last = links.at(-1);
+          const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
+          const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
+          if (!last?.call || !(viaManager || onRelation) || !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))) continue;
+          hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(def)], message: `\`${name}\` queries for every serialised object (\`${links.map((l) => l.name).join(".")}()\`): annotate or prefetch it in the view's queryset.` });
+          break;
+        }
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,129 @@
+import type { SyntaxNode } from "@lezer/common";
+import { loopsIn } from "../../loops.js";
+import { assignmentsInScope, callParts, children, enclosingDef, type PythonFile } from "../../python.js";
+import { chainLinks, querysetOf } from "../../querysets.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython } from "./shared.js";
+
+/** Whether a queryset variable is iterated in its function (then len()/bool() reuse the fetched rows). */
+function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
+  if (node.name !== "VariableName") return false;
+  const name = py.src(node);
+  const def = enclosingDef(node);
+  if (!def) return false;
+  return loopsIn(py).some((l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to) ||
+    py.within(def, "CallExpression").some((c) => {
+      const parts = callParts(py, c);
+      return parts !== undefined && ["list", "tuple", "sorted", "set"].includes(parts.name) && parts.positional[0] !== undefined && py.src(parts.positional[0]) === name;
+    });
+}
+
+export const lenOfQueryset: Rule = {
+  id: "DJ104",
+  title: "`len()` of a queryset that is not otherwise used",
+  severity: "minor",
+  category: "queries",
+  persona: "architect",
+  explanation:
+    "`len(qs)` fetches every row into memory only to count them. Use `qs.count()` (a `SELECT COUNT(*)`) unless the rows are iterated anyway.",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      const arg = parts?.positional[0];
+      if (parts?.name !== "len" || parts.receiver || !arg) continue;
+      const qs = querysetOf(py, arg, assignmentsInScope(py, call));
+      if (!qs || qs.sliced || isIteratedLater(py, arg)) continue;
+      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `\`len(${py.src(arg)})\` loads every row to count them; use \`.count()\`.` });
+    }
+    return hits;
+  },
+};
+
+function conditionNodes(py: PythonFile): SyntaxNode[] {
+  const tests: SyntaxNode[] = [];
+  for (const type of ["IfStatement", "WhileStatement"]) {
+    for (const statement of py.nodes(type)) {
+      for (const part of children(statement)) {
+        if (part.name === "if" || part.name === "elif" || part.name === "while") {
+          const test = part.nextSibling;
+          if (test) tests.push(test);
+        }
+      }
+    }
+  }
+  for (const expr of py.nodes("ConditionalExpression")) {
+    const parts = children(expr);
+    const ifAt = parts.findIndex((p) => p.name === "if");
+    if (parts[ifAt + 1]) tests.push(parts[ifAt + 1] as SyntaxNode);
+  }
+  // expand `a and b`, `a or b`, `not a`
+  const expanded: SyntaxNode[] = [];
+  const visit = (node: SyntaxNode) => {
+    const parts = children(node);
+    if (node.name === "BinaryExpression" && parts.some((p) => p.name === "and" || p.name === "or")) {
+      for (const p of parts) if (p.name !== "and" && p.name !== "or") visit(p);
+    } else if (node.name === "UnaryExpression" && parts[0]?.name === "not" && parts[1]) visit(parts[1]);
+    else if (node.name === "ParenthesizedExpression" && parts[1]) visit(parts[1]);
+    else expanded.push(node);
+  };
+  tests.forEach(visit);
+  return expanded;
+}
+
+export const querysetTruthiness: Rule = {
+  id: "DJ105",
+  title: "Queryset used as a boolean",
+  severity: "minor",
+  category: "queries",
+  persona: "architect",
+  explanation:
+    "`if qs:` evaluates the whole queryset, fetching every row, just to see if there is one. Use `qs.exists()` (a `LIMIT 1` query) unless the rows are used right after.",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const test of conditionNodes(py)) {
+      const qs = querysetOf(py, test, assignmentsInScope(py, test));
+      if (!qs || isIteratedLater(py, test)) continue;
+      hits.push({ line: py.lineOf(test), causeLines: qs.lines, message: `\`${py.src(test)}\` as a condition fetches every row; use \`.exists()\`.` });
+    }
+    return hits;
+  },
+};
+
+export const countForExistence: Rule = {
+  id: "DJ106",
+  title: "`count()` used to test for existence",
+  severity: "minor",
+  category: "queries",
+  persona: "architect",
+  explanation: "Counting every matching row to compare with zero is slower than asking for one: use `.exists()` (or `not ....exists()`).",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    const isCount = (node: SyntaxNode | undefined) => {
+      if (node?.name !== "CallExpression") return false;
+      const links = chainLinks(py, node);
+      return links.at(-1)?.name === "count" && (callParts(py, node)?.positional.length ?? 1) === 0 && links.length > 2;
+    };
+    for (const expr of py.nodes("BinaryExpression")) {
+      const parts = children(expr);
+      const op = parts.find((p) => p.name === "CompareOp");
+      if (!op || parts.length !== 3) continue;
+      const [left, , right] = parts as [SyntaxNode, SyntaxNode, SyntaxNode];
+      const comparison = `${py.src(op)} ${py.src(right)}`.replace(/\s+/g, " ");
+      const reversed = `${py.src(left)} ${py.src(op)}`.replace(/\s+/g, " ");
+      if ((isCount(left) && /^(> 0|>= 1|!= 0|== 0|< 1|<= 0)$/.test(comparison)) || (isCount(right) && /^(0 <|1 <=|0 !=|0 ==)$/.test(reversed))) {
+        hits.push({ line: py.lineOf(expr), message: `\`${py.src(expr)}\` counts all rows to test for one; use \`.exists()\`.` });
+      }
+    }
+    for (const test of conditionNodes(py)) {
+      if (isCount(test)) hits.push({ line: py.lineOf(test), message: `\`if ${py.src(test)}:\` counts all rows to test for one; use \`.exists()\`.` });
+    }
+    return hits;
+  },
+};

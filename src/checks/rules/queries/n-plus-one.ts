@@ -1,0 +1,134 @@
+import type { SyntaxNode } from "@lezer/common";
+import { insideLoop, isBoundedByCode, type Loop, loopsIn, runsOnce } from "../../loops.js";
+import { callParts, type PythonFile } from "../../python.js";
+import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
+import type { SourceFile } from "../../source.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
+
+/** Attribute chains in a loop body rooted at the loop variable: `order.customer.name` -> [order, customer, name]. */
+function rowAccesses(py: PythonFile, loop: Loop): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  for (const part of loop.body) {
+    const nodes = part.name === "MemberExpression" ? [part, ...py.within(part, "MemberExpression")] : py.within(part, "MemberExpression");
+    for (const node of nodes) {
+      // only the outermost member expression of a chain
+      if (node.parent?.name === "MemberExpression") continue;
+      if (py.src(node).split(".")[0]?.trim() === loop.variable) found.push(node);
+    }
+  }
+  return found;
+}
+
+/**
+ * The queryset lines whose change makes an N+1 in an unchanged loop body new: a queryset the change
+ * writes from scratch, or one whose eager loading the change removed. Editing a loop header for other
+ * reasons (a filter, a rename) leaves the body's existing N+1 to the model, not to a rule finding.
+ */
+function querysetCauseLines(file: SourceFile, qs: QuerysetInfo): number[] {
+  const removedLoading = file.removedLines.some((line) => /\b(select_related|prefetch_related)\b/.test(line));
+  if (removedLoading) return qs.lines;
+  return qs.lines.filter((line) => file.isChanged(line) && !file.deletedAt.has(line));
+}
+
+export const relatedAccessInLoop: Rule = {
+  id: "DJ101",
+  title: "Related object read in a loop without select_related/prefetch_related (N+1)",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1"],
+  persona: "architect",
+  explanation:
+    "Each iteration fetches the related row(s) with its own query: N+1 queries per request. Load them with the queryset: `select_related(\"fk\")` for ForeignKey/OneToOne, `prefetch_related(\"rel\")` for reverse and many-to-many relations.",
+  appliesTo: isPython,
+  check(file, project) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const loop of loopsIn(py)) {
+      if (!loop.variable) continue;
+      const qs = loopQueryset(py, loop);
+      if (!qs) continue;
+      const model = project.model(qs.model);
+      const reported = new Set<string>();
+      for (const access of rowAccesses(py, loop)) {
+        const links = chainLinks(py, access.parent?.name === "CallExpression" ? access.parent : access);
+        const relation = links[1];
+        const next = links[2];
+        if (!relation || !next || relation.call || reported.has(relation.name)) continue;
+        const name = relation.name;
+        let kind: "forward" | "manager" | undefined;
+        if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name))) kind = "manager";
+        else if (model?.fields.get(name)?.forward) kind = "forward";
+        else if (!model && project.relationNames.has(name) && !next.call) kind = "forward";
+        if (!kind || isEagerLoaded(qs, name)) continue;
+        if (kind === "manager" && model && !/_set$/.test(name) && model.fields.has(name) && !model.fields.get(name)?.manyToMany) continue;
+        reported.add(name);
+        const relationName = name.replace(/_set$/, "");
+        const filtered = kind === "manager" && next.call && !/^(all|count|exists)$/.test(next.name);
+        const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${relationName}")`;
+        const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read \`${loop.variable}.${name}_id\`)` : "";
+        const advice = filtered
+          ? `\`.${next.name}()\` on it queries again even when prefetched: prefetch the subset with \`Prefetch("${relationName}", queryset=..., to_attr=...)\` and read that list`
+          : `add \`${loader}\` to the queryset${idHint}`;
+        hits.push({
+          line: py.lineOf(access),
+          causeLines: querysetCauseLines(file, qs),
+          message: `\`${loop.variable}.${name}\` runs a query for every row of the loop at line ${loop.line}; ${advice}.`,
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+export const READ_METHODS = new Set(["get", "filter", "exclude", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "values", "values_list", "get_or_create", "in_bulk"]);
+
+const BATCH_LOOKUP = /(__in|__range|^(pk|id)__gte?|^(pk|id)__lte?)$/;
+
+/**
+ * A query that walks the data in batches on purpose: a `pk__in=chunk` / `pk__gt=last` / `__range`
+ * lookup fed by the loop itself (its variable, or the state of a `while` loop), or a sliced page.
+ */
+function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
+  const isWhile = loop.node.name === "WhileStatement";
+  for (const link of chainLinks(py, call)) {
+    if (!link.call) continue;
+    for (const [key, value] of callParts(py, link.call)?.keywords ?? []) {
+      if (!BATCH_LOOKUP.test(key)) continue;
+      if (isWhile || (loop.variable !== undefined && new RegExp(`\\b${loop.variable}\\b`).test(py.src(value)))) return true;
+    }
+  }
+  return false;
+}
+
+export const queryInLoop: Rule = {
+  id: "DJ102",
+  title: "Database query inside a loop",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1"],
+  persona: "architect",
+  explanation:
+    "A query per iteration multiplies round-trips with the data size. Fetch everything in one query before the loop (`filter(pk__in=...)`, `in_bulk()`, a dict keyed by id, or an annotation) and look rows up in memory.",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const loops = loopsIn(py);
+    if (loops.length === 0 && py.nodes("WhileStatement").length === 0) return [];
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const links = chainLinks(py, call);
+      const last = links.at(-1);
+      if (!last?.call || !READ_METHODS.has(last.name)) continue;
+      if (!links.some((l) => l.name === "objects")) continue;
+      if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
+      const loop = insideLoop(py, call, loops);
+      if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
+      hits.push({
+        line: py.lineOf(call),
+        message: `\`${links.map((l) => l.name).join(".")}()\` runs once per iteration of the loop at line ${loop.line}; query once before the loop and look rows up in memory.`,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,56 @@
+import type { Rule, RuleHit } from "../../types.js";
+
+const TEMPLATE_FOR = /\{%-?\s*for\s+([\w,\s]+?)\s+in\s+([^%]+?)\s*-?%\}|\{%-?\s*endfor\s*-?%\}/g;
+
+export const templateRelatedInLoop: Rule = {
+  id: "DJ107",
+  title: "Template loop reads a relation per row",
+  severity: "major",
+  category: "queries",
+  tags: ["n+1", "templates"],
+  persona: "engineer",
+  explanation:
+    "Inside `{% for %}`, `{{ item.rel.all }}`, `item.rel_set` or `item.rel.count` run a query for every row. Prefetch the relation in the view (`prefetch_related`, or `annotate(Count(...))` for counts).",
+  appliesTo: (f) => f.kind === "template",
+  check(file, project) {
+    const hits: RuleHit[] = [];
+    const stack: Array<{ variable: string; line: number }> = [];
+    const text = file.text;
+    const lineAt = (index: number) => text.slice(0, index).split("\n").length;
+    let cursor = 0;
+    const flushBody = (end: number) => {
+      const top = stack.at(-1);
+      if (!top) return;
+      const segment = text.slice(cursor, end);
+      const pattern = new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+?)(_set)?\\.(all|count|exists|first|last)\\b|\\b${escapeRegExp(top.variable)}\\.(\\w+_set)\\b`, "g");
+      for (const m of segment.matchAll(pattern)) {
+        const line = lineAt(cursor + (m.index ?? 0));
+        hits.push({ line, causeLines: [top.line], message: `\`${m[0]}\` runs a query for every \`${top.variable}\` of the loop at line ${top.line}; prefetch it in the view.` });
+      }
+      // `{{ order.customer.name }}` through a ForeignKey the project's models declare
+      for (const m of segment.matchAll(new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+)\\.(\\w+)`, "g"))) {
+        const relation = m[1] as string;
+        if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
+        const line = lineAt(cursor + (m.index ?? 0));
+        hits.push({ line, causeLines: [top.line], message: `\`${m[0]}\` follows the \`${relation}\` relation for every row of the loop at line ${top.line}: make sure the view's queryset has \`select_related("${relation}")\`.` });
+      }
+    };
+    for (const m of text.matchAll(TEMPLATE_FOR)) {
+      // the tag itself belongs to the enclosing loop: `{% for tag in post.tags.all %}`
+      flushBody((m.index ?? 0) + m[0].length);
+      cursor = (m.index ?? 0) + m[0].length;
+      if (m[1]) stack.push({ variable: (m[1].split(",")[0] ?? "").trim(), line: lineAt(m.index ?? 0) });
+      else stack.pop();
+    }
+    return dedupeByLine(hits);
+  },
+};
+
+function dedupeByLine(hits: RuleHit[]): RuleHit[] {
+  const seen = new Set<number>();
+  return hits.filter((h) => !seen.has(h.line) && seen.add(h.line));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,67 @@
+import type { SyntaxNode } from "@lezer/common";
+import { insideLoop, type Loop, loopsIn } from "../../loops.js";
+import type { PythonFile } from "../../python.js";
+import { chainLinks } from "../../querysets.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, loopQueryset } from "./shared.js";
+
+const WRITE_METHODS = new Set(["save", "delete"]);
+
+/** Whether the loop body calls other methods on its row (`row.snapshot()`): hooks that bulk_update() would skip. */
+function rowHasOtherCalls(py: PythonFile, loop: Loop, write: SyntaxNode): boolean {
+  const body = loop.body[0];
+  if (!body || !loop.variable) return false;
+  return py.within(body, "CallExpression").some((c) => {
+    if (c.from === write.from && c.to === write.to) return false;
+    const links = chainLinks(py, c);
+    return links[0]?.name === loop.variable && links.length === 2;
+  });
+}
+
+/** Whether a created row is kept and used further in the loop (children created from it): rows that depend on each other. */
+function resultUsedLater(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
+  const statement = call.parent;
+  if (statement?.name !== "AssignStatement") return false;
+  const target = statement.firstChild;
+  const body = loop.body[0];
+  if (!target || target.name !== "VariableName" || !body) return false;
+  const name = py.src(target);
+  return py.within(body, "VariableName").some((v) => v.from > statement.to && py.src(v) === name);
+}
+
+export const writesInLoop: Rule = {
+  id: "DJ110",
+  title: "Row-by-row writes in a loop",
+  severity: "minor",
+  category: "queries",
+  tags: ["bulk"],
+  persona: "architect",
+  explanation:
+    "One `save()`/`create()` per row is one round-trip (and one transaction) per row. Use `bulk_create()`, `bulk_update(objs, fields)` or a single `queryset.update(...)`.",
+  appliesTo: isPython,
+  check(file) {
+    const py = file.python;
+    const loops = loopsIn(py).filter((l) => l.node.name === "ForStatement");
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const loop = insideLoop(py, call, loops);
+      if (!loop || loop.node.name !== "ForStatement") continue;
+      const links = chainLinks(py, call);
+      const last = links.at(-1);
+      if (!last?.call) continue;
+      const overQueryset = loopQueryset(py, loop) !== undefined;
+      const onRow =
+        overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3 && !rowHasOtherCalls(py, loop, call);
+      // `Model.objects.create()` exactly: a custom manager chain (`.with_user(u).create()`) carries side effects bulk_create skips
+      const create = last.name === "create" && links.length === 3 && links[1]?.name === "objects" && !resultUsedLater(py, call, loop);
+      if (!onRow && !create) continue;
+      hits.push({
+        line: py.lineOf(call),
+        message: create
+          ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
+          : `\`${links.map((l) => l.name).join(".")}()\` per row: use \`bulk_update()\` or \`queryset.update()\`.`,
+      });
+    }
+    return hits;
+  },
+};

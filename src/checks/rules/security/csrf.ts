@@ -1,0 +1,78 @@
+import { callParts } from "../../python.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, isTemplate } from "./shared.js";
+
+export const csrfExempt: Rule = {
+  id: "DJ404",
+  title: "`csrf_exempt` on a view",
+  severity: "major",
+  category: "security",
+  tags: ["csrf"],
+  persona: "architect",
+  explanation:
+    "Without CSRF protection another site can make a logged-in user's browser POST to this view. Keep the check (send the token from JS/htmx); for machine-to-machine webhooks authenticate the sender instead (e.g. verify a signature) and say so in a comment.",
+  appliesTo: (f) => isPython(f) && /csrf_exempt/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const decorator of py.nodes("Decorator")) {
+      if (/^@\s*(\w+\.)*csrf_exempt\b/.test(py.src(decorator))) hits.push({ line: py.lineOf(decorator), message: "`@csrf_exempt` removes CSRF protection from this view." });
+    }
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (parts?.name === "csrf_exempt" && parts.positional.length > 0) hits.push({ line: py.lineOf(call), message: "`csrf_exempt(...)` removes CSRF protection from this view." });
+    }
+    return hits;
+  },
+};
+
+const HTMX_UNSAFE = /\bhx-(post|put|patch|delete)\s*=/i;
+
+export const htmxWithoutCsrf: Rule = {
+  id: "DJ410",
+  title: "htmx POST/PUT/PATCH/DELETE without a CSRF token",
+  severity: "major",
+  category: "security",
+  tags: ["csrf", "htmx", "templates"],
+  persona: "engineer",
+  explanation:
+    "htmx requests do not carry Django's CSRF token by themselves: the request is rejected with 403 (and the usual 'fix' is a dangerous `csrf_exempt`). Set it once on `<body hx-headers='{\"X-CSRFToken\": \"{{ csrf_token }}\"}'>` in the base template, or include the token in the form.",
+  appliesTo: (f) => isTemplate(f) && HTMX_UNSAFE.test(f.text),
+  check(file, project) {
+    if (project.hasGlobalHtmxCsrf) return [];
+    const hits: RuleHit[] = [];
+    const text = file.text;
+    if (/hx-headers[^>]*csrf|X-CSRFToken|csrfmiddlewaretoken/i.test(text)) return [];
+    const formsWithToken = [...text.matchAll(/<form\b[\s\S]*?<\/form>/gi)].filter((m) => /\{%\s*csrf_token\s*%\}/.test(m[0]));
+    file.lines.forEach((line, index) => {
+      if (!HTMX_UNSAFE.test(line)) return;
+      const offset = file.lines.slice(0, index).reduce((n, l) => n + l.length + 1, 0);
+      const insideTokenForm = formsWithToken.some((m) => (m.index ?? 0) <= offset && offset <= (m.index ?? 0) + m[0].length);
+      if (!insideTokenForm) hits.push({ line: index + 1, message: "This htmx request sends no CSRF token: set `hx-headers` with `X-CSRFToken` on `<body>` in the base template, or put it in a form with `{% csrf_token %}`." });
+    });
+    return hits;
+  },
+};
+
+export const formWithoutCsrfToken: Rule = {
+  id: "DJ411",
+  title: "POST form without `{% csrf_token %}`",
+  severity: "major",
+  category: "security",
+  tags: ["csrf", "templates"],
+  persona: "engineer",
+  explanation: "Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form method=\"post\">` that posts to your site.",
+  appliesTo: (f) => isTemplate(f) && /<form/i.test(f.text),
+  check(file) {
+    const hits: RuleHit[] = [];
+    const text = file.text;
+    for (const m of text.matchAll(/<form\b([^>]*)>([\s\S]*?)(<\/form>|$)/gi)) {
+      const attrs = m[1] ?? "";
+      if (!/method\s*=\s*["']?post/i.test(attrs)) continue;
+      if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
+      if (/\{%\s*csrf_token\s*%\}|csrfmiddlewaretoken/.test(m[2] ?? "")) continue;
+      hits.push({ line: text.slice(0, m.index ?? 0).split("\n").length, message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403." });
+    }
+    return hits;
+  },
+};

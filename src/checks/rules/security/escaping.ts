@@ -1,0 +1,95 @@
+import type { SyntaxNode } from "@lezer/common";
+import { assignmentsInScope, callParts, decoratorsOf, isPlainString, type PythonFile } from "../../python.js";
+import { isTrusted } from "../../trusted.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, isTemplate } from "./shared.js";
+import { formattedString } from "./sql.js";
+
+const SAFE_BUILDERS = /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
+
+/** A call to an escaping builder, or a variable assigned only from such calls in its function. */
+function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
+  if (node.name === "CallExpression") return SAFE_BUILDERS.test(callParts(py, node)?.name ?? "");
+  if (node.name !== "VariableName") return false;
+  const values = assignmentsInScope(py, node).get(py.src(node)) ?? [];
+  return values.length > 0 && values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""));
+}
+
+export const markSafeOnVariable: Rule = {
+  id: "DJ402",
+  title: "`mark_safe`/`SafeString` on non-literal text (XSS)",
+  severity: "critical",
+  category: "security",
+  tags: ["xss"],
+  persona: "architect",
+  explanation:
+    "`mark_safe` turns off escaping for the whole string: any user-controlled part becomes HTML/JS in the page. Build HTML with `format_html(\"<a href=\\\"{}\\\">{}</a>\", url, title)` (which escapes the arguments) or `escape()` the values first.",
+  appliesTo: (f) => isPython(f) && /mark_safe|SafeString|SafeText|format_html/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (!parts) continue;
+      const arg = parts.positional[0];
+      if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
+        if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
+        hits.push({ line: py.lineOf(call), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
+      } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
+        hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });
+      }
+    }
+    for (const def of py.nodes("FunctionDefinition")) {
+      if (decoratorsOf(py, def).includes("mark_safe")) hits.push({ line: py.lineOf(def), message: "`@mark_safe` marks everything this function returns as safe HTML." });
+    }
+    return hits;
+  },
+};
+
+export const templateUnescaped: Rule = {
+  id: "DJ403",
+  title: "Template output with escaping turned off (XSS)",
+  severity: "major",
+  category: "security",
+  tags: ["xss", "templates"],
+  persona: "engineer",
+  explanation:
+    "`|safe`, `|safeseq` and `{% autoescape off %}` print variables as raw HTML: user data there becomes script. Escape by default; build trusted HTML in Python with `format_html`, or sanitise it (bleach/nh3) before marking it safe.",
+  appliesTo: isTemplate,
+  check(file) {
+    const hits: RuleHit[] = [];
+    file.lines.forEach((line, index) => {
+      for (const m of line.matchAll(/\{\{\s*([^}|]+?)\s*((?:\|[^}]*?)?)\|\s*(safe|safeseq)\b[^}]*\}\}/g)) {
+        hits.push({ line: index + 1, message: `\`${m[0]}\` prints \`${m[1]?.trim()}\` without escaping.` });
+      }
+      if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: "`{% autoescape off %}` prints every variable in the block without escaping." });
+    });
+    return hits;
+  },
+};
+
+export const variableInScript: Rule = {
+  id: "DJ415",
+  title: "Template variable inside a `<script>` block",
+  severity: "major",
+  category: "security",
+  tags: ["xss", "templates"],
+  persona: "engineer",
+  explanation:
+    "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:\"id\" }}` and `JSON.parse(document.getElementById(\"id\").textContent)`, or at least `|escapejs` inside a JS string.",
+  appliesTo: (f) => isTemplate(f) && /<script/i.test(f.text),
+  check(file) {
+    const hits: RuleHit[] = [];
+    const text = file.text;
+    for (const block of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      if (/type\s*=\s*["']?(application\/(ld\+)?json|text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
+      const start = (block.index ?? 0) + block[0].indexOf(">") + 1;
+      for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
+        if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
+        if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
+        hits.push({ line: text.slice(0, start + (m.index ?? 0)).split("\n").length, message: `\`{{ ${m[1]} }}\` inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).` });
+      }
+    }
+    return hits;
+  },
+};

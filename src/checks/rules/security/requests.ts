@@ -1,0 +1,116 @@
+import { callParts, enclosingDef, isPlainString, simpleAssignments } from "../../python.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython, fromRequest, REQUEST_DATA } from "./shared.js";
+import { formattedString } from "./sql.js";
+
+export const unsafeDeserialization: Rule = {
+  id: "DJ409",
+  title: "Unsafe deserialisation or `eval` of data",
+  severity: "critical",
+  category: "security",
+  tags: ["rce"],
+  persona: "architect",
+  explanation:
+    "`pickle`/`marshal` loads, `yaml.load` without a safe loader, and `eval`/`exec` run code chosen by whoever controls the input. Use `json`, `yaml.safe_load`, `ast.literal_eval`, or signed data (`django.core.signing`).",
+  appliesTo: (f) => isPython(f) && /pickle|marshal|yaml\.load|\beval\(|\bexec\(|dill|shelve/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const callee = py.src(call.firstChild ?? call).replace(/\s+/g, "");
+      const parts = callParts(py, call);
+      if (!parts) continue;
+      if (/^yaml\.(load|load_all)$/.test(callee)) {
+        const loader = py.src(parts.keywords.get("Loader") ?? parts.positional[1] ?? call);
+        if (!/Safe|BaseLoader/.test(loader)) hits.push({ line: py.lineOf(call), message: "`yaml.load` without `Loader=yaml.SafeLoader` can build arbitrary objects: use `yaml.safe_load`." });
+        continue;
+      }
+      const dangerous = /^(pickle|cPickle|dill|marshal|_pickle)\.(loads?|Unpickler)$/.test(callee) || /^(eval|exec)$/.test(callee);
+      if (!dangerous) continue;
+      const arg = parts.positional[0];
+      if (!arg) continue;
+      if ((callee === "eval" || callee === "exec") && isPlainString(py, arg)) continue;
+      if (fromRequest(py, arg)) {
+        hits.push({ line: py.lineOf(call), message: `\`${callee}(${py.src(arg).slice(0, 40)})\` on data from outside runs attacker-chosen code.` });
+      }
+    }
+    return hits;
+  },
+};
+
+export const openRedirect: Rule = {
+  id: "DJ412",
+  title: "Redirect to a URL taken from the request (open redirect)",
+  severity: "major",
+  category: "security",
+  tags: ["redirect"],
+  persona: "architect",
+  explanation:
+    "Redirecting to `?next=` unchecked lets a link on your domain send users to a phishing site. Check it with `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())` and fall back to a safe URL.",
+  appliesTo: (f) => isPython(f) && /redirect|Redirect/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (!parts || !/^(redirect|HttpResponseRedirect|HttpResponsePermanentRedirect)$/.test(parts.name)) continue;
+      const arg = parts.positional[0];
+      if (!arg) continue;
+      const def = enclosingDef(call);
+      if (def && /url_has_allowed_host_and_scheme|is_safe_url/.test(py.src(def))) continue;
+      if (fromRequest(py, arg)) hits.push({ line: py.lineOf(call), message: "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`." });
+    }
+    return hits;
+  },
+};
+
+export const allFieldsExposed: Rule = {
+  id: "DJ413",
+  title: "ModelForm/serializer exposes `fields = \"__all__\"`",
+  severity: "minor",
+  category: "security",
+  tags: ["mass-assignment"],
+  persona: "architect",
+  explanation:
+    "Every model field becomes writable from the request, including ones added later (`is_staff`, `owner`, prices): a mass-assignment hole. List the fields explicitly.",
+  appliesTo: (f) => isPython(f) && /__all__/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const meta of py.nodes("ClassDefinition")) {
+      if (py.src(meta.getChild("VariableName") ?? meta) !== "Meta") continue;
+      const owner = meta.parent?.parent;
+      if (owner?.name !== "ClassDefinition" || !/(Form|Serializer)\b/.test(py.src(owner.getChild("ArgList") ?? owner))) continue;
+      for (const attr of simpleAssignments(py, meta)) {
+        if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value))) hits.push({ line: py.lineOf(attr.statement), message: "`fields = \"__all__\"` makes every current and future model field writable from requests: list them." });
+      }
+    }
+    return hits;
+  },
+};
+
+export const reflectedResponse: Rule = {
+  id: "DJ414",
+  title: "HTML response built from request data (reflected XSS)",
+  severity: "major",
+  category: "security",
+  tags: ["xss"],
+  persona: "architect",
+  explanation:
+    "`HttpResponse` defaults to `text/html`: request data formatted into it is rendered as HTML, so a crafted link runs script. Render a template (auto-escaped), `escape()` the value, or return `JsonResponse`/`content_type=\"text/plain\"`.",
+  appliesTo: (f) => isPython(f) && /HttpResponse/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (!parts || !/^HttpResponse(BadRequest|NotFound|Forbidden|ServerError)?$/.test(parts.name)) continue;
+      const content = parts.positional[0] ?? parts.keywords.get("content");
+      if (!content || parts.keywords.has("content_type")) continue;
+      if (formattedString(py, content) && REQUEST_DATA.test(py.src(content)) && !/escape\(/.test(py.src(content))) {
+        hits.push({ line: py.lineOf(call), message: "Request data is formatted into an HTML response without escaping." });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,88 @@
+import type { SyntaxNode } from "@lezer/common";
+import { assignmentsInScope, callParts, children, type PythonFile } from "../../python.js";
+import { isTrusted } from "../../trusted.js";
+import type { Rule, RuleHit } from "../../types.js";
+import { isPython } from "./shared.js";
+
+const SQL_NAME = /sql|query|stmt|statement/i;
+
+/** How a string was built from data: an f-string, `%`, `.format()` or `+` with a non-literal. */
+export function formattedString(py: PythonFile, node: SyntaxNode): string | undefined {
+  if (node.name === "FormatString") return py.src(node).includes("{") ? "an f-string" : undefined;
+  if (node.name === "BinaryExpression") {
+    const parts = children(node);
+    const op = parts.find((p) => p.name === "ArithOp");
+    const [left, , right] = parts;
+    if (!op || !left || !right) return undefined;
+    const opText = py.src(op);
+    // `"... IN (%s)" % ", ".join(["%s"] * len(ids))` only builds placeholders: the values stay parameters.
+    const sqlNamed = left.name === "VariableName" && SQL_NAME.test(py.src(left));
+    if (opText === "%" && (left.name === "String" || left.name === "FormatString" || sqlNamed)) return /["']%s["']/.test(py.src(right)) ? undefined : "`%` formatting";
+    if (opText === "+" && (left.name !== "String" || right.name !== "String") && (left.name === "String" || right.name === "String" || formattedString(py, left) || formattedString(py, right))) {
+      return "string concatenation";
+    }
+    return undefined;
+  }
+  if (node.name === "CallExpression") {
+    const parts = callParts(py, node);
+    const receiver = parts?.receiver;
+    if (parts?.name === "format" && receiver && (receiver.name === "String" || receiver.name === "FormatString" || (receiver.name === "VariableName" && SQL_NAME.test(py.src(receiver))))) return "`.format()`";
+  }
+  return undefined;
+}
+
+/** The formatting of `node`, following one assignment of a variable in the same function. */
+function formattedVia(py: PythonFile, node: SyntaxNode): string | undefined {
+  const scope = assignmentsInScope(py, node);
+  const direct = formattedString(py, node);
+  if (direct) return buildsOnlyPlaceholders(py, node, scope) ? undefined : direct;
+  if (node.name !== "VariableName") return undefined;
+  for (const value of scope.get(py.src(node)) ?? []) {
+    const how = formattedString(py, value);
+    if (how && value.from < node.from && !buildsOnlyPlaceholders(py, value, scope)) return how;
+  }
+  return undefined;
+}
+
+/** `sql % placeholders` where `placeholders` is built from `"%s"` literals: the values stay parameters. */
+function buildsOnlyPlaceholders(py: PythonFile, node: SyntaxNode, assignments: Map<string, SyntaxNode[]>): boolean {
+  if (node.name !== "BinaryExpression") return false;
+  const right = node.lastChild;
+  if (right?.name !== "VariableName") return false;
+  const values = assignments.get(py.src(right)) ?? [];
+  return values.length > 0 && values.every((v) => /["']%s["']/.test(py.src(v)));
+}
+
+const RAW_SQL_CALLS = new Set(["execute", "executemany", "raw", "RawSQL", "extra"]);
+
+export const rawSqlFormatting: Rule = {
+  id: "DJ401",
+  title: "Raw SQL built by string formatting (SQL injection)",
+  severity: "critical",
+  category: "security",
+  tags: ["sql-injection"],
+  persona: "architect",
+  explanation:
+    "Values formatted into SQL text are not escaped: a crafted value changes the query. Pass them as parameters: `cursor.execute(\"... WHERE id = %s\", [value])`, `Model.objects.raw(sql, [value])`, `RawSQL(sql, (value,))`, or use the ORM.",
+  appliesTo: (f) => isPython(f) && /\b(execute|executemany|raw|RawSQL|extra|RunSQL)\s*\(/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (!parts || !RAW_SQL_CALLS.has(parts.name)) continue;
+      if ((parts.name === "raw" || parts.name === "execute" || parts.name === "executemany") && !parts.receiver) continue;
+      const candidates =
+        parts.name === "extra"
+          ? [...parts.keywords.values()].flatMap((v) => (v.name === "ArrayExpression" || v.name === "DictionaryExpression" ? children(v) : [v]))
+          : [parts.positional[0] ?? parts.keywords.get("sql")].filter((n): n is SyntaxNode => n !== undefined);
+      for (const candidate of candidates) {
+        const how = formattedVia(py, candidate);
+        if (!how || isTrusted(py, candidate)) continue;
+        hits.push({ line: py.lineOf(call), message: `SQL for \`${parts.name}()\` is built with ${how}: pass values as query parameters instead.` });
+        break;
+      }
+    }
+    return hits;
+  },
+};
