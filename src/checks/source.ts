@@ -18,7 +18,7 @@ export class SourceFile {
     /** Head-side lines next to code the change deletes. */
     readonly deletedAt: ReadonlySet<number> = new Set(),
   ) {
-    this.kind = /\.pyi?$/.test(path) ? "python" : /\.(html?|jinja2?|djhtml|txt)$/.test(path) && isTemplatePath(path, text) ? "template" : "other";
+    this.kind = /\.pyi?$/.test(path) ? "python" : isTemplate(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);
   }
 
@@ -30,6 +30,11 @@ export class SourceFile {
 
   get isMigration(): boolean {
     return this.kind === "python" && /(^|\/)migrations\/\d{4}_[^/]*\.py$/.test(this.path);
+  }
+
+  /** What a template renders to: escaping rules depend on it (a text email is not HTML). */
+  get templateFormat(): TemplateFormat {
+    return templateFormatOf(this.path);
   }
 
   /** Test code: what it does to the database or templates never reaches production. */
@@ -64,6 +69,23 @@ export function isTestPath(path: string): boolean {
   return TEST_DIR.test(path) || TEST_FILE.test(path);
 }
 
-function isTemplatePath(path: string, text: string): boolean {
-  return /(^|\/)templates\//.test(path) || /\.html?$/.test(path) || /\{%|\{\{/.test(text);
+export type TemplateFormat = "html" | "text" | "json" | "xml" | "js";
+
+function templateFormatOf(path: string): TemplateFormat {
+  const name = path.replace(/\.(jinja2?|j2|tpl)$/, "");
+  if (/\.(txt|md|csv|eml|tsv)$/.test(name)) return "text";
+  if (/\.json$/.test(name)) return "json";
+  if (/\.(xml|svg|rss|atom)$/.test(name)) return "xml";
+  if (/\.js$/.test(name)) return "js";
+  return "html";
+}
+
+/**
+ * HTML-like files anywhere with template tags; any format Django renders (text, JSON, XML, JS) under a
+ * `templates/` folder (a `.js` file in `static/` is not a template).
+ */
+function isTemplate(path: string, text: string): boolean {
+  const inTemplates = /(^|\/)templates\//.test(path);
+  if (/\.(html?|djhtml|jinja2?)$/.test(path)) return inTemplates || /\.html?$/.test(path) || /\{%|\{\{/.test(text);
+  return inTemplates && /\.(txt|md|csv|eml|tsv|json|xml|svg|rss|atom|js)(\.(jinja2?|j2|tpl))?$/.test(path);
 }

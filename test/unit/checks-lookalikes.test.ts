@@ -228,3 +228,65 @@ describe("folding", () => {
     expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ307", 6, [6, 7]]]);
   });
 });
+
+describe("DDL in raw SQL (DJ310)", () => {
+  const runSql = (sql: string) => mig(`        migrations.RunSQL(${JSON.stringify(sql)}, migrations.RunSQL.noop),`);
+  it.each([
+    ["ALTER TABLE shop_order ADD COLUMN code varchar(9) NOT NULL", "NOT NULL"],
+    ["ALTER TABLE shop_order DROP COLUMN code", "DROP COLUMN"],
+    ["ALTER TABLE shop_order ALTER COLUMN code TYPE bigint", "ALTER COLUMN"],
+    ["ALTER TABLE shop_order ADD CONSTRAINT u UNIQUE (code)", "ADD CONSTRAINT"],
+    ["CREATE UNIQUE INDEX u ON shop_order (code)", "CONCURRENTLY"],
+  ])("flags %s", (sql, words) => {
+    const findings = runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))]).findings;
+    expect(findings.map((f) => f.rule)).toEqual(["DJ310"]);
+    expect(findings[0]?.message).toContain(words);
+  });
+
+  it.each([
+    "ALTER TABLE shop_order ADD COLUMN code varchar(9) NOT NULL DEFAULT ''",
+    "ALTER TABLE shop_order ADD CONSTRAINT u UNIQUE USING INDEX u_idx",
+    "CREATE INDEX CONCURRENTLY i ON shop_order (code) -- CREATE INDEX i ON t",
+    "UPDATE shop_order SET code = '' WHERE code IS NULL",
+  ])("leaves %s alone", (sql) => {
+    expect(runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))]).findings.map((f) => f.rule)).not.toContain("DJ310");
+  });
+
+  it("raises on an unchanged multi-line RunSQL whose CONCURRENTLY the change deleted", () => {
+    const text = mig('        migrations.RunSQL(\n            """\n            CREATE INDEX i\n            ON shop_order (code);\n            """,\n            "DROP INDEX i",\n        ),');
+    const file = new SourceFile("shop/migrations/0012_i.py", text, new Set(), [], new Set([8]));
+    expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ310@7"]);
+  });
+
+  it("keeps PostgreSQL-only advice off other databases", () => {
+    const file = new SourceFile("shop/migrations/0011_s.py", runSql("CREATE INDEX i ON shop_order (code)"), new Set([6]));
+    expect(runChecks([file], [], { facts: { database: { engine: "mysql", source: "s" } } }).findings).toEqual([]);
+  });
+});
+
+describe("templates know their output format", () => {
+  const tpl = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))]).findings;
+  it("a text email body is not HTML: |safe and autoescape off are right there", () => {
+    expect(tpl("shop/templates/emails/order_confirmation.txt", "Hello {{ user.name|safe }}\n{% autoescape off %}{{ note }}{% endautoescape %}\n")).toEqual([]);
+  });
+
+  it.each([
+    ["shop/templates/api/order.json", "JSON"],
+    ["shop/templates/feeds/orders.xml", "XML"],
+    ["shop/templates/js/config.js", "JavaScript"],
+  ])("%s with |safe is flagged with advice for its format", (path, format) => {
+    const findings = tpl(path, '{"name": "{{ order.name|safe }}"}\n');
+    expect(findings.map((f) => f.rule)).toEqual(["DJ403"]);
+    expect(findings[0]?.message).toContain(format);
+  });
+
+  it("a .js file outside templates/ is static code, not a template", () => {
+    expect(tpl("shop/static/js/app.js", "const x = '{{ a|safe }}';\n")).toEqual([]);
+  });
+
+  it("a JSON <script> block wants json_script", () => {
+    const findings = tpl("shop/templates/page.html", '<script type="application/json" id="d">{"id": {{ order.id }}}</script>\n');
+    expect(findings.map((f) => f.rule)).toEqual(["DJ415"]);
+    expect(findings[0]?.message).toContain("json_script");
+  });
+});

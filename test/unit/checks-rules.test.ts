@@ -177,6 +177,11 @@ const CASES: Record<string, RuleCase> = {
     positive: "from django.db import migrations\nfrom shop.models import Order\n\ndef forwards(apps, schema_editor):\n    Order.objects.update(sku='x')\n",
     negative: "from django.db import migrations, models\n",
   },
+  DJ310: {
+    path: M,
+    positive: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),'),
+    negative: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX CONCURRENTLY order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),', "    atomic = False\n"),
+  },
   DJ401: {
     path: "app/db.py",
     positive: "def f(c, x):\n    c.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n",

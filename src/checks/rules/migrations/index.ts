@@ -3,6 +3,7 @@ import { addNotNullField, dropColumnOrTable, renameOperation, alterFieldRisk } f
 import { runPythonWithoutReverse, runSqlWithoutReverse } from "./reversibility.js";
 import { indexNotConcurrent, atomicMisuse } from "./indexes.js";
 import { directModelImport } from "./imports.js";
+import { rawSqlRules } from "./raw-sql.js";
 
 export const migrationRules: Rule[] = [
   addNotNullField,
@@ -14,4 +15,5 @@ export const migrationRules: Rule[] = [
   indexNotConcurrent,
   atomicMisuse,
   directModelImport,
+  ...rawSqlRules,
 ];

@@ -46,6 +46,15 @@ export const markSafeOnVariable: Rule = {
   },
 };
 
+/** What unescaped output risks in each format Django renders, and what to do instead. */
+const FORMAT_RISK: Record<"html" | "text" | "json" | "xml" | "js", string> = {
+  html: ".",
+  text: ".",
+  json: ": in a JSON template a value can close its string and add keys. Build JSON in Python (`JsonResponse`, `json.dumps`) instead of a template.",
+  xml: ": in an XML template a value can add elements or break the document. Let autoescaping escape it.",
+  js: ": in a JavaScript template a value can end its string and run code. Use `|escapejs` inside strings, or pass data with `json_script`.",
+};
+
 export const templateUnescaped: Rule = {
   id: "DJ403",
   title: "Template output with escaping turned off (XSS)",
@@ -55,14 +64,16 @@ export const templateUnescaped: Rule = {
   persona: "engineer",
   explanation:
     "`|safe`, `|safeseq` and `{% autoescape off %}` print variables as raw HTML: user data there becomes script. Escape by default; build trusted HTML in Python with `format_html`, or sanitise it (bleach/nh3) before marking it safe.",
-  appliesTo: isTemplate,
+  // A text template (an email body) is not HTML: turning HTML escaping off there is right.
+  appliesTo: (f) => isTemplate(f) && f.templateFormat !== "text",
   check(file) {
     const hits: RuleHit[] = [];
+    const risk = FORMAT_RISK[file.templateFormat];
     file.lines.forEach((line, index) => {
       for (const m of line.matchAll(/\{\{\s*([^}|]+?)\s*((?:\|[^}]*?)?)\|\s*(safe|safeseq)\b[^}]*\}\}/g)) {
-        hits.push({ line: index + 1, message: `\`${m[0]}\` prints \`${m[1]?.trim()}\` without escaping.` });
+        hits.push({ line: index + 1, message: `\`${m[0]}\` prints \`${m[1]?.trim()}\` without escaping${risk}` });
       }
-      if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: "`{% autoescape off %}` prints every variable in the block without escaping." });
+      if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: `\`{% autoescape off %}\` prints every variable in the block without escaping${risk}` });
     });
     return hits;
   },
@@ -77,17 +88,22 @@ export const variableInScript: Rule = {
   persona: "engineer",
   explanation:
     "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:\"id\" }}` and `JSON.parse(document.getElementById(\"id\").textContent)`, or at least `|escapejs` inside a JS string.",
-  appliesTo: (f) => isTemplate(f) && /<script/i.test(f.text),
+  appliesTo: (f) => isTemplate(f) && f.templateFormat === "html" && /<script/i.test(f.text),
   check(file) {
     const hits: RuleHit[] = [];
     const text = file.text;
     for (const block of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
-      if (/type\s*=\s*["']?(application\/(ld\+)?json|text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
+      if (/type\s*=\s*["']?(text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
+      const jsonBlock = /type\s*=\s*["']?application\/(ld\+)?json/i.test(block[1] ?? "");
       const start = (block.index ?? 0) + block[0].indexOf(">") + 1;
       for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
         if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
-        hits.push({ line: text.slice(0, start + (m.index ?? 0)).split("\n").length, message: `\`{{ ${m[1]} }}\` inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).` });
+        const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
+        const message = jsonBlock
+          ? `\`{{ ${m[1]} }}\` inside a JSON <script> is HTML-escaped, not JSON-encoded: render the whole block with \`{{ value|json_script:"id" }}\`.`
+          : `\`{{ ${m[1]} }}\` inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).`;
+        hits.push({ line, message });
       }
     }
     return hits;
