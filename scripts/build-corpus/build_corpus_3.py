@@ -225,7 +225,7 @@ from django.utils.text import slugify
 
 
 class Post(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  #!O -- new model fields with no migration in the change (DJ508)
     slug = models.SlugField(unique=True)
 
     def save(self):  #!E:models -- drops update_fields/using
@@ -234,7 +234,7 @@ class Post(models.Model):
 
 
 class Page(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  #!O -- new model fields with no migration in the change (DJ508)
     slug = models.SlugField(unique=True)
 
     def save(self, *args, **kwargs):  #!N -- passes everything on
@@ -248,7 +248,7 @@ build(R, "d03-filter-on-unindexed-field", [
 
 class Order(models.Model):
     number = models.CharField(max_length=20, unique=True)
-    sku = models.CharField(max_length=40)  #!+
+    sku = models.CharField(max_length=40)  #!+ O -- a new field with no migration in the change (DJ508)
     slug = models.SlugField(db_index=True)
     paid = models.BooleanField(default=False)
 '''},

@@ -24,6 +24,8 @@ export interface CheckOptions {
   ignore?: IgnoreRule[];
   /** What the project runs on (Django version, database). */
   facts?: ProjectFacts;
+  /** Paths the change touches beyond the checked files (deleted, binary, skipped ones). */
+  otherChangedPaths?: string[];
 }
 
 /**
@@ -42,7 +44,7 @@ export interface CheckResult {
 }
 
 export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
-  const project = new ProjectIndex([...changed, ...context], options.facts ?? {});
+  const project = new ProjectIndex([...changed, ...context], options.facts ?? {}, new Set([...changed.map((f) => f.path), ...(options.otherChangedPaths ?? [])]));
   const disabled = new Set(options.disabled ?? []);
   const floor = SEVERITIES.indexOf(options.minSeverity ?? "nit");
   const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);

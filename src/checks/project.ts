@@ -47,6 +47,8 @@ export class ProjectIndex {
     files: SourceFile[],
     /** What the project runs on, detected from its files or set in config. */
     readonly facts: ProjectFacts = {},
+    /** Every path the change touches (a model change looks for its migration among them). */
+    readonly changedPaths: ReadonlySet<string> = new Set(),
   ) {
     for (const file of files) if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text)) this.indexFieldClasses(file);
     for (const file of files) {

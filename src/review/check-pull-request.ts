@@ -22,5 +22,6 @@ export function checkPullRequest(
   const { changed, context } = sourceFiles(contents, changes);
   const facts = detectProjectFacts(contents, config.project);
   return runChecks(changed, context, {
-    facts, disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
+    facts,
+    otherChangedPaths: files.map((f) => f.path), disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
 }

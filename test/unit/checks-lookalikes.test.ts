@@ -31,11 +31,11 @@ class UpperField(CharField):
     pass
 `;
 
-function fired(path: string, text: string, options: { context?: Record<string, string>; removed?: string[]; includeTests?: boolean } = {}): string[] {
+function fired(path: string, text: string, options: { context?: Record<string, string>; removed?: string[]; includeTests?: boolean; disabled?: string[] } = {}): string[] {
   const lines = text.split("\n").length;
   const file = new SourceFile(path, text, new Set(Array.from({ length: lines }, (_, i) => i + 1)), options.removed ?? []);
   const context = Object.entries({ "shop/models.py": MODELS, "shop/fields.py": FIELDS, ...options.context }).map(([p, t]) => new SourceFile(p, t, new Set()));
-  return runChecks([file], context, { includeTests: options.includeTests ?? false }).findings.map((f) => `${f.rule}@${f.line}`);
+  return runChecks([file], context, { includeTests: options.includeTests ?? false, disabled: options.disabled ?? [] }).findings.map((f) => `${f.rule}@${f.line}`);
 }
 
 const mig = (ops: string, head = "") => `from django.db import migrations, models\nimport shop.fields\n${head}\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
@@ -188,22 +188,24 @@ describe("escaping knows trusted values", () => {
 });
 
 describe("model fields", () => {
+  // DJ508 (no migration) would fire on every one of these models.py edits: these tests are about the field rules.
+  const noMigration = { disabled: ["DJ508"] };
   const model = (field: string) => `from django.db import models\n\nclass Order(models.Model):\n    ${field}\n`;
   it("null=True where NULL is the designed empty value is not flagged", () => {
-    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True, blank=True, default=None)"))).toEqual([]);
-    expect(fired("shop/models.py", `${model("code = models.CharField(max_length=9, null=True)")}\ndef open_orders():\n    return Order.objects.filter(code__isnull=True)\n`)).toEqual([]);
-    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True)"))).toEqual(["DJ502@4"]);
+    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True, blank=True, default=None)"), noMigration)).toEqual([]);
+    expect(fired("shop/models.py", `${model("code = models.CharField(max_length=9, null=True)")}\ndef open_orders():\n    return Order.objects.filter(code__isnull=True)\n`, noMigration)).toEqual([]);
+    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True)"), noMigration)).toEqual(["DJ502@4"]);
   });
 
   it("null=True already there is not re-raised when another argument of the field changes", () => {
     const text = "from django.db import models\n\nclass Order(models.Model):\n    code = models.CharField(\n        max_length=99,\n        null=True,\n    )\n";
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=9,"], new Set([5]))]).findings).toEqual([]);
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=9,"], new Set([5]))], [], noMigration).findings).toEqual([]);
   });
 
   it("Meta.ordering on a field the base already ordered by is not this change's doing", () => {
     const text = "from django.db import models\n\nclass Visit(models.Model):\n    date = models.DateField()\n    class Meta:\n        ordering = ['-date', '-id']\n";
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))]).findings).toEqual([]);
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))]).findings.map((f) => f.rule)).toEqual(["DJ504"]);
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))], [], noMigration).findings).toEqual([]);
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))], [], noMigration).findings.map((f) => f.rule)).toEqual(["DJ504"]);
   });
 });
 
@@ -288,5 +290,53 @@ describe("templates know their output format", () => {
     const findings = tpl("shop/templates/page.html", '<script type="application/json" id="d">{"id": {{ order.id }}}</script>\n');
     expect(findings.map((f) => f.rule)).toEqual(["DJ415"]);
     expect(findings[0]?.message).toContain("json_script");
+  });
+});
+
+describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
+  const model = "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n    code = models.CharField(max_length=9, unique=True)\n";
+  const changedModel = (removed: string[] = []) => new SourceFile("shop/models.py", model, new Set([5]), removed, new Set([5]));
+  const migration = new SourceFile("shop/migrations/0002_code.py", "from django.db import migrations\n", new Set([1]));
+
+  it("a field change with its migration in the same change is fine; without one it is flagged", () => {
+    expect(runChecks([changedModel(), migration]).findings.map((f) => f.rule)).toEqual([]);
+    expect(runChecks([changedModel()]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ508@5"]);
+    expect(runChecks([changedModel()], [], { otherChangedPaths: ["shop/migrations/0002_code.py"] }).findings).toEqual([]);
+    // another app's migration does not count
+    expect(runChecks([changedModel()], [], { otherChangedPaths: ["billing/migrations/0002_x.py"] }).findings.map((f) => f.rule)).toEqual(["DJ508"]);
+  });
+
+  it("a method or property change needs no migration", () => {
+    const text = `${model}\n    @property\n    def label(self):\n        return self.sku\n`;
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([9]))]).findings).toEqual([]);
+  });
+
+  it("flags a field made unique or NOT NULL, not one that stays as it was", () => {
+    const unique = runChecks([changedModel(["    code = models.CharField(max_length=9)"]), migration]).findings;
+    expect(unique.map((f) => [f.rule, f.line])).toEqual([["DJ509", 5]]);
+    expect(unique[0]?.message).toContain("becomes unique");
+    const notNull = new SourceFile("shop/models.py", model.replace("max_length=40)", "max_length=40, default='')"), new Set([4]), ["    sku = models.CharField(\n", "        max_length=40,", "        null=True,", "    )"], new Set([4]));
+    expect(runChecks([notNull, migration]).findings.map((f) => f.message)).toEqual([expect.stringContaining("becomes NOT NULL")]);
+    expect(runChecks([changedModel(["    code = models.CharField(max_length=8, unique=True)"]), migration]).findings).toEqual([]);
+  });
+
+  it("an optional self-reference (a tree) may cascade", () => {
+    const tree = "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";
+    expect(runChecks([new SourceFile("shop/models.py", tree, new Set([4])), migration]).findings).toEqual([]);
+  });
+});
+
+describe("real-code refinements (second round)", () => {
+  it("a help_text-only edit needs no migration review", () => {
+    const text = "from django.db import models\n\nclass Hook(models.Model):\n    url = models.CharField(\n        max_length=500,\n        help_text='Called on events. Must be http(s).',\n    )\n";
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        help_text='Called on events.',"], new Set([6]))]).findings).toEqual([]);
+    expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=200,"], new Set([5]))]).findings.map((f) => f.rule)).toEqual(["DJ508"]);
+  });
+
+  it("a quoted value in a JSON <script> is HTML-escaped safely; a bare one is not", () => {
+    const page = (value: string) => `<script type="application/json">{"next": ${value}}</script>\n`;
+    const check = (text: string) => runChecks([new SourceFile("shop/templates/p.html", text, new Set([1]))]).findings.map((f) => f.rule);
+    expect(check(page('"{{ next_url }}"'))).toEqual([]);
+    expect(check(page("{{ next_url }}"))).toEqual(["DJ415"]);
   });
 });

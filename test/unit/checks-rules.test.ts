@@ -3,14 +3,14 @@ import { RULES, runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 
 /** Every line of `text` counts as changed, as in a new file. */
-function changedFile(path: string, text: string): SourceFile {
+function changedFile(path: string, text: string, removed: string[] = []): SourceFile {
   const count = text.split("\n").length;
-  return new SourceFile(path, text, new Set(Array.from({ length: count }, (_, i) => i + 1)));
+  return new SourceFile(path, text, new Set(Array.from({ length: count }, (_, i) => i + 1)), removed);
 }
 
-function rulesFired(path: string, text: string, context: Record<string, string> = {}): string[] {
+function rulesFired(path: string, text: string, context: Record<string, string> = {}, removed: string[] = []): string[] {
   const ctx = Object.entries(context).map(([p, t]) => new SourceFile(p, t, new Set()));
-  return runChecks([changedFile(path, text)], ctx).findings.map((f) => f.rule);
+  return runChecks([changedFile(path, text, removed)], ctx).findings.map((f) => f.rule);
 }
 
 const MODELS = `from django.db import models
@@ -44,6 +44,8 @@ interface RuleCase {
   positive: string;
   negative: string;
   context?: Record<string, string>;
+  /** Base-side lines the change deletes. */
+  removed?: string[];
 }
 
 const M = "app/migrations/0002_change.py";
@@ -182,6 +184,22 @@ const CASES: Record<string, RuleCase> = {
     positive: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),'),
     negative: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX CONCURRENTLY order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),', "    atomic = False\n"),
   },
+  DJ508: {
+    path: "shop/models.py",
+    positive: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n",
+    negative: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n\n    class Meta:\n        managed = False\n",
+  },
+  DJ509: {
+    path: "shop/models.py",
+    positive: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40, unique=True)\n",
+    negative: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=80)\n",
+    removed: ["    sku = models.CharField(max_length=40)"],
+  },
+  DJ510: {
+    path: "shop/models.py",
+    positive: "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.CASCADE)\n",
+    negative: "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.SET_NULL)\n",
+  },
   DJ401: {
     path: "app/db.py",
     positive: "def f(c, x):\n    c.execute(f\"SELECT * FROM t WHERE a = '{x}'\")\n",
@@ -308,10 +326,10 @@ describe("rule catalogue", () => {
 
 describe.each(Object.entries(CASES))("%s", (id, c) => {
   it("fires on the positive example", () => {
-    expect(rulesFired(c.path, c.positive, c.context)).toContain(id);
+    expect(rulesFired(c.path, c.positive, c.context, c.removed)).toContain(id);
   });
   it("stays quiet on the negative example", () => {
-    expect(rulesFired(c.path, c.negative, c.context)).not.toContain(id);
+    expect(rulesFired(c.path, c.negative, c.context, c.removed)).not.toContain(id);
   });
 });
 

@@ -4,6 +4,7 @@ import { callParts, classBases, type PythonFile, simpleAssignments } from "../..
 import { chainLinks } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { schemaChangeRules } from "./schema-changes.js";
 
 const isModelCode = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\b(models|Field|ForeignKey)\b/.test(f.text);
 
@@ -220,5 +221,5 @@ const floatForMoney: Rule = {
   },
 };
 
-export const modelRules: Rule[] = [fkWithoutOnDelete, nullOnStringField, filterOnUnindexedField, metaOrdering, saveWithoutArgs, setNullWithoutNull, floatForMoney];
+export const modelRules: Rule[] = [fkWithoutOnDelete, nullOnStringField, filterOnUnindexedField, metaOrdering, saveWithoutArgs, setNullWithoutNull, floatForMoney, ...schemaChangeRules];
 

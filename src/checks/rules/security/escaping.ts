@@ -98,6 +98,10 @@ export const variableInScript: Rule = {
       const start = (block.index ?? 0) + block[0].indexOf(">") + 1;
       for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
+        // Inside a JSON string, HTML escaping already escapes the quote: only a bare value can inject.
+        const at = m.index ?? 0;
+        const body = block[2] ?? "";
+        if (jsonBlock && body[at - 1] === '"' && body[at + m[0].length] === '"') continue;
         if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock

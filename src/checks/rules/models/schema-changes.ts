@@ -1,0 +1,152 @@
+import type { SyntaxNode } from "@lezer/common";
+import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import type { SourceFile } from "../../source.js";
+import type { Rule, RuleHit } from "../../types.js";
+
+/** Model code in an app (`shop/models.py`, `shop/models/order.py`), not tests or migrations. */
+const isAppModels = (f: SourceFile) => f.kind === "python" && !f.isMigration && /(^|\/)models(\.py|\/[^/]+\.py)$/.test(f.path) && /Field\(|ForeignKey\(/.test(f.text);
+
+/** The app folder of a models module: `shop` for `shop/models.py` and `shop/models/order.py`. */
+function appOf(path: string): string {
+  return path.replace(/\/?models(\.py|\/[^/]+\.py)$/, "");
+}
+
+interface FieldDef {
+  name: string;
+  call: SyntaxNode;
+  first: number;
+  last: number;
+}
+
+/** Field definitions of each concrete, managed model class of the file. */
+function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[] }> {
+  const result: Array<{ model: string; fields: FieldDef[] }> = [];
+  for (const cls of py.nodes("ClassDefinition")) {
+    if (!classBases(py, cls).some((b) => /(^|\.)(Model|[A-Z]\w*Model|AbstractUser|AbstractBaseUser)$/.test(b))) continue;
+    const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+    if (meta && /\bmanaged\s*=\s*False/.test(py.src(meta))) continue; // unmanaged: no migrations
+    const fields: FieldDef[] = [];
+    for (const { name, value } of simpleAssignments(py, cls)) {
+      if (value.name !== "CallExpression" || !/(Field|ForeignKey|Key)$/.test(callParts(py, value)?.name ?? "")) continue;
+      fields.push({ name, call: value, first: py.lineOf(value), last: py.line(Math.max(value.from, value.to - 1)) });
+    }
+    result.push({ model: py.src(cls.getChild("VariableName") ?? cls), fields });
+  }
+  return result;
+}
+
+/** Arguments that change no column: a migration for them alone alters nothing in the database. */
+const DOC_ARGUMENTS = new Set(["help_text", "verbose_name", "verbose_name_plural"]);
+
+/** Whether the change touches a field outside its documentation arguments. */
+function schemaTouched(file: SourceFile, field: FieldDef): boolean {
+  const py = file.python;
+  const docLines = new Set<number>();
+  for (const [key, value] of callParts(py, field.call)?.keywords ?? []) {
+    if (!DOC_ARGUMENTS.has(key)) continue;
+    for (let line = py.lineOf(value); line <= py.line(Math.max(value.from, value.to - 1)); line++) docLines.add(line);
+  }
+  for (let line = field.first; line <= field.last; line++) {
+    if ((file.isChanged(line) || file.deletedAt.has(line)) && !docLines.has(line)) return true;
+  }
+  return false;
+}
+
+const modelChangeWithoutMigration: Rule = {
+  id: "DJ508",
+  title: "Model fields change but the change has no migration",
+  severity: "major",
+  category: "models",
+  persona: "engineer",
+  explanation:
+    "Django keeps the database schema in migrations: a field added, removed or altered in `models.py` without its migration leaves the code and the database out of step, and the next `makemigrations` sweeps it into someone else's change. Run `python manage.py makemigrations` and commit the migration with the model change (`makemigrations --check` in CI catches it).",
+  appliesTo: isAppModels,
+  check(file, project) {
+    const app = appOf(file.path);
+    const migrationsDir = `${app ? `${app}/` : ""}migrations/`;
+    if ([...project.changedPaths].some((p) => p.startsWith(migrationsDir))) return [];
+    const hits: RuleHit[] = [];
+    for (const { model, fields } of modelFields(file.python)) {
+      const changed = fields.filter((f) => schemaTouched(file, f));
+      const first = changed[0];
+      if (!first) continue;
+      hits.push({
+        line: first.first,
+        endLine: first.last,
+        message: `\`${model}\` changes ${changed.map((f) => `\`${f.name}\``).join(", ")} but this change has no migration in \`${migrationsDir}\`: run \`makemigrations\` and commit it.`,
+      });
+    }
+    return hits;
+  },
+};
+
+/** The deleted definition of `name` (its removed lines, as one text), when the change rewrote an existing field. */
+function removedDefinition(file: SourceFile, name: string): string | undefined {
+  const lines = file.removedLines;
+  const start = lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*=\\s*[\\w.]*(Field|ForeignKey|Key)\\(`).test(l));
+  if (start < 0) return undefined;
+  let text = lines[start] as string;
+  for (let i = start + 1; i < lines.length && !/\)\s*(#.*)?$/.test(text); i++) text += ` ${lines[i]}`;
+  return text;
+}
+
+const riskyFieldChange: Rule = {
+  id: "DJ509",
+  title: "Field change that implies a risky migration",
+  severity: "major",
+  category: "models",
+  persona: "engineer",
+  explanation:
+    "Making a column NOT NULL fails on existing NULL rows and, on a big table, scans it under a lock; adding `unique=True` builds a unique index under a lock and fails on existing duplicates. Back-fill (or de-duplicate) in a data migration first, and on PostgreSQL build the index `CONCURRENTLY` before adding the constraint.",
+  appliesTo: isAppModels,
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const { fields } of modelFields(py)) {
+      for (const field of fields) {
+        if (!file.touches(field.first, field.last)) continue;
+        const before = removedDefinition(file, field.name);
+        if (!before) continue;
+        const now = callParts(py, field.call)?.keywords;
+        const nullNow = py.src(now?.get("null") ?? field.call) === "True";
+        const uniqueNow = py.src(now?.get("unique") ?? field.call) === "True";
+        if (/\bnull\s*=\s*True\b/.test(before) && !nullNow) {
+          hits.push({ line: field.first, endLine: field.last, message: `\`${field.name}\` becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).` });
+        } else if (uniqueNow && !/\bunique\s*=\s*True\b/.test(before)) {
+          hits.push({ line: field.first, endLine: field.last, message: `\`${field.name}\` becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.` });
+        }
+      }
+    }
+    return hits;
+  },
+};
+
+const nullableCascade: Rule = {
+  id: "DJ510",
+  title: "Optional (`null=True`) relation that cascades deletes",
+  severity: "minor",
+  category: "models",
+  persona: "engineer",
+  explanation:
+    "`null=True` says the link is optional, yet `on_delete=CASCADE` deletes this row whenever the target is deleted. When the row should outlive the target, use `SET_NULL`; keep `CASCADE` only if the row means nothing without it (and then it is usually not nullable).",
+  appliesTo: (f) => f.kind === "python" && !f.isMigration && /CASCADE/.test(f.text),
+  check(file) {
+    const py = file.python;
+    const hits: RuleHit[] = [];
+    for (const cls of py.nodes("ClassDefinition")) {
+      for (const { name, value } of simpleAssignments(py, cls)) {
+        const parts = value.name === "CallExpression" ? callParts(py, value) : undefined;
+        if (!parts || !/^(ForeignKey|OneToOneField)$/.test(parts.name)) continue;
+        const target = parts.positional[0] ? py.src(parts.positional[0]).replace(/["']/g, "") : "";
+        if (target === "self") continue; // a tree: children go with their parent, the root has none
+        const onDelete = parts.keywords.get("on_delete") ?? parts.positional[1];
+        const nullArg = parts.keywords.get("null");
+        if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
+        hits.push({ line: py.lineOf(nullArg), message: `\`${name}\` is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?` });
+      }
+    }
+    return hits;
+  },
+};
+
+export const schemaChangeRules: Rule[] = [modelChangeWithoutMigration, riskyFieldChange, nullableCascade];
