@@ -50,18 +50,21 @@ describe("incremental, and no repeats", () => {
   const v2 = `${v1}    created = models.DateTimeField(auto_now_add=True)\n`;
   const v3 = v2.replace("    body = models.TextField(null=True)\n", '    body = models.TextField(blank=True, default="")\n');
 
+  // The pushes change models.py without a migration; DJ508 is not what this test is about.
+  const NO_MIGRATION_RULE = "checks:\n  disable: [DJ508]\n";
+
   it("three pushes: each finding is posted once, and the thread whose code was fixed is resolved", async () => {
     const github = new GitHubMock().token();
     const a = await app({ env: {} });
     // push 1: two findings
-    github.config(undefined, { headSha: sha("1") }).files([modelsFile(v1)], sha("1")).review();
+    github.config(NO_MIGRATION_RULE, { headSha: sha("1") }).files([modelsFile(v1)], sha("1")).review();
     await a.receive({ id: "p1", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("1") }) });
     // push 2: one unrelated line; both findings still there
-    github.config(undefined, { headSha: sha("2") }).files([modelsFile(v2)], sha("2")).compare(sha("1"), sha("2"), ["shop/models.py"]);
+    github.config(NO_MIGRATION_RULE, { headSha: sha("2") }).files([modelsFile(v2)], sha("2")).compare(sha("1"), sha("2"), ["shop/models.py"]);
     await a.receive({ id: "p2", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("2") }) });
     // push 3: the `body` finding is fixed; GitHub marks its thread outdated
     const bodyFingerprint = /django-review fp=([0-9a-f]+)/.exec(github.reviews[0]!.comments.find((c) => c.line === 9)!.body)![1]!;
-    github.config(undefined, { headSha: sha("3"), outdated: [bodyFingerprint] }).files([modelsFile(v3)], sha("3")).compare(sha("1"), sha("3"), ["shop/models.py"]).resolveThreads();
+    github.config(NO_MIGRATION_RULE, { headSha: sha("3"), outdated: [bodyFingerprint] }).files([modelsFile(v3)], sha("3")).compare(sha("1"), sha("3"), ["shop/models.py"]).resolveThreads();
     await a.receive({ id: "p3", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("3") }) });
 
     expect(nock.pendingMocks()).toEqual([]);
@@ -241,6 +244,7 @@ describe("bad input", () => {
     expect(github.reviews[0]!.comments.map((c) => [c.path, c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([
       ["config/settings.py", 2, "DJ405"],
       ["shop/models.py", 4, "DJ502"],
+      ["shop/models.py", 4, "DJ508"], // a new model with no migration in the change
     ]);
   });
 
@@ -256,7 +260,11 @@ describe("bad input", () => {
       },
     ]);
     expect(github.reviews[0]!.body).toContain("`shop/new_models.py`: renamed without changes");
-    expect(github.reviews[0]!.comments.map((c) => [c.path, c.line])).toEqual([["blog/models.py", 3]]);
+    // a rename with changes is checked like a modified file: the FloatField, and no migration for it
+    expect(github.reviews[0]!.comments.map((c) => [c.path, c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([
+      ["blog/models.py", 3, "DJ507"],
+      ["blog/models.py", 3, "DJ508"],
+    ]);
   });
 
   it("a config with wrong types names the key; the review still comes", async () => {
