@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { changesFromDiffFiles, sourceFiles } from "./checks/diff-files.js";
 import { RULES, runChecks } from "./checks/index.js";
+import { detectProjectFacts } from "./checks/project-facts.js";
 import { parseUnifiedDiff } from "./diff/parse.js";
 import { loadCorpus } from "./eval/corpus.js";
 import { type CaseScore, scoreCase, scoreCorpus } from "./eval/score.js";
@@ -29,7 +30,8 @@ function main(): number {
   const findings: Array<{ case: string; file: string; line: number; rule: string; category: string }> = [];
   for (const corpusCase of cases) {
     const { changed, context } = sourceFiles(corpusCase.head, changesFromDiffFiles(parseUnifiedDiff(corpusCase.diff)));
-    const result = runChecks(changed, context);
+    // The case's own files say what the project runs on, as the app reads them from the repository.
+    const result = runChecks(changed, context, { facts: detectProjectFacts(corpusCase.head) });
     for (const failure of result.failures) console.error(`eval:checks: rule ${failure.rule} failed on ${corpusCase.id}/${failure.file}: ${failure.error}`);
     scores.push(scoreCase(corpusCase, result.findings));
     for (const f of result.findings) findings.push({ case: corpusCase.id, file: f.file, line: f.line, rule: f.rule, category: f.category });

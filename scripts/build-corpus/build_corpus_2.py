@@ -221,7 +221,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["amount"], name="payment_amount_idx"),
         ),
     ]
-'''}])
+'''}], context={"requirements.txt": "Django==5.0.6\npsycopg[binary]==3.1.19\n"})
 
 build(R, "m05-atomic-false-mixed", [{
   "path": "shop/migrations/0011_mixed.py", "new": True, "head": '''from django.db import migrations, models

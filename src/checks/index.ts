@@ -41,6 +41,8 @@ export interface CheckResult {
   suppressed: number;
   /** What the checks took the project to run on. */
   facts: ProjectFacts;
+  /** Findings that hold only if an unknown fact holds (`RuleHit.condition`): model hints, not comments. */
+  conditional: Finding[];
 }
 
 export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
@@ -49,6 +51,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
   const floor = SEVERITIES.indexOf(options.minSeverity ?? "nit");
   const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);
   const findings: Finding[] = [];
+  const conditional: Finding[] = [];
   const failures: CheckResult["failures"] = [];
   const ignored = ignoredByConfig(options.ignore ?? []);
   let suppressed = 0;
@@ -70,21 +73,24 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
         const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
-        const finding = toFinding(rule, file.path, hit.line, hit.message, hit.severity);
+        const finding = toFinding(rule, file.path, hit.line, hit.message, hit.severity, hit.condition);
         if (isSuppressedInline(file, finding) || ignored(finding)) suppressed++;
         else {
-          const scope = foldScope(file, hit);
+          const scope = `${hit.condition ?? ""}\u0000${foldScope(file, hit)}`;
           groups.set(scope, [...(groups.get(scope) ?? []), finding]);
         }
       }
-      for (const group of groups.values()) findings.push(fold(group.sort((a, b) => a.line - b.line)));
+      for (const group of groups.values()) {
+        const folded = fold(group.sort((a, b) => a.line - b.line));
+        (folded.condition ? conditional : findings).push(folded);
+      }
     }
   }
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
-  return { findings, failures, suppressed, facts: options.facts ?? {} };
+  const byPlace = (a: Finding, b: Finding) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule);
+  return { findings: findings.sort(byPlace), failures, suppressed, facts: options.facts ?? {}, conditional: conditional.sort(byPlace) };
 }
 
-function toFinding(rule: Rule, file: string, line: number, message: string | undefined, severity: Severity | undefined): Finding {
+function toFinding(rule: Rule, file: string, line: number, message: string | undefined, severity: Severity | undefined, condition: string | undefined): Finding {
   return {
     rule: rule.id,
     title: rule.title,
@@ -95,6 +101,7 @@ function toFinding(rule: Rule, file: string, line: number, message: string | und
     line,
     message: message ?? rule.title,
     explanation: rule.explanation,
+    ...(condition ? { condition } : {}),
   };
 }
 

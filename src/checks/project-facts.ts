@@ -5,6 +5,9 @@
  * no API is suggested that the project's Django does not have.
  */
 
+/** The condition of PostgreSQL-only advice on a project whose database is not known (`RuleHit.condition`). */
+export const POSTGRES_UNKNOWN = "the project runs on PostgreSQL (its database is not known)";
+
 export const DATABASES = ["postgresql", "mysql", "sqlite", "oracle"] as const;
 export type Database = (typeof DATABASES)[number];
 
@@ -61,7 +64,7 @@ function djangoVersion(files: ReadonlyMap<string, string>): ProjectFacts["django
   for (const path of DEPENDENCY_FILES) {
     const text = files.get(path);
     if (!text) continue;
-    const version = /\.lock$/.test(path) ? lockedDjango(text) : requiredDjango(text);
+    const version = /\.lock$/.test(path) ? lockedDjango(text) : requiredDjango(mainDependencies(path, text));
     if (version) return { version, source: path };
   }
   return undefined;
@@ -100,12 +103,56 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
   }
   // Then the driver the project installs.
   for (const path of DEPENDENCY_FILES) {
-    const text = files.get(path);
-    if (!text) continue;
+    const whole = files.get(path);
+    if (!whole) continue;
+    const text = mainDependencies(path, whole);
     if (/^\s*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text)) return { engine: "postgresql", source: path };
     if (/^\s*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text)) return { engine: "mysql", source: path };
   }
   return undefined;
+}
+
+/**
+ * The dependencies the project runs with, without its test, dev and optional extras: a reusable app
+ * that tests against PostgreSQL (`psycopg2-binary` in a `test` extra) still ships to every database.
+ */
+export function mainDependencies(path: string, text: string): string {
+  const entries = (list: string | undefined) => (list ?? "").split(",").map((entry) => entry.trim()).join("\n");
+  if (path === "pyproject.toml") {
+    const project = tomlTable(text, "project") ?? "";
+    const listAt = /^dependencies\s*=\s*\[/m.exec(project);
+    return `${entries(listAt ? bracketed(project, listAt.index + listAt[0].length) : "")}\n${tomlTable(text, "tool.poetry.dependencies") ?? ""}`;
+  }
+  if (path === "setup.py") {
+    const listAt = /install_requires\s*=\s*\[/.exec(text);
+    return entries(listAt ? bracketed(text, listAt.index + listAt[0].length) : "");
+  }
+  if (path === "setup.cfg") return /^install_requires\s*=([\s\S]*?)^(?=\S)/m.exec(`${text}\n[end]`)?.[1] ?? "";
+  return text;
+}
+
+/** The text from `from` up to the `]` that closes the list opened just before it (brackets in strings skipped). */
+function bracketed(text: string, from: number): string {
+  let depth = 1;
+  let quote = "";
+  for (let i = from; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote) {
+      if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "[") depth++;
+    else if (c === "]" && --depth === 0) return text.slice(from, i);
+  }
+  return text.slice(from);
+}
+
+/** The body of one `[table]` of a TOML file, up to the next table header. */
+function tomlTable(text: string, name: string): string | undefined {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => line.trim() === `[${name}]`);
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && /^\s*\[/.test(line));
+  return lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
 }
 
 /** `4.2` >= `4.1`. */

@@ -15,8 +15,13 @@ export interface RuleHit {
   causeLines?: number[];
   /** A sentence specific to this place; the rule's title is used when absent. */
   message?: string;
-  /** Lower than the rule's when the evidence is weaker here (PostgreSQL advice on an unknown database). */
+  /** Lower than the rule's when the evidence is weaker here. */
   severity?: Severity;
+  /**
+   * What must hold for the finding to apply and is not known about this project ("runs on PostgreSQL"
+   * while the database is unknown): such a finding goes to the model as a hint, never onto the PR alone.
+   */
+  condition?: string;
 }
 
 export interface Rule {
@@ -45,4 +50,6 @@ export interface Finding {
   lines?: number[];
   message: string;
   explanation: string;
+  /** Set on conditional findings (see `RuleHit.condition`): hints for the model, not comments. */
+  condition?: string;
 }

@@ -41,7 +41,11 @@ function toText(report: Report, color: boolean): string {
   if (items.length === 0) out.push("", "No findings.");
   if (report.summary) out.push("", report.summary);
   if (report.skipped.length > 0) out.push("", `Not reviewed: ${report.skipped.map((s) => `${s.file} (${s.reason})`).join("; ")}`);
-  const suppressed = report.suppressed > 0 ? ` (${report.suppressed} suppressed)` : "";
+  const aside = [
+    ...(report.suppressed > 0 ? [`${report.suppressed} suppressed`] : []),
+    ...(report.conditional.length > 0 ? [`${report.conditional.length} PostgreSQL-only not shown: database unknown, set project.database`] : []),
+  ];
+  const suppressed = aside.length > 0 ? ` (${aside.join("; ")})` : "";
   out.push("", `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}${suppressed}, ${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`);
   return out.join("\n");
 }

@@ -25,6 +25,8 @@ export interface Report {
   findings: ReportItem[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed: number;
+  /** Findings held back because they depend on an unknown fact (the database): hints for the model only. */
+  conditional: ReportItem[];
   /** What the checks took the project to run on. */
   project: string;
   comments: ReportItem[];
@@ -44,6 +46,7 @@ export function buildReport(analysis: Analysis, configProblems: string[]): Repor
     notices: analysis.modelResult.notice ? [analysis.modelResult.notice] : [],
     findings: analysis.checks.findings.map(fromFinding),
     suppressed: analysis.checks.suppressed,
+    conditional: analysis.checks.conditional.map(fromFinding),
     project: describeFacts(analysis.checks.facts),
     comments: modelComments.map((c) => ({ file: c.path, line: c.line, severity: c.severity, message: plain(c.body) })),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),

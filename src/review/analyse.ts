@@ -71,7 +71,11 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 
   const system = buildSystemPrompt(persona);
-  const hints = checks.findings.map((f) => ({ path: f.file, line: f.line, text: `${f.rule} ${f.title}: ${f.message}` }));
+  const hints = [...checks.findings, ...checks.conditional].map((f) => ({
+    path: f.file,
+    line: f.line,
+    text: `${f.rule} ${f.title}: ${f.condition ? `only if ${f.condition}: ` : ""}${f.message}`,
+  }));
   const promptFiles = files.map((file): PromptFile => ({
     path: file.path,
     status: file.status,

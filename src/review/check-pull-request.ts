@@ -11,7 +11,7 @@ export function checkPullRequest(
   relatedContents: Map<string, string>,
   config: RepoConfig,
 ): CheckResult {
-  if (!config.checks.enabled) return { findings: [], failures: [], suppressed: 0, facts: {} };
+  if (!config.checks.enabled) return { findings: [], failures: [], suppressed: 0, facts: {}, conditional: [] };
   const changes = changesFromDiffFiles(files);
   const contents = new Map<string, string>();
   for (const file of files) {

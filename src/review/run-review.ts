@@ -130,6 +130,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
       unplaced: [...unplaced, ...demoted.map((c) => ({ path: c.path, line: c.line, severity: c.severity, body: c.body, reason: "GitHub did not accept it inline" }))],
       findings: checks.findings,
       suppressed: checks.suppressed,
+      conditional: checks.conditional.length,
       facts: checks.facts,
       model: modelResult.report,
     });

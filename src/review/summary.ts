@@ -30,6 +30,8 @@ export interface SummaryInput {
   findings: Finding[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed?: number;
+  /** Findings that hold only on a database the checks could not detect (given to the model as hints). */
+  conditional?: number;
   /** What the checks took the project to run on; absent when the checks did not run. */
   facts?: ProjectFacts;
   model?: ModelReport;
@@ -52,7 +54,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.modelNotice ? [`> ⚠️ ${input.modelNotice}`] : []),
     ...input.notices.map((n) => `> ${n}`),
     countsLine(input.comments, input.unplaced),
-    checksLine(input.findings, input.suppressed ?? 0),
+    checksLine(input.findings, input.suppressed ?? 0, input.conditional ?? 0),
     ...(input.facts ? [`**Project:** ${describeFacts(input.facts)}.`] : []),
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
@@ -82,8 +84,12 @@ function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): str
   return `**Findings:** ${counts.join(" · ")}${where}`;
 }
 
-function checksLine(findings: Finding[], suppressed: number): string {
-  const quiet = suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : "";
+function checksLine(findings: Finding[], suppressed: number, conditional: number): string {
+  const held =
+    conditional > 0
+      ? ` ${conditional} PostgreSQL-only note${conditional > 1 ? "s" : ""} not posted: the database is unknown (\`project.database\` in the config settles it).`
+      : "";
+  const quiet = `${suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : ""}${held}`;
   if (findings.length === 0) return `**Django checks:** no findings.${quiet}`;
   const byRule = new Map<string, number>();
   for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);

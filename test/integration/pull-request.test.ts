@@ -214,6 +214,21 @@ describe("pull_request events", () => {
     expect(user).toContain("- shop/models.py:11: DJ502");
   });
 
+  it("holds PostgreSQL-only advice back from the PR on an unknown database, as a hint the model may confirm", async () => {
+    const migration = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
+    const files = [{ filename: "shop/migrations/0009_i.py", status: "added", patch: newFilePatch(migration), content: migration }];
+    const unknown = new GitHubMock().token().config().files(files).related().review();
+    const model = mockModel({ summary: "ok", comments: [] });
+    await deliver(pullRequestPayload("opened"));
+    expect(model.calls[0]!.body.messages[0].content).toContain("- shop/migrations/0009_i.py:6: DJ307 Index built without `CONCURRENTLY` (PostgreSQL): only if the project runs on PostgreSQL");
+    expect(unknown.reviews[0]!.comments).toEqual([]);
+    expect(unknown.reviews[0]!.body).toContain("1 PostgreSQL-only note not posted: the database is unknown");
+    nock.cleanAll();
+    const known = new GitHubMock().token().config("project:\n  database: postgresql\n").files(files).related().review();
+    await deliver(pullRequestPayload("opened"), {});
+    expect(known.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[6, "DJ307"]]);
+  });
+
   it("reads the models next to a changed view, so an N+1 through a ForeignKey is found", async () => {
     const view = "from shop.models import Order\n\n\ndef report(request):\n    for order in Order.objects.all():\n        print(order.customer.name)\n";
     const github = new GitHubMock()

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
+import type { ProjectFacts } from "../../src/checks/project-facts.js";
 
 const MODELS = `from django.db import models
 from shop.fields import NullCharField
@@ -31,11 +32,14 @@ class UpperField(CharField):
     pass
 `;
 
+/** The look-alikes are written for a PostgreSQL project (project-facts.test covers the others). */
+const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
+
 function fired(path: string, text: string, options: { context?: Record<string, string>; removed?: string[]; includeTests?: boolean; disabled?: string[] } = {}): string[] {
   const lines = text.split("\n").length;
   const file = new SourceFile(path, text, new Set(Array.from({ length: lines }, (_, i) => i + 1)), options.removed ?? []);
   const context = Object.entries({ "shop/models.py": MODELS, "shop/fields.py": FIELDS, ...options.context }).map(([p, t]) => new SourceFile(p, t, new Set()));
-  return runChecks([file], context, { includeTests: options.includeTests ?? false, disabled: options.disabled ?? [] }).findings.map((f) => `${f.rule}@${f.line}`);
+  return runChecks([file], context, { facts: PG, includeTests: options.includeTests ?? false, disabled: options.disabled ?? [] }).findings.map((f) => `${f.rule}@${f.line}`);
 }
 
 const mig = (ops: string, head = "") => `from django.db import migrations, models\nimport shop.fields\n${head}\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
@@ -155,7 +159,7 @@ describe("migrations", () => {
   it("unique constraints get advice that exists: there is no concurrent AddConstraint", () => {
     const findings = runChecks([
       new SourceFile("shop/migrations/0006_u.py", mig("        migrations.AddConstraint(model_name='order', constraint=models.UniqueConstraint(fields=['sku'], name='u')),"), new Set([1, 2, 3, 4, 5, 6, 7, 8])),
-    ]).findings;
+    ], [], { facts: PG }).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ307"]);
     expect(findings[0]?.message).toContain("USING INDEX");
     expect(findings[0]?.message).not.toContain("AddConstraintConcurrently");
@@ -197,6 +201,17 @@ describe("model fields", () => {
     expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True)"), noMigration)).toEqual(["DJ502@4"]);
   });
 
+  it("a new nullable text field that follows the project's own convention is not flagged", () => {
+    const house = "from django.db import models\n\nclass Note(models.Model):\n    body = models.TextField(null=True)\n    title = models.CharField(max_length=9, null=True)\n\nclass Tag(models.Model):\n    notes = models.TextField(null=True)\n";
+    const added = `${house}\nclass Dose(models.Model):\n    notes = models.TextField(null=True)\n`;
+    const lastLine = added.split("\n").length - 1;
+    const check = (text: string, changed: number[]) => runChecks([new SourceFile("shop/models.py", text, new Set(changed))], [], noMigration).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(check(added, [lastLine - 1, lastLine])).toEqual([]);
+    // Two earlier ones are not yet a convention.
+    const two = added.replace("    title = models.CharField(max_length=9, null=True)\n", "");
+    expect(check(two, [lastLine - 2, lastLine - 1])).toEqual([`DJ502@${lastLine - 1}`]);
+  });
+
   it("null=True already there is not re-raised when another argument of the field changes", () => {
     const text = "from django.db import models\n\nclass Order(models.Model):\n    code = models.CharField(\n        max_length=99,\n        null=True,\n    )\n";
     expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=9,"], new Set([5]))], [], noMigration).findings).toEqual([]);
@@ -211,7 +226,7 @@ describe("model fields", () => {
 
 describe("folding", () => {
   const context = [new SourceFile("shop/models.py", MODELS, new Set())];
-  const check = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], context).findings;
+  const check = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], context, { facts: PG }).findings;
 
   it("several findings of one rule in one loop are one comment that lists the lines", () => {
     const findings = check("shop/views.py", "def v():\n    for o in Order.objects.all():\n        a = o.customer.name\n        b = o.referrer.name\n");
@@ -240,7 +255,7 @@ describe("DDL in raw SQL (DJ310)", () => {
     ["ALTER TABLE shop_order ADD CONSTRAINT u UNIQUE (code)", "ADD CONSTRAINT"],
     ["CREATE UNIQUE INDEX u ON shop_order (code)", "CONCURRENTLY"],
   ])("flags %s", (sql, words) => {
-    const findings = runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))]).findings;
+    const findings = runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], { facts: PG }).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ310"]);
     expect(findings[0]?.message).toContain(words);
   });
@@ -251,13 +266,13 @@ describe("DDL in raw SQL (DJ310)", () => {
     "CREATE INDEX CONCURRENTLY i ON shop_order (code) -- CREATE INDEX i ON t",
     "UPDATE shop_order SET code = '' WHERE code IS NULL",
   ])("leaves %s alone", (sql) => {
-    expect(runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))]).findings.map((f) => f.rule)).not.toContain("DJ310");
+    expect(runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], { facts: PG }).findings.map((f) => f.rule)).not.toContain("DJ310");
   });
 
   it("raises on an unchanged multi-line RunSQL whose CONCURRENTLY the change deleted", () => {
     const text = mig('        migrations.RunSQL(\n            """\n            CREATE INDEX i\n            ON shop_order (code);\n            """,\n            "DROP INDEX i",\n        ),');
     const file = new SourceFile("shop/migrations/0012_i.py", text, new Set(), [], new Set([8]));
-    expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ310@7"]);
+    expect(runChecks([file], [], { facts: PG }).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ310@7"]);
   });
 
   it("keeps PostgreSQL-only advice off other databases", () => {

@@ -10,7 +10,8 @@ function changedFile(path: string, text: string, removed: string[] = []): Source
 
 function rulesFired(path: string, text: string, context: Record<string, string> = {}, removed: string[] = []): string[] {
   const ctx = Object.entries(context).map(([p, t]) => new SourceFile(p, t, new Set()));
-  return runChecks([changedFile(path, text, removed)], ctx).findings.map((f) => f.rule);
+  // The examples are written for a PostgreSQL project; project-facts.test covers other databases.
+  return runChecks([changedFile(path, text, removed)], ctx, { facts: { database: { engine: "postgresql", source: "test" } } }).findings.map((f) => f.rule);
 }
 
 const MODELS = `from django.db import models

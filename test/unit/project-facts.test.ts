@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
-import { atLeast, describeFacts, detectProjectFacts, type ProjectFacts, projectFactPaths } from "../../src/checks/project-facts.js";
+import { atLeast, describeFacts, detectProjectFacts, type ProjectFacts, POSTGRES_UNKNOWN, projectFactPaths } from "../../src/checks/project-facts.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
 
@@ -43,6 +43,24 @@ describe("database", () => {
     expect(detect({ "requirements.txt": "Django==5.0\n" }).database).toBeUndefined();
   });
 
+  it("reads the dependencies the project runs with, not its test, dev or optional extras", () => {
+    const pyproject = (main: string, extra: string) =>
+      `[project]\nname = "app"\ndependencies = [\n    "django>=4.2,<5.0",${main}\n]\n\n[project.optional-dependencies]\ntest = [\n    ${extra}\n]\n`;
+    expect(detect({ "pyproject.toml": pyproject("", '"psycopg2-binary>=2.8,<2.10",') }).database).toBeUndefined();
+    expect(detect({ "pyproject.toml": pyproject('\n    "psycopg[binary]>=3.1",', '"pytest"') })).toEqual({
+      django: { version: "4.2", source: "pyproject.toml" },
+      database: { engine: "postgresql", source: "pyproject.toml" },
+    });
+    expect(detect({ "pyproject.toml": '[project]\ndependencies = ["Django>=5.0", "psycopg[binary]"]\n' }).database?.engine).toBe("postgresql");
+    const poetry = '[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^5.1"\n\n[tool.poetry.group.dev.dependencies]\npsycopg2-binary = "^2.9"\n';
+    expect(detect({ "pyproject.toml": poetry })).toEqual({ django: { version: "5.1", source: "pyproject.toml" } });
+    const setup = "setup(\n    install_requires=['Django>=4.2', 'requests[socks]'],\n    extras_require={'test': ['psycopg2']},\n)\n";
+    expect(detect({ "setup.py": setup })).toEqual({ django: { version: "4.2", source: "setup.py" } });
+    expect(detect({ "setup.py": setup.replace("'requests[socks]'", "'psycopg2'") }).database?.engine).toBe("postgresql");
+    const cfg = "[options]\ninstall_requires =\n    Django>=4.2\n\n[options.extras_require]\ntest =\n    psycopg2\n";
+    expect(detect({ "setup.cfg": cfg })).toEqual({ django: { version: "4.2", source: "setup.cfg" } });
+  });
+
   it("gives way to config, field by field", () => {
     const files = { "requirements.txt": "Django==4.2\npsycopg2==2.9\n" };
     expect(detect(files, { database: "mysql" })).toEqual({ django: { version: "4.2", source: "requirements.txt" }, database: { engine: "mysql", source: "config" } });
@@ -53,17 +71,24 @@ describe("database", () => {
 
 describe("facts in use", () => {
   const migration = (ops: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
-  const run = (path: string, text: string, facts: ProjectFacts) =>
-    runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], [], { facts }).findings;
+  const check = (path: string, text: string, facts: ProjectFacts) =>
+    runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], [], { facts });
+  const run = (path: string, text: string, facts: ProjectFacts) => check(path, text, facts).findings;
   const addIndex = migration("        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),");
   const pg: ProjectFacts = { database: { engine: "postgresql", source: "s" } };
 
-  it("PostgreSQL index advice: on PostgreSQL as is, none on MySQL, a conditional nit when unknown", () => {
+  it("PostgreSQL index advice: on PostgreSQL as is, none on MySQL, a hint for the model only when unknown", () => {
     expect(run("a/migrations/0002_i.py", addIndex, pg).map((f) => [f.rule, f.severity])).toEqual([["DJ307", "minor"]]);
-    expect(run("a/migrations/0002_i.py", addIndex, { database: { engine: "mysql", source: "s" } })).toEqual([]);
-    const unknown = run("a/migrations/0002_i.py", addIndex, {});
-    expect(unknown.map((f) => f.severity)).toEqual(["nit"]);
-    expect(unknown[0]?.message).toMatch(/^If this project runs on PostgreSQL: /);
+    expect(check("a/migrations/0002_i.py", addIndex, pg).conditional).toEqual([]);
+    const mysql = check("a/migrations/0002_i.py", addIndex, { database: { engine: "mysql", source: "s" } });
+    expect([mysql.findings, mysql.conditional]).toEqual([[], []]);
+    // A reusable app ships its migrations to every database: it cannot take the concurrent operations.
+    const unknown = check("a/migrations/0002_i.py", addIndex, {});
+    expect(unknown.findings).toEqual([]);
+    expect(unknown.conditional.map((f) => [f.rule, f.severity, f.condition])).toEqual([["DJ307", "minor", POSTGRES_UNKNOWN]]);
+    const sql = migration("        migrations.RunSQL('CREATE INDEX i ON shop_order (sku)', 'DROP INDEX i'),");
+    expect(check("a/migrations/0003_s.py", sql, {}).conditional.map((f) => f.rule)).toEqual(["DJ310"]);
+    expect(check("a/migrations/0003_s.py", sql, pg).findings.map((f) => f.rule)).toEqual(["DJ310"]);
   });
 
   it("db_default only where Django has it", () => {

@@ -70,5 +70,23 @@ describe("the summary", () => {
       suppressed: 3,
     } as Parameters<typeof renderSummary>[0]);
     expect(body).toContain("**Django checks:** no findings. 3 suppressed");
+    expect(body).not.toContain("PostgreSQL-only");
+  });
+
+  it("says how many PostgreSQL-only notes were held back on an unknown database, and how to get them", () => {
+    const body = renderSummary({
+      personaName: "engineer",
+      choice: { persona: "engineer", reason: "r", scores: { architect: 0, engineer: 1 } },
+      headSha: "a".repeat(40),
+      configProblems: [],
+      notices: [],
+      reviewedFiles: ["a.py"],
+      skippedFiles: [],
+      comments: [],
+      unplaced: [],
+      findings: [],
+      conditional: 2,
+    } as Parameters<typeof renderSummary>[0]);
+    expect(body).toContain("**Django checks:** no findings. 2 PostgreSQL-only notes not posted: the database is unknown (`project.database` in the config settles it).");
   });
 });

@@ -1,4 +1,5 @@
 import { type PythonFile, simpleAssignments } from "../../python.js";
+import { POSTGRES_UNKNOWN } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration, type Operation, operations, createdModels, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
 
@@ -16,7 +17,8 @@ export const indexNotConcurrent: Rule = {
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
-    // Lock-free index builds are PostgreSQL advice: none on another database, a conditional nit when unknown.
+    // Lock-free index builds are PostgreSQL advice: none on another database, a hint to the model when
+    // unknown (a reusable app shipping migrations to every database cannot use the concurrent operations).
     const database = project.facts.database?.engine;
     if (database && database !== "postgresql") return [];
     const created = createdModels(py);
@@ -44,7 +46,7 @@ export const indexNotConcurrent: Rule = {
         hits.push({ ...span(py, op), message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
       }
     }
-    return database ? hits : hits.map((h) => ({ ...h, severity: "nit" as const, message: `If this project runs on PostgreSQL: ${h.message}` }));
+    return database ? hits : hits.map((h) => ({ ...h, condition: POSTGRES_UNKNOWN }));
   },
 };
 

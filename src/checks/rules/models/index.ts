@@ -48,6 +48,21 @@ function nullIsMeaningful(text: string, field: string): boolean {
   return new RegExp(`\\b${field}__isnull\\b|\\.${field}\\s+is\\s+(not\\s+)?None\\b|\\b${field}\\s*=\\s*None\\b`).test(text);
 }
 
+/**
+ * The project's existing models already keep several string fields nullable: that is its convention,
+ * and a new field that follows it is not this PR's to change (the convention is a cleanup of its own).
+ */
+function nullableStringsAreTheConvention(project: ProjectIndex): boolean {
+  let existing = 0;
+  for (const model of project.models.values()) {
+    for (const field of model.fields.values()) if (!field.changed && field.nullable && STRING_FIELDS.test(field.type)) existing++;
+  }
+  return existing >= CONVENTION;
+}
+
+/** How many unchanged nullable string fields make a house convention rather than an accident. */
+const CONVENTION = 3;
+
 const nullOnStringField: Rule = {
   id: "DJ502",
   title: "`null=True` on a string field",
@@ -57,9 +72,10 @@ const nullOnStringField: Rule = {
   explanation:
     "A nullable text column has two empty values, `NULL` and `\"\"`, so filters and forms disagree. Django's convention is `blank=True, default=\"\"`; keep `null=True` only with `unique=True` (where empty strings would collide).",
   appliesTo: isModelCode,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
+    if (nullableStringsAreTheConvention(project)) return [];
     for (const { field, name, call } of fieldCalls(py, STRING_FIELDS)) {
       const k = callParts(py, call)?.keywords;
       const nullArg = k?.get("null");
