@@ -355,3 +355,26 @@ describe("real-code refinements (second round)", () => {
     expect(check(page("{{ next_url }}"))).toEqual(["DJ415"]);
   });
 });
+
+describe("reflected XSS through intermediate variables (DJ414)", () => {
+  const view = (body: string) => `from django.http import HttpResponse\n\ndef v(request):\n${body}\n`;
+  it.each([
+    ["    q = request.GET['q']\n    return HttpResponse(f'<h1>{q}</h1>')", 5],
+    ["    name = request.GET.get('name', '')\n    html = '<p>' + name.strip() + '</p>'\n    return HttpResponse(html)", 6],
+    ["    data = request.POST\n    title = data.get('title')\n    return HttpResponse('<b>%s</b>' % title)", 6],
+    ["    return HttpResponse(request.GET['next'])", 4],
+  ])("flags %j", (body, line) => {
+    expect(fired("shop/views.py", view(body))).toEqual([`DJ414@${line}`]);
+  });
+
+  it.each([
+    "    q = escape(request.GET['q'])\n    return HttpResponse(f'<h1>{q}</h1>')",
+    "    n = int(request.GET['n'])\n    return HttpResponse(f'<p>{n}</p>')",
+    "    q = request.GET['q']\n    return HttpResponse(q, content_type='text/plain')",
+    "    order = Order.objects.get(pk=request.GET['id'])\n    return HttpResponse(f'<p>{order.pk}</p>')",
+    "    q = 'fixed'\n    x = request.GET['q']\n    return HttpResponse(f'<p>{q}</p>')",
+    "    html = render_to_string('p.html', {'q': request.GET['q']})\n    return HttpResponse(html)",
+  ])("leaves %j alone", (body) => {
+    expect(fired("shop/views.py", view(body))).toEqual([]);
+  });
+});

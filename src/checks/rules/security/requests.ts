@@ -1,7 +1,6 @@
-import { callParts, enclosingDef, isPlainString, simpleAssignments } from "../../python.js";
+import { assignmentsInScope, callParts, enclosingDef, isPlainString, simpleAssignments } from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { isPython, fromRequest, REQUEST_DATA } from "./shared.js";
-import { formattedString } from "./sql.js";
+import { carriesRequestData, isPython, fromRequest, REQUEST_DATA } from "./shared.js";
 
 export const unsafeDeserialization: Rule = {
   id: "DJ409",
@@ -107,8 +106,11 @@ export const reflectedResponse: Rule = {
       if (!parts || !/^HttpResponse(BadRequest|NotFound|Forbidden|ServerError)?$/.test(parts.name)) continue;
       const content = parts.positional[0] ?? parts.keywords.get("content");
       if (!content || parts.keywords.has("content_type")) continue;
-      if (formattedString(py, content) && REQUEST_DATA.test(py.src(content)) && !/escape\(/.test(py.src(content))) {
-        hits.push({ line: py.lineOf(call), message: "Request data is formatted into an HTML response without escaping." });
+      // Directly or through variables: `q = request.GET["q"]` then `HttpResponse(f"<h1>{q}</h1>")`.
+      if (carriesRequestData(py, content)) {
+        const via = content.name === "VariableName" || !REQUEST_DATA.test(py.src(content)) ? ", through a variable," : "";
+        const assigned = content.name === "VariableName" ? (assignmentsInScope(py, content).get(py.src(content)) ?? []).map((v) => py.lineOf(v)) : [];
+        hits.push({ line: py.lineOf(call), causeLines: assigned, message: `Request data reaches this HTML response${via} without escaping.` });
       }
     }
     return hits;
