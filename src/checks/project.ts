@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
+import { callParts, classBases, decoratorsOf, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
 import type { SourceFile } from "./source.js";
 
@@ -21,6 +21,15 @@ export interface ModelInfo {
   fields: Map<string, FieldInfo>;
   /** Fields named in Meta.indexes / index_together / unique_together / constraints. */
   metaIndexed: Set<string>;
+  /** `@property`/`@cached_property` methods whose body queries: name -> what it queries. */
+  queryingProperties: Map<string, QueryingProperty>;
+}
+
+export interface QueryingProperty {
+  /** The related manager it reads through `self.<relation>` (prefetching it may answer the query), if any. */
+  relation?: string;
+  /** The method it calls on it (`all`, `count`, `filter`...) or the query's text. */
+  query: string;
 }
 
 export interface SerializerInfo {
@@ -165,7 +174,24 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
       for (const m of py.src(value).matchAll(/["']-?([A-Za-z_][A-Za-z0-9_]*)["']/g)) metaIndexed.add(m[1] as string);
     }
   }
-  return { name, file: path, fields, metaIndexed };
+  return { name, file: path, fields, metaIndexed, queryingProperties: queryingProperties(py, cls) };
+}
+
+const RELATED_QUERY = /\bself\.(\w+)\.(all|filter|exclude|count|exists|aggregate|first|last|get|order_by|values|values_list|latest|earliest)\(/;
+const MANAGER_QUERY = /\b[A-Z]\w*\.objects\.\w+\(/;
+
+/** Properties of a model class that run a query each time they are read on a new instance. */
+function queryingProperties(py: PythonFile, cls: SyntaxNode): Map<string, QueryingProperty> {
+  const found = new Map<string, QueryingProperty>();
+  for (const def of cls.getChild("Body")?.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")) ?? []) {
+    if (!decoratorsOf(py, def).some((d) => /^(property|cached_property|functional\.cached_property)$/.test(d))) continue;
+    const body = py.src(def.getChild("Body") ?? def);
+    const related = RELATED_QUERY.exec(body);
+    const name = py.src(def.getChild("VariableName") ?? def);
+    if (related) found.set(name, { relation: related[1] as string, query: `self.${related[1]}.${related[2]}()` });
+    else if (MANAGER_QUERY.test(body)) found.set(name, { query: (MANAGER_QUERY.exec(body)?.[0] ?? "").replace(/\($/, "()") });
+  }
+  return found;
 }
 
 function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): SerializerInfo {

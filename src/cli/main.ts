@@ -7,7 +7,7 @@ import { loadPersonas } from "../personas/load.js";
 import { PersonaId } from "../personas/schema.js";
 import { analyse } from "../review/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, relatedPaths } from "../review/related-files.js";
+import { fieldModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { commitReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
@@ -89,7 +89,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const paths = selection.reviewable.map((f) => f.path);
     const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : []);
     if (config.checks.enabled) {
-      for (const path of fieldModulePaths(heads, new Set([...heads.keys(), ...related.keys()]))) {
+      const known = new Set([...heads.keys(), ...related.keys()]);
+      for (const path of [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known)]) {
         const text = read(path);
         if (text !== undefined) related.set(path, text);
       }

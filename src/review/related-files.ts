@@ -66,3 +66,34 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
   }
   return [...new Set(paths)];
 }
+
+/** Most templates read for the views that render them. */
+const MAX_RENDERED_TEMPLATES = 6;
+const RENDERED = /\b(?:render|TemplateResponse)\(\s*\w+\s*,\s*["']([\w./-]+\.html)["']|\brender_to_string\(\s*["']([\w./-]+\.html)["']|\btemplate_name\s*=\s*["']([\w./-]+\.html)["']/g;
+
+/**
+ * Templates that changed views render by name (`render(request, "shop/list.html", ...)`,
+ * `template_name = ...`), as the candidate paths an app-directories loader would find them at: the
+ * checks see what the template reads per row of the queryset the view hands it.
+ */
+export function renderedTemplatePaths(heads: ReadonlyMap<string, string>, known: ReadonlySet<string>): string[] {
+  const paths = new Set<string>();
+  const names = new Set<string>();
+  for (const [path, text] of heads) {
+    if (!path.endsWith(".py") || /(^|\/)migrations\//.test(path)) continue;
+    for (const m of text.matchAll(RENDERED)) {
+      const name = (m[1] ?? m[2] ?? m[3]) as string;
+      if (names.size >= MAX_RENDERED_TEMPLATES && !names.has(name)) continue;
+      names.add(name);
+      const dirs = path.split("/").slice(0, -1);
+      // the app's own templates folder, its parent's, and the project-wide one
+      for (const up of [0, 1]) {
+        if (dirs.length - up < 0) continue;
+        const dir = dirs.slice(0, dirs.length - up).join("/");
+        paths.add(`${dir ? `${dir}/` : ""}templates/${name}`);
+      }
+      paths.add(`templates/${name}`);
+    }
+  }
+  return [...paths].filter((p) => !known.has(p));
+}

@@ -75,7 +75,8 @@ describe("queries in loops", () => {
       [new SourceFile("shop/models.py", MODELS, new Set())],
     ).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ101"]);
-    expect(findings[0]?.message).toContain('Prefetch("order", queryset=');
+    // A reverse relation without related_name is prefetched by its accessor name.
+    expect(findings[0]?.message).toContain('Prefetch("order_set", queryset=');
   });
 
   it("a loop header edited for another reason does not re-flag the unchanged body", () => {
@@ -376,5 +377,80 @@ describe("reflected XSS through intermediate variables (DJ414)", () => {
     "    html = render_to_string('p.html', {'q': request.GET['q']})\n    return HttpResponse(html)",
   ])("leaves %j alone", (body) => {
     expect(fired("shop/views.py", view(body))).toEqual([]);
+  });
+});
+
+describe("sync code reached from async def (DJ201)", () => {
+  const v5 = { facts: { django: { version: "5.0", source: "t" } } };
+  const run = (text: string) => {
+    const file = new SourceFile("shop/views.py", text, new Set(text.split("\n").map((_, i) => i + 1)));
+    return runChecks([file], [new SourceFile("shop/models.py", MODELS, new Set())], v5).findings.map((f) => [f.rule, f.line, ...(f.lines ? [f.lines] : [])]);
+  };
+  it("auth functions, permission checks, the module's querying helpers and qs[0]", () => {
+    expect(run("from django.contrib.auth import authenticate, login\n\nasync def v(request):\n    user = authenticate(request, username='a', password='b')\n    login(request, user)\n")).toEqual([["DJ201", 4, [4, 5]]]);
+    expect(run("async def v(request, user):\n    if user.has_perm('shop.view'):\n        return 1\n")).toEqual([["DJ201", 2]]);
+    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return load(pk)\n")).toEqual([["DJ201", 5]]);
+    expect(run("class C(AsyncWebsocketConsumer):\n    def rows(self):\n        return list(Order.objects.all())\n\n    async def receive(self, text_data):\n        self.rows()\n")).toEqual([["DJ201", 6]]);
+    expect(run("async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    return qs[0]\n")).toEqual([["DJ201", 3]]);
+  });
+
+  it("leaves wrapped, awaited, decorated, non-auth and lazy look-alikes alone", () => {
+    expect(run("from django.contrib.auth import aauthenticate\n\nasync def v(request):\n    user = await aauthenticate(request, username='a')\n")).toEqual([]);
+    expect(run("from .forms import login\n\nasync def v(request):\n    login(request)\n")).toEqual([]);
+    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await sync_to_async(load)(pk)\n")).toEqual([]);
+    expect(run("@database_sync_to_async\ndef load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await asyncio.gather(load(pk), load(2))\n")).toEqual([]);
+    expect(run("def fmt(x):\n    return str(x)\n\nasync def v(request):\n    return fmt(1)\n")).toEqual([]);
+    expect(run("async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    page = qs[:10]\n    return [o async for o in page]\n")).toEqual([]);
+    expect(run("async def v(request):\n    names = ['a', 'b']\n    return names[0]\n")).toEqual([]);
+    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    def inner():\n        return load(pk)\n    return await sync_to_async(inner)()\n")).toEqual([]);
+  });
+});
+
+describe("N+1 behind properties and templates", () => {
+  const models = `${MODELS}
+class Invoice(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    tags = models.ManyToManyField("Tag")
+
+    @property
+    def total(self):
+        return sum(line.amount for line in self.line_set.all())
+
+    @cached_property
+    def open_lines(self):
+        return self.line_set.filter(paid=False).count()
+
+    @property
+    def label(self):
+        return f"#{self.pk}"
+`;
+  const list = "{% for invoice in invoices %}\n  {{ invoice.order.sku }} {{ invoice.total }}\n{% endfor %}\n";
+  const run = (view: string, templates: Record<string, string> = { "shop/templates/shop/invoices.html": list }, changed: string[] = []) => {
+    const file = new SourceFile("shop/views.py", view, new Set(view.split("\n").map((_, i) => i + 1)));
+    const context = Object.entries({ "shop/models.py": models, ...templates }).map(([p, t]) => new SourceFile(p, t, new Set()));
+    return runChecks([file], context, { otherChangedPaths: changed }).findings.map((f) => [f.rule, f.line, f.message]);
+  };
+
+  it("a loop reading a property that queries is an N+1; one that does not query, or whose relation is prefetched, is not", () => {
+    const loop = (qs: string, attr: string) => `def v(request):\n    for invoice in ${qs}:\n        print(invoice.${attr})\n`;
+    expect(run(loop("Invoice.objects.all()", "total"))).toEqual([["DJ101", 3, expect.stringContaining("`invoice.total` is a property that runs `self.line_set.all()` for every row of the loop at line 2; add `prefetch_related(\"line_set\")`")]]);
+    expect(run(loop("Invoice.objects.all()", "open_lines"))).toEqual([["DJ101", 3, expect.stringContaining("Prefetch(\"line_set\"")]]);
+    expect(run(loop("Invoice.objects.prefetch_related('line_set')", "total"))).toEqual([]);
+    expect(run(loop("Invoice.objects.all()", "label"))).toEqual([]);
+  });
+
+  it("a queryset a view hands to a template that follows relations per row", () => {
+    const view = (qs: string) => `def v(request):\n    invoices = ${qs}\n    return render(request, "shop/invoices.html", {"invoices": invoices})\n`;
+    expect(run(view("Invoice.objects.all()"))).toEqual([
+      ["DJ113", 2, "`shop/invoices.html` loops over `invoices` and reads per row: `invoice.order.sku` needs `select_related(\"order\")`; `invoice.total` is a property that runs `self.line_set.all()`."],
+    ]);
+    expect(run(view("Invoice.objects.select_related('order').prefetch_related('line_set')"))).toEqual([]);
+    // The template changed too: DJ107 speaks for it there.
+    expect(run(view("Invoice.objects.all()"), undefined, ["shop/templates/shop/invoices.html"])).toEqual([]);
+    // Another template, or a key the template does not loop over.
+    expect(run(view("Invoice.objects.all()").replace("invoices.html", "other.html"))).toEqual([]);
+    expect(run(view("Invoice.objects.all()").replace('{"invoices"', '{"rows"'))).toEqual([]);
+    const listView = 'class Invoices(ListView):\n    queryset = Invoice.objects.all()\n    template_name = "shop/invoices.html"\n    context_object_name = "invoices"\n';
+    expect(run(listView).map((f) => [f[0], f[1]])).toEqual([["DJ113", 2]]);
   });
 });

@@ -112,6 +112,12 @@ const CASES: Record<string, RuleCase> = {
     negative: "def v(pk):\n    order = Order.objects.get(pk=pk)\n    return order.customer_id\n",
     context: { "app/models.py": MODELS },
   },
+  DJ113: {
+    path: "app/views.py",
+    positive: "def v(request):\n    orders = Order.objects.all()\n    return render(request, 'app/orders.html', {'orders': orders})\n",
+    negative: "def v(request):\n    orders = Order.objects.select_related('customer')\n    return render(request, 'app/orders.html', {'orders': orders})\n",
+    context: { "app/models.py": MODELS, "app/templates/app/orders.html": "{% for o in orders %}{{ o.customer.name }}{% endfor %}\n" },
+  },
   DJ110: {
     path: "app/jobs.py",
     positive: "def f():\n    for o in Order.objects.all():\n        o.sku = 'x'\n        o.save()\n",

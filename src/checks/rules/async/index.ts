@@ -5,6 +5,7 @@ import { chainLinks, EVALUATING_METHODS, querysetOf } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { syncCallableHits } from "./sync-callables.js";
 
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\basync\s+def\b/.test(f.text);
 
@@ -25,7 +26,7 @@ const syncOrmInAsync: Rule = {
   tags: ["orm"],
   persona: "architect",
   explanation:
-    "The Django ORM is synchronous: called from async code it raises `SynchronousOnlyOperation`, or blocks the event loop when that check is off. Use the async API (`aget`, `afirst`, `acount`, `aexists`, `acreate`, `asave`, `adelete`, `async for`) or wrap the call in `sync_to_async`.",
+    "The Django ORM is synchronous: called from async code (directly, or through `authenticate()`, `user.has_perm()` or a sync helper that queries) it raises `SynchronousOnlyOperation`, or blocks the event loop when that check is off. Use the async API (`aget`, `afirst`, `acount`, `aexists`, `acreate`, `asave`, `adelete`, `aauthenticate`, `async for`) or wrap the call in `sync_to_async`.",
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
@@ -65,6 +66,9 @@ const syncOrmInAsync: Rule = {
       if (!/^(is_authenticated|is_anonymous|is_staff|is_superuser|pk|id|username|email|has_perm|groups|profile)/.test(attr)) continue;
       hits.push({ line: py.lineOf(member), message: "`request.user` is loaded lazily and synchronously; in async views use `user = await request.auser()` (Django 5.0+)." });
     }
+    const version = project.facts.django?.version;
+    // Unknown version: suggest the async twins, as for the ORM calls above.
+    hits.push(...syncCallableHits(py, (node) => directAsyncDef(node) !== undefined, !version || atLeast(version, "5.0"), !version || atLeast(version, "5.2")));
     return hits;
   },
 };

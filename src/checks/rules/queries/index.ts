@@ -6,6 +6,7 @@ import { drfQuerysetWithoutEagerLoading, unboundedListEndpoint, serializerMethod
 import { writesInLoop } from "./writes.js";
 import { adminListWithoutSelectRelated } from "./admin.js";
 import { relatedIdThroughObject } from "./related-id.js";
+import { querysetForTemplate } from "./template-context.js";
 
 export const queryRules: Rule[] = [
   relatedAccessInLoop,
@@ -20,4 +21,5 @@ export const queryRules: Rule[] = [
   writesInLoop,
   serializerMethodQueries,
   relatedIdThroughObject,
+  querysetForTemplate,
 ];

@@ -54,7 +54,25 @@ export const relatedAccessInLoop: Rule = {
         const links = chainLinks(py, access.parent?.name === "CallExpression" ? access.parent : access);
         const relation = links[1];
         const next = links[2];
-        if (!relation || !next || relation.call || reported.has(relation.name)) continue;
+        if (!relation || relation.call || reported.has(relation.name)) continue;
+        const property = model?.queryingProperties.get(relation.name);
+        if (property && !next?.call) {
+          // `order.total` where `total` is a property that queries: the query hides behind an attribute.
+          if (property.relation && isEagerLoaded(qs, property.relation) && /\.(all|count)\(\)$/.test(property.query)) continue;
+          reported.add(relation.name);
+          const fix = property.relation
+            ? /\.(all|count)\(\)$/.test(property.query)
+              ? `add \`prefetch_related("${property.relation}")\` to the queryset`
+              : `prefetch the subset with \`Prefetch("${property.relation}", queryset=..., to_attr=...)\` or annotate it on the queryset`
+            : "annotate the value on the queryset, or load what it needs once before the loop";
+          hits.push({
+            line: py.lineOf(access),
+            causeLines: querysetCauseLines(file, qs),
+            message: `\`${loop.variable}.${relation.name}\` is a property that runs \`${property.query}\` for every row of the loop at line ${loop.line}; ${fix}.`,
+          });
+          continue;
+        }
+        if (!next) continue;
         const name = relation.name;
         let kind: "forward" | "manager" | undefined;
         if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name))) kind = "manager";
@@ -63,12 +81,12 @@ export const relatedAccessInLoop: Rule = {
         if (!kind || isEagerLoaded(qs, name)) continue;
         if (kind === "manager" && model && !/_set$/.test(name) && model.fields.has(name) && !model.fields.get(name)?.manyToMany) continue;
         reported.add(name);
-        const relationName = name.replace(/_set$/, "");
         const filtered = kind === "manager" && next.call && !/^(all|count|exists)$/.test(next.name);
-        const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${relationName}")`;
+        // A reverse relation without related_name is prefetched by its accessor: `prefetch_related("line_set")`.
+        const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${name}")`;
         const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read \`${loop.variable}.${name}_id\`)` : "";
         const advice = filtered
-          ? `\`.${next.name}()\` on it queries again even when prefetched: prefetch the subset with \`Prefetch("${relationName}", queryset=..., to_attr=...)\` and read that list`
+          ? `\`.${next.name}()\` on it queries again even when prefetched: prefetch the subset with \`Prefetch("${name}", queryset=..., to_attr=...)\` and read that list`
           : `add \`${loader}\` to the queryset${idHint}`;
         hits.push({
           line: py.lineOf(access),

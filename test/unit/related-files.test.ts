@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { renderedTemplatePaths } from "../../src/review/related-files.js";
+
+describe("templates the changed views render", () => {
+  it("are looked for where Django's app-directories and project loaders would find them", () => {
+    const view = 'def v(request):\n    return render(request, "shop/list.html", {})\n\nclass L(ListView):\n    template_name = "shop/detail.html"\n';
+    expect(renderedTemplatePaths(new Map([["shop/views.py", view]]), new Set(["shop/templates/shop/detail.html"]))).toEqual([
+      "shop/templates/shop/list.html",
+      "templates/shop/list.html",
+      "templates/shop/detail.html",
+    ]);
+  });
+
+  it("reads no templates for migrations, other files or dynamic names, and at most six", () => {
+    const many = Array.from({ length: 9 }, (_, i) => `render_to_string("t${i}.html", {})`).join("\n");
+    const paths = renderedTemplatePaths(
+      new Map([
+        ["a/views.py", `${many}\nrender(request, name, {})\n`],
+        ["a/migrations/0001_x.py", 'render(request, "m.html", {})'],
+        ["a/templates/x.html", '{% include "y.html" %}'],
+      ]),
+      new Set(),
+    );
+    expect(new Set(paths.map((p) => p.split("/").pop()))).toEqual(new Set(["t0.html", "t1.html", "t2.html", "t3.html", "t4.html", "t5.html"]));
+  });
+});
