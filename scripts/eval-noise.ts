@@ -15,10 +15,11 @@
  * from those projects, so they go to `.noise/` (git-ignored), never into the repository.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runCli } from "../src/cli/main.js";
+import { discoverRepos } from "../src/eval/mirrors.js";
 import { type Judgement, type NoiseFinding, parseJudgements, summariseNoise } from "../src/eval/noise.js";
 
 const DJANGO_CODE = /(^|\/)(views?|models?|migrations|serializers?|templates|settings|tasks|admin|forms|urls|api|managers|querysets|signals|consumers)(\/|\.py$|_[^/]*\.py$)|\.html$/;
@@ -41,22 +42,6 @@ if (!mirrorRoot) {
 
 function git(dir: string, args: string[]): string {
   return execFileSync("git", args, { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
-}
-
-/** `owner/name` -> git directory, for every repository below the root. */
-function discoverRepos(root: string): Map<string, string> {
-  const repos = new Map<string, string>();
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const name = entry.name.replace("+", "/");
-    for (const candidate of [join(root, entry.name, "repo"), join(root, entry.name)]) {
-      if (existsSync(join(candidate, "HEAD")) || existsSync(join(candidate, ".git"))) {
-        repos.set(name, candidate);
-        break;
-      }
-    }
-  }
-  return repos;
 }
 
 /** The most recent non-merge commits (with a parent) whose change touches Django code. */

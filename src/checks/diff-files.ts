@@ -9,6 +9,8 @@ export interface FileChange {
   /** Head lines next to deleted code. */
   deletedAt: Set<number>;
   removed: string[];
+  /** Each deleted line with the head line it sits before (the next head line, or the hunk's last). */
+  removedAt: Array<{ text: string; line: number }>;
 }
 
 /** The changes of the PR's parsed files, keyed by path. */
@@ -16,10 +18,24 @@ export function changesFromDiffFiles(files: DiffFile[]): Map<string, FileChange>
   const result = new Map<string, FileChange>();
   for (const file of files) {
     const real = realChanges(file);
-    const removed = file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.kind === "del").map((line) => line.text));
-    result.set(file.path, { added: real.changed, deletedAt: real.deletedAt, removed });
+    const removedAt = file.hunks.flatMap(deletedLines);
+    result.set(file.path, { added: real.changed, deletedAt: real.deletedAt, removed: removedAt.map((r) => r.text), removedAt });
   }
   return result;
+}
+
+function deletedLines(hunk: DiffFile["hunks"][number]): Array<{ text: string; line: number }> {
+  const found: Array<{ text: string; line: number }> = [];
+  let next = hunk.newStart;
+  let last = hunk.newStart;
+  for (const line of hunk.lines) {
+    if (line.kind === "del") found.push({ text: line.text, line: next });
+    else if (line.newLine !== undefined) {
+      next = line.newLine + 1;
+      last = line.newLine;
+    }
+  }
+  return found.map((f) => ({ ...f, line: Math.max(1, Math.min(f.line, last)) }));
 }
 
 /** Source files for the checks: changed ones with their changes, the rest as context. */
@@ -28,7 +44,7 @@ export function sourceFiles(contents: Map<string, string>, changes: Map<string, 
   const context: SourceFile[] = [];
   for (const [path, text] of contents) {
     const change = changes.get(path);
-    if (change) changed.push(new SourceFile(path, text, change.added, change.removed, change.deletedAt));
+    if (change) changed.push(new SourceFile(path, text, change.added, change.removed, change.deletedAt, change.removedAt));
     else context.push(new SourceFile(path, text, new Set()));
   }
   return { changed, context };

@@ -17,6 +17,8 @@ export class SourceFile {
     readonly removedLines: readonly string[] = [],
     /** Head-side lines next to code the change deletes. */
     readonly deletedAt: ReadonlySet<number> = new Set(),
+    /** The deleted lines with the head line each sits before (what `removedLines` holds, placed). */
+    readonly removedAt: ReadonlyArray<{ text: string; line: number }> = [],
   ) {
     this.kind = /\.pyi?$/.test(path) ? "python" : isTemplate(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);

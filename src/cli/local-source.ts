@@ -12,12 +12,18 @@ export type ReadText = (path: string) => string | undefined;
  * The diff to review: a patch file, standard input (`-`), one commit against its first parent, or the
  * working tree against a base.
  */
-export function readDiff(options: { patch?: string; base?: string; commit?: string; root: string }): { diff: string; against: string } {
+export function readDiff(options: { patch?: string; base?: string; commit?: string; revert?: string; root: string }): { diff: string; against: string } {
   if (options.patch === "-") return { diff: readFileSync(0, "utf8"), against: "standard input" };
   if (options.patch) return { diff: readFileSync(resolve(options.patch), "utf8"), against: options.patch };
   if (options.commit) {
     const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.commit}^1`]).trim();
     const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", parent, options.commit]);
+    return { diff, against: parent };
+  }
+  if (options.revert) {
+    // The undoing change: from the commit back to its parent; `against` names the parent, whose files are read.
+    const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.revert}^1`]).trim();
+    const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", options.revert, parent]);
     return { diff, against: parent };
   }
   const base = options.base ?? defaultBase(options.root);

@@ -7,7 +7,7 @@ import { loadPersonas } from "../personas/load.js";
 import { PersonaId } from "../personas/schema.js";
 import { analyse } from "../review/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";
+import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { commitReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
@@ -21,6 +21,8 @@ personas, Django checks, prompt and validation as the GitHub App.
   --base REF          compare with REF (default: merge base with origin/HEAD, main or master)
   --patch FILE        review a unified diff file instead (- reads standard input)
   --commit REV        review one commit against its parent, files as they are at REV
+  --revert REV        review the change that undoes REV (REV against its parent, reversed; files as
+                      they are at the parent): replays a bug fix backwards, to see the bug caught
   --root DIR          the project folder (default: the current folder)
   --config FILE       config file (default: DIR/.github/django-review.yml)
   --persona NAME      architect | engineer (default: chosen from the changed files)
@@ -50,6 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         base: { type: "string" },
         patch: { type: "string" },
         commit: { type: "string" },
+        revert: { type: "string" },
         root: { type: "string" },
         config: { type: "string" },
         persona: { type: "string" },
@@ -76,21 +79,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     const root = values.root ?? io.cwd;
-    if (values.patch && values.commit) return usageError(io, "--patch and --commit cannot be combined");
-    const { diff } = readDiff({
+    if ([values.patch, values.commit, values.revert].filter(Boolean).length > 1) return usageError(io, "--patch, --commit and --revert cannot be combined");
+    const { diff, against } = readDiff({
       root,
       ...(values.patch ? { patch: values.patch } : {}),
       ...(values.base ? { base: values.base } : {}),
       ...(values.commit ? { commit: values.commit } : {}),
+      ...(values.revert ? { revert: values.revert } : {}),
     });
-    const read = values.commit ? commitReader(root, values.commit) : workingTreeReader(root);
+    const at = values.commit ?? (values.revert ? against : undefined);
+    const read = at ? commitReader(root, at) : workingTreeReader(root);
     const { config, problems } = readLocalConfig(read, values.config);
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
     const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : []);
     if (config.checks.enabled) {
       const known = new Set([...heads.keys(), ...related.keys()]);
-      for (const path of [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known)]) {
+      const read2 = [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(new Map([...heads, ...related]), known)];
+      for (const path of read2) {
         const text = read(path);
         if (text !== undefined) related.set(path, text);
       }

@@ -2,8 +2,9 @@
 export const MAX_RELATED_FILES = 24;
 
 /**
- * Files the Django checks read for context (never reported on): the models and serializers next to a
- * changed Python file or one package up, and the base template of a changed template's folder.
+ * Files the Django checks read for context (never reported on): the models (a `models.py` module or a
+ * `models/` package) and serializers next to a changed Python file or one package up, and the base
+ * template of a changed template's folder.
  */
 export function relatedPaths(changedPaths: string[]): string[] {
   const inPr = new Set(changedPaths);
@@ -15,6 +16,7 @@ export function relatedPaths(changedPaths: string[]): string[] {
         const dir = parts.slice(0, parts.length - up).join("/");
         const prefix = dir ? `${dir}/` : "";
         wanted.add(`${prefix}models.py`);
+        wanted.add(`${prefix}models/__init__.py`);
         wanted.add(`${prefix}serializers.py`);
       }
     } else if (/\.html?$/.test(path)) {
@@ -96,4 +98,31 @@ export function renderedTemplatePaths(heads: ReadonlyMap<string, string>, known:
     }
   }
   return [...paths].filter((p) => !known.has(p));
+}
+
+/** Most modules of `models/` packages read. */
+const MAX_MODEL_MODULES = 12;
+const RELATIVE_IMPORT = /^\s*from\s+\.(\w+)\s+import\b/gm;
+
+/**
+ * The modules of `models/` packages: what a read `models/__init__.py` re-exports (`from .order import
+ * Order`), and `app/models/order.py` where a changed file imports `app.models.order` directly.
+ */
+export function modelModulePaths(texts: ReadonlyMap<string, string>, known: ReadonlySet<string>): string[] {
+  const paths = new Set<string>();
+  for (const [path, text] of texts) {
+    if (path.endsWith("/models/__init__.py") || path === "models/__init__.py") {
+      const dir = path.slice(0, -"__init__.py".length);
+      for (const m of text.matchAll(RELATIVE_IMPORT)) paths.add(`${dir}${m[1]}.py`);
+    }
+    if (!path.endsWith(".py")) continue;
+    for (const m of text.matchAll(/^\s*from\s+([\w.]*\bmodels\.\w+)\s+import\b/gm)) {
+      if (/^(django|rest_framework)\./.test(m[1] as string)) continue;
+      const module = (m[1] as string).replace(/\./g, "/");
+      const top = module.split("/")[0] as string;
+      const at = path.indexOf(`${top}/`);
+      paths.add(`${at > 0 ? path.slice(0, at) : ""}${module}.py`);
+    }
+  }
+  return [...paths].filter((p) => !known.has(p)).slice(0, MAX_MODEL_MODULES);
 }

@@ -12,7 +12,7 @@ import { analyse } from "./analyse.js";
 import { incrementalScope } from "./incremental.js";
 import { prepareComments, publish } from "./publish.js";
 import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, relatedPaths, renderedTemplatePaths } from "./related-files.js";
+import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "./related-files.js";
 import { selectFiles } from "./select-files.js";
 import { renderSummary, reviewMarker } from "./summary.js";
 
@@ -87,7 +87,8 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   // The project's own field classes and the templates the changed views render: a second read, only when there are any.
-  const fieldModules = config.checks.enabled ? [...fieldModulePaths(heads, new Set(contents.keys())), ...renderedTemplatePaths(heads, new Set(contents.keys()))] : [];
+  const known = new Set(contents.keys());
+  const fieldModules = config.checks.enabled ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)] : [];
   if (fieldModules.length > 0) for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, fieldModules, deps.log))) related.set(path, text);
 
   const analysis = await analyse({

@@ -110,6 +110,25 @@ describe("django-review review (CLI)", () => {
     expect((await cli(["review", "--root", bare, "--commit", "HEAD", "--patch", "x.diff"])).code).toBe(2);
   });
 
+  it("replays a fix backwards with --revert: the change that brings the bug back, files as they were before the fix", async () => {
+    const work = mkdtempSync(join(tmpdir(), "dr-revert-"));
+    const run = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore" });
+    run("init", "-q", "-b", "main");
+    run("config", "user.email", "t@example.com");
+    run("config", "user.name", "t");
+    mkdirSync(join(work, "shop"));
+    const view = (qs: string) => `from shop.models import Order\n\n\ndef orders(request):\n    return ${qs}\n`;
+    writeFileSync(join(work, "shop/views.py"), view("Order.objects.all()"));
+    run("add", ".");
+    run("commit", "-qm", "bug");
+    writeFileSync(join(work, "shop/views.py"), view('Order.objects.select_related("customer")'));
+    run("commit", "-qam", "fix");
+    const { code, stdout } = await cli(["review", "--root", work, "--revert", "HEAD", "--format", "json", "--fail-on", "never"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).findings.map((f: { rule: string; file: string; line: number }) => [f.rule, f.file, f.line])).toEqual([["DJ114", "shop/views.py", 5]]);
+    expect((await cli(["review", "--root", work, "--revert", "HEAD", "--commit", "HEAD"])).code).toBe(2);
+  });
+
   it("rejects bad arguments with usage and exit code 2", async () => {
     expect((await cli(["review", "--format", "xml"])).code).toBe(2);
     expect((await cli(["review", "--fail-on", "loud"])).code).toBe(2);

@@ -454,3 +454,36 @@ class Invoice(models.Model):
     expect(run(listView).map((f) => [f[0], f[1]])).toEqual([["DJ113", 2]]);
   });
 });
+
+describe("eager loading removed (DJ114)", () => {
+  // Files as the diff leaves them: `removed` lines deleted just before head line `at`.
+  const run = (text: string, removed: Array<[string, number]>) => {
+    const file = new SourceFile("shop/views.py", text, new Set(), removed.map(([t]) => t), new Set(removed.map(([, at]) => at)), removed.map(([t, at]) => ({ text: t, line: at })));
+    return runChecks([file], [], { disabled: ["DJ108"] }).findings.map((f) => [f.rule, f.line, f.message.split(":")[0]]);
+  };
+  it("flags the construct that lost it: a chain, a line of a multi-line call, an admin's list_select_related", () => {
+    expect(run("def v(request):\n    return Order.objects.filter(sku='x')\n\n", [["    return Order.objects.filter(sku='x').select_related('customer')", 3]])).toEqual([
+      ["DJ114", 2, "This change stops loading `customer`"],
+    ]);
+    const multi = "qs = Order.objects.prefetch_related(\n    'items',\n)\n";
+    expect(run(multi, [["    'tags', 'notes',", 3]])).toEqual([["DJ114", 1, "This change stops loading `tags`, `notes`"]]);
+    const admin = "class OrderAdmin(admin.ModelAdmin):\n    list_display = ('sku', 'customer')\n\n";
+    expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([["DJ114", 1, "This change stops loading `customer`"]]);
+  });
+
+  it("is quiet when the loading moved, was reordered, or the deletion was not loading", () => {
+    expect(run("def v(request):\n    qs = Order.objects.filter(sku='x')\n    return qs.select_related('customer')\n", [["    qs = Order.objects.filter(sku='x').select_related('customer')", 3]])).toEqual([]);
+    expect(run("qs = Order.objects.prefetch_related('tags', 'items')\n", [["qs = Order.objects.prefetch_related('items', 'tags')", 1]])).toEqual([]);
+    expect(run("STATUS = (\n    'a',\n)\n", [["    'b',", 3]])).toEqual([]);
+  });
+});
+
+describe("multi-line security constructs", () => {
+  it("a value changed inside a multi-line mark_safe f-string raises DJ402 on the call", () => {
+    const text = 'def w(request):\n    try:\n        return 1\n    except Exception as e:\n        return mark_safe(f"""\n            <p>{e}</p>\n        """)\n';
+    const file = new SourceFile("shop/templatetags/w.py", text, new Set([6]), ['            <p>{escape(e)}</p>'], new Set([6]));
+    expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ402@5"]);
+    const unchanged = new SourceFile("shop/templatetags/w.py", text, new Set([3]));
+    expect(runChecks([unchanged]).findings).toEqual([]);
+  });
+});

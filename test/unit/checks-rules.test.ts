@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { RULES, runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 
-/** Every line of `text` counts as changed, as in a new file. */
+/** Every line of `text` counts as changed, as in a new file; `removed` lines were deleted before line 2. */
 function changedFile(path: string, text: string, removed: string[] = []): SourceFile {
   const count = text.split("\n").length;
-  return new SourceFile(path, text, new Set(Array.from({ length: count }, (_, i) => i + 1)), removed);
+  const at = removed.length > 0 ? new Set([2]) : new Set<number>();
+  return new SourceFile(path, text, new Set(Array.from({ length: count }, (_, i) => i + 1)), removed, at, removed.map((line) => ({ text: line, line: 2 })));
 }
 
 function rulesFired(path: string, text: string, context: Record<string, string> = {}, removed: string[] = []): string[] {
@@ -117,6 +118,12 @@ const CASES: Record<string, RuleCase> = {
     positive: "def v(request):\n    orders = Order.objects.all()\n    return render(request, 'app/orders.html', {'orders': orders})\n",
     negative: "def v(request):\n    orders = Order.objects.select_related('customer')\n    return render(request, 'app/orders.html', {'orders': orders})\n",
     context: { "app/models.py": MODELS, "app/templates/app/orders.html": "{% for o in orders %}{{ o.customer.name }}{% endfor %}\n" },
+  },
+  DJ114: {
+    path: "app/views.py",
+    positive: "def v(request):\n    return Order.objects.filter(sku='x')\n",
+    negative: "def v(request):\n    return Order.objects.filter(sku='x').select_related('customer')\n",
+    removed: ["    return Order.objects.filter(sku='x').select_related('customer')"],
   },
   DJ110: {
     path: "app/jobs.py",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderedTemplatePaths } from "../../src/review/related-files.js";
+import { modelModulePaths, relatedPaths, renderedTemplatePaths } from "../../src/review/related-files.js";
 
 describe("templates the changed views render", () => {
   it("are looked for where Django's app-directories and project loaders would find them", () => {
@@ -22,5 +22,16 @@ describe("templates the changed views render", () => {
       new Set(),
     );
     expect(new Set(paths.map((p) => p.split("/").pop()))).toEqual(new Set(["t0.html", "t1.html", "t2.html", "t3.html", "t4.html", "t5.html"]));
+  });
+});
+
+describe("models/ packages", () => {
+  it("are read like models.py: the package, then the modules it re-exports or that the change imports", () => {
+    expect(relatedPaths(["shop/views.py"])).toEqual(["shop/models.py", "shop/models/__init__.py", "shop/serializers.py", "models.py", "models/__init__.py", "serializers.py"]);
+    const texts = new Map([
+      ["shop/models/__init__.py", "from .order import Order\nfrom .customer import *  # noqa\n"],
+      ["src/shop/views.py", "from shop.models.invoice import Invoice\nfrom django.db.models.functions import Lower\n"],
+    ]);
+    expect(modelModulePaths(texts, new Set(["shop/models/customer.py"]))).toEqual(["shop/models/order.py", "src/shop/models/invoice.py"]);
   });
 });

@@ -7,6 +7,7 @@ import { writesInLoop } from "./writes.js";
 import { adminListWithoutSelectRelated } from "./admin.js";
 import { relatedIdThroughObject } from "./related-id.js";
 import { querysetForTemplate } from "./template-context.js";
+import { removedEagerLoading } from "./removed-loading.js";
 
 export const queryRules: Rule[] = [
   relatedAccessInLoop,
@@ -22,4 +23,5 @@ export const queryRules: Rule[] = [
   serializerMethodQueries,
   relatedIdThroughObject,
   querysetForTemplate,
+  removedEagerLoading,
 ];

@@ -34,7 +34,8 @@ export const markSafeOnVariable: Rule = {
       const arg = parts.positional[0];
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
         if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
-        hits.push({ line: py.lineOf(call), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
+        // The whole call is the construct: a value changed on any line of a multi-line f-string counts.
+        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
         hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });
       }

@@ -110,7 +110,7 @@ export const reflectedResponse: Rule = {
       if (carriesRequestData(py, content)) {
         const via = content.name === "VariableName" || !REQUEST_DATA.test(py.src(content)) ? ", through a variable," : "";
         const assigned = content.name === "VariableName" ? (assignmentsInScope(py, content).get(py.src(content)) ?? []).map((v) => py.lineOf(v)) : [];
-        hits.push({ line: py.lineOf(call), causeLines: assigned, message: `Request data reaches this HTML response${via} without escaping.` });
+        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), causeLines: assigned, message: `Request data reaches this HTML response${via} without escaping.` });
       }
     }
     return hits;
