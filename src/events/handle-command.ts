@@ -58,7 +58,7 @@ async function runCommand(
     );
   }
   const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
-  const reviewContext = await fetchReviewContext(context.octokit, ref);
+  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
   const { config, problems } = await configFromText(context, reviewContext.configText);
   const limited = await services.limits.take(ref, "command", config.limits);
   if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ignored ${COMMAND}: ${limited}`);

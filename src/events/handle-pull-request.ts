@@ -51,7 +51,7 @@ async function review(
   job: { pr: PullRequestInfo; ref: PullRequestRef; log: Logger; signal: AbortSignal },
 ): Promise<void> {
   const { pr, ref, log, signal } = job;
-  const reviewContext = await fetchReviewContext(context.octokit, ref);
+  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
   const { config, problems } = await configFromText(context, reviewContext.configText);
   const now = reviewContext.pr;
   if (now && now.state !== "OPEN") return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");

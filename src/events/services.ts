@@ -1,3 +1,4 @@
+import { DEFAULT_POST_RETRY } from "../github/post-review.js";
 import type { Logger } from "probot";
 import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
@@ -29,6 +30,10 @@ export function createReviewServices(
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
   const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;
   const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
+  const postRetry = {
+    budgetMs: Number(env.DJANGO_REVIEW_POST_RETRY_MS) || DEFAULT_POST_RETRY.budgetMs,
+    backoffMs: Number(env.DJANGO_REVIEW_POST_BACKOFF_MS) || DEFAULT_POST_RETRY.backoffMs,
+  };
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
   const perInstallation = Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500;
@@ -45,7 +50,7 @@ export function createReviewServices(
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, postRetry, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }

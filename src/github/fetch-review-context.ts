@@ -24,13 +24,14 @@ export interface ReviewContext {
 }
 
 const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression: String!) {
+  viewer { login }
   repo: repository(owner: $owner, name: $name) {
     object(expression: $expression) { ... on Blob { text } }
     pullRequest(number: $number) {
       headRefOid
       state
-      reviews(last: 100) { nodes { body author { __typename } } }
-      reviewThreads(last: 100) { nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename } } } } }
+      reviews(last: 100) { nodes { body author { __typename login } } }
+      reviewThreads(last: 100) { nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } } }
     }
   }
   org: repository(owner: $owner, name: ".github") { object(expression: $expression) { ... on Blob { text } } }
@@ -38,9 +39,11 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression
 
 interface Author {
   __typename?: string;
+  login?: string;
 }
 
 interface QueryData {
+  viewer?: { login: string } | null;
   repo?: {
     object: { text?: string | null } | null;
     pullRequest?: {
@@ -53,8 +56,26 @@ interface QueryData {
   org?: { object: { text?: string | null } | null } | null;
 }
 
-const REVIEW_MARKER = /<!-- django-review sha=([0-9a-f]{7,64}) -->/;
-const FINGERPRINT_MARKER = /<!-- django-review fp=([0-9a-f]{8,64}) -->/;
+/**
+ * Markers count only at the very end of a body, where the app writes them: a marker quoted inside a
+ * code span, echoed by a model summary or pasted by someone else sits elsewhere and is not trusted.
+ */
+const REVIEW_MARKER = /<!-- django-review sha=([0-9a-f]{7,64}) -->\s*$/;
+const FINGERPRINT_MARKER = /<!-- django-review fp=([0-9a-f]{8,64}) -->\s*$/;
+
+/** `my-app[bot]` (REST) and `my-app` (GraphQL) are the same identity. */
+export function sameLogin(a: string | undefined, b: string | undefined): boolean {
+  const plain = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
+  return a !== undefined && b !== undefined && plain(a) === plain(b);
+}
+
+export function reviewedShaOf(body: string | null | undefined): string | undefined {
+  return REVIEW_MARKER.exec(body ?? "")?.[1];
+}
+
+export function fingerprintOf(body: string | null | undefined): string | undefined {
+  return FINGERPRINT_MARKER.exec(body ?? "")?.[1];
+}
 
 export function fingerprintMarker(fingerprint: string): string {
   return `<!-- django-review fp=${fingerprint} -->`;
@@ -65,29 +86,57 @@ export function fingerprintMarker(fingerprint: string): string {
  * default branch (repo, then org), the PR's head and state, which heads this app already reviewed,
  * and the threads it opened. State lives in GitHub, so it holds across restarts and replicas.
  */
-export async function fetchReviewContext(octokit: GitHubClient, ref: PullRequestRef): Promise<ReviewContext> {
+export async function fetchReviewContext(octokit: GitHubClient, ref: PullRequestRef, log?: { warn: (meta: object, message: string) => void }): Promise<ReviewContext> {
   let data: QueryData | undefined;
   try {
     data = await octokit.graphql<QueryData>(QUERY, { owner: ref.owner, name: ref.repo, number: ref.pullNumber, expression: `HEAD:${CONFIG_PATH}` });
   } catch (error) {
     // A missing org `.github` repository is reported as an error next to otherwise good data.
     data = (error as { data?: QueryData }).data;
-    if (!data?.repo) return { configText: undefined };
+    if (!data?.repo?.pullRequest) {
+      // Never "no history": that would review an already reviewed head again. Read it over REST.
+      log?.warn({ err: error }, "django-review: the review state query failed; reading the app's reviews and threads over REST");
+      return { configText: data?.repo ? (data.repo.object?.text ?? data.org?.object?.text ?? null) : undefined, pr: await fetchStateOverRest(octokit, ref) };
+    }
   }
   const configText = data.repo?.object?.text ?? data.org?.object?.text ?? null;
   const pr = data.repo?.pullRequest;
   if (!pr) return { configText };
-  const fromApp = (author: Author | null | undefined) => author?.__typename === "Bot";
+  const me = data.viewer?.login;
+  // Only the app's own comments carry state; without its identity, only bots' (never a person's).
+  const fromApp = (author: Author | null | undefined) => (me ? sameLogin(author?.login, me) : author?.__typename === "Bot");
   const reviewedShas = pr.reviews.nodes.flatMap((r) => {
-    const sha = r && fromApp(r.author) ? REVIEW_MARKER.exec(r.body)?.[1] : undefined;
+    const sha = r && fromApp(r.author) ? reviewedShaOf(r.body) : undefined;
     return sha ? [sha] : [];
   });
   const threads = pr.reviewThreads.nodes.flatMap((t) => {
     const first = t?.comments.nodes[0];
-    const fingerprint = first && fromApp(first.author) ? FINGERPRINT_MARKER.exec(first.body)?.[1] : undefined;
+    const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
     return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
   });
   return { configText, pr: { headSha: pr.headRefOid, state: pr.state, reviewedShas, threads } };
+}
+
+/**
+ * The same state over REST, every page: the PR's head and state, the heads the app's reviews mark,
+ * the fingerprints of its inline comments (as threads without an id: they cannot be resolved from here).
+ * Without the GraphQL viewer the app's identity is unknown, so only bot accounts' markers count.
+ */
+async function fetchStateOverRest(octokit: GitHubClient, ref: PullRequestRef): Promise<NonNullable<ReviewContext["pr"]>> {
+  const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 };
+  const { data: pull } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, params);
+  const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, params);
+  const isBot = (user: { type?: string } | null | undefined) => user?.type === "Bot";
+  const reviewedShas = reviews.flatMap((r) => {
+    const sha = isBot(r.user) ? reviewedShaOf(r.body) : undefined;
+    return sha ? [sha] : [];
+  });
+  const threads = comments.flatMap((c) => {
+    const fingerprint = isBot(c.user) && c.in_reply_to_id === undefined ? fingerprintOf(c.body) : undefined;
+    return fingerprint ? [{ id: "", fingerprint, isResolved: false, isOutdated: false }] : [];
+  });
+  return { headSha: pull.head.sha, state: pull.merged ? "MERGED" : pull.state === "open" ? "OPEN" : "CLOSED", reviewedShas, threads };
 }
 
 /** Marks threads resolved in one GraphQL request. */

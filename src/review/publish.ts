@@ -5,7 +5,7 @@ import type { DiffFile } from "../diff/types.js";
 import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
 import type { Finding } from "../checks/types.js";
 import { createCheckRun } from "../github/check-run.js";
-import { postReview } from "../github/post-review.js";
+import { type PostRetry, postReview } from "../github/post-review.js";
 import type { Severity } from "../model/review-tool.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 
@@ -36,7 +36,8 @@ export function prepareComments(comments: ReviewComment[], files: DiffFile[], th
     }
     fresh.push({ ...comment, body: `${comment.body}\n\n${fingerprintMarker(fp)}` });
   }
-  const resolvable = threads.filter((t) => !t.isResolved && t.isOutdated && !now.has(t.fingerprint)).map((t) => t.id);
+  // Threads read over REST (the state query failed) have no id and cannot be resolved this time.
+  const resolvable = threads.filter((t) => t.id !== "" && !t.isResolved && t.isOutdated && !now.has(t.fingerprint)).map((t) => t.id);
   return { comments: fresh, resolvable, repeated };
 }
 
@@ -52,6 +53,7 @@ export interface PublishRequest {
   marker: string;
   /** Nothing new to say (an incremental review that found nothing): resolve threads, post nothing. */
   quiet: boolean;
+  postRetry?: PostRetry;
   /** The check run to report for this head, if enabled. */
   checkRun?: { findings: Finding[]; failOn: Severity | "never" };
 }
@@ -75,6 +77,7 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
         request.ref,
         { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
         log,
+        request.postRetry,
       );
   if (request.checkRun) {
     try {

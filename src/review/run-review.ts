@@ -1,3 +1,4 @@
+import type { PostRetry } from "../github/post-review.js";
 import type { Logger } from "probot";
 import type { ReviewComment } from "../comments/types.js";
 import type { RepoConfig } from "../config/schema.js";
@@ -26,6 +27,8 @@ export interface ReviewDeps {
   modelOverride?: string;
   /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
   staleCheckAfterMs?: number;
+  /** How long and how patiently a rendered review is offered to GitHub (the model is not asked again). */
+  postRetry?: PostRetry;
   /** Time allowed for all of a review's model calls. */
   modelDeadlineMs?: number;
   /** Told the outcome of every review that ran to an end (for metrics). */
@@ -142,6 +145,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     headSha: pr.headSha,
     startedAt: started,
     staleCheckAfterMs: deps.staleCheckAfterMs ?? -1,
+    ...(deps.postRetry ? { postRetry: deps.postRetry } : {}),
     publication,
     bodyFor,
     isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),

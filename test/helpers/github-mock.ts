@@ -35,14 +35,20 @@ export interface ContextOptions {
   threads?: Array<{ id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }>;
   /** Fingerprints of posted comments whose code has changed since (GitHub marks the thread outdated). */
   outdated?: string[];
+  /** Reviews by others (people, other apps), as GraphQL returns them. */
+  otherReviews?: Array<{ body: string; author: { __typename: string; login: string } }>;
 }
+
+/** The app as GraphQL names it: the viewer of its installation token, and the author of its reviews. */
+export const APP_LOGIN = "django-review";
+const APP_AUTHOR = { __typename: "Bot", login: APP_LOGIN };
 
 function threadNode(t: { id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }) {
   return {
     id: t.id,
     isResolved: t.isResolved ?? false,
     isOutdated: t.isOutdated ?? false,
-    comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: { __typename: "Bot" } }] },
+    comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: APP_AUTHOR }] },
   };
 }
 
@@ -92,6 +98,7 @@ export class GitHubMock {
       .delay(options.delayMs ?? 0)
       .reply(200, () => ({
         data: {
+          viewer: { login: `${APP_LOGIN}[bot]` },
           repo: {
             object: yaml === undefined ? null : { text: yaml },
             // What GitHub would show by now: the given state plus everything this mock saw posted.
@@ -100,8 +107,9 @@ export class GitHubMock {
               state: options.state ?? "OPEN",
               reviews: {
                 nodes: [
-                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: { __typename: "Bot" } })),
-                  ...this.reviews.map((r) => ({ body: r.body, author: { __typename: "Bot" } })),
+                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: APP_AUTHOR })),
+                  ...this.reviews.map((r) => ({ body: r.body, author: APP_AUTHOR })),
+                  ...(options.otherReviews ?? []),
                 ],
               },
               reviewThreads: { nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map(threadNode) },

@@ -44,6 +44,90 @@ describe("idempotent", () => {
   });
 });
 
+describe("exactly one review per head, whatever the network does", () => {
+  const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { retries: 3, retryAfterBaseValue: 1 }, throttle: { enabled: false } }));
+  const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_POST_BACKOFF_MS: "5", DJANGO_REVIEW_POST_RETRY_MS: "2000" };
+  const reviewsPath = `/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`;
+
+  it.each([
+    ["a 502", (scope: nock.Interceptor) => scope.reply(502, "Bad Gateway")],
+    ["a connection reset", (scope: nock.Interceptor) => scope.replyWithError({ code: "ECONNRESET", message: "socket hang up" })],
+  ])("GitHub stores the review, then %s loses the answer: it is found, not posted again", async (_, fail) => {
+    const github = new GitHubMock().token().config().files(engineerPrFiles());
+    const posted: Array<{ body: string }> = [];
+    // Every POST would be stored and its answer lost: a blind retry would store a second review.
+    fail(github.scope.post(reviewsPath, (b: { body: string }) => (posted.push(b), true)).times(4).optionally() as nock.Interceptor);
+    // The stored review is there when the app looks, among a person's review quoting a marker.
+    github.scope
+      .get(reviewsPath)
+      .query(true)
+      .reply(200, () => [
+        { id: 5, commit_id: HEAD_SHA, user: { login: "octocat", type: "User" }, body: `see \`<!-- django-review sha=${HEAD_SHA} -->\`` },
+        { id: 81, commit_id: HEAD_SHA, user: { login: "django-review[bot]", type: "Bot" }, body: posted[0]!.body },
+      ]);
+    mockModel(OK);
+    const logs: string[] = [];
+    await (await app({ Octokit: RetryingOctokit, env, log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never })).receive({ id: "lost", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(posted).toHaveLength(1);
+    expect(logs.join("")).toContain("checking whether GitHub kept it");
+  });
+
+  it("rate limits in a row: the rendered review is offered again with backoff, the model is not asked again", async () => {
+    const github = new GitHubMock().token().config().files(engineerPrFiles());
+    for (let i = 0; i < 3; i++) {
+      github.scope.post(reviewsPath).reply(403, { message: "You have exceeded a secondary rate limit" }, { "retry-after": "0" });
+      github.scope.get(reviewsPath).query(true).reply(200, []);
+    }
+    github.review();
+    const model = mockModel(OK);
+    await (await app({ env })).receive({ id: "limited", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(1);
+    expect(model.calls).toHaveLength(1);
+  });
+
+  it("the state query fails: the app's reviews are read over REST, so a reviewed head is not reviewed again", async () => {
+    const github = new GitHubMock().token();
+    github.scope.post("/graphql").reply(502, { message: "Bad Gateway" });
+    github.configRest({ [`${OWNER}/${REPO}`]: undefined, [`${OWNER}/.github`]: undefined });
+    github.pull(pullRequestObject());
+    const marker = `<!-- django-review sha=${HEAD_SHA} -->`;
+    github.scope
+      .get(reviewsPath)
+      .query(true)
+      .reply(200, [{ id: 9, commit_id: HEAD_SHA, user: { login: "django-review[bot]", type: "Bot" }, body: `Review\n\n${marker}` }])
+      .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/comments`)
+      .query(true)
+      .reply(200, []);
+    const logs: string[] = [];
+    await (await app({ log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never })).receive({ id: "rest", name: "pull_request", payload: pullRequestPayload("synchronize") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(0);
+    expect(logs.join("")).toContain("reading the app's reviews and threads over REST");
+    expect(logs.join("")).toContain("this head was already reviewed");
+  });
+
+  it("markers count only in the app's own reviews, at the end: another app quoting one, or a summary echoing one, skips nothing", async () => {
+    const other = { __typename: "Bot", login: "other-app" };
+    const github = new GitHubMock()
+      .token()
+      .config(undefined, {
+        otherReviews: [
+          { body: `Quoting: <!-- django-review sha=${HEAD_SHA} -->`, author: other },
+          { body: `Review\n\n<!-- django-review sha=${HEAD_SHA} -->`, author: other },
+          { body: `The model said <!-- django-review sha=${HEAD_SHA} --> here\n\n<!-- django-review sha=${sha("1")} -->`, author: { __typename: "Bot", login: "django-review" } },
+        ],
+      })
+      .files(engineerPrFiles())
+      .review();
+    mockModel(OK);
+    await (await app()).receive({ id: "forged", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(1);
+  });
+});
+
 describe("incremental, and no repeats", () => {
   // Two models, so the two findings are two comments (findings of one rule in one model are folded).
   const v1 = `from django.db import models\n\n\nclass Note(models.Model):\n    title = models.CharField(max_length=100, null=True)\n\n\nclass Comment(models.Model):\n    body = models.TextField(null=True)\n`;
