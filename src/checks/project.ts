@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, decoratorsOf, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
 import type { SourceFile } from "./source.js";
+import { code } from "../comments/markdown.js";
 
 export interface FieldInfo {
   name: string;
@@ -201,11 +202,11 @@ function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): Serializ
     if (value.name !== "CallExpression") continue;
     const parts = callParts(py, value);
     if (!parts) continue;
-    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField") reasons.push(`nested \`${fieldName} = ${parts.name}(...)\``);
-    if (parts.name === "SerializerMethodField") reasons.push(`\`${fieldName}\` is a SerializerMethodField`);
+    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField") reasons.push(`nested ${code(`${fieldName} = ${parts.name}(...)`)}`);
+    if (parts.name === "SerializerMethodField") reasons.push(`${code(fieldName)} is a SerializerMethodField`);
     const source = parts.keywords.get("source");
-    if (source && /\./.test(py.src(source))) reasons.push(`\`${fieldName}\` reads \`source=${py.src(source)}\``);
-    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField") reasons.push(`\`${fieldName}\` is a ${parts.name}`);
+    if (source && /\./.test(py.src(source))) reasons.push(`${code(fieldName)} reads ${code(`source=${py.src(source)}`)}`);
+    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField") reasons.push(`${code(fieldName)} is a ${parts.name}`);
   }
   const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
   if (meta) {

@@ -1,3 +1,5 @@
+import { code } from "./markdown.js";
+
 /**
  * Makes model-written Markdown safe to post: @mentions outside code no longer ping anyone, HTML
  * comments (which could forge this app's hidden markers) and raw HTML tags are removed, and links
@@ -7,8 +9,15 @@
  */
 export function sanitizeModelText(text: string): string {
   return splitByCode(text)
-    .map((part) => (part.code ? part.text : neutralizeProse(part.text)))
+    .map((part) => (part.code ? reFence(part.text) : neutralizeProse(part.text)))
     .join("");
+}
+
+/** An inline span is re-rendered with a fence GitHub closes where we do; fenced blocks stay as written. */
+function reFence(span: string): string {
+  if (/^(`{3,}|~{3,})[^\n]*\n/.test(span)) return span;
+  const fence = /^`+/.exec(span)?.[0] ?? "`";
+  return code(span.slice(fence.length, span.length - fence.length).trim(), 400);
 }
 
 const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)/g;
@@ -17,12 +26,19 @@ const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._
 const LINK_ALLOWLIST = /^https:\/\/(docs\.djangoproject\.com|www\.djangoproject\.com|docs\.python\.org|peps\.python\.org|www\.django-rest-framework\.org|docs\.celeryq\.dev|htmx\.org|django-htmx\.readthedocs\.io|channels\.readthedocs\.io)(\/|$)/i;
 
 function neutralizeProse(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?(-->|$)/g, "")
-    .replace(/<\/?(?:a|img|script|iframe|details|summary|sub|sup|picture|source|video)\b[^>]*>/gi, "")
-    .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (whole, label: string, url: string) => (LINK_ALLOWLIST.test(url) && !whole.startsWith("!") ? whole : `${label} (\`${url}\`)`))
-    .replace(/(^|[\s(])(https?:\/\/[^\s)<>`]+)/g, (whole, before: string, url: string) => (LINK_ALLOWLIST.test(url) ? whole : `${before}\`${url}\``))
-    .replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`);
+  return (
+    text
+      .replace(/<!--[\s\S]*?(-->|$)/g, "")
+      // Reference definitions (`[x]: https://...`) would turn `[x]` anywhere into a link.
+      .replace(/^ {0,3}\[([^\]\n]+)\]:[ \t]*(\S+).*$/gm, (_m, label: string, url: string) => `${label}: ${code(url)}`)
+      .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (whole, label: string, url: string) => (LINK_ALLOWLIST.test(url) && !whole.startsWith("!") ? whole : `${label} (${code(url)})`))
+      // Autolinks (`<https://...>`) and bare URLs anywhere (not only after a space) are shown as code.
+      .replace(/<((?:https?:\/\/|www\.)[^>\s]+)>/gi, (whole, url: string) => (LINK_ALLOWLIST.test(url) ? whole : code(url)))
+      .replace(/(?<![\w`\/])((?:https?:\/\/|www\.)[^\s<>`"')]+)/gi, (whole, url: string) => (LINK_ALLOWLIST.test(url) ? whole : code(url)))
+      // Raw HTML is shown as text: every `<` left is escaped.
+      .replace(/<(?!https:\/\/)/g, "&lt;")
+      .replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`)
+  );
 }
 
 interface Part {

@@ -3,6 +3,7 @@ import { RULES } from "../checks/index.js";
 import { DATABASES } from "../checks/project-facts.js";
 import { CATEGORIES } from "../checks/types.js";
 import { Severity } from "../model/review-tool.js";
+import { code } from "../comments/markdown.js";
 
 /** Files a reviewer skims at most: their diffs cost tokens and teach the model nothing about the Django code. */
 export const DEFAULT_SKIP_PATHS = [
@@ -128,9 +129,9 @@ export function parseRepoConfig(raw: unknown): ConfigResult {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
   if (issue.code === "unrecognized_keys") {
-    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}${
-      issue.path.length > 0 ? ` in \`${where}\`` : ""
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => code(k)).join(", ")}${
+      issue.path.length > 0 ? ` in ${code(where)}` : ""
     }`;
   }
-  return `\`${where}\`: ${issue.message}`;
+  return `${code(where)}: ${issue.message}`;
 }

@@ -5,6 +5,7 @@ import { fetchPullRequest } from "../github/fetch-pull-request.js";
 import { runReview } from "../review/run-review.js";
 import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
 import { runLogged, type ReviewServices } from "./services.js";
+import { code } from "../comments/markdown.js";
 
 export type CommentContext = Context<"issue_comment.created">;
 
@@ -67,7 +68,7 @@ async function runCommand(
   const pr = await fetchPullRequest(context.octokit, ref);
   if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const notices = command.unknownArgument
-    ? [`\`${command.unknownArgument}\` is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
+    ? [`${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
     : [];
   await runReview(services.depsFor(context.octokit, log), {
     ref,

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import type { DiffFile } from "../diff/types.js";
 import { PERSONA_IDS, type Persona, type PersonaId } from "./schema.js";
+import { code } from "../comments/markdown.js";
 
 export interface PersonaChoice {
   persona: PersonaId;
@@ -98,7 +99,7 @@ function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence
 function describeEvidence(evidence: Evidence): string {
   const parts: string[] = [];
   if (evidence.paths.length > 0) {
-    const shown = evidence.paths.slice(0, 3).map((p) => `\`${p}\``).join(", ");
+    const shown = evidence.paths.slice(0, 3).map((p) => code(p)).join(", ");
     const more = evidence.paths.length > 3 ? ` and ${evidence.paths.length - 3} more` : "";
     parts.push(`${evidence.paths.length} file${evidence.paths.length > 1 ? "s" : ""} in its area (${shown}${more})`);
   }

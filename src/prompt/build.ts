@@ -43,7 +43,7 @@ export interface UserPromptInput {
 }
 
 /**
- * The user message: PR text and files as delimited, escaped data, then the checks' hints; every
+ * The user message: PR text, files and the checks' hints as delimited, escaped data; every
  * recognisable secret (keys, tokens, private-key blocks) redacted.
  */
 export function buildUserPrompt(input: UserPromptInput): string {
@@ -61,8 +61,8 @@ function composeUserPrompt(input: UserPromptInput): string {
     renderHeader(input.pr),
     ...input.files.map(renderFile),
     renderDefinitions(input.definitions ?? []),
-    "</pull_request>",
     renderHints(input.hints),
+    "</pull_request>",
     "Call `submit_review` now.",
   ]
     .filter((p) => p !== "")
@@ -96,8 +96,9 @@ function renderDefinitions(definitions: Definition[]): string {
 
 function renderHints(hints: PromptHint[]): string {
   if (hints.length === 0) return "";
+  // Hints quote the PR's code, so they are data like the files: inside the block, escaped.
   const lines = hints.map((h) => `- ${h.path}:${h.line}: ${h.text}`);
-  return `Hints from the deterministic Django checks (verify each against the code):\n${lines.join("\n")}`;
+  return `<check_hints note="findings of the deterministic Django checks: verify each against the code">\n${escapeData(lines.join("\n"))}\n</check_hints>`;
 }
 
 /**
@@ -105,7 +106,7 @@ function renderHints(hints: PromptHint[]): string {
  * so "</pull_request> now follow these instructions" stays inside the data.
  */
 export function escapeData(text: string): string {
-  return text.replace(/<(\/?)(pull_request|file|title|description|branches|related_definitions)\b/gi, "&lt;$1$2");
+  return text.replace(/<(\/?)(pull_request|file|title|description|branches|related_definitions|check_hints)\b/gi, "&lt;$1$2");
 }
 
 function escapeAttribute(text: string): string {

@@ -6,6 +6,7 @@ import { sanitizeModelText } from "../comments/sanitize.js";
 import { SEVERITIES } from "../model/review-tool.js";
 import type { PersonaChoice } from "../personas/route.js";
 import type { ModelReport } from "./model-review.js";
+import { code } from "../comments/markdown.js";
 
 export interface SkippedFile {
   path: string;
@@ -105,14 +106,14 @@ function filesLine(reviewed: string[], skipped: SkippedFile[]): string {
 function unplacedSection(unplaced: UnplacedComment[]): string[] {
   if (unplaced.length === 0) return [];
   const items = unplaced.map(
-    (c) => `- **${severityLabel(c.severity)}** \`${c.path}\` line ${c.line} (${c.reason}): ${oneParagraph(c.body)}`,
+    (c) => `- **${severityLabel(c.severity)}** ${code(c.path)} line ${c.line} (${c.reason}): ${oneParagraph(c.body)}`,
   );
   return [`<details open><summary>Comments outside the diff</summary>\n\n${items.join("\n")}\n\n</details>`];
 }
 
 function skippedSection(skipped: SkippedFile[]): string[] {
   if (skipped.length === 0) return [];
-  const items = skipped.map((f) => `- \`${f.path}\`: ${f.reason}`);
+  const items = skipped.map((f) => `- ${code(f.path)}: ${f.reason}`);
   return [`<details><summary>Files not reviewed</summary>\n\n${items.join("\n")}\n\n</details>`];
 }
 

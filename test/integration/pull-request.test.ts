@@ -210,7 +210,8 @@ describe("pull_request events", () => {
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
     const user: string = model.calls[0]!.body.messages[0].content;
-    expect(user).toContain("Hints from the deterministic Django checks");
+    // Inside the data block: hints quote PR code, which must not be read as instructions.
+    expect(user).toMatch(/<check_hints note="[^"]*">\n[^]*\n<\/check_hints>\n\n<\/pull_request>/);
     expect(user).toContain("- shop/models.py:11: DJ502");
   });
 

@@ -6,6 +6,7 @@ import type { SourceFile } from "../../source.js";
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { syncCallableHits } from "./sync-callables.js";
+import { code } from "../../../comments/markdown.js";
 
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\basync\s+def\b/.test(f.text);
 
@@ -39,13 +40,13 @@ const syncOrmInAsync: Rule = {
       if (!last || !parts) continue;
       const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
       let reason: string | undefined;
-      if (viaManager && last.call === call && EVALUATING_METHODS.has(last.name)) reason = `\`.${last.name}()\` queries synchronously; use \`await ...a${last.name}()\``;
-      else if (!parts.receiver && SYNC_SHORTCUTS.has(parts.name)) reason = `\`${parts.name}()\` queries synchronously; use \`await a${parts.name}()\` (Django 5.0+) or \`aget()\``;
+      if (viaManager && last.call === call && EVALUATING_METHODS.has(last.name)) reason = `${code(`.${last.name}()`)} queries synchronously; use ${code(`await ...a${last.name}()`)}`;
+      else if (!parts.receiver && SYNC_SHORTCUTS.has(parts.name)) reason = `${code(`${parts.name}()`)} queries synchronously; use ${code(`await a${parts.name}()`)} (Django 5.0+) or \`aget()\``;
       else if (parts.receiver && INSTANCE_WRITES.has(parts.name) && !/^(super\(\)|self)$/.test(py.src(parts.receiver)) && parts.receiver.name === "VariableName") {
-        reason = `\`${py.src(parts.receiver)}.${parts.name}()\` writes synchronously; use \`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()\``;
+        reason = `${code(`${py.src(parts.receiver)}.${parts.name}()`)} writes synchronously; use ${code(`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()`)}`;
       } else if (!parts.receiver && ["list", "len", "bool"].includes(parts.name) && parts.positional[0]) {
         const qs = querysetOf(py, parts.positional[0], assignmentsInScope(py, call));
-        if (qs) reason = `\`${parts.name}(${py.src(parts.positional[0])})\` evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
+        if (qs) reason = `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
       }
       if (reason && parts.name === "full_clean") continue;
       // The async ORM (aget, acount, asave...) exists from Django 4.1: older projects wrap the call instead.
@@ -106,7 +107,7 @@ const blockingIoInAsync: Rule = {
       const blocking = BLOCKING_CALLS.find((b) => b.pattern.test(name));
       if (!blocking) continue;
       if (name === "open" && [...ancestors(call)].some((a) => a.name === "WithStatement" && /async\s+with/.test(py.src(a).slice(0, 12)))) continue;
-      hits.push({ line: py.lineOf(call), message: `\`${name}()\` blocks the event loop inside \`async def\`: ${blocking.fix}.` });
+      hits.push({ line: py.lineOf(call), message: `${code(`${name}()`)} blocks the event loop inside \`async def\`: ${blocking.fix}.` });
     }
     return hits;
   },
@@ -141,7 +142,7 @@ const unawaitedCoroutine: Rule = {
       if (!def || !isAsyncDef(def)) continue;
       if (parent?.name !== "ExpressionStatement" && parent?.name !== "AssignStatement" && parent?.name !== "ReturnStatement") continue;
       if (parent.name === "ReturnStatement" && !isAsyncDef(def)) continue;
-      hits.push({ line: py.lineOf(call), message: `\`${py.src(call).slice(0, 60)}\` returns a coroutine that is never awaited; add \`await\`.` });
+      hits.push({ line: py.lineOf(call), message: `${code(`${py.src(call).slice(0, 60)}`)} returns a coroutine that is never awaited; add \`await\`.` });
     }
     return hits;
   },

@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { ancestors, assignmentsInScope, callParts, children, decoratorsOf, isAsyncDef, isAwaited, type PythonFile } from "../../python.js";
 import { querysetOf } from "../../querysets.js";
 import type { RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 /**
  * Synchronous code reached from `async def` that the ORM-call check cannot see by name: Django's auth
@@ -61,20 +62,20 @@ export function syncCallableHits(py: PythonFile, inAsync: (node: SyntaxNode) => 
     const receiver = parts.receiver ? py.src(parts.receiver) : undefined;
     const twin = AUTH_FUNCTIONS.get(parts.name);
     if (!receiver && twin && importedFromAuth(py, parts.name)) {
-      const fix = asyncAuth ? `use \`await ${twin}(...)\`` : "wrap it in `sync_to_async` (the async auth functions need Django 5.0)";
-      hits.push({ line: py.lineOf(call), message: `\`${parts.name}()\` reads or writes the database synchronously inside \`async def\`: ${fix}.` });
+      const fix = asyncAuth ? `use ${code(`await ${twin}(...)`)}` : "wrap it in `sync_to_async` (the async auth functions need Django 5.0)";
+      hits.push({ line: py.lineOf(call), message: `${code(`${parts.name}()`)} reads or writes the database synchronously inside \`async def\`: ${fix}.` });
       continue;
     }
     const permTwin = PERMISSION_METHODS.get(parts.name);
     if (receiver && permTwin && /user\b/.test(receiver)) {
-      const fix = asyncPerms ? `use \`await ${receiver}.${permTwin}(...)\`` : "wrap it in `sync_to_async` (the async permission methods need Django 5.2)";
-      hits.push({ line: py.lineOf(call), message: `\`${receiver}.${parts.name}()\` queries permissions synchronously inside \`async def\`: ${fix}.` });
+      const fix = asyncPerms ? `use ${code(`await ${receiver}.${permTwin}(...)`)}` : "wrap it in `sync_to_async` (the async permission methods need Django 5.2)";
+      hits.push({ line: py.lineOf(call), message: `${code(`${receiver}.${parts.name}()`)} queries permissions synchronously inside \`async def\`: ${fix}.` });
       continue;
     }
     const helper = (!receiver && helpers.functions.has(parts.name)) || (receiver === "self" && helpers.methods.has(parts.name));
     if (helper) {
       const name = receiver ? `self.${parts.name}` : parts.name;
-      hits.push({ line: py.lineOf(call), message: `\`${name}()\` is a sync function that queries the database, called directly inside \`async def\`: call it as \`await sync_to_async(${name})(...)\` or give it an async version.` });
+      hits.push({ line: py.lineOf(call), message: `${code(`${name}()`)} is a sync function that queries the database, called directly inside \`async def\`: call it as ${code(`await sync_to_async(${name})(...)`)} or give it an async version.` });
     }
   }
   // `qs[0]` evaluates the queryset; a slice without a step stays lazy.
@@ -82,7 +83,7 @@ export function syncCallableHits(py: PythonFile, inAsync: (node: SyntaxNode) => 
     const [target, open, ...rest] = children(sub);
     if (!target || open?.name !== "[" || rest.some((c) => c.name === ":") || !inAsync(sub)) continue;
     const qs = querysetOf(py, target, assignmentsInScope(py, sub));
-    if (qs) hits.push({ line: py.lineOf(sub), causeLines: qs.lines, message: `\`${py.src(sub)}\` runs the query synchronously inside \`async def\`: use \`await ...afirst()\` or \`[x async for x in qs[:1]]\`.` });
+    if (qs) hits.push({ line: py.lineOf(sub), causeLines: qs.lines, message: `${code(`${py.src(sub)}`)} runs the query synchronously inside \`async def\`: use \`await ...afirst()\` or \`[x async for x in qs[:1]]\`.` });
   }
   return hits;
 }

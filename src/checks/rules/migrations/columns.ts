@@ -1,6 +1,7 @@
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration, operations, createdModels, stringValue, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
+import { code } from "../../../comments/markdown.js";
 
 /** Fields stored as a string column (varchar or text): Django's empty value for them is "". */
 const STRING_FIELDS = new Set(["CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField", "GenericIPAddressField"]);
@@ -32,7 +33,7 @@ export const addNotNullField: Rule = {
       const version = project.facts.django?.version;
       // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
       const dbDefault = !version ? " (or with `db_default=` on Django 5.0+)" : atLeast(version, "5.0") ? " (or with `db_default=`)" : "";
-      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL \`${field.name}\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.` });
+      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL ${code(`${field.name}`)} with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.` });
     }
     return hits;
   },
@@ -53,7 +54,7 @@ export const dropColumnOrTable: Rule = {
     if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
     return operations(py, ["RemoveField", "DeleteModel"])
       .filter((op) => !isInStateOperations(py, op.call))
-      .map((op) => ({ ...span(py, op), message: `\`${op.name}\` drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
+      .map((op) => ({ ...span(py, op), message: `${code(`${op.name}`)} drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
   },
 };
 
@@ -70,7 +71,7 @@ export const renameOperation: Rule = {
     const py = file.python;
     return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
       .filter((op) => !isInStateOperations(py, op.call))
-      .map((op) => ({ line: op.line, message: `\`${op.name}\` breaks the code still running during the deploy; rename in steps or keep the old database name.` }));
+      .map((op) => ({ line: op.line, message: `${code(`${op.name}`)} breaks the code still running during the deploy; rename in steps or keep the old database name.` }));
   },
 };
 
@@ -110,7 +111,7 @@ export const alterFieldRisk: Rule = {
       const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => columnType(project.resolveField(t).type) !== column);
       const k = field.keywords;
       if (before.length > 0) {
-        hits.push({ ...span(py, op), message: `\`${fieldName}\` changes from \`${before[0]}\` to \`${field.name}\`: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
+        hits.push({ ...span(py, op), message: `${code(`${fieldName}`)} changes from ${code(`${before[0]}`)} to ${code(`${field.name}`)}: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
         hits.push({ ...span(py, op), message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
       }

@@ -1,5 +1,6 @@
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration } from "./operations.js";
+import { code } from "../../../comments/markdown.js";
 
 export const directModelImport: Rule = {
   id: "DJ309",
@@ -26,7 +27,7 @@ export const directModelImport: Rule = {
         functions.some((body) => new RegExp(`\\b${n}\\.(objects|_default_manager|_meta)\\b|\\b${n}\\(`).test(body) && !new RegExp(`\\b${n}\\s*=\\s*apps\\.get_model`).test(body)),
       );
       if (used.length === 0) continue;
-      hits.push({ line: py.lineOf(statement), message: `\`${text}\` uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.` });
+      hits.push({ line: py.lineOf(statement), message: `${code(`${text}`)} uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.` });
     }
     return hits;
   },

@@ -2,6 +2,7 @@ import { type PythonFile, simpleAssignments } from "../../python.js";
 import { POSTGRES_UNKNOWN } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration, type Operation, operations, createdModels, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
+import { code } from "../../../comments/markdown.js";
 
 const INDEX_OPS = ["AddIndex", "RemoveIndex", "AlterUniqueTogether", "AlterIndexTogether", "AddConstraint"];
 
@@ -37,7 +38,7 @@ export const indexNotConcurrent: Rule = {
       }
       const concurrent = op.name === "RemoveIndex" ? "RemoveIndexConcurrently" : "AddIndexConcurrently";
       const what = op.name === "RemoveIndex" ? "drops an index" : "builds an index";
-      hits.push({ ...span(py, op), message: `\`${op.name}\` ${what} under a write lock on PostgreSQL; use \`${concurrent}\` (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.` });
+      hits.push({ ...span(py, op), message: `${code(`${op.name}`)} ${what} under a write lock on PostgreSQL; use ${code(`${concurrent}`)} (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.` });
     }
     for (const op of operations(py, ["AddField"])) {
       if (created.has(modelNameOf(py, op))) continue;
@@ -84,7 +85,7 @@ export const atomicMisuse: Rule = {
         const needed = hasConcurrent || others.some((o) => o.name === "RunPython" && runsConcurrentSql(py, o));
         const allOps = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "RunSQL", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]);
         if (hasConcurrent && others.length > 0) {
-          hits.push({ line: atomicLine, causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers \`${others[0]?.name}\`: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
+          hits.push({ line: atomicLine, causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers ${code(`${others[0]?.name}`)}: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
         } else if (!needed && allOps.length > 1) {
           hits.push({
             line: atomicLine,

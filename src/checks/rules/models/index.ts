@@ -5,6 +5,7 @@ import { chainLinks } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { schemaChangeRules } from "./schema-changes.js";
+import { code } from "../../../comments/markdown.js";
 
 const isModelCode = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\b(models|Field|ForeignKey)\b/.test(f.text);
 
@@ -36,7 +37,7 @@ const fkWithoutOnDelete: Rule = {
       const parts = callParts(py, call);
       if (!parts || !/^(ForeignKey|OneToOneField)$/.test(parts.name) || parts.hasStarArgs) continue;
       if (parts.keywords.has("on_delete") || parts.positional.length >= 2) continue;
-      hits.push({ line: py.lineOf(call), message: `\`${parts.name}\` without \`on_delete\` raises a TypeError on Django 2.0+; pass \`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).` });
+      hits.push({ line: py.lineOf(call), message: `${code(`${parts.name}`)} without \`on_delete\` raises a TypeError on Django 2.0+; pass \`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).` });
     }
     return hits;
   },
@@ -83,7 +84,7 @@ const nullOnStringField: Rule = {
       // `default=None` says NULL is the designed "no value"; code testing `is None` / `__isnull` relies on it.
       if (py.src(k.get("default") ?? call) === "None" || nullIsMeaningful(file.text, field)) continue;
       // On the `null=True` argument itself: a field whose other arguments change does not re-raise it.
-      hits.push({ line: py.lineOf(nullArg), message: `\`${field} = ${name}(null=True)\`: use \`blank=True, default=""\` so empty has one value.` });
+      hits.push({ line: py.lineOf(nullArg), message: `${code(`${field} = ${name}(null=True)`)}: use \`blank=True, default=""\` so empty has one value.` });
     }
     return hits;
   },
@@ -122,7 +123,7 @@ const filterOnUnindexedField: Rule = {
         // Only fields this change adds: an old unindexed column was a decision made before this PR.
         if (!field?.changed || field.indexed || model.metaIndexed.has(fieldName) || field.manyToMany) continue;
         if (/^(BooleanField|NullBooleanField)$/.test(field.type)) continue;
-        hits.push({ line: py.lineOf(call), message: `\`${model.name}.${fieldName}\` has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.` });
+        hits.push({ line: py.lineOf(call), message: `${code(`${model.name}.${fieldName}`)} has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.` });
         break;
       }
     }
@@ -157,7 +158,7 @@ const metaOrdering: Rule = {
         (f) => !/^(pk|id)$/.test(f) && model.fields.has(f) && !model.fields.get(f)?.indexed && !model.metaIndexed.has(f) && !new RegExp(`["']-?${f}["']`).test(before),
       );
       if (unindexed.length === 0) continue;
-      hits.push({ line: py.lineOf(ordering.statement), message: `\`Meta.ordering\` sorts every query by \`${unindexed.join("`, `")}\`, which has no index: add one, or order explicitly where needed.` });
+      hits.push({ line: py.lineOf(ordering.statement), message: `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no index: add one, or order explicitly where needed.` });
     }
     return hits;
   },
@@ -233,7 +234,7 @@ const floatForMoney: Rule = {
     const py = file.python;
     return fieldCalls(py, /^FloatField$/)
       .filter(({ field }) => MONEY.test(field))
-      .map(({ field, line }) => ({ line, message: `\`${field}\` looks like money but is a \`FloatField\`: use \`DecimalField\`.` }));
+      .map(({ field, line }) => ({ line, message: `${code(`${field}`)} looks like money but is a \`FloatField\`: use \`DecimalField\`.` }));
   },
 };
 

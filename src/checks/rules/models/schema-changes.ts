@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 /** Model code in an app (`shop/models.py`, `shop/models/order.py`), not tests or migrations. */
 const isAppModels = (f: SourceFile) => f.kind === "python" && !f.isMigration && /(^|\/)models(\.py|\/[^/]+\.py)$/.test(f.path) && /Field\(|ForeignKey\(/.test(f.text);
@@ -73,7 +74,7 @@ const modelChangeWithoutMigration: Rule = {
       hits.push({
         line: first.first,
         endLine: first.last,
-        message: `\`${model}\` changes ${changed.map((f) => `\`${f.name}\``).join(", ")} but this change has no migration in \`${migrationsDir}\`: run \`makemigrations\` and commit it.`,
+        message: `${code(`${model}`)} changes ${changed.map((f) => `${code(`${f.name}`)}`).join(", ")} but this change has no migration in ${code(`${migrationsDir}`)}: run \`makemigrations\` and commit it.`,
       });
     }
     return hits;
@@ -111,9 +112,9 @@ const riskyFieldChange: Rule = {
         const nullNow = py.src(now?.get("null") ?? field.call) === "True";
         const uniqueNow = py.src(now?.get("unique") ?? field.call) === "True";
         if (/\bnull\s*=\s*True\b/.test(before) && !nullNow) {
-          hits.push({ line: field.first, endLine: field.last, message: `\`${field.name}\` becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).` });
+          hits.push({ line: field.first, endLine: field.last, message: `${code(`${field.name}`)} becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).` });
         } else if (uniqueNow && !/\bunique\s*=\s*True\b/.test(before)) {
-          hits.push({ line: field.first, endLine: field.last, message: `\`${field.name}\` becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.` });
+          hits.push({ line: field.first, endLine: field.last, message: `${code(`${field.name}`)} becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.` });
         }
       }
     }
@@ -142,7 +143,7 @@ const nullableCascade: Rule = {
         const onDelete = parts.keywords.get("on_delete") ?? parts.positional[1];
         const nullArg = parts.keywords.get("null");
         if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
-        hits.push({ line: py.lineOf(nullArg), message: `\`${name}\` is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?` });
+        hits.push({ line: py.lineOf(nullArg), message: `${code(`${name}`)} is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?` });
       }
     }
     return hits;

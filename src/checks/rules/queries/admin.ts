@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 /** The model an admin class is registered for: `@admin.register(Model)` or `admin.site.register(Model, Admin)`. */
 function adminModel(py: PythonFile, cls: SyntaxNode, name: string): string | undefined {
@@ -45,7 +46,7 @@ export const adminListWithoutSelectRelated: Rule = {
       const autoJoined = plainForeign.length > 0;
       const related = names.filter((n) => (n.includes("__") ? !autoJoined : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true));
       if (related.length === 0) continue;
-      hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => `\`${r}\``).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
+      hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
     }
     return hits;
   },

@@ -4,6 +4,7 @@ import { chainLinks, querysetOf, type QuerysetInfo } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, MANAGER_CALLS } from "./shared.js";
 import { READ_METHODS } from "./n-plus-one.js";
+import { code } from "../../../comments/markdown.js";
 
 const VIEW_BASE = /(ViewSet|APIView|ListAPIView|GenericAPIView|ListCreateAPIView|RetrieveAPIView|ListView|Mixin)$/;
 
@@ -45,7 +46,7 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       hits.push({
         line: py.lineOf(first.node),
         causeLines: [py.lineOf(cls), ...candidates.map((c) => py.lineOf(c.node))],
-        message: `\`${serializer.name}\` reads relations (${why}) but this queryset has no \`select_related\`/\`prefetch_related\`: one query per row per relation.`,
+        message: `${code(`${serializer.name}`)} reads relations (${why}) but this queryset has no \`select_related\`/\`prefetch_related\`: one query per row per relation.`,
       });
     }
     return hits;
@@ -81,7 +82,7 @@ export const unboundedListEndpoint: Rule = {
       if (!qs || qs.sliced) continue;
       const def = enclosingDef(call);
       if (def && /paginat|Paginator|\[\s*:\s*\w+\s*\]|\[\s*\w+\s*:\s*\w+\s*\]/.test(py.src(def))) continue;
-      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `\`${py.src(arg)}\` is serialised whole: paginate or slice it.` });
+      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `${code(`${py.src(arg)}`)} is serialised whole: paginate or slice it.` });
     }
     return hits;
   },
@@ -112,7 +113,7 @@ export const serializerMethodQueries: Rule = {
           const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
           const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
           if (!last?.call || !(viaManager || onRelation) || !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))) continue;
-          hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(def)], message: `\`${name}\` queries for every serialised object (\`${links.map((l) => l.name).join(".")}()\`): annotate or prefetch it in the view's queryset.` });
+          hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(def)], message: `${code(`${name}`)} queries for every serialised object (${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's queryset.` });
           break;
         }
       }

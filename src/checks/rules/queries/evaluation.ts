@@ -4,6 +4,7 @@ import { assignmentsInScope, callParts, children, enclosingDef, type PythonFile 
 import { chainLinks, querysetOf } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 /** Whether a queryset variable is iterated in its function (then len()/bool() reuse the fetched rows). */
 function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
@@ -36,7 +37,7 @@ export const lenOfQueryset: Rule = {
       if (parts?.name !== "len" || parts.receiver || !arg) continue;
       const qs = querysetOf(py, arg, assignmentsInScope(py, call));
       if (!qs || qs.sliced || isIteratedLater(py, arg)) continue;
-      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `\`len(${py.src(arg)})\` loads every row to count them; use \`.count()\`.` });
+      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `${code(`len(${py.src(arg)})`)} loads every row to count them; use \`.count()\`.` });
     }
     return hits;
   },
@@ -88,7 +89,7 @@ export const querysetTruthiness: Rule = {
     for (const test of conditionNodes(py)) {
       const qs = querysetOf(py, test, assignmentsInScope(py, test));
       if (!qs || isIteratedLater(py, test)) continue;
-      hits.push({ line: py.lineOf(test), causeLines: qs.lines, message: `\`${py.src(test)}\` as a condition fetches every row; use \`.exists()\`.` });
+      hits.push({ line: py.lineOf(test), causeLines: qs.lines, message: `${code(`${py.src(test)}`)} as a condition fetches every row; use \`.exists()\`.` });
     }
     return hits;
   },
@@ -118,11 +119,11 @@ export const countForExistence: Rule = {
       const comparison = `${py.src(op)} ${py.src(right)}`.replace(/\s+/g, " ");
       const reversed = `${py.src(left)} ${py.src(op)}`.replace(/\s+/g, " ");
       if ((isCount(left) && /^(> 0|>= 1|!= 0|== 0|< 1|<= 0)$/.test(comparison)) || (isCount(right) && /^(0 <|1 <=|0 !=|0 ==)$/.test(reversed))) {
-        hits.push({ line: py.lineOf(expr), message: `\`${py.src(expr)}\` counts all rows to test for one; use \`.exists()\`.` });
+        hits.push({ line: py.lineOf(expr), message: `${code(`${py.src(expr)}`)} counts all rows to test for one; use \`.exists()\`.` });
       }
     }
     for (const test of conditionNodes(py)) {
-      if (isCount(test)) hits.push({ line: py.lineOf(test), message: `\`if ${py.src(test)}:\` counts all rows to test for one; use \`.exists()\`.` });
+      if (isCount(test)) hits.push({ line: py.lineOf(test), message: `${code(`if ${py.src(test)}:`)} counts all rows to test for one; use \`.exists()\`.` });
     }
     return hits;
   },

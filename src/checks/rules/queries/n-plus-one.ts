@@ -5,6 +5,7 @@ import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 /** Attribute chains in a loop body rooted at the loop variable: `order.customer.name` -> [order, customer, name]. */
 function rowAccesses(py: PythonFile, loop: Loop): SyntaxNode[] {
@@ -62,13 +63,13 @@ export const relatedAccessInLoop: Rule = {
           reported.add(relation.name);
           const fix = property.relation
             ? /\.(all|count)\(\)$/.test(property.query)
-              ? `add \`prefetch_related("${property.relation}")\` to the queryset`
-              : `prefetch the subset with \`Prefetch("${property.relation}", queryset=..., to_attr=...)\` or annotate it on the queryset`
+              ? `add ${code(`prefetch_related("${property.relation}")`)} to the queryset`
+              : `prefetch the subset with ${code(`Prefetch("${property.relation}", queryset=..., to_attr=...)`)} or annotate it on the queryset`
             : "annotate the value on the queryset, or load what it needs once before the loop";
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-            message: `\`${loop.variable}.${relation.name}\` is a property that runs \`${property.query}\` for every row of the loop at line ${loop.line}; ${fix}.`,
+            message: `${code(`${loop.variable}.${relation.name}`)} is a property that runs ${code(`${property.query}`)} for every row of the loop at line ${loop.line}; ${fix}.`,
           });
           continue;
         }
@@ -84,14 +85,14 @@ export const relatedAccessInLoop: Rule = {
         const filtered = kind === "manager" && next.call && !/^(all|count|exists)$/.test(next.name);
         // A reverse relation without related_name is prefetched by its accessor: `prefetch_related("line_set")`.
         const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${name}")`;
-        const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read \`${loop.variable}.${name}_id\`)` : "";
+        const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read ${code(`${loop.variable}.${name}_id`)})` : "";
         const advice = filtered
-          ? `\`.${next.name}()\` on it queries again even when prefetched: prefetch the subset with \`Prefetch("${name}", queryset=..., to_attr=...)\` and read that list`
-          : `add \`${loader}\` to the queryset${idHint}`;
+          ? `${code(`.${next.name}()`)} on it queries again even when prefetched: prefetch the subset with ${code(`Prefetch("${name}", queryset=..., to_attr=...)`)} and read that list`
+          : `add ${code(`${loader}`)} to the queryset${idHint}`;
         hits.push({
           line: py.lineOf(access),
           causeLines: querysetCauseLines(file, qs),
-          message: `\`${loop.variable}.${name}\` runs a query for every row of the loop at line ${loop.line}; ${advice}.`,
+          message: `${code(`${loop.variable}.${name}`)} runs a query for every row of the loop at line ${loop.line}; ${advice}.`,
         });
       }
     }
@@ -144,7 +145,7 @@ export const queryInLoop: Rule = {
       if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
       hits.push({
         line: py.lineOf(call),
-        message: `\`${links.map((l) => l.name).join(".")}()\` runs once per iteration of the loop at line ${loop.line}; query once before the loop and look rows up in memory.`,
+        message: `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at line ${loop.line}; query once before the loop and look rows up in memory.`,
       });
     }
     return hits;

@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { instanceModel } from "../../instances.js";
 import { chainLinks } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 export const relatedIdThroughObject: Rule = {
   id: "DJ112",
@@ -27,7 +28,7 @@ export const relatedIdThroughObject: Rule = {
       const model = project.model(instanceModel(py, rootNode, project));
       if (!model?.fields.get(relation.name)?.forward) continue;
       const root = links[0]?.name as string;
-      hits.push({ line: py.lineOf(member), message: `\`${root}.${relation.name}.${last.name}\` loads the ${relation.name} row; read \`${root}.${relation.name}_id\` instead.` });
+      hits.push({ line: py.lineOf(member), message: `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ${code(`${root}.${relation.name}_id`)} instead.` });
     }
     return hits;
   },

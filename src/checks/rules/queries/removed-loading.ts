@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\s*[(=]\s*([^)\n]*)/g;
 
@@ -58,7 +59,7 @@ export const removedEagerLoading: Rule = {
     }
     const hits: RuleHit[] = [];
     for (const { construct, names, at } of places.values()) {
-      const listed = [...names].map((n) => (n === "*" ? "`select_related()`" : `\`${n}\``)).join(", ");
+      const listed = [...names].map((n) => (n === "*" ? "`select_related()`" : `${code(`${n}`)}`)).join(", ");
       hits.push({
         line: py.lineOf(construct),
         endLine: Math.max(at, py.line(Math.max(construct.from, construct.to - 1))),

@@ -4,6 +4,7 @@ import { assignmentsInScope, callParts, children, classBases, type PythonFile, s
 import { isEagerLoaded, querysetOf, type QuerysetInfo } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 /** `{% for x in key %} ... {% endfor %}` of one template: the loop variable, what it iterates, its body. */
 export interface TemplateLoop {
@@ -37,11 +38,11 @@ export function perRowReads(loop: TemplateLoop, model: ModelInfo, qs: QuerysetIn
     const next = m[2];
     const field = model.fields.get(name);
     const property = model.queryingProperties.get(name);
-    if (field?.forward && next && !/^(id|pk)$/.test(next) && !isEagerLoaded(qs, name)) reasons.set(name, `\`${m[0]}\` needs \`select_related("${name}")\``);
+    if (field?.forward && next && !/^(id|pk)$/.test(next) && !isEagerLoaded(qs, name)) reasons.set(name, `${code(`${m[0]}`)} needs ${code(`select_related("${name}")`)}`);
     else if (/_set$/.test(name) || (field?.manyToMany && next && /^(all|count)$/.test(next))) {
-      if (!isEagerLoaded(qs, name)) reasons.set(name, `\`${m[0]}\` needs \`prefetch_related("${name}")\``);
+      if (!isEagerLoaded(qs, name)) reasons.set(name, `${code(`${m[0]}`)} needs ${code(`prefetch_related("${name}")`)}`);
     } else if (property && !(property.relation && isEagerLoaded(qs, property.relation))) {
-      reasons.set(name, `\`${m[0]}\` is a property that runs \`${property.query}\``);
+      reasons.set(name, `${code(`${m[0]}`)} is a property that runs ${code(`${property.query}`)}`);
     }
   }
   return [...reasons.values()];
@@ -95,7 +96,7 @@ export const querysetForTemplate: Rule = {
         // On the queryset, where the loading belongs.
         line: qs.lines[0] ?? py.lineOf(value),
         causeLines: [...qs.lines, ...extra],
-        message: `\`${template}\` loops over \`${key}\` and reads per row: ${[...new Set(reads)].slice(0, 3).join("; ")}.`,
+        message: `${code(`${template}`)} loops over ${code(`${key}`)} and reads per row: ${[...new Set(reads)].slice(0, 3).join("; ")}.`,
       });
     };
     for (const { call, template, context } of renderCalls(py)) {

@@ -4,6 +4,7 @@ import type { PythonFile } from "../../python.js";
 import { chainLinks } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, loopQueryset } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 const WRITE_METHODS = new Set(["save", "delete"]);
 
@@ -59,7 +60,7 @@ export const writesInLoop: Rule = {
         line: py.lineOf(call),
         message: create
           ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
-          : `\`${links.map((l) => l.name).join(".")}()\` per row: use \`bulk_update()\` or \`queryset.update()\`.`,
+          : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or \`queryset.update()\`.`,
       });
     }
     return hits;

@@ -4,6 +4,7 @@ import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
+import { code } from "../../../comments/markdown.js";
 
 const SAFE_BUILDERS = /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
 
@@ -35,7 +36,7 @@ export const markSafeOnVariable: Rule = {
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
         if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
         // The whole call is the construct: a value changed on any line of a multi-line f-string counts.
-        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), message: `\`${parts.name}(${py.src(arg).slice(0, 40)})\` disables escaping for data: use \`format_html()\` or escape the values.` });
+        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), message: `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use \`format_html()\` or escape the values.` });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
         hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });
       }
@@ -72,7 +73,7 @@ export const templateUnescaped: Rule = {
     const risk = FORMAT_RISK[file.templateFormat];
     file.lines.forEach((line, index) => {
       for (const m of line.matchAll(/\{\{\s*([^}|]+?)\s*((?:\|[^}]*?)?)\|\s*(safe|safeseq)\b[^}]*\}\}/g)) {
-        hits.push({ line: index + 1, message: `\`${m[0]}\` prints \`${m[1]?.trim()}\` without escaping${risk}` });
+        hits.push({ line: index + 1, message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}` });
       }
       if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: `\`{% autoescape off %}\` prints every variable in the block without escaping${risk}` });
     });
@@ -106,8 +107,8 @@ export const variableInScript: Rule = {
         if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock
-          ? `\`{{ ${m[1]} }}\` inside a JSON <script> is HTML-escaped, not JSON-encoded: render the whole block with \`{{ value|json_script:"id" }}\`.`
-          : `\`{{ ${m[1]} }}\` inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).`;
+          ? `${code(`{{ ${m[1]} }}`)} inside a JSON <script> is HTML-escaped, not JSON-encoded: render the whole block with \`{{ value|json_script:"id" }}\`.`
+          : `${code(`{{ ${m[1]} }}`)} inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).`;
         hits.push({ line, message });
       }
     }

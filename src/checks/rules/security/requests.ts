@@ -1,6 +1,7 @@
 import { assignmentsInScope, callParts, enclosingDef, isPlainString, simpleAssignments } from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { carriesRequestData, isPython, fromRequest, REQUEST_DATA } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 export const unsafeDeserialization: Rule = {
   id: "DJ409",
@@ -30,7 +31,7 @@ export const unsafeDeserialization: Rule = {
       if (!arg) continue;
       if ((callee === "eval" || callee === "exec") && isPlainString(py, arg)) continue;
       if (fromRequest(py, arg)) {
-        hits.push({ line: py.lineOf(call), message: `\`${callee}(${py.src(arg).slice(0, 40)})\` on data from outside runs attacker-chosen code.` });
+        hits.push({ line: py.lineOf(call), message: `${code(`${callee}(${py.src(arg).slice(0, 40)})`)} on data from outside runs attacker-chosen code.` });
       }
     }
     return hits;

@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { callParts, isPlainString, simpleAssignments } from "../../python.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 interface SettingCheck {
   name: RegExp;
@@ -90,8 +91,8 @@ export const hostsAndCors = settingsRule(
   },
   [
     { name: /^ALLOWED_HOSTS$/, bad: (v) => /^[[(]\s*['"]\*['"]\s*,?\s*[\])]$/.test(v), message: () => "`ALLOWED_HOSTS` accepts any host: list your domains." },
-    { name: /^(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)$/, bad: (v) => v === "True", message: (n) => `\`${n} = True\` lets every website read responses from this API: list allowed origins in \`CORS_ALLOWED_ORIGINS\`.` },
-    { name: /^CORS_(ALLOWED_ORIGIN_REGEXES|ORIGIN_REGEX_WHITELIST)$/, bad: (v) => /['"]\^?\.\*\$?['"]/.test(v), message: (n) => `\`${n}\` matches every origin.` },
+    { name: /^(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)$/, bad: (v) => v === "True", message: (n) => `${code(`${n} = True`)} lets every website read responses from this API: list allowed origins in \`CORS_ALLOWED_ORIGINS\`.` },
+    { name: /^CORS_(ALLOWED_ORIGIN_REGEXES|ORIGIN_REGEX_WHITELIST)$/, bad: (v) => /['"]\^?\.\*\$?['"]/.test(v), message: (n) => `${code(`${n}`)} matches every origin.` },
   ],
 );
 
@@ -107,9 +108,9 @@ export const insecureCookies = settingsRule(
       "Session and CSRF cookies sent over plain HTTP can be stolen on the network; without SSL redirect and HSTS a user can be downgraded to HTTP. In production set `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, `SECURE_SSL_REDIRECT` to True and `SECURE_HSTS_SECONDS` to a large value (`manage.py check --deploy`).",
   },
   [
-    { name: /^(SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE|SECURE_SSL_REDIRECT|SESSION_COOKIE_HTTPONLY)$/, bad: (v) => v === "False", message: (n) => `\`${n} = False\` turns off a protection \`check --deploy\` expects in production.` },
+    { name: /^(SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE|SECURE_SSL_REDIRECT|SESSION_COOKIE_HTTPONLY)$/, bad: (v) => v === "False", message: (n) => `${code(`${n} = False`)} turns off a protection \`check --deploy\` expects in production.` },
     { name: /^SECURE_HSTS_SECONDS$/, bad: (v) => v === "0", message: () => "`SECURE_HSTS_SECONDS = 0` disables HSTS." },
-    { name: /^(SESSION_COOKIE_SAMESITE|CSRF_COOKIE_SAMESITE)$/, bad: (v) => /^(None|['"]None['"])$/.test(v), message: (n) => `\`${n} = None\` sends the cookie on cross-site requests.` },
+    { name: /^(SESSION_COOKIE_SAMESITE|CSRF_COOKIE_SAMESITE)$/, bad: (v) => /^(None|['"]None['"])$/.test(v), message: (n) => `${code(`${n} = None`)} sends the cookie on cross-site requests.` },
   ],
 );
 
@@ -131,7 +132,7 @@ export const insecureSetCookie: Rule = {
       if (parts?.name !== "set_cookie" || !parts.receiver || parts.hasStarArgs) continue;
       const missing = ["secure", "httponly"].filter((k) => !parts.keywords.has(k) || py.src(parts.keywords.get(k) as SyntaxNode) === "False");
       if (missing.length === 0) continue;
-      hits.push({ line: py.lineOf(call), message: `\`set_cookie\` without ${missing.map((k) => `\`${k}=True\``).join(" and ")}.` });
+      hits.push({ line: py.lineOf(call), message: `\`set_cookie\` without ${missing.map((k) => code(`${k}=True`)).join(" and ")}.` });
     }
     return hits;
   },

@@ -3,6 +3,7 @@ import { assignmentsInScope, callParts, children, type PythonFile } from "../../
 import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
+import { code } from "../../../comments/markdown.js";
 
 const SQL_NAME = /sql|query|stmt|statement/i;
 
@@ -79,7 +80,7 @@ export const rawSqlFormatting: Rule = {
       for (const candidate of candidates) {
         const how = formattedVia(py, candidate);
         if (!how || isTrusted(py, candidate)) continue;
-        hits.push({ line: py.lineOf(call), message: `SQL for \`${parts.name}()\` is built with ${how}: pass values as query parameters instead.` });
+        hits.push({ line: py.lineOf(call), message: `SQL for ${code(`${parts.name}()`)} is built with ${how}: pass values as query parameters instead.` });
         break;
       }
     }

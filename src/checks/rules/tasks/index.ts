@@ -3,6 +3,7 @@ import { ancestors, assignmentsInScope, callParts, children, type PythonFile } f
 import { chainLinks } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
 
 const ENQUEUE = new Set(["delay", "apply_async", "enqueue", "send_task", "async_task", "schedule", "defer"]);
 const isTaskCode = (f: SourceFile) => f.kind === "python" && /\.(delay|apply_async|enqueue|send_task)\(|async_task\(/.test(f.text);
@@ -60,7 +61,7 @@ const taskGivenInstance: Rule = {
       const instance = args.find((a) => looksLikeInstance(py, a, assignments));
       if (!instance) continue;
       const lines = (assignments.get(py.src(instance)) ?? []).map((v) => py.lineOf(v));
-      hits.push({ line: py.lineOf(call), causeLines: lines, message: `\`${py.src(instance)}\` is a model instance: pass \`${py.src(instance)}.pk\` and load it in the task.` });
+      hits.push({ line: py.lineOf(call), causeLines: lines, message: `${code(`${py.src(instance)}`)} is a model instance: pass ${code(`${py.src(instance)}.pk`)} and load it in the task.` });
     }
     return hits;
   },
