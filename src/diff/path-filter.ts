@@ -19,6 +19,12 @@ export const SECRET_PATH_PATTERNS = [
   "*.credentials",
   ".netrc",
   ".pgpass",
+  ".npmrc",
+  ".pypirc",
+  ".dockercfg",
+  ".git-credentials",
+  "*.tfstate",
+  "service-account*.json",
   "secrets.y*ml",
 ];
 

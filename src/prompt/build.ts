@@ -46,8 +46,19 @@ export interface UserPromptInput {
  * The user message: PR text, files and the checks' hints as delimited, escaped data; every
  * recognisable secret (keys, tokens, private-key blocks) redacted.
  */
-export function buildUserPrompt(input: UserPromptInput): string {
-  return redactSecrets(composeUserPrompt(input)).text;
+export function buildUserPrompt(input: UserPromptInput): { text: string; redacted: number } {
+  let redacted = 0;
+  const redact = (text: string, unquoted: boolean) => {
+    const result = redactSecrets(text, { unquoted });
+    redacted += result.count;
+    return result.text;
+  };
+  // Files by their syntax (bare `password: x` is a secret in YAML, a variable in Python), then
+  // everything else once more: title, description, hints, definitions.
+  const files = input.files.map((f) => ({ ...f, rendered: redact(f.rendered, !/\.pyi?$/.test(f.path)) }));
+  const pr = { ...input.pr, title: redact(input.pr.title, true), body: redact(input.pr.body, true) };
+  const text = redact(composeUserPrompt({ ...input, files, pr }), false);
+  return { text, redacted };
 }
 
 function composeUserPrompt(input: UserPromptInput): string {

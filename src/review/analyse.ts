@@ -52,6 +52,8 @@ export interface Analysis {
   comments: ReviewComment[];
   unplaced: UnplacedComment[];
   lineMap: LineMap;
+  /** Secrets replaced in what the model was sent (counted, never shown). */
+  redactedSecrets: number;
 }
 
 /**
@@ -97,17 +99,18 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   const modelId = resolveModel({ env: input.modelOverride, config: config.model, persona: persona.model });
   const definitions = new DefinitionIndex(new Map([...input.related, ...heads]));
   const prPaths = new Set(files.map((f) => f.path));
-  const requests = plan.chunks.map((chunk, index) => ({
-    model: modelId,
-    system,
-    user: buildUserPrompt({
+  let redactedSecrets = 0;
+  const requests = plan.chunks.map((chunk, index) => {
+    const user = buildUserPrompt({
       pr: input.pr,
       files: chunk,
       hints: hints.filter((h) => chunk.some((f) => f.path === h.path)),
       part: { index, count: plan.chunks.length },
       definitions: relatedDefinitions(chunk.map((f) => f.path), definitions, prPaths, definitionTokens),
-    }),
-  }));
+    });
+    redactedSecrets += user.redacted;
+    return { model: modelId, system, user: user.text };
+  });
   const modelResult = await modelStage(input, requests);
   if (input.signal?.aborted) return undefined;
 
@@ -128,6 +131,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     comments: capped.kept,
     unplaced: [...fromRules.unplaced, ...fromModel.unplaced, ...capped.overflow],
     lineMap,
+    redactedSecrets,
   };
 }
 

@@ -113,8 +113,11 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;
 
   const publication = prepareComments(analysis.comments, selection.reviewable, request.previous?.threads ?? []);
+  // Said (how many, never what) only when something was sent to the model.
+  const redacted = modelResult.report ? analysis.redactedSecrets : 0;
   const notices = [
     ...(request.notices ?? []),
+    ...(redacted > 0 ? [`🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`] : []),
     ...(scope.notice ? [scope.notice] : []),
     ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),
     ...(publication.resolvable.length > 0 ? [`${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`] : []),
@@ -169,7 +172,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
   deps.onOutcome?.(outcome, Date.now() - started);
-  const line = { ...ref, sha: pr.headSha, ...outcome, durationMs: Date.now() - started, outcome: published.status };
+  const line = { ...ref, sha: pr.headSha, ...outcome, redactedSecrets: redacted, durationMs: Date.now() - started, outcome: published.status };
   if (published.status === "stale") deps.log.info({ ...line, reason: published.reason }, "django-review: review not posted: the pull request changed while it was made");
   else if (published.status === "nothing-new") deps.log.info(line, "django-review: nothing new since the last review; nothing posted");
   else deps.log.info(line, "django-review: review posted");

@@ -371,7 +371,7 @@ describe("secrets never leave", () => {
       "MIIEowIBAAKCAQEAv7abcdefghijklmnop",
       "-----END RSA PRIVATE KEY-----'''",
     ].join("\n");
-    new GitHubMock().token().config().files([{ filename: "shop/integrations.py", status: "added", patch: newFilePatch(leaky), content: leaky }]).review();
+    const github = new GitHubMock().token().config().files([{ filename: "shop/integrations.py", status: "added", patch: newFilePatch(leaky), content: leaky }]).review();
     const model = mockModel(OK);
     await (await app()).receive({ id: "sec", name: "pull_request", payload: pullRequestPayload("opened", { body: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 for tests" }) });
     const sent = JSON.stringify(model.calls[0]!.body);
@@ -380,7 +380,10 @@ describe("secrets never leave", () => {
     }
     expect(sent).toContain("AWS_ACCESS_KEY_ID = '[REDACTED AWS access key]'");
     expect(sent).toContain("postgres://admin:[REDACTED password]@db.internal");
-    expect(sent).toContain("KEY = '''[REDACTED private key]'''");
+    // Line by line: the key's lines keep their numbers, the code around them stays readable.
+    expect(sent).toContain("R6 + KEY = '''[REDACTED private key]\\nR7 + [REDACTED private key]\\nR8 + [REDACTED private key]'''");
+    // How many, never what: the body's token, four in the file and the key block.
+    expect(github.reviews[0]!.body).toContain("🔒 6 secrets (keys, tokens, passwords) were redacted before the code was sent to the model.");
   });
 });
 
