@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import YAML from "yaml";
+import { parseConfigText } from "../config/from-text.js";
 import { type ConfigResult, parseRepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
 
@@ -106,9 +106,5 @@ export function readLocalConfig(read: ReadText, path?: string): ConfigResult {
   const name = path ? resolve(path) : ".github/django-review.yml";
   const text = path ? (existsSync(name) ? readFileSync(name, "utf8") : undefined) : read(name);
   if (text === undefined) return path ? { ...parseRepoConfig(undefined), problems: [`${name} does not exist`] } : parseRepoConfig(undefined);
-  try {
-    return parseRepoConfig(YAML.parse(text, { logLevel: "error" }) ?? undefined);
-  } catch (error) {
-    return { ...parseRepoConfig(undefined), problems: [`${name} is not valid YAML (${(error as Error).message.split("\n")[0]})`] };
-  }
+  return parseConfigText(text, name);
 }

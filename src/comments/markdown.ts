@@ -11,9 +11,15 @@ const MAX_CODE_CHARS = 120;
 export function code(text: string, max = MAX_CODE_CHARS): string {
   const flat = text.replace(/\s*[\r\n]+\s*/g, " ").trim();
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
-  const longest = Math.max(0, ...[...cut.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
+  const fence = "`".repeat(longestBacktickRun(cut) + 1);
   // A span that starts or ends with a backtick needs a space inside its fence (CommonMark strips one).
   const pad = cut === "" || cut.startsWith("`") || cut.endsWith("`") ? " " : "";
   return `${fence}${pad}${cut}${pad}${fence}`;
+}
+
+/** The longest run of backticks in `text` (a loop: a model's suggestion may be huge). */
+export function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) if (m[0].length > longest) longest = m[0].length;
+  return longest;
 }

@@ -1,4 +1,5 @@
 import type { Severity } from "../model/review-tool.js";
+import { longestBacktickRun } from "./markdown.js";
 
 const SEVERITY_LABEL: Record<Severity, string> = {
   critical: "🔴 critical",
@@ -21,8 +22,7 @@ export function renderCommentBody(input: { severity: Severity; body: string; sug
 
 /** A ```suggestion block whose fence is longer than any backtick run in the code. */
 export function renderSuggestion(code: string): string {
-  const longestRun = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longestRun + 1);
+  const fence = "`".repeat(Math.max(2, longestBacktickRun(code)) + 1);
   const body = code.replace(/\r\n/g, "\n").replace(/\n$/, "");
   return `${fence}suggestion\n${body}\n${fence}`;
 }

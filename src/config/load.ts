@@ -1,6 +1,6 @@
 import type { Context } from "probot";
-import YAML from "yaml";
 import { CONFIG_PATH } from "../github/fetch-review-context.js";
+import { parseConfigObject, parseConfigText } from "./from-text.js";
 import { type ConfigResult, parseRepoConfig } from "./schema.js";
 
 export const CONFIG_FILE = "django-review.yml";
@@ -14,13 +14,7 @@ export const CONFIG_FILE = "django-review.yml";
 export async function configFromText(context: Context, text: string | null | undefined): Promise<ConfigResult> {
   if (text === null) return parseRepoConfig(undefined);
   if (text === undefined || /^_extends\s*:/m.test(text)) return loadWithProbot(context);
-  let raw: unknown;
-  try {
-    raw = YAML.parse(text, { logLevel: "error" });
-  } catch (error) {
-    return failure(`could not be read: ${CONFIG_PATH} is not valid YAML (${firstLine(error)})`);
-  }
-  return parseRepoConfig(raw ?? undefined);
+  return parseConfigText(text, CONFIG_PATH);
 }
 
 async function loadWithProbot(context: Context): Promise<ConfigResult> {
@@ -37,7 +31,7 @@ async function loadWithProbot(context: Context): Promise<ConfigResult> {
     const { _extends: _ignored, ...rest } = raw as Record<string, unknown>;
     raw = rest;
   }
-  return parseRepoConfig(raw);
+  return parseConfigObject(raw);
 }
 
 function describeProbotError(error: unknown): string {

@@ -24,6 +24,18 @@ export const DEFAULT_SKIP_PATHS = [
   "**/generated/**",
 ];
 
+/**
+ * Path globs from a repository's config. Extended globs (`@(a|b)`, `!(x)`, `+(…)`) can backtrack
+ * catastrophically on a hostile pattern, so they are refused with a clear problem; lists and patterns
+ * are bounded.
+ */
+const Glob = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((p) => !/[@!+*?]\(/.test(p), { message: "extended glob patterns like `@(a|b)` or `!(x)` are not supported; use several patterns or braces `{a,b}`" });
+const Globs = z.array(Glob).max(200);
+
 const RULE_OR_CATEGORY = new Set<string>([...RULES.map((r) => r.id), ...CATEGORIES]);
 
 const ChecksConfig = z
@@ -43,7 +55,7 @@ const ChecksConfig = z
       .array(
         z
           .object({
-            paths: z.array(z.string().min(1)).min(1),
+            paths: Globs.min(1),
             rules: z.array(z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" })).min(1),
           })
           .strict(),
@@ -77,9 +89,9 @@ export const RepoConfig = z
     /** Model id or alias (`sonnet`, `opus`, `haiku`) overriding the persona's. */
     model: z.string().min(1).optional(),
     /** Globs of files never reviewed (in addition to the built-in secret patterns). */
-    exclude_paths: z.array(z.string().min(1)).default([]),
+    exclude_paths: Globs.default([]),
     /** Globs of files that must never reach the model (added to the built-in secret patterns). */
-    secret_paths: z.array(z.string().min(1)).default([]),
+    secret_paths: Globs.default([]),
     /** Prompt tokens in one model call; a larger PR is split into several calls. */
     max_prompt_tokens: z.number().int().min(4_000).max(900_000).default(80_000),
     /** Model calls per review at most: files beyond them are listed as not sent. */
@@ -87,7 +99,7 @@ export const RepoConfig = z
     /** Prompt tokens per review at most, across all its calls. */
     max_total_tokens: z.number().int().min(4_000).max(5_000_000).default(250_000),
     /** Globs of files never sent to the model: lock files, vendored, generated, minified, built assets, snapshots. */
-    skip_paths: z.array(z.string().min(1)).default(DEFAULT_SKIP_PATHS),
+    skip_paths: Globs.default(DEFAULT_SKIP_PATHS),
     /** Per-pull-request limits on what can spend model budget. */
     limits: z
       .object({

@@ -34,9 +34,16 @@ function contextWindow(hunk: Hunk, index: number, headLines: string[] | undefine
 }
 
 function newSideRange(hunk: Hunk): { first: number; last: number } {
-  const numbers = hunk.lines.flatMap((l) => (l.newLine === undefined ? [] : [l.newLine]));
-  if (numbers.length === 0) return { first: Math.max(hunk.newStart, 1), last: Math.max(hunk.newStart, 1) };
-  return { first: Math.min(...numbers), last: Math.max(...numbers) };
+  // A loop, not Math.min(...numbers): a 130,000-line hunk would overflow the stack as arguments.
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const line of hunk.lines) {
+    if (line.newLine === undefined) continue;
+    if (line.newLine < first) first = line.newLine;
+    if (line.newLine > last) last = line.newLine;
+  }
+  if (first === Number.POSITIVE_INFINITY) return { first: Math.max(hunk.newStart, 1), last: Math.max(hunk.newStart, 1) };
+  return { first, last };
 }
 
 function mergeWindows(windows: Window[]): Window[] {
@@ -45,7 +52,7 @@ function mergeWindows(windows: Window[]): Window[] {
     const previous = merged.at(-1);
     if (previous && window.from <= previous.to + 1) {
       previous.to = Math.max(previous.to, window.to);
-      previous.hunks.push(...window.hunks);
+      for (const hunk of window.hunks) previous.hunks.push(hunk);
     } else merged.push({ ...window, hunks: [...window.hunks] });
   }
   return merged;
@@ -107,12 +114,12 @@ function renderWindow(window: Window, hunks: Hunk[], headLines: string[] | undef
   const rows = collectDiffRows(hunks, window.hunks);
   const out: string[] = [...(rows.deletedAfter.get(window.from - 1) ?? [])];
   for (let n = window.from; n <= window.to; n++) {
-    out.push(...(rows.deletedBefore.get(n) ?? []));
+    for (const row of rows.deletedBefore.get(n) ?? []) out.push(row);
     const text = headLines?.[n - 1] ?? rows.text.get(n);
     const prefix = rows.prefix.get(n);
     if (prefix !== undefined) out.push(`${prefix} ${text ?? ""}`);
     else if (text !== undefined) out.push(`  ${n}   ${text}`);
-    out.push(...(rows.deletedAfter.get(n) ?? []));
+    for (const row of rows.deletedAfter.get(n) ?? []) out.push(row);
   }
   return out.join("\n");
 }

@@ -185,7 +185,7 @@ describe("pull_request events", () => {
     const github = new GitHubMock().token().config("persona: [architect\n").files(engineerPrFiles()).related().review();
     mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
-    expect(github.reviews[0]!.body).toMatch(/could not be read: .github\/django-review.yml is not valid YAML \(.+\)/);
+    expect(github.reviews[0]!.body).toMatch(/could not be read: `.github\/django-review.yml` is not valid YAML \(.+\)/);
   });
 
   it("disables rules by id or category and filters by severity from the config", async () => {

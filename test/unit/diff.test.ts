@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { enclosingScopeStart, renderFileWithContext, splitLines } from "../../src/diff/context.js";
 import { LineMap } from "../../src/diff/line-map.js";
-import { parseChangedFile } from "../../src/diff/parse.js";
+import { parseChangedFile, parseUnifiedDiff } from "../../src/diff/parse.js";
+import type { DiffFile } from "../../src/diff/types.js";
 import { pathMatcher, SECRET_PATH_PATTERNS } from "../../src/diff/path-filter.js";
 import { MODELS_HEAD, MODELS_PATCH } from "../fixtures/django-pr.js";
 
@@ -138,5 +139,16 @@ describe("pathMatcher", () => {
     const match = pathMatcher(["*.lock", "legacy/**", "**/vendor/**", "docs/*.md"]);
     expect(["poetry.lock", "a/b/uv.lock", "legacy/settings.py", "shop/vendor/x.js", "vendor/y.js", "docs/index.md"].filter(match)).toHaveLength(6);
     expect(["lock.py", "app/legacy/settings.py", "vendored.py", "docs/sub/a.md", "shop/models.py"].filter(match)).toEqual([]);
+  });
+});
+
+describe("huge hunks", () => {
+  it("a 130,000-line added hunk and a 130,000-line deleted one render without a stack overflow", () => {
+    const n = 130_000;
+    const added = `diff --git a/a.py b/a.py\nnew file mode 100644\n--- /dev/null\n+++ b/a.py\n@@ -0,0 +1,${n} @@\n${Array.from({ length: n }, (_, i) => `+x${i} = ${i}`).join("\n")}\n`;
+    const removed = `diff --git a/b.py b/b.py\n--- a/b.py\n+++ b/b.py\n@@ -1,${n + 1} +1,1 @@\n${Array.from({ length: n }, (_, i) => `-y${i} = ${i}`).join("\n")}\n z = 1\n`;
+    const [a, b] = parseUnifiedDiff(added + removed) as [DiffFile, DiffFile];
+    expect(renderFileWithContext(a, undefined, 3).split("\n")).toHaveLength(n);
+    expect(renderFileWithContext(b, "z = 1\n", 3).split("\n").length).toBeGreaterThan(n);
   });
 });
