@@ -57,12 +57,54 @@ export const REVIEW_TOOL = {
   },
 };
 
-export type ParsedModelReview = { ok: true; review: ModelReview } | { ok: false; error: string };
+export type ParsedModelReview = { ok: true; review: ModelReview; trimmed: string[] } | { ok: false; error: string };
+
+const MAX_TEXT = 8_000;
+const MAX_COMMENTS = 200;
+
+/**
+ * An answer that is only too big is trimmed, never thrown away (it was paid for): texts over the
+ * limit are cut, an oversized suggestion is dropped (half a replacement would be wrong code),
+ * comments past the 200th are dropped. What was trimmed is said, for the summary.
+ */
+function trimToLimits(input: unknown): { input: unknown; trimmed: string[] } {
+  if (input === null || typeof input !== "object") return { input, trimmed: [] };
+  const trimmed: string[] = [];
+  const answer = { ...(input as Record<string, unknown>) };
+  const cut = (text: string) => `${text.slice(0, MAX_TEXT - 20)}\n\n…(trimmed)`;
+  if (typeof answer.summary === "string" && answer.summary.length > MAX_TEXT) {
+    answer.summary = cut(answer.summary);
+    trimmed.push("the summary was trimmed to 8,000 characters");
+  }
+  if (Array.isArray(answer.comments)) {
+    if (answer.comments.length > MAX_COMMENTS) {
+      trimmed.push(`${answer.comments.length - MAX_COMMENTS} comments past the first ${MAX_COMMENTS} were dropped`);
+      answer.comments = answer.comments.slice(0, MAX_COMMENTS);
+    }
+    let long = 0;
+    answer.comments = (answer.comments as unknown[]).map((c) => {
+      if (c === null || typeof c !== "object") return c;
+      const comment = { ...(c as Record<string, unknown>) };
+      if (typeof comment.body === "string" && comment.body.length > MAX_TEXT) {
+        comment.body = cut(comment.body);
+        long++;
+      }
+      if (typeof comment.suggestion === "string" && comment.suggestion.length > MAX_TEXT) {
+        delete comment.suggestion;
+        long++;
+      }
+      return comment;
+    });
+    if (long > 0) trimmed.push(`${long} oversized comment text${long > 1 ? "s were" : " was"} trimmed`);
+  }
+  return { input: answer, trimmed };
+}
 
 /** Validates the tool input the model produced; nonsense becomes an explained failure, not a crash. */
-export function parseModelReview(input: unknown): ParsedModelReview {
+export function parseModelReview(raw: unknown): ParsedModelReview {
+  const { input, trimmed } = trimToLimits(raw);
   const result = ModelReview.safeParse(input);
-  if (result.success) return { ok: true, review: result.data };
+  if (result.success) return { ok: true, review: result.data, trimmed };
   const first = result.error.issues
     .slice(0, 3)
     .map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`)

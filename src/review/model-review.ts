@@ -57,6 +57,7 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
       continue;
     }
     if (outcome.truncated) notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
+    if (outcome.trimmed.length > 0) notices.push(`The model's answer${part} was over GitHub-friendly limits: ${outcome.trimmed.join("; ")}.`);
     comments.push(...outcome.review.comments);
     if (outcome.review.summary.trim()) summaries.push(outcome.review.summary.trim());
   }
@@ -68,7 +69,7 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
   };
 }
 
-type CallOutcome = { ok: true; review: ModelReview; truncated: boolean } | { ok: false; error: string };
+type CallOutcome = { ok: true; review: ModelReview; truncated: boolean; trimmed: string[] } | { ok: false; error: string };
 
 /** One call; an answer that fails the schema gets one more call that is told what was wrong. */
 async function callWithRepair(model: ReviewModel, request: CallRequest, onUsage: (usage: ModelAnswer["usage"], model: string) => void): Promise<CallOutcome> {
@@ -78,7 +79,7 @@ async function callWithRepair(model: ReviewModel, request: CallRequest, onUsage:
     const answer = await model({ ...current, maxOutputTokens: MAX_OUTPUT_TOKENS });
     onUsage(answer.usage, answer.model);
     const parsed = answer.toolInput === undefined ? { ok: false as const, error: `the model did not call submit_review (stop reason: ${answer.stopReason ?? "none"})` } : parseModelReview(answer.toolInput);
-    if (parsed.ok) return { ok: true, review: parsed.review, truncated: answer.stopReason === "max_tokens" };
+    if (parsed.ok) return { ok: true, review: parsed.review, truncated: answer.stopReason === "max_tokens", trimmed: parsed.trimmed };
     error = parsed.error;
     current = { ...request, user: `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, following its input schema exactly.` };
   }

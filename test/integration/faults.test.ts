@@ -268,6 +268,19 @@ describe("model faults", () => {
     expect(review.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual(["DJ301", "DJ502", "DJ107", "DJ410"]);
   });
 
+  it("an answer over the limits is trimmed with a note, not thrown away: an 8,001-character comment, 201 comments", async () => {
+    const github = new GitHubMock().token().config("max_comments: 100\n").files(engineerPrFiles()).review();
+    const comment = (body: string) => ({ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body });
+    const model = mockModel({ summary: "ok", comments: [comment("x".repeat(8_001)), ...Array.from({ length: 200 }, (_, i) => comment(`finding ${i}`))] });
+    await (await app()).receive({ id: "big-answer", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(model.calls).toHaveLength(1);
+    const review = github.reviews[0]!;
+    expect(review.body).toContain("1 comments past the first 200 were dropped; 1 oversized comment text was trimmed");
+    expect(JSON.stringify(review)).toContain("…(trimmed)");
+    expect(review.comments.length + (review.body.match(/finding \d+/g) ?? []).length).toBeGreaterThan(100);
+  });
+
   it("an answer that fails the schema is repaired once", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     mockModel({ summary: "x", comments: [{ path: "shop/models.py", line: "eleven", severity: "bad" }] });

@@ -107,6 +107,6 @@ describe("model", () => {
       error: expect.stringContaining("comments.0.line"),
     });
     expect(parseModelReview("LGTM")).toMatchObject({ ok: false });
-    expect(parseModelReview({ summary: "x", comments: [] })).toEqual({ ok: true, review: { summary: "x", comments: [] } });
+    expect(parseModelReview({ summary: "x", comments: [] })).toEqual({ ok: true, review: { summary: "x", comments: [] }, trimmed: [] });
   });
 });
