@@ -1,6 +1,8 @@
 import type { Context, Logger } from "probot";
 import { configFromText } from "../config/load.js";
+import { completeMissingCheckRun } from "../github/check-run.js";
 import { fetchReviewContext } from "../github/fetch-review-context.js";
+import type { Severity } from "../model/review-tool.js";
 import { type PullRequestInfo, toPullRequestInfo } from "../github/fetch-pull-request.js";
 import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";
@@ -57,7 +59,10 @@ async function review(
   if (now && now.state !== "OPEN") return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");
   if (now && now.headSha !== pr.headSha) return log.info({ head: now.headSha }, "django-review: skipped a stale event: the pull request has a newer head");
   // Idempotent across redeliveries, restarts and replicas: the reviewed SHA is marked in GitHub itself.
-  if (now?.reviewedShas.includes(pr.headSha)) return log.info("django-review: skipped, this head was already reviewed");
+  if (now?.reviewedShas.includes(pr.headSha)) {
+    if (config.check_run.enabled) await repairCheckRun(context, ref, pr.headSha, config.check_run.fail_on, log);
+    return log.info("django-review: skipped, this head was already reviewed");
+  }
   if (pr.draft && !config.review_drafts) return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
   if (pr.authorIsBot && !config.review_bot_prs) {
     return log.info({ author: pr.authorLogin }, "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)");
@@ -73,4 +78,13 @@ async function review(
     incremental: context.payload.action === "synchronize",
     ...(now ? { previous: { reviewedShas: now.reviewedShas, threads: now.threads } } : {}),
   });
+}
+
+/** The review is there; its check run may not be (a stop between the two). Never fails the event. */
+async function repairCheckRun(context: PullRequestContext, ref: PullRequestRef, headSha: string, failOn: Severity | "never", log: Logger): Promise<void> {
+  try {
+    if ((await completeMissingCheckRun(context.octokit, ref, headSha, failOn)) === "completed") log.info("django-review: completed the check run of a review posted earlier");
+  } catch (error) {
+    log.warn({ err: error }, "django-review: could not check the check run of the review posted earlier");
+  }
 }

@@ -1,5 +1,7 @@
 import type { Finding } from "../checks/types.js";
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
+import { severityLabel } from "../comments/render.js";
+import { reviewedShaOf } from "./fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "./types.js";
 
 export const CHECK_RUN_NAME = "Django review";
@@ -46,4 +48,31 @@ export async function createCheckRun(octokit: GitHubClient, ref: PullRequestRef,
       })),
     },
   });
+}
+
+/**
+ * A head whose review is posted but whose check run never completed (the process stopped between
+ * the two) would leave a required check pending forever. Completes it from the posted review's own
+ * counts (its "Findings" line), so a redelivery or the next event repairs it without a model call.
+ */
+export async function completeMissingCheckRun(octokit: GitHubClient, ref: PullRequestRef, headSha: string, failOn: Severity | "never"): Promise<"present" | "completed" | "no-review"> {
+  const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: CHECK_RUN_NAME, per_page: 100 });
+  if (data.check_runs.some((run) => run.status === "completed")) return "present";
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 });
+  const ours = reviews.find((r) => r.commit_id === headSha && r.user?.type === "Bot" && reviewedShaOf(r.body) === headSha);
+  if (!ours) return "no-review";
+  const findingsLine = /\*\*Findings:\*\*([^\n]*)/.exec(ours.body ?? "")?.[1] ?? "";
+  const counts = SEVERITIES.map((s) => [s, Number(new RegExp(`(\\d+) ${severityLabel(s)}`).exec(findingsLine)?.[1] ?? 0)] as const).filter(([, n]) => n > 0);
+  const failing = failOn !== "never" && counts.some(([s]) => SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(failOn));
+  const title = counts.length === 0 ? "No findings" : counts.map(([s, n]) => `${n} ${s}`).join(", ");
+  await octokit.rest.checks.create({
+    owner: ref.owner,
+    repo: ref.repo,
+    name: CHECK_RUN_NAME,
+    head_sha: headSha,
+    status: "completed",
+    conclusion: failing ? "failure" : "neutral",
+    output: { title, summary: `${title}. Completed from the review already posted for this commit (its check run had not been reported).` },
+  });
+  return "completed";
 }

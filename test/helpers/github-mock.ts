@@ -216,6 +216,28 @@ export class GitHubMock {
     return this;
   }
 
+  /**
+   * An already reviewed head: the check runs GitHub holds for it, and (when none completed) the
+   * reviews listed to complete it; creating the check run is recorded in `checkRuns`.
+   */
+  reviewedHead(options: { checkRuns?: Array<{ status: string }>; reviewBody?: string } = {}): this {
+    const runs = options.checkRuns ?? [{ status: "completed" }];
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/commits/${HEAD_SHA}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: runs.length, check_runs: runs });
+    if (runs.some((r) => r.status === "completed")) return this;
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`)
+      .query(true)
+      .reply(200, options.reviewBody === undefined ? [] : [{ id: 80, commit_id: HEAD_SHA, user: { login: `${APP_LOGIN}[bot]`, type: "Bot" }, body: options.reviewBody }]);
+    this.scope
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`, (body: CheckRunBody) => (this.checkRuns.push(body), true))
+      .optionally()
+      .reply(201, { id: 8 });
+    return this;
+  }
+
   permission(login: string, permission: string, roleName = permission): this {
     this.scope
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/collaborators/${login}/permission`)

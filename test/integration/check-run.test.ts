@@ -32,6 +32,17 @@ describe("the Django review check run", () => {
     expect(github.checkRuns[0]!.output.summary).toContain("Fails on major or worse");
   });
 
+  it("a head whose review was posted but whose check run was not (a stop between the two) gets it on the next event", async () => {
+    const body = `### django-review\n\n**Findings:** 2 🟠 major · 1 🟡 minor\n\n<!-- django-review sha=${HEAD_SHA} -->`;
+    const github = new GitHubMock().token().config("check_run:\n  fail_on: major\n", { reviewedShas: [HEAD_SHA] }).reviewedHead({ checkRuns: [], reviewBody: body });
+    await deliver();
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(0);
+    expect(github.checkRuns).toEqual([
+      expect.objectContaining({ name: "Django review", head_sha: HEAD_SHA, status: "completed", conclusion: "failure", output: expect.objectContaining({ title: "2 major, 1 minor" }) }),
+    ]);
+  });
+
   it("can be turned off", async () => {
     const off = new GitHubMock().token().config("check_run:\n  enabled: false\n").files(engineerPrFiles()).review();
     await deliver();

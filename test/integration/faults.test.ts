@@ -35,7 +35,7 @@ describe("idempotent", () => {
   });
 
   it("two events for the same head yield one review, across app restarts", async () => {
-    const github = new GitHubMock().token().config().files(engineerPrFiles()).review().token().config();
+    const github = new GitHubMock().token().config().files(engineerPrFiles()).review().token().config().reviewedHead();
     mockModel(OK);
     await (await app()).receive({ id: "d1", name: "pull_request", payload: pullRequestPayload("opened") });
     await (await app()).receive({ id: "d2", name: "pull_request", payload: pullRequestPayload("synchronize") });
