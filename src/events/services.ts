@@ -1,4 +1,5 @@
 import { DEFAULT_POST_RETRY } from "../github/post-review.js";
+import { DEFAULT_READ_RETRY } from "../util/retry.js";
 import type { Logger } from "probot";
 import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
@@ -30,6 +31,7 @@ export function createReviewServices(
   const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
   const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;
   const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
+  const readRetry = { ...DEFAULT_READ_RETRY, backoffMs: Number(env.DJANGO_REVIEW_READ_BACKOFF_MS) || DEFAULT_READ_RETRY.backoffMs };
   const postRetry = {
     budgetMs: Number(env.DJANGO_REVIEW_POST_RETRY_MS) || DEFAULT_POST_RETRY.budgetMs,
     backoffMs: Number(env.DJANGO_REVIEW_POST_BACKOFF_MS) || DEFAULT_POST_RETRY.backoffMs,
@@ -50,7 +52,7 @@ export function createReviewServices(
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, postRetry, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ChangedFile, FileStatus } from "../diff/types.js";
 import { type BlobResult, fetchBlobs, MAX_CONTENT_BYTES } from "./fetch-blobs.js";
+import { type ReadRetry, retryRead } from "../util/retry.js";
 import type { GitHubClient, PullRequestRef, RepoRef } from "./types.js";
 
 export interface PullRequestInfo {
@@ -65,12 +66,13 @@ const MAX_FILE_PAGES = 30;
  * Every changed file of the PR, page by page. Paged by hand rather than with `paginate`: a page
  * carrying a multi-megabyte patch can reach us as unparsed text, which `paginate` cannot handle.
  */
-export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestRef): Promise<ChangedFile[]> {
+export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestRef, retry?: ReadRetry): Promise<ChangedFile[]> {
   const files: ListedFile[] = [];
   for (let page = 1; page <= MAX_FILE_PAGES; page++) {
-    const response = await octokit.rest.pulls.listFiles({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100, page });
+    // A 502 on one page must not cost the review: the page is read again.
+    const response = await retryRead(() => octokit.rest.pulls.listFiles({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100, page }), retry);
     const data = (typeof response.data === "string" ? JSON.parse(response.data) : response.data) as ListedFile[];
-    files.push(...data);
+    for (const file of data) files.push(file);
     if (data.length < 100 || !/rel="next"/.test(String(response.headers.link ?? ""))) break;
   }
   return files.map((f) => ({

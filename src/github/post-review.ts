@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import type { ReviewComment } from "../comments/types.js";
+import { isTransientError } from "../util/retry.js";
 import type { GitHubClient, PullRequestRef } from "./types.js";
 
 export interface ReviewToPost {
@@ -29,11 +30,6 @@ export const DEFAULT_POST_RETRY: PostRetry = { budgetMs: 5 * 60_000, backoffMs: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Worth trying again: the network, GitHub's 5xx, rate limits (primary 403/429 or secondary). */
-function isTransient(error: unknown): boolean {
-  const status = (error as { status?: number }).status;
-  return status === undefined || status >= 500 || status === 429 || status === 403;
-}
 
 /**
  * Posts the one review of a run, as a plain COMMENT: the app never approves or blocks a PR.
@@ -68,7 +64,7 @@ export async function postReview(octokit: GitHubClient, ref: PullRequestRef, rev
         level = next;
         continue;
       }
-      if (!isTransient(error) || Date.now() + wait > deadline) throw error;
+      if (!isTransientError(error) || Date.now() + wait > deadline) throw error;
       await sleep(wait);
       wait = Math.min(wait * 2, 60_000);
     }

@@ -1,4 +1,6 @@
 import type { PostRetry } from "../github/post-review.js";
+import { code } from "../comments/markdown.js";
+import type { ReadRetry } from "../util/retry.js";
 import type { Logger } from "probot";
 import type { ReviewComment } from "../comments/types.js";
 import type { RepoConfig } from "../config/schema.js";
@@ -27,6 +29,8 @@ export interface ReviewDeps {
   modelOverride?: string;
   /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
   staleCheckAfterMs?: number;
+  /** How reads GitHub answers with a 5xx are tried again. */
+  readRetry?: ReadRetry;
   /** How long and how patiently a rendered review is offered to GitHub (the model is not asked again). */
   postRetry?: PostRetry;
   /** Time allowed for all of a review's model calls. */
@@ -74,7 +78,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const { config, pr, ref } = request;
 
   if (request.signal?.aborted) return superseded(deps, request);
-  const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref));
+  const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref, deps.readRetry));
   if (allFiles.length === 0) {
     deps.log.info({ ...ref, sha: pr.headSha, outcome: "empty" }, "django-review: nothing to review: the pull request changes no files");
     return emptyOutcome("empty");
@@ -86,7 +90,13 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const reviewablePaths = selection.reviewable.map((f) => f.path);
   // The changed files and the project files the checks read, in one batched read.
   const relatedToRead = config.checks.enabled ? [...new Set([...relatedPaths(reviewablePaths), ...projectFactPaths(reviewablePaths)])] : [];
-  const contents = texts(await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log));
+  const read = await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log);
+  const contents = texts(read);
+  // A changed file GitHub would not give us is still reviewed from its diff, and the summary says so.
+  const unread = reviewablePaths.filter((p) => {
+    const content = read.get(p);
+    return content !== undefined && !content.ok && /could not be read/.test(content.reason);
+  });
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   // The project's own field classes and the templates the changed views render: a second read, only when there are any.
@@ -117,6 +127,9 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   const redacted = modelResult.report ? analysis.redactedSecrets : 0;
   const notices = [
     ...(request.notices ?? []),
+    ...(unread.length > 0
+      ? [`⚠️ ${unread.length} changed file${unread.length > 1 ? "s" : ""} could not be read from GitHub and ${unread.length > 1 ? "were" : "was"} reviewed from the diff alone, without ${unread.length > 1 ? "their" : "its"} surrounding code: ${unread.slice(0, 10).map((p) => code(p)).join(", ")}${unread.length > 10 ? ", …" : ""}.`]
+      : []),
     ...(redacted > 0 ? [`🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`] : []),
     ...(scope.notice ? [scope.notice] : []),
     ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),

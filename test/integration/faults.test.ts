@@ -207,6 +207,29 @@ describe("GitHub faults", () => {
     expect(github.reviews).toHaveLength(1);
   });
 
+  it("a 502 on the file list, twice: the list is read again and the review comes", async () => {
+    const github = new GitHubMock().token().config();
+    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).times(2).reply(502, "Bad Gateway");
+    github.files(engineerPrFiles()).review();
+    mockModel(OK);
+    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_READ_BACKOFF_MS: "5" } })).receive({ id: "files-502", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(1);
+  });
+
+  it("changed files GitHub will not give: reviewed from the diff, and the summary names them", async () => {
+    const files = engineerPrFiles();
+    const github = new GitHubMock().token().config();
+    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map((f) => ({ filename: f.filename, status: f.status ?? "modified", additions: 1, deletions: 0, changes: 1, patch: f.patch })));
+    github.scope.post("/graphql", (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query)).reply(502, { message: "Bad Gateway" });
+    github.scope.get(new RegExp(`^/repos/${OWNER}/${REPO}/contents/`)).query(true).times(100).optionally().reply(500, { message: "Server Error" });
+    github.review();
+    mockModel(OK);
+    await (await app()).receive({ id: "reads-500", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toMatch(/⚠️ \d+ changed files could not be read from GitHub and were reviewed from the diff alone, without their surrounding code: `shop\/models.py`/);
+  });
+
   it("a secondary rate limit is waited out and retried", async () => {
     const { AppOctokit } = await import("../../src/github/octokit.js");
     const NoRetry = AppOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } }));
@@ -463,7 +486,7 @@ describe("observability", () => {
     expect(posted[0]).toHaveProperty("durationMs");
 
     const github = new GitHubMock().token().config();
-    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(500, { message: "boom" });
+    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(404, { message: "boom" }); // not transient: 5xx are read again
     await (await app({ log })).receive({ id: "obs2", name: "pull_request", payload: pullRequestPayload("opened") });
     const failed = lines.filter((l) => l.outcome === "failed");
     expect(failed).toHaveLength(1);

@@ -74,3 +74,25 @@ describe("model text", () => {
     expect(sanitizeModelText(text)).toBe(text);
   });
 });
+
+import { isTransientError, retryRead } from "../../src/util/retry.js";
+
+describe("which failures are worth another try", () => {
+  it("the network, 5xx, 429 and rate-limit 403s are; a permission 403, 404 and 422 are not", () => {
+    expect([undefined, 500, 502, 429].map((status) => isTransientError({ status }))).toEqual([true, true, true, true]);
+    expect(isTransientError({ status: 403, message: "You have exceeded a secondary rate limit" })).toBe(true);
+    expect(isTransientError({ status: 403, message: "x", response: { headers: { "x-ratelimit-remaining": "0" } } })).toBe(true);
+    expect([403, 404, 422].map((status) => isTransientError({ status, message: "Resource not accessible by integration" }))).toEqual([false, false, false]);
+  });
+
+  it("reads are tried again up to the limit, then the last error is thrown", async () => {
+    let calls = 0;
+    await expect(retryRead(async () => (++calls < 3 ? Promise.reject({ status: 502 }) : "ok"), { attempts: 4, backoffMs: 1 })).resolves.toBe("ok");
+    calls = 0;
+    await expect(retryRead(async () => (calls++, Promise.reject({ status: 502 })), { attempts: 2, backoffMs: 1 })).rejects.toEqual({ status: 502 });
+    expect(calls).toBe(2);
+    calls = 0;
+    await expect(retryRead(async () => (calls++, Promise.reject({ status: 404 })), { attempts: 4, backoffMs: 1 })).rejects.toEqual({ status: 404 });
+    expect(calls).toBe(1);
+  });
+});
