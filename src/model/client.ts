@@ -6,6 +6,8 @@ export interface ModelRequest {
   system: string;
   user: string;
   maxOutputTokens: number;
+  /** Aborts the call in flight: the review's deadline, or a newer push that superseded it. */
+  signal?: AbortSignal;
 }
 
 export interface ModelUsage {
@@ -61,7 +63,7 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
       tools: [REVIEW_TOOL],
       tool_choice: { type: "tool", name: REVIEW_TOOL_NAME },
       messages: [{ role: "user", content: request.user }],
-    });
+    }, request.signal ? { signal: request.signal } : undefined);
     const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === REVIEW_TOOL_NAME);
     return {
       toolInput: toolUse && toolUse.type === "tool_use" ? toolUse.input : undefined,

@@ -34,6 +34,10 @@ type CallRequest = Omit<ModelRequest, "maxOutputTokens">;
  */
 export async function reviewWithModel(model: ReviewModel, requests: CallRequest[], options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<ModelStageResult> {
   const started = Date.now();
+  // The deadline and a newer push both abort the call in flight, not only the next one.
+  const deadline = options.deadlineMs !== undefined ? AbortSignal.timeout(options.deadlineMs) : undefined;
+  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
   const comments: ModelComment[] = [];
   const summaries: string[] = [];
   const notices: string[] = [];
@@ -41,14 +45,19 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
   for (const [index, request] of requests.entries()) {
     if (options.signal?.aborted) break;
     const part = requests.length > 1 ? ` (part ${index + 1} of ${requests.length})` : "";
-    if (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs) {
+    if (deadline?.aborted || (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs)) {
       notices.push(`The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`);
       break;
     }
     let outcome: CallOutcome;
     try {
-      outcome = await callWithRepair(model, request, (usage, modelId) => (report = addUsage(report, modelId, usage)));
+      outcome = await callWithRepair(model, { ...request, ...(signal ? { signal } : {}) }, (usage, modelId) => (report = addUsage(report, modelId, usage)));
     } catch (error) {
+      if (options.signal?.aborted) break;
+      if (deadline?.aborted) {
+        notices.push(`The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`);
+        break;
+      }
       notices.push(`The model review failed${part}: ${describeModelError(error)}.`);
       break;
     }

@@ -278,6 +278,21 @@ describe("model faults", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it("the review deadline aborts the model call in flight: the review comes when the deadline passes, not when the call would end", async () => {
+    const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
+    // A call that would hang for 10 s; each call has its own 30 s timeout, the review a 300 ms deadline.
+    nock(ANTHROPIC_API).post("/v1/messages").delay(10_000).reply(200, {});
+    const started = Date.now();
+    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_MODEL_TIMEOUT_MS: "30000", DJANGO_REVIEW_MODEL_DEADLINE_MS: "300" } })).receive({
+      id: "deadline",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(github.reviews[0]!.body).toContain("The model review stopped at its time limit: 1 of 1 part was not reviewed.");
+    nock.abortPendingRequests();
+  });
+
   it("a timeout ends in a review with the deterministic findings and the reason", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     nock(ANTHROPIC_API).post("/v1/messages").delay(500).reply(200, {});

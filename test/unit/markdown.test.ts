@@ -4,6 +4,7 @@ import { sanitizeModelText } from "../../src/comments/sanitize.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { renderFindingBody } from "../../src/comments/findings.js";
+import { isTransientError, retryRead } from "../../src/util/retry.js";
 
 /** What GitHub would make live in the text outside code: mentions, links, images, HTML. */
 function liveOutsideCode(markdown: string): string[] {
@@ -75,7 +76,6 @@ describe("model text", () => {
   });
 });
 
-import { isTransientError, retryRead } from "../../src/util/retry.js";
 
 describe("which failures are worth another try", () => {
   it("the network, 5xx, 429 and rate-limit 403s are; a permission 403, 404 and 422 are not", () => {
