@@ -1,11 +1,13 @@
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { Writable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import { createNodeMiddleware, createProbot } from "probot";
+import { createNodeMiddleware, createProbot, type Logger } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { MemoryQueue } from "../../src/queue/memory.js";
+import { createLog, installWebhookGuard } from "../../src/server/webhook-guard.js";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
@@ -14,12 +16,15 @@ import { AGENTS_DIR, FAKE_ANTHROPIC_KEY, TEST_PRIVATE_KEY, TestOctokit } from ".
 
 const SECRET = "webhook-secret-for-tests";
 
-function probotFromEnv(env: Record<string, string>) {
+function probotFromEnv(env: Record<string, string>, log?: Logger) {
   return createProbot({
     env: { APP_ID: "123", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal", ...env },
-    overrides: { Octokit: TestOctokit },
+    overrides: { Octokit: TestOctokit, ...(log ? { log } : {}) },
   });
 }
+
+// As `npm start` does (src/main.ts): oversized bodies refused unread, payloads never logged.
+installWebhookGuard();
 
 describe("where the app runs", () => {
   it("talks to GitHub Enterprise Server when GHE_HOST and GHE_PROTOCOL are set", async () => {
@@ -66,8 +71,8 @@ describe("webhook signatures", () => {
 
   const queue = new MemoryQueue(1);
 
-  async function listen(): Promise<string> {
-    const probot = probotFromEnv({});
+  async function listen(log?: Logger): Promise<string> {
+    const probot = probotFromEnv({}, log);
     const middleware = await createNodeMiddleware(createApp({ env: {}, agentsDir: AGENTS_DIR, queue }), { probot });
     server = createServer((req, res) => {
       void middleware(req, res, () => {
@@ -99,6 +104,36 @@ describe("webhook signatures", () => {
     const response = await post(url, body, forged);
     expect(response.status).toBe(400);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it("a forged delivery's body is never logged", async () => {
+    const lines: string[] = [];
+    const log = await createLog({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
+    const url = await listen(log);
+    const body = JSON.stringify({ ...pullRequestPayload("opened"), filler: `SECRET-MARKER-${"x".repeat(1_000_000)}` });
+    const response = await post(url, body, `sha256=${"0".repeat(64)}`);
+    expect(response.status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const logged = lines.join("");
+    expect(logged).toContain("signature");
+    expect(logged).not.toContain("SECRET-MARKER");
+    expect(logged.length).toBeLessThan(20_000);
+  });
+
+  it("a body over GitHub's 25 MB limit, or of no stated length, is refused before it is read", async () => {
+    const url = new URL(await listen());
+    const ask = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", ...headers } }, (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+        });
+        request.on("error", reject);
+        // Nothing of the declared 30 MB is sent: the answer must come without reading a body.
+        request.flushHeaders();
+      });
+    expect(await ask({ "content-length": String(30 * 1024 * 1024) })).toBe(413);
+    expect(await ask({ "transfer-encoding": "chunked" })).toBe(411);
   });
 
   it("accepts a correctly signed delivery", async () => {
