@@ -28,6 +28,7 @@ export async function queueCommand(context: CommentContext, services: ReviewServ
     headSha: `command:${comment.id}`,
     id: `${key}/command:${comment.id}`,
     supersedes: false,
+    tenant: String(context.payload.installation?.id ?? ""),
     event: { id: context.id, name: context.name, payload: context.payload },
   });
 }

@@ -29,6 +29,7 @@ export async function queuePullRequestReview(context: PullRequestContext, servic
     headSha: pr.headSha,
     id: `${key}@${pr.headSha}`,
     supersedes: true,
+    tenant: String(context.payload.installation?.id ?? ""),
     event: { id: context.id, name: context.name, payload: context.payload },
   });
   log.info({ queue: result }, "django-review: review queued");

@@ -8,8 +8,10 @@ interface Running {
 
 /**
  * In-process review queue: at most `concurrency` reviews at once, one at a time per pull request,
- * and a newer head supersedes both the waiting and the running review of an older head.
- * Work is lost on restart; set REDIS_URL for the durable queue.
+ * and a newer head supersedes both the waiting and the running review of an older head. Tenants
+ * (installations) take turns, each with at most `perTenant` reviews running, so one installation's
+ * burst of pushes never makes another wait behind it. Work is lost on restart; set REDIS_URL for
+ * the durable queue.
  */
 export class MemoryQueue implements ReviewQueue {
   /** Waiting jobs per pull request, pull requests in arrival order. */
@@ -18,10 +20,19 @@ export class MemoryQueue implements ReviewQueue {
   private idleWaiters: Array<() => void> = [];
   private processor: JobProcessor | undefined;
 
+  /** Tenants with waiting work, the one to serve next first (served tenants move to the back). */
+  private readonly turns = new Map<string, true>();
+  private readonly perTenant: number;
+
   constructor(
     private readonly concurrency: number,
     private readonly onError: (job: ReviewJob, error: unknown) => void = () => {},
-  ) {}
+    perTenant?: number,
+  ) {
+    // By default a tenant may use every slot while alone; turns still give the next free slot to
+    // another tenant's waiting review before this one's next.
+    this.perTenant = Math.max(1, perTenant ?? concurrency);
+  }
 
   get depth(): number {
     let waiting = 0;
@@ -44,6 +55,7 @@ export class MemoryQueue implements ReviewQueue {
       jobs = queued.filter((j) => !j.supersedes);
     }
     this.waiting.set(job.key, [...jobs, job]);
+    if (!this.turns.has(tenantOf(job))) this.turns.set(tenantOf(job), true);
     this.pump();
     return "queued";
   }
@@ -63,12 +75,26 @@ export class MemoryQueue implements ReviewQueue {
 
   private pump(): void {
     if (!this.processor) return;
-    for (const [key, jobs] of this.waiting) {
-      if (this.running.size >= this.concurrency) break;
-      if (this.running.has(key)) continue;
-      const [next, ...rest] = jobs;
-      if (rest.length > 0) this.waiting.set(key, rest);
-      else this.waiting.delete(key);
+    // Fair share: the next slot goes to the tenant running the fewest reviews, the least recently
+    // served first among equals, so a newcomer never waits behind another tenant's backlog.
+    while (this.running.size < this.concurrency) {
+      let chosen: { tenant: string; key: string; running: number } | undefined;
+      for (const tenant of [...this.turns.keys()]) {
+        const key = this.startableKey(tenant);
+        if (key === undefined) {
+          if (!this.hasWaiting(tenant)) this.turns.delete(tenant);
+          continue;
+        }
+        const running = this.runningOf(tenant);
+        if (!chosen || running < chosen.running) chosen = { tenant, key, running };
+      }
+      if (!chosen) break;
+      const [next, ...rest] = this.waiting.get(chosen.key) as ReviewJob[];
+      if (rest.length > 0) this.waiting.set(chosen.key, rest);
+      else this.waiting.delete(chosen.key);
+      // Served: to the back of the line.
+      this.turns.delete(chosen.tenant);
+      if (this.hasWaiting(chosen.tenant)) this.turns.set(chosen.tenant, true);
       if (next) this.run(next, this.processor);
     }
     if (this.depth === 0) {
@@ -76,6 +102,24 @@ export class MemoryQueue implements ReviewQueue {
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  /** The tenant's oldest waiting pull request that is not running, if the tenant has room. */
+  private startableKey(tenant: string): string | undefined {
+    if (this.runningOf(tenant) >= this.perTenant) return undefined;
+    for (const [key, jobs] of this.waiting) if (!this.running.has(key) && jobs[0] && tenantOf(jobs[0]) === tenant) return key;
+    return undefined;
+  }
+
+  private runningOf(tenant: string): number {
+    let count = 0;
+    for (const { job } of this.running.values()) if (tenantOf(job) === tenant) count++;
+    return count;
+  }
+
+  private hasWaiting(tenant: string): boolean {
+    for (const jobs of this.waiting.values()) if (jobs[0] && tenantOf(jobs[0]) === tenant) return true;
+    return false;
   }
 
   private run(job: ReviewJob, processor: JobProcessor): void {
@@ -90,4 +134,8 @@ export class MemoryQueue implements ReviewQueue {
         this.pump();
       });
   }
+}
+
+function tenantOf(job: ReviewJob): string {
+  return job.tenant ?? "";
 }

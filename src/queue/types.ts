@@ -18,6 +18,8 @@ export interface ReviewJob {
    * of another head. A command (which reads the head when it starts) is false and never replaced.
    */
   supersedes: boolean;
+  /** Whose budget it is (the installation): reviews are shared out fairly between tenants. */
+  tenant?: string;
   event: ReviewEvent;
 }
 

@@ -101,3 +101,40 @@ describe("MemoryQueue", () => {
     expect(seen).toEqual(["a"]);
   });
 });
+
+describe("fair between installations", () => {
+  it("takes turns: a burst from one installation does not make another's review wait behind it", async () => {
+    const order: string[] = [];
+    const queue = new MemoryQueue(2, undefined, 2);
+    const gates = new Map<string, () => void>();
+    queue.start(async (event) => {
+      order.push(event.id);
+      await new Promise<void>((resolve) => gates.set(event.id, resolve));
+    });
+    const job = (tenant: string, n: number): ReviewJob => ({ key: `${tenant}/r#${n}`, headSha: "a", id: `${tenant}#${n}`, supersedes: true, tenant, event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} } });
+    for (let n = 1; n <= 6; n++) await queue.enqueue(job("busy", n));
+    await queue.enqueue(job("quiet", 1));
+    await turn();
+    expect(order).toEqual(["busy#1", "busy#2"]);
+    gates.get("busy#1")?.();
+    await turn();
+    await turn();
+    // The freed slot goes to the other installation, not to busy#3.
+    expect(order).toEqual(["busy#1", "busy#2", "quiet#1"]);
+    for (const release of gates.values()) release();
+  });
+
+  it("caps what one installation may run at once when asked", async () => {
+    const order: string[] = [];
+    const queue = new MemoryQueue(4, undefined, 1);
+    queue.start(async (event) => {
+      order.push(event.id);
+      await new Promise(() => {});
+    });
+    for (const [tenant, n] of [["a", 1], ["a", 2], ["b", 1]] as const) {
+      await queue.enqueue({ key: `${tenant}#${n}`, headSha: "x", id: `${tenant}#${n}`, supersedes: true, tenant, event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} } });
+    }
+    await turn();
+    expect(order).toEqual(["a#1", "b#1"]);
+  });
+});
