@@ -38,7 +38,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * review it may have stored (its marker, at the end of a body, on this head), and only then tries
  * again — with backoff for a flaky network or a rate limit, for `retry.budgetMs`, without calling the
  * model again. GitHub refuses a whole review (422) for one anchor it does not accept, without saying
- * which: then the riskier comments move into the body, and as a last resort every comment.
+ * which: then the refused comments are found by trying halves as pending reviews (invisible, deleted
+ * at once), and only they move into the body; if that cannot tell, the riskier comments move, and
+ * as a last resort every comment.
  */
 export async function postReview(octokit: GitHubClient, ref: PullRequestRef, review: ReviewToPost, log: Logger, retry: PostRetry = DEFAULT_POST_RETRY): Promise<PostedReview> {
   const attempts: ReviewComment[][] = [review.comments, review.comments.filter(review.isSafe), []];
@@ -58,6 +60,14 @@ export async function postReview(octokit: GitHubClient, ref: PullRequestRef, rev
       const kept = await findPostedReview(octokit, ref, review.headSha, review.marker, deadline, retry.backoffMs, log);
       if (kept !== undefined) return { id: kept, demoted: [] };
       if (status === 422) {
+        if (level === 0 && inline.length > 1) {
+          const accepted = await isolateRefused(octokit, ref, review.headSha, inline, log);
+          if (accepted !== undefined && accepted.length < inline.length) {
+            attempts.splice(1, 0, accepted);
+            level = 1;
+            continue;
+          }
+        }
         // The next level that inlines fewer comments; past the last one, nothing is left to change.
         const next = attempts.findIndex((a, i) => i > level && a.length < inline.length);
         if (next < 0) throw error;
@@ -71,14 +81,52 @@ export async function postReview(octokit: GitHubClient, ref: PullRequestRef, rev
   }
 }
 
-async function createReview(octokit: GitHubClient, ref: PullRequestRef, headSha: string, body: string, comments: ReviewComment[]): Promise<number> {
+/** Most pending-review probes spent finding refused anchors (about two per refused comment of 25). */
+const MAX_PROBES = 12;
+
+/**
+ * The comments GitHub accepts, found by bisection with pending reviews (visible to no one, deleted
+ * straight away): a half that GitHub takes is kept whole, a refused one is split again. Undefined
+ * when that cannot be told (a probe failed for another reason, or too many probes).
+ */
+async function isolateRefused(octokit: GitHubClient, ref: PullRequestRef, headSha: string, comments: ReviewComment[], log: Logger): Promise<ReviewComment[] | undefined> {
+  let probes = 0;
+  const accepts = async (list: ReviewComment[]): Promise<boolean> => {
+    if (++probes > MAX_PROBES) throw new Error("too many probes");
+    try {
+      const id = await createReview(octokit, ref, headSha, "", list, true);
+      await octokit.rest.pulls.deletePendingReview({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, review_id: id });
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 422) return false;
+      throw error;
+    }
+  };
+  const bisect = async (list: ReviewComment[]): Promise<ReviewComment[]> => {
+    if (list.length === 0) return [];
+    if (await accepts(list)) return list;
+    if (list.length === 1) return [];
+    const middle = Math.ceil(list.length / 2);
+    return [...(await bisect(list.slice(0, middle))), ...(await bisect(list.slice(middle)))];
+  };
+  try {
+    // The whole list was just refused: start from its halves.
+    const middle = Math.ceil(comments.length / 2);
+    return [...(await bisect(comments.slice(0, middle))), ...(await bisect(comments.slice(middle)))];
+  } catch (error) {
+    log.warn({ err: error }, "django-review: could not tell which inline comments GitHub refuses; moving the riskier ones to the body");
+    return undefined;
+  }
+}
+
+async function createReview(octokit: GitHubClient, ref: PullRequestRef, headSha: string, body: string, comments: ReviewComment[], pending = false): Promise<number> {
   const { data } = await octokit.rest.pulls.createReview({
     owner: ref.owner,
     repo: ref.repo,
     pull_number: ref.pullNumber,
     commit_id: headSha,
-    event: "COMMENT",
-    body,
+    // Without an event the review stays pending: only its author sees it (used to probe anchors).
+    ...(pending ? {} : { event: "COMMENT" as const, body }),
     comments: comments.map(({ path, body: text, line, side, start_line, start_side }) => ({
       path,
       body: text,

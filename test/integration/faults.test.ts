@@ -174,26 +174,40 @@ describe("incremental, and no repeats", () => {
 });
 
 describe("GitHub faults", () => {
-  it("a 422 on createReview: the refused comments move to the body, and one review is posted", async () => {
+  it("a 422 on createReview: only the refused comment moves to the body, the others stay inline, one review is posted", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles());
-    const attempts: Array<{ comments: unknown[] }> = [];
+    // GitHub as it behaves: a review (pending or not) with one anchor it refuses is refused whole.
+    // The refused comment looks safe (one line, an added line), so only isolating it keeps the rest inline.
+    const refused = (c: { body: string }) => c.body.includes("refused-anchor");
+    const attempts: Array<{ event?: string; comments: Array<{ line: number; start_line?: number; body: string }> }> = [];
     github.scope
       .post(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (b) => (attempts.push(b), true))
-      .reply(422, { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] })
+      .times(20)
+      .reply(() => {
+        const body = attempts.at(-1)!;
+        if (body.comments.some(refused)) return [422, { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] }];
+        if (body.event === "COMMENT") github.reviews.push(body as never);
+        return [200, { id: 90 + attempts.length }];
+      })
+      .delete(/\/repos\/.*\/pulls\/\d+\/reviews\/\d+$/)
+      .times(20)
+      .reply(200, {})
       .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`)
       .query(true)
       .reply(200, []);
-    github.review();
-    mockModel({ summary: "ok", comments: [{ path: "shop/models.py", start_line: 11, line: 12, side: "RIGHT", severity: "minor", body: "range" }] });
+    github.scope.post(`/repos/${OWNER}/${REPO}/check-runs`).optionally().reply(201, { id: 1 });
+    mockModel({ summary: "ok", comments: [{ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body: "refused-anchor" }] });
 
     await (await app()).receive({ id: "422", name: "pull_request", payload: pullRequestPayload("opened") });
 
-    expect(github.scope.isDone()).toBe(true);
-    expect(attempts).toHaveLength(1);
     expect(github.reviews).toHaveLength(1);
     const posted = github.reviews[0]!;
-    expect(posted.comments.every((c) => c.start_line === undefined && c.side === "RIGHT")).toBe(true);
+    // The four rule findings stay inline; only the refused range is listed in the body.
+    expect(posted.comments).toHaveLength(4);
+    expect(posted.comments.some((c) => c.body.includes("refused-anchor"))).toBe(false);
+    expect(posted.body).toMatch(/refused-anchor[^\n]*|GitHub did not accept it inline/);
     expect(posted.body).toContain("(GitHub did not accept it inline)");
+    expect(attempts.filter((a) => a.event === undefined).length).toBeGreaterThan(0);
   });
 
   it("5xx answers are retried with backoff", async () => {
