@@ -1,5 +1,6 @@
 import { DEFAULT_POST_RETRY } from "../github/post-review.js";
 import { DEFAULT_READ_RETRY } from "../util/retry.js";
+import { checksOffThread } from "../review/checks-off-thread.js";
 import type { Logger } from "probot";
 import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
@@ -42,6 +43,8 @@ export function createReviewServices(
   // With the queue on Redis, limits are shared by every replica through the same server.
   const limits = queue instanceof BullQueue ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix) : new RateLimits(perInstallation);
   const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
+  // The checks run on a worker thread, so a hostile PR cannot hold up webhooks or /healthz.
+  const runChecks = env.DJANGO_REVIEW_CHECKS_INLINE === "1" ? undefined : checksOffThread(Number(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS) || undefined);
   return {
     queue,
     limits,
@@ -52,7 +55,7 @@ export function createReviewServices(
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, ...(runChecks ? { runChecks } : {}), modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }

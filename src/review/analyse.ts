@@ -16,6 +16,7 @@ import { planChunks } from "../prompt/chunk.js";
 import { DefinitionIndex, relatedDefinitions } from "../prompt/related-definitions.js";
 import { yieldToEventLoop } from "../util/yield.js";
 import { checkPullRequest } from "./check-pull-request.js";
+import type { RunChecks } from "./checks-off-thread.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import type { SkippedFile } from "./summary.js";
 
@@ -38,6 +39,8 @@ export interface AnalysisInput {
   modelOverride?: string;
   modelDeadlineMs?: number;
   signal?: AbortSignal;
+  /** Where the Django checks run: a worker thread in the server (see checks-off-thread.ts); inline by default. */
+  runChecks?: RunChecks;
   /** Told before each model call (the CLI shows progress). */
   onModelCall?: (index: number, count: number) => void;
 }
@@ -64,7 +67,7 @@ export interface Analysis {
 export async function analyse(input: AnalysisInput): Promise<Analysis | undefined> {
   const { config, files, heads } = input;
   await yieldToEventLoop();
-  const checks = checkPullRequest(files, heads, input.related, config);
+  const checks = await runChecksSafely(input);
   await yieldToEventLoop();
   for (const failure of checks.failures) input.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
 
@@ -133,6 +136,18 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     lineMap,
     redactedSecrets,
   };
+}
+
+/** The checks, off the event loop when a runner is given; a runner that fails costs the checks only. */
+async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
+  if (!input.runChecks) return checkPullRequest(input.files, input.heads, input.related, input.config);
+  try {
+    return await input.runChecks(input.files, input.heads, input.related, input.config);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    input.log.warn({ err: error }, "django-review: the Django checks did not finish; the review goes on without them");
+    return { findings: [], failures: [{ rule: "*", file: "*", error: message }], suppressed: 0, facts: {}, conditional: [] };
+  }
 }
 
 async function modelStage(input: AnalysisInput, requests: Array<{ model: string; system: string; user: string }>): Promise<ModelStageResult> {

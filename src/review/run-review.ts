@@ -1,6 +1,7 @@
 import type { PostRetry } from "../github/post-review.js";
 import { code } from "../comments/markdown.js";
 import type { ReadRetry } from "../util/retry.js";
+import type { RunChecks } from "./checks-off-thread.js";
 import type { Logger } from "probot";
 import type { ReviewComment } from "../comments/types.js";
 import type { RepoConfig } from "../config/schema.js";
@@ -29,6 +30,8 @@ export interface ReviewDeps {
   modelOverride?: string;
   /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
   staleCheckAfterMs?: number;
+  /** Where the Django checks run (a worker thread in the server); inline when absent. */
+  runChecks?: RunChecks;
   /** How reads GitHub answers with a 5xx are tried again. */
   readRetry?: ReadRetry;
   /** How long and how patiently a rendered review is offered to GitHub (the model is not asked again). */
@@ -118,6 +121,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     ...(deps.modelOverride ? { modelOverride: deps.modelOverride } : {}),
     ...(deps.modelDeadlineMs ? { modelDeadlineMs: deps.modelDeadlineMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
   });
   if (!analysis) return superseded(deps, request);
   const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;
@@ -130,6 +134,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     ...(unread.length > 0
       ? [`⚠️ ${unread.length} changed file${unread.length > 1 ? "s" : ""} could not be read from GitHub and ${unread.length > 1 ? "were" : "was"} reviewed from the diff alone, without ${unread.length > 1 ? "their" : "its"} surrounding code: ${unread.slice(0, 10).map((p) => code(p)).join(", ")}${unread.length > 10 ? ", …" : ""}.`]
       : []),
+    ...analysis.checks.failures.filter((f) => f.rule === "*").map((f) => `⚠️ The Django checks did not finish (${f.error}); this review has no rule findings.`),
     ...(redacted > 0 ? [`🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`] : []),
     ...(scope.notice ? [scope.notice] : []),
     ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),
