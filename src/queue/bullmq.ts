@@ -22,7 +22,7 @@ const POLL_MS = 250;
  * Review jobs on Redis through BullMQ: durable across restarts, shared by every replica, retried
  * with backoff, and a job whose worker dies mid-review is picked up by another one. Per-PR order is
  * kept with a Redis lock per pull request; a newer head is recorded in Redis, so the older head's
- * review stops (on any replica) before it posts.
+ * review stops (on any replica) before it posts. Installations take turns (job priorities).
  */
 export class BullQueue implements ReviewQueue {
   /** The Redis connection, shared with what else needs Redis (the spending limits). */
@@ -52,7 +52,11 @@ export class BullQueue implements ReviewQueue {
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
     });
-    this.worker.on("failed", (job, error) => this.options.onError?.(job?.data, error));
+    this.worker.on("failed", (job, error) => {
+      this.options.onError?.(job?.data, error);
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.leaveLine(job.data);
+    });
+    this.worker.on("completed", (job) => void this.leaveLine(job.data));
     this.worker.on("error", (error) => this.options.onError?.(undefined, error));
   }
 
@@ -60,8 +64,13 @@ export class BullQueue implements ReviewQueue {
     const jobId = safeId(job.id);
     if (await this.queue.getJob(jobId)) return "duplicate";
     if (job.supersedes) await this.connection.set(this.latestKey(job.key), job.headSha, "EX", 86_400);
+    // Fair between installations: a job's priority is its place in its own installation's line, so
+    // another installation's first review goes before this one's tenth (BullMQ runs lower numbers first).
+    const place = await this.connection.incr(this.pendingKey(job));
+    await this.connection.expire(this.pendingKey(job), 86_400);
     await this.queue.add("review", job, {
       jobId,
+      priority: Math.min(place, 2_000_000),
       attempts: 3,
       backoff: { type: "exponential", delay: 5_000 },
       removeOnComplete: { age: 3_600, count: 1_000 },
@@ -120,6 +129,19 @@ export class BullQueue implements ReviewQueue {
     if (!data.supersedes) return true;
     const latest = await this.connection.get(this.latestKey(data.key));
     return latest === null || latest === data.headSha;
+  }
+
+  /** One fewer job waiting or running for the installation (never below zero). */
+  private async leaveLine(data: ReviewJob): Promise<void> {
+    try {
+      if ((await this.connection.decr(this.pendingKey(data))) < 0) await this.connection.set(this.pendingKey(data), "0", "EX", 86_400);
+    } catch (error) {
+      this.options.onError?.(data, error);
+    }
+  }
+
+  private pendingKey(job: ReviewJob): string {
+    return `${this.prefix}:pending:${job.tenant ?? ""}`;
   }
 
   private latestKey(key: string): string {

@@ -121,3 +121,27 @@ describe("BullMQ on a real Redis", () => {
     expect(github.reviews[0]!.body).toContain("Recovered.");
   }, 60_000);
 });
+
+describe("fair between installations on Redis", () => {
+  it("another installation's first review goes before one installation's backlog", async () => {
+    const queue = new BullQueue(redisUrl(), { concurrency: 1, prefix: `fair-${Date.now()}` });
+    queues.push(queue);
+    const order: string[] = [];
+    const job = (tenant: string, n: number) => ({
+      key: `${tenant}/repo#${n}`,
+      headSha: `s${n}`,
+      id: `${tenant}-${n}`,
+      supersedes: true,
+      tenant,
+      event: { id: `${tenant}-${n}`, name: "pull_request", payload: {} },
+    });
+    // Queued before a worker runs: the order is Redis's alone.
+    for (let n = 1; n <= 6; n++) await queue.enqueue(job("busy", n));
+    await queue.enqueue(job("quiet", 1));
+    queue.start(async (event) => {
+      order.push(event.id);
+    });
+    await until(() => order.length === 7);
+    expect(order.indexOf("quiet-1")).toBeLessThanOrEqual(1);
+  });
+});
