@@ -1,35 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { code } from "../../src/comments/markdown.js";
+import { liveOutsideCode } from "../helpers/markdown-live.js";
 import { sanitizeModelText } from "../../src/comments/sanitize.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { renderFindingBody } from "../../src/comments/findings.js";
+import { timedFetch } from "../../src/github/octokit.js";
 import { isTransientError, retryRead } from "../../src/util/retry.js";
-
-/** What GitHub would make live in the text outside code: mentions, links, images, HTML. */
-function liveOutsideCode(markdown: string): string[] {
-  // Remove code spans the way CommonMark closes them: a run of N backticks ends at the next run of exactly N.
-  let prose = "";
-  for (let i = 0; i < markdown.length; ) {
-    const run = /^`+/.exec(markdown.slice(i))?.[0];
-    if (!run) {
-      prose += markdown[i++];
-      continue;
-    }
-    const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
-    close.lastIndex = i + run.length;
-    const end = close.exec(markdown);
-    if (!end) {
-      prose += run;
-      i += run.length;
-      continue;
-    }
-    i = end.index + run.length;
-  }
-  // The app's own framing tags are not PR text.
-  prose = prose.replace(/<\/?(details|summary|sub)>/g, "");
-  return [...prose.matchAll(/(?<![\w\u200b])@[A-Za-z0-9][\w-]*(\/[\w.-]+)?|!?\[[^\]]*\]\([^)]*\)|https?:\/\/\S+|www\.\S+|<[a-z!/][^>]*>/gi)].map((m) => m[0]);
-}
 
 describe("code spans for untrusted text", () => {
   it.each([
@@ -94,5 +71,19 @@ describe("which failures are worth another try", () => {
     calls = 0;
     await expect(retryRead(async () => (calls++, Promise.reject({ status: 404 })), { attempts: 4, backoffMs: 1 })).rejects.toEqual({ status: 404 });
     expect(calls).toBe(1);
+  });
+});
+
+
+describe("GitHub requests have a deadline", () => {
+  it("a hung request is abandoned after the timeout; the caller's signal still wins", async () => {
+    const hung: typeof fetch = (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const started = Date.now();
+    await expect(timedFetch(50, hung)("https://api.github.com/x")).rejects.toThrow(/timeout|aborted/i);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const caller = new AbortController();
+    const pending = timedFetch(60_000, hung)("https://api.github.com/x", { signal: caller.signal });
+    caller.abort(new Error("superseded"));
+    await expect(pending).rejects.toThrow("superseded");
   });
 });
