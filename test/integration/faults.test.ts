@@ -455,18 +455,20 @@ describe("secrets never leave", () => {
 
 describe("prompt injection", () => {
   it("PR code quoted by a rule finding and a hostile file name put nothing live on GitHub: no mention, image or link", async () => {
-    const view = "from django.http import HttpResponse\n\n\ndef v(request):\n    q = request.GET['a` @org/team ![i](https://evil.example/p.png) [Django docs](https://evil.example) `']\n    return HttpResponse(f'<p>{q}</p>')\n";
+    const view = "from django.utils.safestring import mark_safe\n\n\ndef v(request, name):\n    return mark_safe(f'`@org/team ![i](https://e.x/p.png)` {name}')\n";
     const github = new GitHubMock()
       .token()
       .config()
       .files([
         { filename: "shop/views.py", status: "added", patch: newFilePatch(view), content: view },
-        { filename: "docs/`@org/team`[x](https://evil.example).md", status: "added", patch: newFilePatch("x\n"), content: "x\n" },
+        // A secrets file is listed by name as not reviewed.
+        { filename: "deploy/`@org/team`[x](https://evil.example).env", status: "added", patch: newFilePatch("X=1\n"), content: "X=1\n" },
       ])
       .review();
     await (await app({ env: {} })).receive({ id: "hostile-render", name: "pull_request", payload: pullRequestPayload("opened") });
     const review = github.reviews[0]!;
-    expect(review.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toContain("DJ414");
+    expect(review.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toContain("DJ402");
+    expect(review.body).toContain("@org/team");
     for (const text of [review.body, ...review.comments.map((c) => c.body)]) expect(liveOutsideCode(text)).toEqual([]);
   });
 
