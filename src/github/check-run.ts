@@ -28,26 +28,25 @@ export async function createCheckRun(octokit: GitHubClient, ref: PullRequestRef,
   const outcome = checkRunOutcome(findings, failOn);
   const shown = findings.slice(0, MAX_ANNOTATIONS);
   const more = findings.length > shown.length ? `\n\n${findings.length - shown.length} more findings are in the review.` : "";
-  await octokit.rest.checks.create({
-    owner: ref.owner,
-    repo: ref.repo,
-    name: CHECK_RUN_NAME,
-    head_sha: headSha,
-    status: "completed",
-    conclusion: outcome.conclusion,
-    output: {
-      title: outcome.title,
-      summary: `${outcome.title}.${failOn === "never" ? "" : ` Fails on ${failOn} or worse (\`check_run.fail_on\`).`}${more}`,
-      annotations: shown.map((f) => ({
-        path: f.file,
-        start_line: f.line,
-        end_line: f.line,
-        annotation_level: LEVEL[f.severity],
-        title: `${f.rule} ${f.title}`.slice(0, 255),
-        message: `${f.message}\n\n${f.explanation}`.slice(0, 64_000),
-      })),
-    },
+  await postCompletedRun(octokit, ref, headSha, outcome.conclusion, {
+    title: outcome.title,
+    summary: `${outcome.title}.${failOn === "never" ? "" : ` Fails on ${failOn} or worse (\`check_run.fail_on\`).`}${more}`,
+    annotations: shown.map((f) => ({
+      path: f.file,
+      start_line: f.line,
+      end_line: f.line,
+      annotation_level: LEVEL[f.severity],
+      title: `${f.rule} ${f.title}`.slice(0, 255),
+      message: `${f.message}\n\n${f.explanation}`.slice(0, 64_000),
+    })),
   });
+}
+
+type RunOutput = NonNullable<Parameters<GitHubClient["rest"]["checks"]["create"]>[0]>["output"];
+
+/** The one way the app reports its check run: completed at once, under its fixed name. */
+async function postCompletedRun(octokit: GitHubClient, ref: PullRequestRef, headSha: string, conclusion: "neutral" | "failure", output: RunOutput): Promise<void> {
+  await octokit.rest.checks.create({ owner: ref.owner, repo: ref.repo, name: CHECK_RUN_NAME, head_sha: headSha, status: "completed", conclusion, ...(output ? { output } : {}) });
 }
 
 /**
@@ -65,14 +64,9 @@ export async function completeMissingCheckRun(octokit: GitHubClient, ref: PullRe
   const counts = SEVERITIES.map((s) => [s, Number(new RegExp(`(\\d+) ${severityLabel(s)}`).exec(findingsLine)?.[1] ?? 0)] as const).filter(([, n]) => n > 0);
   const failing = failOn !== "never" && counts.some(([s]) => SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(failOn));
   const title = counts.length === 0 ? "No findings" : counts.map(([s, n]) => `${n} ${s}`).join(", ");
-  await octokit.rest.checks.create({
-    owner: ref.owner,
-    repo: ref.repo,
-    name: CHECK_RUN_NAME,
-    head_sha: headSha,
-    status: "completed",
-    conclusion: failing ? "failure" : "neutral",
-    output: { title, summary: `${title}. Completed from the review already posted for this commit (its check run had not been reported).` },
+  await postCompletedRun(octokit, ref, headSha, failing ? "failure" : "neutral", {
+    title,
+    summary: `${title}. Completed from the review already posted for this commit (its check run had not been reported).`,
   });
   return "completed";
 }

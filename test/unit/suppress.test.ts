@@ -55,8 +55,8 @@ describe("checks.ignore", () => {
 });
 
 describe("the summary", () => {
-  it("says how many findings were suppressed", () => {
-    const body = renderSummary({
+  const summary = (extra: Partial<Parameters<typeof renderSummary>[0]>) =>
+    renderSummary({
       personaName: "engineer",
       choice: { persona: "engineer", reason: "r", scores: { architect: 0, engineer: 1 } },
       headSha: "a".repeat(40),
@@ -67,26 +67,17 @@ describe("the summary", () => {
       comments: [],
       unplaced: [],
       findings: [],
-      suppressed: 3,
+      ...extra,
     } as Parameters<typeof renderSummary>[0]);
+
+  it("says how many findings were suppressed", () => {
+    const body = summary({ suppressed: 3 });
     expect(body).toContain("**Django checks:** no findings. 3 suppressed");
     expect(body).not.toContain("PostgreSQL-only");
   });
 
   it("says how many PostgreSQL-only notes were held back on an unknown database, and how to get them", () => {
-    const body = renderSummary({
-      personaName: "engineer",
-      choice: { persona: "engineer", reason: "r", scores: { architect: 0, engineer: 1 } },
-      headSha: "a".repeat(40),
-      configProblems: [],
-      notices: [],
-      reviewedFiles: ["a.py"],
-      skippedFiles: [],
-      comments: [],
-      unplaced: [],
-      findings: [],
-      conditional: 2,
-    } as Parameters<typeof renderSummary>[0]);
+    const body = summary({ conditional: 2 });
     expect(body).toContain("**Django checks:** no findings. 2 PostgreSQL-only notes not posted: the database is unknown (`project.database` in the config settles it).");
   });
 });
