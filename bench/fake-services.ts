@@ -41,6 +41,9 @@ export class FakeServices {
     this.installModel();
   }
 
+  /** Told the pull request number of every review posted (the fairness burst times them). */
+  onReviewPosted?: (pullNumber: number) => void;
+
   addPr(pr: FakePr): void {
     this.prs.set(pr.number, pr);
     for (const f of pr.files) this.blobs.set(`${pr.headSha}:${f.path}`, f.content);
@@ -58,7 +61,8 @@ export class FakeServices {
   private installGitHub(): void {
     const count = () => this.counters.github++;
     const api = nock("https://api.github.com").persist();
-    api.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(200, () => ({ token: "ghs_bench", permissions: {} }));
+    // Any installation: the fairness burst uses several.
+    api.post(/^\/app\/installations\/\d+\/access_tokens$/).reply(200, () => ({ token: "ghs_bench", permissions: {} }));
     api.post("/graphql").reply(200, (_uri, body) => {
       count();
       const { query, variables } = body as { query: string; variables: Record<string, string> };
@@ -92,8 +96,9 @@ export class FakeServices {
       count();
       return { id: 1 };
     });
-    api.post(new RegExp(`^/repos/${OWNER}/${REPO}/pulls/\\d+/reviews`)).reply(200, () => {
+    api.post(new RegExp(`^/repos/${OWNER}/${REPO}/pulls/\\d+/reviews`)).reply(200, (uri) => {
       count();
+      this.onReviewPosted?.(Number(uri.split("/")[5]));
       this.counters.reviewsPosted++;
       return { id: this.counters.reviewsPosted };
     });

@@ -24,11 +24,11 @@ export const BenchOctokit = ProbotOctokit.defaults((options: Record<string, unkn
 
 export const BENCH_ENV = { ANTHROPIC_API_KEY: "sk-ant-bench", DJANGO_REVIEW_MODEL_RETRIES: "0" };
 
-export function pullRequestEvent(number: number, headSha: string) {
+export function pullRequestEvent(number: number, headSha: string, installation = INSTALLATION_ID) {
   return {
     action: "opened",
     number,
-    installation: { id: INSTALLATION_ID },
+    installation: { id: installation },
     repository: { id: 1, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER, type: "Organization" } },
     sender: { login: "dev", type: "User" },
     pull_request: {
