@@ -72,7 +72,8 @@ export const templateUnescaped: Rule = {
     const hits: RuleHit[] = [];
     const risk = FORMAT_RISK[file.templateFormat];
     file.lines.forEach((line, index) => {
-      for (const m of line.matchAll(/\{\{\s*([^}|]+?)\s*((?:\|[^}]*?)?)\|\s*(safe|safeseq)\b[^}]*\}\}/g)) {
+      // Bounded parts: a line of `{{{{…` must not cost quadratic time (a tag is never 300 characters).
+      for (const m of line.matchAll(/\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g)) {
         hits.push({ line: index + 1, message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}` });
       }
       if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: `\`{% autoescape off %}\` prints every variable in the block without escaping${risk}` });
@@ -94,10 +95,10 @@ export const variableInScript: Rule = {
   check(file) {
     const hits: RuleHit[] = [];
     const text = file.text;
-    for (const block of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    for (const block of scriptBlocks(text)) {
       if (/type\s*=\s*["']?(text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
       const jsonBlock = /type\s*=\s*["']?application\/(ld\+)?json/i.test(block[1] ?? "");
-      const start = (block.index ?? 0) + block[0].indexOf(">") + 1;
+      const start = block.start;
       for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
         // Inside a JSON string, HTML escaping already escapes the quote: only a bare value can inject.
@@ -115,3 +116,29 @@ export const variableInScript: Rule = {
     return hits;
   },
 };
+
+/**
+ * `<script attrs>body</script>` blocks, found with indexOf in one pass (a lazy regex over a file of
+ * unclosed `<script>` tags is quadratic): [whole, attributes, body] plus where the body starts.
+ */
+function scriptBlocks(text: string): Array<[string, string, string] & { start: number }> {
+  const lower = text.toLowerCase();
+  const blocks: Array<[string, string, string] & { start: number }> = [];
+  let from = 0;
+  for (;;) {
+    const open = lower.indexOf("<script", from);
+    if (open < 0) break;
+    const tagEnd = lower.indexOf(">", open);
+    if (tagEnd < 0) break;
+    const close = lower.indexOf("</script>", tagEnd);
+    if (close < 0) break;
+    const attributes = text.slice(open + "<script".length, tagEnd);
+    if (/^[\w-]/.test(attributes)) {
+      from = open + 1; // `<scripts>`, `<script-x>`: not a script tag
+      continue;
+    }
+    blocks.push(Object.assign([text.slice(open, close + 9), attributes, text.slice(tagEnd + 1, close)] as [string, string, string], { start: tagEnd + 1 }));
+    from = close + 9;
+  }
+  return blocks;
+}
