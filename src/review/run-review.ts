@@ -102,10 +102,11 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
   });
   const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
   const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
-  // The project's own field classes and the templates the changed views render: a second read, only when there are any.
+  // What the first read points at — the project's field classes, the templates the changed views
+  // render, the modules a `models/` package re-exports: a second batched read, only when there are any.
   const known = new Set(contents.keys());
-  const fieldModules = config.checks.enabled ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)] : [];
-  if (fieldModules.length > 0) for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, fieldModules, deps.log))) related.set(path, text);
+  const secondRead = config.checks.enabled ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)] : [];
+  if (secondRead.length > 0) for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, secondRead, deps.log))) related.set(path, text);
 
   const analysis = await analyse({
     files: selection.reviewable,
