@@ -37,6 +37,10 @@ export interface ContextOptions {
   outdated?: string[];
   /** Reviews by others (people, other apps), as GraphQL returns them. */
   otherReviews?: Array<{ body: string; author: { __typename: string; login: string } }>;
+  /** Who the token belongs to (GraphQL `viewer`): the app by default, `github-actions` in a workflow. */
+  viewer?: string;
+  /** The author of the app's own reviews and threads (defaults to the app). */
+  selfLogin?: string;
 }
 
 /** The app as GraphQL names it: the viewer of its installation token, and the author of its reviews. */
@@ -93,12 +97,13 @@ export class GitHubMock {
    * and the PR's head, state, the app's earlier reviews and threads.
    */
   config(yaml?: string, options: ContextOptions = {}): this {
+    const self = options.selfLogin ? { __typename: "Bot", login: options.selfLogin } : APP_AUTHOR;
     this.scope
       .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml")
       .delay(options.delayMs ?? 0)
       .reply(200, () => ({
         data: {
-          viewer: { login: `${APP_LOGIN}[bot]` },
+          viewer: { login: options.viewer ?? `${APP_LOGIN}[bot]` },
           repo: {
             object: yaml === undefined ? null : { text: yaml },
             // What GitHub would show by now: the given state plus everything this mock saw posted.
@@ -107,8 +112,8 @@ export class GitHubMock {
               state: options.state ?? "OPEN",
               reviews: {
                 nodes: [
-                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: APP_AUTHOR })),
-                  ...this.reviews.map((r) => ({ body: r.body, author: APP_AUTHOR })),
+                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: self })),
+                  ...this.reviews.map((r) => ({ body: r.body, author: self })),
                   ...(options.otherReviews ?? []),
                 ],
               },

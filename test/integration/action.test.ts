@@ -7,7 +7,7 @@ import { runAction } from "../../src/action.js";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
-import { commentPayload, pullRequestObject, pullRequestPayload } from "../helpers/payloads.js";
+import { commentPayload, HEAD_SHA, pullRequestObject, pullRequestPayload } from "../helpers/payloads.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const AGENTS = fileURLToPath(new URL("../../agents", import.meta.url));
@@ -42,6 +42,22 @@ describe("GitHub Action", () => {
     expect(model.calls).toHaveLength(1);
     expect(github.reviews[0]!.body).toContain("From the Action.");
     expect(new Set(seen)).toEqual(new Set(["token ghs_workflow_token"]));
+  });
+
+  it("knows itself as the workflow token's actor: its own marker skips a reviewed head, the app's marker does not", async () => {
+    const marker = `Review\n\n<!-- django-review sha=${HEAD_SHA} -->`;
+    // A head the django-review GitHub App (another identity) reviewed: the Action still reviews it.
+    const github = new GitHubMock()
+      .config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", otherReviews: [{ body: marker, author: { __typename: "Bot", login: "django-review" } }] })
+      .files(engineerPrFiles())
+      .review();
+    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))))).toBe(0);
+    expect(github.reviews).toHaveLength(1);
+    // A head the Action itself reviewed: skipped.
+    const again = new GitHubMock().config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", reviewedShas: [HEAD_SHA] }).reviewedHead();
+    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("synchronize"))))).toBe(0);
+    expect(again.reviews).toHaveLength(0);
+    expect(again.scope.isDone()).toBe(true);
   });
 
   it("handles /django-review comments too, checking the commenter's permission", async () => {

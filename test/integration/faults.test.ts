@@ -417,6 +417,26 @@ describe("bad input", () => {
     ]);
   });
 
+  it("a 130,000-line hunk is reviewed: no stack overflow, the review comes", async () => {
+    const content = `${Array.from({ length: 130_000 }, (_, i) => `VALUE_${i} = ${i}`).join("\n")}\nDEBUG = True\n`;
+    const github = await review([{ filename: "config/settings.py", status: "added", patch: newFilePatch(content), content }]);
+    // Over 1 MB, so its text is not read for the checks; the hunk itself is rendered, planned and listed.
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toMatch(/`config\/settings.py`: not sent to the model: too large for one model call/);
+  }, 60_000);
+
+  it("a hostile config (20,000 values in flow YAML, extended globs) is refused quickly with a clear problem; the review comes with the defaults", async () => {
+    const yaml = `exclude_paths: ['@(a|b)/**']\nchecks: {disable: [${Array.from({ length: 20_000 }, () => "a").join(",")}]}\n`;
+    const github = new GitHubMock().token().config(yaml).files(engineerPrFiles()).review();
+    const started = Date.now();
+    await (await app({ env: {} })).receive({ id: "cfg-bomb", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(github.reviews[0]!.body).toContain("the config has more than 2000 keys and values");
+    const globs = new GitHubMock().token().config("exclude_paths: ['@(a|b)/**']\n").files(engineerPrFiles()).review();
+    await (await app({ env: {} })).receive({ id: "cfg-glob", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(globs.reviews[0]!.body).toMatch(/exclude_paths\.0.*extended glob patterns/);
+  });
+
   it("a config with wrong types names the key; the review still comes", async () => {
     const github = new GitHubMock().token().config("max_comments: -3\nchecks:\n  min_severity: loud\n").files(engineerPrFiles()).review();
     await (await app({ env: {} })).receive({ id: "cfg", name: "pull_request", payload: pullRequestPayload("opened") });
