@@ -1,7 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { architectPrFiles, engineerPrFiles, MODELS_HEAD, newFilePatch } from "../fixtures/django-pr.js";
-import { mockModel } from "../helpers/anthropic-mock.js";
+import { ANTHROPIC_API, mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
 import { HEAD_SHA, pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot, FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
@@ -133,6 +133,37 @@ describe("pull_request events", () => {
     expect(github.reviews.map((r) => r.commit_id)).toEqual([newer]);
     expect(model.calls).toHaveLength(1); // the superseded review never reached the model
   });
+
+  it("a newer push aborts the older head's model call in flight: the newer review does not wait for it", async () => {
+    const app = await createTestProbot();
+    const newer = "c".repeat(40);
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .files(engineerPrFiles())
+      .config(undefined, { headSha: newer })
+      .files(engineerPrFiles(), newer)
+      .related()
+      .review();
+    // The older head's model call would hang for 20 s; the newer one answers at once.
+    let oldCallStarted = false;
+    nock(ANTHROPIC_API)
+      .post("/v1/messages", () => ((oldCallStarted = true), true))
+      .delay(20_000)
+      .reply(200, {});
+    mockModel({ summary: "newer", comments: [] });
+
+    const started = Date.now();
+    await app.probot.receive({ id: "inflight-old", name: "pull_request", payload: pullRequestPayload("opened") } as any);
+    while (!oldCallStarted) await new Promise((resolve) => setTimeout(resolve, 20)); // the older review now waits on the model
+    await app.probot.receive({ id: "inflight-new", name: "pull_request", payload: pullRequestPayload("opened", { headSha: newer }) } as any);
+    await app.queue.onIdle();
+
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(github.reviews.map((r) => r.commit_id)).toEqual([newer]);
+    expect(github.reviews[0]!.body).toContain("newer");
+    nock.abortPendingRequests();
+  }, 30_000);
 
   it.each(["reopened", "ready_for_review"] as const)("reviews on %s", async (action) => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
