@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx django-review` works without a build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/cli.ts");
+// The installed command runs the compiled CLI (lib/, built by `prepare` and shipped by `npm pack`).
+import "../lib/cli.js";

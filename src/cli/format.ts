@@ -21,10 +21,12 @@ export function formatReport(report: Report, format: Format, options: { color: b
 const COLORS: Record<Severity, string> = { critical: "\x1b[31m", major: "\x1b[33m", minor: "\x1b[36m", nit: "\x1b[90m" };
 const RESET = "\x1b[0m";
 const BOLD = "\x1b[1m";
+const RED = "\x1b[31m";
+const GREEN = "\x1b[32m";
 
 function toText(report: Report, color: boolean): string {
   const paint = (code: string, text: string) => (color ? `${code}${text}${RESET}` : text);
-  const out: string[] = [paint(BOLD, `django-review · ${report.persona}`), `persona: ${report.personaReason}`];
+  const out: string[] = [paint(BOLD, `django-review · ${report.persona}`), ...(report.compared ? [`compared: ${report.compared}`] : []), `persona: ${report.personaReason}`];
   out.push(`project: ${report.project}`);
   for (const problem of report.configProblems) out.push(`config: ${problem}`);
   for (const notice of report.notices) out.push(`note: ${notice}`);
@@ -37,6 +39,8 @@ function toText(report: Report, color: boolean): string {
     }
     const tag = item.rule ? `${item.rule} ` : "model ";
     out.push(`  ${String(item.line).padStart(5)}  ${paint(COLORS[item.severity], item.severity.padEnd(8))} ${tag}${item.message}`);
+    // A suggestion reads as the diff it would make.
+    if (item.suggestion) for (const [sign, lines, code] of [["-", item.suggestion.from, RED], ["+", item.suggestion.to, GREEN]] as const) for (const line of lines) out.push(`         ${paint(code, `${sign} ${line}`)}`);
   }
   if (items.length === 0) out.push("", "No findings.");
   if (report.summary) out.push("", report.summary);
@@ -51,7 +55,7 @@ function toText(report: Report, color: boolean): string {
 }
 
 function toMarkdown(report: Report): string {
-  const out = [`### django-review · ${report.persona}`, "", `**Persona:** ${report.personaReason}`];
+  const out = [`### django-review · ${report.persona}`, "", ...(report.compared ? [`**Compared:** ${report.compared}`, ""] : []), `**Persona:** ${report.personaReason}`];
   for (const problem of report.configProblems) out.push("", `> ⚠️ config: ${problem}`);
   for (const notice of report.notices) out.push("", `> ${notice}`);
   if (report.summary) out.push("", report.summary);

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseConfigText } from "../config/from-text.js";
@@ -8,27 +8,77 @@ import type { DiffFile } from "../diff/types.js";
 /** Reads a project file at the reviewed state; undefined when it is absent, too large or binary. */
 export type ReadText = (path: string) => string | undefined;
 
+/** What the CLI reviews: the diff, the base it was taken against, and what that comparison was. */
+export interface LocalDiff {
+  diff: string;
+  /** The commit whose files are read for `--revert` (the fix's parent); the base otherwise. */
+  against: string;
+  /** In words, for the output: "the working tree against main (merge base 1a2b3c4)". */
+  compared: string;
+  /** Files not yet known to git, reviewed as new files (working-tree reviews only). */
+  untracked: string[];
+}
+
+export interface DiffOptions {
+  patch?: string;
+  base?: string;
+  commit?: string;
+  revert?: string;
+  staged?: boolean;
+  root: string;
+}
+
 /**
- * The diff to review: a patch file, standard input (`-`), one commit against its first parent, or the
- * working tree against a base.
+ * The diff to review: a patch file, standard input (`-`), one commit against its first parent, the
+ * staged changes (pre-commit), or the working tree — untracked files included — against a base.
  */
-export function readDiff(options: { patch?: string; base?: string; commit?: string; revert?: string; root: string }): { diff: string; against: string } {
-  if (options.patch === "-") return { diff: readFileSync(0, "utf8"), against: "standard input" };
-  if (options.patch) return { diff: readFileSync(resolve(options.patch), "utf8"), against: options.patch };
+export function readDiff(options: DiffOptions): LocalDiff {
+  const none: string[] = [];
+  if (options.patch === "-") return { diff: readFileSync(0, "utf8"), against: "standard input", compared: "the patch on standard input", untracked: none };
+  if (options.patch) return { diff: readFileSync(resolve(options.patch), "utf8"), against: options.patch, compared: `the patch ${options.patch}`, untracked: none };
   if (options.commit) {
     const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.commit}^1`]).trim();
-    const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", parent, options.commit]);
-    return { diff, against: parent };
+    const diff = git(options.root, ["diff", ...DIFF_FLAGS, parent, options.commit]);
+    return { diff, against: parent, compared: `${options.commit} against its parent ${parent.slice(0, 7)}`, untracked: none };
   }
   if (options.revert) {
     // The undoing change: from the commit back to its parent; `against` names the parent, whose files are read.
     const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.revert}^1`]).trim();
-    const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", options.revert, parent]);
-    return { diff, against: parent };
+    const diff = git(options.root, ["diff", ...DIFF_FLAGS, options.revert, parent]);
+    return { diff, against: parent, compared: `the change that undoes ${options.revert} (back to ${parent.slice(0, 7)})`, untracked: none };
+  }
+  if (options.staged) {
+    const head = hasHead(options.root) ? "HEAD" : EMPTY_TREE;
+    return { diff: git(options.root, ["diff", "--cached", ...DIFF_FLAGS, head]), against: head, compared: "the staged changes against HEAD", untracked: none };
   }
   const base = options.base ?? defaultBase(options.root);
-  const diff = git(options.root, ["diff", "--no-color", "--no-ext-diff", "-M", "--unified=3", base]);
-  return { diff, against: base };
+  const untracked = untrackedFiles(options.root);
+  const diff = [git(options.root, ["diff", ...DIFF_FLAGS, base]), ...untracked.map((path) => newFileDiff(options.root, path))].join("");
+  const compared = options.base ? `the working tree against ${options.base}` : `the working tree against the default branch (merge base ${base.slice(0, 7)})`;
+  return { diff, against: base, compared, untracked };
+}
+
+const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "-M", "--unified=3"];
+
+/** git's empty tree: the base of a repository's first commit. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/** Untracked files worth reviewing: not ignored, within the size limit; a runaway count is cut. */
+const MAX_UNTRACKED = 200;
+
+function untrackedFiles(root: string): string[] {
+  const listed = git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).split("\0").filter(Boolean);
+  return listed.filter((path) => statSync(join(root, path)).size <= MAX_BYTES).slice(0, MAX_UNTRACKED);
+}
+
+/** A new file's diff, as `git add` then `git diff` would give it (git exits 1 when the files differ). */
+function newFileDiff(root: string, path: string): string {
+  const out = spawnSync("git", ["diff", "--no-index", ...DIFF_FLAGS, "--", "/dev/null", path], { cwd: root, encoding: "utf8", maxBuffer: 4 * MAX_BYTES });
+  return out.status === 1 ? out.stdout : "";
+}
+
+function hasHead(root: string): boolean {
+  return spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: root }).status === 0;
 }
 
 /** The merge base with the default branch (origin's HEAD, else main/master). */
@@ -36,15 +86,28 @@ function defaultBase(root: string): string {
   for (const candidate of ["origin/HEAD", "origin/main", "origin/master", "main", "master"]) {
     try {
       return git(root, ["merge-base", "HEAD", candidate]).trim();
-    } catch {
+    } catch (error) {
+      if (error instanceof NotARepository) throw error;
       // try the next name
     }
   }
-  throw new Error("django-review: no base branch found; pass --base REF (e.g. --base origin/main) or --patch FILE");
+  throw new Error("no base branch found (origin/HEAD, main or master); pass --base REF (e.g. --base origin/main), --staged or --patch FILE");
+}
+
+/** Said once, plainly, instead of git's own message. */
+export class NotARepository extends Error {
+  constructor(root: string) {
+    super(`${root} is not a git repository: run django-review inside one, or review a patch with --patch FILE`);
+  }
 }
 
 function git(root: string, args: string[]): string {
-  return execFileSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    return execFileSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    if (/not a git repository/i.test(String((error as { stderr?: unknown }).stderr ?? ""))) throw new NotARepository(root);
+    throw error;
+  }
 }
 
 /** Largest file read for context, as in the app. */
@@ -71,6 +134,19 @@ export function workingTreeReader(root: string): ReadText {
     const full = join(root, path);
     if (!existsSync(full) || !statSync(full).isFile() || statSync(full).size > MAX_BYTES) return undefined;
     return textOf(readFileSync(full));
+  };
+}
+
+/** Files as they are staged (the index): what the commit being made will hold. */
+export function indexReader(root: string): ReadText {
+  return (path) => {
+    let bytes: Buffer;
+    try {
+      bytes = execFileSync("git", ["show", `:${path}`], { cwd: root, maxBuffer: MAX_BYTES + 1, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      return undefined; // not in the index, or larger than MAX_BYTES
+    }
+    return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
   };
 }
 

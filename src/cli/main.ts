@@ -10,7 +10,8 @@ import { projectFactPaths } from "../checks/project-facts.js";
 import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
-import { commitReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
+import { closest } from "./did-you-mean.js";
+import { commitReader, indexReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
 import { buildReport, exitCodeFor } from "./report.js";
 
 const USAGE = `usage: django-review review [options]
@@ -21,6 +22,7 @@ personas, Django checks, prompt and validation as the GitHub App.
   --base REF          compare with REF (default: merge base with origin/HEAD, main or master)
   --patch FILE        review a unified diff file instead (- reads standard input)
   --commit REV        review one commit against its parent, files as they are at REV
+  --staged            review the staged changes against HEAD, files as staged (for pre-commit)
   --revert REV        review the change that undoes REV (REV against its parent, reversed; files as
                       they are at the parent): replays a bug fix backwards, to see the bug caught
   --root DIR          the project folder (default: the current folder)
@@ -29,8 +31,25 @@ personas, Django checks, prompt and validation as the GitHub App.
   --format FORMAT     text | json | sarif | markdown (default: text)
   --fail-on SEVERITY  exit 1 on a finding of this severity or worse: nit | minor | major | critical | never (default: major)
 
-Without ANTHROPIC_API_KEY only the deterministic Django checks run. Exit codes: 0 clean, 1 findings
-at or above --fail-on, 2 usage or runtime error.`;
+The working tree includes untracked files (not ignored ones). Without ANTHROPIC_API_KEY only the
+deterministic Django checks run. NO_COLOR turns colours off. Exit codes: 0 clean, 1 findings at or
+above --fail-on, 2 usage or runtime error.`;
+
+const COMMANDS = ["review"] as const;
+
+const OPTIONS = {
+  base: { type: "string" },
+  patch: { type: "string" },
+  commit: { type: "string" },
+  revert: { type: "string" },
+  staged: { type: "boolean" },
+  root: { type: "string" },
+  config: { type: "string" },
+  persona: { type: "string" },
+  format: { type: "string", default: "text" },
+  "fail-on": { type: "string", default: "major" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 const AGENTS_DIR = fileURLToPath(new URL("../../agents", import.meta.url));
 
@@ -48,27 +67,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        base: { type: "string" },
-        patch: { type: "string" },
-        commit: { type: "string" },
-        revert: { type: "string" },
-        root: { type: "string" },
-        config: { type: "string" },
-        persona: { type: "string" },
-        format: { type: "string", default: "text" },
-        "fail-on": { type: "string", default: "major" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageError(io, withSuggestion((error as Error).message));
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals[0] !== "review") {
-    (values.help ? io.stdout : io.stderr)(USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals[0] !== "review") {
+    const guess = positionals[0] === undefined ? undefined : closest(positionals[0], COMMANDS);
+    return usageError(io, positionals[0] === undefined ? "say what to do: django-review review" : `unknown command '${positionals[0]}'${guess ? `; did you mean '${guess}'?` : ""}`);
   }
   const format = values.format as Format;
   const failOn = values["fail-on"] as Severity | "never";
@@ -79,16 +90,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     const root = values.root ?? io.cwd;
-    if ([values.patch, values.commit, values.revert].filter(Boolean).length > 1) return usageError(io, "--patch, --commit and --revert cannot be combined");
-    const { diff, against } = readDiff({
+    if ([values.patch, values.commit, values.revert, values.staged].filter(Boolean).length > 1) return usageError(io, "--patch, --commit, --revert and --staged cannot be combined");
+    const { diff, against, compared, untracked } = readDiff({
       root,
       ...(values.patch ? { patch: values.patch } : {}),
       ...(values.base ? { base: values.base } : {}),
       ...(values.commit ? { commit: values.commit } : {}),
       ...(values.revert ? { revert: values.revert } : {}),
+      ...(values.staged ? { staged: true } : {}),
     });
+    if (diff.trim() === "") {
+      // Said plainly, so "nothing to review" is never mistaken for "reviewed, all clear".
+      io.stdout(`django-review: no changes to review: compared ${compared}.\n`);
+      return 0;
+    }
     const at = values.commit ?? (values.revert ? against : undefined);
-    const read = at ? commitReader(root, at) : workingTreeReader(root);
+    const read = at ? commitReader(root, at) : values.staged ? indexReader(root) : workingTreeReader(root);
     const { config, problems } = readLocalConfig(read, values.config);
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
@@ -102,7 +119,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const settings = modelSettingsFromEnv(io.env);
-    const progress = io.isTTY && format === "text" ? (i: number, n: number) => io.stderr(`\r⏳ asking the model${n > 1 ? ` (part ${i + 1} of ${n})` : ""}…`) : undefined;
+    const progress = io.isTTY && format === "text" ? modelProgress(io) : undefined;
     const analysis = await analyse({
       files: selection.reviewable,
       skipped: selection.skipped,
@@ -115,18 +132,50 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
       ...(settings ? { model: anthropicReviewModel(settings) } : {}),
       ...(io.env.DJANGO_REVIEW_MODEL ? { modelOverride: io.env.DJANGO_REVIEW_MODEL } : {}),
-      ...(progress ? { onModelCall: progress } : {}),
-    });
-    if (progress) io.stderr("\r\x1b[K");
+      ...(progress ? { onModelCall: progress.onCall } : {}),
+    }).finally(() => progress?.stop());
     if (!analysis) return 2;
-    const report = buildReport(analysis, problems);
-    io.stdout(`${formatReport(report, format, { color: io.isTTY })}\n`);
+    const report = buildReport(analysis, problems, { compared, heads });
+    if (untracked.length > 0) report.notices.push(`${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ${untracked.slice(0, 5).join(", ")}${untracked.length > 5 ? ", …" : ""}`);
+    io.stdout(`${formatReport(report, format, { color: io.isTTY && !io.env.NO_COLOR })}\n`);
     return exitCodeFor(report, failOn);
   } catch (error) {
     io.stderr(`django-review: ${(error as Error).message}\n`);
     return 2;
   }
 }
+
+/**
+ * "⏳ asking the model (part 1 of 2)… 12s" on the terminal while the model works, the seconds
+ * ticking, so a long call never looks like a hang; the line is wiped when the model is done.
+ */
+function modelProgress(io: CliIo): { onCall: (index: number, count: number) => void; stop: () => void } {
+  const started = Date.now();
+  let label = "";
+  const draw = () => io.stderr(`\r\x1b[K⏳ asking the model${label}… ${Math.round((Date.now() - started) / 1000)}s`);
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    onCall: (index, count) => {
+      label = count > 1 ? ` (part ${index + 1} of ${count})` : "";
+      draw();
+      timer ??= setInterval(draw, 1000);
+    },
+    stop: () => {
+      if (timer === undefined) return;
+      clearInterval(timer);
+      io.stderr("\r\x1b[K");
+    },
+  };
+}
+
+/** parseArgs' "Unknown option '--bse'" with the option meant, when one is close. */
+function withSuggestion(message: string): string {
+  const unknown = /Unknown option '--?([^']+)'/.exec(message)?.[1];
+  const guess = unknown === undefined ? undefined : closest(unknown, OPTION_NAMES);
+  return guess ? `${message}; did you mean '--${guess}'?` : message;
+}
+
+const OPTION_NAMES = Object.keys(OPTIONS);
 
 function usageError(io: CliIo, message: string): number {
   io.stderr(`django-review: ${message}\n\n${USAGE}\n`);

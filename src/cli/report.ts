@@ -15,9 +15,13 @@ export interface ReportItem {
   title?: string;
   /** Why it matters and how to fix it (rule findings). */
   explanation?: string;
+  /** A model's concrete fix: the lines it replaces (as they are now) and the lines it proposes. */
+  suggestion?: { from: string[]; to: string[] };
 }
 
 export interface Report {
+  /** What was reviewed against what, in words. */
+  compared?: string;
   persona: string;
   personaReason: string;
   summary?: string;
@@ -36,10 +40,11 @@ export interface Report {
 }
 
 /** The analysis as plain data: rule findings, model comments (inline or not), what was skipped. */
-export function buildReport(analysis: Analysis, configProblems: string[]): Report {
+export function buildReport(analysis: Analysis, configProblems: string[], local: { compared?: string; heads?: Map<string, string> } = {}): Report {
   const report = analysis.modelResult.report;
   const modelComments = [...analysis.comments, ...analysis.unplaced.map(asComment)].filter((c) => c.source === "model");
   return {
+    ...(local.compared ? { compared: local.compared } : {}),
     persona: analysis.persona.name,
     personaReason: analysis.choice.reason,
     ...(analysis.modelResult.summary ? { summary: analysis.modelResult.summary } : {}),
@@ -48,7 +53,7 @@ export function buildReport(analysis: Analysis, configProblems: string[]): Repor
     suppressed: analysis.checks.suppressed,
     conditional: analysis.checks.conditional.map(fromFinding),
     project: describeFacts(analysis.checks.facts),
-    comments: modelComments.map((c) => ({ file: c.path, line: c.line, severity: c.severity, message: plain(c.body) })),
+    comments: modelComments.map((c) => fromComment(c, local.heads?.get(c.path))),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
     configProblems,
     ...(report
@@ -63,6 +68,18 @@ function asComment(u: UnplacedComment): ReviewComment & { source?: string } {
 
 function fromFinding(f: Finding): ReportItem {
   return { file: f.file, line: f.line, severity: f.severity, message: f.message, rule: f.rule, category: f.category, title: f.title, explanation: f.explanation };
+}
+
+const SUGGESTION = /\n*`{3,}suggestion\n([\s\S]*?)\n?`{3,}\s*/;
+
+/** A model comment; its suggestion block, if any, as the lines it replaces and the lines it proposes. */
+function fromComment(c: ReviewComment, head: string | undefined): ReportItem {
+  const item: ReportItem = { file: c.path, line: c.line, severity: c.severity, message: plain(c.body.replace(SUGGESTION, "\n")) };
+  const proposed = SUGGESTION.exec(c.body)?.[1];
+  if (proposed === undefined || head === undefined) return proposed === undefined ? item : { ...item, message: plain(c.body) };
+  const lines = head.split("\n");
+  const from = lines.slice((c.start_line ?? c.line) - 1, c.line);
+  return { ...item, suggestion: { from, to: proposed === "" ? [] : proposed.split("\n") } };
 }
 
 /** Comment Markdown as plain text: no severity badge, no HTML, no fingerprint markers. */

@@ -10,34 +10,35 @@ export interface ModelCall {
 /** Fakes the Messages API: answers with a `submit_review` tool call and records each request. */
 export function mockModel(
   input: unknown,
-  options: { baseUrl?: string; status?: number; usage?: Record<string, number>; stopReason?: string } = {},
+  options: { baseUrl?: string; status?: number; usage?: Record<string, number>; stopReason?: string; delayMs?: number } = {},
 ): { scope: nock.Scope; calls: ModelCall[] } {
   const calls: ModelCall[] = [];
   const base = new URL(options.baseUrl ?? ANTHROPIC_API);
-  const scope = nock(base.origin)
-    .post(`${base.pathname.replace(/\/$/, "")}/v1/messages`, (body) => {
-      calls.push({ body, headers: {} });
-      return true;
-    })
-    .reply(function reply() {
+  const interceptor = nock(base.origin).post(`${base.pathname.replace(/\/$/, "")}/v1/messages`, (body) => {
+    calls.push({ body, headers: {} });
+    return true;
+  });
+  const scope = (options.delayMs ? interceptor.delay(options.delayMs) : interceptor).reply(function reply() {
       const call = calls.at(-1);
       if (call) call.headers = this.req.headers as Record<string, string>;
       if (options.status && options.status !== 200) {
         return [options.status, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }];
       }
-      return [
-        200,
-        {
-          id: "msg_01",
-          type: "message",
-          role: "assistant",
-          model: "claude-sonnet-5-5",
-          content: [{ type: "tool_use", id: "toolu_01", name: "submit_review", input }],
-          stop_reason: options.stopReason ?? "tool_use",
-          stop_sequence: null,
-          usage: { input_tokens: 1200, output_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...options.usage },
-        },
-      ];
+      return [200, modelAnswer(input, options)];
     });
   return { scope, calls };
+}
+
+/** The Messages API's answer: one `submit_review` tool call with `input`. */
+export function modelAnswer(input: unknown, options: { usage?: Record<string, number>; stopReason?: string } = {}) {
+  return {
+    id: "msg_01",
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-5-5",
+    content: [{ type: "tool_use", id: "toolu_01", name: "submit_review", input }],
+    stop_reason: options.stopReason ?? "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: 1200, output_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...options.usage },
+  };
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
@@ -11,12 +11,32 @@ import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const EXAMPLE = ["--patch", join(ROOT, "examples/project.diff"), "--root", join(ROOT, "examples/project")];
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, isTTY = false) {
   let stdout = "";
   let stderr = "";
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env, cwd });
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY, env, cwd });
   return { code, stdout, stderr };
 }
+
+/** A git repository on `main` with one committed file, then on branch `feature`. */
+function gitRepo(files: Record<string, string>): { repo: string; git: (...args: string[]) => void; write: (path: string, text: string) => void } {
+  const repo = mkdtempSync(join(tmpdir(), "dr-repo-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  };
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "t@example.com");
+  git("config", "user.name", "t");
+  for (const [path, text] of Object.entries(files)) write(path, text);
+  git("add", ".");
+  git("commit", "-qm", "base");
+  git("checkout", "-qb", "feature");
+  return { repo, git, write };
+}
+
+const MODELS = "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n";
 
 describe("django-review review (CLI)", () => {
   it("without an API key runs the Django checks, says so, and fails on major findings", async () => {
@@ -136,5 +156,72 @@ describe("django-review review (CLI)", () => {
     const missing = await cli(["review", "--patch", "/nonexistent.diff"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("django-review: ENOENT");
+  });
+
+  it("reviews untracked files as new (a fresh migration), and says so", async () => {
+    const { repo, write } = gitRepo({ "shop/models.py": MODELS, "shop/migrations/__init__.py": "", "requirements.txt": "Django==5.2\npsycopg==3.2\n" });
+    write("shop/migrations/0002_index.py", "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['total'], name='i')),\n    ]\n");
+    write("shop/ignored.py", "x = 1\n");
+    write(".gitignore", "shop/ignored.py\n");
+    const { stdout } = await cli(["review", "--base", "main", "--format", "json", "--fail-on", "never"], {}, repo);
+    const report = JSON.parse(stdout);
+    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toContainEqual(["DJ307", "shop/migrations/0002_index.py"]);
+    expect(report.notices).toContain("2 untracked files reviewed as new: .gitignore, shop/migrations/0002_index.py");
+    expect(report.compared).toBe("the working tree against main");
+  });
+
+  it("says what it compared when there is nothing to review, and exits 0", async () => {
+    const { repo } = gitRepo({ "shop/models.py": MODELS });
+    const { code, stdout } = await cli(["review"], {}, repo);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^django-review: no changes to review: compared the working tree against the default branch \(merge base [0-9a-f]{7}\)\.\n$/);
+  });
+
+  it("reviews the staged changes with the files as staged (pre-commit), not the working tree", async () => {
+    const { repo, git, write } = gitRepo({ "shop/settings.py": "DEBUG = False\n" });
+    write("shop/settings.py", "DEBUG = True\n");
+    git("add", "shop/settings.py");
+    write("shop/settings.py", "DEBUG = False\nSECURE_SSL_REDIRECT = False\n"); // not staged: not part of the commit
+    const { code, stdout } = await cli(["review", "--staged", "--format", "json"], {}, repo);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.compared).toBe("the staged changes against HEAD");
+    expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([["DJ405", 1]]);
+  });
+
+  it("explains a folder that is not a git repository, and guesses mistyped options and commands", async () => {
+    const plain = mkdtempSync(join(tmpdir(), "dr-plain-"));
+    const outside = await cli(["review"], {}, plain);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain(`django-review: ${plain} is not a git repository: run django-review inside one, or review a patch with --patch FILE`);
+    const option = await cli(["review", "--bse", "main"]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("did you mean '--base'?");
+    const command = await cli(["reveiw"]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain("unknown command 'reveiw'; did you mean 'review'?");
+    expect((await cli(["frobnicate"])).stderr).not.toContain("did you mean");
+  });
+
+  it("colours a terminal unless NO_COLOR is set", async () => {
+    const coloured = await cli(["review", ...EXAMPLE, "--fail-on", "never"], {}, ROOT, true);
+    expect(coloured.stdout).toContain("\x1b[33mmajor");
+    const plainText = await cli(["review", ...EXAMPLE, "--fail-on", "never"], { NO_COLOR: "1" }, ROOT, true);
+    expect(plainText.stdout).not.toContain("\x1b[");
+    expect(plainText.stdout).toContain("major");
+  });
+
+  it("shows the seconds ticking while the model works, and a suggestion as the diff it would make", async () => {
+    const { repo, write } = gitRepo({ "shop/models.py": MODELS });
+    write("shop/money.py", "def cents(amount):\n    return int(amount * 100)\n");
+    mockModel(
+      { summary: "One fix.", comments: [{ path: "shop/money.py", line: 2, side: "RIGHT", severity: "minor", body: "int() truncates 0.29 * 100 to 28.", suggestion: "    return round(amount * 100)" }] },
+      { delayMs: 2_200 },
+    );
+    const { stdout, stderr } = await cli(["review", "--base", "main", "--fail-on", "never"], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", NO_COLOR: "1" }, repo, true);
+    expect(stderr).toContain("⏳ asking the model… 0s");
+    expect(stderr).toMatch(/asking the model… [12]s/);
+    expect(stderr.endsWith("\r\x1b[K")).toBe(true);
+    expect(stdout).toContain(["model int() truncates 0.29 * 100 to 28.", "         -     return int(amount * 100)", "         +     return round(amount * 100)"].join("\n"));
   });
 });
