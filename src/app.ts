@@ -44,7 +44,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
 }
 
 /** BullMQ on Redis when REDIS_URL is set (durable, shared by replicas); else in-process. */
-function defaultQueue(env: NodeJS.ProcessEnv): ReviewQueue {
+export function defaultQueue(env: NodeJS.ProcessEnv): ReviewQueue {
   const concurrency = Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY;
   const perInstallation = Number(env.DJANGO_REVIEW_CONCURRENCY_PER_INSTALLATION) || undefined;
   if (!env.REDIS_URL) return new MemoryQueue(concurrency, undefined, perInstallation);

@@ -1,6 +1,6 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import type { EnqueueResult, JobProcessor, ReviewJob, ReviewQueue } from "./types.js";
+import { type DrainResult, type EnqueueResult, type JobProcessor, type ReviewJob, type ReviewQueue, ShuttingDown } from "./types.js";
 
 export interface BullQueueOptions {
   concurrency: number;
@@ -31,6 +31,9 @@ export class BullQueue implements ReviewQueue {
   private worker: Worker<ReviewJob> | undefined;
   readonly prefix: string;
   private readonly lockDurationMs: number;
+  /** The running reviews' abort controllers (this process's). */
+  private readonly controllers = new Set<AbortController>();
+  private draining = false;
 
   constructor(
     redisUrl: string,
@@ -61,6 +64,7 @@ export class BullQueue implements ReviewQueue {
   }
 
   async enqueue(job: ReviewJob): Promise<EnqueueResult> {
+    if (this.draining) throw new ShuttingDown();
     const jobId = safeId(job.id);
     if (await this.queue.getJob(jobId)) return "duplicate";
     if (job.supersedes) await this.connection.set(this.latestKey(job.key), job.headSha, "EX", 86_400);
@@ -88,6 +92,26 @@ export class BullQueue implements ReviewQueue {
     while ((await this.size()) > 0) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 
+  async drain(graceMs: number): Promise<DrainResult> {
+    this.draining = true;
+    // The worker takes no new job and waits for the running ones; past the grace period they are
+    // aborted (BullMQ hands them to another replica once their lock lapses). Waiting jobs stay in Redis.
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (this.worker?.close() ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(resolve, graceMs, false))),
+    ]);
+    clearTimeout(timer);
+    const aborted = this.controllers.size;
+    if (!finished) {
+      for (const controller of this.controllers) controller.abort(new Error("shutting down: the grace period ended"));
+      await this.worker?.close(true);
+    }
+    await this.queue.close();
+    this.connection.disconnect();
+    return { dropped: [], aborted: finished ? 0 : aborted };
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
@@ -104,11 +128,13 @@ export class BullQueue implements ReviewQueue {
       throw new DelayedError();
     }
     const controller = new AbortController();
+    this.controllers.add(controller);
     const watch = setInterval(() => void this.watch(data, lockKey, owner, controller), POLL_MS);
     try {
       if (!(await this.isCurrent(data))) return;
       await processor(data.event, controller.signal);
     } finally {
+      this.controllers.delete(controller);
       clearInterval(watch);
       // Release only our own lock (it may have expired and been taken meanwhile).
       if ((await this.connection.get(lockKey)) === owner) await this.connection.del(lockKey);

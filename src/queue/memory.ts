@@ -1,5 +1,5 @@
 import { yieldToEventLoop } from "../util/yield.js";
-import type { EnqueueResult, JobProcessor, ReviewJob, ReviewQueue } from "./types.js";
+import { type DrainResult, type EnqueueResult, type JobProcessor, type ReviewJob, type ReviewQueue, ShuttingDown } from "./types.js";
 
 interface Running {
   job: ReviewJob;
@@ -19,6 +19,7 @@ export class MemoryQueue implements ReviewQueue {
   private readonly running = new Map<string, Running>();
   private idleWaiters: Array<() => void> = [];
   private processor: JobProcessor | undefined;
+  private draining = false;
 
   /** Tenants with waiting work, the one to serve next first (served tenants move to the back). */
   private readonly turns = new Map<string, true>();
@@ -46,6 +47,7 @@ export class MemoryQueue implements ReviewQueue {
   }
 
   async enqueue(job: ReviewJob): Promise<EnqueueResult> {
+    if (this.draining) throw new ShuttingDown();
     const active = this.running.get(job.key);
     const queued = this.waiting.get(job.key) ?? [];
     if (active?.job.id === job.id || queued.some((j) => j.id === job.id)) return "duplicate";
@@ -73,8 +75,27 @@ export class MemoryQueue implements ReviewQueue {
     await this.onIdle();
   }
 
+  async drain(graceMs: number): Promise<DrainResult> {
+    this.draining = true;
+    const dropped = [...this.waiting.values()].flat().map((job) => job.id);
+    this.waiting.clear();
+    this.turns.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.onIdle().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(resolve, graceMs, false))),
+    ]);
+    clearTimeout(timer);
+    const aborted = finished ? 0 : this.running.size;
+    for (const { controller } of this.running.values()) controller.abort(new Error("shutting down: the grace period ended"));
+    return { dropped, aborted };
+  }
+
   private pump(): void {
-    if (!this.processor) return;
+    if (!this.processor || this.draining) {
+      this.settleIdle();
+      return;
+    }
     // Fair share: the next slot goes to the tenant running the fewest reviews, the least recently
     // served first among equals, so a newcomer never waits behind another tenant's backlog.
     while (this.running.size < this.concurrency) {
@@ -97,6 +118,10 @@ export class MemoryQueue implements ReviewQueue {
       if (this.hasWaiting(chosen.tenant)) this.turns.set(chosen.tenant, true);
       if (next) this.run(next, this.processor);
     }
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
     if (this.depth === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

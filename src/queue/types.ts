@@ -37,4 +37,24 @@ export interface ReviewQueue {
   /** Jobs waiting plus jobs running. */
   size(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * For a graceful stop: takes no more jobs, gives running reviews up to `graceMs` to finish (then
+   * aborts them: they post nothing), and says what did not run. In memory, waiting jobs are dropped;
+   * on Redis they stay queued for the next replica.
+   */
+  drain(graceMs: number): Promise<DrainResult>;
+}
+
+export interface DrainResult {
+  /** Jobs that will not run (their ids): dropped from memory. */
+  dropped: string[];
+  /** Running reviews still going when the grace period ended (aborted). */
+  aborted: number;
+}
+
+/** Said to a webhook that arrives while the process is stopping: GitHub records the delivery as failed, to redeliver. */
+export class ShuttingDown extends Error {
+  constructor() {
+    super("django-review is shutting down: this delivery was not queued (redeliver it from the app's settings)");
+  }
 }

@@ -24,6 +24,24 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^CMD \["node", "lib\/main.js"\]$/m);
   });
 
+  it("runs on Node.js 22 LTS pinned by digest, under an init, with root-owned app files and no dev tooling", () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(/^ARG NODE_IMAGE=node:22-bookworm-slim@sha256:[0-9a-f]{64}$/m.test(dockerfile)).toBe(true);
+    expect(stages.every((stage) => stage.startsWith("${NODE_IMAGE}"))).toBe(true);
+    const runtime = stages.at(-1)!;
+    // An init as PID 1 forwards SIGTERM to node (which then finishes its running reviews).
+    expect(runtime).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends tini/);
+    // Copied before USER and without --chown: root owns them, the node user only reads them.
+    expect(runtime).not.toMatch(/--chown/);
+    expect(runtime.indexOf("COPY --from=build /app/lib")).toBeLessThan(runtime.indexOf("USER node"));
+    // The runtime stage gets node_modules from the production-only install, never the build stage's.
+    expect(runtime).toMatch(/COPY --from=production-deps \/app\/node_modules/);
+    expect(runtime).not.toMatch(/COPY --from=build \/app\/node_modules/);
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(Object.keys(pkg.dependencies).filter((d) => /^(tsx|esbuild|typescript|vitest)$/.test(d))).toEqual([]);
+  });
+
   it("the compiled entry point it runs serves /healthz", async () => {
     const root = fileURLToPath(new URL("../..", import.meta.url));
     execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, stdio: "ignore" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryQueue } from "../../src/queue/memory.js";
-import type { ReviewEvent, ReviewJob } from "../../src/queue/types.js";
+import { type ReviewEvent, type ReviewJob, ShuttingDown } from "../../src/queue/types.js";
 
 function deferred() {
   let resolve!: () => void;
@@ -99,6 +99,31 @@ describe("MemoryQueue", () => {
     queue.start(async (event) => void seen.push(event.id));
     await queue.onIdle();
     expect(seen).toEqual(["a"]);
+  });
+});
+
+describe("MemoryQueue.drain (graceful stop)", () => {
+  it("lets the running review finish within the grace period, drops the waiting ones by id, refuses new work", async () => {
+    const { queue, trace, job } = tracedQueue(1);
+    const gate = deferred();
+    await queue.enqueue(job("pr1", "a", gate.promise));
+    await queue.enqueue(job("pr2", "b"));
+    await queue.enqueue(job("pr3", "c"));
+    await turn();
+    const drained = queue.drain(60_000);
+    await expect(queue.enqueue(job("pr4", "d"))).rejects.toBeInstanceOf(ShuttingDown);
+    gate.resolve();
+    expect(await drained).toEqual({ dropped: ["pr2@b", "pr3@c"], aborted: 0 });
+    expect(trace.finished).toEqual(["pr1@a"]);
+    expect(trace.aborted).toEqual([]);
+  });
+
+  it("aborts a review still running when the grace period ends", async () => {
+    const { queue, trace, job } = tracedQueue(2);
+    await queue.enqueue(job("slow", "a", new Promise(() => {})));
+    await turn();
+    expect(await queue.drain(20)).toEqual({ dropped: [], aborted: 1 });
+    expect(trace.aborted).toEqual(["slow@a"]);
   });
 });
 
