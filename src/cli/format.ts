@@ -1,6 +1,6 @@
-import { RULES } from "../checks/index.js";
 import type { Severity } from "../model/review-tool.js";
-import type { Report, ReportItem } from "./report.js";
+import type { Report } from "../report/report.js";
+import { toSarif } from "../report/sarif.js";
 
 export const FORMATS = ["text", "json", "sarif", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -66,44 +66,4 @@ function toMarkdown(report: Report): string {
   } else out.push("", "No findings.");
   if (report.skipped.length > 0) out.push("", "**Not reviewed:**", ...report.skipped.map((s) => `- \`${s.file}\`: ${s.reason}`));
   return out.join("\n");
-}
-
-const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", major: "error", minor: "warning", nit: "note" };
-
-/** SARIF 2.1.0, as GitHub code scanning reads it. */
-function toSarif(report: Report) {
-  const result = (item: ReportItem) => ({
-    ruleId: item.rule ?? "model",
-    level: SARIF_LEVEL[item.severity],
-    message: { text: item.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: item.file, uriBaseId: "%SRCROOT%" }, region: { startLine: item.line } } }],
-    properties: { severity: item.severity, ...(item.category ? { category: item.category } : {}) },
-  });
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "django-review",
-            informationUri: "https://github.com/apps/django-review",
-            rules: [
-              ...RULES.map((r) => ({
-                id: r.id,
-                name: r.title,
-                shortDescription: { text: r.title },
-                fullDescription: { text: r.explanation },
-                help: { text: r.explanation },
-                defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
-                properties: { category: r.category, tags: [r.category, ...(r.tags ?? [])] },
-              })),
-              { id: "model", name: "Model review comment", shortDescription: { text: "A comment from the model's review" } },
-            ],
-          },
-        },
-        results: [...report.findings, ...report.comments].map(result),
-      },
-    ],
-  };
 }

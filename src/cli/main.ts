@@ -12,7 +12,7 @@ import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { closest } from "./did-you-mean.js";
 import { commitReader, indexReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
-import { buildReport, exitCodeFor } from "./report.js";
+import { buildReport, exitCodeFor } from "../report/report.js";
 
 const USAGE = `usage: django-review review [options]
 

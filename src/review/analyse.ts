@@ -46,6 +46,8 @@ export interface AnalysisInput {
 }
 
 export interface Analysis {
+  /** The files reviewed (as given). */
+  files: DiffFile[];
   checks: CheckResult;
   choice: PersonaChoice;
   persona: Persona;
@@ -126,6 +128,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   const fromModel = placeComments(deduped.comments, sentMap);
   const capped = capComments([...fromRules.comments, ...fromModel.placed], config.max_comments);
   return {
+    files,
     checks,
     choice,
     persona,

@@ -1,14 +1,17 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// The official SARIF 2.1.0 schema (OASIS), as Microsoft ships it for validating SARIF in tests.
+const SARIF_SCHEMA = JSON.parse(readFileSync(join(ROOT, "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
 const EXAMPLE = ["--patch", join(ROOT, "examples/project.diff"), "--root", join(ROOT, "examples/project")];
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, isTTY = false) {
@@ -53,25 +56,44 @@ describe("django-review review (CLI)", () => {
     const { code, stdout } = await cli(["review", ...EXAMPLE, "--format", "json", "--fail-on", "critical"], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" });
     const report = JSON.parse(stdout);
     expect(report.findings).toContainEqual(expect.objectContaining({ file: "shop/views.py", line: 10, severity: "major", rule: "DJ101", category: "queries", message: expect.any(String) }));
-    expect(report.comments).toEqual([{ file: "shop/views.py", line: 17, severity: "minor", message: "Name the template context explicitly." }]);
+    expect(report.comments).toEqual([{ file: "shop/views.py", line: 17, severity: "minor", message: "Name the template context explicitly.", fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/) }]);
     expect(report.summary).toBe("Looks risky.");
     expect(code).toBe(1); // DJ201 is critical
   });
 
-  it("writes SARIF 2.1.0 for code scanning", async () => {
+  it("writes SARIF 2.1.0 for code scanning: valid against the official schema, with rule help, security severities and fingerprints", async () => {
     const { stdout } = await cli(["review", ...EXAMPLE, "--format", "sarif", "--fail-on", "never"]);
     const sarif = JSON.parse(stdout);
-    expect(sarif.version).toBe("2.1.0");
+    const validate = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false }).compile(SARIF_SCHEMA);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
     expect(run.tool.driver.name).toBe("django-review");
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain("DJ301");
+    const rules = new Map(run.tool.driver.rules.map((r: { id: string }) => [r.id, r]));
+    expect(rules.get("DJ401")).toMatchObject({ properties: { "security-severity": "9.0", tags: expect.arrayContaining(["security"]) }, helpUri: "https://docs.djangoproject.com/en/stable/topics/security/" });
+    expect(rules.get("DJ101")).not.toHaveProperty("properties.security-severity");
+    for (const rule of rules.values()) expect(rule).toMatchObject({ help: { text: expect.any(String), markdown: expect.stringMatching(/^\*\*/) } });
+    expect(rules.get("model")).toMatchObject({ fullDescription: { text: expect.stringContaining("model's review") } });
     expect(run.results).toContainEqual(
       expect.objectContaining({
         ruleId: "DJ301",
         level: "error",
         locations: [{ physicalLocation: { artifactLocation: { uri: "shop/migrations/0007_order_channel.py", uriBaseId: "%SRCROOT%" }, region: { startLine: 8 } } }],
+        partialFingerprints: { "djangoReviewFingerprint/v1": expect.stringMatching(/^[0-9a-f]{20}(:\d+)?$/) },
       }),
     );
+    expect(new Set(run.results.map((r: { partialFingerprints: object }) => JSON.stringify(r.partialFingerprints))).size).toBe(run.results.length);
+  });
+
+  it("gives a finding the same SARIF fingerprint on the next push when only its line moved", async () => {
+    const { repo, git, write } = gitRepo({ "shop/settings.py": "DEBUG = False\n" });
+    write("shop/settings.py", "DEBUG = True\n");
+    git("commit", "-qam", "one");
+    const first = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0].results;
+    write("shop/settings.py", "# Local development only.\n\nDEBUG = True\n");
+    const second = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0].results;
+    expect(first.map((r: { ruleId: string }) => r.ruleId)).toEqual(["DJ405"]);
+    expect(second[0].locations[0].physicalLocation.region.startLine).toBe(3);
+    expect(second[0].partialFingerprints).toEqual(first[0].partialFingerprints);
   });
 
   it("writes Markdown, and exits 0 below the threshold", async () => {

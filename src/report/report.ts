@@ -1,5 +1,7 @@
 import { describeFacts } from "../checks/project-facts.js";
 import type { Finding } from "../checks/types.js";
+import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
+import { plainText } from "../comments/plain-text.js";
 import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import type { Analysis } from "../review/analyse.js";
@@ -15,6 +17,8 @@ export interface ReportItem {
   title?: string;
   /** Why it matters and how to fix it (rule findings). */
   explanation?: string;
+  /** The same finding on a later push has the same fingerprint (as the app's review comments do). */
+  fingerprint: string;
   /** A model's concrete fix: the lines it replaces (as they are now) and the lines it proposes. */
   suggestion?: { from: string[]; to: string[] };
 }
@@ -43,17 +47,19 @@ export interface Report {
 export function buildReport(analysis: Analysis, configProblems: string[], local: { compared?: string; heads?: Map<string, string> } = {}): Report {
   const report = analysis.modelResult.report;
   const modelComments = [...analysis.comments, ...analysis.unplaced.map(asComment)].filter((c) => c.source === "model");
+  const texts = diffLineTexts(analysis.files);
+  const fingerprintOf = (file: string, line: number, issue: string) => fingerprint(file, issue, texts.get(`${file}:RIGHT:${line}`) ?? "");
   return {
     ...(local.compared ? { compared: local.compared } : {}),
     persona: analysis.persona.name,
     personaReason: analysis.choice.reason,
     ...(analysis.modelResult.summary ? { summary: analysis.modelResult.summary } : {}),
     notices: analysis.modelResult.notice ? [analysis.modelResult.notice] : [],
-    findings: analysis.checks.findings.map(fromFinding),
+    findings: analysis.checks.findings.map((f) => fromFinding(f, fingerprintOf)),
     suppressed: analysis.checks.suppressed,
-    conditional: analysis.checks.conditional.map(fromFinding),
+    conditional: analysis.checks.conditional.map((f) => fromFinding(f, fingerprintOf)),
     project: describeFacts(analysis.checks.facts),
-    comments: modelComments.map((c) => fromComment(c, local.heads?.get(c.path))),
+    comments: modelComments.map((c) => fromComment(c, local.heads?.get(c.path), fingerprintOf(c.path, c.line, "model"))),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
     configProblems,
     ...(report
@@ -66,15 +72,17 @@ function asComment(u: UnplacedComment): ReviewComment & { source?: string } {
   return { path: u.path, line: u.line, side: "RIGHT", severity: u.severity, body: u.body, source: /^`DJ\d+`/.test(u.body) ? "rule" : "model" };
 }
 
-function fromFinding(f: Finding): ReportItem {
-  return { file: f.file, line: f.line, severity: f.severity, message: f.message, rule: f.rule, category: f.category, title: f.title, explanation: f.explanation };
+type FingerprintOf = (file: string, line: number, issue: string) => string;
+
+function fromFinding(f: Finding, fingerprintOf: FingerprintOf): ReportItem {
+  return { file: f.file, line: f.line, severity: f.severity, message: f.message, rule: f.rule, category: f.category, title: f.title, explanation: f.explanation, fingerprint: fingerprintOf(f.file, f.line, f.rule) };
 }
 
 const SUGGESTION = /\n*`{3,}suggestion\n([\s\S]*?)\n?`{3,}\s*/;
 
 /** A model comment; its suggestion block, if any, as the lines it replaces and the lines it proposes. */
-function fromComment(c: ReviewComment, head: string | undefined): ReportItem {
-  const item: ReportItem = { file: c.path, line: c.line, severity: c.severity, message: plain(c.body.replace(SUGGESTION, "\n")) };
+function fromComment(c: ReviewComment, head: string | undefined, fingerprint: string): ReportItem {
+  const item: ReportItem = { file: c.path, line: c.line, severity: c.severity, message: plain(c.body.replace(SUGGESTION, "\n")), fingerprint };
   const proposed = SUGGESTION.exec(c.body)?.[1];
   if (proposed === undefined || head === undefined) return proposed === undefined ? item : { ...item, message: plain(c.body) };
   const lines = head.split("\n");
@@ -82,13 +90,9 @@ function fromComment(c: ReviewComment, head: string | undefined): ReportItem {
   return { ...item, suggestion: { from, to: proposed === "" ? [] : proposed.split("\n") } };
 }
 
-/** Comment Markdown as plain text: no severity badge, no HTML, no fingerprint markers. */
+/** A comment body as plain text, without its severity badge. */
 function plain(body: string): string {
-  return body
-    .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/<\/?[a-z][^>]*>/gi, "")
-    .replace(/^\*\*[^*]+\*\*\s*/, "")
-    .trim();
+  return plainText(body.replace(/^\*\*[^*]+\*\*\s*/, ""));
 }
 
 /** The exit code for a severity threshold: 1 when anything is at or above it. */
