@@ -1,15 +1,23 @@
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { Probot } from "probot";
 import { createApp } from "./app.js";
 import { AppOctokit } from "./github/octokit.js";
+import { permissionProblem, workflowPermissionHint } from "./github/permissions.js";
 import { MemoryQueue } from "./queue/memory.js";
+import { buildReport } from "./report/report.js";
+import { toSarif } from "./report/sarif.js";
+import { escapeData, jobSummary, workflowAnnotations } from "./report/workflow.js";
+import type { RenderedReview } from "./review/run-review.js";
 
 /**
  * Runs the app once for the workflow's event, with the workflow's token (the thin adapter that
- * @probot/adapter-github-actions would be, without its pin to Probot 13). Returns the exit code:
- * 1 when the review failed, so the workflow run shows it.
+ * @probot/adapter-github-actions would be, without its pin to Probot 13). Every review is also
+ * reported through Actions' own channels — annotations, the job summary, optionally SARIF — which
+ * work with a read-only token (a fork's pull request), when the review itself cannot be posted.
+ * Returns the exit code: 1 when the review failed and nothing could be reported.
  */
-export async function runAction(env: NodeJS.ProcessEnv): Promise<number> {
+export async function runAction(env: NodeJS.ProcessEnv, out: (line: string) => void = (line) => console.log(line)): Promise<number> {
   const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
   const name = env.GITHUB_EVENT_NAME;
   const path = env.GITHUB_EVENT_PATH;
@@ -18,12 +26,13 @@ export async function runAction(env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
   if (name !== "pull_request" && name !== "pull_request_target" && name !== "issue_comment") {
-    console.log(`django-review: nothing to do for a ${name} event`);
+    out(`django-review: nothing to do for a ${name} event`);
     return 0;
   }
   const payload = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  let failed = false;
-  const queue = new MemoryQueue(1, () => (failed = true));
+  const failures: unknown[] = [];
+  const rendered: RenderedReview[] = [];
+  const queue = new MemoryQueue(1, (_job, error) => failures.push(error));
   const probot = new Probot({
     githubToken: token,
     Octokit: AppOctokit,
@@ -31,11 +40,33 @@ export async function runAction(env: NodeJS.ProcessEnv): Promise<number> {
     ...(env.GITHUB_API_URL && env.GITHUB_API_URL !== "https://api.github.com" ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
   const appEnv = { ...env, ANTHROPIC_API_KEY: env.INPUT_ANTHROPIC_API_KEY || env.ANTHROPIC_API_KEY, DJANGO_REVIEW_MODEL: env.INPUT_MODEL || env.DJANGO_REVIEW_MODEL };
-  // Actions has no server: routes (/healthz, /metrics) have nowhere to go.
-  await probot.load(createApp({ env: appEnv, queue, onFailure: () => (failed = true) }), { cwd: process.cwd(), addHandler: () => {} });
-  await probot.receive({ id: env.GITHUB_RUN_ID ?? "action", name: name === "pull_request_target" ? "pull_request" : name, payload } as never);
-  await queue.onIdle();
-  return failed ? 1 : 0;
+  // Nothing the review prints (logs may quote a PR's title or code) may act as a workflow command.
+  const resume = randomUUID();
+  out(`::stop-commands::${resume}`);
+  try {
+    // Actions has no server: routes (/healthz, /metrics) have nowhere to go.
+    await probot.load(createApp({ env: appEnv, queue, onFailure: (error) => failures.push(error), onRendered: (review) => rendered.push(review) }), { cwd: process.cwd(), addHandler: () => {} });
+    await probot.receive({ id: env.GITHUB_RUN_ID ?? "action", name: name === "pull_request_target" ? "pull_request" : name, payload } as never);
+    await queue.onIdle();
+  } finally {
+    out(`::${resume}::`);
+  }
+
+  const problem = failures.map(permissionProblem).find((p) => p !== undefined);
+  const hint = problem ? workflowPermissionHint(problem) : undefined;
+  for (const review of rendered) report(env, out, review, hint);
+  if (hint) out(`::warning title=django-review could not post its review::${escapeData(hint)}`);
+  // A review that could not be posted for lack of permission but was reported here is not a failed step.
+  const unreported = failures.filter((f) => !(permissionProblem(f) && rendered.length > 0));
+  return unreported.length > 0 ? 1 : 0;
+}
+
+/** The review through Actions' channels: annotations, the job summary, and SARIF when asked. */
+function report(env: NodeJS.ProcessEnv, out: (line: string) => void, review: RenderedReview, hint: string | undefined): void {
+  const result = buildReport(review.analysis, review.configProblems);
+  for (const line of workflowAnnotations(result)) out(line);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, jobSummary(review.body, result, hint));
+  if (env.INPUT_SARIF_FILE) writeFileSync(env.INPUT_SARIF_FILE, `${JSON.stringify(toSarif(result), null, 2)}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runAction(process.env);

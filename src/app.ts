@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { type ApplicationFunction, type ApplicationFunctionOptions, Context, type Probot } from "probot";
+import { queueRerun, type RerunContext, runQueuedRerun } from "./events/handle-check-run.js";
 import { type CommentContext, queueCommand, runQueuedCommand } from "./events/handle-command.js";
 import { type PullRequestContext, PULL_REQUEST_EVENTS, queuePullRequestReview, reviewPullRequest } from "./events/handle-pull-request.js";
 import { createReviewServices } from "./events/services.js";
@@ -8,6 +9,7 @@ import { MemoryQueue } from "./queue/memory.js";
 import { serverRoutes } from "./server-routes.js";
 import { BullQueue } from "./queue/bullmq.js";
 import type { ReviewEvent, ReviewQueue } from "./queue/types.js";
+import type { RenderedReview } from "./review/run-review.js";
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -16,6 +18,8 @@ export interface AppOptions {
   queue?: ReviewQueue;
   /** Told of every review that failed with an error (it is also logged and counted). */
   onFailure?: (error: unknown) => void;
+  /** Told each review as it is about to be posted. */
+  onRendered?: (review: RenderedReview) => void;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -27,7 +31,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const env = options.env ?? process.env;
   const personas = loadPersonas(options.agentsDir ?? env.DJANGO_REVIEW_AGENTS_DIR ?? DEFAULT_AGENTS_DIR);
   const queue = options.queue ?? defaultQueue(env);
-  const services = createReviewServices(personas, env, queue, options.onFailure);
+  const services = createReviewServices(personas, env, queue, options.onFailure, options.onRendered);
   return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     addHandler(serverRoutes(services.metrics));
     // The worker side: rebuild the event's context (in this process or another replica) and review.
@@ -35,11 +39,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
       const context = new Context(event as never, await app.auth(installation), app.log.child({ name: "django-review" }));
       if (event.name === "issue_comment") await runQueuedCommand(context as unknown as CommentContext, services, signal);
+      else if (event.name === "check_run") await runQueuedRerun(context as unknown as RerunContext, services, signal);
       else await reviewPullRequest(context as unknown as PullRequestContext, services, signal);
     });
     // Handlers only queue work: GitHub gets its answer without waiting for the model.
     app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => queuePullRequestReview(context, services)));
     app.on("issue_comment.created", (context) => guarded(context, () => queueCommand(context, services)));
+    app.on("check_run.rerequested", (context) => guarded(context, () => queueRerun(context, services)));
   };
 }
 

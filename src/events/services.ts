@@ -2,13 +2,14 @@ import { DEFAULT_POST_RETRY } from "../github/post-review.js";
 import { DEFAULT_READ_RETRY } from "../util/retry.js";
 import { checksOffThread } from "../review/checks-off-thread.js";
 import type { Logger } from "probot";
+import { appPermissionHint, permissionProblem } from "../github/permissions.js";
 import type { GitHubClient } from "../github/types.js";
 import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
 import { RateLimits, RedisRateLimits, type SpendingLimits } from "../review/rate-limits.js";
 import { BullQueue } from "../queue/bullmq.js";
-import type { ReviewDeps, ReviewOutcome } from "../review/run-review.js";
+import type { RenderedReview, ReviewDeps, ReviewOutcome } from "../review/run-review.js";
 import { AppMetrics } from "../metrics.js";
 
 /** What every handler needs beyond its event: the queue, personas and the model. */
@@ -26,6 +27,7 @@ export function createReviewServices(
   env: NodeJS.ProcessEnv,
   queue: ReviewQueue,
   onFailure: (error: unknown) => void = () => {},
+  onRendered?: (review: RenderedReview) => void,
 ): ReviewServices {
   const metrics = new AppMetrics(() => queue.size());
   const settings = modelSettingsFromEnv(env);
@@ -55,7 +57,7 @@ export function createReviewServices(
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, ...(runChecks ? { runChecks } : {}), modelDeadlineMs, onOutcome, ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, ...(runChecks ? { runChecks } : {}), modelDeadlineMs, onOutcome, ...(onRendered ? { onRendered } : {}), ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
     },
   };
 }
@@ -66,6 +68,8 @@ export async function runLogged(log: Logger, work: () => Promise<unknown>, servi
     await work();
   } catch (error) {
     services.reportFailure(error);
-    log.error({ err: error, outcome: "failed" }, "django-review: review failed");
+    const problem = permissionProblem(error);
+    if (problem) log.error({ err: error, outcome: "failed", permission: problem.permission }, `django-review: review failed: ${appPermissionHint(problem)}`);
+    else log.error({ err: error, outcome: "failed" }, "django-review: review failed");
   }
 }

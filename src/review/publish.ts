@@ -3,8 +3,7 @@ import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import type { ReviewComment } from "../comments/types.js";
 import type { DiffFile } from "../diff/types.js";
 import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
-import type { Finding } from "../checks/types.js";
-import { createCheckRun } from "../github/check-run.js";
+import { type CheckItem, completeCheckRun, type RunTarget } from "../github/check-run.js";
 import { type PostRetry, postReview } from "../github/post-review.js";
 import type { Severity } from "../model/review-tool.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
@@ -54,8 +53,8 @@ export interface PublishRequest {
   /** Nothing new to say (an incremental review that found nothing): resolve threads, post nothing. */
   quiet: boolean;
   postRetry?: PostRetry;
-  /** The check run to report for this head, if enabled. */
-  checkRun?: { findings: Finding[]; failOn: Severity | "never" };
+  /** The check run to complete for this head, if enabled: everything the review says, rules and model. */
+  checkRun?: { run: RunTarget; items: CheckItem[]; failOn: Severity | "never" };
 }
 
 export type PublishResult =
@@ -81,7 +80,7 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
       );
   if (request.checkRun) {
     try {
-      await createCheckRun(octokit, request.ref, request.headSha, request.checkRun.findings, request.checkRun.failOn);
+      await completeCheckRun(octokit, request.ref, request.checkRun.run, request.checkRun.items, request.checkRun.failOn);
     } catch (error) {
       // The review is what users read; a missing `checks: write` permission must not cost it.
       log.warn({ err: error }, "django-review: could not report the Django review check run (does the app have checks: write?)");

@@ -12,7 +12,9 @@ import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { PersonaOverride } from "../personas/route.js";
-import { analyse } from "./analyse.js";
+import { type Analysis, analyse } from "./analyse.js";
+import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../github/check-run.js";
+import { checkItems } from "./check-items.js";
 import { incrementalScope } from "./incremental.js";
 import { prepareComments, publish } from "./publish.js";
 import { projectFactPaths } from "../checks/project-facts.js";
@@ -40,6 +42,17 @@ export interface ReviewDeps {
   modelDeadlineMs?: number;
   /** Told the outcome of every review that ran to an end (for metrics). */
   onOutcome?: (outcome: ReviewOutcome, durationMs: number) => void;
+  /** Told each review as it is about to be posted (the Action also reports it as annotations and a job summary). */
+  onRendered?: (review: RenderedReview) => void;
+}
+
+/** A review ready to post: its body as GitHub would show it, and the analysis behind it. */
+export interface RenderedReview {
+  ref: PullRequestRef;
+  headSha: string;
+  body: string;
+  analysis: Analysis;
+  configProblems: string[];
 }
 
 export interface ReviewRequest {
@@ -75,8 +88,51 @@ export interface ReviewOutcome {
   modelNotice?: string;
 }
 
-/** One review of one PR head: fetch, parse, check, route, prompt, call, validate, post once. */
+/**
+ * One review of one PR head: fetch, parse, check, route, prompt, call, validate, post once. Its check
+ * run opens `in_progress` as the review starts and always ends: with the review's counts, or saying
+ * why nothing was posted for this head.
+ */
 export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promise<ReviewOutcome> {
+  const run = request.config.check_run.enabled ? await openCheckRun(deps, request) : undefined;
+  try {
+    const outcome = await reviewHead(deps, request, run);
+    if (run && ENDINGS[outcome.status]) await closeCheckRun(deps, request, run, ...ENDINGS[outcome.status]!);
+    return outcome;
+  } catch (error) {
+    if (run) await closeCheckRun(deps, request, run, "neutral", "The review could not finish", `django-review could not finish reviewing this commit: ${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`);
+    throw error;
+  }
+}
+
+/** How a check run ends when its review posted nothing for the head. */
+const ENDINGS: Partial<Record<ReviewOutcome["status"], [Conclusion, string, string]>> = {
+  superseded: ["skipped", "Superseded by a newer push", "A newer commit of this pull request is being reviewed instead."],
+  stale: ["skipped", "Superseded by a newer push", "The pull request moved on (or closed) while this commit was reviewed; nothing was posted for it."],
+  empty: ["neutral", "Nothing to review", "This pull request changes no files."],
+};
+
+/** The run as the review starts; without `checks: write` the review goes on without one. */
+async function openCheckRun(deps: ReviewDeps, request: ReviewRequest): Promise<RunTarget> {
+  try {
+    return { id: await startCheckRun(deps.octokit, request.ref, request.pr.headSha), headSha: request.pr.headSha };
+  } catch (error) {
+    deps.log.warn({ err: error }, "django-review: could not open the Django review check run (does the app have checks: write?)");
+    return { headSha: request.pr.headSha };
+  }
+}
+
+async function closeCheckRun(deps: ReviewDeps, request: ReviewRequest, run: RunTarget, conclusion: Conclusion, title: string, summary: string): Promise<void> {
+  // Nothing was opened and nothing is worth reporting: no new run for a head that posted nothing.
+  if (run.id === undefined) return;
+  try {
+    await endCheckRun(deps.octokit, request.ref, run, conclusion, title, summary);
+  } catch (error) {
+    deps.log.warn({ err: error }, "django-review: could not complete the Django review check run");
+  }
+}
+
+async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarget | undefined): Promise<ReviewOutcome> {
   const started = Date.now();
   const { config, pr, ref } = request;
 
@@ -162,6 +218,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     });
 
   if (request.signal?.aborted) return superseded(deps, request);
+  deps.onRendered?.({ ref, headSha: pr.headSha, body: bodyFor([]), analysis, configProblems: request.configProblems });
   const published = await publish(deps.octokit, deps.log, {
     ref,
     headSha: pr.headSha,
@@ -173,7 +230,8 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),
     marker: reviewMarker(pr.headSha),
     quiet: scope.paths !== undefined && publication.comments.length === 0 && unplaced.length === 0,
-    ...(config.check_run.enabled ? { checkRun: { findings: checks.findings, failOn: config.check_run.fail_on } } : {}),
+    // Everything on this head, findings repeated from an earlier push included: the check gates the head.
+    ...(run ? { checkRun: { run, items: checkItems(analysis.comments, unplaced, checks.findings), failOn: config.check_run.fail_on } } : {}),
   });
   const outcome: ReviewOutcome = {
     status: published.status,

@@ -15,6 +15,7 @@ export interface MockFile {
 }
 
 export interface CheckRunBody {
+  id?: number;
   name: string;
   head_sha: string;
   status: string;
@@ -203,15 +204,38 @@ export class GitHubMock {
     return this;
   }
 
+  /**
+   * Check runs as GitHub keeps them: created (POST, given ids from 7 up) and completed later (PATCH by
+   * id); `checkRuns` holds each run's latest state. Recorded, not required.
+   */
+  private checkRunRoutes(): void {
+    const runs = this.scope;
+    runs
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`)
+      .optionally()
+      .times(10)
+      .reply(201, (_uri, body) => {
+        const run = { id: 7 + this.checkRuns.length, ...(body as CheckRunBody) };
+        this.checkRuns.push(run);
+        return { id: run.id };
+      });
+    runs
+      .patch(new RegExp(`^${this.prefix}/repos/${OWNER}/${REPO}/check-runs/\\d+$`))
+      .optionally()
+      .times(10)
+      .reply((uri, body) => {
+        const id = Number(uri.split("/").pop());
+        const index = this.checkRuns.findIndex((r) => r.id === id);
+        if (index < 0) return [404, { message: "Not Found" }];
+        const run = this.checkRuns[index] as CheckRunBody;
+        this.checkRuns[index] = { ...run, ...(body as Partial<CheckRunBody>), output: (body as Partial<CheckRunBody>).output ?? run.output };
+        return [200, { id }];
+      });
+  }
+
   review(status = 200): this {
     // Each review also reports its check run (unless the config turns it off): recorded, not required.
-    this.scope
-      .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`, (body: CheckRunBody) => {
-        this.checkRuns.push(body);
-        return true;
-      })
-      .optionally()
-      .reply(201, { id: 7 });
+    this.checkRunRoutes();
     this.scope
       .post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
         this.reviews.push(body);
@@ -236,10 +260,7 @@ export class GitHubMock {
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`)
       .query(true)
       .reply(200, options.reviewBody === undefined ? [] : [{ id: 80, commit_id: HEAD_SHA, user: { login: `${APP_LOGIN}[bot]`, type: "Bot" }, body: options.reviewBody }]);
-    this.scope
-      .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`, (body: CheckRunBody) => (this.checkRuns.push(body), true))
-      .optionally()
-      .reply(201, { id: 8 });
+    this.checkRunRoutes();
     return this;
   }
 

@@ -65,3 +65,14 @@ export function commentPayload(body: string, changes: { login?: string; userType
 export function pullRequestObject(): Record<string, any> {
   return example("pull_request", "opened").pull_request;
 }
+
+/** "Re-run" on the app's check run of the PR's head (GitHub's recorded example, pointed at this PR). */
+export function checkRunRerequestedPayload(name = "Django review"): Record<string, any> {
+  const payload = example("check_run", "rerequested");
+  payload.installation = { ...payload.installation, id: INSTALLATION_ID };
+  payload.repository = example("pull_request", "opened").repository;
+  payload.check_run.name = name;
+  payload.check_run.head_sha = HEAD_SHA;
+  payload.check_run.pull_requests = [{ number: PR_NUMBER, head: { ref: "changes", sha: HEAD_SHA }, base: { ref: "master", sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" } }];
+  return payload;
+}

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { runAction } from "../../src/action.js";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
@@ -10,7 +11,8 @@ import { GitHubMock } from "../helpers/github-mock.js";
 import { commentPayload, HEAD_SHA, pullRequestObject, pullRequestPayload } from "../helpers/payloads.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
-const AGENTS = fileURLToPath(new URL("../../agents", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const AGENTS = join(ROOT, "agents");
 
 function eventFile(payload: Record<string, any>): string {
   const path = join(mkdtempSync(join(tmpdir(), "dr-action-")), "event.json");
@@ -69,16 +71,66 @@ describe("GitHub Action", () => {
     expect(github.reviews[0]!.body).toContain("engineer requested with `/django-review`");
   });
 
-  it("fails the step when the review fails", async () => {
+  it("fails the step when the review fails, saying which permission the token lacks", async () => {
     const github = new GitHubMock().config();
     github.scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).reply(403, { message: "Resource not accessible by integration" });
-    const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))));
+    const lines: string[] = [];
+    const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), (line) => lines.push(line));
     expect(code).toBe(1);
     expect(github.scope.isDone()).toBe(true);
+    expect(lines.at(-1)).toMatch(/^::warning title=django-review could not post its review::GitHub refused GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files \(403\): the workflow's token lacks "pull_requests: read"\./);
+  });
+
+  it("with a read-only token (a fork's pull request) still reports: annotations, job summary, SARIF, and why no review was posted", async () => {
+    const github = new GitHubMock().config().files(engineerPrFiles()).related();
+    const refused = { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" };
+    github.scope.post("/repos/Codertocat/Hello-World/check-runs").reply(403, refused);
+    github.scope.post("/repos/Codertocat/Hello-World/pulls/2/reviews").reply(403, refused, { "x-accepted-github-permissions": "pull_requests=write" });
+    github.scope.get("/repos/Codertocat/Hello-World/pulls/2/reviews").query(true).reply(200, []); // did GitHub keep it after all? no
+    const dir = mkdtempSync(join(tmpdir(), "dr-action-out-"));
+    const summary = join(dir, "summary.md");
+    const sarif = join(dir, "review.sarif");
+    const lines: string[] = [];
+    const code = await runAction({ ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), GITHUB_STEP_SUMMARY: summary, INPUT_SARIF_FILE: sarif }, (line) => lines.push(line));
+
+    expect(code).toBe(0); // reported through Actions' channels: the step does not fail for a fork
+    console.log(github.scope.pendingMocks(), lines.slice(0, 40));
+    expect(github.scope.isDone()).toBe(true);
+    const annotations = lines.filter((l) => /^::(error|warning|notice) file=/.test(l));
+    const results = JSON.parse(readFileSync(sarif, "utf8")).runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    expect(results.length).toBeGreaterThan(0);
+    expect(annotations).toHaveLength(results.length);
+    for (const r of results) {
+      const where = r.locations[0]!.physicalLocation;
+      expect(annotations.some((a) => a.includes(`file=${where.artifactLocation.uri},line=${where.region.startLine},title=${r.ruleId} `))).toBe(true);
+    }
+    expect(annotations.join("\n")).not.toContain("`"); // plain text, not Markdown
+    const hint = lines.find((l) => l.startsWith("::warning title=django-review could not post its review::"));
+    expect(hint).toContain('GitHub refused POST /repos/Codertocat/Hello-World/pulls/2/reviews (403): the workflow\'s token lacks "pull_requests: write".');
+    expect(hint).toContain("pull_request_target");
+    const written = readFileSync(summary, "utf8");
+    expect(written).toMatch(/^> \[!WARNING\]\n> GitHub refused POST/);
+    expect(written).toContain("<!-- django-review sha="); // the review body as it would have been posted
+    expect(written).toContain("| where | severity | source | finding |");
+    // What the review printed ran with workflow commands stopped; they resume before the annotations.
+    const stop = lines.findIndex((l) => l.startsWith("::stop-commands::"));
+    const token = lines[stop]!.slice("::stop-commands::".length);
+    expect(lines.indexOf(`::${token}::`)).toBeLessThan(lines.indexOf(annotations[0]!));
   });
 
   it("explains what it needs outside Actions, and ignores other events", async () => {
     expect(await runAction({})).toBe(2);
     expect(await runAction(baseEnv("push", eventFile({})))).toBe(0);
+  });
+
+  it("action.yml runs the compiled action on Node 22 and hands every input to it", () => {
+    const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, unknown>; runs: { steps: Array<{ uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }> } };
+    const steps = action.runs.steps;
+    expect(steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"]).toBe(22);
+    const review = steps.find((s) => s.env?.INPUT_GITHUB_TOKEN)!;
+    const entry = /node "\$\{\{ github.action_path \}\}\/(\S+)"/.exec(review.run ?? "")?.[1];
+    expect(entry).toBe("lib/action.js");
+    expect(existsSync(join(ROOT, entry!))).toBe(true); // built by npm's prepare step, as the action's install step runs it
+    for (const input of Object.keys(action.inputs)) expect(review.env![`INPUT_${input.toUpperCase().replace(/-/g, "_")}`]).toBe(`\${{ inputs.${input} }}`);
   });
 });

@@ -3,13 +3,15 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import AjvDraft04 from "ajv-draft-04";
+import AjvDraft04Module from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// ajv-draft-04 is CommonJS: its class is the default export's `default`.
+const AjvDraft04 = AjvDraft04Module.default;
 // The official SARIF 2.1.0 schema (OASIS), as Microsoft ships it for validating SARIF in tests.
 const SARIF_SCHEMA = JSON.parse(readFileSync(join(ROOT, "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
 const EXAMPLE = ["--patch", join(ROOT, "examples/project.diff"), "--root", join(ROOT, "examples/project")];

@@ -558,7 +558,7 @@ describe("observability", () => {
     await (await app({ log })).receive({ id: "obs2", name: "pull_request", payload: pullRequestPayload("opened") });
     const failed = lines.filter((l) => l.outcome === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ msg: "django-review: review failed", pr: PR_NUMBER });
+    expect(failed[0]).toMatchObject({ msg: expect.stringMatching(/^django-review: review failed: GitHub answered 404 for GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files: it is gone, or the token cannot see it: the GitHub App needs the "pull_requests: read" permission/), permission: "pull_requests: read", pr: PR_NUMBER });
     expect(JSON.stringify(failed[0]!.err)).toContain("boom");
   });
 });

@@ -18,7 +18,7 @@ function countRequests(scope: nock.Scope): string[] {
 }
 
 describe("GitHub reads", () => {
-  it("makes four requests for a review (context, files, contents, the review) and one for its check run", async () => {
+  it("makes four requests for a review (context, files, contents, the review) and two for its check run (opened, completed)", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     const requests = countRequests(github.scope);
     mockModel({ summary: "ok", comments: [] });
@@ -28,10 +28,11 @@ describe("GitHub reads", () => {
     expect(github.scope.isDone()).toBe(true);
     expect(requests.filter((r) => !r.includes("access_tokens"))).toEqual([
       "POST /graphql",
+      "POST /repos/Codertocat/Hello-World/check-runs",
       "GET /repos/Codertocat/Hello-World/pulls/2/files",
       "POST /graphql",
       "POST /repos/Codertocat/Hello-World/pulls/2/reviews",
-      "POST /repos/Codertocat/Hello-World/check-runs",
+      "PATCH /repos/Codertocat/Hello-World/check-runs/7",
     ]);
     // changed files and the project files the checks read, each once
     const read = github.blobReads.flat();
