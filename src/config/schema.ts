@@ -117,6 +117,14 @@ export const RepoConfig = z
       })
       .strict()
       .default({ enabled: true, fail_on: "never" }),
+    /** What the review summary shows beyond the findings. */
+    summary: z
+      .object({
+        /** The model line: model, calls, tokens and estimated cost. */
+        cost: z.boolean().default(true),
+      })
+      .strict()
+      .default({ cost: true }),
     /** Overrides what is detected about the project: `{django: "4.2", database: postgresql}`. */
     project: ProjectConfig.default({}),
     /** The deterministic Django checks. */

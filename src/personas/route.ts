@@ -55,7 +55,7 @@ export function choosePersona(
 
 interface CompiledRouting {
   matchesPath: (path: string) => boolean;
-  signals: Array<{ source: string; regex: RegExp }>;
+  signals: Array<{ label: string; regex: RegExp }>;
 }
 
 const compiledRoutings = new WeakMap<Persona, CompiledRouting>();
@@ -66,7 +66,7 @@ function compiledRouting(persona: Persona): CompiledRouting {
   if (!compiled) {
     compiled = {
       matchesPath: persona.routing.paths.length > 0 ? picomatch(persona.routing.paths, { dot: true }) : () => false,
-      signals: persona.routing.signals.map((source) => ({ source, regex: new RegExp(source) })),
+      signals: persona.routing.signals.map((signal) => ({ label: signal.label, regex: new RegExp(signal.pattern) })),
     };
     compiledRoutings.set(persona, compiled);
   }
@@ -86,8 +86,8 @@ function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence
       for (const line of hunk.lines) {
         if (line.kind !== "add") continue;
         for (const signal of signals) {
-          const hits = evidence.signals.get(signal.source) ?? 0;
-          if (hits < MAX_HITS_PER_SIGNAL && signal.regex.test(line.text)) evidence.signals.set(signal.source, hits + 1);
+          const hits = evidence.signals.get(signal.label) ?? 0;
+          if (hits < MAX_HITS_PER_SIGNAL && signal.regex.test(line.text)) evidence.signals.set(signal.label, hits + 1);
         }
       }
     }
@@ -96,29 +96,15 @@ function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence
   return evidence;
 }
 
+/** "2 changed files of its kind (`shop/models.py`, `shop/admin.py`); added lines with model fields and relations". */
 function describeEvidence(evidence: Evidence): string {
   const parts: string[] = [];
   if (evidence.paths.length > 0) {
     const shown = evidence.paths.slice(0, 3).map((p) => code(p)).join(", ");
     const more = evidence.paths.length > 3 ? ` and ${evidence.paths.length - 3} more` : "";
-    parts.push(`${evidence.paths.length} file${evidence.paths.length > 1 ? "s" : ""} in its area (${shown}${more})`);
+    parts.push(`${evidence.paths.length} changed file${evidence.paths.length > 1 ? "s" : ""} of its kind (${shown}${more})`);
   }
-  const signalCount = [...evidence.signals.values()].reduce((a, b) => a + b, 0);
-  if (signalCount > 0) {
-    const top = [...evidence.signals.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 3)
-      .map(([source]) => `\`${humanSignal(source)}\``)
-      .join(", ");
-    parts.push(`${signalCount} added line${signalCount > 1 ? "s" : ""} with its signals (${top})`);
-  }
+  const top = [...evidence.signals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label]) => label);
+  if (top.length > 0) parts.push(`added lines with ${top.length > 1 ? `${top.slice(0, -1).join(", ")} and ${top.at(-1)}` : top[0]}`);
   return parts.join("; ");
-}
-
-/** `\basync\s+def\b` -> `async def`: enough to show a human which pattern matched. */
-function humanSignal(source: string): string {
-  return source
-    .replace(/\\b/g, "")
-    .replace(/\\s[+*]?/g, " ")
-    .replace(/\\(.)/g, "$1");
 }

@@ -4,6 +4,21 @@ export const PERSONA_IDS = ["architect", "engineer"] as const;
 export const PersonaId = z.enum(PERSONA_IDS);
 export type PersonaId = z.infer<typeof PersonaId>;
 
+const Pattern = z.string().refine(isValidRegExp, { message: "is not a valid regular expression" });
+
+/** A routing signal: `{ label, pattern }`, or a bare pattern. */
+const Signal = z
+  .union([Pattern, z.object({ label: z.string().min(1).max(60), pattern: Pattern }).strict()])
+  .transform((signal) => (typeof signal === "string" ? { label: readablePattern(signal), pattern: signal } : signal));
+
+/** `\basync\s+def\b` -> `async def`: enough to tell a human what matched when no label is given. */
+function readablePattern(source: string): string {
+  return source
+    .replace(/\\b/g, "")
+    .replace(/\\s[+*]?/g, " ")
+    .replace(/\\(.)/g, "$1");
+}
+
 /** Front matter of an `agents/*.md` persona file. */
 export const PersonaFrontMatter = z.object({
   name: z.string().min(1),
@@ -17,12 +32,11 @@ export const PersonaFrontMatter = z.object({
     .object({
       /** Globs of changed paths that point to this persona. */
       paths: z.array(z.string().min(1)).default([]),
-      /** Regular expressions matched against added lines. */
-      signals: z
-        .array(
-          z.string().refine(isValidRegExp, { message: "is not a valid regular expression" }),
-        )
-        .default([]),
+      /**
+       * Regular expressions matched against added lines, each with the words the review uses for it
+       * ("async views"); a bare pattern is shown as a readable form of itself.
+       */
+      signals: z.array(Signal).default([]),
     })
     .strict()
     .default({ paths: [], signals: [] }),

@@ -20,6 +20,9 @@ import type { RunChecks } from "./checks-off-thread.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import type { SkippedFile } from "./summary.js";
 
+/** Said when no API key is configured (the app says it once per pull request). */
+export const NO_MODEL_NOTICE = "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks.";
+
 export interface AnalysisInput {
   /** The files to review (already selected: no secrets, no skipped or unreviewable files). */
   files: DiffFile[];
@@ -154,7 +157,7 @@ async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
 }
 
 async function modelStage(input: AnalysisInput, requests: Array<{ model: string; system: string; user: string }>): Promise<ModelStageResult> {
-  if (!input.model) return { comments: [], notice: "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks." };
+  if (!input.model) return { comments: [], notice: NO_MODEL_NOTICE };
   if (requests.length === 0) return { comments: [], notice: "No file in this pull request could be sent to the model." };
   const model = input.model;
   const withProgress: ReviewModel = input.onModelCall

@@ -12,7 +12,7 @@ import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { PersonaOverride } from "../personas/route.js";
-import { type Analysis, analyse } from "./analyse.js";
+import { type Analysis, analyse, NO_MODEL_NOTICE } from "./analyse.js";
 import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../github/check-run.js";
 import { checkItems } from "./check-items.js";
 import { incrementalScope } from "./incremental.js";
@@ -197,13 +197,15 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
     ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),
     ...(publication.resolvable.length > 0 ? [`${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`] : []),
   ];
+  // "No API key" is news once: not on every later push of the same pull request.
+  const saidBefore = modelResult.notice === NO_MODEL_NOTICE && (request.previous?.reviewedShas.length ?? 0) > 0;
   const bodyFor = (demoted: ReviewComment[]) =>
     renderSummary({
       personaName: persona.name,
       choice,
       headSha: pr.headSha,
       modelSummary: modelResult.summary,
-      modelNotice: modelResult.notice,
+      ...(modelResult.notice && !saidBefore ? { modelNotice: modelResult.notice } : {}),
       configProblems: request.configProblems,
       notices,
       reviewedFiles: reviewablePaths,
@@ -214,7 +216,7 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
       suppressed: checks.suppressed,
       conditional: checks.conditional.length,
       facts: checks.facts,
-      model: modelResult.report,
+      ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
     });
 
   if (request.signal?.aborted) return superseded(deps, request);

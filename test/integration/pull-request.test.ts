@@ -109,7 +109,7 @@ describe("pull_request events", () => {
     await deliver(pullRequestPayload("synchronize"));
 
     expect(model.calls[0]!.body.system[0].text).toContain("elite Django backend architect");
-    expect(github.reviews[0]!.body).toMatch(/\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 files in its area/);
+    expect(github.reviews[0]!.body).toMatch(/\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 changed files of its kind \(`shop\/api\/views.py`, `shop\/api\/serializers.py`\); added lines with /);
   });
 
   it("answers the webhook before the review runs, and a newer push supersedes the older head's review", async () => {
@@ -288,6 +288,25 @@ describe("pull_request events", () => {
     await deliver(pullRequestPayload("opened"));
     expect(model.calls[0]!.body.system[0].text).toContain("elite Django backend architect");
     expect(github.reviews[0]!.body).toContain("architect set by `persona:` in the config");
+  });
+
+  it("says 'no API key' on a pull request's first review only, not on every later one", async () => {
+    const later = new GitHubMock().token().config(undefined, { reviewedShas: ["a".repeat(40)] }).files(engineerPrFiles()).related().review();
+    await deliver(pullRequestPayload("reopened"), {});
+    expect(later.reviews).toHaveLength(1);
+    expect(later.reviews[0]!.body).not.toContain("ANTHROPIC_API_KEY");
+  });
+
+  it("leaves the model's cost line out with summary.cost: false", async () => {
+    const github = new GitHubMock().token().config("summary:\n  cost: false\n").files(engineerPrFiles()).related().review();
+    mockModel({ summary: "ok", comments: [] });
+    await deliver(pullRequestPayload("opened"));
+    expect(github.reviews[0]!.body).toContain("ok");
+    expect(github.reviews[0]!.body).not.toMatch(/tokens:|≈ \$/);
+    const shown = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
+    mockModel({ summary: "ok", comments: [] });
+    await deliver(pullRequestPayload("opened"));
+    expect(shown.reviews[0]!.body).toMatch(/tokens: \d+ input/);
   });
 
   it("without an API key posts the checks-only review and says so", async () => {

@@ -60,15 +60,26 @@ describe("choosePersona", () => {
     const choice = choosePersona(personas, diffFiles(engineerPrFiles()));
     expect(choice.persona).toBe("engineer");
     expect(choice.scores.engineer).toBeGreaterThan(choice.scores.architect);
-    expect(choice.reason).toMatch(/^engineer \(\d+ vs \d+\): 3 files in its area \(`shop\/models.py`, /);
-    expect(choice.reason).toContain("added lines with its signals");
+    expect(choice.reason).toMatch(/^engineer \(\d+ vs \d+\): 3 changed files of its kind \(`shop\/models.py`, /);
+    expect(choice.reason).toMatch(/; added lines with (model fields|relations|migration operations|ORM queries|template tags|htmx attributes)(, [a-zA-Z ]+)* and [a-zA-Z ]+$/);
+    expect(choice.reason).not.toMatch(/\\|\[A-Z\]|\(\?|\{%/); // words, not regular expressions
   });
 
   it("picks the architect for async views and DRF serializers", () => {
     const choice = choosePersona(personas, diffFiles(architectPrFiles()));
     expect(choice.persona).toBe("architect");
     expect(choice.reason).toContain("`shop/api/views.py`");
-    expect(choice.reason).toMatch(/`async def`|`await`|`rest_framework`/);
+    expect(choice.reason).toMatch(/added lines with .*(async views|awaits|Django REST framework|DRF views and serializers)/);
+  });
+
+  it("describes a signal by its label, or a bare pattern by a readable form of it", () => {
+    const front = (signals: string) => `---\nname: x\ndescription: y\npersona: architect\nrouting:\n  signals: ${signals}\n---\nbody`;
+    const dir = mkdtempSync(join(tmpdir(), "dr-personas-"));
+    writeFileSync(join(dir, "architect.md"), front("[{ label: async views, pattern: '\\basync\\s+def\\b' }, '\\bawait\\b']"));
+    writeFileSync(join(dir, "engineer.md"), front("[]").replace("architect", "engineer"));
+    const patch = "@@ -0,0 +1,2 @@\n+async def feed(request):\n+    return await thing()";
+    const files = [parseChangedFile({ path: "feeds/handlers.py", status: "added", additions: 2, deletions: 0, patch })];
+    expect(choosePersona(loadPersonas(dir), files).reason).toBe("architect (2 vs 0): added lines with async views and await");
   });
 
   it("uses content signals when paths say nothing", () => {
