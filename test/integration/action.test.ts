@@ -22,6 +22,9 @@ function eventFile(payload: Record<string, any>): string {
   return path;
 }
 
+/** Where workflow commands go when a test does not read them. */
+const quiet = () => {};
+
 const baseEnv = (name: string, path: string) => ({
   GITHUB_EVENT_NAME: name,
   GITHUB_EVENT_PATH: path,
@@ -38,7 +41,7 @@ describe("GitHub Action", () => {
     const seen: string[] = [];
     github.scope.on("request", (req: { headers: Record<string, string> }) => seen.push(req.headers.authorization ?? ""));
     const model = mockModel({ summary: "From the Action.", comments: [] });
-    const code = await runAction({ ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), INPUT_ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY });
+    const code = await runAction({ ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), INPUT_ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY }, quiet);
     expect(code).toBe(0);
     expect(github.scope.isDone()).toBe(true);
     expect(model.calls).toHaveLength(1);
@@ -53,11 +56,11 @@ describe("GitHub Action", () => {
       .config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", otherReviews: [{ body: marker, author: { __typename: "Bot", login: "django-review" } }] })
       .files(engineerPrFiles())
       .review();
-    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))))).toBe(0);
+    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), quiet)).toBe(0);
     expect(github.reviews).toHaveLength(1);
     // A head the Action itself reviewed: skipped.
     const again = new GitHubMock().config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", reviewedShas: [HEAD_SHA] }).reviewedHead();
-    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("synchronize"))))).toBe(0);
+    expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("synchronize"))), quiet)).toBe(0);
     expect(again.reviews).toHaveLength(0);
     expect(again.scope.isDone()).toBe(true);
   });
@@ -65,7 +68,7 @@ describe("GitHub Action", () => {
   it("handles /django-review comments too, checking the commenter's permission", async () => {
     const payload = commentPayload("/django-review engineer", { login: "maint" });
     const github = new GitHubMock().permission("maint", "admin").config().reaction(payload.comment.id).pull(pullRequestObject()).files(engineerPrFiles()).review();
-    const code = await runAction(baseEnv("issue_comment", eventFile(payload)));
+    const code = await runAction(baseEnv("issue_comment", eventFile(payload)), quiet);
     expect(code).toBe(0);
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews[0]!.body).toContain("engineer requested with `/django-review`");
@@ -120,7 +123,7 @@ describe("GitHub Action", () => {
 
   it("explains what it needs outside Actions, and ignores other events", async () => {
     expect(await runAction({})).toBe(2);
-    expect(await runAction(baseEnv("push", eventFile({})))).toBe(0);
+    expect(await runAction(baseEnv("push", eventFile({})), quiet)).toBe(0);
   });
 
   it("action.yml runs the compiled action on Node 22 and hands every input to it", () => {
