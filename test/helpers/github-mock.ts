@@ -178,6 +178,17 @@ export class GitHubMock {
     return this;
   }
 
+  /**
+   * The second batched read (field classes, rendered templates, models/ modules, what the first read
+   * points at), answered from the same contents.
+   */
+  secondRead(): this {
+    this.scope
+      .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
+      .reply(200, (_uri, body) => this.answerBlobs(body as { variables: Record<string, string> }));
+    return this;
+  }
+
   /** Project files the checks read for context (served by the same GraphQL read); any other path is absent. */
   related(files: Record<string, string> = {}, headSha = HEAD_SHA): this {
     for (const [path, content] of Object.entries(files)) this.blobs.set(`${headSha}:${path}`, content);
@@ -208,7 +219,7 @@ export class GitHubMock {
    * Check runs as GitHub keeps them: created (POST, given ids from 7 up) and completed later (PATCH by
    * id); `checkRuns` holds each run's latest state. Recorded, not required.
    */
-  private checkRunRoutes(): void {
+  checks(): this {
     const runs = this.scope;
     runs
       .post(`${this.prefix}/repos/${OWNER}/${REPO}/check-runs`)
@@ -231,11 +242,12 @@ export class GitHubMock {
         this.checkRuns[index] = { ...run, ...(body as Partial<CheckRunBody>), output: (body as Partial<CheckRunBody>).output ?? run.output };
         return [200, { id }];
       });
+    return this;
   }
 
   review(status = 200): this {
     // Each review also reports its check run (unless the config turns it off): recorded, not required.
-    this.checkRunRoutes();
+    this.checks();
     this.scope
       .post(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (body: PostedReview) => {
         this.reviews.push(body);
@@ -260,7 +272,7 @@ export class GitHubMock {
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`)
       .query(true)
       .reply(200, options.reviewBody === undefined ? [] : [{ id: 80, commit_id: HEAD_SHA, user: { login: `${APP_LOGIN}[bot]`, type: "Bot" }, body: options.reviewBody }]);
-    this.checkRunRoutes();
+    this.checks();
     return this;
   }
 

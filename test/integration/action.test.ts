@@ -76,6 +76,7 @@ describe("GitHub Action", () => {
 
   it("fails the step when the review fails, saying which permission the token lacks", async () => {
     const github = new GitHubMock().config();
+    github.scope.post("/repos/Codertocat/Hello-World/check-runs").reply(403, { message: "Resource not accessible by integration" });
     github.scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).reply(403, { message: "Resource not accessible by integration" });
     const lines: string[] = [];
     const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), (line) => lines.push(line));

@@ -88,7 +88,7 @@ describe("the Django review check run", () => {
   });
 
   it("a review that fails still completes its run, saying so, never leaving it in progress", async () => {
-    const github = new GitHubMock().token().config().review();
+    const github = new GitHubMock().token().config().checks();
     github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(404, { message: "Not Found" });
     await deliver().catch(() => {}); // the test app rethrows the review's failure
     expect(github.checkRuns).toEqual([expect.objectContaining({ status: "completed", conclusion: "neutral", output: expect.objectContaining({ title: "The review could not finish" }) })]);

@@ -103,7 +103,7 @@ describe("pull_request events", () => {
   });
 
   it("routes an async/API change to the architect and says why", async () => {
-    const github = new GitHubMock().token().config().files(architectPrFiles()).related().review();
+    const github = new GitHubMock().token().config().files(architectPrFiles()).secondRead().related().review();
     const model = mockModel({ summary: "ok", comments: [] });
 
     await deliver(pullRequestPayload("synchronize"));
@@ -274,7 +274,7 @@ describe("pull_request events", () => {
   });
 
   it("shows the model the definitions a changed view depends on", async () => {
-    new GitHubMock().token().config().files(architectPrFiles()).related({ "shop/models.py": MODELS_HEAD }).review();
+    new GitHubMock().token().config().files(architectPrFiles()).secondRead().related({ "shop/models.py": MODELS_HEAD }).review();
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
     const user: string = model.calls[0]!.body.messages[0].content;

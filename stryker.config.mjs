@@ -1,0 +1,28 @@
+// Mutation testing of the pure modules (`npm run test:mutation`): every mutant the tests do not
+// kill is a change to the code no test would notice. Scores are in the README.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts" },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  mutate: [
+    "src/prompt/redact.ts",
+    "src/comments/sanitize.ts",
+    "src/comments/markdown.ts",
+    "src/comments/fingerprint.ts",
+    "src/review/incremental.ts",
+    "src/personas/route.ts",
+    "src/config/schema.ts",
+    "src/diff/line-map.ts",
+    "src/comments/validate.ts",
+  ],
+  coverageAnalysis: "perTest",
+  // Module-level constants (regex tables, schemas) would re-run the whole suite per mutant: hours on two cores.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20000,
+  reporters: ["clear-text", "progress-append-only", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  thresholds: { high: 90, low: 80, break: null },
+};
