@@ -7,7 +7,15 @@ import type { DiffFile } from "../diff/types.js";
  */
 export function fingerprint(path: string, issue: string, code: string): string {
   const normalized = code.replace(/\s+/g, " ").trim();
-  return createHash("sha256").update(`${path}\n${issue}\n${normalized}`).digest("hex").slice(0, 20);
+  return createHash("sha256").update(`${field(path)}\n${field(issue)}\n${normalized}`).digest("hex").slice(0, 20);
+}
+
+/**
+ * A part kept on its own line: a file name may hold a newline (a hostile one could otherwise pass
+ * for another file's finding). Names without one hash as before, so posted fingerprints still match.
+ */
+function field(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
 
 /** The text of every diff line, keyed `path:SIDE:line`. */

@@ -111,7 +111,15 @@ function keyMaterialLines(lines: string[]): { lines: Set<number>; blocks: number
   const isBody = (line: string) => line.length <= 200 && (KEY_BODY_AFTER_MARKER.test(line) || KEY_HEADER.test(line));
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line.length > 400) continue;
+    if (line.length > 400) {
+      // A whole key on one long line (a string with escaped newlines, a JSON value): its markers are
+      // still found (linear patterns); only the line-shape checks below are skipped.
+      if (KEY_BEGIN.test(line) || KEY_END.test(line)) {
+        blocks++;
+        found.add(i);
+      }
+      continue;
+    }
     if (KEY_BEGIN.test(line) || KEY_END.test(line)) {
       blocks += KEY_BEGIN.test(line) ? 1 : found.has(i - 1) ? 0 : 1;
       found.add(i);

@@ -110,3 +110,47 @@ describe("hostile input", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe("redaction details that keep code readable and secrets out", () => {
+  const b = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj"; // a 64-character PEM line
+
+  it("Python code is not a secret, a Python literal is; bare values only outside Python", () => {
+    expect(redactSecrets("password = form_password", { unquoted: false })).toEqual({ text: "password = form_password", count: 0 });
+    expect(redactSecrets('PASSWORD = "hunter2pass"', { unquoted: false })).toEqual({ text: 'PASSWORD = "[REDACTED secret]"', count: 1 });
+    expect(redactSecrets("PASSWORD=hunter2pass", { unquoted: false })).toEqual({ text: "PASSWORD=hunter2pass", count: 0 });
+    expect(redactSecrets("PASSWORD=hunter2pass")).toEqual({ text: "PASSWORD=[REDACTED secret]", count: 1 });
+  });
+
+  it("booleans and nulls are not secrets, but a value that only starts like one is", () => {
+    expect(redactSecrets("password: false\nSECRET = None\npassword: nobody123\ntoken: yes")).toEqual({ text: "password: false\nSECRET = None\npassword: [REDACTED secret]\ntoken: yes", count: 1 });
+  });
+
+  it("is idempotent: what is redacted is not counted again", () => {
+    const once = redactSecrets('API_KEY = "abcdef123456"\nDB_PASSWORD=s3cr3tpass');
+    expect(redactSecrets(once.text)).toEqual({ text: once.text, count: 0 });
+  });
+
+  it("a key on one line, between its markers, keeps the code around it", () => {
+    expect(redactSecrets(`KEY = "-----BEGIN RSA PRIVATE KEY-----${b}-----END RSA PRIVATE KEY-----"  # inline`, { unquoted: false })).toEqual({ text: 'KEY = "[REDACTED private key]"  # inline', count: 1 });
+  });
+
+  it("a whole key in one long string with escaped newlines (JWT_PRIVATE_KEY = \"…\\n…\") is redacted", () => {
+    const line = `SIGNING = "-----BEGIN PRIVATE KEY-----\\n${Array(20).fill(b).join("\\n")}\\n-----END PRIVATE KEY-----\\n"`;
+    expect(line.length).toBeGreaterThan(400);
+    expect(redactSecrets(line, { unquoted: false })).toEqual({ text: 'SIGNING = "[REDACTED private key]\\n"', count: 1 });
+  });
+
+  it("counts each key once, and redacts the body lines of prompt lines (R<n> + …) before an END whose BEGIN is out of view", () => {
+    const two = ["-----BEGIN PRIVATE KEY-----", b, b, "-----END PRIVATE KEY-----", "x = 1", "-----BEGIN EC PRIVATE KEY-----", b, "-----END EC PRIVATE KEY-----"].join("\n");
+    const redacted = redactSecrets(two, { unquoted: false });
+    expect(redacted.count).toBe(2);
+    expect(redacted.text.split("\n")).toEqual([...Array(4).fill("[REDACTED private key]"), "x = 1", ...Array(3).fill("[REDACTED private key]")]);
+    const cut = redactSecrets(`R1 + ${b}\nR2 + ${b}\nR3 + -----END PRIVATE KEY-----\nR4 + after = 1`, { unquoted: false });
+    expect(cut).toEqual({ text: "R1 + [REDACTED private key]\nR2 + [REDACTED private key]\nR3 + [REDACTED private key]\nR4 + after = 1", count: 1 });
+  });
+
+  it("a run of key-shaped lines with no marker in view is a key; one such line alone is not", () => {
+    expect(redactSecrets(`R1 + ${b}\nR2 + ${b}\nR3 + x = 1`, { unquoted: false })).toEqual({ text: "R1 + [REDACTED private key]\nR2 + [REDACTED private key]\nR3 + x = 1", count: 1 });
+    expect(redactSecrets(`R1 + ${b}\nR2 + x = 1`, { unquoted: false }).count).toBe(0);
+  });
+});
