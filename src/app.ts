@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
 import { type ApplicationFunction, type ApplicationFunctionOptions, Context, type Probot } from "probot";
 import { queueRerun, type RerunContext, runQueuedRerun } from "./events/handle-check-run.js";
 import { type CommentContext, queueCommand, runQueuedCommand } from "./events/handle-command.js";
@@ -12,7 +13,9 @@ import type { ReviewEvent, ReviewQueue } from "./queue/types.js";
 import type { RenderedReview } from "./review/run-review.js";
 
 export interface AppOptions {
+  /** The operator's environment (process.env by default), parsed once here unless `settings` is given. */
   env?: NodeJS.ProcessEnv;
+  settings?: OperatorEnv;
   agentsDir?: string;
   /** Where reviews run; an in-process queue by default. */
   queue?: ReviewQueue;
@@ -22,13 +25,11 @@ export interface AppOptions {
   onRendered?: (review: RenderedReview) => void;
 }
 
-const DEFAULT_CONCURRENCY = 4;
-
 const DEFAULT_AGENTS_DIR = fileURLToPath(new URL("../agents", import.meta.url));
 
 /** The Probot app: loads the personas (a bad file stops start-up), then registers the handlers. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
-  const env = options.env ?? process.env;
+  const env = options.settings ?? parseOperatorEnv(options.env ?? process.env);
   const personas = loadPersonas(options.agentsDir ?? env.DJANGO_REVIEW_AGENTS_DIR ?? DEFAULT_AGENTS_DIR);
   const queue = options.queue ?? defaultQueue(env);
   const services = createReviewServices(personas, env, queue, options.onFailure, options.onRendered);
@@ -50,15 +51,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
 }
 
 /** BullMQ on Redis when REDIS_URL is set (durable, shared by replicas); else in-process. */
-export function defaultQueue(env: NodeJS.ProcessEnv): ReviewQueue {
-  const concurrency = Number(env.DJANGO_REVIEW_CONCURRENCY) || DEFAULT_CONCURRENCY;
-  const perInstallation = Number(env.DJANGO_REVIEW_CONCURRENCY_PER_INSTALLATION) || undefined;
-  if (!env.REDIS_URL) return new MemoryQueue(concurrency, undefined, perInstallation);
+export function defaultQueue(env: OperatorEnv): ReviewQueue {
+  const concurrency = env.DJANGO_REVIEW_CONCURRENCY;
+  if (!env.REDIS_URL) return new MemoryQueue(concurrency, undefined, env.DJANGO_REVIEW_CONCURRENCY_PER_INSTALLATION);
   return new BullQueue(env.REDIS_URL, {
     concurrency,
     ...(env.DJANGO_REVIEW_QUEUE_PREFIX ? { prefix: env.DJANGO_REVIEW_QUEUE_PREFIX } : {}),
-    ...(env.DJANGO_REVIEW_QUEUE_LOCK_MS ? { lockDurationMs: Number(env.DJANGO_REVIEW_QUEUE_LOCK_MS) } : {}),
-    ...(env.DJANGO_REVIEW_QUEUE_STALLED_MS ? { stalledIntervalMs: Number(env.DJANGO_REVIEW_QUEUE_STALLED_MS) } : {}),
+    ...(env.DJANGO_REVIEW_QUEUE_LOCK_MS ? { lockDurationMs: env.DJANGO_REVIEW_QUEUE_LOCK_MS } : {}),
+    ...(env.DJANGO_REVIEW_QUEUE_STALLED_MS ? { stalledIntervalMs: env.DJANGO_REVIEW_QUEUE_STALLED_MS } : {}),
   });
 }
 

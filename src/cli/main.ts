@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseUnifiedDiff } from "../diff/parse.js";
-import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
+import { parseOperatorEnv } from "../config/env.js";
+import { anthropicReviewModel, modelSettings } from "../model/client.js";
 import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { loadPersonas } from "../personas/load.js";
 import { PersonaId } from "../personas/schema.js";
@@ -118,7 +119,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (text !== undefined) related.set(path, text);
       }
     }
-    const settings = modelSettingsFromEnv(io.env);
+    const env = parseOperatorEnv(io.env);
+    const settings = modelSettings(env);
     const progress = io.isTTY && format === "text" ? modelProgress(io) : undefined;
     const analysis = await analyse({
       files: selection.reviewable,
@@ -126,12 +128,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       heads,
       related,
       config,
-      personas: loadPersonas(io.env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
+      personas: loadPersonas(env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
       pr: { title: "Local changes", body: "", baseRef: values.base ?? "base", headRef: values.commit ?? "working tree" },
       log: { warn: (meta, message) => io.stderr(`${message} ${JSON.stringify(meta)}\n`) },
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
       ...(settings ? { model: anthropicReviewModel(settings) } : {}),
-      ...(io.env.DJANGO_REVIEW_MODEL ? { modelOverride: io.env.DJANGO_REVIEW_MODEL } : {}),
+      ...(env.DJANGO_REVIEW_MODEL ? { modelOverride: env.DJANGO_REVIEW_MODEL } : {}),
       ...(progress ? { onModelCall: progress.onCall } : {}),
     }).finally(() => progress?.stop());
     if (!analysis) return 2;

@@ -1,10 +1,10 @@
-import { DEFAULT_POST_RETRY } from "../github/post-review.js";
 import { DEFAULT_READ_RETRY } from "../util/retry.js";
 import { checksOffThread } from "../review/checks-off-thread.js";
 import type { Logger } from "probot";
 import { appPermissionHint, permissionProblem } from "../github/permissions.js";
 import type { GitHubClient } from "../github/types.js";
-import { anthropicReviewModel, modelSettingsFromEnv } from "../model/client.js";
+import type { OperatorEnv } from "../config/env.js";
+import { anthropicReviewModel, modelSettings } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
 import { RateLimits, RedisRateLimits, type SpendingLimits } from "../review/rate-limits.js";
@@ -24,29 +24,26 @@ export interface ReviewServices {
 
 export function createReviewServices(
   personas: PersonaRegistry,
-  env: NodeJS.ProcessEnv,
+  env: OperatorEnv,
   queue: ReviewQueue,
   onFailure: (error: unknown) => void = () => {},
   onRendered?: (review: RenderedReview) => void,
 ): ReviewServices {
   const metrics = new AppMetrics(() => queue.size());
-  const settings = modelSettingsFromEnv(env);
-  const modelOverride = env.DJANGO_REVIEW_MODEL?.trim() || undefined;
-  const modelDeadlineMs = Number(env.DJANGO_REVIEW_MODEL_DEADLINE_MS) || 600_000;
-  const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS === undefined ? 5_000 : Number(env.DJANGO_REVIEW_STALE_CHECK_MS);
-  const readRetry = { ...DEFAULT_READ_RETRY, backoffMs: Number(env.DJANGO_REVIEW_READ_BACKOFF_MS) || DEFAULT_READ_RETRY.backoffMs };
-  const postRetry = {
-    budgetMs: Number(env.DJANGO_REVIEW_POST_RETRY_MS) || DEFAULT_POST_RETRY.budgetMs,
-    backoffMs: Number(env.DJANGO_REVIEW_POST_BACKOFF_MS) || DEFAULT_POST_RETRY.backoffMs,
-  };
+  const settings = modelSettings(env);
+  const modelOverride = env.DJANGO_REVIEW_MODEL;
+  const modelDeadlineMs = env.DJANGO_REVIEW_MODEL_DEADLINE_MS;
+  const staleCheckAfterMs = env.DJANGO_REVIEW_STALE_CHECK_MS;
+  const readRetry = { ...DEFAULT_READ_RETRY, backoffMs: env.DJANGO_REVIEW_READ_BACKOFF_MS };
+  const postRetry = { budgetMs: env.DJANGO_REVIEW_POST_RETRY_MS, backoffMs: env.DJANGO_REVIEW_POST_BACKOFF_MS };
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
-  const perInstallation = Number(env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR) || 500;
+  const perInstallation = env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR;
   // With the queue on Redis, limits are shared by every replica through the same server.
   const limits = queue instanceof BullQueue ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix) : new RateLimits(perInstallation);
   const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
   // The checks run on a worker thread, so a hostile PR cannot hold up webhooks or /healthz.
-  const runChecks = env.DJANGO_REVIEW_CHECKS_INLINE === "1" ? undefined : checksOffThread(Number(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS) || undefined);
+  const runChecks = env.DJANGO_REVIEW_CHECKS_INLINE ? undefined : checksOffThread(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS);
   return {
     queue,
     limits,

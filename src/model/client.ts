@@ -1,3 +1,4 @@
+import type { OperatorEnv } from "../config/env.js";
 import Anthropic from "@anthropic-ai/sdk";
 import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
 
@@ -35,16 +36,10 @@ export interface ModelSettings {
 
 export type ReviewModel = (request: ModelRequest) => Promise<ModelAnswer>;
 
-/** Reads the model settings from the environment; undefined when no API key is configured. */
-export function modelSettingsFromEnv(env: NodeJS.ProcessEnv): ModelSettings | undefined {
-  const apiKey = env.ANTHROPIC_API_KEY?.trim();
-  if (!apiKey) return undefined;
-  return {
-    apiKey,
-    baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined,
-    maxRetries: env.DJANGO_REVIEW_MODEL_RETRIES ? Number(env.DJANGO_REVIEW_MODEL_RETRIES) : 2,
-    timeoutMs: env.DJANGO_REVIEW_MODEL_TIMEOUT_MS ? Number(env.DJANGO_REVIEW_MODEL_TIMEOUT_MS) : 300_000,
-  };
+/** The model settings of the operator's environment; undefined when no API key is configured. */
+export function modelSettings(env: OperatorEnv): ModelSettings | undefined {
+  if (!env.ANTHROPIC_API_KEY) return undefined;
+  return { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, maxRetries: env.DJANGO_REVIEW_MODEL_RETRIES, timeoutMs: env.DJANGO_REVIEW_MODEL_TIMEOUT_MS };
 }
 
 /** The review model on Anthropic's Messages API, answering through the forced `submit_review` tool. */

@@ -108,4 +108,14 @@ describe("the server stops like a service", () => {
     await npm.until(/django-review: stopped/, 10_000);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   }, 60_000);
+
+  it("a bad environment value stops start-up, naming the variable and what it must be", async () => {
+    const port = await freePort();
+    const app = start("node", ["--import", "tsx", "src/main.ts"], { ...appEnv(port), DJANGO_REVIEW_CONCURRENCY: "four" });
+    running.push(app.child);
+    const { code } = await app.exited;
+    expect(code).toBe(78);
+    expect(app.output()).toContain('django-review: bad environment: DJANGO_REVIEW_CONCURRENCY=\\"four\\": must be a whole number');
+    expect(app.output()).not.toContain("Listening on");
+  }, 30_000);
 });
