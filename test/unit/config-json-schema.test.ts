@@ -29,3 +29,15 @@ describe("the config's JSON schema (for editors)", () => {
     }
   });
 });
+
+describe("config problems, key by key", () => {
+  it("names unknown keys (one or several, top level or nested), wrong types and a file that is not a mapping", () => {
+    expect(parseRepoConfig({ foo: 1, bar: 2 }).problems).toEqual(["unknown keys `foo`, `bar`"]);
+    expect(parseRepoConfig({ foo: 1 }).problems).toEqual(["unknown key `foo`"]);
+    expect(parseRepoConfig({ checks: { foo: 1 } }).problems).toEqual(["unknown key `foo` in `checks`"]);
+    expect(parseRepoConfig({ max_comments: "x" }).problems).toEqual(["`max_comments`: Invalid input: expected number, received string"]);
+    expect(parseRepoConfig("text").problems).toEqual(["`(top level)`: Invalid input: expected object, received string"]);
+    expect(parseRepoConfig(null)).toEqual({ config: parseRepoConfig({}).config, problems: [] });
+    expect(parseRepoConfig(undefined).problems).toEqual([]);
+  });
+});
