@@ -1,6 +1,7 @@
+import type { Finding } from "../vocabulary.js";
 import type { SyntaxNode } from "@lezer/common";
 import type { SourceFile } from "./source.js";
-import type { Finding, RuleHit } from "./types.js";
+import type { RuleHit } from "./types.js";
 
 /**
  * Where a finding belongs for folding: one migration, one template loop, or the innermost function

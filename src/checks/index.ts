@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from "../model/review-tool.js";
+import { type Category, type Finding, SEVERITIES, type Severity } from "../vocabulary.js";
 import { fold, foldScope } from "./fold.js";
 import { ProjectIndex } from "./project.js";
 import type { ProjectFacts } from "./project-facts.js";
@@ -10,7 +10,7 @@ import { securityRules } from "./rules/security/index.js";
 import { taskRules } from "./rules/tasks/index.js";
 import type { SourceFile } from "./source.js";
 import { type IgnoreRule, ignoredByConfig, isSuppressedInline } from "./suppress.js";
-import type { Category, Finding, Rule } from "./types.js";
+import type { Rule } from "./types.js";
 
 export const RULES: readonly Rule[] = [...queryRules, ...asyncRules, ...migrationRules, ...securityRules, ...modelRules, ...taskRules];
 

@@ -1,6 +1,6 @@
+import type { Finding } from "../vocabulary.js";
 import { pathMatcher } from "../diff/path-filter.js";
 import type { SourceFile } from "./source.js";
-import type { Finding } from "./types.js";
 
 /** `checks.ignore` entries: these rules (ids or categories) are off in these paths, like per-file-ignores. */
 export interface IgnoreRule {

@@ -1,10 +1,7 @@
-import type { Severity } from "../model/review-tool.js";
-import type { PersonaId } from "../personas/schema.js";
+import type { Category, PersonaId, Severity } from "../vocabulary.js";
 import type { ProjectIndex } from "./project.js";
 import type { SourceFile } from "./source.js";
 
-export const CATEGORIES = ["queries", "async", "migrations", "security", "models", "tasks"] as const;
-export type Category = (typeof CATEGORIES)[number];
 
 /** What a rule reports about one place in one file. */
 export interface RuleHit {
@@ -38,18 +35,3 @@ export interface Rule {
   check: (file: SourceFile, project: ProjectIndex) => RuleHit[];
 }
 
-export interface Finding {
-  rule: string;
-  title: string;
-  severity: Severity;
-  category: Category;
-  persona: PersonaId;
-  file: string;
-  line: number;
-  /** Every line, when findings of this rule in one function, loop or migration were folded into this one. */
-  lines?: number[];
-  message: string;
-  explanation: string;
-  /** Set on conditional findings (see `RuleHit.condition`): hints for the model, not comments. */
-  condition?: string;
-}

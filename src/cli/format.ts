@@ -1,4 +1,4 @@
-import type { Severity } from "../model/review-tool.js";
+import type { Severity } from "../vocabulary.js";
 import type { Report } from "../report/report.js";
 import { toSarif } from "../report/sarif.js";
 

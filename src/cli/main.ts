@@ -1,11 +1,10 @@
+import { PersonaId, SEVERITIES, type Severity } from "../vocabulary.js";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseUnifiedDiff } from "../diff/parse.js";
 import { parseOperatorEnv } from "../config/env.js";
 import { anthropicReviewModel, modelSettings } from "../model/client.js";
-import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { loadPersonas } from "../personas/load.js";
-import { PersonaId } from "../personas/schema.js";
 import { analyse } from "../review/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
 import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";

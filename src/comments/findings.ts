@@ -1,8 +1,7 @@
-import type { Category, Finding } from "../checks/types.js";
+import type { Category, Finding, ReviewComment, UnplacedComment } from "../vocabulary.js";
 import type { LineMap } from "../diff/line-map.js";
 import type { ModelComment } from "../model/review-tool.js";
 import { renderSuggestion, severityLabel } from "./render.js";
-import type { ReviewComment, UnplacedComment } from "./types.js";
 
 /** Words by which a model comment shows it is about the same problem as a rule's category. */
 const TOPIC_WORDS: Record<Category, RegExp> = {

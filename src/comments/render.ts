@@ -1,4 +1,4 @@
-import type { Severity } from "../model/review-tool.js";
+import type { Severity } from "../vocabulary.js";
 import { longestBacktickRun } from "./markdown.js";
 
 const SEVERITY_LABEL: Record<Severity, string> = {

@@ -1,8 +1,8 @@
+import { type ReviewComment, SEVERITIES, type UnplacedComment } from "../vocabulary.js";
 import type { LineMap } from "../diff/line-map.js";
-import { type ModelComment, SEVERITIES } from "../model/review-tool.js";
+import { type ModelComment } from "../model/review-tool.js";
 import { renderCommentBody } from "./render.js";
 import { sanitizeModelText } from "./sanitize.js";
-import type { ReviewComment, UnplacedComment } from "./types.js";
 
 /** How far a comment may be moved to reach a line that is in the diff. */
 export const MAX_RELOCATION = 3;

@@ -1,8 +1,7 @@
+import { CATEGORIES, Severity } from "../vocabulary.js";
 import { z } from "zod";
 import { RULES } from "../checks/index.js";
 import { DATABASES } from "../checks/project-facts.js";
-import { CATEGORIES } from "../checks/types.js";
-import { Severity } from "../model/review-tool.js";
 import { code } from "../comments/markdown.js";
 
 /** Files a reviewer skims at most: their diffs cost tokens and teach the model nothing about the Django code. */

@@ -1,6 +1,6 @@
+import type { Side } from "../vocabulary.js";
 import type { DiffFile } from "./types.js";
 
-export type Side = "LEFT" | "RIGHT";
 
 interface FileAnchors {
   /** new-side line -> hunk index (added and context lines) */

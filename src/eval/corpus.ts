@@ -1,7 +1,7 @@
+import { CATEGORIES } from "../vocabulary.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { CATEGORIES } from "../checks/types.js";
 import type { CorpusCase } from "./score.js";
 
 const Entry = z.object({

@@ -1,9 +1,9 @@
+import { CATEGORIES, type Category } from "../vocabulary.js";
 /**
  * Recall on real bug fixes: each fix commit is replayed backwards (`django-review review --revert`),
  * so the change under review is the one that brings the bug back. A fix counts as caught when a
  * finding of the expected category lands in that change.
  */
-import { CATEGORIES, type Category } from "../checks/types.js";
 
 export interface Fix {
   repo: string;

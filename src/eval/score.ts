@@ -1,4 +1,4 @@
-import type { Category, Finding } from "../checks/types.js";
+import type { Category, Finding } from "../vocabulary.js";
 
 export interface CaseEntry {
   file: string;

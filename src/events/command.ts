@@ -1,4 +1,4 @@
-import type { PersonaId } from "../personas/schema.js";
+import type { PersonaId } from "../vocabulary.js";
 
 export const COMMAND = "/django-review";
 

@@ -1,8 +1,8 @@
+import type { Severity } from "../vocabulary.js";
 import type { Context, Logger } from "probot";
 import { configFromText } from "../config/load.js";
 import { completeMissingCheckRun } from "../github/check-run.js";
 import { fetchReviewContext } from "../github/fetch-review-context.js";
-import type { Severity } from "../model/review-tool.js";
 import { type PullRequestInfo, toPullRequestInfo } from "../github/fetch-pull-request.js";
 import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";

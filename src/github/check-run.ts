@@ -1,5 +1,5 @@
+import { SEVERITIES, type Severity } from "../vocabulary.js";
 import { plainText } from "../comments/plain-text.js";
-import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import { severityLabel } from "../comments/render.js";
 import { reviewedShaOf } from "./fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "./types.js";

@@ -1,5 +1,5 @@
+import type { ReviewComment } from "../vocabulary.js";
 import type { Logger } from "probot";
-import type { ReviewComment } from "../comments/types.js";
 import { isTransientError } from "../util/retry.js";
 import type { GitHubClient, PullRequestRef } from "./types.js";
 

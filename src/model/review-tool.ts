@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { SEVERITIES, Severity } from "../vocabulary.js";
 
-export const SEVERITIES = ["critical", "major", "minor", "nit"] as const;
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
 
 export const ModelComment = z.object({
   path: z.string().min(1),

@@ -1,8 +1,9 @@
+import type { PersonaId } from "../vocabulary.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import matter from "gray-matter";
 import YAML from "yaml";
-import { type Persona, PersonaFrontMatter, type PersonaId } from "./schema.js";
+import { type Persona, PersonaFrontMatter } from "./schema.js";
 
 export class PersonaFileError extends Error {
   constructor(file: string, detail: string) {

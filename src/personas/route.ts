@@ -1,6 +1,7 @@
+import { PERSONA_IDS, type PersonaId } from "../vocabulary.js";
 import picomatch from "picomatch";
 import type { DiffFile } from "../diff/types.js";
-import { PERSONA_IDS, type Persona, type PersonaId } from "./schema.js";
+import { type Persona } from "./schema.js";
 import { code } from "../comments/markdown.js";
 
 export interface PersonaChoice {

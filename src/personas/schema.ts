@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { PersonaId } from "../vocabulary.js";
 
-export const PERSONA_IDS = ["architect", "engineer"] as const;
-export const PersonaId = z.enum(PERSONA_IDS);
-export type PersonaId = z.infer<typeof PersonaId>;
 
 const Pattern = z.string().refine(isValidRegExp, { message: "is not a valid regular expression" });
 

@@ -1,9 +1,7 @@
+import { type Finding, type ReviewComment, SEVERITIES, type Severity, type UnplacedComment } from "../vocabulary.js";
 import { describeFacts } from "../checks/project-facts.js";
-import type { Finding } from "../checks/types.js";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import { plainText } from "../comments/plain-text.js";
-import type { ReviewComment, UnplacedComment } from "../comments/types.js";
-import { SEVERITIES, type Severity } from "../model/review-tool.js";
 import type { Analysis } from "../review/analyse.js";
 
 /** One entry of the CLI's output: a rule finding or a model comment, on a line of a file. */

@@ -1,6 +1,5 @@
+import type { Category, Severity } from "../vocabulary.js";
 import { RULES } from "../checks/index.js";
-import type { Category } from "../checks/types.js";
-import type { Severity } from "../model/review-tool.js";
 import type { Report, ReportItem } from "./report.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", major: "error", minor: "warning", nit: "note" };

@@ -1,7 +1,7 @@
+import type { Severity } from "../vocabulary.js";
 import { code } from "../comments/markdown.js";
 import { plainText } from "../comments/plain-text.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
-import type { Severity } from "../model/review-tool.js";
 import type { Report, ReportItem } from "./report.js";
 
 /**

@@ -1,6 +1,6 @@
+import type { ReviewComment, UnplacedComment } from "../vocabulary.js";
 import type { CheckResult } from "../checks/index.js";
 import { dedupeAgainstFindings, placeFindings } from "../comments/findings.js";
-import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
 import { renderFileWithContext } from "../diff/context.js";

@@ -1,6 +1,5 @@
-import type { Finding } from "../checks/types.js";
+import type { Finding, ReviewComment, UnplacedComment } from "../vocabulary.js";
 import type { CheckItem } from "../github/check-run.js";
-import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 
 /**
  * Everything a review says, as check run items: rule findings (by their rule, with its title and

@@ -1,11 +1,10 @@
+import type { ReviewComment, Severity } from "../vocabulary.js";
 import type { Logger } from "probot";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
-import type { ReviewComment } from "../comments/types.js";
 import type { DiffFile } from "../diff/types.js";
 import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
 import { type CheckItem, completeCheckRun, type RunTarget } from "../github/check-run.js";
 import { type PostRetry, postReview } from "../github/post-review.js";
-import type { Severity } from "../model/review-tool.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 
 export interface Publication {

@@ -1,9 +1,9 @@
+import type { ReviewComment } from "../vocabulary.js";
 import type { PostRetry } from "../github/post-review.js";
 import { code } from "../comments/markdown.js";
 import type { ReadRetry } from "../util/retry.js";
 import type { RunChecks } from "./checks-off-thread.js";
 import type { Logger } from "probot";
-import type { ReviewComment } from "../comments/types.js";
 import type { RepoConfig } from "../config/schema.js";
 import { parseChangedFiles } from "../diff/parse.js";
 import { fetchChangedFiles, type FileContent, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";

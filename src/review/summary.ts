@@ -1,9 +1,7 @@
+import { type Finding, type ReviewComment, SEVERITIES, type UnplacedComment } from "../vocabulary.js";
 import { describeFacts, type ProjectFacts } from "../checks/project-facts.js";
-import type { Finding } from "../checks/types.js";
-import type { ReviewComment, UnplacedComment } from "../comments/types.js";
 import { severityLabel } from "../comments/render.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
-import { SEVERITIES } from "../model/review-tool.js";
 import type { PersonaChoice } from "../personas/route.js";
 import type { ModelReport } from "./model-review.js";
 import { code } from "../comments/markdown.js";

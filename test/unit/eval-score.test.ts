@@ -1,8 +1,8 @@
+import type { Finding } from "../../src/vocabulary.js";
 import { readdirSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../src/checks/types.js";
 import { scoreCase, scoreCorpus } from "../../src/eval/score.js";
 
 function finding(file: string, line: number, category: Finding["category"], rule = "DJ101"): Finding {
