@@ -15,14 +15,18 @@ const SECRET = "bench-secret";
 /** Deliveries in flight at once from the load generator. */
 const CLIENT_CONCURRENCY = 20;
 
-export async function measureBurst(deliveries: number): Promise<{ deliveries: number; p50: number; p99: number; completed: number }> {
+export async function measureBurst(
+  deliveries: number,
+): Promise<{ deliveries: number; p50: number; p99: number; completed: number }> {
   const services = new FakeServices();
   const queue = new MemoryQueue(4); // the default DJANGO_REVIEW_CONCURRENCY
   const probot = createProbot({
     env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
     overrides: { Octokit: BenchOctokit },
   });
-  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), { probot });
+  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
+    probot,
+  });
   const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -39,7 +43,9 @@ export async function measureBurst(deliveries: number): Promise<{ deliveries: nu
     body,
     signature: `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`,
   }));
-  const client = new Worker(new URL("./burst-client.mjs", import.meta.url), { workerData: { url, deliveries: prepared, concurrency: CLIENT_CONCURRENCY } });
+  const client = new Worker(new URL("./burst-client.mjs", import.meta.url), {
+    workerData: { url, deliveries: prepared, concurrency: CLIENT_CONCURRENCY },
+  });
   const { latencies, failed } = await new Promise<{ latencies: number[]; failed: number }>((resolve, reject) => {
     client.once("message", resolve);
     client.once("error", reject);
@@ -74,8 +80,13 @@ export interface FairBurst {
 export async function measureFairBurst(deliveries = 500, prs = 50, installations = 5): Promise<FairBurst> {
   const services = new FakeServices();
   const queue = new MemoryQueue(4);
-  const probot = createProbot({ env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" }, overrides: { Octokit: BenchOctokit } });
-  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), { probot });
+  const probot = createProbot({
+    env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
+    overrides: { Octokit: BenchOctokit },
+  });
+  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
+    probot,
+  });
   const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -95,7 +106,9 @@ export async function measureFairBurst(deliveries = 500, prs = 50, installations
   services.onReviewPosted = (number) => {
     firstReviewMs[String(installationOf(number - 70_000))] ??= performance.now() - started;
   };
-  const client = new Worker(new URL("./burst-client.mjs", import.meta.url), { workerData: { url, deliveries: prepared, concurrency: CLIENT_CONCURRENCY } });
+  const client = new Worker(new URL("./burst-client.mjs", import.meta.url), {
+    workerData: { url, deliveries: prepared, concurrency: CLIENT_CONCURRENCY },
+  });
   await new Promise((resolve, reject) => {
     client.once("message", resolve);
     client.once("error", reject);

@@ -18,7 +18,14 @@ export function measureChecksSpeed(fileCount: number, runs = 5): ChecksSpeed {
   let findings = 0;
   for (let run = 0; run < runs; run++) {
     // fresh SourceFiles each run, so parsing is measured every time
-    const files = generated.map((f) => new SourceFile(f.path, f.content, new Set(Array.from({ length: f.content.split("\n").length }, (_, i) => i + 1))));
+    const files = generated.map(
+      (f) =>
+        new SourceFile(
+          f.path,
+          f.content,
+          new Set(Array.from({ length: f.content.split("\n").length }, (_, i) => i + 1)),
+        ),
+    );
     const started = performance.now();
     findings = runChecks(files).findings.length;
     times.push(performance.now() - started);

@@ -16,7 +16,13 @@ export interface FairnessResult {
  * zero-latency model plus the app's own work). Measures when each installation's first review
  * started (fairness) and when the queue drained.
  */
-export async function measureFairness(deliveries = 500, prs = 50, installations = 5, reviewMs = 20, concurrency = 4): Promise<FairnessResult> {
+export async function measureFairness(
+  deliveries = 500,
+  prs = 50,
+  installations = 5,
+  reviewMs = 20,
+  concurrency = 4,
+): Promise<FairnessResult> {
   const started = performance.now();
   const firstStartMs: Record<string, number> = {};
   const queue = new MemoryQueue(concurrency);
@@ -29,7 +35,14 @@ export async function measureFairness(deliveries = 500, prs = 50, installations 
     // Installation 1 owns most pull requests (a monorepo's bot pushing), the others a few each.
     const pr = i % prs;
     const tenant = pr < prs - (installations - 1) ? "1" : String(2 + (pr % (installations - 1)));
-    const job: ReviewJob = { key: `${tenant}/repo#${pr}`, headSha: `sha${i}`, id: `${tenant}#${pr}@${i}`, supersedes: true, tenant, event: { id: `d${i}`, name: "pull_request", payload: { tenant } } };
+    const job: ReviewJob = {
+      key: `${tenant}/repo#${pr}`,
+      headSha: `sha${i}`,
+      id: `${tenant}#${pr}@${i}`,
+      supersedes: true,
+      tenant,
+      event: { id: `d${i}`, name: "pull_request", payload: { tenant } },
+    };
     await queue.enqueue(job);
   }
   await queue.onIdle();

@@ -71,7 +71,8 @@ export class FakeServices {
       for (const [name, expression] of Object.entries(variables)) {
         if (!/^e\d+$/.test(name)) continue;
         const text = this.blobs.get(expression);
-        repository[`f${name.slice(1)}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: text.length };
+        repository[`f${name.slice(1)}`] =
+          text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: text.length };
       }
       return { data: { repository } };
     });
@@ -86,10 +87,18 @@ export class FakeServices {
         const files = this.prs.get(number)?.files ?? [];
         const slice = files.slice((page - 1) * 100, page * 100).map((f) => {
           const lines = f.content.split("\n").length;
-          return { filename: f.path, status: "added", additions: lines, deletions: 0, changes: lines, patch: patchOf(f.content) };
+          return {
+            filename: f.path,
+            status: "added",
+            additions: lines,
+            deletions: 0,
+            changes: lines,
+            patch: patchOf(f.content),
+          };
         });
         const headers: Record<string, string> = {};
-        if (page * 100 < files.length) headers.link = `<https://api.github.com${url.pathname}?per_page=100&page=${page + 1}>; rel="next"`;
+        if (page * 100 < files.length)
+          headers.link = `<https://api.github.com${url.pathname}?per_page=100&page=${page + 1}>; rel="next"`;
         return [200, slice, headers];
       });
     api.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, () => {
@@ -110,7 +119,11 @@ export class FakeServices {
       .persist()
       .post("/v1/messages")
       .reply(200, (_uri, body) => {
-        const request = body as { system: Array<{ text: string }>; messages: Array<{ content: string }>; model: string };
+        const request = body as {
+          system: Array<{ text: string }>;
+          messages: Array<{ content: string }>;
+          model: string;
+        };
         const system = request.system.map((b) => b.text).join("");
         const systemTokens = Math.ceil(system.length / 3.5);
         const userTokens = Math.ceil(request.messages.map((m) => m.content).join("").length / 3.5) + 600; // + tool schema
@@ -124,7 +137,14 @@ export class FakeServices {
           type: "message",
           role: "assistant",
           model: request.model,
-          content: [{ type: "tool_use", id: "toolu_bench", name: "submit_review", input: { summary: "Benchmark review.", comments: [] } }],
+          content: [
+            {
+              type: "tool_use",
+              id: "toolu_bench",
+              name: "submit_review",
+              input: { summary: "Benchmark review.", comments: [] },
+            },
+          ],
           stop_reason: "tool_use",
           stop_sequence: null,
           usage: {

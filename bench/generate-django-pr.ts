@@ -135,11 +135,23 @@ function generateFiles(count: number): GeneratedFile[] {
     const app = `app${Math.floor(i / 10)}`;
     switch (i % 5) {
       // sizes chosen so that 300 files come to about 20,000 lines, as in a large real PR
-      case 0: files.push({ path: `${app}/views_${i}.py`, content: view(app, i).repeat(3) }); break;
-      case 1: files.push({ path: `${app}/models_${i}.py`, content: models(i).repeat(3) }); break;
-      case 2: files.push({ path: `${app}/api_${i}.py`, content: serializer(app, i).repeat(3) }); break;
-      case 3: files.push({ path: `${app}/migrations/${String(i).padStart(4, "0")}_change.py`, content: migration(i).repeat(2) }); break;
-      default: files.push({ path: `${app}/templates/${app}/orders_${i}.html`, content: template(i).repeat(4) });
+      case 0:
+        files.push({ path: `${app}/views_${i}.py`, content: view(app, i).repeat(3) });
+        break;
+      case 1:
+        files.push({ path: `${app}/models_${i}.py`, content: models(i).repeat(3) });
+        break;
+      case 2:
+        files.push({ path: `${app}/api_${i}.py`, content: serializer(app, i).repeat(3) });
+        break;
+      case 3:
+        files.push({
+          path: `${app}/migrations/${String(i).padStart(4, "0")}_change.py`,
+          content: migration(i).repeat(2),
+        });
+        break;
+      default:
+        files.push({ path: `${app}/templates/${app}/orders_${i}.html`, content: template(i).repeat(4) });
     }
   }
   return files;

@@ -58,7 +58,10 @@ export async function benchReview(fileCount: number, runs: number, linesPerFile?
   const services = new FakeServices();
   const queue = new MemoryQueue(4);
   const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: BenchOctokit, logLevel: "fatal" });
-  await probot.load(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
+    cwd: process.cwd(),
+    addHandler: () => {},
+  });
   const files = generateDjangoPr(fileCount, linesPerFile);
   const times: number[] = [];
   let figures = { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0 };
@@ -69,10 +72,15 @@ export async function benchReview(fileCount: number, runs: number, linesPerFile?
     services.addPr({ number, headSha, files });
     services.reset();
     const started = performance.now();
-    await probot.receive({ id: `bench-${number}`, name: "pull_request", payload: pullRequestEvent(number, headSha) } as never);
+    await probot.receive({
+      id: `bench-${number}`,
+      name: "pull_request",
+      payload: pullRequestEvent(number, headSha),
+    } as never);
     await queue.onIdle();
     const elapsed = performance.now() - started;
-    if (services.counters.reviewsPosted !== 1) throw new Error(`bench: expected one review for ${fileCount} files, got ${services.counters.reviewsPosted}`);
+    if (services.counters.reviewsPosted !== 1)
+      throw new Error(`bench: expected one review for ${fileCount} files, got ${services.counters.reviewsPosted}`);
     if (run > 0) {
       times.push(elapsed);
       figures = { ...services.counters };

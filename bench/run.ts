@@ -11,11 +11,17 @@ const figures: Record<string, unknown> = {};
 if (json) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
 console.log("## Review overhead (real app; GitHub and a zero-latency model faked at the wire)\n");
-console.log("| files | changed lines | overhead ms (median) | GitHub requests | model calls | prompt tokens / changed line | cache-read share | peak RSS MB |");
+console.log(
+  "| files | changed lines | overhead ms (median) | GitHub requests | model calls | prompt tokens / changed line | cache-read share | peak RSS MB |",
+);
 console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 // 1 file; 20 files of ~48 lines (~800 changed lines); 300 files of ~67 lines (~20,000 changed lines)
 figures.review = [];
-for (const [size, runs, linesPerFile] of [[1, 9, undefined], [20, 9, 48], [300, 3, undefined]] as const) {
+for (const [size, runs, linesPerFile] of [
+  [1, 9, undefined],
+  [20, 9, 48],
+  [300, 3, undefined],
+] as const) {
   const r = await benchReview(size, runs, linesPerFile);
   (figures.review as unknown[]).push(r);
   console.log(
@@ -36,13 +42,20 @@ const fairBurst = await measureFairBurst();
 figures.fairBurst = fairBurst;
 console.log("| installation | first review posted after ms |");
 console.log("| --- | ---: |");
-for (const [installation, ms] of Object.entries(fairBurst.firstReviewMs)) console.log(`| ${installation} | ${ms.toFixed(0)} |`);
-console.log(`\nDrained in ${fairBurst.drainMs.toFixed(0)} ms; ${fairBurst.reviewsPosted} reviews posted (newer pushes supersede older ones).`);
+for (const [installation, ms] of Object.entries(fairBurst.firstReviewMs))
+  console.log(`| ${installation} | ${ms.toFixed(0)} |`);
+console.log(
+  `\nDrained in ${fairBurst.drainMs.toFixed(0)} ms; ${fairBurst.reviewsPosted} reviews posted (newer pushes supersede older ones).`,
+);
 
 console.log("\n## Fair queue alone (the same load, 20 ms reviews, concurrency 4)\n");
 const fair = await measureFairness();
 figures.fairness = fair;
-console.log(`First reviews started after ${Object.entries(fair.firstStartMs).map(([t, ms]) => `${t}: ${ms.toFixed(0)} ms`).join(", ")}; drained in ${fair.drainMs.toFixed(0)} ms.`);
+console.log(
+  `First reviews started after ${Object.entries(fair.firstStartMs)
+    .map(([t, ms]) => `${t}: ${ms.toFixed(0)} ms`)
+    .join(", ")}; drained in ${fair.drainMs.toFixed(0)} ms.`,
+);
 
 console.log("\n## Django checks engine (parse + all rules, every line changed, median of 5 runs)\n");
 console.log("| files | lines | median ms | findings |");

@@ -22,7 +22,8 @@ import { runCli } from "../src/cli/main.js";
 import { discoverRepos } from "../src/eval/mirrors.js";
 import { type Judgement, type NoiseFinding, parseJudgements, summariseNoise } from "../src/eval/noise.js";
 
-const DJANGO_CODE = /(^|\/)(views?|models?|migrations|serializers?|templates|settings|tasks|admin|forms|urls|api|managers|querysets|signals|consumers)(\/|\.py$|_[^/]*\.py$)|\.html$/;
+const DJANGO_CODE =
+  /(^|\/)(views?|models?|migrations|serializers?|templates|settings|tasks|admin|forms|urls|api|managers|querysets|signals|consumers)(\/|\.py$|_[^/]*\.py$)|\.html$/;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -36,12 +37,19 @@ const { values, positionals } = parseArgs({
 });
 const mirrorRoot = positionals[0];
 if (!mirrorRoot) {
-  process.stderr.write("usage: npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]\n");
+  process.stderr.write(
+    "usage: npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]\n",
+  );
   process.exit(2);
 }
 
 function git(dir: string, args: string[]): string {
-  return execFileSync("git", args, { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+  return execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
 }
 
 /** The most recent non-merge commits (with a parent) whose change touches Django code. */
@@ -58,7 +66,10 @@ function chooseCommits(dir: string, count: number): string[] {
   return chosen;
 }
 
-async function review(dir: string, commit: string): Promise<{ findings: Array<Omit<NoiseFinding, "repo" | "commit">>; error?: string }> {
+async function review(
+  dir: string,
+  commit: string,
+): Promise<{ findings: Array<Omit<NoiseFinding, "repo" | "commit">>; error?: string }> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(["review", "--root", dir, "--commit", commit, "--format", "json", "--fail-on", "never"], {
@@ -69,8 +80,18 @@ async function review(dir: string, commit: string): Promise<{ findings: Array<Om
     cwd: dir,
   });
   if (code !== 0) return { findings: [], error: stderr.trim().split("\n")[0] ?? `exit ${code}` };
-  const report = JSON.parse(stdout) as { findings: Array<{ file: string; line: number; rule: string; severity: string; message: string }> };
-  return { findings: report.findings.map((f) => ({ path: f.file, line: f.line, rule: f.rule, severity: f.severity, message: f.message })) };
+  const report = JSON.parse(stdout) as {
+    findings: Array<{ file: string; line: number; rule: string; severity: string; message: string }>;
+  };
+  return {
+    findings: report.findings.map((f) => ({
+      path: f.file,
+      line: f.line,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+    })),
+  };
 }
 
 const repos = discoverRepos(resolve(mirrorRoot));
@@ -105,15 +126,21 @@ if (process.stderr.isTTY) process.stderr.write("\n");
 
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify({ commits: plan.length, findings }, null, 1)}\n`);
-if (values.choose) writeFileSync(join(dirname(values.out), "commits.tsv"), `${plan.map((p) => `${p.repo}\t${p.commit}`).join("\n")}\n`);
+if (values.choose)
+  writeFileSync(join(dirname(values.out), "commits.tsv"), `${plan.map((p) => `${p.repo}\t${p.commit}`).join("\n")}\n`);
 
-const judgements: Judgement[] = existsSync(values.judgements) ? parseJudgements(readFileSync(values.judgements, "utf8")) : [];
+const judgements: Judgement[] = existsSync(values.judgements)
+  ? parseJudgements(readFileSync(values.judgements, "utf8"))
+  : [];
 const summary = summariseNoise(plan.length, findings, judgements);
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ ...summary, errors, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
 } else {
   process.stdout.write(`${summary.table}\n`);
-  for (const f of summary.unjudged) process.stdout.write(`unjudged\t${f.repo}\t${f.commit}\t${f.path}\t${f.line}\t${f.rule}\t${f.message}\n`);
+  for (const f of summary.unjudged)
+    process.stdout.write(`unjudged\t${f.repo}\t${f.commit}\t${f.path}\t${f.line}\t${f.rule}\t${f.message}\n`);
   for (const e of errors) process.stdout.write(`error\t${e}\n`);
-  process.stdout.write(`${plan.length} commits of ${new Set(plan.map((p) => p.repo)).size} repositories in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  process.stdout.write(
+    `${plan.length} commits of ${new Set(plan.map((p) => p.repo)).size} repositories in ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
 }

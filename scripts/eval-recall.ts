@@ -39,31 +39,47 @@ for (const fix of fixes) {
   }
   let stdout = "";
   let stderr = "";
-  const code = await runCli(["review", "--root", dir, "--revert", fix.commit, "--format", "json", "--fail-on", "never"], {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: { PATH: process.env.PATH ?? "" },
-    cwd: dir,
-  });
+  const code = await runCli(
+    ["review", "--root", dir, "--revert", fix.commit, "--format", "json", "--fail-on", "never"],
+    {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTTY: false,
+      env: { PATH: process.env.PATH ?? "" },
+      cwd: dir,
+    },
+  );
   if (code !== 0) {
     errors.push(`${fix.repo}@${fix.commit}: ${stderr.trim().split("\n")[0] ?? `exit ${code}`}`);
     continue;
   }
   const report = JSON.parse(stdout) as { findings: Array<{ file: string; line: number; rule: string }> };
-  for (const f of report.findings) findings.push({ repo: fix.repo, commit: fix.commit, path: f.file, line: f.line, rule: f.rule, category: categoryOf.get(f.rule) ?? "?" });
+  for (const f of report.findings)
+    findings.push({
+      repo: fix.repo,
+      commit: fix.commit,
+      path: f.file,
+      line: f.line,
+      rule: f.rule,
+      category: categoryOf.get(f.rule) ?? "?",
+    });
 }
 mkdirSync(".noise", { recursive: true });
 writeFileSync(".noise/recall.json", `${JSON.stringify({ fixes: fixes.length, findings }, null, 1)}\n`);
 const summary = summariseRecall(fixes, findings);
-if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, errors, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
+if (values.json)
+  process.stdout.write(`${JSON.stringify({ ...summary, errors, seconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
 else {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  process.stdout.write(`${summary.fixes} fixes replayed backwards: ${summary.caught} caught (recall ${pct(summary.recall)}), precision ${pct(summary.precision)} of ${findings.length} findings\n\n`);
+  process.stdout.write(
+    `${summary.fixes} fixes replayed backwards: ${summary.caught} caught (recall ${pct(summary.recall)}), precision ${pct(summary.precision)} of ${findings.length} findings\n\n`,
+  );
   process.stdout.write("| category | fixes | caught |\n|---|---:|---:|\n");
-  for (const [category, c] of Object.entries(summary.byCategory)) process.stdout.write(`| ${category} | ${c.fixes} | ${c.caught} |\n`);
+  for (const [category, c] of Object.entries(summary.byCategory))
+    process.stdout.write(`| ${category} | ${c.fixes} | ${c.caught} |\n`);
   for (const m of summary.missed) process.stdout.write(`missed\t${m.repo}\t${m.commit}\t${m.category}\t${m.why}\n`);
-  for (const o of summary.other) process.stdout.write(`other\t${o.repo}\t${o.commit}\t${o.path}\t${o.line}\t${o.rule}\n`);
+  for (const o of summary.other)
+    process.stdout.write(`other\t${o.repo}\t${o.commit}\t${o.path}\t${o.line}\t${o.rule}\n`);
   for (const e of errors) process.stdout.write(`error\t${e}\n`);
   process.stdout.write(`${Math.round((Date.now() - started) / 1000)} s\n`);
 }

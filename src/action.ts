@@ -17,12 +17,17 @@ import type { RenderedReview } from "./review/run-review.js";
  * work with a read-only token (a fork's pull request), when the review itself cannot be posted.
  * Returns the exit code: 1 when the review failed and nothing could be reported.
  */
-export async function runAction(env: NodeJS.ProcessEnv, out: (line: string) => void = (line) => console.log(line)): Promise<number> {
+export async function runAction(
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void = (line) => console.log(line),
+): Promise<number> {
   const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
   const name = env.GITHUB_EVENT_NAME;
   const path = env.GITHUB_EVENT_PATH;
   if (!token || !name || !path) {
-    console.error("django-review: run inside GitHub Actions: GITHUB_TOKEN (or the github-token input), GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are required");
+    console.error(
+      "django-review: run inside GitHub Actions: GITHUB_TOKEN (or the github-token input), GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are required",
+    );
     return 2;
   }
   if (name !== "pull_request" && name !== "pull_request_target" && name !== "issue_comment") {
@@ -39,14 +44,30 @@ export async function runAction(env: NodeJS.ProcessEnv, out: (line: string) => v
     logLevel: (env.LOG_LEVEL as "info" | undefined) ?? "info",
     ...(env.GITHUB_API_URL && env.GITHUB_API_URL !== "https://api.github.com" ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  const appEnv = { ...env, ANTHROPIC_API_KEY: env.INPUT_ANTHROPIC_API_KEY || env.ANTHROPIC_API_KEY, DJANGO_REVIEW_MODEL: env.INPUT_MODEL || env.DJANGO_REVIEW_MODEL };
+  const appEnv = {
+    ...env,
+    ANTHROPIC_API_KEY: env.INPUT_ANTHROPIC_API_KEY || env.ANTHROPIC_API_KEY,
+    DJANGO_REVIEW_MODEL: env.INPUT_MODEL || env.DJANGO_REVIEW_MODEL,
+  };
   // Nothing the review prints (logs may quote a PR's title or code) may act as a workflow command.
   const resume = randomUUID();
   out(`::stop-commands::${resume}`);
   try {
     // Actions has no server: routes (/healthz, /metrics) have nowhere to go.
-    await probot.load(createApp({ env: appEnv, queue, onFailure: (error) => failures.push(error), onRendered: (review) => rendered.push(review) }), { cwd: process.cwd(), addHandler: () => {} });
-    await probot.receive({ id: env.GITHUB_RUN_ID ?? "action", name: name === "pull_request_target" ? "pull_request" : name, payload } as never);
+    await probot.load(
+      createApp({
+        env: appEnv,
+        queue,
+        onFailure: (error) => failures.push(error),
+        onRendered: (review) => rendered.push(review),
+      }),
+      { cwd: process.cwd(), addHandler: () => {} },
+    );
+    await probot.receive({
+      id: env.GITHUB_RUN_ID ?? "action",
+      name: name === "pull_request_target" ? "pull_request" : name,
+      payload,
+    } as never);
     await queue.onIdle();
   } finally {
     out(`::${resume}::`);
@@ -62,7 +83,12 @@ export async function runAction(env: NodeJS.ProcessEnv, out: (line: string) => v
 }
 
 /** The review through Actions' channels: annotations, the job summary, and SARIF when asked. */
-function report(env: NodeJS.ProcessEnv, out: (line: string) => void, review: RenderedReview, hint: string | undefined): void {
+function report(
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  review: RenderedReview,
+  hint: string | undefined,
+): void {
   const result = buildReport(review.analysis, review.configProblems);
   for (const line of workflowAnnotations(result)) out(line);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, jobSummary(review.body, result, hint));

@@ -3,7 +3,12 @@ import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
 import { type ApplicationFunction, type ApplicationFunctionOptions, Context, type Probot } from "probot";
 import { queueRerun, type RerunContext, runQueuedRerun } from "./events/handle-check-run.js";
 import { type CommentContext, queueCommand, runQueuedCommand } from "./events/handle-command.js";
-import { type PullRequestContext, PULL_REQUEST_EVENTS, queuePullRequestReview, reviewPullRequest } from "./events/handle-pull-request.js";
+import {
+  type PullRequestContext,
+  PULL_REQUEST_EVENTS,
+  queuePullRequestReview,
+  reviewPullRequest,
+} from "./events/handle-pull-request.js";
 import { createReviewServices } from "./events/services.js";
 import { loadPersonas } from "./personas/load.js";
 import { MemoryQueue } from "./queue/memory.js";
@@ -38,8 +43,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     // The worker side: rebuild the event's context (in this process or another replica) and review.
     queue.start(async (event: ReviewEvent, signal: AbortSignal) => {
       const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
-      const context = new Context(event as never, await app.auth(installation), app.log.child({ name: "django-review" }));
-      if (event.name === "issue_comment") await runQueuedCommand(context as unknown as CommentContext, services, signal);
+      const context = new Context(
+        event as never,
+        await app.auth(installation),
+        app.log.child({ name: "django-review" }),
+      );
+      if (event.name === "issue_comment")
+        await runQueuedCommand(context as unknown as CommentContext, services, signal);
       else if (event.name === "check_run") await runQueuedRerun(context as unknown as RerunContext, services, signal);
       else await reviewPullRequest(context as unknown as PullRequestContext, services, signal);
     });
@@ -67,7 +77,10 @@ async function guarded(context: Context, work: () => Promise<void>): Promise<voi
   try {
     await work();
   } catch (error) {
-    context.log.error({ err: error, event: context.name, delivery: context.id, outcome: "failed" }, "django-review: could not queue the review");
+    context.log.error(
+      { err: error, event: context.name, delivery: context.id, outcome: "failed" },
+      "django-review: could not queue the review",
+    );
     throw error;
   }
 }

@@ -32,15 +32,30 @@ function main(): number {
     const { changed, context } = sourceFiles(corpusCase.head, changesFromDiffFiles(parseUnifiedDiff(corpusCase.diff)));
     // The case's own files say what the project runs on, as the app reads them from the repository.
     const result = runChecks(changed, context, { facts: detectProjectFacts(corpusCase.head) });
-    for (const failure of result.failures) console.error(`eval:checks: rule ${failure.rule} failed on ${corpusCase.id}/${failure.file}: ${failure.error}`);
+    for (const failure of result.failures)
+      console.error(`eval:checks: rule ${failure.rule} failed on ${corpusCase.id}/${failure.file}: ${failure.error}`);
     scores.push(scoreCase(corpusCase, result.findings));
-    for (const f of result.findings) findings.push({ case: corpusCase.id, file: f.file, line: f.line, rule: f.rule, category: f.category });
+    for (const f of result.findings)
+      findings.push({ case: corpusCase.id, file: f.file, line: f.line, rule: f.rule, category: f.category });
   }
   const elapsed = performance.now() - started;
-  const total = scoreCorpus(scores, cases, RULES.map((r) => ({ id: r.id, category: r.category })));
+  const total = scoreCorpus(
+    scores,
+    cases,
+    RULES.map((r) => ({ id: r.id, category: r.category })),
+  );
 
   if (values.json) {
-    console.log(JSON.stringify({ precision: round(total.precision), recall: round(total.recall), rules: total.rules, categories: total.categories, cases: cases.length, findings }));
+    console.log(
+      JSON.stringify({
+        precision: round(total.precision),
+        recall: round(total.recall),
+        rules: total.rules,
+        categories: total.categories,
+        cases: cases.length,
+        findings,
+      }),
+    );
   } else {
     printReport(cases.length, total, scores, elapsed, values.verbose ?? false);
   }
@@ -58,24 +73,35 @@ function main(): number {
   return code;
 }
 
-function printReport(caseCount: number, total: ReturnType<typeof scoreCorpus>, scores: CaseScore[], elapsedMs: number, verbose: boolean): void {
+function printReport(
+  caseCount: number,
+  total: ReturnType<typeof scoreCorpus>,
+  scores: CaseScore[],
+  elapsedMs: number,
+  verbose: boolean,
+): void {
   console.log(`Corpus: ${caseCount} cases, engine time ${elapsedMs.toFixed(0)} ms\n`);
   console.log("rule    tp  fp  precision");
   for (const [id, t] of Object.entries(total.rules).sort()) {
     if (t.tp + t.fp === 0) continue;
-    console.log(`${id.padEnd(7)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)}  ${pct(t.tp / (t.tp + t.fp))}`);
+    console.log(
+      `${id.padEnd(7)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)}  ${pct(t.tp / (t.tp + t.fp))}`,
+    );
   }
   console.log("\ncategory     tp  fp  fn  precision  recall");
   for (const [category, t] of Object.entries(total.categories).sort()) {
     const precision = t.tp + t.fp === 0 ? 1 : t.tp / (t.tp + t.fp);
     const recall = t.tp + t.fn === 0 ? 1 : t.tp / (t.tp + t.fn);
-    console.log(`${category.padEnd(12)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)} ${String(t.fn).padStart(3)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`);
+    console.log(
+      `${category.padEnd(12)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)} ${String(t.fn).padStart(3)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`,
+    );
   }
   console.log(`\noverall precision ${pct(total.precision)}  recall ${pct(total.recall)}`);
   if (!verbose) return;
   for (const s of scores) {
     for (const f of s.falsePositives) console.log(`FP ${s.case} ${f.file}:${f.line} ${f.rule} ${f.message}`);
-    for (const m of s.missed) console.log(`FN ${s.case} ${m.file}:${m.lines.join(",")} ${m.category} ${m.reason ?? ""}`);
+    for (const m of s.missed)
+      console.log(`FN ${s.case} ${m.file}:${m.lines.join(",")} ${m.category} ${m.reason ?? ""}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { run } from "probot";
 import { createApp, defaultQueue } from "./app.js";
 import { AppOctokit } from "./github/octokit.js";
-import { parseOperatorEnv } from "./config/env.js";
+import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
 import { onStopSignals, shutdown } from "./server/shutdown.js";
 import { createLog, installWebhookGuard } from "./server/webhook-guard.js";
 
@@ -9,7 +9,7 @@ import { createLog, installWebhookGuard } from "./server/webhook-guard.js";
 installWebhookGuard();
 
 const log = await createLog(process.env);
-let settings;
+let settings: OperatorEnv;
 try {
   settings = parseOperatorEnv(process.env);
 } catch (error) {
@@ -24,4 +24,6 @@ const server = await run(createApp({ settings, queue }), { Octokit: AppOctokit, 
 
 // SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C): stop taking webhooks, let running reviews
 // post within the grace period, exit 0.
-onStopSignals((signal) => shutdown({ stopServer: () => server.stop(), queue, log, graceMs: settings.DJANGO_REVIEW_SHUTDOWN_GRACE_MS }, signal));
+onStopSignals((signal) =>
+  shutdown({ stopServer: () => server.stop(), queue, log, graceMs: settings.DJANGO_REVIEW_SHUTDOWN_GRACE_MS }, signal),
+);

@@ -4,10 +4,28 @@ import type { ReviewOutcome } from "./review/run-review.js";
 /** Prometheus metrics of this process, served at /metrics. */
 export class AppMetrics {
   readonly registry = new Registry();
-  private readonly reviews = new Counter({ name: "django_review_reviews_total", help: "Reviews by outcome", labelNames: ["outcome"] as const, registers: [this.registry] });
-  private readonly failures = new Counter({ name: "django_review_failures_total", help: "Reviews that failed with an error", registers: [this.registry] });
-  private readonly tokens = new Counter({ name: "django_review_model_tokens_total", help: "Model tokens by kind", labelNames: ["kind"] as const, registers: [this.registry] });
-  private readonly cost = new Counter({ name: "django_review_model_cost_usd_total", help: "Estimated model cost in US dollars", registers: [this.registry] });
+  private readonly reviews = new Counter({
+    name: "django_review_reviews_total",
+    help: "Reviews by outcome",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly failures = new Counter({
+    name: "django_review_failures_total",
+    help: "Reviews that failed with an error",
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: "django_review_model_tokens_total",
+    help: "Model tokens by kind",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: "django_review_model_cost_usd_total",
+    help: "Estimated model cost in US dollars",
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: "django_review_review_duration_seconds",
     help: "Time from the start of a review to its outcome",

@@ -18,13 +18,18 @@ function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const port = await freePort();
-  redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
   const started = await new Promise<boolean>((resolve) => {
     redis?.once("error", () => resolve(false));
     setTimeout(() => resolve(redis?.exitCode === null), 300);
   });
   if (!started) {
-    if (process.env.CI === "true") throw new Error("CI=true but redis-server could not be started: the Redis tests (BullMQ queue, shared limits) are required in CI. Install Debian's redis-server (.ci/run does).");
+    if (process.env.CI === "true")
+      throw new Error(
+        "CI=true but redis-server could not be started: the Redis tests (BullMQ queue, shared limits) are required in CI. Install Debian's redis-server (.ci/run does).",
+      );
     process.stderr.write(
       "\n⚠️  redis-server is not installed: the Redis tests (BullMQ queue, shared spending limits) are SKIPPED.\n" +
         "   To run them: sudo apt-get install redis-server (or run .ci/run, which installs it), then npm test.\n\n",

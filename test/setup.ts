@@ -7,12 +7,21 @@ import { afterEach, beforeEach } from "vitest";
 nock.disableNetConnect();
 
 const unmatched: string[] = [];
-nock.emitter.on("no match", (req: { method?: string; path?: string; hostname?: string; host?: string; options?: { hostname?: string; host?: string; path?: string } }) => {
-  const host = req.hostname ?? req.host ?? req.options?.hostname ?? req.options?.host ?? "";
-  // Loopback servers a test starts itself (a real HTTP server, the fake model for a child process) are not mocks.
-  if (/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)) return;
-  unmatched.push(`${req.method ?? "?"} ${host}${req.path ?? req.options?.path ?? ""}`);
-});
+nock.emitter.on(
+  "no match",
+  (req: {
+    method?: string;
+    path?: string;
+    hostname?: string;
+    host?: string;
+    options?: { hostname?: string; host?: string; path?: string };
+  }) => {
+    const host = req.hostname ?? req.host ?? req.options?.hostname ?? req.options?.host ?? "";
+    // Loopback servers a test starts itself (a real HTTP server, the fake model for a child process) are not mocks.
+    if (/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host)) return;
+    unmatched.push(`${req.method ?? "?"} ${host}${req.path ?? req.options?.path ?? ""}`);
+  },
+);
 
 beforeEach(() => {
   nock.disableNetConnect();

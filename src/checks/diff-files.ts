@@ -19,7 +19,12 @@ export function changesFromDiffFiles(files: DiffFile[]): Map<string, FileChange>
   for (const file of files) {
     const real = realChanges(file);
     const removedAt = file.hunks.flatMap(deletedLines);
-    result.set(file.path, { added: real.changed, deletedAt: real.deletedAt, removed: removedAt.map((r) => r.text), removedAt });
+    result.set(file.path, {
+      added: real.changed,
+      deletedAt: real.deletedAt,
+      removed: removedAt.map((r) => r.text),
+      removedAt,
+    });
   }
   return result;
 }
@@ -39,12 +44,16 @@ function deletedLines(hunk: DiffFile["hunks"][number]): Array<{ text: string; li
 }
 
 /** Source files for the checks: changed ones with their changes, the rest as context. */
-export function sourceFiles(contents: Map<string, string>, changes: Map<string, FileChange>): { changed: SourceFile[]; context: SourceFile[] } {
+export function sourceFiles(
+  contents: Map<string, string>,
+  changes: Map<string, FileChange>,
+): { changed: SourceFile[]; context: SourceFile[] } {
   const changed: SourceFile[] = [];
   const context: SourceFile[] = [];
   for (const [path, text] of contents) {
     const change = changes.get(path);
-    if (change) changed.push(new SourceFile(path, text, change.added, change.removed, change.deletedAt, change.removedAt));
+    if (change)
+      changed.push(new SourceFile(path, text, change.added, change.removed, change.deletedAt, change.removedAt));
     else context.push(new SourceFile(path, text, new Set()));
   }
   return { changed, context };

@@ -15,7 +15,8 @@ export function foldScope(file: SourceFile, hit: RuleHit): string {
   const position = py.lineStartOf(hit.line);
   let best: SyntaxNode | undefined;
   for (const type of ["FunctionDefinition", "ClassDefinition"]) {
-    for (const node of py.nodes(type)) if (node.from <= position && position < node.to && (!best || node.from > best.from)) best = node;
+    for (const node of py.nodes(type))
+      if (node.from <= position && position < node.to && (!best || node.from > best.from)) best = node;
   }
   return best ? `scope:${best.from}` : `line:${hit.line}`;
 }
@@ -25,5 +26,9 @@ export function fold(group: Finding[]): Finding {
   const [first, ...rest] = group as [Finding, ...Finding[]];
   if (rest.length === 0) return first;
   const others = rest.map((f) => (f.message === first.message ? `line ${f.line}` : `line ${f.line}: ${f.message}`));
-  return { ...first, lines: group.map((f) => f.line), message: `${first.message}\n\nThe same here too — ${others.join("; ")}` };
+  return {
+    ...first,
+    lines: group.map((f) => f.line),
+    message: `${first.message}\n\nThe same here too — ${others.join("; ")}`,
+  };
 }

@@ -10,9 +10,16 @@ import { securityRules } from "./rules/security/index.js";
 import { taskRules } from "./rules/tasks/index.js";
 import type { SourceFile } from "./source.js";
 import { type IgnoreRule, ignoredByConfig, isSuppressedInline } from "./suppress.js";
-import type { Rule } from "./types.js";
+import type { Rule, RuleHit } from "./types.js";
 
-export const RULES: readonly Rule[] = [...queryRules, ...asyncRules, ...migrationRules, ...securityRules, ...modelRules, ...taskRules];
+export const RULES: readonly Rule[] = [
+  ...queryRules,
+  ...asyncRules,
+  ...migrationRules,
+  ...securityRules,
+  ...modelRules,
+  ...taskRules,
+];
 
 export interface CheckOptions {
   /** Rule ids (`DJ101`) or categories (`migrations`) to skip. */
@@ -46,10 +53,16 @@ export interface CheckResult {
 }
 
 export function runChecks(changed: SourceFile[], context: SourceFile[] = [], options: CheckOptions = {}): CheckResult {
-  const project = new ProjectIndex([...changed, ...context], options.facts ?? {}, new Set([...changed.map((f) => f.path), ...(options.otherChangedPaths ?? [])]));
+  const project = new ProjectIndex(
+    [...changed, ...context],
+    options.facts ?? {},
+    new Set([...changed.map((f) => f.path), ...(options.otherChangedPaths ?? [])]),
+  );
   const disabled = new Set(options.disabled ?? []);
   const floor = SEVERITIES.indexOf(options.minSeverity ?? "nit");
-  const rules = RULES.filter((r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor);
+  const rules = RULES.filter(
+    (r) => !disabled.has(r.id) && !disabled.has(r.category) && SEVERITIES.indexOf(r.severity) <= floor,
+  );
   const findings: Finding[] = [];
   const conditional: Finding[] = [];
   const failures: CheckResult["failures"] = [];
@@ -59,18 +72,24 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
     if (!file.hasChanges || (file.isTest && !options.includeTests)) continue;
     for (const rule of rules) {
       if (!rule.appliesTo(file)) continue;
-      let hits;
+      let hits: RuleHit[];
       try {
         hits = rule.check(file, project);
       } catch (error) {
         // A rule bug must not cost the review: skip the rule for this file and report it.
-        failures.push({ rule: rule.id, file: file.path, error: error instanceof Error ? error.message : String(error) });
+        failures.push({
+          rule: rule.id,
+          file: file.path,
+          error: error instanceof Error ? error.message : String(error),
+        });
         continue;
       }
       const seen = new Set<number>();
       const groups = new Map<string, Finding[]>();
       for (const hit of hits) {
-        const relevant = file.touches(hit.line, hit.endLine ?? hit.line) || (hit.causeLines ?? []).some((line) => file.isChanged(line));
+        const relevant =
+          file.touches(hit.line, hit.endLine ?? hit.line) ||
+          (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);
         const finding = toFinding(rule, file.path, hit.line, hit.message, hit.severity, hit.condition);
@@ -86,11 +105,25 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
       }
     }
   }
-  const byPlace = (a: Finding, b: Finding) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule);
-  return { findings: findings.sort(byPlace), failures, suppressed, facts: options.facts ?? {}, conditional: conditional.sort(byPlace) };
+  const byPlace = (a: Finding, b: Finding) =>
+    a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule);
+  return {
+    findings: findings.sort(byPlace),
+    failures,
+    suppressed,
+    facts: options.facts ?? {},
+    conditional: conditional.sort(byPlace),
+  };
 }
 
-function toFinding(rule: Rule, file: string, line: number, message: string | undefined, severity: Severity | undefined, condition: string | undefined): Finding {
+function toFinding(
+  rule: Rule,
+  file: string,
+  line: number,
+  message: string | undefined,
+  severity: Severity | undefined,
+  condition: string | undefined,
+): Finding {
   return {
     rule: rule.id,
     title: rule.title,

@@ -23,7 +23,8 @@ export function instanceModel(py: PythonFile, name: SyntaxNode, project: Project
   const fromAnnotation = annotatedModel(py, name, text, project);
   if (fromAnnotation) return fromAnnotation;
   for (const loop of loopsIn(py)) {
-    if (loop.variable !== text || !loop.iterable || !loop.body.some((b) => b.from <= name.from && name.to <= b.to)) continue;
+    if (loop.variable !== text || !loop.iterable || !loop.body.some((b) => b.from <= name.from && name.to <= b.to))
+      continue;
     const model = querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node))?.model;
     if (model && project.models.has(model)) return model;
   }
@@ -33,7 +34,10 @@ export function instanceModel(py: PythonFile, name: SyntaxNode, project: Project
     if (model && project.models.has(model)) return model;
   }
   // A parameter named after a known model (`order` for `Order`, `line_item` for `LineItem`) holds one.
-  const named = text.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+  const named = text
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
   return assigned.length === 0 && isParameter(py, name, text) && project.models.has(named) ? named : undefined;
 }
 
@@ -52,7 +56,8 @@ export function rowModel(py: PythonFile, value: SyntaxNode): string | undefined 
     return /^[A-Z]/.test(last.name) ? last.name : undefined; // Model(...)
   }
   if (!ROW_METHODS.test(last.name)) return undefined;
-  return querysetOf(py, links.length > 1 ? (links.at(-2)?.node as SyntaxNode) : call, assignmentsInScope(py, call))?.model;
+  return querysetOf(py, links.length > 1 ? (links.at(-2)?.node as SyntaxNode) : call, assignmentsInScope(py, call))
+    ?.model;
 }
 
 function selfModel(py: PythonFile, node: SyntaxNode, project: ProjectIndex): string | undefined {

@@ -12,7 +12,12 @@ export interface Loop {
   line: number;
 }
 
-const COMPREHENSIONS = ["ArrayComprehensionExpression", "SetComprehensionExpression", "DictionaryComprehensionExpression", "ComprehensionExpression"];
+const COMPREHENSIONS = [
+  "ArrayComprehensionExpression",
+  "SetComprehensionExpression",
+  "DictionaryComprehensionExpression",
+  "ComprehensionExpression",
+];
 
 /** Every `for` statement and comprehension of the file. */
 export function loopsOf(py: PythonFile): Loop[] {
@@ -62,7 +67,8 @@ export function insideLoop(py: PythonFile, node: SyntaxNode, loops: Loop[]): Loo
   if (best) return best;
   for (const w of py.nodes("WhileStatement")) {
     const body = w.getChild("Body");
-    if (body && body.from <= node.from && node.to <= body.to) return { node: w, body: [body], async: false, line: py.lineOf(w) };
+    if (body && body.from <= node.from && node.to <= body.to)
+      return { node: w, body: [body], async: false, line: py.lineOf(w) };
   }
   return undefined;
 }
@@ -98,7 +104,7 @@ export function isBoundedByCode(py: PythonFile, loop: Loop): boolean {
 /** Whether the loop body always leaves after its first iteration (its last statement returns, breaks or raises). */
 export function runsOnce(loop: Loop): boolean {
   const body = loop.body[0];
-  if (!body || body.name !== "Body") return false;
+  if (body?.name !== "Body") return false;
   const statements = children(body).filter((c) => !/^[:{}]$|Comment|newline|indent|dedent/i.test(c.name));
   const last = statements.at(-1);
   return last !== undefined && /^(ReturnStatement|BreakStatement|RaiseStatement)$/.test(last.name);

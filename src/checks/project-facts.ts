@@ -51,7 +51,10 @@ export function projectFactPaths(changedPaths: readonly string[]): string[] {
 }
 
 /** Detects the facts from file texts (path -> text); `override` (config `project:`) wins field by field. */
-export function detectProjectFacts(files: ReadonlyMap<string, string>, override: { django?: string; database?: Database } = {}): ProjectFacts {
+export function detectProjectFacts(
+  files: ReadonlyMap<string, string>,
+  override: { django?: string; database?: Database } = {},
+): ProjectFacts {
   const facts: ProjectFacts = {};
   const django = override.django ? { version: override.django, source: "config" } : djangoVersion(files);
   if (django) facts.django = django;
@@ -80,7 +83,9 @@ function lockedDjango(text: string): string | undefined {
 /** `Django==4.2.7`, `django>=4.2,<5`, `Django~=5.0`, `"django>=4.2"`, poetry's `django = "^4.2"`. */
 function requiredDjango(text: string): string | undefined {
   for (const line of text.split("\n")) {
-    const m = /^\s*["']?django(?:\[[\w,]+\])?\s*(?:=\s*["'])?\s*(?:==|>=|~=|\^|~|===)?\s*(\d+\.\d+)/i.exec(line.replace(/#.*$/, ""));
+    const m = /^\s*["']?django(?:\[[\w,]+\])?\s*(?:=\s*["'])?\s*(?:==|>=|~=|\^|~|===)?\s*(\d+\.\d+)/i.exec(
+      line.replace(/#.*$/, ""),
+    );
     if (m) return m[1];
   }
   return undefined;
@@ -97,7 +102,9 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
   // Settings first: `"ENGINE": "django.db.backends.postgresql"` or a dj-database-url default URL.
   for (const [path, text] of files) {
     if (!/settings/.test(path) || !path.endsWith(".py")) continue;
-    const engine = /["']ENGINE["']\s*:\s*["']([\w.]+)["']/.exec(text)?.[1] ?? /(?:dj_database_url(?:\.\w+)?|env\.db(?:_url)?|db_url)\([^)]*?["'](\w+):\/\//.exec(text)?.[1];
+    const engine =
+      /["']ENGINE["']\s*:\s*["']([\w.]+)["']/.exec(text)?.[1] ??
+      /(?:dj_database_url(?:\.\w+)?|env\.db(?:_url)?|db_url)\([^)]*?["'](\w+):\/\//.exec(text)?.[1];
     const found = engine ? ENGINES.find(([re]) => re.test(engine)) : undefined;
     if (found) return { engine: found[1], source: path };
   }
@@ -106,8 +113,10 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
     const whole = files.get(path);
     if (!whole) continue;
     const text = mainDependencies(path, whole);
-    if (/^\s*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text)) return { engine: "postgresql", source: path };
-    if (/^\s*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text)) return { engine: "mysql", source: path };
+    if (/^\s*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text))
+      return { engine: "postgresql", source: path };
+    if (/^\s*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text))
+      return { engine: "mysql", source: path };
   }
   return undefined;
 }
@@ -117,7 +126,11 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
  * that tests against PostgreSQL (`psycopg2-binary` in a `test` extra) still ships to every database.
  */
 export function mainDependencies(path: string, text: string): string {
-  const entries = (list: string | undefined) => (list ?? "").split(",").map((entry) => entry.trim()).join("\n");
+  const entries = (list: string | undefined) =>
+    (list ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .join("\n");
   if (path === "pyproject.toml") {
     const project = tomlTable(text, "project") ?? "";
     const listAt = /^dependencies\s*=\s*\[/m.exec(project);
@@ -163,12 +176,21 @@ export function atLeast(version: string | undefined, wanted: string): boolean {
   return a > c || (a === c && b >= d);
 }
 
-const DATABASE_NAMES: Record<Database, string> = { postgresql: "PostgreSQL", mysql: "MySQL", sqlite: "SQLite", oracle: "Oracle" };
+const DATABASE_NAMES: Record<Database, string> = {
+  postgresql: "PostgreSQL",
+  mysql: "MySQL",
+  sqlite: "SQLite",
+  oracle: "Oracle",
+};
 
 /** One line for the summary: what was detected and from where (a path reduced to plain characters: it is repository data). */
 export function describeFacts(facts: ProjectFacts): string {
   const from = (source: string) => `from ${source.replace(/[^\w./-]/g, "")}`;
-  const django = facts.django ? `Django ${facts.django.version} (${from(facts.django.source)})` : "Django version unknown";
-  const database = facts.database ? `${DATABASE_NAMES[facts.database.engine]} (${from(facts.database.source)})` : "database unknown";
+  const django = facts.django
+    ? `Django ${facts.django.version} (${from(facts.django.source)})`
+    : "Django version unknown";
+  const database = facts.database
+    ? `${DATABASE_NAMES[facts.database.engine]} (${from(facts.database.source)})`
+    : "database unknown";
   return `${django}, ${database}`;
 }

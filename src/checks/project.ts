@@ -60,11 +60,17 @@ export class ProjectIndex {
     /** Every path the change touches (a model change looks for its migration among them). */
     readonly changedPaths: ReadonlySet<string> = new Set(),
   ) {
-    for (const file of files) if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text)) this.indexFieldClasses(file);
+    for (const file of files)
+      if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text))
+        this.indexFieldClasses(file);
     for (const file of files) {
       for (const line of file.removedLines) {
         const m = REMOVED_FIELD.exec(line);
-        if (m) this.removedFieldTypes.set(m[1] as string, new Set([...(this.removedFieldTypes.get(m[1] as string) ?? []), m[2] as string]));
+        if (m)
+          this.removedFieldTypes.set(
+            m[1] as string,
+            new Set([...(this.removedFieldTypes.get(m[1] as string) ?? []), m[2] as string]),
+          );
       }
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
@@ -93,10 +99,15 @@ export class ProjectIndex {
     const py = file.python;
     for (const cls of py.nodes("ClassDefinition")) {
       const name = py.src(cls.getChild("VariableName") ?? cls);
-      const base = classBases(py, cls).map((b) => b.split(".").pop() ?? b).find((b) => /(Field|ForeignKey|Key)$/.test(b));
+      const base = classBases(py, cls)
+        .map((b) => b.split(".").pop() ?? b)
+        .find((b) => /(Field|ForeignKey|Key)$/.test(b));
       if (!base || base === name) continue;
       const body = py.src(cls);
-      const forcesNull = /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True|setdefault\(\s*["']null["']\s*,\s*True|super\(\)\.__init__\([^)]*\bnull\s*=\s*True/.test(body);
+      const forcesNull =
+        /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True|setdefault\(\s*["']null["']\s*,\s*True|super\(\)\.__init__\([^)]*\bnull\s*=\s*True/.test(
+          body,
+        );
       this.fieldClasses.set(name, { base, forcesNull });
     }
   }
@@ -168,7 +179,10 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
     });
   }
   const metaIndexed = new Set<string>();
-  const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  const meta = cls
+    .getChild("Body")
+    ?.getChildren("ClassDefinition")
+    .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
   if (meta) {
     for (const { name: key, value } of simpleAssignments(py, meta)) {
       if (!/^(indexes|index_together|unique_together|constraints)$/.test(key)) continue;
@@ -178,19 +192,25 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
   return { name, file: path, fields, metaIndexed, queryingProperties: queryingProperties(py, cls) };
 }
 
-const RELATED_QUERY = /\bself\.(\w+)\.(all|filter|exclude|count|exists|aggregate|first|last|get|order_by|values|values_list|latest|earliest)\(/;
+const RELATED_QUERY =
+  /\bself\.(\w+)\.(all|filter|exclude|count|exists|aggregate|first|last|get|order_by|values|values_list|latest|earliest)\(/;
 const MANAGER_QUERY = /\b[A-Z]\w*\.objects\.\w+\(/;
 
 /** Properties of a model class that run a query each time they are read on a new instance. */
 function queryingProperties(py: PythonFile, cls: SyntaxNode): Map<string, QueryingProperty> {
   const found = new Map<string, QueryingProperty>();
-  for (const def of cls.getChild("Body")?.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")) ?? []) {
-    if (!decoratorsOf(py, def).some((d) => /^(property|cached_property|functional\.cached_property)$/.test(d))) continue;
+  for (const def of cls
+    .getChild("Body")
+    ?.getChildren("DecoratedStatement")
+    .flatMap((d) => d.getChildren("FunctionDefinition")) ?? []) {
+    if (!decoratorsOf(py, def).some((d) => /^(property|cached_property|functional\.cached_property)$/.test(d)))
+      continue;
     const body = py.src(def.getChild("Body") ?? def);
     const related = RELATED_QUERY.exec(body);
     const name = py.src(def.getChild("VariableName") ?? def);
     if (related) found.set(name, { relation: related[1] as string, query: `self.${related[1]}.${related[2]}()` });
-    else if (MANAGER_QUERY.test(body)) found.set(name, { query: (MANAGER_QUERY.exec(body)?.[0] ?? "").replace(/\($/, "()") });
+    else if (MANAGER_QUERY.test(body))
+      found.set(name, { query: (MANAGER_QUERY.exec(body)?.[0] ?? "").replace(/\($/, "()") });
   }
   return found;
 }
@@ -202,13 +222,19 @@ function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): Serializ
     if (value.name !== "CallExpression") continue;
     const parts = callParts(py, value);
     if (!parts) continue;
-    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField") reasons.push(`nested ${code(`${fieldName} = ${parts.name}(...)`)}`);
+    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField")
+      reasons.push(`nested ${code(`${fieldName} = ${parts.name}(...)`)}`);
     if (parts.name === "SerializerMethodField") reasons.push(`${code(fieldName)} is a SerializerMethodField`);
     const source = parts.keywords.get("source");
-    if (source && /\./.test(py.src(source))) reasons.push(`${code(fieldName)} reads ${code(`source=${py.src(source)}`)}`);
-    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField") reasons.push(`${code(fieldName)} is a ${parts.name}`);
+    if (source && /\./.test(py.src(source)))
+      reasons.push(`${code(fieldName)} reads ${code(`source=${py.src(source)}`)}`);
+    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField")
+      reasons.push(`${code(fieldName)} is a ${parts.name}`);
   }
-  const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  const meta = cls
+    .getChild("Body")
+    ?.getChildren("ClassDefinition")
+    .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
   if (meta) {
     for (const { name: key, value } of simpleAssignments(py, meta)) {
       if (key === "model") model = py.src(value).split(".").pop();
@@ -217,4 +243,3 @@ function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): Serializ
   }
   return { name, ...(model ? { model } : {}), relatedReasons: reasons };
 }
-

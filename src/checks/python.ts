@@ -191,7 +191,10 @@ export function isPlainString(file: PythonFile, node: SyntaxNode): boolean {
 }
 
 /** Module- or class-level `NAME = value` statements: [name, value node, statement]. */
-export function simpleAssignments(file: PythonFile, scope: SyntaxNode): Array<{ name: string; value: SyntaxNode; statement: SyntaxNode }> {
+export function simpleAssignments(
+  file: PythonFile,
+  scope: SyntaxNode,
+): Array<{ name: string; value: SyntaxNode; statement: SyntaxNode }> {
   const body = scope.name === "Script" ? scope : scope.getChild("Body");
   if (!body) return [];
   const found: Array<{ name: string; value: SyntaxNode; statement: SyntaxNode }> = [];
@@ -202,7 +205,8 @@ export function simpleAssignments(file: PythonFile, scope: SyntaxNode): Array<{ 
     const op = parts.findIndex((p) => p.name === "AssignOp");
     const value = op >= 0 ? parts[op + 1] : undefined;
     if (target?.name === "VariableName" && value && op === 1) found.push({ name: file.src(target), value, statement });
-    else if (target?.name === "VariableName" && value && parts[1]?.name === "TypeDef") found.push({ name: file.src(target), value, statement });
+    else if (target?.name === "VariableName" && value && parts[1]?.name === "TypeDef")
+      found.push({ name: file.src(target), value, statement });
   }
   return found;
 }

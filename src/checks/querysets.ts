@@ -39,8 +39,23 @@ function computeChainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
 }
 
 const QUERYSET_METHODS = new Set([
-  "filter", "exclude", "all", "select_related", "prefetch_related", "order_by", "annotate", "distinct",
-  "only", "defer", "get_queryset", "none", "using", "alias", "select_for_update", "reverse", "iterator",
+  "filter",
+  "exclude",
+  "all",
+  "select_related",
+  "prefetch_related",
+  "order_by",
+  "annotate",
+  "distinct",
+  "only",
+  "defer",
+  "get_queryset",
+  "none",
+  "using",
+  "alias",
+  "select_for_update",
+  "reverse",
+  "iterator",
 ]);
 
 /** Names that conventionally hold a queryset (`qs`, `queryset`, `active_qs`...), e.g. function parameters. */
@@ -48,9 +63,24 @@ const QUERYSET_NAME = /^(qs|queryset|\w+_qs|\w+_queryset)$/;
 
 /** Methods that run the query (or a query per call) instead of returning a queryset. */
 export const EVALUATING_METHODS = new Set([
-  "get", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "in_bulk", "create",
-  "get_or_create", "update_or_create", "update", "delete", "bulk_create", "bulk_update",
-  "contains", "explain",
+  "get",
+  "first",
+  "last",
+  "count",
+  "exists",
+  "aggregate",
+  "latest",
+  "earliest",
+  "in_bulk",
+  "create",
+  "get_or_create",
+  "update_or_create",
+  "update",
+  "delete",
+  "bulk_create",
+  "bulk_update",
+  "contains",
+  "explain",
 ]);
 
 export interface QuerysetInfo {
@@ -68,10 +98,16 @@ export interface QuerysetInfo {
  * Describes `node` if it is a queryset expression: a chain through `.objects` / `<rel>_set` /
  * queryset methods, or a variable assigned such a chain in `assignments`.
  */
-export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<string, SyntaxNode[]>, depth = 0): QuerysetInfo | undefined {
+export function querysetOf(
+  py: PythonFile,
+  node: SyntaxNode,
+  assignments?: Map<string, SyntaxNode[]>,
+  depth = 0,
+): QuerysetInfo | undefined {
   if (node.name === "VariableName" && assignments && depth < 3) {
     const values = assignments.get(py.src(node)) ?? [];
-    if (values.length === 0 && QUERYSET_NAME.test(py.src(node))) return { eager: new Set(), eagerAll: false, sliced: false, lines: [py.lineOf(node)] };
+    if (values.length === 0 && QUERYSET_NAME.test(py.src(node)))
+      return { eager: new Set(), eagerAll: false, sliced: false, lines: [py.lineOf(node)] };
     const infos = values.flatMap((v) => {
       const info = querysetOf(py, v, assignments, depth + 1);
       return info ? [info] : [];
@@ -99,7 +135,12 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
   // The chain must end in a queryset, not in a value computed from it.
   if (last.call && !QUERYSET_METHODS.has(last.name)) return undefined;
   if (!last.call && last.name !== "objects" && !/_set$/.test(last.name) && last.name !== "[]") return undefined;
-  const info: QuerysetInfo = { eager: new Set(), eagerAll: false, sliced: last.name === "[]", lines: [py.lineOf(node)] };
+  const info: QuerysetInfo = {
+    eager: new Set(),
+    eagerAll: false,
+    sliced: last.name === "[]",
+    lines: [py.lineOf(node)],
+  };
   const modelName = objectsAt > 0 ? names[objectsAt - 1] : undefined;
   if (modelName && /^[A-Z]/.test(modelName)) info.model = modelName;
   for (const link of links) {
@@ -107,15 +148,32 @@ export function querysetOf(py: PythonFile, node: SyntaxNode, assignments?: Map<s
     const parts = callParts(py, link.call);
     const args = parts?.positional ?? [];
     if (args.length === 0 || args.some((a) => a.name !== "String")) info.eagerAll = true;
-    for (const arg of args) if (arg.name === "String") info.eager.add(py.src(arg).replace(/^['"]|['"]$/g, "").split("__")[0] as string);
+    for (const arg of args)
+      if (arg.name === "String")
+        info.eager.add(
+          py
+            .src(arg)
+            .replace(/^['"]|['"]$/g, "")
+            .split("__")[0] as string,
+        );
   }
   return info;
 }
 
-function rootIsQueryset(py: PythonFile, root: ChainLink, assignments: Map<string, SyntaxNode[]> | undefined, depth: number, links: ChainLink[]): boolean {
+function rootIsQueryset(
+  py: PythonFile,
+  root: ChainLink,
+  assignments: Map<string, SyntaxNode[]> | undefined,
+  depth: number,
+  links: ChainLink[],
+): boolean {
   // `request.user.orders.filter()`: an attribute of the request's user followed by a queryset method is a related manager.
   const names = links.map((l) => l.name);
-  if ((names[0] === "request" && names[1] === "user" && links.length > 3 && !links[2]?.call) || (names[0] === "self" && names[1] === "request" && names[2] === "user" && links.length > 4 && !links[3]?.call)) return true;
+  if (
+    (names[0] === "request" && names[1] === "user" && links.length > 3 && !links[2]?.call) ||
+    (names[0] === "self" && names[1] === "request" && names[2] === "user" && links.length > 4 && !links[3]?.call)
+  )
+    return true;
   if (root.node.name !== "VariableName") return false;
   if (QUERYSET_NAME.test(root.name)) return true;
   return depth < 3 && assignments !== undefined && querysetOf(py, root.node, assignments, depth + 1) !== undefined;

@@ -54,7 +54,8 @@ export class SourceFile {
 
   /** Whether the change adds, alters or deletes code anywhere in lines `start..end` (a whole construct). */
   touches(start: number, end: number): boolean {
-    for (let line = start; line <= end; line++) if (this.changedLines.has(line) || this.deletedAt.has(line)) return true;
+    for (let line = start; line <= end; line++)
+      if (this.changedLines.has(line) || this.deletedAt.has(line)) return true;
     return false;
   }
 

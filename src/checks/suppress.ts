@@ -20,23 +20,30 @@ function suppressedOn(line: string | undefined): Set<string> | "all" | undefined
   if (inline) return inline[1] === undefined ? "all" : new Set(inline[1].split(",").map((r) => r.trim().toUpperCase()));
   const noqa = NOQA.exec(line);
   if (noqa) {
-    const ids = (noqa[1] as string).split(/[\s,]+/).map((r) => r.toUpperCase()).filter((r) => /^DJ\d+$/.test(r));
+    const ids = (noqa[1] as string)
+      .split(/[\s,]+/)
+      .map((r) => r.toUpperCase())
+      .filter((r) => /^DJ\d+$/.test(r));
     return ids.length > 0 ? new Set(ids) : undefined;
   }
   return undefined;
 }
 
 function names(set: Set<string> | "all" | undefined, finding: Finding): boolean {
-  return set === "all" || (set !== undefined && set.has(finding.rule));
+  return set === "all" || set?.has(finding.rule) === true;
 }
 
 /** Whether a suppression comment on the finding's line, or the line above, names its rule. */
 export function isSuppressedInline(file: SourceFile, finding: Finding): boolean {
-  return names(suppressedOn(file.lines[finding.line - 1]), finding) || names(suppressedOn(file.lines[finding.line - 2]), finding);
+  return (
+    names(suppressedOn(file.lines[finding.line - 1]), finding) ||
+    names(suppressedOn(file.lines[finding.line - 2]), finding)
+  );
 }
 
 /** A predicate for `checks.ignore`: is this finding's rule (or category) off in its path? */
 export function ignoredByConfig(entries: readonly IgnoreRule[]): (finding: Finding) => boolean {
   const compiled = entries.map((e) => ({ matches: pathMatcher(e.paths), rules: new Set(e.rules) }));
-  return (finding) => compiled.some((e) => (e.rules.has(finding.rule) || e.rules.has(finding.category)) && e.matches(finding.file));
+  return (finding) =>
+    compiled.some((e) => (e.rules.has(finding.rule) || e.rules.has(finding.category)) && e.matches(finding.file));
 }

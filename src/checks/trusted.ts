@@ -2,8 +2,10 @@ import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, children, type PythonFile } from "./python.js";
 
 /** Calls whose result carries no outside text: numbers, escaped or translated literals, Django's HTML builders (not reverse(): it leaves a quote in its arguments unescaped). */
-const TRUSTED_CALLS = /^(len|int|float|round|abs|sum|min|max|count|conditional_escape|escape|format_html|format_html_join|json_script|intcomma|naturaltime)$/;
-const TRANSLATIONS = /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;
+const TRUSTED_CALLS =
+  /^(len|int|float|round|abs|sum|min|max|count|conditional_escape|escape|format_html|format_html_join|json_script|intcomma|naturaltime)$/;
+const TRANSLATIONS =
+  /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;
 const CONSTANT = /^([A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*$/;
 
 /**
@@ -51,7 +53,8 @@ export function isTrusted(py: PythonFile, node: SyntaxNode, depth = 0): boolean 
       if (!parts) return false;
       if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1));
       if (TRUSTED_CALLS.test(parts.name)) return true;
-      if (parts.name === "join" && parts.receiver) return isTrusted(py, parts.receiver, depth + 1) && parts.positional.every((a) => isTrusted(py, a, depth + 1));
+      if (parts.name === "join" && parts.receiver)
+        return isTrusted(py, parts.receiver, depth + 1) && parts.positional.every((a) => isTrusted(py, a, depth + 1));
       if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1));
       return false;
     }

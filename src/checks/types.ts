@@ -2,7 +2,6 @@ import type { Category, PersonaId, Severity } from "../vocabulary.js";
 import type { ProjectIndex } from "./project.js";
 import type { SourceFile } from "./source.js";
 
-
 /** What a rule reports about one place in one file. */
 export interface RuleHit {
   line: number;
@@ -34,4 +33,3 @@ export interface Rule {
   appliesTo: (file: SourceFile) => boolean;
   check: (file: SourceFile, project: ProjectIndex) => RuleHit[];
 }
-

@@ -34,27 +34,59 @@ export interface DiffOptions {
  */
 export function readDiff(options: DiffOptions): LocalDiff {
   const none: string[] = [];
-  if (options.patch === "-") return { diff: readFileSync(0, "utf8"), against: "standard input", compared: "the patch on standard input", untracked: none };
-  if (options.patch) return { diff: readFileSync(resolve(options.patch), "utf8"), against: options.patch, compared: `the patch ${options.patch}`, untracked: none };
+  if (options.patch === "-")
+    return {
+      diff: readFileSync(0, "utf8"),
+      against: "standard input",
+      compared: "the patch on standard input",
+      untracked: none,
+    };
+  if (options.patch)
+    return {
+      diff: readFileSync(resolve(options.patch), "utf8"),
+      against: options.patch,
+      compared: `the patch ${options.patch}`,
+      untracked: none,
+    };
   if (options.commit) {
     const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.commit}^1`]).trim();
     const diff = git(options.root, ["diff", ...DIFF_FLAGS, parent, options.commit]);
-    return { diff, against: parent, compared: `${options.commit} against its parent ${parent.slice(0, 7)}`, untracked: none };
+    return {
+      diff,
+      against: parent,
+      compared: `${options.commit} against its parent ${parent.slice(0, 7)}`,
+      untracked: none,
+    };
   }
   if (options.revert) {
     // The undoing change: from the commit back to its parent; `against` names the parent, whose files are read.
     const parent = git(options.root, ["rev-parse", "--verify", "--quiet", `${options.revert}^1`]).trim();
     const diff = git(options.root, ["diff", ...DIFF_FLAGS, options.revert, parent]);
-    return { diff, against: parent, compared: `the change that undoes ${options.revert} (back to ${parent.slice(0, 7)})`, untracked: none };
+    return {
+      diff,
+      against: parent,
+      compared: `the change that undoes ${options.revert} (back to ${parent.slice(0, 7)})`,
+      untracked: none,
+    };
   }
   if (options.staged) {
     const head = hasHead(options.root) ? "HEAD" : EMPTY_TREE;
-    return { diff: git(options.root, ["diff", "--cached", ...DIFF_FLAGS, head]), against: head, compared: "the staged changes against HEAD", untracked: none };
+    return {
+      diff: git(options.root, ["diff", "--cached", ...DIFF_FLAGS, head]),
+      against: head,
+      compared: "the staged changes against HEAD",
+      untracked: none,
+    };
   }
   const base = options.base ?? defaultBase(options.root);
   const untracked = untrackedFiles(options.root);
-  const diff = [git(options.root, ["diff", ...DIFF_FLAGS, base]), ...untracked.map((path) => newFileDiff(options.root, path))].join("");
-  const compared = options.base ? `the working tree against ${options.base}` : `the working tree against the default branch (merge base ${base.slice(0, 7)})`;
+  const diff = [
+    git(options.root, ["diff", ...DIFF_FLAGS, base]),
+    ...untracked.map((path) => newFileDiff(options.root, path)),
+  ].join("");
+  const compared = options.base
+    ? `the working tree against ${options.base}`
+    : `the working tree against the default branch (merge base ${base.slice(0, 7)})`;
   return { diff, against: base, compared, untracked };
 }
 
@@ -73,7 +105,11 @@ function untrackedFiles(root: string): string[] {
 
 /** A new file's diff, as `git add` then `git diff` would give it (git exits 1 when the files differ). */
 function newFileDiff(root: string, path: string): string {
-  const out = spawnSync("git", ["diff", "--no-index", ...DIFF_FLAGS, "--", "/dev/null", path], { cwd: root, encoding: "utf8", maxBuffer: 4 * MAX_BYTES });
+  const out = spawnSync("git", ["diff", "--no-index", ...DIFF_FLAGS, "--", "/dev/null", path], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 4 * MAX_BYTES,
+  });
   return out.status === 1 ? out.stdout : "";
 }
 
@@ -91,7 +127,9 @@ function defaultBase(root: string): string {
       // try the next name
     }
   }
-  throw new Error("no base branch found (origin/HEAD, main or master); pass --base REF (e.g. --base origin/main), --staged or --patch FILE");
+  throw new Error(
+    "no base branch found (origin/HEAD, main or master); pass --base REF (e.g. --base origin/main), --staged or --patch FILE",
+  );
 }
 
 /** Said once, plainly, instead of git's own message. */
@@ -103,9 +141,15 @@ export class NotARepository extends Error {
 
 function git(root: string, args: string[]): string {
   try {
-    return execFileSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("git", args, {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
-    if (/not a git repository/i.test(String((error as { stderr?: unknown }).stderr ?? ""))) throw new NotARepository(root);
+    if (/not a git repository/i.test(String((error as { stderr?: unknown }).stderr ?? "")))
+      throw new NotARepository(root);
     throw error;
   }
 }
@@ -117,7 +161,11 @@ const MAX_BYTES = 1_000_000;
  * Head contents from the working tree; for a path that is not there (a patch from elsewhere), the
  * file as far as the diff shows it (its added and context lines in place).
  */
-export function readContents(read: ReadText, files: DiffFile[], extraPaths: string[]): { heads: Map<string, string>; related: Map<string, string> } {
+export function readContents(
+  read: ReadText,
+  files: DiffFile[],
+  extraPaths: string[],
+): { heads: Map<string, string>; related: Map<string, string> } {
   const heads = new Map<string, string>();
   for (const file of files) heads.set(file.path, read(file.path) ?? fromHunks(file));
   const related = new Map<string, string>();
@@ -142,7 +190,11 @@ export function indexReader(root: string): ReadText {
   return (path) => {
     let bytes: Buffer;
     try {
-      bytes = execFileSync("git", ["show", `:${path}`], { cwd: root, maxBuffer: MAX_BYTES + 1, stdio: ["ignore", "pipe", "ignore"] });
+      bytes = execFileSync("git", ["show", `:${path}`], {
+        cwd: root,
+        maxBuffer: MAX_BYTES + 1,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
     } catch {
       return undefined; // not in the index, or larger than MAX_BYTES
     }
@@ -159,7 +211,11 @@ export function commitReader(root: string, commit: string): ReadText {
     if (!listed.has(path)) return undefined;
     let bytes: Buffer;
     try {
-      bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${path}`], { cwd: root, maxBuffer: MAX_BYTES + 1, stdio: ["ignore", "pipe", "ignore"] });
+      bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${path}`], {
+        cwd: root,
+        maxBuffer: MAX_BYTES + 1,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
     } catch {
       return undefined; // absent at that commit, or larger than MAX_BYTES
     }
@@ -173,7 +229,8 @@ function textOf(bytes: Buffer): string | undefined {
 
 function fromHunks(file: DiffFile): string {
   const lines: string[] = [];
-  for (const hunk of file.hunks) for (const line of hunk.lines) if (line.newLine !== undefined) lines[line.newLine - 1] = line.text;
+  for (const hunk of file.hunks)
+    for (const line of hunk.lines) if (line.newLine !== undefined) lines[line.newLine - 1] = line.text;
   return Array.from(lines, (l) => l ?? "").join("\n");
 }
 
@@ -181,6 +238,7 @@ function fromHunks(file: DiffFile): string {
 export function readLocalConfig(read: ReadText, path?: string): ConfigResult {
   const name = path ? resolve(path) : ".github/django-review.yml";
   const text = path ? (existsSync(name) ? readFileSync(name, "utf8") : undefined) : read(name);
-  if (text === undefined) return path ? { ...parseRepoConfig(undefined), problems: [`${name} does not exist`] } : parseRepoConfig(undefined);
+  if (text === undefined)
+    return path ? { ...parseRepoConfig(undefined), problems: [`${name} does not exist`] } : parseRepoConfig(undefined);
   return parseConfigText(text, name);
 }

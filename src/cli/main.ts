@@ -11,7 +11,14 @@ import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths
 import { selectFiles } from "../review/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { closest } from "./did-you-mean.js";
-import { commitReader, indexReader, readContents, readDiff, readLocalConfig, workingTreeReader } from "./local-source.js";
+import {
+  commitReader,
+  indexReader,
+  readContents,
+  readDiff,
+  readLocalConfig,
+  workingTreeReader,
+} from "./local-source.js";
 import { buildReport, exitCodeFor } from "../report/report.js";
 
 const USAGE = `usage: django-review review [options]
@@ -62,7 +69,7 @@ export interface CliIo {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
   try {
     parsed = parseArgs({
       args: argv,
@@ -79,18 +86,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals[0] !== "review") {
     const guess = positionals[0] === undefined ? undefined : closest(positionals[0], COMMANDS);
-    return usageError(io, positionals[0] === undefined ? "say what to do: django-review review" : `unknown command '${positionals[0]}'${guess ? `; did you mean '${guess}'?` : ""}`);
+    return usageError(
+      io,
+      positionals[0] === undefined
+        ? "say what to do: django-review review"
+        : `unknown command '${positionals[0]}'${guess ? `; did you mean '${guess}'?` : ""}`,
+    );
   }
   const format = values.format as Format;
   const failOn = values["fail-on"] as Severity | "never";
   if (!FORMATS.includes(format)) return usageError(io, `--format must be one of ${FORMATS.join(", ")}`);
-  if (failOn !== "never" && !SEVERITIES.includes(failOn)) return usageError(io, `--fail-on must be one of ${SEVERITIES.join(", ")}, never`);
+  if (failOn !== "never" && !SEVERITIES.includes(failOn))
+    return usageError(io, `--fail-on must be one of ${SEVERITIES.join(", ")}, never`);
   const persona = values.persona === undefined ? undefined : PersonaId.safeParse(values.persona);
   if (persona && !persona.success) return usageError(io, "--persona must be architect or engineer");
 
   try {
     const root = values.root ?? io.cwd;
-    if ([values.patch, values.commit, values.revert, values.staged].filter(Boolean).length > 1) return usageError(io, "--patch, --commit, --revert and --staged cannot be combined");
+    if ([values.patch, values.commit, values.revert, values.staged].filter(Boolean).length > 1)
+      return usageError(io, "--patch, --commit, --revert and --staged cannot be combined");
     const { diff, against, compared, untracked } = readDiff({
       root,
       ...(values.patch ? { patch: values.patch } : {}),
@@ -109,10 +123,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { config, problems } = readLocalConfig(read, values.config);
     const selection = selectFiles(parseUnifiedDiff(diff), config);
     const paths = selection.reviewable.map((f) => f.path);
-    const { heads, related } = readContents(read, selection.reviewable, config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : []);
+    const { heads, related } = readContents(
+      read,
+      selection.reviewable,
+      config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : [],
+    );
     if (config.checks.enabled) {
       const known = new Set([...heads.keys(), ...related.keys()]);
-      const read2 = [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(new Map([...heads, ...related]), known)];
+      const read2 = [
+        ...fieldModulePaths(heads, known),
+        ...renderedTemplatePaths(heads, known),
+        ...modelModulePaths(new Map([...heads, ...related]), known),
+      ];
       for (const path of read2) {
         const text = read(path);
         if (text !== undefined) related.set(path, text);
@@ -128,7 +150,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       related,
       config,
       personas: loadPersonas(env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
-      pr: { title: "Local changes", body: "", baseRef: values.base ?? "base", headRef: values.commit ?? "working tree" },
+      pr: {
+        title: "Local changes",
+        body: "",
+        baseRef: values.base ?? "base",
+        headRef: values.commit ?? "working tree",
+      },
       log: { warn: (meta, message) => io.stderr(`${message} ${JSON.stringify(meta)}\n`) },
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
       ...(settings ? { model: anthropicReviewModel(settings) } : {}),
@@ -137,7 +164,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }).finally(() => progress?.stop());
     if (!analysis) return 2;
     const report = buildReport(analysis, problems, { compared, heads });
-    if (untracked.length > 0) report.notices.push(`${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ${untracked.slice(0, 5).join(", ")}${untracked.length > 5 ? ", …" : ""}`);
+    if (untracked.length > 0)
+      report.notices.push(
+        `${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ${untracked.slice(0, 5).join(", ")}${untracked.length > 5 ? ", …" : ""}`,
+      );
     io.stdout(`${formatReport(report, format, { color: io.isTTY && !io.env.NO_COLOR })}\n`);
     return exitCodeFor(report, failOn);
   } catch (error) {

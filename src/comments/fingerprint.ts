@@ -7,7 +7,10 @@ import type { DiffFile } from "../diff/types.js";
  */
 export function fingerprint(path: string, issue: string, code: string): string {
   const normalized = code.replace(/\s+/g, " ").trim();
-  return createHash("sha256").update(`${field(path)}\n${field(issue)}\n${normalized}`).digest("hex").slice(0, 20);
+  return createHash("sha256")
+    .update(`${field(path)}\n${field(issue)}\n${normalized}`)
+    .digest("hex")
+    .slice(0, 20);
 }
 
 /**

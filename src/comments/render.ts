@@ -13,7 +13,12 @@ export function severityLabel(severity: Severity): string {
 }
 
 /** An inline comment body: severity, the (sanitised) text, and a suggestion block when given. */
-export function renderCommentBody(input: { severity: Severity; body: string; suggestion?: string; note?: string }): string {
+export function renderCommentBody(input: {
+  severity: Severity;
+  body: string;
+  suggestion?: string;
+  note?: string;
+}): string {
   const parts = [`**${severityLabel(input.severity)}** ${input.body.trim()}`];
   if (input.suggestion !== undefined) parts.push(renderSuggestion(input.suggestion));
   if (input.note) parts.push(`<sub>${input.note}</sub>`);

@@ -23,7 +23,8 @@ function reFence(span: string): string {
 const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)/g;
 
 /** Documentation a Django review may link to. */
-const LINK_ALLOWLIST = /^https:\/\/(docs\.djangoproject\.com|www\.djangoproject\.com|docs\.python\.org|peps\.python\.org|www\.django-rest-framework\.org|docs\.celeryq\.dev|htmx\.org|django-htmx\.readthedocs\.io|channels\.readthedocs\.io)(\/|$)/i;
+const LINK_ALLOWLIST =
+  /^https:\/\/(docs\.djangoproject\.com|www\.djangoproject\.com|docs\.python\.org|peps\.python\.org|www\.django-rest-framework\.org|docs\.celeryq\.dev|htmx\.org|django-htmx\.readthedocs\.io|channels\.readthedocs\.io)(\/|$)/i;
 
 function neutralizeProse(text: string): string {
   return (
@@ -31,10 +32,16 @@ function neutralizeProse(text: string): string {
       .replace(/<!--[\s\S]*?(-->|$)/g, "")
       // Reference definitions (`[x]: https://...`) would turn `[x]` anywhere into a link.
       .replace(/^ {0,3}\[([^\]\n]+)\]:[ \t]*(\S+).*$/gm, (_m, label: string, url: string) => `${label}: ${code(url)}`)
-      .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (whole, label: string, url: string) => (LINK_ALLOWLIST.test(url) && !whole.startsWith("!") ? whole : `${label} (${code(url)})`))
+      .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (whole, label: string, url: string) =>
+        LINK_ALLOWLIST.test(url) && !whole.startsWith("!") ? whole : `${label} (${code(url)})`,
+      )
       // Autolinks (`<https://...>`) and bare URLs anywhere (not only after a space) are shown as code.
-      .replace(/<((?:https?:\/\/|www\.)[^>\s]+)>/gi, (whole, url: string) => (LINK_ALLOWLIST.test(url) ? whole : code(url)))
-      .replace(/(?<![\w`\/])((?:https?:\/\/|www\.)[^\s<>`"')]+)/gi, (whole, url: string) => (LINK_ALLOWLIST.test(url) ? whole : code(url)))
+      .replace(/<((?:https?:\/\/|www\.)[^>\s]+)>/gi, (whole, url: string) =>
+        LINK_ALLOWLIST.test(url) ? whole : code(url),
+      )
+      .replace(/(?<![\w`/])((?:https?:\/\/|www\.)[^\s<>`"')]+)/gi, (whole, url: string) =>
+        LINK_ALLOWLIST.test(url) ? whole : code(url),
+      )
       // Raw HTML is shown as text: every `<` left is escaped.
       .replace(/<(?!https:\/\/)/g, "&lt;")
       .replace(MENTION, (_m, before: string, name: string) => `${before}@\u200b${name}`)

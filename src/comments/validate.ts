@@ -1,6 +1,6 @@
 import { type ReviewComment, SEVERITIES, type UnplacedComment } from "../vocabulary.js";
 import type { LineMap } from "../diff/line-map.js";
-import { type ModelComment } from "../model/review-tool.js";
+import type { ModelComment } from "../model/review-tool.js";
 import { renderCommentBody } from "./render.js";
 import { sanitizeModelText } from "./sanitize.js";
 
@@ -35,7 +35,10 @@ export function placeComments(comments: ModelComment[], lineMap: LineMap): Place
 }
 
 /** Keeps at most `max` inline comments, the most severe first (stable otherwise); the rest are listed. */
-export function capComments(comments: ReviewComment[], max: number): { kept: ReviewComment[]; overflow: UnplacedComment[] } {
+export function capComments(
+  comments: ReviewComment[],
+  max: number,
+): { kept: ReviewComment[]; overflow: UnplacedComment[] } {
   const ranked = [...comments].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
   const keep = new Set(ranked.slice(0, max));
   return {
@@ -85,7 +88,12 @@ function placeComment(comment: ModelComment, lineMap: LineMap): ReviewComment | 
   };
 }
 
-function validStartLine(comment: ModelComment, line: number, hunk: number | undefined, lineMap: LineMap): number | undefined {
+function validStartLine(
+  comment: ModelComment,
+  line: number,
+  hunk: number | undefined,
+  lineMap: LineMap,
+): number | undefined {
   const start = comment.start_line;
   if (start === undefined || start >= line) return undefined;
   return lineMap.hunkOf(comment.path, comment.side, start) === hunk ? start : undefined;

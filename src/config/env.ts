@@ -11,14 +11,24 @@ import { DEFAULT_READ_RETRY } from "../util/retry.js";
  */
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
 
 const text = z.string().trim().optional();
 
-const flag = z.enum(["1", "0", "true", "false"], { error: "must be 1, 0, true or false" }).optional().transform((v) => v === "1" || v === "true");
+const flag = z
+  .enum(["1", "0", "true", "false"], { error: "must be 1, 0, true or false" })
+  .optional()
+  .transform((v) => v === "1" || v === "true");
 
 /** Empty values are dropped first: `VAR=` means "not set", not "zero" or "no". */
-const withoutEmpty = (env: unknown) => Object.fromEntries(Object.entries(env as Record<string, unknown>).filter(([, v]) => !(typeof v === "string" && v.trim() === "")));
+const withoutEmpty = (env: unknown) =>
+  Object.fromEntries(
+    Object.entries(env as Record<string, unknown>).filter(([, v]) => !(typeof v === "string" && v.trim() === "")),
+  );
 
 const Settings = z.object({
   ANTHROPIC_API_KEY: text,
@@ -38,12 +48,14 @@ const Settings = z.object({
   DJANGO_REVIEW_CHECKS_TIMEOUT_MS: integer(100).default(CHECKS_TIMEOUT_MS),
   DJANGO_REVIEW_CHECKS_INLINE: flag,
   DJANGO_REVIEW_SHUTDOWN_GRACE_MS: integer(0).default(DEFAULT_SHUTDOWN_GRACE_MS),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" }).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" })
+    .optional(),
   DJANGO_REVIEW_QUEUE_PREFIX: text,
   DJANGO_REVIEW_QUEUE_LOCK_MS: integer(100).optional(),
   DJANGO_REVIEW_QUEUE_STALLED_MS: integer(100).optional(),
 });
-
 
 export const OperatorEnv = z.preprocess(withoutEmpty, Settings);
 
@@ -57,6 +69,8 @@ export class EnvError extends Error {
 export function parseOperatorEnv(env: NodeJS.ProcessEnv): OperatorEnv {
   const result = OperatorEnv.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])] ?? "")}: ${issue.message}`);
+  const problems = result.error.issues.map(
+    (issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])] ?? "")}: ${issue.message}`,
+  );
   throw new EnvError(`bad environment: ${problems.join("; ")}`);
 }

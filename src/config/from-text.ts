@@ -12,19 +12,23 @@ export const MAX_CONFIG_KEYS = 2_000;
  */
 export function parseConfigText(text: string, name: string): ConfigResult {
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_CONFIG_BYTES) return problem(`${code(name)} is ${Math.ceil(bytes / 1024)} KB; the limit is ${MAX_CONFIG_BYTES / 1024} KB`);
+  if (bytes > MAX_CONFIG_BYTES)
+    return problem(`${code(name)} is ${Math.ceil(bytes / 1024)} KB; the limit is ${MAX_CONFIG_BYTES / 1024} KB`);
   let raw: unknown;
   try {
     raw = YAML.parse(text, { logLevel: "error", maxAliasCount: 100 });
   } catch (error) {
-    return problem(`could not be read: ${code(name)} is not valid YAML (${String((error as Error).message ?? error).split("\n")[0]})`);
+    return problem(
+      `could not be read: ${code(name)} is not valid YAML (${String((error as Error).message ?? error).split("\n")[0]})`,
+    );
   }
   return parseConfigObject(raw ?? undefined);
 }
 
 /** An already parsed config (Probot's `context.config`): the key count, then the schema. */
 export function parseConfigObject(raw: unknown): ConfigResult {
-  if (countKeys(raw, MAX_CONFIG_KEYS + 1) > MAX_CONFIG_KEYS) return problem(`the config has more than ${MAX_CONFIG_KEYS} keys and values`);
+  if (countKeys(raw, MAX_CONFIG_KEYS + 1) > MAX_CONFIG_KEYS)
+    return problem(`the config has more than ${MAX_CONFIG_KEYS} keys and values`);
   return parseRepoConfig(raw);
 }
 

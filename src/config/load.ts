@@ -21,7 +21,9 @@ async function loadWithProbot(context: Context): Promise<ConfigResult> {
   let raw: unknown;
   try {
     // Arrays from an extended config are replaced, not concatenated.
-    raw = await context.config(CONFIG_FILE, undefined, { arrayMerge: (_target: unknown[], source: unknown[]) => source });
+    raw = await context.config(CONFIG_FILE, undefined, {
+      arrayMerge: (_target: unknown[], source: unknown[]) => source,
+    });
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status !== undefined && status !== 404 && status !== 422) throw error;

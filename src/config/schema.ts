@@ -32,7 +32,9 @@ const Glob = z
   .string()
   .min(1)
   .max(300)
-  .refine((p) => !/[@!+*?]\(/.test(p), { message: "extended glob patterns like `@(a|b)` or `!(x)` are not supported; use several patterns or braces `{a,b}`" });
+  .refine((p) => !/[@!+*?]\(/.test(p), {
+    message: "extended glob patterns like `@(a|b)` or `!(x)` are not supported; use several patterns or braces `{a,b}`",
+  });
 const Globs = z.array(Glob).max(200);
 
 const RULE_OR_CATEGORY = new Set<string>([...RULES.map((r) => r.id), ...CATEGORIES]);
@@ -43,7 +45,9 @@ const ChecksConfig = z
     enabled: z.boolean().default(true),
     /** Rule ids (`DJ307`) or categories (`migrations`) to switch off. */
     disable: z
-      .array(z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" }))
+      .array(
+        z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" }),
+      )
       .default([]),
     /** Report rule findings of this severity and above. */
     min_severity: Severity.default("nit"),
@@ -55,7 +59,13 @@ const ChecksConfig = z
         z
           .object({
             paths: Globs.min(1),
-            rules: z.array(z.string().refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" })).min(1),
+            rules: z
+              .array(
+                z
+                  .string()
+                  .refine((v) => RULE_OR_CATEGORY.has(v), { message: "is not a rule id (DJ101...) or a category" }),
+              )
+              .min(1),
           })
           .strict(),
       )
@@ -67,7 +77,10 @@ const ChecksConfig = z
 /** What the project runs on, when detection from its files is wrong or impossible. */
 const ProjectConfig = z
   .object({
-    django: z.string().regex(/^\d+\.\d+$/, { message: "is not a Django version like 4.2" }).optional(),
+    django: z
+      .string()
+      .regex(/^\d+\.\d+$/, { message: "is not a Django version like 4.2" })
+      .optional(),
     database: z.enum(DATABASES).optional(),
   })
   .strict();

@@ -42,7 +42,8 @@ function newSideRange(hunk: Hunk): { first: number; last: number } {
     if (line.newLine < first) first = line.newLine;
     if (line.newLine > last) last = line.newLine;
   }
-  if (first === Number.POSITIVE_INFINITY) return { first: Math.max(hunk.newStart, 1), last: Math.max(hunk.newStart, 1) };
+  if (first === Number.POSITIVE_INFINITY)
+    return { first: Math.max(hunk.newStart, 1), last: Math.max(hunk.newStart, 1) };
   return { first, last };
 }
 

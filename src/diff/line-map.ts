@@ -1,7 +1,6 @@
 import type { Side } from "../vocabulary.js";
 import type { DiffFile } from "./types.js";
 
-
 interface FileAnchors {
   /** new-side line -> hunk index (added and context lines) */
   right: Map<number, number>;

@@ -53,9 +53,17 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     const previous = stripPrefix(file.from);
     const status = file.new ? "added" : deleted ? "removed" : previous !== path ? "renamed" : "modified";
     const hunks = deleted ? [] : file.chunks.map(toHunk).filter((h) => h.lines.length > 0);
-    const base = { path, status, hunks, additions: file.additions, deletions: file.deletions, ...(status === "renamed" ? { previousPath: previous } : {}) } as const;
+    const base = {
+      path,
+      status,
+      hunks,
+      additions: file.additions,
+      deletions: file.deletions,
+      ...(status === "renamed" ? { previousPath: previous } : {}),
+    } as const;
     if (deleted) return { ...base, unreviewable: "removed" as const };
-    if (hunks.length === 0) return { ...base, unreviewable: status === "renamed" ? ("pure-rename" as const) : ("binary" as const) };
+    if (hunks.length === 0)
+      return { ...base, unreviewable: status === "renamed" ? ("pure-rename" as const) : ("binary" as const) };
     return base;
   });
 }

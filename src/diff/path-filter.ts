@@ -45,7 +45,8 @@ export function pathMatcher(patterns: string[]): PathMatcher {
     // path: only slash-free patterns are matched against the file name.
     const names = patterns.filter((p) => !p.includes("/"));
     const paths = patterns.filter((p) => p.includes("/"));
-    const byName = names.length > 0 ? picomatch(names, { dot: true, basename: true, nocase: true, noextglob: true }) : () => false;
+    const byName =
+      names.length > 0 ? picomatch(names, { dot: true, basename: true, nocase: true, noextglob: true }) : () => false;
     const byPath = paths.length > 0 ? picomatch(paths, { dot: true, nocase: true, noextglob: true }) : () => false;
     matcher = (path: string) => byName(path) || byPath(path);
     if (compiled.size > 500) compiled.clear();

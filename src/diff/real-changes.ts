@@ -35,7 +35,8 @@ export function realChanges(file: DiffFile): RealChanges {
 
 function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
   if (!hunk.lines.some((line) => line.kind === "del")) {
-    for (const line of hunk.lines) if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
+    for (const line of hunk.lines)
+      if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
     return;
   }
   const removed: Token[] = [];
@@ -62,7 +63,8 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
         )
       : undefined;
   if (!parts) {
-    for (const line of hunk.lines) if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
+    for (const line of hunk.lines)
+      if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
     for (const t of removed) result.deletedAt.add(clamp(t.line));
     return;
   }

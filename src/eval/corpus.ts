@@ -35,11 +35,16 @@ export function loadCorpus(dir: string): LoadedCase[] {
 
 function loadCase(dir: string, name: string): LoadedCase {
   const parsed = CaseFile.safeParse(JSON.parse(readFileSync(join(dir, "case.json"), "utf8")));
-  if (!parsed.success) throw new Error(`eval:checks: ${name}/case.json is invalid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `eval:checks: ${name}/case.json is invalid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
+    );
   const data = parsed.data;
   const head = new Map<string, string>();
   const headDir = join(dir, "head");
-  if (existsSync(headDir)) for (const file of walk(headDir)) head.set(relative(headDir, file).split("\\").join("/"), readFileSync(file, "utf8"));
+  if (existsSync(headDir))
+    for (const file of walk(headDir))
+      head.set(relative(headDir, file).split("\\").join("/"), readFileSync(file, "utf8"));
   const diffPath = join(dir, "change.diff");
   return {
     id: data.id ?? name,

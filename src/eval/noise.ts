@@ -37,8 +37,19 @@ export function parseJudgements(text: string): Judgement[] {
     if (line === "" || line.startsWith("#")) return;
     const [repo, commit, path, lineNo, rule, label, ...why] = line.split("\t");
     const number = Number(lineNo);
-    if (!repo || !commit || !/^[0-9a-f]{7,40}$/.test(commit) || !path || !Number.isInteger(number) || !rule || !LABELS.includes(label as Label) || why.join("\t").trim() === "") {
-      throw new Error(`judgements line ${index + 1}: expected repo, commit, path, line, rule, TRUE|DEBATABLE|FALSE and why, tab-separated`);
+    if (
+      !repo ||
+      !commit ||
+      !/^[0-9a-f]{7,40}$/.test(commit) ||
+      !path ||
+      !Number.isInteger(number) ||
+      !rule ||
+      !LABELS.includes(label as Label) ||
+      why.join("\t").trim() === ""
+    ) {
+      throw new Error(
+        `judgements line ${index + 1}: expected repo, commit, path, line, rule, TRUE|DEBATABLE|FALSE and why, tab-separated`,
+      );
     }
     result.push({ repo, commit, path, line: number, rule, label: label as Label, why: why.join("\t").trim() });
   });
@@ -78,12 +89,23 @@ export interface NoiseSummary {
   table: string;
 }
 
-export function summariseNoise(commits: number, findings: readonly NoiseFinding[], judgements: readonly Judgement[]): NoiseSummary {
+export function summariseNoise(
+  commits: number,
+  findings: readonly NoiseFinding[],
+  judgements: readonly Judgement[],
+): NoiseSummary {
   const perRule = new Map<string, RuleNoise>();
   const unjudged: NoiseFinding[] = [];
   const totals = { TRUE: 0, DEBATABLE: 0, FALSE: 0 };
   for (const finding of findings) {
-    const row = perRule.get(finding.rule) ?? { rule: finding.rule, findings: 0, TRUE: 0, DEBATABLE: 0, FALSE: 0, unjudged: 0 };
+    const row = perRule.get(finding.rule) ?? {
+      rule: finding.rule,
+      findings: 0,
+      TRUE: 0,
+      DEBATABLE: 0,
+      FALSE: 0,
+      unjudged: 0,
+    };
     perRule.set(finding.rule, row);
     row.findings++;
     const judgement = judgementFor(finding, judgements);

@@ -28,8 +28,16 @@ export function parseFixes(text: string): Fix[] {
     const line = raw.trimEnd();
     if (line === "" || line.startsWith("#")) return;
     const [repo, commit, category, ...why] = line.split("\t");
-    if (!repo || !commit || !/^[0-9a-f]{7,40}$/.test(commit) || !CATEGORIES.includes(category as Category) || why.join("\t").trim() === "") {
-      throw new Error(`fixes line ${index + 1}: expected repo, commit, category (${CATEGORIES.join("|")}) and why, tab-separated`);
+    if (
+      !repo ||
+      !commit ||
+      !/^[0-9a-f]{7,40}$/.test(commit) ||
+      !CATEGORIES.includes(category as Category) ||
+      why.join("\t").trim() === ""
+    ) {
+      throw new Error(
+        `fixes line ${index + 1}: expected repo, commit, category (${CATEGORIES.join("|")}) and why, tab-separated`,
+      );
     }
     fixes.push({ repo, commit, category: category as Category, why: why.join("\t").trim() });
   });
@@ -68,5 +76,13 @@ export function summariseRecall(fixes: readonly Fix[], findings: readonly Recall
     } else missed.push(fix);
   }
   const total = onTarget + other.length;
-  return { fixes: fixes.length, caught, recall: fixes.length ? caught / fixes.length : 0, precision: total ? onTarget / total : 1, byCategory, missed, other };
+  return {
+    fixes: fixes.length,
+    caught,
+    recall: fixes.length ? caught / fixes.length : 0,
+    precision: total ? onTarget / total : 1,
+    byCategory,
+    missed,
+    other,
+  };
 }

@@ -64,7 +64,11 @@ export interface CorpusScore {
  * Expected entries name a category, not a rule, so a miss is charged to its category; a rule's `fn`
  * is the misses of its category.
  */
-export function scoreCorpus(scores: CaseScore[], cases: CorpusCase[], ruleIds: Array<{ id: string; category: Category }>): CorpusScore {
+export function scoreCorpus(
+  scores: CaseScore[],
+  cases: CorpusCase[],
+  ruleIds: Array<{ id: string; category: Category }>,
+): CorpusScore {
   const rules: Record<string, Tally> = {};
   const categories: Record<string, Tally> = {};
   const tally = (map: Record<string, Tally>, key: string) => (map[key] ??= { tp: 0, fp: 0, fn: 0 });

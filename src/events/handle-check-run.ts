@@ -18,7 +18,10 @@ export async function queueRerun(context: RerunContext, services: ReviewServices
   if (run.name !== CHECK_RUN_NAME) return;
   const log = rerunLog(context);
   const pr = run.pull_requests[0];
-  if (!pr) return log.info("django-review: re-run ignored: the check run belongs to no pull request of this repository (a fork's?)");
+  if (!pr)
+    return log.info(
+      "django-review: re-run ignored: the check run belongs to no pull request of this repository (a fork's?)",
+    );
   const key = `${context.repo().owner}/${context.repo().repo}#${pr.number}`;
   const result = await services.queue.enqueue({
     key,
@@ -33,11 +36,21 @@ export async function queueRerun(context: RerunContext, services: ReviewServices
 
 function rerunLog(context: RerunContext): Logger {
   const run = context.payload.check_run;
-  return context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: run.pull_requests[0]?.number, sha: run.head_sha, rerun: true });
+  return context.log.child({
+    installation: context.payload.installation?.id,
+    ...context.repo(),
+    pr: run.pull_requests[0]?.number,
+    sha: run.head_sha,
+    rerun: true,
+  });
 }
 
 /** The queued work of a re-run: the same limits as a command, and only for the PR's current head. */
-export async function runQueuedRerun(context: RerunContext, services: ReviewServices, signal: AbortSignal): Promise<void> {
+export async function runQueuedRerun(
+  context: RerunContext,
+  services: ReviewServices,
+  signal: AbortSignal,
+): Promise<void> {
   const run = context.payload.check_run;
   const number = run.pull_requests[0]?.number;
   if (number === undefined) return;
@@ -52,7 +65,11 @@ export async function runQueuedRerun(context: RerunContext, services: ReviewServ
       if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: re-run ignored: ${limited}`);
       const pr = await fetchPullRequest(context.octokit, ref);
       if (pr.state !== "open") return log.info("django-review: re-run ignored: the pull request is closed");
-      if (pr.headSha !== run.head_sha) return log.info({ head: pr.headSha }, "django-review: re-run ignored: the pull request has a newer head (its own review runs)");
+      if (pr.headSha !== run.head_sha)
+        return log.info(
+          { head: pr.headSha },
+          "django-review: re-run ignored: the pull request has a newer head (its own review runs)",
+        );
       await runReview(services.depsFor(context.octokit, log), {
         ref,
         pr,
@@ -60,7 +77,9 @@ export async function runQueuedRerun(context: RerunContext, services: ReviewServ
         configProblems: problems,
         notices: ["Re-run requested from the pull request's checks."],
         signal,
-        ...(reviewContext.pr ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } } : {}),
+        ...(reviewContext.pr
+          ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
+          : {}),
       });
     },
     services,

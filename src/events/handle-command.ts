@@ -35,15 +35,28 @@ export async function queueCommand(context: CommentContext, services: ReviewServ
 
 function commandLog(context: CommentContext): Logger {
   const { comment, issue } = context.payload;
-  return context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: issue.number, commenter: comment.user?.login ?? "" });
+  return context.log.child({
+    installation: context.payload.installation?.id,
+    ...context.repo(),
+    pr: issue.number,
+    commenter: comment.user?.login ?? "",
+  });
 }
 
 /** The queued work of a command. */
-export async function runQueuedCommand(context: CommentContext, services: ReviewServices, signal: AbortSignal): Promise<void> {
+export async function runQueuedCommand(
+  context: CommentContext,
+  services: ReviewServices,
+  signal: AbortSignal,
+): Promise<void> {
   const command = parseCommand(context.payload.comment.body);
   if (!command) return;
   const log = commandLog(context);
-  await runLogged(log, () => runCommand(context, services, { command, login: context.payload.comment.user?.login ?? "", log, signal }), services);
+  await runLogged(
+    log,
+    () => runCommand(context, services, { command, login: context.payload.comment.user?.login ?? "", log, signal }),
+    services,
+  );
 }
 
 async function runCommand(
@@ -52,7 +65,9 @@ async function runCommand(
   job: { command: ParsedCommand; login: string; log: Logger; signal: AbortSignal },
 ): Promise<void> {
   const { command, login, log, signal } = job;
-  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: login }));
+  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(
+    context.repo({ username: login }),
+  );
   if (!canTriggerReview(permission.permission, permission.role_name)) {
     return log.info(
       { permission: permission.permission, role: permission.role_name },
@@ -69,7 +84,9 @@ async function runCommand(
   const pr = await fetchPullRequest(context.octokit, ref);
   if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const notices = command.unknownArgument
-    ? [`${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`]
+    ? [
+        `${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`,
+      ]
     : [];
   await runReview(services.depsFor(context.octokit, log), {
     ref,
@@ -78,7 +95,9 @@ async function runCommand(
     configProblems: problems,
     notices,
     signal,
-    ...(reviewContext.pr ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } } : {}),
+    ...(reviewContext.pr
+      ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
+      : {}),
     ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
   });
 }

@@ -37,11 +37,20 @@ export async function queuePullRequestReview(context: PullRequestContext, servic
 
 function pullRequestLog(context: PullRequestContext): Logger {
   const pr = context.payload.pull_request;
-  return context.log.child({ installation: context.payload.installation?.id, ...context.repo(), pr: pr.number, sha: pr.head.sha });
+  return context.log.child({
+    installation: context.payload.installation?.id,
+    ...context.repo(),
+    pr: pr.number,
+    sha: pr.head.sha,
+  });
 }
 
 /** The queued work: config, idempotency and skip rules, then the review. */
-export async function reviewPullRequest(context: PullRequestContext, services: ReviewServices, signal: AbortSignal): Promise<void> {
+export async function reviewPullRequest(
+  context: PullRequestContext,
+  services: ReviewServices,
+  signal: AbortSignal,
+): Promise<void> {
   const pr = toPullRequestInfo(context.payload.pull_request);
   const ref = { ...context.repo(), pullNumber: pr.number };
   const log = pullRequestLog(context);
@@ -57,16 +66,22 @@ async function review(
   const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
   const { config, problems } = await configFromText(context, reviewContext.configText);
   const now = reviewContext.pr;
-  if (now && now.state !== "OPEN") return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");
-  if (now && now.headSha !== pr.headSha) return log.info({ head: now.headSha }, "django-review: skipped a stale event: the pull request has a newer head");
+  if (now && now.state !== "OPEN")
+    return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");
+  if (now && now.headSha !== pr.headSha)
+    return log.info({ head: now.headSha }, "django-review: skipped a stale event: the pull request has a newer head");
   // Idempotent across redeliveries, restarts and replicas: the reviewed SHA is marked in GitHub itself.
   if (now?.reviewedShas.includes(pr.headSha)) {
     if (config.check_run.enabled) await repairCheckRun(context, ref, pr.headSha, config.check_run.fail_on, log);
     return log.info("django-review: skipped, this head was already reviewed");
   }
-  if (pr.draft && !config.review_drafts) return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
+  if (pr.draft && !config.review_drafts)
+    return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
   if (pr.authorIsBot && !config.review_bot_prs) {
-    return log.info({ author: pr.authorLogin }, "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)");
+    return log.info(
+      { author: pr.authorLogin },
+      "django-review: skipped a bot's pull request (set review_bot_prs: true to review them)",
+    );
   }
   const limited = await services.limits.take(ref, "review", config.limits);
   if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: skipped: ${limited}`);
@@ -82,9 +97,16 @@ async function review(
 }
 
 /** The review is there; its check run may not be (a stop between the two). Never fails the event. */
-async function repairCheckRun(context: PullRequestContext, ref: PullRequestRef, headSha: string, failOn: Severity | "never", log: Logger): Promise<void> {
+async function repairCheckRun(
+  context: PullRequestContext,
+  ref: PullRequestRef,
+  headSha: string,
+  failOn: Severity | "never",
+  log: Logger,
+): Promise<void> {
   try {
-    if ((await completeMissingCheckRun(context.octokit, ref, headSha, failOn)) === "completed") log.info("django-review: completed the check run of a review posted earlier");
+    if ((await completeMissingCheckRun(context.octokit, ref, headSha, failOn)) === "completed")
+      log.info("django-review: completed the check run of a review posted earlier");
   } catch (error) {
     log.warn({ err: error }, "django-review: could not check the check run of the review posted earlier");
   }

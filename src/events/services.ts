@@ -40,7 +40,10 @@ export function createReviewServices(
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
   const perInstallation = env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR;
   // With the queue on Redis, limits are shared by every replica through the same server.
-  const limits = queue instanceof BullQueue ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix) : new RateLimits(perInstallation);
+  const limits =
+    queue instanceof BullQueue
+      ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix)
+      : new RateLimits(perInstallation);
   const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
   // The checks run on a worker thread, so a hostile PR cannot hold up webhooks or /healthz.
   const runChecks = env.DJANGO_REVIEW_CHECKS_INLINE ? undefined : checksOffThread(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS);
@@ -54,19 +57,40 @@ export function createReviewServices(
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);
-      return { octokit, log, personas, staleCheckAfterMs, postRetry, readRetry, ...(runChecks ? { runChecks } : {}), modelDeadlineMs, onOutcome, ...(onRendered ? { onRendered } : {}), ...(model ? { model } : {}), ...(modelOverride ? { modelOverride } : {}) };
+      return {
+        octokit,
+        log,
+        personas,
+        staleCheckAfterMs,
+        postRetry,
+        readRetry,
+        ...(runChecks ? { runChecks } : {}),
+        modelDeadlineMs,
+        onOutcome,
+        ...(onRendered ? { onRendered } : {}),
+        ...(model ? { model } : {}),
+        ...(modelOverride ? { modelOverride } : {}),
+      };
     },
   };
 }
 
 /** Runs a queued job's work, logging its failure with the cause: a background job has no caller to throw to. */
-export async function runLogged(log: Logger, work: () => Promise<unknown>, services: Pick<ReviewServices, "reportFailure">): Promise<void> {
+export async function runLogged(
+  log: Logger,
+  work: () => Promise<unknown>,
+  services: Pick<ReviewServices, "reportFailure">,
+): Promise<void> {
   try {
     await work();
   } catch (error) {
     services.reportFailure(error);
     const problem = permissionProblem(error);
-    if (problem) log.error({ err: error, outcome: "failed", permission: problem.permission }, `django-review: review failed: ${appPermissionHint(problem)}`);
+    if (problem)
+      log.error(
+        { err: error, outcome: "failed", permission: problem.permission },
+        `django-review: review failed: ${appPermissionHint(problem)}`,
+      );
     else log.error({ err: error, outcome: "failed" }, "django-review: review failed");
   }
 }

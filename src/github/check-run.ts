@@ -8,7 +8,12 @@ export const CHECK_RUN_NAME = "Django review";
 /** GitHub takes at most 50 annotations per request. */
 const MAX_ANNOTATIONS = 50;
 
-const LEVEL: Record<Severity, "failure" | "warning" | "notice"> = { critical: "failure", major: "failure", minor: "warning", nit: "notice" };
+const LEVEL: Record<Severity, "failure" | "warning" | "notice"> = {
+  critical: "failure",
+  major: "failure",
+  minor: "warning",
+  nit: "notice",
+};
 
 /** One thing the review says about a line: a rule finding or a model comment, as Markdown. */
 export interface CheckItem {
@@ -32,8 +37,13 @@ export interface CheckRunOutcome {
  * The conclusion and title for everything the review says, rule findings and model comments alike:
  * failure at or above `failOn`, neutral otherwise.
  */
-export function checkRunOutcome(items: Array<Pick<CheckItem, "severity">>, failOn: Severity | "never"): CheckRunOutcome {
-  const counts = SEVERITIES.map((s) => [s, items.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+export function checkRunOutcome(
+  items: Array<Pick<CheckItem, "severity">>,
+  failOn: Severity | "never",
+): CheckRunOutcome {
+  const counts = SEVERITIES.map((s) => [s, items.filter((f) => f.severity === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   const title = counts.length === 0 ? "No findings" : counts.map(([s, n]) => `${n} ${s}`).join(", ");
   const failing = failOn !== "never" && items.some((f) => SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(failOn));
   return { conclusion: failing ? "failure" : "neutral", title };
@@ -48,17 +58,27 @@ export async function startCheckRun(octokit: GitHubClient, ref: PullRequestRef, 
     head_sha: headSha,
     status: "in_progress",
     started_at: new Date().toISOString(),
-    output: { title: "Reviewing…", summary: "django-review is reviewing this commit: the Django checks, then the model." },
+    output: {
+      title: "Reviewing…",
+      summary: "django-review is reviewing this commit: the Django checks, then the model.",
+    },
   });
   return data.id;
 }
 
 /** Completes the run with the review's counts by severity and every item as a plain-text annotation. */
-export async function completeCheckRun(octokit: GitHubClient, ref: PullRequestRef, run: RunTarget, items: CheckItem[], failOn: Severity | "never"): Promise<void> {
+export async function completeCheckRun(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  run: RunTarget,
+  items: CheckItem[],
+  failOn: Severity | "never",
+): Promise<void> {
   const outcome = checkRunOutcome(items, failOn);
   const fromModel = items.filter((i) => i.source === "model").length;
   const shown = items.slice(0, MAX_ANNOTATIONS);
-  const origin = items.length === 0 ? "" : ` (${items.length - fromModel} from the Django checks, ${fromModel} from the model)`;
+  const origin =
+    items.length === 0 ? "" : ` (${items.length - fromModel} from the Django checks, ${fromModel} from the model)`;
   const more = items.length > shown.length ? `\n\n${items.length - shown.length} more findings are in the review.` : "";
   await finish(octokit, ref, run, outcome.conclusion, {
     title: outcome.title,
@@ -75,7 +95,14 @@ export async function completeCheckRun(octokit: GitHubClient, ref: PullRequestRe
 }
 
 /** Ends a run whose review posted nothing for this head (superseded, empty, failed): never left in progress. */
-export async function endCheckRun(octokit: GitHubClient, ref: PullRequestRef, run: RunTarget, conclusion: Conclusion, title: string, summary: string): Promise<void> {
+export async function endCheckRun(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  run: RunTarget,
+  conclusion: Conclusion,
+  title: string,
+  summary: string,
+): Promise<void> {
   await finish(octokit, ref, run, conclusion, { title, summary });
 }
 
@@ -85,10 +112,29 @@ export type RunTarget = { id: number; headSha: string } | { id?: undefined; head
 type RunOutput = NonNullable<Parameters<GitHubClient["rest"]["checks"]["create"]>[0]>["output"];
 
 /** Completes the opened run, or reports a completed one under the fixed name when none was opened. */
-async function finish(octokit: GitHubClient, ref: PullRequestRef, run: RunTarget, conclusion: Conclusion, output: RunOutput): Promise<void> {
-  const done = { status: "completed" as const, conclusion, completed_at: new Date().toISOString(), ...(output ? { output } : {}) };
-  if (run.id !== undefined) await octokit.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: run.id, ...done });
-  else await octokit.rest.checks.create({ owner: ref.owner, repo: ref.repo, name: CHECK_RUN_NAME, head_sha: run.headSha, ...done });
+async function finish(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  run: RunTarget,
+  conclusion: Conclusion,
+  output: RunOutput,
+): Promise<void> {
+  const done = {
+    status: "completed" as const,
+    conclusion,
+    completed_at: new Date().toISOString(),
+    ...(output ? { output } : {}),
+  };
+  if (run.id !== undefined)
+    await octokit.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: run.id, ...done });
+  else
+    await octokit.rest.checks.create({
+      owner: ref.owner,
+      repo: ref.repo,
+      name: CHECK_RUN_NAME,
+      head_sha: run.headSha,
+      ...done,
+    });
 }
 
 /**
@@ -97,14 +143,36 @@ async function finish(octokit: GitHubClient, ref: PullRequestRef, run: RunTarget
  * a new one — from the posted review's own counts (its "Findings" line), so a redelivery or the next
  * event repairs it without a model call.
  */
-export async function completeMissingCheckRun(octokit: GitHubClient, ref: PullRequestRef, headSha: string, failOn: Severity | "never"): Promise<"present" | "completed" | "no-review"> {
-  const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: CHECK_RUN_NAME, per_page: 100 });
+export async function completeMissingCheckRun(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  failOn: Severity | "never",
+): Promise<"present" | "completed" | "no-review"> {
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: ref.owner,
+    repo: ref.repo,
+    ref: headSha,
+    check_name: CHECK_RUN_NAME,
+    per_page: 100,
+  });
   if (data.check_runs.some((run) => run.status === "completed")) return "present";
-  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 });
-  const ours = reviews.find((r) => r.commit_id === headSha && r.user?.type === "Bot" && reviewedShaOf(r.body) === headSha);
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber,
+    per_page: 100,
+  });
+  const ours = reviews.find(
+    (r) => r.commit_id === headSha && r.user?.type === "Bot" && reviewedShaOf(r.body) === headSha,
+  );
   if (!ours) return "no-review";
   const findingsLine = /\*\*Findings:\*\*([^\n]*)/.exec(ours.body ?? "")?.[1] ?? "";
-  const counts = SEVERITIES.flatMap((s) => Array.from({ length: Number(new RegExp(`(\\d+) ${severityLabel(s)}`).exec(findingsLine)?.[1] ?? 0) }, () => ({ severity: s })));
+  const counts = SEVERITIES.flatMap((s) =>
+    Array.from({ length: Number(new RegExp(`(\\d+) ${severityLabel(s)}`).exec(findingsLine)?.[1] ?? 0) }, () => ({
+      severity: s,
+    })),
+  );
   const outcome = checkRunOutcome(counts, failOn);
   const stuck = data.check_runs.find((run) => run.status !== "completed");
   await finish(octokit, ref, stuck ? { id: stuck.id, headSha } : { headSha }, outcome.conclusion, {

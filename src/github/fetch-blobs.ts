@@ -1,6 +1,10 @@
 import type { GitHubClient, RepoRef } from "./types.js";
 
-export type BlobResult = { kind: "text"; text: string } | { kind: "binary" } | { kind: "too-large" } | { kind: "missing" };
+export type BlobResult =
+  | { kind: "text"; text: string }
+  | { kind: "binary" }
+  | { kind: "too-large" }
+  | { kind: "missing" };
 
 /** Files per GraphQL request: a whole everyday PR in one, split only past it (GitHub's query limits). */
 const BATCH_SIZE = 250;
@@ -18,7 +22,11 @@ interface BlobNode {
  * Reads many files in one GraphQL request per batch of `BATCH_SIZE`, each as `<rev>:<path>`
  * (`HEAD:` is the default branch). Throws when GraphQL itself fails, so the caller can fall back.
  */
-export async function fetchBlobs(octokit: GitHubClient, repo: RepoRef, expressions: string[]): Promise<Map<string, BlobResult>> {
+export async function fetchBlobs(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  expressions: string[],
+): Promise<Map<string, BlobResult>> {
   const results = new Map<string, BlobResult>();
   const unique = [...new Set(expressions)];
   for (let start = 0; start < unique.length; start += BATCH_SIZE) {
@@ -31,7 +39,8 @@ export async function fetchBlobs(octokit: GitHubClient, repo: RepoRef, expressio
     const declarations = batch.map((_, i) => `$e${i}: String!`).join(", ");
     const query = `query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
     const data = await octokit.graphql<{ repository: Record<string, BlobNode | null> | null }>(query, variables);
-    batch.forEach((expression, i) => results.set(expression, toResult(data.repository?.[`f${i}`] ?? null)));
+    for (const [i, expression] of batch.entries())
+      results.set(expression, toResult(data.repository?.[`f${i}`] ?? null));
   }
   return results;
 }

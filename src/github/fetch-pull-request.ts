@@ -66,11 +66,25 @@ const MAX_FILE_PAGES = 30;
  * Every changed file of the PR, page by page. Paged by hand rather than with `paginate`: a page
  * carrying a multi-megabyte patch can reach us as unparsed text, which `paginate` cannot handle.
  */
-export async function fetchChangedFiles(octokit: GitHubClient, ref: PullRequestRef, retry?: ReadRetry): Promise<ChangedFile[]> {
+export async function fetchChangedFiles(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  retry?: ReadRetry,
+): Promise<ChangedFile[]> {
   const files: ListedFile[] = [];
   for (let page = 1; page <= MAX_FILE_PAGES; page++) {
     // A 502 on one page must not cost the review: the page is read again.
-    const response = await retryRead(() => octokit.rest.pulls.listFiles({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100, page }), retry);
+    const response = await retryRead(
+      () =>
+        octokit.rest.pulls.listFiles({
+          owner: ref.owner,
+          repo: ref.repo,
+          pull_number: ref.pullNumber,
+          per_page: 100,
+          page,
+        }),
+      retry,
+    );
     const data = (typeof response.data === "string" ? JSON.parse(response.data) : response.data) as ListedFile[];
     for (const file of data) files.push(file);
     if (data.length < 100 || !/rel="next"/.test(String(response.headers.link ?? ""))) break;
@@ -102,7 +116,11 @@ export async function fetchFileContents(
 ): Promise<Map<string, FileContent>> {
   if (paths.length === 0) return new Map();
   try {
-    const blobs = await fetchBlobs(octokit, repo, paths.map((p) => `${sha}:${p}`));
+    const blobs = await fetchBlobs(
+      octokit,
+      repo,
+      paths.map((p) => `${sha}:${p}`),
+    );
     return new Map(paths.map((path) => [path, fromBlob(blobs.get(`${sha}:${path}`) ?? { kind: "missing" })]));
   } catch (error) {
     log?.warn({ err: error }, "django-review: GraphQL file read failed; reading files one by one over REST");
@@ -123,7 +141,12 @@ function fromBlob(blob: BlobResult): FileContent {
   }
 }
 
-async function fetchFileContentsRest(octokit: GitHubClient, repo: RepoRef, sha: string, paths: string[]): Promise<Map<string, FileContent>> {
+async function fetchFileContentsRest(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  paths: string[],
+): Promise<Map<string, FileContent>> {
   const contents = new Map<string, FileContent>();
   const queue = [...paths];
   const worker = async () => {
@@ -135,9 +158,20 @@ async function fetchFileContentsRest(octokit: GitHubClient, repo: RepoRef, sha: 
   return contents;
 }
 
-async function fetchFileContentRest(octokit: GitHubClient, repo: RepoRef, sha: string, path: string): Promise<FileContent> {
+async function fetchFileContentRest(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  path: string,
+): Promise<FileContent> {
   try {
-    const response = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ref: sha, mediaType: { format: "raw" } });
+    const response = await octokit.rest.repos.getContent({
+      owner: repo.owner,
+      repo: repo.repo,
+      path,
+      ref: sha,
+      mediaType: { format: "raw" },
+    });
     return decodeText(response.data as unknown);
   } catch (error) {
     const status = (error as { status?: number }).status;
@@ -146,7 +180,8 @@ async function fetchFileContentRest(octokit: GitHubClient, repo: RepoRef, sha: s
 }
 
 function decodeText(data: unknown): FileContent {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data instanceof ArrayBuffer ? Buffer.from(data) : undefined;
+  const bytes =
+    typeof data === "string" ? Buffer.from(data, "utf8") : data instanceof ArrayBuffer ? Buffer.from(data) : undefined;
   if (!bytes) return { ok: false, reason: "is not a regular file" };
   if (bytes.length > MAX_CONTENT_BYTES) return { ok: false, reason: "is over 1 MB; only its diff is reviewed" };
   if (bytes.includes(0)) return { ok: false, reason: "is binary" };

@@ -50,7 +50,14 @@ interface QueryData {
       headRefOid: string;
       state: "OPEN" | "CLOSED" | "MERGED";
       reviews: { nodes: Array<{ body: string; author: Author | null } | null> };
-      reviewThreads: { nodes: Array<{ id: string; isResolved: boolean; isOutdated: boolean; comments: { nodes: Array<{ body: string; author: Author | null } | null> } } | null> };
+      reviewThreads: {
+        nodes: Array<{
+          id: string;
+          isResolved: boolean;
+          isOutdated: boolean;
+          comments: { nodes: Array<{ body: string; author: Author | null } | null> };
+        } | null>;
+      };
     } | null;
   } | null;
   org?: { object: { text?: string | null } | null } | null;
@@ -86,17 +93,32 @@ export function fingerprintMarker(fingerprint: string): string {
  * default branch (repo, then org), the PR's head and state, which heads this app already reviewed,
  * and the threads it opened. State lives in GitHub, so it holds across restarts and replicas.
  */
-export async function fetchReviewContext(octokit: GitHubClient, ref: PullRequestRef, log?: { warn: (meta: object, message: string) => void }): Promise<ReviewContext> {
+export async function fetchReviewContext(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  log?: { warn: (meta: object, message: string) => void },
+): Promise<ReviewContext> {
   let data: QueryData | undefined;
   try {
-    data = await octokit.graphql<QueryData>(QUERY, { owner: ref.owner, name: ref.repo, number: ref.pullNumber, expression: `HEAD:${CONFIG_PATH}` });
+    data = await octokit.graphql<QueryData>(QUERY, {
+      owner: ref.owner,
+      name: ref.repo,
+      number: ref.pullNumber,
+      expression: `HEAD:${CONFIG_PATH}`,
+    });
   } catch (error) {
     // A missing org `.github` repository is reported as an error next to otherwise good data.
     data = (error as { data?: QueryData }).data;
     if (!data?.repo?.pullRequest) {
       // Never "no history": that would review an already reviewed head again. Read it over REST.
-      log?.warn({ err: error }, "django-review: the review state query failed; reading the app's reviews and threads over REST");
-      return { configText: data?.repo ? (data.repo.object?.text ?? data.org?.object?.text ?? null) : undefined, pr: await fetchStateOverRest(octokit, ref) };
+      log?.warn(
+        { err: error },
+        "django-review: the review state query failed; reading the app's reviews and threads over REST",
+      );
+      return {
+        configText: data?.repo ? (data.repo.object?.text ?? data.org?.object?.text ?? null) : undefined,
+        pr: await fetchStateOverRest(octokit, ref),
+      };
     }
   }
   const configText = data.repo?.object?.text ?? data.org?.object?.text ?? null;
@@ -104,7 +126,8 @@ export async function fetchReviewContext(octokit: GitHubClient, ref: PullRequest
   if (!pr) return { configText };
   const me = data.viewer?.login;
   // Only the app's own comments carry state; without its identity, only bots' (never a person's).
-  const fromApp = (author: Author | null | undefined) => (me ? sameLogin(author?.login, me) : author?.__typename === "Bot");
+  const fromApp = (author: Author | null | undefined) =>
+    me ? sameLogin(author?.login, me) : author?.__typename === "Bot";
   const reviewedShas = pr.reviews.nodes.flatMap((r) => {
     const sha = r && fromApp(r.author) ? reviewedShaOf(r.body) : undefined;
     return sha ? [sha] : [];
@@ -122,9 +145,16 @@ export async function fetchReviewContext(octokit: GitHubClient, ref: PullRequest
  * the fingerprints of its inline comments (as threads without an id: they cannot be resolved from here).
  * Without the GraphQL viewer the app's identity is unknown, so only bot accounts' markers count.
  */
-async function fetchStateOverRest(octokit: GitHubClient, ref: PullRequestRef): Promise<NonNullable<ReviewContext["pr"]>> {
+async function fetchStateOverRest(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+): Promise<NonNullable<ReviewContext["pr"]>> {
   const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 };
-  const { data: pull } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+  const { data: pull } = await octokit.rest.pulls.get({
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber,
+  });
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, params);
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, params);
   const isBot = (user: { type?: string } | null | undefined) => user?.type === "Bot";
@@ -136,7 +166,12 @@ async function fetchStateOverRest(octokit: GitHubClient, ref: PullRequestRef): P
     const fingerprint = isBot(c.user) && c.in_reply_to_id === undefined ? fingerprintOf(c.body) : undefined;
     return fingerprint ? [{ id: "", fingerprint, isResolved: false, isOutdated: false }] : [];
   });
-  return { headSha: pull.head.sha, state: pull.merged ? "MERGED" : pull.state === "open" ? "OPEN" : "CLOSED", reviewedShas, threads };
+  return {
+    headSha: pull.head.sha,
+    state: pull.merged ? "MERGED" : pull.state === "open" ? "OPEN" : "CLOSED",
+    reviewedShas,
+    threads,
+  };
 }
 
 /** Marks threads resolved in one GraphQL request. */
@@ -152,7 +187,10 @@ export async function resolveThreads(octokit: GitHubClient, threadIds: string[])
 }
 
 /** The PR's head and state right now (for a last check before posting a slow review). */
-export async function fetchPullRequestHead(octokit: GitHubClient, ref: PullRequestRef): Promise<{ headSha: string; state: string }> {
+export async function fetchPullRequestHead(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+): Promise<{ headSha: string; state: string }> {
   const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
   return { headSha: data.head.sha, state: data.merged ? "MERGED" : data.state.toUpperCase() };
 }

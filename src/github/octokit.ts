@@ -33,14 +33,21 @@ export const AppOctokit = ProbotOctokit.defaults((options: Record<string, unknow
   const request = (options.request ?? {}) as Record<string, unknown>;
   return {
     ...options,
-    request: { ...request, fetch: timedFetch(GITHUB_REQUEST_TIMEOUT_MS, (request.fetch as typeof fetch | undefined) ?? fetch) },
+    request: {
+      ...request,
+      fetch: timedFetch(GITHUB_REQUEST_TIMEOUT_MS, (request.fetch as typeof fetch | undefined) ?? fetch),
+    },
     throttle: {
       ...throttle,
       onRateLimit: (retryAfter: number, request: ThrottledRequest, octokit: { log: { warn: (m: string) => void } }) => {
         octokit.log.warn(`Rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
         return request.request.retryCount < RATE_LIMIT_RETRIES;
       },
-      onSecondaryRateLimit: (retryAfter: number, request: ThrottledRequest, octokit: { log: { warn: (m: string) => void } }) => {
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        request: ThrottledRequest,
+        octokit: { log: { warn: (m: string) => void } },
+      ) => {
         octokit.log.warn(`Secondary rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
         return request.request.retryCount < RATE_LIMIT_RETRIES;
       },

@@ -38,18 +38,31 @@ export function permissionProblem(error: unknown): PermissionProblem | undefined
   const e = error as RequestErrorLike;
   if (e?.status !== 403 && e?.status !== 404) return undefined;
   const headers = e.response?.headers ?? {};
-  if (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(e.message ?? "")) return undefined;
+  if (
+    headers["x-ratelimit-remaining"] === "0" ||
+    headers["retry-after"] !== undefined ||
+    /rate limit/i.test(e.message ?? "")
+  )
+    return undefined;
   const method = (e.request?.method ?? "GET").toUpperCase();
   const path = new URL(e.request?.url ?? "https://api.github.com/", "https://api.github.com").pathname;
   const accepted = headers["x-accepted-github-permissions"];
-  const permission = accepted ? accepted.split(/[;,]\s*/).filter(Boolean).join(" or ").replace(/=/g, ": ") : NEEDS.find(([m, p]) => m === method && p.test(path))?.[2];
+  const permission = accepted
+    ? accepted
+        .split(/[;,]\s*/)
+        .filter(Boolean)
+        .join(" or ")
+        .replace(/=/g, ": ")
+    : NEEDS.find(([m, p]) => m === method && p.test(path))?.[2];
   if (!permission) return undefined;
   return { request: `${method} ${path}`, status: e.status, permission };
 }
 
 /** "GitHub refused X (403)"; a 404 may also mean the thing is gone, so it is said more carefully. */
 function refused(problem: PermissionProblem): string {
-  return problem.status === 404 ? `GitHub answered 404 for ${problem.request}: it is gone, or the token cannot see it` : `GitHub refused ${problem.request} (403)`;
+  return problem.status === 404
+    ? `GitHub answered 404 for ${problem.request}: it is gone, or the token cannot see it`
+    : `GitHub refused ${problem.request} (403)`;
 }
 
 /** One sentence for the GitHub App's log. */

@@ -30,7 +30,6 @@ export const DEFAULT_POST_RETRY: PostRetry = { budgetMs: 5 * 60_000, backoffMs: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 /**
  * Posts the one review of a run, as a plain COMMENT: the app never approves or blocks a PR.
  * Exactly one review per head whatever the network does: the POST is never retried blindly (an answer
@@ -42,7 +41,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * at once), and only they move into the body; if that cannot tell, the riskier comments move, and
  * as a last resort every comment.
  */
-export async function postReview(octokit: GitHubClient, ref: PullRequestRef, review: ReviewToPost, log: Logger, retry: PostRetry = DEFAULT_POST_RETRY): Promise<PostedReview> {
+export async function postReview(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  review: ReviewToPost,
+  log: Logger,
+  retry: PostRetry = DEFAULT_POST_RETRY,
+): Promise<PostedReview> {
   const attempts: ReviewComment[][] = [review.comments, review.comments.filter(review.isSafe), []];
   const deadline = Date.now() + retry.budgetMs;
   let wait = retry.backoffMs;
@@ -52,11 +57,18 @@ export async function postReview(octokit: GitHubClient, ref: PullRequestRef, rev
     const demoted = review.comments.filter((c) => !inline.includes(c));
     try {
       const id = await createReview(octokit, ref, review.headSha, review.bodyFor(demoted), inline);
-      if (demoted.length > 0) log.warn({ demoted: demoted.length, attempt: tries }, "django-review: GitHub refused some inline comments; they are listed in the review body");
+      if (demoted.length > 0)
+        log.warn(
+          { demoted: demoted.length, attempt: tries },
+          "django-review: GitHub refused some inline comments; they are listed in the review body",
+        );
       return { id, demoted };
     } catch (error) {
       const status = (error as { status?: number }).status;
-      log.warn({ err: error, status, attempt: tries }, "django-review: posting the review failed; checking whether GitHub kept it");
+      log.warn(
+        { err: error, status, attempt: tries },
+        "django-review: posting the review failed; checking whether GitHub kept it",
+      );
       const kept = await findPostedReview(octokit, ref, review.headSha, review.marker, deadline, retry.backoffMs, log);
       if (kept !== undefined) return { id: kept, demoted: [] };
       if (status === 422) {
@@ -89,13 +101,24 @@ const MAX_PROBES = 12;
  * straight away): a half that GitHub takes is kept whole, a refused one is split again. Undefined
  * when that cannot be told (a probe failed for another reason, or too many probes).
  */
-async function isolateRefused(octokit: GitHubClient, ref: PullRequestRef, headSha: string, comments: ReviewComment[], log: Logger): Promise<ReviewComment[] | undefined> {
+async function isolateRefused(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  comments: ReviewComment[],
+  log: Logger,
+): Promise<ReviewComment[] | undefined> {
   let probes = 0;
   const accepts = async (list: ReviewComment[]): Promise<boolean> => {
     if (++probes > MAX_PROBES) throw new Error("too many probes");
     try {
       const id = await createReview(octokit, ref, headSha, "", list, true);
-      await octokit.rest.pulls.deletePendingReview({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, review_id: id });
+      await octokit.rest.pulls.deletePendingReview({
+        owner: ref.owner,
+        repo: ref.repo,
+        pull_number: ref.pullNumber,
+        review_id: id,
+      });
       return true;
     } catch (error) {
       if ((error as { status?: number }).status === 422) return false;
@@ -114,12 +137,22 @@ async function isolateRefused(octokit: GitHubClient, ref: PullRequestRef, headSh
     const middle = Math.ceil(comments.length / 2);
     return [...(await bisect(comments.slice(0, middle))), ...(await bisect(comments.slice(middle)))];
   } catch (error) {
-    log.warn({ err: error }, "django-review: could not tell which inline comments GitHub refuses; moving the riskier ones to the body");
+    log.warn(
+      { err: error },
+      "django-review: could not tell which inline comments GitHub refuses; moving the riskier ones to the body",
+    );
     return undefined;
   }
 }
 
-async function createReview(octokit: GitHubClient, ref: PullRequestRef, headSha: string, body: string, comments: ReviewComment[], pending = false): Promise<number> {
+async function createReview(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  body: string,
+  comments: ReviewComment[],
+  pending = false,
+): Promise<number> {
   const { data } = await octokit.rest.pulls.createReview({
     owner: ref.owner,
     repo: ref.repo,
@@ -156,8 +189,15 @@ async function findPostedReview(
   let wait = backoffMs;
   for (;;) {
     try {
-      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 });
-      return reviews.find((r) => r.commit_id === headSha && r.user?.type === "Bot" && (r.body ?? "").trimEnd().endsWith(marker))?.id;
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+        owner: ref.owner,
+        repo: ref.repo,
+        pull_number: ref.pullNumber,
+        per_page: 100,
+      });
+      return reviews.find(
+        (r) => r.commit_id === headSha && r.user?.type === "Bot" && (r.body ?? "").trimEnd().endsWith(marker),
+      )?.id;
     } catch (error) {
       if (Date.now() + wait > deadline) throw error;
       log.warn({ err: error }, "django-review: could not list the PR's reviews; trying again before posting");

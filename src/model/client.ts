@@ -39,7 +39,12 @@ export type ReviewModel = (request: ModelRequest) => Promise<ModelAnswer>;
 /** The model settings of the operator's environment; undefined when no API key is configured. */
 export function modelSettings(env: OperatorEnv): ModelSettings | undefined {
   if (!env.ANTHROPIC_API_KEY) return undefined;
-  return { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, maxRetries: env.DJANGO_REVIEW_MODEL_RETRIES, timeoutMs: env.DJANGO_REVIEW_MODEL_TIMEOUT_MS };
+  return {
+    apiKey: env.ANTHROPIC_API_KEY,
+    baseURL: env.ANTHROPIC_BASE_URL,
+    maxRetries: env.DJANGO_REVIEW_MODEL_RETRIES,
+    timeoutMs: env.DJANGO_REVIEW_MODEL_TIMEOUT_MS,
+  };
 }
 
 /** The review model on Anthropic's Messages API, answering through the forced `submit_review` tool. */
@@ -51,14 +56,17 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
     timeout: settings.timeoutMs ?? 300_000,
   });
   return async (request) => {
-    const message = await client.messages.create({
-      model: request.model,
-      max_tokens: request.maxOutputTokens,
-      system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
-      tools: [REVIEW_TOOL],
-      tool_choice: { type: "tool", name: REVIEW_TOOL_NAME },
-      messages: [{ role: "user", content: request.user }],
-    }, request.signal ? { signal: request.signal } : undefined);
+    const message = await client.messages.create(
+      {
+        model: request.model,
+        max_tokens: request.maxOutputTokens,
+        system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+        tools: [REVIEW_TOOL],
+        tool_choice: { type: "tool", name: REVIEW_TOOL_NAME },
+        messages: [{ role: "user", content: request.user }],
+      },
+      request.signal ? { signal: request.signal } : undefined,
+    );
     const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === REVIEW_TOOL_NAME);
     return {
       toolInput: toolUse && toolUse.type === "tool_use" ? toolUse.input : undefined,

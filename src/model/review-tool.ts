@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { SEVERITIES, Severity } from "../vocabulary.js";
 
-
 export const ModelComment = z.object({
   path: z.string().min(1),
   line: z.number().int().positive(),
@@ -30,21 +29,35 @@ export const REVIEW_TOOL = {
   input_schema: {
     type: "object" as const,
     properties: {
-      summary: { type: "string", description: "Two to five sentences: overall assessment and the most important risks." },
+      summary: {
+        type: "string",
+        description: "Two to five sentences: overall assessment and the most important risks.",
+      },
       comments: {
         type: "array",
         items: {
           type: "object",
           properties: {
             path: { type: "string", description: "File path exactly as given in the diff." },
-            line: { type: "integer", description: "Line number from an R<n> (RIGHT) or L<n> (LEFT) prefix; the last line of a range." },
-            start_line: { type: "integer", description: "First line of a multi-line range in the same hunk; omit for one line." },
-            side: { type: "string", enum: ["LEFT", "RIGHT"], description: "RIGHT for R<n> lines, LEFT for L<n> (deleted) lines." },
+            line: {
+              type: "integer",
+              description: "Line number from an R<n> (RIGHT) or L<n> (LEFT) prefix; the last line of a range.",
+            },
+            start_line: {
+              type: "integer",
+              description: "First line of a multi-line range in the same hunk; omit for one line.",
+            },
+            side: {
+              type: "string",
+              enum: ["LEFT", "RIGHT"],
+              description: "RIGHT for R<n> lines, LEFT for L<n> (deleted) lines.",
+            },
             severity: { type: "string", enum: [...SEVERITIES] },
             body: { type: "string", description: "The comment in Markdown: the problem, why it matters, the fix." },
             suggestion: {
               type: "string",
-              description: "Only when the fix is concrete: the exact replacement for lines start_line..line (RIGHT side), no fences.",
+              description:
+                "Only when the fix is concrete: the exact replacement for lines start_line..line (RIGHT side), no fences.",
             },
           },
           required: ["path", "line", "side", "severity", "body"],

@@ -16,7 +16,9 @@ export type PersonaRegistry = Map<PersonaId, Persona>;
 
 /** Loads and validates every `*.md` in `dir`; any bad file is an error naming the file and key. */
 export function loadPersonas(dir: string): PersonaRegistry {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   const registry: PersonaRegistry = new Map();
   for (const file of files) {
     const persona = parsePersonaFile(basename(file), readFileSync(join(dir, file), "utf8"));

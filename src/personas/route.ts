@@ -1,7 +1,7 @@
 import { PERSONA_IDS, type PersonaId } from "../vocabulary.js";
 import picomatch from "picomatch";
 import type { DiffFile } from "../diff/types.js";
-import { type Persona } from "./schema.js";
+import type { Persona } from "./schema.js";
 import { code } from "../comments/markdown.js";
 
 export interface PersonaChoice {
@@ -41,7 +41,11 @@ export function choosePersona(
   const architect = scores.architect;
   const engineer = scores.engineer;
   if (architect === 0 && engineer === 0) {
-    return { persona: "engineer", reason: "engineer by default: no architect or engineer signals in the changed files", scores };
+    return {
+      persona: "engineer",
+      reason: "engineer by default: no architect or engineer signals in the changed files",
+      scores,
+    };
   }
   // Ties go to the engineer: the generalist for everyday Django code.
   const persona: PersonaId = architect > engineer ? "architect" : "engineer";
@@ -101,11 +105,20 @@ function scorePersona(persona: Persona | undefined, files: DiffFile[]): Evidence
 function describeEvidence(evidence: Evidence): string {
   const parts: string[] = [];
   if (evidence.paths.length > 0) {
-    const shown = evidence.paths.slice(0, 3).map((p) => code(p)).join(", ");
+    const shown = evidence.paths
+      .slice(0, 3)
+      .map((p) => code(p))
+      .join(", ");
     const more = evidence.paths.length > 3 ? ` and ${evidence.paths.length - 3} more` : "";
-    parts.push(`${evidence.paths.length} changed file${evidence.paths.length > 1 ? "s" : ""} of its kind (${shown}${more})`);
+    parts.push(
+      `${evidence.paths.length} changed file${evidence.paths.length > 1 ? "s" : ""} of its kind (${shown}${more})`,
+    );
   }
-  const top = [...evidence.signals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label]) => label);
-  if (top.length > 0) parts.push(`added lines with ${top.length > 1 ? `${top.slice(0, -1).join(", ")} and ${top.at(-1)}` : top[0]}`);
+  const top = [...evidence.signals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([label]) => label);
+  if (top.length > 0)
+    parts.push(`added lines with ${top.length > 1 ? `${top.slice(0, -1).join(", ")} and ${top.at(-1)}` : top[0]}`);
   return parts.join("; ");
 }

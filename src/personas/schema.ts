@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { PersonaId } from "../vocabulary.js";
 
-
 const Pattern = z.string().refine(isValidRegExp, { message: "is not a valid regular expression" });
 
 /** A routing signal: `{ label, pattern }`, or a bare pattern. */

@@ -35,7 +35,10 @@ export function planChunks(files: PromptFile[], limits: ChunkLimits): ChunkPlan 
   for (const file of files) {
     const tokens = estimateTokens(file.rendered) + estimateTokens(file.path) + 20;
     if (tokens > room) {
-      notSent.push({ path: file.path, reason: `too large for one model call (about ${tokens} tokens; \`max_prompt_tokens\` is ${limits.perCallTokens})` });
+      notSent.push({
+        path: file.path,
+        reason: `too large for one model call (about ${tokens} tokens; \`max_prompt_tokens\` is ${limits.perCallTokens})`,
+      });
       continue;
     }
     const key = groupOf(file.path);
@@ -63,9 +66,17 @@ export function planChunks(files: PromptFile[], limits: ChunkLimits): ChunkPlan 
   for (const [index, chunk] of chunks.entries()) {
     const cost = chunk.tokens + limits.fixedTokens;
     if (index >= limits.maxCalls) {
-      for (const f of chunk.files) notSent.push({ path: f.path, reason: `over the limit of ${limits.maxCalls} model calls per pull request (\`max_model_calls\`)` });
+      for (const f of chunk.files)
+        notSent.push({
+          path: f.path,
+          reason: `over the limit of ${limits.maxCalls} model calls per pull request (\`max_model_calls\`)`,
+        });
     } else if (total + cost > limits.maxTotalTokens) {
-      for (const f of chunk.files) notSent.push({ path: f.path, reason: `over the per-PR budget of ${limits.maxTotalTokens} prompt tokens (\`max_total_tokens\`)` });
+      for (const f of chunk.files)
+        notSent.push({
+          path: f.path,
+          reason: `over the per-PR budget of ${limits.maxTotalTokens} prompt tokens (\`max_total_tokens\`)`,
+        });
     } else {
       kept.push(chunk.files);
       total += cost;

@@ -25,7 +25,7 @@ export const TOKEN_KINDS: Array<{ name: string; pattern: RegExp }> = [
 const PREFIX = String.raw`(?:[RL]\d{1,7} [ +\-] )?`;
 
 /** Names whose literal value is a secret, in any syntax (`DB_PASSWORD`, `api_key`, `SECRET_KEY`, `_authToken`). */
-const SECRET_NAME = String.raw`(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?|client[_-]?secret|auth[_-]?key|credentials?|_authToken)`;
+const SECRET_NAME = `(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?|client[_-]?secret|auth[_-]?key|credentials?|_authToken)`;
 
 /**
  * `name = "value"` in Python, TOML and INI; `name: value` in YAML; `"name": "value"` in JSON and
@@ -39,11 +39,17 @@ const UNQUOTED = new RegExp(
 
 const ASSIGNMENTS: RegExp[] = [
   // Python/TOML/INI/.env/YAML with a quoted value, optionally annotated (`SECRET_KEY: str = "..."`)
-  new RegExp(String.raw`(\b${SECRET_NAME}["']?\s{0,10}(?::\s{0,10}[A-Za-z_][\w\[\], ]{0,40})?\s{0,10}[:=]\s{0,10})(["'])([^"'\n]{3,500})\2`, "gi"),
+  new RegExp(
+    String.raw`(\b${SECRET_NAME}["']?\s{0,10}(?::\s{0,10}[A-Za-z_][\w\[\], ]{0,40})?\s{0,10}[:=]\s{0,10})(["'])([^"'\n]{3,500})\2`,
+    "gi",
+  ),
   // Unquoted values of .env, INI, YAML and compose (`POSTGRES_PASSWORD: x`, `- DB_PASSWORD=x`, `export TOKEN=x`)
   UNQUOTED,
   // An environment lookup's literal fallback: `os.environ.get("SECRET_KEY", "dev-...")`, `getenv("X_TOKEN", "...")`
-  new RegExp(String.raw`(\b(?:get|getenv|env|environ\.get)\(\s{0,10}["']${SECRET_NAME}["']\s{0,10},\s{0,10}(?:default\s{0,4}=\s{0,4})?)(["'])([^"'\n]{3,500})\2`, "gi"),
+  new RegExp(
+    String.raw`(\b(?:get|getenv|env|environ\.get)\(\s{0,10}["']${SECRET_NAME}["']\s{0,10},\s{0,10}(?:default\s{0,4}=\s{0,4})?)(["'])([^"'\n]{3,500})\2`,
+    "gi",
+  ),
 ];
 
 /** `scheme://user:password@host` and `scheme://:password@host`, any scheme. */
@@ -52,7 +58,8 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@]{0,200}:)([^\s@/]{1,
 const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 const KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** A line of key material (base64, maybe behind a diff or comment prefix, or quoted in a string). */
-const keyBody = (min: number) => new RegExp(String.raw`^${PREFIX}[\s+\-#>"'\`]{0,12}[A-Za-z0-9+/]{${min},100}={0,2}(?:\\n)?["',]{0,3}\s{0,4}$`);
+const keyBody = (min: number) =>
+  new RegExp(String.raw`^${PREFIX}[\s+\-#>"'\`]{0,12}[A-Za-z0-9+/]{${min},100}={0,2}(?:\\n)?["',]{0,3}\s{0,4}$`);
 const KEY_BODY = keyBody(40);
 const KEY_BODY_AFTER_MARKER = keyBody(16);
 const KEY_HEADER = new RegExp(String.raw`^${PREFIX}[\s+\-#]{0,12}(?:Proc-Type|DEK-Info):`);
@@ -92,7 +99,9 @@ export function redactSecrets(text: string, options: { unquoted?: boolean } = {}
         const secret = value === undefined || typeof value !== "string" ? quote : value;
         if (/^\[REDACTED/.test(secret) || /^(true|false|none|null|yes|no)$/i.test(secret)) return whole;
         count++;
-        return value === undefined || typeof value !== "string" ? `${before}[REDACTED secret]` : `${before}${quote}[REDACTED secret]${quote}`;
+        return value === undefined || typeof value !== "string"
+          ? `${before}[REDACTED secret]`
+          : `${before}${quote}[REDACTED secret]${quote}`;
       });
     }
     return result;
@@ -141,7 +150,8 @@ function keyMaterialLines(lines: string[]): { lines: Set<number>; blocks: number
 function redactKeyLine(line: string): string {
   const begin = KEY_BEGIN.exec(line);
   const end = KEY_END.exec(line);
-  if (begin && end && end.index > begin.index) return `${line.slice(0, begin.index)}[REDACTED private key]${line.slice(end.index + end[0].length)}`;
+  if (begin && end && end.index > begin.index)
+    return `${line.slice(0, begin.index)}[REDACTED private key]${line.slice(end.index + end[0].length)}`;
   if (begin) return `${line.slice(0, begin.index)}[REDACTED private key]`;
   const prefix = new RegExp(`^${PREFIX}\\s*`).exec(line)?.[0] ?? "";
   if (end) return `${prefix}[REDACTED private key]${line.slice(end.index + end[0].length)}`;

@@ -61,7 +61,12 @@ export class DefinitionIndex {
  * queries, and for a changed model, the serializers/admin/forms elsewhere in the PR that use it.
  * Smallest first, until `maxTokens`.
  */
-export function relatedDefinitions(chunkPaths: string[], index: DefinitionIndex, prPaths: Set<string>, maxTokens: number): Definition[] {
+export function relatedDefinitions(
+  chunkPaths: string[],
+  index: DefinitionIndex,
+  prPaths: Set<string>,
+  maxTokens: number,
+): Definition[] {
   const inChunk = new Set(chunkPaths);
   const byName = new Map<string, Definition>();
   for (const d of index.all) if (!byName.has(d.name) || !inChunk.has(d.path)) byName.set(d.name, d);

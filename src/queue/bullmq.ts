@@ -1,6 +1,13 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { type DrainResult, type EnqueueResult, type JobProcessor, type ReviewJob, type ReviewQueue, ShuttingDown } from "./types.js";
+import {
+  type DrainResult,
+  type EnqueueResult,
+  type JobProcessor,
+  type ReviewJob,
+  type ReviewQueue,
+  ShuttingDown,
+} from "./types.js";
 
 export interface BullQueueOptions {
   concurrency: number;
@@ -160,7 +167,8 @@ export class BullQueue implements ReviewQueue {
   /** One fewer job waiting or running for the installation (never below zero). */
   private async leaveLine(data: ReviewJob): Promise<void> {
     try {
-      if ((await this.connection.decr(this.pendingKey(data))) < 0) await this.connection.set(this.pendingKey(data), "0", "EX", 86_400);
+      if ((await this.connection.decr(this.pendingKey(data))) < 0)
+        await this.connection.set(this.pendingKey(data), "0", "EX", 86_400);
     } catch (error) {
       this.options.onError?.(data, error);
     }

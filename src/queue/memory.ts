@@ -1,5 +1,12 @@
 import { yieldToEventLoop } from "../util/yield.js";
-import { type DrainResult, type EnqueueResult, type JobProcessor, type ReviewJob, type ReviewQueue, ShuttingDown } from "./types.js";
+import {
+  type DrainResult,
+  type EnqueueResult,
+  type JobProcessor,
+  type ReviewJob,
+  type ReviewQueue,
+  ShuttingDown,
+} from "./types.js";
 
 interface Running {
   job: ReviewJob;
@@ -53,7 +60,8 @@ export class MemoryQueue implements ReviewQueue {
     if (active?.job.id === job.id || queued.some((j) => j.id === job.id)) return "duplicate";
     let jobs = queued;
     if (job.supersedes) {
-      if (active && active.job.headSha !== job.headSha) active.controller.abort(new Error(`superseded by ${job.headSha}`));
+      if (active && active.job.headSha !== job.headSha)
+        active.controller.abort(new Error(`superseded by ${job.headSha}`));
       jobs = queued.filter((j) => !j.supersedes);
     }
     this.waiting.set(job.key, [...jobs, job]);
@@ -87,7 +95,8 @@ export class MemoryQueue implements ReviewQueue {
     ]);
     clearTimeout(timer);
     const aborted = finished ? 0 : this.running.size;
-    for (const { controller } of this.running.values()) controller.abort(new Error("shutting down: the grace period ended"));
+    for (const { controller } of this.running.values())
+      controller.abort(new Error("shutting down: the grace period ended"));
     return { dropped, aborted };
   }
 
@@ -132,7 +141,8 @@ export class MemoryQueue implements ReviewQueue {
   /** The tenant's oldest waiting pull request that is not running, if the tenant has room. */
   private startableKey(tenant: string): string | undefined {
     if (this.runningOf(tenant) >= this.perTenant) return undefined;
-    for (const [key, jobs] of this.waiting) if (!this.running.has(key) && jobs[0] && tenantOf(jobs[0]) === tenant) return key;
+    for (const [key, jobs] of this.waiting)
+      if (!this.running.has(key) && jobs[0] && tenantOf(jobs[0]) === tenant) return key;
     return undefined;
   }
 

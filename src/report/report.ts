@@ -42,11 +42,16 @@ export interface Report {
 }
 
 /** The analysis as plain data: rule findings, model comments (inline or not), what was skipped. */
-export function buildReport(analysis: Analysis, configProblems: string[], local: { compared?: string; heads?: Map<string, string> } = {}): Report {
+export function buildReport(
+  analysis: Analysis,
+  configProblems: string[],
+  local: { compared?: string; heads?: Map<string, string> } = {},
+): Report {
   const report = analysis.modelResult.report;
   const modelComments = [...analysis.comments, ...analysis.unplaced.map(asComment)].filter((c) => c.source === "model");
   const texts = diffLineTexts(analysis.files);
-  const fingerprintOf = (file: string, line: number, issue: string) => fingerprint(file, issue, texts.get(`${file}:RIGHT:${line}`) ?? "");
+  const fingerprintOf = (file: string, line: number, issue: string) =>
+    fingerprint(file, issue, texts.get(`${file}:RIGHT:${line}`) ?? "");
   return {
     ...(local.compared ? { compared: local.compared } : {}),
     persona: analysis.persona.name,
@@ -57,32 +62,66 @@ export function buildReport(analysis: Analysis, configProblems: string[], local:
     suppressed: analysis.checks.suppressed,
     conditional: analysis.checks.conditional.map((f) => fromFinding(f, fingerprintOf)),
     project: describeFacts(analysis.checks.facts),
-    comments: modelComments.map((c) => fromComment(c, local.heads?.get(c.path), fingerprintOf(c.path, c.line, "model"))),
+    comments: modelComments.map((c) =>
+      fromComment(c, local.heads?.get(c.path), fingerprintOf(c.path, c.line, "model")),
+    ),
     skipped: analysis.skipped.map((s) => ({ file: s.path, reason: s.reason })),
     configProblems,
     ...(report
-      ? { model: { name: report.model, calls: report.calls, inputTokens: report.inputTokens + report.cacheReadTokens + report.cacheCreationTokens, outputTokens: report.outputTokens, ...(report.costUsd !== undefined ? { costUsd: report.costUsd } : {}) } }
+      ? {
+          model: {
+            name: report.model,
+            calls: report.calls,
+            inputTokens: report.inputTokens + report.cacheReadTokens + report.cacheCreationTokens,
+            outputTokens: report.outputTokens,
+            ...(report.costUsd !== undefined ? { costUsd: report.costUsd } : {}),
+          },
+        }
       : {}),
   };
 }
 
 function asComment(u: UnplacedComment): ReviewComment & { source?: string } {
-  return { path: u.path, line: u.line, side: "RIGHT", severity: u.severity, body: u.body, source: /^`DJ\d+`/.test(u.body) ? "rule" : "model" };
+  return {
+    path: u.path,
+    line: u.line,
+    side: "RIGHT",
+    severity: u.severity,
+    body: u.body,
+    source: /^`DJ\d+`/.test(u.body) ? "rule" : "model",
+  };
 }
 
 type FingerprintOf = (file: string, line: number, issue: string) => string;
 
 function fromFinding(f: Finding, fingerprintOf: FingerprintOf): ReportItem {
-  return { file: f.file, line: f.line, severity: f.severity, message: f.message, rule: f.rule, category: f.category, title: f.title, explanation: f.explanation, fingerprint: fingerprintOf(f.file, f.line, f.rule) };
+  return {
+    file: f.file,
+    line: f.line,
+    severity: f.severity,
+    message: f.message,
+    rule: f.rule,
+    category: f.category,
+    title: f.title,
+    explanation: f.explanation,
+    fingerprint: fingerprintOf(f.file, f.line, f.rule),
+  };
 }
 
 const SUGGESTION = /\n*`{3,}suggestion\n([\s\S]*?)\n?`{3,}\s*/;
 
 /** A model comment; its suggestion block, if any, as the lines it replaces and the lines it proposes. */
 function fromComment(c: ReviewComment, head: string | undefined, fingerprint: string): ReportItem {
-  const item: ReportItem = { file: c.path, line: c.line, severity: c.severity, message: plain(c.body.replace(SUGGESTION, "\n")), fingerprint };
+  const item: ReportItem = {
+    file: c.path,
+    line: c.line,
+    severity: c.severity,
+    message: plain(c.body.replace(SUGGESTION, "\n")),
+    fingerprint,
+  };
   const proposed = SUGGESTION.exec(c.body)?.[1];
-  if (proposed === undefined || head === undefined) return proposed === undefined ? item : { ...item, message: plain(c.body) };
+  if (proposed === undefined || head === undefined)
+    return proposed === undefined ? item : { ...item, message: plain(c.body) };
   const lines = head.split("\n");
   const from = lines.slice((c.start_line ?? c.line) - 1, c.line);
   return { ...item, suggestion: { from, to: proposed === "" ? [] : proposed.split("\n") } };

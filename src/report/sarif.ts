@@ -2,7 +2,12 @@ import type { Category, Severity } from "../vocabulary.js";
 import { RULES } from "../checks/index.js";
 import type { Report, ReportItem } from "./report.js";
 
-const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", major: "error", minor: "warning", nit: "note" };
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  critical: "error",
+  major: "error",
+  minor: "warning",
+  nit: "note",
+};
 
 /** GitHub code scanning ranks security alerts by this score (CVSS-like, as a string). */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.0", major: "7.0", minor: "4.0", nit: "2.0" };
@@ -30,7 +35,13 @@ export function toSarif(report: Report) {
     version: "2.1.0" as const,
     runs: [
       {
-        tool: { driver: { name: "django-review", informationUri: "https://docs.djangoproject.com/en/stable/", rules: [...RULES.map(ruleDescriptor), modelRule()] } },
+        tool: {
+          driver: {
+            name: "django-review",
+            informationUri: "https://docs.djangoproject.com/en/stable/",
+            rules: [...RULES.map(ruleDescriptor), modelRule()],
+          },
+        },
         results: withOccurrences([...report.findings, ...report.comments]).map(([item, key]) => result(item, key)),
       },
     ],
@@ -88,7 +99,14 @@ function result(item: ReportItem, fingerprint: string) {
     ruleId: item.rule ?? MODEL_RULE_ID,
     level: LEVEL[item.severity],
     message: { text: item.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: item.file, uriBaseId: "%SRCROOT%" }, region: { startLine: item.line } } }],
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: item.file, uriBaseId: "%SRCROOT%" },
+          region: { startLine: item.line },
+        },
+      },
+    ],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
     properties: { severity: item.severity, ...(item.category ? { category: item.category } : {}) },
   };

@@ -9,7 +9,12 @@ import type { Report, ReportItem } from "./report.js";
  * "Files changed" tab, with any token) and the job summary. Pure: returns the text to print or append.
  */
 
-const COMMAND: Record<Severity, "error" | "warning" | "notice"> = { critical: "error", major: "error", minor: "warning", nit: "notice" };
+const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
+  critical: "error",
+  major: "error",
+  minor: "warning",
+  nit: "notice",
+};
 
 /** Escaping of a workflow command's message (actions/toolkit's rules): no newline can start a new command. */
 export function escapeData(text: string): string {
@@ -25,7 +30,9 @@ function escapeProperty(text: string): string {
 export function workflowAnnotations(report: Report): string[] {
   return [...report.findings, ...report.comments].map((item) => {
     const title = item.rule ? `${item.rule} ${plainText(item.title ?? "")}` : "django-review (model)";
-    const props = [`file=${escapeProperty(item.file)}`, `line=${item.line}`, `title=${escapeProperty(title)}`].join(",");
+    const props = [`file=${escapeProperty(item.file)}`, `line=${item.line}`, `title=${escapeProperty(title)}`].join(
+      ",",
+    );
     return `::${COMMAND[item.severity]} ${props}::${escapeData(plainText(item.message))}`;
   });
 }
@@ -33,7 +40,9 @@ export function workflowAnnotations(report: Report): string[] {
 /** The job summary: the review as it would be posted, then every finding in a table. */
 export function jobSummary(body: string, report: Report, note?: string): string {
   const items = [...report.findings, ...report.comments];
-  const rows = items.map((i) => `| ${code(`${i.file}:${i.line}`)} | ${i.severity} | ${i.rule ?? "model"} | ${cell(i)} |`);
+  const rows = items.map(
+    (i) => `| ${code(`${i.file}:${i.line}`)} | ${i.severity} | ${i.rule ?? "model"} | ${cell(i)} |`,
+  );
   return [
     ...(note ? [`> [!WARNING]\n> ${note}`, ""] : []),
     body,
@@ -45,5 +54,7 @@ export function jobSummary(body: string, report: Report, note?: string): string 
 
 /** A message in a table cell: PR code stays in code spans, anything else from the PR or the model is defused as in reviews. */
 function cell(item: ReportItem): string {
-  return sanitizeModelText(item.message).replace(/\|/g, "\\|").replace(/\s*\n+\s*/g, " ");
+  return sanitizeModelText(item.message)
+    .replace(/\|/g, "\\|")
+    .replace(/\s*\n+\s*/g, " ");
 }

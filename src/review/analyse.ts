@@ -11,7 +11,13 @@ import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
 import type { Persona } from "../personas/schema.js";
-import { buildSystemPrompt, buildUserPrompt, fixedPromptTokens, type PromptFile, type PullRequestText } from "../prompt/build.js";
+import {
+  buildSystemPrompt,
+  buildUserPrompt,
+  fixedPromptTokens,
+  type PromptFile,
+  type PullRequestText,
+} from "../prompt/build.js";
 import { planChunks } from "../prompt/chunk.js";
 import { DefinitionIndex, relatedDefinitions } from "../prompt/related-definitions.js";
 import { yieldToEventLoop } from "../util/yield.js";
@@ -21,7 +27,8 @@ import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import type { SkippedFile } from "./summary.js";
 
 /** Said when no API key is configured (the app says it once per pull request). */
-export const NO_MODEL_NOTICE = "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks.";
+export const NO_MODEL_NOTICE =
+  "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks.";
 
 export interface AnalysisInput {
   /** The files to review (already selected: no secrets, no skipped or unreviewable files). */
@@ -74,7 +81,8 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   await yieldToEventLoop();
   const checks = await runChecksSafely(input);
   await yieldToEventLoop();
-  for (const failure of checks.failures) input.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
+  for (const failure of checks.failures)
+    input.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
 
   const choice = choosePersona(input.personas, files, input.personaOverride ?? configOverride(config));
   const persona = input.personas.get(choice.persona);
@@ -86,12 +94,14 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     line: f.line,
     text: `${f.rule} ${f.title}: ${f.condition ? `only if ${f.condition}: ` : ""}${f.message}`,
   }));
-  const promptFiles = files.map((file): PromptFile => ({
-    path: file.path,
-    status: file.status,
-    ...(file.previousPath ? { previousPath: file.previousPath } : {}),
-    rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
-  }));
+  const promptFiles = files.map(
+    (file): PromptFile => ({
+      path: file.path,
+      status: file.status,
+      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
+      rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
+    }),
+  );
   // Room kept in every call for the definitions its files depend on.
   const definitionTokens = Math.min(8_000, Math.floor(config.max_prompt_tokens * 0.15));
   const plan = planChunks(promptFiles, {
@@ -101,7 +111,10 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     maxTotalTokens: config.max_total_tokens,
   });
   const sentPaths = new Set(plan.chunks.flat().map((f) => f.path));
-  const skipped = [...input.skipped, ...plan.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` }))];
+  const skipped = [
+    ...input.skipped,
+    ...plan.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` })),
+  ];
 
   if (input.signal?.aborted) return undefined;
   const modelId = resolveModel({ env: input.modelOverride, config: config.model, persona: persona.model });
@@ -114,7 +127,12 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
       files: chunk,
       hints: hints.filter((h) => chunk.some((f) => f.path === h.path)),
       part: { index, count: plan.chunks.length },
-      definitions: relatedDefinitions(chunk.map((f) => f.path), definitions, prPaths, definitionTokens),
+      definitions: relatedDefinitions(
+        chunk.map((f) => f.path),
+        definitions,
+        prPaths,
+        definitionTokens,
+      ),
     });
     redactedSecrets += user.redacted;
     return { model: modelId, system, user: user.text };
@@ -152,13 +170,23 @@ async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     input.log.warn({ err: error }, "django-review: the Django checks did not finish; the review goes on without them");
-    return { findings: [], failures: [{ rule: "*", file: "*", error: message }], suppressed: 0, facts: {}, conditional: [] };
+    return {
+      findings: [],
+      failures: [{ rule: "*", file: "*", error: message }],
+      suppressed: 0,
+      facts: {},
+      conditional: [],
+    };
   }
 }
 
-async function modelStage(input: AnalysisInput, requests: Array<{ model: string; system: string; user: string }>): Promise<ModelStageResult> {
+async function modelStage(
+  input: AnalysisInput,
+  requests: Array<{ model: string; system: string; user: string }>,
+): Promise<ModelStageResult> {
   if (!input.model) return { comments: [], notice: NO_MODEL_NOTICE };
-  if (requests.length === 0) return { comments: [], notice: "No file in this pull request could be sent to the model." };
+  if (requests.length === 0)
+    return { comments: [], notice: "No file in this pull request could be sent to the model." };
   const model = input.model;
   const withProgress: ReviewModel = input.onModelCall
     ? (() => {

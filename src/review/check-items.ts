@@ -6,13 +6,23 @@ import type { CheckItem } from "../github/check-run.js";
  * message) and model comments (their text without badge, suggestion or markers), inline or not.
  */
 export function checkItems(comments: ReviewComment[], unplaced: UnplacedComment[], findings: Finding[]): CheckItem[] {
-  const item = (path: string, line: number, severity: CheckItem["severity"], body: string, source?: string): CheckItem => {
+  const item = (
+    path: string,
+    line: number,
+    severity: CheckItem["severity"],
+    body: string,
+    source?: string,
+  ): CheckItem => {
     const rule = source !== undefined && source !== "model" ? source : /^`(DJ\d+)`/.exec(body)?.[1];
     const finding = rule ? findings.find((f) => f.rule === rule && f.file === path && f.line === line) : undefined;
-    if (finding) return { file: path, line, severity, source: finding.rule, title: finding.title, message: finding.message };
+    if (finding)
+      return { file: path, line, severity, source: finding.rule, title: finding.title, message: finding.message };
     return { file: path, line, severity, source: "model", title: "", message: modelText(body) };
   };
-  return [...comments.map((c) => item(c.path, c.line, c.severity, c.body, c.source)), ...unplaced.map((u) => item(u.path, u.line, u.severity, u.body))];
+  return [
+    ...comments.map((c) => item(c.path, c.line, c.severity, c.body, c.source)),
+    ...unplaced.map((u) => item(u.path, u.line, u.severity, u.body)),
+  ];
 }
 
 /** A model comment's own words: no severity badge, suggestion block, note or marker. */

@@ -23,5 +23,10 @@ export function checkPullRequest(
   const facts = detectProjectFacts(contents, config.project);
   return runChecks(changed, context, {
     facts,
-    otherChangedPaths: files.map((f) => f.path), disabled: config.checks.disable, minSeverity: config.checks.min_severity, includeTests: config.checks.include_tests, ignore: config.checks.ignore });
+    otherChangedPaths: files.map((f) => f.path),
+    disabled: config.checks.disable,
+    minSeverity: config.checks.min_severity,
+    includeTests: config.checks.include_tests,
+    ignore: config.checks.ignore,
+  });
 }

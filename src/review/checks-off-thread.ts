@@ -7,7 +7,12 @@ import type { ChecksRequest } from "./checks-worker.js";
 /** A review's checks that take longer than this are given up (the worker is replaced), never waited out. */
 export const CHECKS_TIMEOUT_MS = 60_000;
 
-export type RunChecks = (files: DiffFile[], heads: Map<string, string>, related: Map<string, string>, config: RepoConfig) => Promise<CheckResult>;
+export type RunChecks = (
+  files: DiffFile[],
+  heads: Map<string, string>,
+  related: Map<string, string>,
+  config: RepoConfig,
+) => Promise<CheckResult>;
 
 /**
  * Runs the Django checks on a worker thread, one review at a time per worker: the server's event
@@ -17,7 +22,10 @@ export type RunChecks = (files: DiffFile[], heads: Map<string, string>, related:
 export function checksOffThread(timeoutMs = CHECKS_TIMEOUT_MS): RunChecks & { close: () => Promise<void> } {
   let worker: Worker | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (r: CheckResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: CheckResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   const fail = (error: Error) => {
     for (const { reject, timer } of pending.values()) {
       clearTimeout(timer);
@@ -30,7 +38,10 @@ export function checksOffThread(timeoutMs = CHECKS_TIMEOUT_MS): RunChecks & { cl
     // Compiled (lib/): the worker's own .js file. From source (tsx in dev and tests): register tsx's
     // loader in the worker first, then import the .ts file through it.
     const w = import.meta.url.endsWith(".ts")
-      ? new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./checks-worker.ts", import.meta.url).href)}); })`, { eval: true })
+      ? new Worker(
+          `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./checks-worker.ts", import.meta.url).href)}); })`,
+          { eval: true },
+        )
       : new Worker(new URL("./checks-worker.js", import.meta.url));
     w.unref();
     w.on("message", (message: { id: number; result?: CheckResult; error?: string }) => {

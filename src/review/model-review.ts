@@ -32,7 +32,11 @@ type CallRequest = Omit<ModelRequest, "maxOutputTokens">;
  * retries with backoff) stops the remaining calls, as does the overall deadline. Every failure
  * becomes a notice, never a throw.
  */
-export async function reviewWithModel(model: ReviewModel, requests: CallRequest[], options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<ModelStageResult> {
+export async function reviewWithModel(
+  model: ReviewModel,
+  requests: CallRequest[],
+  options: { signal?: AbortSignal; deadlineMs?: number } = {},
+): Promise<ModelStageResult> {
   const started = Date.now();
   // The deadline and a newer push both abort the call in flight, not only the next one.
   const deadline = options.deadlineMs !== undefined ? AbortSignal.timeout(options.deadlineMs) : undefined;
@@ -46,16 +50,24 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
     if (options.signal?.aborted) break;
     const part = requests.length > 1 ? ` (part ${index + 1} of ${requests.length})` : "";
     if (deadline?.aborted || (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs)) {
-      notices.push(`The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`);
+      notices.push(
+        `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
+      );
       break;
     }
     let outcome: CallOutcome;
     try {
-      outcome = await callWithRepair(model, { ...request, ...(signal ? { signal } : {}) }, (usage, modelId) => (report = addUsage(report, modelId, usage)));
+      outcome = await callWithRepair(
+        model,
+        { ...request, ...(signal ? { signal } : {}) },
+        (usage, modelId) => (report = addUsage(report, modelId, usage)),
+      );
     } catch (error) {
       if (options.signal?.aborted) break;
       if (deadline?.aborted) {
-        notices.push(`The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`);
+        notices.push(
+          `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
+        );
         break;
       }
       notices.push(`The model review failed${part}: ${describeModelError(error)}.`);
@@ -65,8 +77,10 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
       notices.push(`The model review${part} was discarded: ${outcome.error}.`);
       continue;
     }
-    if (outcome.truncated) notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
-    if (outcome.trimmed.length > 0) notices.push(`The model's answer${part} was over GitHub-friendly limits: ${outcome.trimmed.join("; ")}.`);
+    if (outcome.truncated)
+      notices.push(`The model's answer${part} was cut off at its output limit; some comments may be missing.`);
+    if (outcome.trimmed.length > 0)
+      notices.push(`The model's answer${part} was over GitHub-friendly limits: ${outcome.trimmed.join("; ")}.`);
     comments.push(...outcome.review.comments);
     if (outcome.review.summary.trim()) summaries.push(outcome.review.summary.trim());
   }
@@ -78,24 +92,49 @@ export async function reviewWithModel(model: ReviewModel, requests: CallRequest[
   };
 }
 
-type CallOutcome = { ok: true; review: ModelReview; truncated: boolean; trimmed: string[] } | { ok: false; error: string };
+type CallOutcome =
+  | { ok: true; review: ModelReview; truncated: boolean; trimmed: string[] }
+  | { ok: false; error: string };
 
 /** One call; an answer that fails the schema gets one more call that is told what was wrong. */
-async function callWithRepair(model: ReviewModel, request: CallRequest, onUsage: (usage: ModelAnswer["usage"], model: string) => void): Promise<CallOutcome> {
+async function callWithRepair(
+  model: ReviewModel,
+  request: CallRequest,
+  onUsage: (usage: ModelAnswer["usage"], model: string) => void,
+): Promise<CallOutcome> {
   let current = request;
   let error = "";
   for (let attempt = 0; attempt < 2; attempt++) {
     const answer = await model({ ...current, maxOutputTokens: MAX_OUTPUT_TOKENS });
     onUsage(answer.usage, answer.model);
-    const parsed = answer.toolInput === undefined ? { ok: false as const, error: `the model did not call submit_review (stop reason: ${answer.stopReason ?? "none"})` } : parseModelReview(answer.toolInput);
-    if (parsed.ok) return { ok: true, review: parsed.review, truncated: answer.stopReason === "max_tokens", trimmed: parsed.trimmed };
+    const parsed =
+      answer.toolInput === undefined
+        ? {
+            ok: false as const,
+            error: `the model did not call submit_review (stop reason: ${answer.stopReason ?? "none"})`,
+          }
+        : parseModelReview(answer.toolInput);
+    if (parsed.ok)
+      return {
+        ok: true,
+        review: parsed.review,
+        truncated: answer.stopReason === "max_tokens",
+        trimmed: parsed.trimmed,
+      };
     error = parsed.error;
-    current = { ...request, user: `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, following its input schema exactly.` };
+    current = {
+      ...request,
+      user: `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, following its input schema exactly.`,
+    };
   }
   return { ok: false, error: `${error} (also after one repair attempt)` };
 }
 
-function addUsage(report: ModelReport | undefined, model: string, usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }): ModelReport {
+function addUsage(
+  report: ModelReport | undefined,
+  model: string,
+  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number },
+): ModelReport {
   const next: ModelReport = {
     model,
     calls: (report?.calls ?? 0) + 1,

@@ -2,7 +2,12 @@ import type { ReviewComment, Severity } from "../vocabulary.js";
 import type { Logger } from "probot";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import type { DiffFile } from "../diff/types.js";
-import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "../github/fetch-review-context.js";
+import {
+  type AppThread,
+  fetchPullRequestHead,
+  fingerprintMarker,
+  resolveThreads,
+} from "../github/fetch-review-context.js";
 import { type CheckItem, completeCheckRun, type RunTarget } from "../github/check-run.js";
 import { type PostRetry, postReview } from "../github/post-review.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
@@ -26,7 +31,11 @@ export function prepareComments(comments: ReviewComment[], files: DiffFile[], th
   const fresh: ReviewComment[] = [];
   let repeated = 0;
   for (const comment of comments) {
-    const fp = fingerprint(comment.path, comment.source ?? "model", texts.get(`${comment.path}:${comment.side}:${comment.line}`) ?? "");
+    const fp = fingerprint(
+      comment.path,
+      comment.source ?? "model",
+      texts.get(`${comment.path}:${comment.side}:${comment.line}`) ?? "",
+    );
     now.add(fp);
     if (earlier.has(fp)) {
       repeated++;
@@ -35,7 +44,9 @@ export function prepareComments(comments: ReviewComment[], files: DiffFile[], th
     fresh.push({ ...comment, body: `${comment.body}\n\n${fingerprintMarker(fp)}` });
   }
   // Threads read over REST (the state query failed) have no id and cannot be resolved this time.
-  const resolvable = threads.filter((t) => t.id !== "" && !t.isResolved && t.isOutdated && !now.has(t.fingerprint)).map((t) => t.id);
+  const resolvable = threads
+    .filter((t) => t.id !== "" && !t.isResolved && t.isOutdated && !now.has(t.fingerprint))
+    .map((t) => t.id);
   return { comments: fresh, resolvable, repeated };
 }
 
@@ -66,23 +77,39 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
   if (request.staleCheckAfterMs >= 0 && Date.now() - request.startedAt > request.staleCheckAfterMs) {
     const now = await fetchPullRequestHead(octokit, request.ref);
     if (now.state !== "OPEN") return { status: "stale", reason: `the pull request is ${now.state.toLowerCase()}` };
-    if (now.headSha !== request.headSha) return { status: "stale", reason: `the pull request moved on to ${now.headSha.slice(0, 7)}` };
+    if (now.headSha !== request.headSha)
+      return { status: "stale", reason: `the pull request moved on to ${now.headSha.slice(0, 7)}` };
   }
   const posted = request.quiet
     ? undefined
     : await postReview(
         octokit,
         request.ref,
-        { headSha: request.headSha, comments: request.publication.comments, bodyFor: request.bodyFor, isSafe: request.isSafe, marker: request.marker },
+        {
+          headSha: request.headSha,
+          comments: request.publication.comments,
+          bodyFor: request.bodyFor,
+          isSafe: request.isSafe,
+          marker: request.marker,
+        },
         log,
         request.postRetry,
       );
   if (request.checkRun) {
     try {
-      await completeCheckRun(octokit, request.ref, request.checkRun.run, request.checkRun.items, request.checkRun.failOn);
+      await completeCheckRun(
+        octokit,
+        request.ref,
+        request.checkRun.run,
+        request.checkRun.items,
+        request.checkRun.failOn,
+      );
     } catch (error) {
       // The review is what users read; a missing `checks: write` permission must not cost it.
-      log.warn({ err: error }, "django-review: could not report the Django review check run (does the app have checks: write?)");
+      log.warn(
+        { err: error },
+        "django-review: could not report the Django review check run (does the app have checks: write?)",
+      );
     }
   }
   if (request.publication.resolvable.length > 0) {

@@ -42,7 +42,8 @@ export class RateLimits implements SpendingLimits {
     const keys = keysFor(ref, kind);
     const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
     if (this.count(keys.pr) >= prLimit) return prLimitMessage(prLimit, kind);
-    if (this.count(keys.installation) >= this.perInstallationPerHour) return installationLimitMessage(this.perInstallationPerHour);
+    if (this.count(keys.installation) >= this.perInstallationPerHour)
+      return installationLimitMessage(this.perInstallationPerHour);
     this.record(keys.pr);
     this.record(keys.installation);
     return undefined;
@@ -90,7 +91,16 @@ export class RedisRateLimits implements SpendingLimits {
     const keys = keysFor(ref, kind);
     const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
     const member = randomUUID();
-    const hit = await this.redis.eval(TAKE_SCRIPT, 2, `${this.prefix}:limit:${keys.pr}`, `${this.prefix}:limit:${keys.installation}`, this.now(), prLimit, this.perInstallationPerHour, member);
+    const hit = await this.redis.eval(
+      TAKE_SCRIPT,
+      2,
+      `${this.prefix}:limit:${keys.pr}`,
+      `${this.prefix}:limit:${keys.installation}`,
+      this.now(),
+      prLimit,
+      this.perInstallationPerHour,
+      member,
+    );
     if (hit === 1) return prLimitMessage(prLimit, kind);
     if (hit === 2) return installationLimitMessage(this.perInstallationPerHour);
     return undefined;

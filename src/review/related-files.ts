@@ -64,14 +64,17 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
       const at = user.indexOf(`/${top}/`);
       if (at >= 0) roots.add(user.slice(0, at + 1));
     }
-    for (const root of roots) for (const candidate of [`${root}${file}.py`, `${root}${file}/__init__.py`]) if (!known.has(candidate)) paths.push(candidate);
+    for (const root of roots)
+      for (const candidate of [`${root}${file}.py`, `${root}${file}/__init__.py`])
+        if (!known.has(candidate)) paths.push(candidate);
   }
   return [...new Set(paths)];
 }
 
 /** Most templates read for the views that render them. */
 const MAX_RENDERED_TEMPLATES = 6;
-const RENDERED = /\b(?:render|TemplateResponse)\(\s*\w+\s*,\s*["']([\w./-]+\.html)["']|\brender_to_string\(\s*["']([\w./-]+\.html)["']|\btemplate_name\s*=\s*["']([\w./-]+\.html)["']/g;
+const RENDERED =
+  /\b(?:render|TemplateResponse)\(\s*\w+\s*,\s*["']([\w./-]+\.html)["']|\brender_to_string\(\s*["']([\w./-]+\.html)["']|\btemplate_name\s*=\s*["']([\w./-]+\.html)["']/g;
 
 /**
  * Templates that changed views render by name (`render(request, "shop/list.html", ...)`,

@@ -6,7 +6,12 @@ import type { RunChecks } from "./checks-off-thread.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../config/schema.js";
 import { parseChangedFiles } from "../diff/parse.js";
-import { fetchChangedFiles, type FileContent, fetchFileContents, type PullRequestInfo } from "../github/fetch-pull-request.js";
+import {
+  fetchChangedFiles,
+  type FileContent,
+  fetchFileContents,
+  type PullRequestInfo,
+} from "../github/fetch-pull-request.js";
 import type { AppThread } from "../github/fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
@@ -100,15 +105,31 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
     if (run && ENDINGS[outcome.status]) await closeCheckRun(deps, request, run, ...ENDINGS[outcome.status]!);
     return outcome;
   } catch (error) {
-    if (run) await closeCheckRun(deps, request, run, "neutral", "The review could not finish", `django-review could not finish reviewing this commit: ${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`);
+    if (run)
+      await closeCheckRun(
+        deps,
+        request,
+        run,
+        "neutral",
+        "The review could not finish",
+        `django-review could not finish reviewing this commit: ${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`,
+      );
     throw error;
   }
 }
 
 /** How a check run ends when its review posted nothing for the head. */
 const ENDINGS: Partial<Record<ReviewOutcome["status"], [Conclusion, string, string]>> = {
-  superseded: ["skipped", "Superseded by a newer push", "A newer commit of this pull request is being reviewed instead."],
-  stale: ["skipped", "Superseded by a newer push", "The pull request moved on (or closed) while this commit was reviewed; nothing was posted for it."],
+  superseded: [
+    "skipped",
+    "Superseded by a newer push",
+    "A newer commit of this pull request is being reviewed instead.",
+  ],
+  stale: [
+    "skipped",
+    "Superseded by a newer push",
+    "The pull request moved on (or closed) while this commit was reviewed; nothing was posted for it.",
+  ],
   empty: ["neutral", "Nothing to review", "This pull request changes no files."],
 };
 
@@ -117,12 +138,22 @@ async function openCheckRun(deps: ReviewDeps, request: ReviewRequest): Promise<R
   try {
     return { id: await startCheckRun(deps.octokit, request.ref, request.pr.headSha), headSha: request.pr.headSha };
   } catch (error) {
-    deps.log.warn({ err: error }, "django-review: could not open the Django review check run (does the app have checks: write?)");
+    deps.log.warn(
+      { err: error },
+      "django-review: could not open the Django review check run (does the app have checks: write?)",
+    );
     return { headSha: request.pr.headSha };
   }
 }
 
-async function closeCheckRun(deps: ReviewDeps, request: ReviewRequest, run: RunTarget, conclusion: Conclusion, title: string, summary: string): Promise<void> {
+async function closeCheckRun(
+  deps: ReviewDeps,
+  request: ReviewRequest,
+  run: RunTarget,
+  conclusion: Conclusion,
+  title: string,
+  summary: string,
+): Promise<void> {
   // Nothing was opened and nothing is worth reporting: no new run for a head that posted nothing.
   if (run.id === undefined) return;
   try {
@@ -132,23 +163,34 @@ async function closeCheckRun(deps: ReviewDeps, request: ReviewRequest, run: RunT
   }
 }
 
-async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarget | undefined): Promise<ReviewOutcome> {
+async function reviewHead(
+  deps: ReviewDeps,
+  request: ReviewRequest,
+  run: RunTarget | undefined,
+): Promise<ReviewOutcome> {
   const started = Date.now();
   const { config, pr, ref } = request;
 
   if (request.signal?.aborted) return superseded(deps, request);
   const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref, deps.readRetry));
   if (allFiles.length === 0) {
-    deps.log.info({ ...ref, sha: pr.headSha, outcome: "empty" }, "django-review: nothing to review: the pull request changes no files");
+    deps.log.info(
+      { ...ref, sha: pr.headSha, outcome: "empty" },
+      "django-review: nothing to review: the pull request changes no files",
+    );
     return emptyOutcome("empty");
   }
-  const scope = request.incremental ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha) : {};
+  const scope = request.incremental
+    ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha)
+    : {};
   const diffFiles = scope.paths ? allFiles.filter((f) => scope.paths?.has(f.path)) : allFiles;
   if (request.signal?.aborted) return superseded(deps, request);
   const selection = selectFiles(diffFiles, config);
   const reviewablePaths = selection.reviewable.map((f) => f.path);
   // The changed files and the project files the checks read, in one batched read.
-  const relatedToRead = config.checks.enabled ? [...new Set([...relatedPaths(reviewablePaths), ...projectFactPaths(reviewablePaths)])] : [];
+  const relatedToRead = config.checks.enabled
+    ? [...new Set([...relatedPaths(reviewablePaths), ...projectFactPaths(reviewablePaths)])]
+    : [];
   const read = await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log);
   const contents = texts(read);
   // A changed file GitHub would not give us is still reviewed from its diff, and the summary says so.
@@ -156,13 +198,21 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
     const content = read.get(p);
     return content !== undefined && !content.ok && /could not be read/.test(content.reason);
   });
-  const heads = new Map(reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
-  const related = new Map(relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])));
+  const heads = new Map(
+    reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])),
+  );
+  const related = new Map(
+    relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])),
+  );
   // What the first read points at — the project's field classes, the templates the changed views
   // render, the modules a `models/` package re-exports: a second batched read, only when there are any.
   const known = new Set(contents.keys());
-  const secondRead = config.checks.enabled ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)] : [];
-  if (secondRead.length > 0) for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, secondRead, deps.log))) related.set(path, text);
+  const secondRead = config.checks.enabled
+    ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)]
+    : [];
+  if (secondRead.length > 0)
+    for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, secondRead, deps.log)))
+      related.set(path, text);
 
   const analysis = await analyse({
     files: selection.reviewable,
@@ -189,13 +239,32 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
   const notices = [
     ...(request.notices ?? []),
     ...(unread.length > 0
-      ? [`⚠️ ${unread.length} changed file${unread.length > 1 ? "s" : ""} could not be read from GitHub and ${unread.length > 1 ? "were" : "was"} reviewed from the diff alone, without ${unread.length > 1 ? "their" : "its"} surrounding code: ${unread.slice(0, 10).map((p) => code(p)).join(", ")}${unread.length > 10 ? ", …" : ""}.`]
+      ? [
+          `⚠️ ${unread.length} changed file${unread.length > 1 ? "s" : ""} could not be read from GitHub and ${unread.length > 1 ? "were" : "was"} reviewed from the diff alone, without ${unread.length > 1 ? "their" : "its"} surrounding code: ${unread
+            .slice(0, 10)
+            .map((p) => code(p))
+            .join(", ")}${unread.length > 10 ? ", …" : ""}.`,
+        ]
       : []),
-    ...analysis.checks.failures.filter((f) => f.rule === "*").map((f) => `⚠️ The Django checks did not finish (${f.error}); this review has no rule findings.`),
-    ...(redacted > 0 ? [`🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`] : []),
+    ...analysis.checks.failures
+      .filter((f) => f.rule === "*")
+      .map((f) => `⚠️ The Django checks did not finish (${f.error}); this review has no rule findings.`),
+    ...(redacted > 0
+      ? [
+          `🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`,
+        ]
+      : []),
     ...(scope.notice ? [scope.notice] : []),
-    ...(publication.repeated > 0 ? [`${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`] : []),
-    ...(publication.resolvable.length > 0 ? [`${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`] : []),
+    ...(publication.repeated > 0
+      ? [
+          `${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`,
+        ]
+      : []),
+    ...(publication.resolvable.length > 0
+      ? [
+          `${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`,
+        ]
+      : []),
   ];
   // "No API key" is news once: not on every later push of the same pull request.
   const saidBefore = modelResult.notice === NO_MODEL_NOTICE && (request.previous?.reviewedShas.length ?? 0) > 0;
@@ -211,7 +280,16 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
       reviewedFiles: reviewablePaths,
       skippedFiles: skipped,
       comments: publication.comments.filter((c) => !demoted.includes(c)),
-      unplaced: [...unplaced, ...demoted.map((c) => ({ path: c.path, line: c.line, severity: c.severity, body: c.body, reason: "GitHub did not accept it inline" }))],
+      unplaced: [
+        ...unplaced,
+        ...demoted.map((c) => ({
+          path: c.path,
+          line: c.line,
+          severity: c.severity,
+          body: c.body,
+          reason: "GitHub did not accept it inline",
+        })),
+      ],
       findings: checks.findings,
       suppressed: checks.suppressed,
       conditional: checks.conditional.length,
@@ -233,7 +311,15 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
     marker: reviewMarker(pr.headSha),
     quiet: scope.paths !== undefined && publication.comments.length === 0 && unplaced.length === 0,
     // Everything on this head, findings repeated from an earlier push included: the check gates the head.
-    ...(run ? { checkRun: { run, items: checkItems(analysis.comments, unplaced, checks.findings), failOn: config.check_run.fail_on } } : {}),
+    ...(run
+      ? {
+          checkRun: {
+            run,
+            items: checkItems(analysis.comments, unplaced, checks.findings),
+            failOn: config.check_run.fail_on,
+          },
+        }
+      : {}),
   });
   const outcome: ReviewOutcome = {
     status: published.status,
@@ -244,28 +330,57 @@ async function reviewHead(deps: ReviewDeps, request: ReviewRequest, run: RunTarg
     findings: checks.findings.length,
     unplaced: unplaced.length,
     modelCalls: modelResult.report?.calls ?? 0,
-    inputTokens: (modelResult.report?.inputTokens ?? 0) + (modelResult.report?.cacheReadTokens ?? 0) + (modelResult.report?.cacheCreationTokens ?? 0),
+    inputTokens:
+      (modelResult.report?.inputTokens ?? 0) +
+      (modelResult.report?.cacheReadTokens ?? 0) +
+      (modelResult.report?.cacheCreationTokens ?? 0),
     cacheReadTokens: modelResult.report?.cacheReadTokens ?? 0,
     outputTokens: modelResult.report?.outputTokens ?? 0,
     ...(modelResult.report?.costUsd !== undefined ? { costUsd: modelResult.report.costUsd } : {}),
     ...(modelResult.notice ? { modelNotice: modelResult.notice } : {}),
   };
   deps.onOutcome?.(outcome, Date.now() - started);
-  const line = { ...ref, sha: pr.headSha, ...outcome, redactedSecrets: redacted, durationMs: Date.now() - started, outcome: published.status };
-  if (published.status === "stale") deps.log.info({ ...line, reason: published.reason }, "django-review: review not posted: the pull request changed while it was made");
-  else if (published.status === "nothing-new") deps.log.info(line, "django-review: nothing new since the last review; nothing posted");
+  const line = {
+    ...ref,
+    sha: pr.headSha,
+    ...outcome,
+    redactedSecrets: redacted,
+    durationMs: Date.now() - started,
+    outcome: published.status,
+  };
+  if (published.status === "stale")
+    deps.log.info(
+      { ...line, reason: published.reason },
+      "django-review: review not posted: the pull request changed while it was made",
+    );
+  else if (published.status === "nothing-new")
+    deps.log.info(line, "django-review: nothing new since the last review; nothing posted");
   else deps.log.info(line, "django-review: review posted");
   return outcome;
 }
 
 function superseded(deps: ReviewDeps, request: ReviewRequest): ReviewOutcome {
-  deps.log.info({ ...request.ref, sha: request.pr.headSha, outcome: "superseded" }, "django-review: a newer push superseded this review; nothing posted");
+  deps.log.info(
+    { ...request.ref, sha: request.pr.headSha, outcome: "superseded" },
+    "django-review: a newer push superseded this review; nothing posted",
+  );
   return emptyOutcome("superseded");
 }
 
 /** The outcome of a review that stopped before it had anything to post. */
 function emptyOutcome(status: "superseded" | "empty"): ReviewOutcome {
-  return { status, persona: "", files: 0, comments: 0, findings: 0, unplaced: 0, modelCalls: 0, inputTokens: 0, cacheReadTokens: 0, outputTokens: 0 };
+  return {
+    status,
+    persona: "",
+    files: 0,
+    comments: 0,
+    findings: 0,
+    unplaced: 0,
+    modelCalls: 0,
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    outputTokens: 0,
+  };
 }
 
 function texts(contents: Map<string, FileContent>): Map<string, string> {

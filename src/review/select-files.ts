@@ -24,10 +24,12 @@ export function selectFiles(files: DiffFile[], config: RepoConfig): FileSelectio
   const reviewable: DiffFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    if (isSecret(file.path)) skipped.push({ path: file.path, reason: "looks like a secrets file; never sent to the model" });
+    if (isSecret(file.path))
+      skipped.push({ path: file.path, reason: "looks like a secrets file; never sent to the model" });
     else if (file.unreviewable) skipped.push({ path: file.path, reason: UNREVIEWABLE_REASON[file.unreviewable] });
     else if (isExcluded(file.path)) skipped.push({ path: file.path, reason: "excluded by `exclude_paths`" });
-    else if (isSkipped(file.path)) skipped.push({ path: file.path, reason: "lock, vendored, generated or built file (`skip_paths`)" });
+    else if (isSkipped(file.path))
+      skipped.push({ path: file.path, reason: "lock, vendored, generated or built file (`skip_paths`)" });
     else reviewable.push(file);
   }
   return { reviewable: rankForReview(reviewable), skipped };

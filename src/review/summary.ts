@@ -11,7 +11,6 @@ export interface SkippedFile {
   reason: string;
 }
 
-
 export interface SummaryInput {
   personaName: string;
   choice: PersonaChoice;
@@ -63,7 +62,8 @@ export function renderSummary(input: SummaryInput): string {
   const marker = reviewMarker(input.headSha);
   const body = sections.join("\n\n");
   const room = MAX_SUMMARY_CHARS - marker.length - 2;
-  const fitted = body.length > room ? `${body.slice(0, room - 60)}\n\n…(summary truncated to fit GitHub's limit)` : body;
+  const fitted =
+    body.length > room ? `${body.slice(0, room - 60)}\n\n…(summary truncated to fit GitHub's limit)` : body;
   return `${fitted}\n\n${marker}`;
 }
 
@@ -78,7 +78,9 @@ function configSection(problems: string[]): string[] {
 function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): string {
   const all = [...comments.map((c) => c.severity), ...unplaced.map((c) => c.severity)];
   if (all.length === 0) return "**Findings:** none.";
-  const counts = SEVERITIES.filter((s) => all.includes(s)).map((s) => `${all.filter((x) => x === s).length} ${severityLabel(s)}`);
+  const counts = SEVERITIES.filter((s) => all.includes(s)).map(
+    (s) => `${all.filter((x) => x === s).length} ${severityLabel(s)}`,
+  );
   const where = unplaced.length > 0 ? ` (${comments.length} inline, ${unplaced.length} below)` : "";
   return `**Findings:** ${counts.join(" · ")}${where}`;
 }

@@ -16,13 +16,26 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
  * run logged by id. Resolves with the exit code: 0, a stop asked for is not a failure.
  */
 export async function shutdown(deps: ShutdownDeps, signal: string): Promise<number> {
-  deps.log.info({ signal, graceMs: deps.graceMs }, "django-review: stopping: no new webhooks; running reviews may finish");
+  deps.log.info(
+    { signal, graceMs: deps.graceMs },
+    "django-review: stopping: no new webhooks; running reviews may finish",
+  );
   // The listener closes first, so nothing new is queued while running work drains. A keep-alive
   // connection can hold close() open: it is not waited for past the grace period.
-  const stopped = deps.stopServer().catch((error: unknown) => deps.log.warn({ err: error }, "django-review: the server did not close cleanly"));
+  const stopped = deps
+    .stopServer()
+    .catch((error: unknown) => deps.log.warn({ err: error }, "django-review: the server did not close cleanly"));
   const { dropped, aborted } = await deps.queue.drain(deps.graceMs);
-  if (dropped.length > 0) deps.log.warn({ dropped, count: dropped.length }, "django-review: queued reviews dropped at shutdown (in-memory queue); a new push or /django-review runs them");
-  if (aborted > 0) deps.log.warn({ aborted }, "django-review: reviews still running when the grace period ended were stopped without posting");
+  if (dropped.length > 0)
+    deps.log.warn(
+      { dropped, count: dropped.length },
+      "django-review: queued reviews dropped at shutdown (in-memory queue); a new push or /django-review runs them",
+    );
+  if (aborted > 0)
+    deps.log.warn(
+      { aborted },
+      "django-review: reviews still running when the grace period ended were stopped without posting",
+    );
   await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   deps.log.info({ signal, dropped: dropped.length, aborted }, "django-review: stopped");
   return 0;

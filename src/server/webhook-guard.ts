@@ -21,7 +21,9 @@ export function guardWebhookRequests(inner: Middleware): Middleware {
         return true;
       }
       if (length > MAX_WEBHOOK_BYTES) {
-        res.writeHead(413, { connection: "close", "content-type": "text/plain" }).end(`payload over ${MAX_WEBHOOK_BYTES} bytes refused\n`);
+        res
+          .writeHead(413, { connection: "close", "content-type": "text/plain" })
+          .end(`payload over ${MAX_WEBHOOK_BYTES} bytes refused\n`);
         req.destroy();
         return true;
       }
@@ -41,7 +43,9 @@ export function installWebhookGuard(): void {
   installed = true;
   const original = Probot.prototype.getNodeMiddleware;
   Probot.prototype.getNodeMiddleware = async function guarded(this: Probot, ...args: Parameters<typeof original>) {
-    return guardWebhookRequests((await original.apply(this, args)) as Middleware) as Awaited<ReturnType<typeof original>>;
+    return guardWebhookRequests((await original.apply(this, args)) as Middleware) as Awaited<
+      ReturnType<typeof original>
+    >;
   };
 }
 
@@ -67,13 +71,31 @@ export function withoutPayloads(value: unknown): unknown {
 }
 
 /** Probot's logger (same formats and env: LOG_LEVEL, LOG_FORMAT, ...), with payloads and bodies redacted. */
-export async function createLog(env: NodeJS.ProcessEnv, destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream): Promise<Logger> {
+export async function createLog(
+  env: NodeJS.ProcessEnv,
+  destination: NodeJS.WritableStream = pino.destination(1) as unknown as NodeJS.WritableStream,
+): Promise<Logger> {
   // As Probot reads it: LOG_FORMAT when set (anything but "pretty" is JSON), else JSON in production.
-  const format = env.LOG_FORMAT ? (env.LOG_FORMAT === "pretty" ? "pretty" : "json") : env.NODE_ENV === "production" ? "json" : "pretty";
-  const transform = await getTransformStream({ logFormat: format, logLevelInString: env.LOG_LEVEL_IN_STRING === "true", ...(env.SENTRY_DSN ? { sentryDsn: env.SENTRY_DSN } : {}) });
+  const format = env.LOG_FORMAT
+    ? env.LOG_FORMAT === "pretty"
+      ? "pretty"
+      : "json"
+    : env.NODE_ENV === "production"
+      ? "json"
+      : "pretty";
+  const transform = await getTransformStream({
+    logFormat: format,
+    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
+    ...(env.SENTRY_DSN ? { sentryDsn: env.SENTRY_DSN } : {}),
+  });
   transform.pipe(destination);
   return pino(
-    { level: env.LOG_LEVEL || "info", name: "probot", messageKey: env.LOG_MESSAGE_KEY || "msg", serializers: { err: withoutPayloads } },
+    {
+      level: env.LOG_LEVEL || "info",
+      name: "probot",
+      messageKey: env.LOG_MESSAGE_KEY || "msg",
+      serializers: { err: withoutPayloads },
+    },
     transform,
   );
 }

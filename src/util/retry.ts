@@ -15,14 +15,22 @@ export function isTransientError(error: unknown): boolean {
   if (e.status === undefined || e.status >= 500 || e.status === 429) return true;
   if (e.status !== 403) return false;
   const headers = e.response?.headers ?? {};
-  return /rate limit/i.test(e.message ?? "") || headers["retry-after"] !== undefined || headers["x-ratelimit-remaining"] === "0";
+  return (
+    /rate limit/i.test(e.message ?? "") ||
+    headers["retry-after"] !== undefined ||
+    headers["x-ratelimit-remaining"] === "0"
+  );
 }
 
 /**
  * Runs an idempotent read again after transient failures, with doubling waits. Only for reads:
  * a write retried blindly can happen twice (see `postReview`).
  */
-export async function retryRead<T>(read: () => Promise<T>, retry: ReadRetry = DEFAULT_READ_RETRY, onRetry?: (error: unknown, attempt: number) => void): Promise<T> {
+export async function retryRead<T>(
+  read: () => Promise<T>,
+  retry: ReadRetry = DEFAULT_READ_RETRY,
+  onRetry?: (error: unknown, attempt: number) => void,
+): Promise<T> {
   let wait = retry.backoffMs;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -10,7 +10,13 @@ export interface ModelCall {
 /** Fakes the Messages API: answers with a `submit_review` tool call and records each request. */
 export function mockModel(
   input: unknown,
-  options: { baseUrl?: string; status?: number; usage?: Record<string, number>; stopReason?: string; delayMs?: number } = {},
+  options: {
+    baseUrl?: string;
+    status?: number;
+    usage?: Record<string, number>;
+    stopReason?: string;
+    delayMs?: number;
+  } = {},
 ): { scope: nock.Scope; calls: ModelCall[] } {
   const calls: ModelCall[] = [];
   const base = new URL(options.baseUrl ?? ANTHROPIC_API);
@@ -19,13 +25,13 @@ export function mockModel(
     return true;
   });
   const scope = (options.delayMs ? interceptor.delay(options.delayMs) : interceptor).reply(function reply() {
-      const call = calls.at(-1);
-      if (call) call.headers = this.req.headers as Record<string, string>;
-      if (options.status && options.status !== 200) {
-        return [options.status, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }];
-      }
-      return [200, modelAnswer(input, options)];
-    });
+    const call = calls.at(-1);
+    if (call) call.headers = this.req.headers as Record<string, string>;
+    if (options.status && options.status !== 200) {
+      return [options.status, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }];
+    }
+    return [200, modelAnswer(input, options)];
+  });
   return { scope, calls };
 }
 
@@ -39,6 +45,12 @@ export function modelAnswer(input: unknown, options: { usage?: Record<string, nu
     content: [{ type: "tool_use", id: "toolu_01", name: "submit_review", input }],
     stop_reason: options.stopReason ?? "tool_use",
     stop_sequence: null,
-    usage: { input_tokens: 1200, output_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...options.usage },
+    usage: {
+      input_tokens: 1200,
+      output_tokens: 300,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      ...options.usage,
+    },
   };
 }

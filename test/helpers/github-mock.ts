@@ -20,7 +20,11 @@ export interface CheckRunBody {
   head_sha: string;
   status: string;
   conclusion: string;
-  output: { title: string; summary: string; annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string; message: string }> };
+  output: {
+    title: string;
+    summary: string;
+    annotations: Array<{ path: string; start_line: number; annotation_level: string; title: string; message: string }>;
+  };
 }
 
 export interface ContextOptions {
@@ -89,7 +93,9 @@ export class GitHubMock {
   }
 
   token(): this {
-    this.scope.post(`${this.prefix}/app/installations/${INSTALLATION_ID}/access_tokens`).reply(200, { token: "ghs_test", permissions: {} });
+    this.scope
+      .post(`${this.prefix}/app/installations/${INSTALLATION_ID}/access_tokens`)
+      .reply(200, { token: "ghs_test", permissions: {} });
     return this;
   }
 
@@ -100,7 +106,11 @@ export class GitHubMock {
   config(yaml?: string, options: ContextOptions = {}): this {
     const self = options.selfLogin ? { __typename: "Bot", login: options.selfLogin } : APP_AUTHOR;
     this.scope
-      .post(this.graphqlPath, (body: { query: string; variables: Record<string, string> }) => /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml")
+      .post(
+        this.graphqlPath,
+        (body: { query: string; variables: Record<string, string> }) =>
+          /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml",
+      )
       .delay(options.delayMs ?? 0)
       .reply(200, () => ({
         data: {
@@ -113,12 +123,17 @@ export class GitHubMock {
               state: options.state ?? "OPEN",
               reviews: {
                 nodes: [
-                  ...(options.reviewedShas ?? []).map((sha) => ({ body: `Review\n\n<!-- django-review sha=${sha} -->`, author: self })),
+                  ...(options.reviewedShas ?? []).map((sha) => ({
+                    body: `Review\n\n<!-- django-review sha=${sha} -->`,
+                    author: self,
+                  })),
                   ...this.reviews.map((r) => ({ body: r.body, author: self })),
                   ...(options.otherReviews ?? []),
                 ],
               },
-              reviewThreads: { nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map(threadNode) },
+              reviewThreads: {
+                nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map(threadNode),
+              },
             },
           },
           org: options.org === undefined ? null : { object: { text: options.org } },
@@ -132,7 +147,16 @@ export class GitHubMock {
     return this.reviews.flatMap((r, ri) =>
       r.comments.flatMap((c, ci) => {
         const fingerprint = /django-review fp=([0-9a-f]+)/.exec(c.body)?.[1];
-        return fingerprint ? [{ id: `thread-${ri}-${ci}`, fingerprint, isOutdated: outdated.includes(fingerprint), isResolved: this.resolved.includes(`thread-${ri}-${ci}`) }] : [];
+        return fingerprint
+          ? [
+              {
+                id: `thread-${ri}-${ci}`,
+                fingerprint,
+                isOutdated: outdated.includes(fingerprint),
+                isResolved: this.resolved.includes(`thread-${ri}-${ci}`),
+              },
+            ]
+          : [];
       }),
     );
   }
@@ -170,8 +194,12 @@ export class GitHubMock {
 
   /** The PR's changed files (one page), and their head contents for the batched GraphQL read. */
   files(files: MockFile[], headSha = HEAD_SHA): this {
-    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map(listedFile));
-    for (const file of files) if (file.content !== undefined) this.blobs.set(`${headSha}:${file.filename}`, file.content);
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
+      .query(true)
+      .reply(200, files.map(listedFile));
+    for (const file of files)
+      if (file.content !== undefined) this.blobs.set(`${headSha}:${file.filename}`, file.content);
     this.scope
       .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
       .reply(200, (_uri, body) => this.answerBlobs(body as { variables: Record<string, string> }));
@@ -197,8 +225,13 @@ export class GitHubMock {
 
   /** Like `files`, but GraphQL fails and the contents come from REST, one request per file. */
   filesOverRest(files: MockFile[], headSha = HEAD_SHA): this {
-    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map(listedFile));
-    this.scope.post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query)).reply(502, { message: "Bad Gateway" });
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
+      .query(true)
+      .reply(200, files.map(listedFile));
+    this.scope
+      .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
+      .reply(502, { message: "Bad Gateway" });
     for (const file of files) {
       if (file.content === undefined) continue;
       this.scope
@@ -239,7 +272,11 @@ export class GitHubMock {
         const index = this.checkRuns.findIndex((r) => r.id === id);
         if (index < 0) return [404, { message: "Not Found" }];
         const run = this.checkRuns[index] as CheckRunBody;
-        this.checkRuns[index] = { ...run, ...(body as Partial<CheckRunBody>), output: (body as Partial<CheckRunBody>).output ?? run.output };
+        this.checkRuns[index] = {
+          ...run,
+          ...(body as Partial<CheckRunBody>),
+          output: (body as Partial<CheckRunBody>).output ?? run.output,
+        };
         return [200, { id }];
       });
     return this;
@@ -271,7 +308,19 @@ export class GitHubMock {
     this.scope
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`)
       .query(true)
-      .reply(200, options.reviewBody === undefined ? [] : [{ id: 80, commit_id: HEAD_SHA, user: { login: `${APP_LOGIN}[bot]`, type: "Bot" }, body: options.reviewBody }]);
+      .reply(
+        200,
+        options.reviewBody === undefined
+          ? []
+          : [
+              {
+                id: 80,
+                commit_id: HEAD_SHA,
+                user: { login: `${APP_LOGIN}[bot]`, type: "Bot" },
+                body: options.reviewBody,
+              },
+            ],
+      );
     this.checks();
     return this;
   }
@@ -285,10 +334,13 @@ export class GitHubMock {
 
   reaction(commentId: number, onBody?: (body: { content: string }) => void): this {
     this.scope
-      .post(`${this.prefix}/repos/${OWNER}/${REPO}/issues/comments/${commentId}/reactions`, (body: { content: string }) => {
-        onBody?.(body);
-        return body.content === "eyes";
-      })
+      .post(
+        `${this.prefix}/repos/${OWNER}/${REPO}/issues/comments/${commentId}/reactions`,
+        (body: { content: string }) => {
+          onBody?.(body);
+          return body.content === "eyes";
+        },
+      )
       .reply(201, { id: 1, content: "eyes" });
     return this;
   }
@@ -305,7 +357,8 @@ export class GitHubMock {
       if (!/^e\d+$/.test(name)) continue;
       read.push(expression);
       const text = this.blobs.get(expression);
-      repository[`f${name.slice(1)}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
+      repository[`f${name.slice(1)}`] =
+        text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
     }
     this.blobReads.push(read);
     return { data: { repository } };

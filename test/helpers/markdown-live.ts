@@ -20,6 +20,9 @@ export function liveOutsideCode(markdown: string): string[] {
   }
   // The app's own framing tags are not PR text.
   prose = prose.replace(/<\/?(details|summary|sub)>/g, "").replace(/<!-- django-review (sha|fp)=[0-9a-f]+ -->\s*$/, "");
-  return [...prose.matchAll(/(?<![\w\u200b])@[A-Za-z0-9][\w-]*(\/[\w.-]+)?|!?\[[^\]]*\]\([^)]*\)|https?:\/\/\S+|www\.\S+|<[a-z!/][^>]*>/gi)].map((m) => m[0]);
+  return [
+    ...prose.matchAll(
+      /(?<![\w\u200b])@[A-Za-z0-9][\w-]*(\/[\w.-]+)?|!?\[[^\]]*\]\([^)]*\)|https?:\/\/\S+|www\.\S+|<[a-z!/][^>]*>/gi,
+    ),
+  ].map((m) => m[0]);
 }
-

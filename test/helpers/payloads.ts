@@ -23,7 +23,14 @@ export type PullRequestAction = "opened" | "reopened" | "ready_for_review" | "sy
 
 export function pullRequestPayload(
   action: PullRequestAction = "opened",
-  changes: { draft?: boolean; userType?: "User" | "Bot"; login?: string; title?: string; body?: string; headSha?: string } = {},
+  changes: {
+    draft?: boolean;
+    userType?: "User" | "Bot";
+    login?: string;
+    title?: string;
+    body?: string;
+    headSha?: string;
+  } = {},
 ): Record<string, any> {
   const payload = example("pull_request", action);
   payload.installation = { ...payload.installation, id: INSTALLATION_ID };
@@ -38,7 +45,10 @@ export function pullRequestPayload(
 }
 
 /** A comment on a pull request's conversation: GitHub sends it as an issue comment whose issue has `pull_request`. */
-export function commentPayload(body: string, changes: { login?: string; userType?: "User" | "Bot" } = {}): Record<string, any> {
+export function commentPayload(
+  body: string,
+  changes: { login?: string; userType?: "User" | "Bot" } = {},
+): Record<string, any> {
   const payload = example("issue_comment", "created");
   payload.installation = { ...payload.installation, id: INSTALLATION_ID };
   payload.issue.number = PR_NUMBER;
@@ -73,6 +83,12 @@ export function checkRunRerequestedPayload(name = "Django review"): Record<strin
   payload.repository = example("pull_request", "opened").repository;
   payload.check_run.name = name;
   payload.check_run.head_sha = HEAD_SHA;
-  payload.check_run.pull_requests = [{ number: PR_NUMBER, head: { ref: "changes", sha: HEAD_SHA }, base: { ref: "master", sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" } }];
+  payload.check_run.pull_requests = [
+    {
+      number: PR_NUMBER,
+      head: { ref: "changes", sha: HEAD_SHA },
+      base: { ref: "master", sha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" },
+    },
+  ];
   return payload;
 }

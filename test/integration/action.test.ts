@@ -39,9 +39,17 @@ describe("GitHub Action", () => {
   it("reviews the workflow's pull_request event with the workflow's token", async () => {
     const github = new GitHubMock().config().files(engineerPrFiles()).review();
     const seen: string[] = [];
-    github.scope.on("request", (req: { headers: Record<string, string> }) => seen.push(req.headers.authorization ?? ""));
+    github.scope.on("request", (req: { headers: Record<string, string> }) =>
+      seen.push(req.headers.authorization ?? ""),
+    );
     const model = mockModel({ summary: "From the Action.", comments: [] });
-    const code = await runAction({ ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), INPUT_ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY }, quiet);
+    const code = await runAction(
+      {
+        ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))),
+        INPUT_ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+      },
+      quiet,
+    );
     expect(code).toBe(0);
     expect(github.scope.isDone()).toBe(true);
     expect(model.calls).toHaveLength(1);
@@ -53,13 +61,19 @@ describe("GitHub Action", () => {
     const marker = `Review\n\n<!-- django-review sha=${HEAD_SHA} -->`;
     // A head the django-review GitHub App (another identity) reviewed: the Action still reviews it.
     const github = new GitHubMock()
-      .config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", otherReviews: [{ body: marker, author: { __typename: "Bot", login: "django-review" } }] })
+      .config(undefined, {
+        viewer: "github-actions[bot]",
+        selfLogin: "github-actions",
+        otherReviews: [{ body: marker, author: { __typename: "Bot", login: "django-review" } }],
+      })
       .files(engineerPrFiles())
       .review();
     expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), quiet)).toBe(0);
     expect(github.reviews).toHaveLength(1);
     // A head the Action itself reviewed: skipped.
-    const again = new GitHubMock().config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", reviewedShas: [HEAD_SHA] }).reviewedHead();
+    const again = new GitHubMock()
+      .config(undefined, { viewer: "github-actions[bot]", selfLogin: "github-actions", reviewedShas: [HEAD_SHA] })
+      .reviewedHead();
     expect(await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("synchronize"))), quiet)).toBe(0);
     expect(again.reviews).toHaveLength(0);
     expect(again.scope.isDone()).toBe(true);
@@ -67,7 +81,13 @@ describe("GitHub Action", () => {
 
   it("handles /django-review comments too, checking the commenter's permission", async () => {
     const payload = commentPayload("/django-review engineer", { login: "maint" });
-    const github = new GitHubMock().permission("maint", "admin").config().reaction(payload.comment.id).pull(pullRequestObject()).files(engineerPrFiles()).review();
+    const github = new GitHubMock()
+      .permission("maint", "admin")
+      .config()
+      .reaction(payload.comment.id)
+      .pull(pullRequestObject())
+      .files(engineerPrFiles())
+      .review();
     const code = await runAction(baseEnv("issue_comment", eventFile(payload)), quiet);
     expect(code).toBe(0);
     expect(github.scope.isDone()).toBe(true);
@@ -76,41 +96,71 @@ describe("GitHub Action", () => {
 
   it("fails the step when the review fails, saying which permission the token lacks", async () => {
     const github = new GitHubMock().config();
-    github.scope.post("/repos/Codertocat/Hello-World/check-runs").reply(403, { message: "Resource not accessible by integration" });
-    github.scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query(true).reply(403, { message: "Resource not accessible by integration" });
+    github.scope
+      .post("/repos/Codertocat/Hello-World/check-runs")
+      .reply(403, { message: "Resource not accessible by integration" });
+    github.scope
+      .get("/repos/Codertocat/Hello-World/pulls/2/files")
+      .query(true)
+      .reply(403, { message: "Resource not accessible by integration" });
     const lines: string[] = [];
-    const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), (line) => lines.push(line));
+    const code = await runAction(baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), (line) =>
+      lines.push(line),
+    );
     expect(code).toBe(1);
     expect(github.scope.isDone()).toBe(true);
-    expect(lines.at(-1)).toMatch(/^::warning title=django-review could not post its review::GitHub refused GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files \(403\): the workflow's token lacks "pull_requests: read"\./);
+    expect(lines.at(-1)).toMatch(
+      /^::warning title=django-review could not post its review::GitHub refused GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files \(403\): the workflow's token lacks "pull_requests: read"\./,
+    );
   });
 
   it("with a read-only token (a fork's pull request) still reports: annotations, job summary, SARIF, and why no review was posted", async () => {
     const github = new GitHubMock().config().files(engineerPrFiles()).related();
-    const refused = { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" };
+    const refused = {
+      message: "Resource not accessible by integration",
+      documentation_url: "https://docs.github.com/rest",
+    };
     github.scope.post("/repos/Codertocat/Hello-World/check-runs").reply(403, refused);
-    github.scope.post("/repos/Codertocat/Hello-World/pulls/2/reviews").reply(403, refused, { "x-accepted-github-permissions": "pull_requests=write" });
+    github.scope
+      .post("/repos/Codertocat/Hello-World/pulls/2/reviews")
+      .reply(403, refused, { "x-accepted-github-permissions": "pull_requests=write" });
     github.scope.get("/repos/Codertocat/Hello-World/pulls/2/reviews").query(true).reply(200, []); // did GitHub keep it after all? no
     const dir = mkdtempSync(join(tmpdir(), "dr-action-out-"));
     const summary = join(dir, "summary.md");
     const sarif = join(dir, "review.sarif");
     const lines: string[] = [];
-    const code = await runAction({ ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))), GITHUB_STEP_SUMMARY: summary, INPUT_SARIF_FILE: sarif }, (line) => lines.push(line));
+    const code = await runAction(
+      {
+        ...baseEnv("pull_request", eventFile(pullRequestPayload("opened"))),
+        GITHUB_STEP_SUMMARY: summary,
+        INPUT_SARIF_FILE: sarif,
+      },
+      (line) => lines.push(line),
+    );
 
     expect(code).toBe(0); // reported through Actions' channels: the step does not fail for a fork
     console.log(github.scope.pendingMocks(), lines.slice(0, 40));
     expect(github.scope.isDone()).toBe(true);
     const annotations = lines.filter((l) => /^::(error|warning|notice) file=/.test(l));
-    const results = JSON.parse(readFileSync(sarif, "utf8")).runs[0].results as Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    const results = JSON.parse(readFileSync(sarif, "utf8")).runs[0].results as Array<{
+      ruleId: string;
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+    }>;
     expect(results.length).toBeGreaterThan(0);
     expect(annotations).toHaveLength(results.length);
     for (const r of results) {
       const where = r.locations[0]!.physicalLocation;
-      expect(annotations.some((a) => a.includes(`file=${where.artifactLocation.uri},line=${where.region.startLine},title=${r.ruleId} `))).toBe(true);
+      expect(
+        annotations.some((a) =>
+          a.includes(`file=${where.artifactLocation.uri},line=${where.region.startLine},title=${r.ruleId} `),
+        ),
+      ).toBe(true);
     }
     expect(annotations.join("\n")).not.toContain("`"); // plain text, not Markdown
     const hint = lines.find((l) => l.startsWith("::warning title=django-review could not post its review::"));
-    expect(hint).toContain('GitHub refused POST /repos/Codertocat/Hello-World/pulls/2/reviews (403): the workflow\'s token lacks "pull_requests: write".');
+    expect(hint).toContain(
+      'GitHub refused POST /repos/Codertocat/Hello-World/pulls/2/reviews (403): the workflow\'s token lacks "pull_requests: write".',
+    );
     expect(hint).toContain("pull_request_target");
     const written = readFileSync(summary, "utf8");
     expect(written).toMatch(/^> \[!WARNING\]\n> GitHub refused POST/);
@@ -128,13 +178,19 @@ describe("GitHub Action", () => {
   });
 
   it("action.yml runs the compiled action on Node 22 and hands every input to it", () => {
-    const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, unknown>; runs: { steps: Array<{ uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }> } };
+    const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
+      inputs: Record<string, unknown>;
+      runs: {
+        steps: Array<{ uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }>;
+      };
+    };
     const steps = action.runs.steps;
     expect(steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"]).toBe(22);
     const review = steps.find((s) => s.env?.INPUT_GITHUB_TOKEN)!;
     const entry = /node "\$\{\{ github.action_path \}\}\/(\S+)"/.exec(review.run ?? "")?.[1];
     expect(entry).toBe("lib/action.js");
     expect(existsSync(join(ROOT, entry!))).toBe(true); // built by npm's prepare step, as the action's install step runs it
-    for (const input of Object.keys(action.inputs)) expect(review.env![`INPUT_${input.toUpperCase().replace(/-/g, "_")}`]).toBe(`\${{ inputs.${input} }}`);
+    for (const input of Object.keys(action.inputs))
+      expect(review.env![`INPUT_${input.toUpperCase().replace(/-/g, "_")}`]).toBe(`\${{ inputs.${input} }}`);
   });
 });

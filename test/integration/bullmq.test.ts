@@ -90,7 +90,11 @@ withRedis("BullMQ on a real Redis", () => {
     const two = await replica(env);
     await one.probot.receive({ id: "a", name: "pull_request", payload: pullRequestPayload("synchronize") } as never);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await two.probot.receive({ id: "b", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: newer }) } as never);
+    await two.probot.receive({
+      id: "b",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { headSha: newer }),
+    } as never);
     await until(() => github.reviews.length === 1);
     await one.queue.onIdle();
     expect(github.reviews.map((r) => r.commit_id)).toEqual([newer]);
@@ -99,18 +103,31 @@ withRedis("BullMQ on a real Redis", () => {
   it("a worker killed mid-job: the job completes on another worker, with one review posted", async () => {
     const env = queueEnv(`t3-${Date.now()}`);
     // Replica A runs in its own process and is killed while it waits on the model.
-    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/bullmq-worker.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/bullmq-worker.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     children.push(child);
     let output = "";
     child.stdout?.on("data", (chunk) => (output += String(chunk)));
     await until(() => output.includes("READY"), 20_000);
 
     // The webhook was received (and queued) by some replica; here, straight onto the queue.
-    const front = new BullQueue(env.REDIS_URL as string, { concurrency: 1, prefix: env.DJANGO_REVIEW_QUEUE_PREFIX as string });
+    const front = new BullQueue(env.REDIS_URL as string, {
+      concurrency: 1,
+      prefix: env.DJANGO_REVIEW_QUEUE_PREFIX as string,
+    });
     queues.push(front);
     const payload = pullRequestPayload("opened");
     const key = "Codertocat/Hello-World#2";
-    await front.enqueue({ key, headSha: HEAD_SHA, id: `${key}@${HEAD_SHA}`, supersedes: true, event: { id: "k", name: "pull_request", payload } });
+    await front.enqueue({
+      key,
+      headSha: HEAD_SHA,
+      id: `${key}@${HEAD_SHA}`,
+      supersedes: true,
+      event: { id: "k", name: "pull_request", payload },
+    });
     await until(() => output.includes("MODEL_CALLED"), 20_000);
     child.kill("SIGKILL");
 

@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // ajv-draft-04 is CommonJS: its class is the default export's `default`.
 const AjvDraft04 = AjvDraft04Module.default;
 // The official SARIF 2.1.0 schema (OASIS), as Microsoft ships it for validating SARIF in tests.
-const SARIF_SCHEMA = JSON.parse(readFileSync(join(ROOT, "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+const SARIF_SCHEMA = JSON.parse(
+  readFileSync(join(ROOT, "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
+);
 const EXAMPLE = ["--patch", join(ROOT, "examples/project.diff"), "--root", join(ROOT, "examples/project")];
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, isTTY = false) {
@@ -24,7 +26,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, isTT
 }
 
 /** A git repository on `main` with one committed file, then on branch `feature`. */
-function gitRepo(files: Record<string, string>): { repo: string; git: (...args: string[]) => void; write: (path: string, text: string) => void } {
+function gitRepo(files: Record<string, string>): {
+  repo: string;
+  git: (...args: string[]) => void;
+  write: (path: string, text: string) => void;
+} {
   const repo = mkdtempSync(join(tmpdir(), "dr-repo-"));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
   const write = (path: string, text: string) => {
@@ -54,11 +60,42 @@ describe("django-review review (CLI)", () => {
   });
 
   it("prints JSON whose findings and comments carry file, line, severity, message (and rule, category)", async () => {
-    mockModel({ summary: "Looks risky.", comments: [{ path: "shop/views.py", line: 17, side: "RIGHT", severity: "minor", body: "Name the template context explicitly." }] });
-    const { code, stdout } = await cli(["review", ...EXAMPLE, "--format", "json", "--fail-on", "critical"], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" });
+    mockModel({
+      summary: "Looks risky.",
+      comments: [
+        {
+          path: "shop/views.py",
+          line: 17,
+          side: "RIGHT",
+          severity: "minor",
+          body: "Name the template context explicitly.",
+        },
+      ],
+    });
+    const { code, stdout } = await cli(["review", ...EXAMPLE, "--format", "json", "--fail-on", "critical"], {
+      ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+      DJANGO_REVIEW_MODEL_RETRIES: "0",
+    });
     const report = JSON.parse(stdout);
-    expect(report.findings).toContainEqual(expect.objectContaining({ file: "shop/views.py", line: 10, severity: "major", rule: "DJ101", category: "queries", message: expect.any(String) }));
-    expect(report.comments).toEqual([{ file: "shop/views.py", line: 17, severity: "minor", message: "Name the template context explicitly.", fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/) }]);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        file: "shop/views.py",
+        line: 10,
+        severity: "major",
+        rule: "DJ101",
+        category: "queries",
+        message: expect.any(String),
+      }),
+    );
+    expect(report.comments).toEqual([
+      {
+        file: "shop/views.py",
+        line: 17,
+        severity: "minor",
+        message: "Name the template context explicitly.",
+        fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/),
+      },
+    ]);
     expect(report.summary).toBe("Looks risky.");
     expect(code).toBe(1); // DJ201 is critical
   });
@@ -66,33 +103,53 @@ describe("django-review review (CLI)", () => {
   it("writes SARIF 2.1.0 for code scanning: valid against the official schema, with rule help, security severities and fingerprints", async () => {
     const { stdout } = await cli(["review", ...EXAMPLE, "--format", "sarif", "--fail-on", "never"]);
     const sarif = JSON.parse(stdout);
-    const validate = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false, validateFormats: false }).compile(SARIF_SCHEMA);
+    const validate = new AjvDraft04({
+      strict: false,
+      allErrors: true,
+      unicodeRegExp: false,
+      validateFormats: false,
+    }).compile(SARIF_SCHEMA);
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
     expect(run.tool.driver.name).toBe("django-review");
     const rules = new Map(run.tool.driver.rules.map((r: { id: string }) => [r.id, r]));
-    expect(rules.get("DJ401")).toMatchObject({ properties: { "security-severity": "9.0", tags: expect.arrayContaining(["security"]) }, helpUri: "https://docs.djangoproject.com/en/stable/topics/security/" });
+    expect(rules.get("DJ401")).toMatchObject({
+      properties: { "security-severity": "9.0", tags: expect.arrayContaining(["security"]) },
+      helpUri: "https://docs.djangoproject.com/en/stable/topics/security/",
+    });
     expect(rules.get("DJ101")).not.toHaveProperty("properties.security-severity");
-    for (const rule of rules.values()) expect(rule).toMatchObject({ help: { text: expect.any(String), markdown: expect.stringMatching(/^\*\*/) } });
+    for (const rule of rules.values())
+      expect(rule).toMatchObject({ help: { text: expect.any(String), markdown: expect.stringMatching(/^\*\*/) } });
     expect(rules.get("model")).toMatchObject({ fullDescription: { text: expect.stringContaining("model's review") } });
     expect(run.results).toContainEqual(
       expect.objectContaining({
         ruleId: "DJ301",
         level: "error",
-        locations: [{ physicalLocation: { artifactLocation: { uri: "shop/migrations/0007_order_channel.py", uriBaseId: "%SRCROOT%" }, region: { startLine: 8 } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: "shop/migrations/0007_order_channel.py", uriBaseId: "%SRCROOT%" },
+              region: { startLine: 8 },
+            },
+          },
+        ],
         partialFingerprints: { "djangoReviewFingerprint/v1": expect.stringMatching(/^[0-9a-f]{20}(:\d+)?$/) },
       }),
     );
-    expect(new Set(run.results.map((r: { partialFingerprints: object }) => JSON.stringify(r.partialFingerprints))).size).toBe(run.results.length);
+    expect(
+      new Set(run.results.map((r: { partialFingerprints: object }) => JSON.stringify(r.partialFingerprints))).size,
+    ).toBe(run.results.length);
   });
 
   it("gives a finding the same SARIF fingerprint on the next push when only its line moved", async () => {
     const { repo, git, write } = gitRepo({ "shop/settings.py": "DEBUG = False\n" });
     write("shop/settings.py", "DEBUG = True\n");
     git("commit", "-qam", "one");
-    const first = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0].results;
+    const first = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0]
+      .results;
     write("shop/settings.py", "# Local development only.\n\nDEBUG = True\n");
-    const second = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0].results;
+    const second = JSON.parse((await cli(["review", "--base", "main", "--format", "sarif"], {}, repo)).stdout).runs[0]
+      .results;
     expect(first.map((r: { ruleId: string }) => r.ruleId)).toEqual(["DJ405"]);
     expect(second[0].locations[0].physicalLocation.region.startLine).toBe(3);
     expect(second[0].partialFingerprints).toEqual(first[0].partialFingerprints);
@@ -118,7 +175,11 @@ describe("django-review review (CLI)", () => {
     writeFileSync(join(repo, "shop/settings.py"), "DEBUG = True\nALLOWED_HOSTS = ['*']\n");
     mkdirSync(join(repo, ".github"));
     writeFileSync(join(repo, ".github/django-review.yml"), "checks:\n  disable: [DJ407]\n");
-    const out = spawnSync(join(ROOT, "bin/django-review.js"), ["review", "--base", "main", "--format", "json"], { cwd: repo, encoding: "utf8", env: { ...process.env, ANTHROPIC_API_KEY: "" } });
+    const out = spawnSync(join(ROOT, "bin/django-review.js"), ["review", "--base", "main", "--format", "json"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { ...process.env, ANTHROPIC_API_KEY: "" },
+    });
     expect(out.status).toBe(1);
     const report = JSON.parse(out.stdout);
     expect(report.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([["DJ405", 1]]);
@@ -133,22 +194,38 @@ describe("django-review review (CLI)", () => {
     mkdirSync(join(work, "shop/migrations"), { recursive: true });
     mkdirSync(join(work, ".github"));
     writeFileSync(join(work, "requirements.txt"), "Django==4.2.9\npsycopg==3.1\n");
-    writeFileSync(join(work, ".github/django-review.yml"), "checks:\n  ignore:\n    - paths: ['shop/settings.py']\n      rules: [DJ405]\n");
+    writeFileSync(
+      join(work, ".github/django-review.yml"),
+      "checks:\n  ignore:\n    - paths: ['shop/settings.py']\n      rules: [DJ405]\n",
+    );
     writeFileSync(join(work, "shop/settings.py"), "DEBUG = False\n");
     run("add", ".");
     run("commit", "-qm", "base");
     writeFileSync(join(work, "shop/settings.py"), "DEBUG = True\n");
-    const migration = "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
+    const migration =
+      "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
     writeFileSync(join(work, "shop/migrations/0002_i.py"), migration);
     run("add", ".");
     run("commit", "-qm", "change");
     writeFileSync(join(work, "shop/settings.py"), "SECRET_KEY = 'not-committed-yet-0123456789'\n"); // the working tree must not matter
     const bare = mkdtempSync(join(tmpdir(), "dr-bare-"));
     execFileSync("git", ["clone", "-q", "--bare", work, bare]);
-    const { code, stdout } = await cli(["review", "--root", bare, "--commit", "HEAD", "--format", "json", "--fail-on", "never"]);
+    const { code, stdout } = await cli([
+      "review",
+      "--root",
+      bare,
+      "--commit",
+      "HEAD",
+      "--format",
+      "json",
+      "--fail-on",
+      "never",
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.findings.map((f: { rule: string; file: string; severity: string }) => [f.rule, f.file, f.severity])).toEqual([["DJ307", "shop/migrations/0002_i.py", "minor"]]);
+    expect(
+      report.findings.map((f: { rule: string; file: string; severity: string }) => [f.rule, f.file, f.severity]),
+    ).toEqual([["DJ307", "shop/migrations/0002_i.py", "minor"]]);
     expect(report.suppressed).toBe(1);
     expect(report.project).toBe("Django 4.2 (from requirements.txt), PostgreSQL (from requirements.txt)");
     expect((await cli(["review", "--root", bare, "--commit", "HEAD", "--patch", "x.diff"])).code).toBe(2);
@@ -167,9 +244,21 @@ describe("django-review review (CLI)", () => {
     run("commit", "-qm", "bug");
     writeFileSync(join(work, "shop/views.py"), view('Order.objects.select_related("customer")'));
     run("commit", "-qam", "fix");
-    const { code, stdout } = await cli(["review", "--root", work, "--revert", "HEAD", "--format", "json", "--fail-on", "never"]);
+    const { code, stdout } = await cli([
+      "review",
+      "--root",
+      work,
+      "--revert",
+      "HEAD",
+      "--format",
+      "json",
+      "--fail-on",
+      "never",
+    ]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).findings.map((f: { rule: string; file: string; line: number }) => [f.rule, f.file, f.line])).toEqual([["DJ114", "shop/views.py", 5]]);
+    expect(
+      JSON.parse(stdout).findings.map((f: { rule: string; file: string; line: number }) => [f.rule, f.file, f.line]),
+    ).toEqual([["DJ114", "shop/views.py", 5]]);
     expect((await cli(["review", "--root", work, "--revert", "HEAD", "--commit", "HEAD"])).code).toBe(2);
   });
 
@@ -183,13 +272,23 @@ describe("django-review review (CLI)", () => {
   });
 
   it("reviews untracked files as new (a fresh migration), and says so", async () => {
-    const { repo, write } = gitRepo({ "shop/models.py": MODELS, "shop/migrations/__init__.py": "", "requirements.txt": "Django==5.2\npsycopg==3.2\n" });
-    write("shop/migrations/0002_index.py", "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['total'], name='i')),\n    ]\n");
+    const { repo, write } = gitRepo({
+      "shop/models.py": MODELS,
+      "shop/migrations/__init__.py": "",
+      "requirements.txt": "Django==5.2\npsycopg==3.2\n",
+    });
+    write(
+      "shop/migrations/0002_index.py",
+      "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['total'], name='i')),\n    ]\n",
+    );
     write("shop/ignored.py", "x = 1\n");
     write(".gitignore", "shop/ignored.py\n");
     const { stdout } = await cli(["review", "--base", "main", "--format", "json", "--fail-on", "never"], {}, repo);
     const report = JSON.parse(stdout);
-    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toContainEqual(["DJ307", "shop/migrations/0002_index.py"]);
+    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toContainEqual([
+      "DJ307",
+      "shop/migrations/0002_index.py",
+    ]);
     expect(report.notices).toContain("2 untracked files reviewed as new: .gitignore, shop/migrations/0002_index.py");
     expect(report.compared).toBe("the working tree against main");
   });
@@ -198,7 +297,9 @@ describe("django-review review (CLI)", () => {
     const { repo } = gitRepo({ "shop/models.py": MODELS });
     const { code, stdout } = await cli(["review"], {}, repo);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^django-review: no changes to review: compared the working tree against the default branch \(merge base [0-9a-f]{7}\)\.\n$/);
+    expect(stdout).toMatch(
+      /^django-review: no changes to review: compared the working tree against the default branch \(merge base [0-9a-f]{7}\)\.\n$/,
+    );
   });
 
   it("reviews the staged changes with the files as staged (pre-commit), not the working tree", async () => {
@@ -217,7 +318,9 @@ describe("django-review review (CLI)", () => {
     const plain = mkdtempSync(join(tmpdir(), "dr-plain-"));
     const outside = await cli(["review"], {}, plain);
     expect(outside.code).toBe(2);
-    expect(outside.stderr).toContain(`django-review: ${plain} is not a git repository: run django-review inside one, or review a patch with --patch FILE`);
+    expect(outside.stderr).toContain(
+      `django-review: ${plain} is not a git repository: run django-review inside one, or review a patch with --patch FILE`,
+    );
     const option = await cli(["review", "--bse", "main"]);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain("did you mean '--base'?");
@@ -239,13 +342,36 @@ describe("django-review review (CLI)", () => {
     const { repo, write } = gitRepo({ "shop/models.py": MODELS });
     write("shop/money.py", "def cents(amount):\n    return int(amount * 100)\n");
     mockModel(
-      { summary: "One fix.", comments: [{ path: "shop/money.py", line: 2, side: "RIGHT", severity: "minor", body: "int() truncates 0.29 * 100 to 28.", suggestion: "    return round(amount * 100)" }] },
+      {
+        summary: "One fix.",
+        comments: [
+          {
+            path: "shop/money.py",
+            line: 2,
+            side: "RIGHT",
+            severity: "minor",
+            body: "int() truncates 0.29 * 100 to 28.",
+            suggestion: "    return round(amount * 100)",
+          },
+        ],
+      },
       { delayMs: 2_200 },
     );
-    const { stdout, stderr } = await cli(["review", "--base", "main", "--fail-on", "never"], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", NO_COLOR: "1" }, repo, true);
+    const { stdout, stderr } = await cli(
+      ["review", "--base", "main", "--fail-on", "never"],
+      { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", NO_COLOR: "1" },
+      repo,
+      true,
+    );
     expect(stderr).toContain("⏳ asking the model… 0s");
     expect(stderr).toMatch(/asking the model… [12]s/);
     expect(stderr.endsWith("\r\x1b[K")).toBe(true);
-    expect(stdout).toContain(["model int() truncates 0.29 * 100 to 28.", "         -     return int(amount * 100)", "         +     return round(amount * 100)"].join("\n"));
+    expect(stdout).toContain(
+      [
+        "model int() truncates 0.29 * 100 to 28.",
+        "         -     return int(amount * 100)",
+        "         +     return round(amount * 100)",
+      ].join("\n"),
+    );
   });
 });

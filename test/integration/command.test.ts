@@ -78,7 +78,9 @@ describe("/django-review command", () => {
   it("still reviews when the reaction cannot be added", async () => {
     const payload = commentPayload("/django-review", { login: "maint" });
     const github = new GitHubMock().token().permission("maint", "write");
-    github.scope.post(`/repos/Codertocat/Hello-World/issues/comments/${payload.comment.id}/reactions`).reply(403, { message: "Resource not accessible by integration" });
+    github.scope
+      .post(`/repos/Codertocat/Hello-World/issues/comments/${payload.comment.id}/reactions`)
+      .reply(403, { message: "Resource not accessible by integration" });
     github.pull(pullRequestObject()).config().files(engineerPrFiles()).related().review();
     mockModel({ summary: "ok", comments: [] });
 

@@ -28,7 +28,12 @@ installWebhookGuard();
 
 describe("where the app runs", () => {
   it("talks to GitHub Enterprise Server when GHE_HOST and GHE_PROTOCOL are set", async () => {
-    const github = new GitHubMock("http://ghe.example.internal/api/v3").token().config().files(engineerPrFiles()).related().review();
+    const github = new GitHubMock("http://ghe.example.internal/api/v3")
+      .token()
+      .config()
+      .files(engineerPrFiles())
+      .related()
+      .review();
     mockModel({ summary: "ok", comments: [] });
     const probot = probotFromEnv({ GHE_HOST: "ghe.example.internal", GHE_PROTOCOL: "http" });
     const queue = new MemoryQueue(1);
@@ -46,9 +51,16 @@ describe("where the app runs", () => {
 
   it("sends model requests to ANTHROPIC_BASE_URL when it is set", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
-    const model = mockModel({ summary: "via the gateway", comments: [] }, { baseUrl: "https://llm-gateway.example.com/anthropic" });
+    const model = mockModel(
+      { summary: "via the gateway", comments: [] },
+      { baseUrl: "https://llm-gateway.example.com/anthropic" },
+    );
     const probot = probotFromEnv({});
-    const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: "https://llm-gateway.example.com/anthropic", DJANGO_REVIEW_MODEL: "opus" };
+    const env = {
+      ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: "https://llm-gateway.example.com/anthropic",
+      DJANGO_REVIEW_MODEL: "opus",
+    };
     const queue = new MemoryQueue(1);
     await probot.load(createApp({ env, agentsDir: AGENTS_DIR, queue }), { cwd: process.cwd(), addHandler: () => {} });
 
@@ -81,7 +93,7 @@ describe("webhook signatures", () => {
     });
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     nock.enableNetConnect("127.0.0.1");
-    return `http://127.0.0.1:${(server?.address() as AddressInfo).port}/api/github/webhooks`;
+    return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/api/github/webhooks`;
   }
 
   function post(url: string, body: string, signature: string) {
@@ -108,7 +120,10 @@ describe("webhook signatures", () => {
 
   it("a forged delivery's body is never logged", async () => {
     const lines: string[] = [];
-    const log = await createLog({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }));
+    const log = await createLog(
+      { LOG_FORMAT: "json", LOG_LEVEL: "info" },
+      new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }),
+    );
     const url = await listen(log);
     const body = JSON.stringify({ ...pullRequestPayload("opened"), filler: `SECRET-MARKER-${"x".repeat(1_000_000)}` });
     const response = await post(url, body, `sha256=${"0".repeat(64)}`);
@@ -124,10 +139,19 @@ describe("webhook signatures", () => {
     const url = new URL(await listen());
     const ask = (headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
-        const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", ...headers } }, (res) => {
-          resolve(res.statusCode ?? 0);
-          res.resume();
-        });
+        const request = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: "POST",
+            headers: { "content-type": "application/json", "x-github-event": "push", ...headers },
+          },
+          (res) => {
+            resolve(res.statusCode ?? 0);
+            res.resume();
+          },
+        );
         request.on("error", reject);
         // Nothing of the declared 30 MB is sent: the answer must come without reading a body.
         request.flushHeaders();

@@ -5,10 +5,18 @@ import nock from "nock";
 import pino from "pino";
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
-import { engineerPrFiles, MODELS_HEAD, newFilePatch } from "../fixtures/django-pr.js";
+import { engineerPrFiles, newFilePatch } from "../fixtures/django-pr.js";
 import { ANTHROPIC_API, mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock, type MockFile } from "../helpers/github-mock.js";
-import { HEAD_SHA, OWNER, PR_NUMBER, pullRequestObject, pullRequestPayload, REPO, commentPayload } from "../helpers/payloads.js";
+import {
+  HEAD_SHA,
+  OWNER,
+  PR_NUMBER,
+  pullRequestObject,
+  pullRequestPayload,
+  REPO,
+  commentPayload,
+} from "../helpers/payloads.js";
 import { liveOutsideCode } from "../helpers/markdown-live.js";
 import { createTestProbot, FAKE_ANTHROPIC_KEY, type TestAppOptions } from "../helpers/probot.js";
 
@@ -46,29 +54,57 @@ describe("idempotent", () => {
 });
 
 describe("exactly one review per head, whatever the network does", () => {
-  const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { retries: 3, retryAfterBaseValue: 1 }, throttle: { enabled: false } }));
-  const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_POST_BACKOFF_MS: "5", DJANGO_REVIEW_POST_RETRY_MS: "2000" };
+  const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+    ...o,
+    retry: { retries: 3, retryAfterBaseValue: 1 },
+    throttle: { enabled: false },
+  }));
+  const env = {
+    ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+    DJANGO_REVIEW_MODEL_RETRIES: "0",
+    DJANGO_REVIEW_POST_BACKOFF_MS: "5",
+    DJANGO_REVIEW_POST_RETRY_MS: "2000",
+  };
   const reviewsPath = `/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`;
 
   it.each([
     ["a 502", (scope: nock.Interceptor) => scope.reply(502, "Bad Gateway")],
-    ["a connection reset", (scope: nock.Interceptor) => scope.replyWithError({ code: "ECONNRESET", message: "socket hang up" })],
+    [
+      "a connection reset",
+      (scope: nock.Interceptor) => scope.replyWithError({ code: "ECONNRESET", message: "socket hang up" }),
+    ],
   ])("GitHub stores the review, then %s loses the answer: it is found, not posted again", async (_, fail) => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).checks();
     const posted: Array<{ body: string }> = [];
     // Every POST would be stored and its answer lost: a blind retry would store a second review.
-    fail(github.scope.post(reviewsPath, (b: { body: string }) => (posted.push(b), true)).times(4).optionally() as nock.Interceptor);
+    fail(
+      github.scope
+        .post(reviewsPath, (b: { body: string }) => (posted.push(b), true))
+        .times(4)
+        .optionally() as nock.Interceptor,
+    );
     // The stored review is there when the app looks, among a person's review quoting a marker.
     github.scope
       .get(reviewsPath)
       .query(true)
       .reply(200, () => [
-        { id: 5, commit_id: HEAD_SHA, user: { login: "octocat", type: "User" }, body: `see \`<!-- django-review sha=${HEAD_SHA} -->\`` },
+        {
+          id: 5,
+          commit_id: HEAD_SHA,
+          user: { login: "octocat", type: "User" },
+          body: `see \`<!-- django-review sha=${HEAD_SHA} -->\``,
+        },
         { id: 81, commit_id: HEAD_SHA, user: { login: "django-review[bot]", type: "Bot" }, body: posted[0]!.body },
       ]);
     mockModel(OK);
     const logs: string[] = [];
-    await (await app({ Octokit: RetryingOctokit, env, log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never })).receive({ id: "lost", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (
+      await app({
+        Octokit: RetryingOctokit,
+        env,
+        log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never,
+      })
+    ).receive({ id: "lost", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.scope.isDone()).toBe(true);
     expect(posted).toHaveLength(1);
     expect(logs.join("")).toContain("checking whether GitHub kept it");
@@ -77,7 +113,9 @@ describe("exactly one review per head, whatever the network does", () => {
   it("rate limits in a row: the rendered review is offered again with backoff, the model is not asked again", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles());
     for (let i = 0; i < 3; i++) {
-      github.scope.post(reviewsPath).reply(403, { message: "You have exceeded a secondary rate limit" }, { "retry-after": "0" });
+      github.scope
+        .post(reviewsPath)
+        .reply(403, { message: "You have exceeded a secondary rate limit" }, { "retry-after": "0" });
       github.scope.get(reviewsPath).query(true).reply(200, []);
     }
     github.review();
@@ -97,13 +135,19 @@ describe("exactly one review per head, whatever the network does", () => {
     github.scope
       .get(reviewsPath)
       .query(true)
-      .reply(200, [{ id: 9, commit_id: HEAD_SHA, user: { login: "django-review[bot]", type: "Bot" }, body: `Review\n\n${marker}` }])
+      .reply(200, [
+        { id: 9, commit_id: HEAD_SHA, user: { login: "django-review[bot]", type: "Bot" }, body: `Review\n\n${marker}` },
+      ])
       .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/comments`)
       .query(true)
       .reply(200, []);
     github.reviewedHead(); // its check run is there
     const logs: string[] = [];
-    await (await app({ log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never })).receive({ id: "rest", name: "pull_request", payload: pullRequestPayload("synchronize") });
+    await (
+      await app({
+        log: pino({ level: "info" }, new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) })) as never,
+      })
+    ).receive({ id: "rest", name: "pull_request", payload: pullRequestPayload("synchronize") });
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(0);
     expect(logs.join("")).toContain("reading the app's reviews and threads over REST");
@@ -118,7 +162,10 @@ describe("exactly one review per head, whatever the network does", () => {
         otherReviews: [
           { body: `Quoting: <!-- django-review sha=${HEAD_SHA} -->`, author: other },
           { body: `Review\n\n<!-- django-review sha=${HEAD_SHA} -->`, author: other },
-          { body: `The model said <!-- django-review sha=${HEAD_SHA} --> here\n\n<!-- django-review sha=${sha("1")} -->`, author: { __typename: "Bot", login: "django-review" } },
+          {
+            body: `The model said <!-- django-review sha=${HEAD_SHA} --> here\n\n<!-- django-review sha=${sha("1")} -->`,
+            author: { __typename: "Bot", login: "django-review" },
+          },
         ],
       })
       .files(engineerPrFiles())
@@ -134,7 +181,10 @@ describe("incremental, and no repeats", () => {
   // Two models, so the two findings are two comments (findings of one rule in one model are folded).
   const v1 = `from django.db import models\n\n\nclass Note(models.Model):\n    title = models.CharField(max_length=100, null=True)\n\n\nclass Comment(models.Model):\n    body = models.TextField(null=True)\n`;
   const v2 = `${v1}    created = models.DateTimeField(auto_now_add=True)\n`;
-  const v3 = v2.replace("    body = models.TextField(null=True)\n", '    body = models.TextField(blank=True, default="")\n');
+  const v3 = v2.replace(
+    "    body = models.TextField(null=True)\n",
+    '    body = models.TextField(blank=True, default="")\n',
+  );
 
   // The pushes change models.py without a migration; DJ508 is not what this test is about.
   const NO_MIGRATION_RULE = "checks:\n  disable: [DJ508]\n";
@@ -143,15 +193,39 @@ describe("incremental, and no repeats", () => {
     const github = new GitHubMock().token();
     const a = await app({ env: {} });
     // push 1: two findings
-    github.config(NO_MIGRATION_RULE, { headSha: sha("1") }).files([modelsFile(v1)], sha("1")).review();
-    await a.receive({ id: "p1", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("1") }) });
+    github
+      .config(NO_MIGRATION_RULE, { headSha: sha("1") })
+      .files([modelsFile(v1)], sha("1"))
+      .review();
+    await a.receive({
+      id: "p1",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { headSha: sha("1") }),
+    });
     // push 2: one unrelated line; both findings still there
-    github.config(NO_MIGRATION_RULE, { headSha: sha("2") }).files([modelsFile(v2)], sha("2")).compare(sha("1"), sha("2"), ["shop/models.py"]);
-    await a.receive({ id: "p2", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("2") }) });
+    github
+      .config(NO_MIGRATION_RULE, { headSha: sha("2") })
+      .files([modelsFile(v2)], sha("2"))
+      .compare(sha("1"), sha("2"), ["shop/models.py"]);
+    await a.receive({
+      id: "p2",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { headSha: sha("2") }),
+    });
     // push 3: the `body` finding is fixed; GitHub marks its thread outdated
-    const bodyFingerprint = /django-review fp=([0-9a-f]+)/.exec(github.reviews[0]!.comments.find((c) => c.line === 9)!.body)![1]!;
-    github.config(NO_MIGRATION_RULE, { headSha: sha("3"), outdated: [bodyFingerprint] }).files([modelsFile(v3)], sha("3")).compare(sha("1"), sha("3"), ["shop/models.py"]).resolveThreads();
-    await a.receive({ id: "p3", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: sha("3") }) });
+    const bodyFingerprint = /django-review fp=([0-9a-f]+)/.exec(
+      github.reviews[0]!.comments.find((c) => c.line === 9)!.body,
+    )![1]!;
+    github
+      .config(NO_MIGRATION_RULE, { headSha: sha("3"), outdated: [bodyFingerprint] })
+      .files([modelsFile(v3)], sha("3"))
+      .compare(sha("1"), sha("3"), ["shop/models.py"])
+      .resolveThreads();
+    await a.receive({
+      id: "p3",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { headSha: sha("3") }),
+    });
 
     expect(nock.pendingMocks()).toEqual([]);
     const inline = github.reviews.flatMap((r) => r.comments);
@@ -166,11 +240,16 @@ describe("incremental, and no repeats", () => {
       .config(undefined, { reviewedShas: [sha("9")] })
       .files(engineerPrFiles())
       .review();
-    github.scope.get(`/repos/${OWNER}/${REPO}/compare/${sha("9")}...${HEAD_SHA}`).query(true).reply(404, { message: "Not Found" });
+    github.scope
+      .get(`/repos/${OWNER}/${REPO}/compare/${sha("9")}...${HEAD_SHA}`)
+      .query(true)
+      .reply(404, { message: "Not Found" });
     mockModel(OK);
     await (await app()).receive({ id: "fp", name: "pull_request", payload: pullRequestPayload("synchronize") });
     expect(github.scope.isDone()).toBe(true);
-    expect(github.reviews[0]!.body).toContain("Full review: the previously reviewed commit 9999999 is no longer in the repository (force-push).");
+    expect(github.reviews[0]!.body).toContain(
+      "Full review: the previously reviewed commit 9999999 is no longer in the repository (force-push).",
+    );
     expect(github.reviews[0]!.body).toContain("**Files reviewed:** 3");
   });
 });
@@ -181,14 +260,19 @@ describe("GitHub faults", () => {
     // GitHub as it behaves: a review (pending or not) with one anchor it refuses is refused whole.
     // The refused comment looks safe (one line, an added line), so only isolating it keeps the rest inline.
     const refused = (c: { body: string }) => c.body.includes("refused-anchor");
-    const attempts: Array<{ event?: string; comments: Array<{ line: number; start_line?: number; body: string }> }> = [];
+    const attempts: Array<{ event?: string; comments: Array<{ line: number; start_line?: number; body: string }> }> =
+      [];
     github.scope
       .post(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/reviews`, (b) => (attempts.push(b), true))
       .times(20) // at most: how many the bisection needs is for the assertions below to judge
       .optionally()
       .reply(() => {
         const body = attempts.at(-1)!;
-        if (body.comments.some(refused)) return [422, { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] }];
+        if (body.comments.some(refused))
+          return [
+            422,
+            { message: "Unprocessable Entity", errors: ["Pull request review thread line must be part of the diff"] },
+          ];
         if (body.event === "COMMENT") github.reviews.push(body as never);
         return [200, { id: 90 + attempts.length }];
       })
@@ -200,7 +284,10 @@ describe("GitHub faults", () => {
       .query(true)
       .reply(200, []);
     github.checks();
-    mockModel({ summary: "ok", comments: [{ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body: "refused-anchor" }] });
+    mockModel({
+      summary: "ok",
+      comments: [{ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body: "refused-anchor" }],
+    });
 
     await (await app()).receive({ id: "422", name: "pull_request", payload: pullRequestPayload("opened") });
 
@@ -215,12 +302,20 @@ describe("GitHub faults", () => {
   });
 
   it("5xx answers are retried with backoff", async () => {
-    const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { retries: 2, retryAfterBaseValue: 1 }, throttle: { enabled: false } }));
+    const RetryingOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { retries: 2, retryAfterBaseValue: 1 },
+      throttle: { enabled: false },
+    }));
     const github = new GitHubMock().token().config();
     github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(502, "Bad Gateway");
     github.files(engineerPrFiles()).review();
     mockModel(OK);
-    await (await app({ Octokit: RetryingOctokit })).receive({ id: "5xx", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app({ Octokit: RetryingOctokit })).receive({
+      id: "5xx",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
   });
@@ -230,7 +325,15 @@ describe("GitHub faults", () => {
     github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).times(2).reply(502, "Bad Gateway");
     github.files(engineerPrFiles()).review();
     mockModel(OK);
-    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_READ_BACKOFF_MS: "5" } })).receive({ id: "files-502", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (
+      await app({
+        env: {
+          ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+          DJANGO_REVIEW_MODEL_RETRIES: "0",
+          DJANGO_REVIEW_READ_BACKOFF_MS: "5",
+        },
+      })
+    ).receive({ id: "files-502", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
   });
@@ -238,14 +341,36 @@ describe("GitHub faults", () => {
   it("changed files GitHub will not give: reviewed from the diff, and the summary names them", async () => {
     const files = engineerPrFiles();
     const github = new GitHubMock().token().config();
-    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, files.map((f) => ({ filename: f.filename, status: f.status ?? "modified", additions: 1, deletions: 0, changes: 1, patch: f.patch })));
-    github.scope.post("/graphql", (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query)).reply(502, { message: "Bad Gateway" });
-    github.scope.get(new RegExp(`^/repos/${OWNER}/${REPO}/contents/`)).query(true).times(100).optionally().reply(500, { message: "Server Error" });
+    github.scope
+      .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
+      .query(true)
+      .reply(
+        200,
+        files.map((f) => ({
+          filename: f.filename,
+          status: f.status ?? "modified",
+          additions: 1,
+          deletions: 0,
+          changes: 1,
+          patch: f.patch,
+        })),
+      );
+    github.scope
+      .post("/graphql", (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
+      .reply(502, { message: "Bad Gateway" });
+    github.scope
+      .get(new RegExp(`^/repos/${OWNER}/${REPO}/contents/`))
+      .query(true)
+      .times(100)
+      .optionally()
+      .reply(500, { message: "Server Error" });
     github.review();
     mockModel(OK);
     await (await app()).receive({ id: "reads-500", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.reviews).toHaveLength(1);
-    expect(github.reviews[0]!.body).toMatch(/⚠️ \d+ changed files could not be read from GitHub and were reviewed from the diff alone, without their surrounding code: `shop\/models.py`/);
+    expect(github.reviews[0]!.body).toMatch(
+      /⚠️ \d+ changed files could not be read from GitHub and were reviewed from the diff alone, without their surrounding code: `shop\/models.py`/,
+    );
   });
 
   it("a secondary rate limit is waited out and retried", async () => {
@@ -255,10 +380,18 @@ describe("GitHub faults", () => {
     github.scope
       .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
       .query(true)
-      .reply(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "1" });
+      .reply(
+        403,
+        { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+        { "retry-after": "1" },
+      );
     github.files(engineerPrFiles()).review();
     mockModel(OK);
-    await (await app({ Octokit: NoRetry })).receive({ id: "rl", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app({ Octokit: NoRetry })).receive({
+      id: "rl",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
   });
@@ -271,7 +404,15 @@ describe("GitHub faults", () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).checks();
     github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`).reply(200, { ...pullRequestObject(), ...now });
     mockModel(OK);
-    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_STALE_CHECK_MS: "0" } })).receive({
+    await (
+      await app({
+        env: {
+          ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+          DJANGO_REVIEW_MODEL_RETRIES: "0",
+          DJANGO_REVIEW_STALE_CHECK_MS: "0",
+        },
+      })
+    ).receive({
       id: "stale",
       name: "pull_request",
       payload: pullRequestPayload("opened"),
@@ -287,9 +428,15 @@ describe("model faults", () => {
   it("529, 429 and 500 are retried (honouring retry-after) until an answer comes", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     const fast = { "retry-after-ms": "5" };
-    nock(ANTHROPIC_API).post("/v1/messages").reply(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, fast);
-    nock(ANTHROPIC_API).post("/v1/messages").reply(429, { type: "error", error: { type: "rate_limit_error", message: "Too many" } }, fast);
-    nock(ANTHROPIC_API).post("/v1/messages").reply(500, { type: "error", error: { type: "api_error", message: "Oops" } }, fast);
+    nock(ANTHROPIC_API)
+      .post("/v1/messages")
+      .reply(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, fast);
+    nock(ANTHROPIC_API)
+      .post("/v1/messages")
+      .reply(429, { type: "error", error: { type: "rate_limit_error", message: "Too many" } }, fast);
+    nock(ANTHROPIC_API)
+      .post("/v1/messages")
+      .reply(500, { type: "error", error: { type: "api_error", message: "Oops" } }, fast);
     mockModel({ summary: "Finally.", comments: [] });
     await (await app(retrying)).receive({ id: "m1", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.reviews[0]!.body).toContain("Finally.");
@@ -301,20 +448,39 @@ describe("model faults", () => {
     // A call that would hang for 10 s; each call has its own 30 s timeout, the review a 300 ms deadline.
     nock(ANTHROPIC_API).post("/v1/messages").delay(10_000).reply(200, {});
     const started = Date.now();
-    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_MODEL_TIMEOUT_MS: "30000", DJANGO_REVIEW_MODEL_DEADLINE_MS: "300" } })).receive({
+    await (
+      await app({
+        env: {
+          ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+          DJANGO_REVIEW_MODEL_RETRIES: "0",
+          DJANGO_REVIEW_MODEL_TIMEOUT_MS: "30000",
+          DJANGO_REVIEW_MODEL_DEADLINE_MS: "300",
+        },
+      })
+    ).receive({
       id: "deadline",
       name: "pull_request",
       payload: pullRequestPayload("opened"),
     });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(github.reviews[0]!.body).toContain("The model review stopped at its time limit: 1 of 1 part was not reviewed.");
+    expect(github.reviews[0]!.body).toContain(
+      "The model review stopped at its time limit: 1 of 1 part was not reviewed.",
+    );
     nock.abortPendingRequests();
   });
 
   it("a timeout ends in a review with the deterministic findings and the reason", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     nock(ANTHROPIC_API).post("/v1/messages").delay(500).reply(200, {});
-    await (await app({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", DJANGO_REVIEW_MODEL_TIMEOUT_MS: "100" } })).receive({
+    await (
+      await app({
+        env: {
+          ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+          DJANGO_REVIEW_MODEL_RETRIES: "0",
+          DJANGO_REVIEW_MODEL_TIMEOUT_MS: "100",
+        },
+      })
+    ).receive({
       id: "m2",
       name: "pull_request",
       payload: pullRequestPayload("opened"),
@@ -327,7 +493,10 @@ describe("model faults", () => {
   it("an answer over the limits is trimmed with a note, not thrown away: an 8,001-character comment, 201 comments", async () => {
     const github = new GitHubMock().token().config("max_comments: 100\n").files(engineerPrFiles()).review();
     const comment = (body: string) => ({ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body });
-    const model = mockModel({ summary: "ok", comments: [comment("x".repeat(8_001)), ...Array.from({ length: 200 }, (_, i) => comment(`finding ${i}`))] });
+    const model = mockModel({
+      summary: "ok",
+      comments: [comment("x".repeat(8_001)), ...Array.from({ length: 200 }, (_, i) => comment(`finding ${i}`))],
+    });
     await (await app()).receive({ id: "big-answer", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.scope.isDone()).toBe(true);
     expect(model.calls).toHaveLength(1);
@@ -340,7 +509,10 @@ describe("model faults", () => {
   it("an answer that fails the schema is repaired once", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     mockModel({ summary: "x", comments: [{ path: "shop/models.py", line: "eleven", severity: "bad" }] });
-    mockModel({ summary: "Repaired.", comments: [{ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body: "fixed answer" }] });
+    mockModel({
+      summary: "Repaired.",
+      comments: [{ path: "shop/models.py", line: 12, side: "RIGHT", severity: "minor", body: "fixed answer" }],
+    });
     await (await app()).receive({ id: "m3", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.reviews[0]!.body).toContain("Repaired.");
     expect(github.reviews[0]!.comments.some((c) => c.body.includes("fixed answer"))).toBe(true);
@@ -350,7 +522,11 @@ describe("model faults", () => {
 describe("bad input", () => {
   async function review(files: MockFile[], env?: NodeJS.ProcessEnv) {
     const github = new GitHubMock().token().config().files(files).review();
-    await (await app(env ? { env } : { env: {} })).receive({ id: "bad", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app(env ? { env } : { env: {} })).receive({
+      id: "bad",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     return github;
   }
 
@@ -358,17 +534,36 @@ describe("bad input", () => {
     const lines: string[] = [];
     const github = new GitHubMock().token().config().checks();
     github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).reply(200, []);
-    const log = pino({ level: "info" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
-    await (await app({ env: {}, log })).receive({ id: "empty", name: "pull_request", payload: pullRequestPayload("opened") });
+    const log = pino(
+      { level: "info" },
+      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
+    );
+    await (await app({ env: {}, log })).receive({
+      id: "empty",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(0);
-    expect(github.checkRuns).toEqual([expect.objectContaining({ status: "completed", conclusion: "neutral", output: expect.objectContaining({ title: "Nothing to review" }) })]);
+    expect(github.checkRuns).toEqual([
+      expect.objectContaining({
+        status: "completed",
+        conclusion: "neutral",
+        output: expect.objectContaining({ title: "Nothing to review" }),
+      }),
+    ]);
     expect(lines.some((l) => l.includes("changes no files"))).toBe(true);
   });
 
   it("only binary files: a review saying nothing could be reviewed, no model call", async () => {
     // No model mock: a model call would be a request no mock answers, which fails the test (test/setup.ts).
-    const github = await review([{ filename: "static/a.png", status: "added" }, { filename: "static/b.woff2", status: "modified" }], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY });
+    const github = await review(
+      [
+        { filename: "static/a.png", status: "added" },
+        { filename: "static/b.woff2", status: "modified" },
+      ],
+      { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY },
+    );
     expect(github.reviews[0]!.body).toContain("`static/a.png`: binary file");
     expect(github.reviews[0]!.body).toContain("No file in this pull request could be sent to the model.");
   });
@@ -376,23 +571,36 @@ describe("bad input", () => {
   it("a 10 MB patch is listed as too large for the model; the rest is reviewed", async () => {
     const huge = `x = "${"a".repeat(10 * 1024 * 1024)}"\n`;
     const model = mockModel(OK);
-    const github = await review([{ filename: "data/blob.py", status: "added", patch: newFilePatch(huge) }, ...engineerPrFiles()], { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY });
+    const github = await review(
+      [{ filename: "data/blob.py", status: "added", patch: newFilePatch(huge) }, ...engineerPrFiles()],
+      { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY },
+    );
     expect(github.reviews[0]!.body).toMatch(/`data\/blob.py`: not sent to the model: too large for one model call/);
     expect(JSON.stringify(model.calls[0]!.body).length).toBeLessThan(400_000);
   });
 
   it("a 50,000-line file is checked and listed, without crashing", async () => {
     const content = Array.from({ length: 50_000 }, (_, i) => `VALUE_${i} = ${i}`).join("\n") + "\nDEBUG = True\n";
-    const github = await review([{ filename: "config/settings.py", status: "added", patch: newFilePatch(content), content }]);
-    expect(github.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[50_001, "DJ405"]]);
+    const github = await review([
+      { filename: "config/settings.py", status: "added", patch: newFilePatch(content), content },
+    ]);
+    expect(github.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([
+      [50_001, "DJ405"],
+    ]);
   });
 
   it("non-UTF-8 bytes, CRLF line endings and a missing final newline are reviewed", async () => {
-    const crlf = "from django.db import models\r\n\r\nclass A(models.Model):\r\n    name = models.CharField(max_length=5, null=True)\r\n";
+    const crlf =
+      "from django.db import models\r\n\r\nclass A(models.Model):\r\n    name = models.CharField(max_length=5, null=True)\r\n";
     const latin1 = Buffer.from("# caf\xe9\nDEBUG = True", "latin1").toString("utf8");
     const github = await review([
       { filename: "shop/models.py", status: "added", patch: newFilePatch(crlf), content: crlf },
-      { filename: "config/settings.py", status: "added", patch: `${newFilePatch(latin1)}\n\\ No newline at end of file`, content: latin1 },
+      {
+        filename: "config/settings.py",
+        status: "added",
+        patch: `${newFilePatch(latin1)}\n\\ No newline at end of file`,
+        content: latin1,
+      },
     ]);
     expect(github.reviews[0]!.comments.map((c) => [c.path, c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([
       ["config/settings.py", 2, "DJ405"],
@@ -408,7 +616,8 @@ describe("bad input", () => {
         filename: "blog/models.py",
         previous_filename: "blog/old.py",
         status: "renamed",
-        patch: "@@ -1,3 +1,3 @@\n from django.db import models\n class Book(models.Model):\n-    price = models.DecimalField(max_digits=9, decimal_places=2)\n+    price = models.FloatField()",
+        patch:
+          "@@ -1,3 +1,3 @@\n from django.db import models\n class Book(models.Model):\n-    price = models.DecimalField(max_digits=9, decimal_places=2)\n+    price = models.FloatField()",
         content: "from django.db import models\nclass Book(models.Model):\n    price = models.FloatField()\n",
       },
     ]);
@@ -422,26 +631,42 @@ describe("bad input", () => {
 
   it("a 130,000-line hunk is reviewed: no stack overflow, the review comes", async () => {
     const content = `${Array.from({ length: 130_000 }, (_, i) => `VALUE_${i} = ${i}`).join("\n")}\nDEBUG = True\n`;
-    const github = await review([{ filename: "config/settings.py", status: "added", patch: newFilePatch(content), content }]);
+    const github = await review([
+      { filename: "config/settings.py", status: "added", patch: newFilePatch(content), content },
+    ]);
     // Over 1 MB, so its text is not read for the checks; the hunk itself is rendered, planned and listed.
     expect(github.reviews).toHaveLength(1);
-    expect(github.reviews[0]!.body).toMatch(/`config\/settings.py`: not sent to the model: too large for one model call/);
+    expect(github.reviews[0]!.body).toMatch(
+      /`config\/settings.py`: not sent to the model: too large for one model call/,
+    );
   }, 60_000);
 
   it("a hostile config (20,000 values in flow YAML, extended globs) is refused quickly with a clear problem; the review comes with the defaults", async () => {
     const yaml = `exclude_paths: ['@(a|b)/**']\nchecks: {disable: [${Array.from({ length: 20_000 }, () => "a").join(",")}]}\n`;
     const github = new GitHubMock().token().config(yaml).files(engineerPrFiles()).review();
     const started = Date.now();
-    await (await app({ env: {} })).receive({ id: "cfg-bomb", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app({ env: {} })).receive({
+      id: "cfg-bomb",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(github.reviews[0]!.body).toContain("the config has more than 2000 keys and values");
     const globs = new GitHubMock().token().config("exclude_paths: ['@(a|b)/**']\n").files(engineerPrFiles()).review();
-    await (await app({ env: {} })).receive({ id: "cfg-glob", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app({ env: {} })).receive({
+      id: "cfg-glob",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     expect(globs.reviews[0]!.body).toMatch(/exclude_paths\.0.*extended glob patterns/);
   });
 
   it("a config with wrong types names the key; the review still comes", async () => {
-    const github = new GitHubMock().token().config("max_comments: -3\nchecks:\n  min_severity: loud\n").files(engineerPrFiles()).review();
+    const github = new GitHubMock()
+      .token()
+      .config("max_comments: -3\nchecks:\n  min_severity: loud\n")
+      .files(engineerPrFiles())
+      .review();
     await (await app({ env: {} })).receive({ id: "cfg", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.reviews[0]!.body).toContain("`max_comments`");
     expect(github.reviews[0]!.body).toContain("`checks.min_severity`");
@@ -460,35 +685,63 @@ describe("secrets never leave", () => {
       "MIIEowIBAAKCAQEAv7abcdefghijklmnop",
       "-----END RSA PRIVATE KEY-----'''",
     ].join("\n");
-    const github = new GitHubMock().token().config().files([{ filename: "shop/integrations.py", status: "added", patch: newFilePatch(leaky), content: leaky }]).review();
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .files([{ filename: "shop/integrations.py", status: "added", patch: newFilePatch(leaky), content: leaky }])
+      .review();
     const model = mockModel(OK);
-    await (await app()).receive({ id: "sec", name: "pull_request", payload: pullRequestPayload("opened", { body: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 for tests" }) });
+    await (await app()).receive({
+      id: "sec",
+      name: "pull_request",
+      payload: pullRequestPayload("opened", { body: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 for tests" }),
+    });
     const sent = JSON.stringify(model.calls[0]!.body);
-    for (const secret of ["AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "hunter2secret", "MIIEowIBAAKCAQEAv7abcdefghijklmnop"]) {
+    for (const secret of [
+      "AKIAIOSFODNN7EXAMPLE",
+      "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+      "hunter2secret",
+      "MIIEowIBAAKCAQEAv7abcdefghijklmnop",
+    ]) {
       expect(sent).not.toContain(secret);
     }
     expect(sent).toContain("AWS_ACCESS_KEY_ID = '[REDACTED AWS access key]'");
     expect(sent).toContain("postgres://admin:[REDACTED password]@db.internal");
     // Line by line: the key's lines keep their numbers, the code around them stays readable.
-    expect(sent).toContain("R6 + KEY = '''[REDACTED private key]\\nR7 + [REDACTED private key]\\nR8 + [REDACTED private key]'''");
+    expect(sent).toContain(
+      "R6 + KEY = '''[REDACTED private key]\\nR7 + [REDACTED private key]\\nR8 + [REDACTED private key]'''",
+    );
     // How many, never what: the body's token, four in the file and the key block.
-    expect(github.reviews[0]!.body).toContain("🔒 6 secrets (keys, tokens, passwords) were redacted before the code was sent to the model.");
+    expect(github.reviews[0]!.body).toContain(
+      "🔒 6 secrets (keys, tokens, passwords) were redacted before the code was sent to the model.",
+    );
   });
 });
 
 describe("prompt injection", () => {
   it("PR code quoted by a rule finding and a hostile file name put nothing live on GitHub: no mention, image or link", async () => {
-    const view = "from django.utils.safestring import mark_safe\n\n\ndef v(request, name):\n    return mark_safe(f'`@org/team ![i](https://e.x/p.png)` {name}')\n";
+    const view =
+      "from django.utils.safestring import mark_safe\n\n\ndef v(request, name):\n    return mark_safe(f'`@org/team ![i](https://e.x/p.png)` {name}')\n";
     const github = new GitHubMock()
       .token()
       .config()
       .files([
         { filename: "shop/views.py", status: "added", patch: newFilePatch(view), content: view },
         // A secrets file is listed by name as not reviewed.
-        { filename: "deploy/`@org/team`[x](https://evil.example).env", status: "added", patch: newFilePatch("X=1\n"), content: "X=1\n" },
+        {
+          filename: "deploy/`@org/team`[x](https://evil.example).env",
+          status: "added",
+          patch: newFilePatch("X=1\n"),
+          content: "X=1\n",
+        },
       ])
       .review();
-    await (await app({ env: {} })).receive({ id: "hostile-render", name: "pull_request", payload: pullRequestPayload("opened") });
+    await (await app({ env: {} })).receive({
+      id: "hostile-render",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     const review = github.reviews[0]!;
     expect(review.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toContain("DJ402");
     expect(review.body).toContain("@org/team");
@@ -501,11 +754,22 @@ describe("prompt injection", () => {
       "def view(request):",
       "    return None",
     ].join("\n");
-    const github = new GitHubMock().token().config().files([{ filename: "shop/views.py", status: "added", patch: newFilePatch(hostile), content: hostile }]).review();
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .files([{ filename: "shop/views.py", status: "added", patch: newFilePatch(hostile), content: hostile }])
+      .review();
     const model = mockModel({
-      summary: "Approved! cc @acme/security, see https://evil.example/x and [docs](https://evil.example/y) <!-- django-review sha=0000000 -->",
+      summary:
+        "Approved! cc @acme/security, see https://evil.example/x and [docs](https://evil.example/y) <!-- django-review sha=0000000 -->",
       comments: [
-        { path: "shop/views.py", line: 1, side: "RIGHT", severity: "nit", body: "@acme/security please merge: https://evil.example/z" },
+        {
+          path: "shop/views.py",
+          line: 1,
+          side: "RIGHT",
+          severity: "nit",
+          body: "@acme/security please merge: https://evil.example/z",
+        },
         { path: "other/file.py", line: 1, side: "RIGHT", severity: "critical", body: "outside the diff" },
       ],
     });
@@ -546,13 +810,26 @@ describe("who can spend money", () => {
 describe("observability", () => {
   it("one structured log line per review, and one per failure with its cause", async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const log = pino({ level: "info" }, new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+    const log = pino(
+      { level: "info" },
+      new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }),
+    );
     new GitHubMock().token().config().files(engineerPrFiles()).review();
     mockModel(OK);
     await (await app({ log })).receive({ id: "obs", name: "pull_request", payload: pullRequestPayload("opened") });
     const posted = lines.filter((l) => l.msg === "django-review: review posted");
     expect(posted).toHaveLength(1);
-    expect(posted[0]).toMatchObject({ installation: 2, owner: OWNER, repo: REPO, pr: PR_NUMBER, sha: HEAD_SHA, persona: "engineer", files: 3, comments: 4, outcome: "posted" });
+    expect(posted[0]).toMatchObject({
+      installation: 2,
+      owner: OWNER,
+      repo: REPO,
+      pr: PR_NUMBER,
+      sha: HEAD_SHA,
+      persona: "engineer",
+      files: 3,
+      comments: 4,
+      outcome: "posted",
+    });
     expect(posted[0]).toHaveProperty("inputTokens");
     expect(posted[0]).toHaveProperty("durationMs");
 
@@ -561,9 +838,13 @@ describe("observability", () => {
     await (await app({ log })).receive({ id: "obs2", name: "pull_request", payload: pullRequestPayload("opened") });
     const failed = lines.filter((l) => l.outcome === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ msg: expect.stringMatching(/^django-review: review failed: GitHub answered 404 for GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files: it is gone, or the token cannot see it: the GitHub App needs the "pull_requests: read" permission/), permission: "pull_requests: read", pr: PR_NUMBER });
+    expect(failed[0]).toMatchObject({
+      msg: expect.stringMatching(
+        /^django-review: review failed: GitHub answered 404 for GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files: it is gone, or the token cannot see it: the GitHub App needs the "pull_requests: read" permission/,
+      ),
+      permission: "pull_requests: read",
+      pr: PR_NUMBER,
+    });
     expect(JSON.stringify(failed[0]!.err)).toContain("boom");
   });
 });
-
-export { MODELS_HEAD };

@@ -1,4 +1,4 @@
-import nock from "nock";
+import type nock from "nock";
 import { describe, expect, it } from "vitest";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
@@ -37,7 +37,12 @@ describe("GitHub reads", () => {
     // changed files and the project files the checks read, each once
     const read = github.blobReads.flat();
     expect(new Set(read).size).toBe(read.length);
-    expect(read).toEqual(expect.arrayContaining([expect.stringMatching(/:shop\/models.py$/), expect.stringMatching(/:shop\/serializers.py$/)]));
+    expect(read).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:shop\/models.py$/),
+        expect.stringMatching(/:shop\/serializers.py$/),
+      ]),
+    );
   });
 
   it("falls back to REST, file by file, when the GraphQL read fails", async () => {
@@ -50,7 +55,11 @@ describe("GitHub reads", () => {
   });
 
   it("uses the org's .github config when the repository has none", async () => {
-    const github = new GitHubMock().token().config(undefined, { org: "persona: architect\n" }).files(engineerPrFiles()).review();
+    const github = new GitHubMock()
+      .token()
+      .config(undefined, { org: "persona: architect\n" })
+      .files(engineerPrFiles())
+      .review();
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver();
     expect(github.scope.isDone()).toBe(true);

@@ -17,21 +17,51 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  */
 function packAndInstall(): { bin: string; packageDir: string; files: string[] } {
   const scratch = mkdtempSync(join(tmpdir(), "dr-install-"));
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const tarball = `file:${join(scratch, packed[0]!.filename)}`;
-  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; dependencies?: object; version?: string; bin?: object; engines?: object }> };
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<
+      string,
+      { dev?: boolean; dependencies?: object; version?: string; bin?: object; engines?: object }
+    >;
+  };
   const own = lock.packages[""]!;
   const packages: Record<string, object> = {
     "": { name: "scratch", dependencies: { "django-review": tarball } },
-    "node_modules/django-review": { version: own.version, resolved: tarball, dependencies: own.dependencies, bin: own.bin, engines: own.engines },
+    "node_modules/django-review": {
+      version: own.version,
+      resolved: tarball,
+      dependencies: own.dependencies,
+      bin: own.bin,
+      engines: own.engines,
+    },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== "" && !entry.dev) packages[path] = entry;
   const project = join(scratch, "project");
   mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, dependencies: { "django-review": tarball } }));
-  writeFileSync(join(project, "package-lock.json"), JSON.stringify({ name: "scratch", lockfileVersion: 3, requires: true, packages }));
-  execFileSync("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: project, stdio: "ignore" });
-  return { bin: join(project, "node_modules/.bin"), packageDir: join(project, "node_modules/django-review"), files: packed[0]!.files.map((f) => f.path) };
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "scratch", private: true, dependencies: { "django-review": tarball } }),
+  );
+  writeFileSync(
+    join(project, "package-lock.json"),
+    JSON.stringify({ name: "scratch", lockfileVersion: 3, requires: true, packages }),
+  );
+  execFileSync("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+    cwd: project,
+    stdio: "ignore",
+  });
+  return {
+    bin: join(project, "node_modules/.bin"),
+    packageDir: join(project, "node_modules/django-review"),
+    files: packed[0]!.files.map((f) => f.path),
+  };
 }
 
 /** A Django project on `main`, then a branch `feature`. */
@@ -47,7 +77,10 @@ function djangoRepo(): { repo: string; git: (...args: string[]) => void; write: 
   git("config", "user.name", "t");
   write("requirements.txt", "Django==5.2\npsycopg==3.2\n");
   write("shop/settings.py", "DEBUG = False\n");
-  write("shop/models.py", "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n");
+  write(
+    "shop/models.py",
+    "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n",
+  );
   git("add", ".");
   git("commit", "-qm", "base");
   git("checkout", "-qb", "feature");
@@ -59,7 +92,12 @@ let model: Awaited<ReturnType<typeof loopbackModel>>;
 
 beforeAll(async () => {
   installed = packAndInstall();
-  model = await loopbackModel({ summary: "Checked the settings.", comments: [{ path: "shop/settings.py", line: 2, side: "RIGHT", severity: "minor", body: "Say why the admin URL moved." }] });
+  model = await loopbackModel({
+    summary: "Checked the settings.",
+    comments: [
+      { path: "shop/settings.py", line: 2, side: "RIGHT", severity: "minor", body: "Say why the admin URL moved." },
+    ],
+  });
 }, 240_000);
 
 afterAll(() => model?.close());
@@ -68,9 +106,16 @@ afterAll(() => model?.close());
  * The installed command, run as a user's shell would: found on PATH, in the project's folder. Not
  * spawnSync: the loopback model answers from this process's event loop.
  */
-function run(command: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [name, ...args] = command;
-  const child = spawn(name!, args, { cwd, env: { PATH: `${installed.bin}${delimiter}${process.env.PATH}`, HOME: process.env.HOME, ...env } });
+  const child = spawn(name!, args, {
+    cwd,
+    env: { PATH: `${installed.bin}${delimiter}${process.env.PATH}`, HOME: process.env.HOME, ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -80,7 +125,17 @@ function run(command: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promi
 
 describe("django-review installed from its npm tarball", () => {
   it("ships the compiled CLI, the personas and the pre-commit hooks, and none of the sources or tests", () => {
-    expect(installed.files).toEqual(expect.arrayContaining(["bin/django-review.js", "lib/cli.js", "lib/review/checks-worker.js", "agents/django-backend-engineer.md", ".pre-commit-hooks.yaml", "README.md", "package.json"]));
+    expect(installed.files).toEqual(
+      expect.arrayContaining([
+        "bin/django-review.js",
+        "lib/cli.js",
+        "lib/review/checks-worker.js",
+        "agents/django-backend-engineer.md",
+        ".pre-commit-hooks.yaml",
+        "README.md",
+        "package.json",
+      ]),
+    );
     expect(installed.files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith(".map"))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(installed.packageDir, "package.json"), "utf8"));
     expect(manifest.private).toBeUndefined();
@@ -90,19 +145,32 @@ describe("django-review installed from its npm tarball", () => {
 
   it("`django-review review` reviews a Django branch against main in another repository", async () => {
     const { repo, write } = djangoRepo();
-    write("shop/models.py", "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n    note = models.CharField(max_length=20)\n");
+    write(
+      "shop/models.py",
+      "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n    note = models.CharField(max_length=20)\n",
+    );
     const out = await run(["django-review", "review", "--format", "json"], repo, { ANTHROPIC_API_KEY: "" });
     expect(out.stderr).toBe("");
     expect(out.status).toBe(1);
     const report = JSON.parse(out.stdout);
     expect(report.compared).toMatch(/^the working tree against the default branch \(merge base [0-9a-f]{7}\)$/);
-    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toContainEqual(["DJ508", "shop/models.py"]);
+    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toContainEqual([
+      "DJ508",
+      "shop/models.py",
+    ]);
     expect((await run(["django-review", "--help"], repo)).status).toBe(0);
   });
 });
 
 describe("the pre-commit hook", () => {
-  const hooks = () => parse(readFileSync(join(installed.packageDir, ".pre-commit-hooks.yaml"), "utf8")) as Array<{ id: string; entry: string; language: string; pass_filenames: boolean; files: string }>;
+  const hooks = () =>
+    parse(readFileSync(join(installed.packageDir, ".pre-commit-hooks.yaml"), "utf8")) as Array<{
+      id: string;
+      entry: string;
+      language: string;
+      pass_filenames: boolean;
+      files: string;
+    }>;
 
   /** As pre-commit runs a `language: node` hook: the entry (split like a shell would) with its args, no file names, in the repository. */
   function runHook(repo: string, env: NodeJS.ProcessEnv, args: string[] = []) {
@@ -114,7 +182,8 @@ describe("the pre-commit hook", () => {
     const hook = hooks().find((h) => h.id === "django-review")!;
     expect(hook).toMatchObject({ language: "node", pass_filenames: false });
     const files = new RegExp(hook.files);
-    for (const path of ["shop/models.py", "shop/templates/shop/order.html", "requirements.txt", "pyproject.toml"]) expect(files.test(path), path).toBe(true);
+    for (const path of ["shop/models.py", "shop/templates/shop/order.html", "requirements.txt", "pyproject.toml"])
+      expect(files.test(path), path).toBe(true);
     expect(files.test("frontend/app.tsx")).toBe(false);
   });
 
@@ -135,7 +204,11 @@ describe("the pre-commit hook", () => {
     const { repo, git, write } = djangoRepo();
     write("shop/settings.py", "DEBUG = False\nADMIN_URL = 'staff/'\n");
     git("add", "shop/settings.py");
-    const out = await runHook(repo, { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: model.url, DJANGO_REVIEW_MODEL_RETRIES: "0" });
+    const out = await runHook(repo, {
+      ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: model.url,
+      DJANGO_REVIEW_MODEL_RETRIES: "0",
+    });
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
     expect(model.requests).toHaveLength(1);

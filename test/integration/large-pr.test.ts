@@ -6,20 +6,34 @@ import { pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot } from "../helpers/probot.js";
 
 function pyFile(path: string, functions: number): MockFile {
-  const content = Array.from({ length: functions }, (_, i) => `def handler_${i}(request):\n    return {"value": ${i}, "label": "item number ${i} of the generated module"}\n`).join("\n");
+  const content = Array.from(
+    { length: functions },
+    (_, i) =>
+      `def handler_${i}(request):\n    return {"value": ${i}, "label": "item number ${i} of the generated module"}\n`,
+  ).join("\n");
   return { filename: path, status: "added", patch: newFilePatch(content), content };
 }
 
 describe("a PR larger than one model call", () => {
   it("is reviewed in chunks that reuse the cached system prompt, merged into one review", async () => {
-    const files = [pyFile("shop/views.py", 90), pyFile("blog/views.py", 90), { filename: "poetry.lock", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b" }];
+    const files = [
+      pyFile("shop/views.py", 90),
+      pyFile("blog/views.py", 90),
+      { filename: "poetry.lock", status: "modified", patch: "@@ -1 +1 @@\n-a\n+b" },
+    ];
     const github = new GitHubMock().token().config("max_prompt_tokens: 6000\n").files(files).review();
     const first = mockModel(
-      { summary: "Shop part.", comments: [{ path: "shop/views.py", line: 2, side: "RIGHT", severity: "minor", body: "first chunk" }] },
+      {
+        summary: "Shop part.",
+        comments: [{ path: "shop/views.py", line: 2, side: "RIGHT", severity: "minor", body: "first chunk" }],
+      },
       { usage: { input_tokens: 3000, cache_creation_input_tokens: 2500, output_tokens: 100 } },
     );
     const second = mockModel(
-      { summary: "Blog part.", comments: [{ path: "blog/views.py", line: 2, side: "RIGHT", severity: "minor", body: "second chunk" }] },
+      {
+        summary: "Blog part.",
+        comments: [{ path: "blog/views.py", line: 2, side: "RIGHT", severity: "minor", body: "second chunk" }],
+      },
       { usage: { input_tokens: 3000, cache_read_input_tokens: 2500, output_tokens: 100 } },
     );
 
@@ -45,13 +59,19 @@ describe("a PR larger than one model call", () => {
 
   it("stops at the per-PR call limit and says which files were not sent and why", async () => {
     const files = [pyFile("a/views.py", 90), pyFile("b/views.py", 90), pyFile("c/views.py", 90)];
-    const github = new GitHubMock().token().config("max_prompt_tokens: 6000\nmax_model_calls: 2\n").files(files).review();
+    const github = new GitHubMock()
+      .token()
+      .config("max_prompt_tokens: 6000\nmax_model_calls: 2\n")
+      .files(files)
+      .review();
     mockModel({ summary: "a", comments: [] });
     mockModel({ summary: "b", comments: [] });
 
     const app = await createTestProbot();
     await app.receive({ id: "big2", name: "pull_request", payload: pullRequestPayload("opened") });
 
-    expect(github.reviews[0]!.body).toContain("`c/views.py`: not sent to the model: over the limit of 2 model calls per pull request (`max_model_calls`)");
+    expect(github.reviews[0]!.body).toContain(
+      "`c/views.py`: not sent to the model: over the limit of 2 model calls per pull request (`max_model_calls`)",
+    );
   });
 });

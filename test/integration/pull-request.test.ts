@@ -14,7 +14,7 @@ const MODEL_REVIEW = {
       line: 11,
       side: "RIGHT",
       severity: "minor",
-      body: "`null=True` on a CharField gives two empty values; use `blank=True, default=\"\"`.",
+      body: '`null=True` on a CharField gives two empty values; use `blank=True, default=""`.',
       suggestion: '    note = models.CharField(max_length=200, blank=True, default="")',
     },
     {
@@ -25,7 +25,13 @@ const MODEL_REVIEW = {
       severity: "major",
       body: "Both new columns land on a large table; ask @octo-org/dba to schedule it.",
     },
-    { path: "shop/migrations/0002_order_note.py", line: 16, side: "RIGHT", severity: "major", body: "`auto_now_add` on an existing table needs a default for old rows." },
+    {
+      path: "shop/migrations/0002_order_note.py",
+      line: 16,
+      side: "RIGHT",
+      severity: "major",
+      body: "`auto_now_add` on an existing table needs a default for old rows.",
+    },
     // line 6 is not in the hunk (8-15): within reach, moved to line 8
     { path: "shop/models.py", line: 6, side: "RIGHT", severity: "nit", body: "Blank lines between classes." },
     // line 2 is too far from any hunk line: listed in the summary
@@ -70,7 +76,9 @@ describe("pull_request events", () => {
     expect(htmxRule!.body).toContain("`DJ410`");
     // the model's comment on the same line and topic as DJ502 is folded into the rule's, keeping its fix
     expect(nullRule!.body).toContain("`DJ502`");
-    expect(nullRule!.body).toContain('```suggestion\n    note = models.CharField(max_length=200, blank=True, default="")\n```');
+    expect(nullRule!.body).toContain(
+      '```suggestion\n    note = models.CharField(max_length=200, blank=True, default="")\n```',
+    );
     expect(review.comments.filter((c) => c.line === 11 && c.path === "shop/models.py")).toHaveLength(1);
     expect(range!.body).not.toMatch(/(^|[^\u200b])@octo-org/);
     expect(moved!.body).toContain("Moved from line 6");
@@ -109,7 +117,9 @@ describe("pull_request events", () => {
     await deliver(pullRequestPayload("synchronize"));
 
     expect(model.calls[0]!.body.system[0].text).toContain("elite Django backend architect");
-    expect(github.reviews[0]!.body).toMatch(/\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 changed files of its kind \(`shop\/api\/views.py`, `shop\/api\/serializers.py`\); added lines with /);
+    expect(github.reviews[0]!.body).toMatch(
+      /\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 changed files of its kind \(`shop\/api\/views.py`, `shop\/api\/serializers.py`\); added lines with /,
+    );
   });
 
   it("answers the webhook before the review runs, and a newer push supersedes the older head's review", async () => {
@@ -127,7 +137,11 @@ describe("pull_request events", () => {
     const started = Date.now();
     await app.probot.receive({ id: "d-old", name: "pull_request", payload: pullRequestPayload("synchronize") } as any);
     expect(Date.now() - started).toBeLessThan(100); // ...when the webhook has already been answered
-    await app.probot.receive({ id: "d-new", name: "pull_request", payload: pullRequestPayload("synchronize", { headSha: newer }) } as any);
+    await app.probot.receive({
+      id: "d-new",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { headSha: newer }),
+    } as any);
     await app.queue.onIdle();
 
     expect(github.reviews.map((r) => r.commit_id)).toEqual([newer]);
@@ -154,9 +168,17 @@ describe("pull_request events", () => {
     mockModel({ summary: "newer", comments: [] });
 
     const started = Date.now();
-    await app.probot.receive({ id: "inflight-old", name: "pull_request", payload: pullRequestPayload("opened") } as any);
+    await app.probot.receive({
+      id: "inflight-old",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    } as any);
     while (!oldCallStarted) await new Promise((resolve) => setTimeout(resolve, 20)); // the older review now waits on the model
-    await app.probot.receive({ id: "inflight-new", name: "pull_request", payload: pullRequestPayload("opened", { headSha: newer }) } as any);
+    await app.probot.receive({
+      id: "inflight-new",
+      name: "pull_request",
+      payload: pullRequestPayload("opened", { headSha: newer }),
+    } as any);
     await app.queue.onIdle();
 
     expect(Date.now() - started).toBeLessThan(8_000);
@@ -231,7 +253,12 @@ describe("pull_request events", () => {
   });
 
   it("names an unknown rule in checks.disable", async () => {
-    const github = new GitHubMock().token().config("checks:\n  disable: [DJ999]\n").files(engineerPrFiles()).related().review();
+    const github = new GitHubMock()
+      .token()
+      .config("checks:\n  disable: [DJ999]\n")
+      .files(engineerPrFiles())
+      .related()
+      .review();
     await deliver(pullRequestPayload("opened"), {});
     expect(github.reviews[0]!.body).toContain("`checks.disable.0`: is not a rule id (DJ101...) or a category");
   });
@@ -242,17 +269,22 @@ describe("pull_request events", () => {
     await deliver(pullRequestPayload("opened"));
     const user: string = model.calls[0]!.body.messages[0].content;
     // Inside the data block: hints quote PR code, which must not be read as instructions.
-    expect(user).toMatch(/<check_hints note="[^"]*">\n[^]*\n<\/check_hints>\n\n<\/pull_request>/);
+    expect(user).toMatch(/<check_hints note="[^"]*">\n[\s\S]*\n<\/check_hints>\n\n<\/pull_request>/);
     expect(user).toContain("- shop/models.py:11: DJ502");
   });
 
   it("holds PostgreSQL-only advice back from the PR on an unknown database, as a hint the model may confirm", async () => {
-    const migration = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
-    const files = [{ filename: "shop/migrations/0009_i.py", status: "added", patch: newFilePatch(migration), content: migration }];
+    const migration =
+      "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),\n    ]\n";
+    const files = [
+      { filename: "shop/migrations/0009_i.py", status: "added", patch: newFilePatch(migration), content: migration },
+    ];
     const unknown = new GitHubMock().token().config().files(files).related().review();
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
-    expect(model.calls[0]!.body.messages[0].content).toContain("- shop/migrations/0009_i.py:6: DJ307 Index built without `CONCURRENTLY` (PostgreSQL): only if the project runs on PostgreSQL");
+    expect(model.calls[0]!.body.messages[0].content).toContain(
+      "- shop/migrations/0009_i.py:6: DJ307 Index built without `CONCURRENTLY` (PostgreSQL): only if the project runs on PostgreSQL",
+    );
     expect(unknown.reviews[0]!.comments).toEqual([]);
     expect(unknown.reviews[0]!.body).toContain("1 PostgreSQL-only note not posted: the database is unknown");
     nock.cleanAll();
@@ -262,7 +294,8 @@ describe("pull_request events", () => {
   });
 
   it("reads the models next to a changed view, so an N+1 through a ForeignKey is found", async () => {
-    const view = "from shop.models import Order\n\n\ndef report(request):\n    for order in Order.objects.all():\n        print(order.customer.name)\n";
+    const view =
+      "from shop.models import Order\n\n\ndef report(request):\n    for order in Order.objects.all():\n        print(order.customer.name)\n";
     const github = new GitHubMock()
       .token()
       .config()
@@ -274,12 +307,20 @@ describe("pull_request events", () => {
   });
 
   it("shows the model the definitions a changed view depends on", async () => {
-    new GitHubMock().token().config().files(architectPrFiles()).secondRead().related({ "shop/models.py": MODELS_HEAD }).review();
+    new GitHubMock()
+      .token()
+      .config()
+      .files(architectPrFiles())
+      .secondRead()
+      .related({ "shop/models.py": MODELS_HEAD })
+      .review();
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
     const user: string = model.calls[0]!.body.messages[0].content;
     expect(user).toMatch(/<related_definitions note="[^"]*never comment on it">\n# shop\/models.py\nclass Customer/);
-    expect(user).toContain("class Order(models.Model):\n    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)");
+    expect(user).toContain(
+      "class Order(models.Model):\n    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)",
+    );
   });
 
   it("pins the persona from the config", async () => {
@@ -291,14 +332,24 @@ describe("pull_request events", () => {
   });
 
   it("says 'no API key' on a pull request's first review only, not on every later one", async () => {
-    const later = new GitHubMock().token().config(undefined, { reviewedShas: ["a".repeat(40)] }).files(engineerPrFiles()).related().review();
+    const later = new GitHubMock()
+      .token()
+      .config(undefined, { reviewedShas: ["a".repeat(40)] })
+      .files(engineerPrFiles())
+      .related()
+      .review();
     await deliver(pullRequestPayload("reopened"), {});
     expect(later.reviews).toHaveLength(1);
     expect(later.reviews[0]!.body).not.toContain("ANTHROPIC_API_KEY");
   });
 
   it("leaves the model's cost line out with summary.cost: false", async () => {
-    const github = new GitHubMock().token().config("summary:\n  cost: false\n").files(engineerPrFiles()).related().review();
+    const github = new GitHubMock()
+      .token()
+      .config("summary:\n  cost: false\n")
+      .files(engineerPrFiles())
+      .related()
+      .review();
     mockModel({ summary: "ok", comments: [] });
     await deliver(pullRequestPayload("opened"));
     expect(github.reviews[0]!.body).toContain("ok");
@@ -313,7 +364,9 @@ describe("pull_request events", () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
     await deliver(pullRequestPayload("opened"), {});
     expect(github.scope.isDone()).toBe(true);
-    expect(github.reviews[0]!.body).toContain("No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks.");
+    expect(github.reviews[0]!.body).toContain(
+      "No `ANTHROPIC_API_KEY` is configured: this review has only the deterministic Django checks.",
+    );
     expect(github.reviews[0]!.comments.map((c) => [c.path, c.line])).toEqual([
       ["shop/migrations/0002_order_note.py", 13],
       ["shop/models.py", 11],
@@ -327,11 +380,20 @@ describe("pull_request events", () => {
     const first = mockModel({ verdict: "LGTM!!!", comments: "none" });
     const repair = mockModel({ verdict: "LGTM, really" });
     await deliver(pullRequestPayload("opened"));
-    expect(repair.calls[0]!.body.messages[0].content).toContain("Your previous answer was rejected: the model's answer did not match the review schema");
+    expect(repair.calls[0]!.body.messages[0].content).toContain(
+      "Your previous answer was rejected: the model's answer did not match the review schema",
+    );
     expect(first.scope.isDone() && repair.scope.isDone()).toBe(true);
     expect(github.reviews).toHaveLength(1);
-    expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual(["DJ301", "DJ502", "DJ107", "DJ410"]);
-    expect(github.reviews[0]!.body).toMatch(/The model review was discarded: the model's answer did not match the review schema .* \(also after one repair attempt\)/);
+    expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).toEqual([
+      "DJ301",
+      "DJ502",
+      "DJ107",
+      "DJ410",
+    ]);
+    expect(github.reviews[0]!.body).toMatch(
+      /The model review was discarded: the model's answer did not match the review schema .* \(also after one repair attempt\)/,
+    );
   });
 
   it("says in the review when the model API fails", async () => {
@@ -348,7 +410,12 @@ describe("pull_request events", () => {
       .config()
       .files([
         ...engineerPrFiles(),
-        { filename: ".env.production", status: "added", patch: "@@ -0,0 +1 @@\n+SECRET_KEY=abc123supersecret", content: "SECRET_KEY=abc123supersecret\n" },
+        {
+          filename: ".env.production",
+          status: "added",
+          patch: "@@ -0,0 +1 @@\n+SECRET_KEY=abc123supersecret",
+          content: "SECRET_KEY=abc123supersecret\n",
+        },
         { filename: "deploy/server.pem", status: "added", patch: "@@ -0,0 +1 @@\n+-----BEGIN RSA PRIVATE KEY-----" },
         { filename: "static/logo.png", status: "added" },
         { filename: "shop/old_views.py", status: "removed", patch: "@@ -1 +0,0 @@\n-x = 1" },
@@ -357,7 +424,10 @@ describe("pull_request events", () => {
       ])
       .related()
       .review();
-    const model = mockModel({ summary: "ok", comments: [{ path: ".env.production", line: 1, side: "RIGHT", severity: "critical", body: "leak" }] });
+    const model = mockModel({
+      summary: "ok",
+      comments: [{ path: ".env.production", line: 1, side: "RIGHT", severity: "critical", body: "leak" }],
+    });
 
     await deliver(pullRequestPayload("opened"));
 

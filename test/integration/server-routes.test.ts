@@ -22,8 +22,18 @@ describe("/healthz and /metrics", () => {
 
   it("answer beside the webhook route, and the metrics count reviews, tokens and the queue", async () => {
     const queue = new MemoryQueue(1);
-    const probot = createProbot({ env: { APP_ID: "1", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s", LOG_LEVEL: "fatal" }, overrides: { Octokit: TestOctokit } });
-    const middleware = await createNodeMiddleware(createApp({ env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" }, agentsDir: AGENTS_DIR, queue }), { probot });
+    const probot = createProbot({
+      env: { APP_ID: "1", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s", LOG_LEVEL: "fatal" },
+      overrides: { Octokit: TestOctokit },
+    });
+    const middleware = await createNodeMiddleware(
+      createApp({
+        env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" },
+        agentsDir: AGENTS_DIR,
+        queue,
+      }),
+      { probot },
+    );
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     nock.enableNetConnect("127.0.0.1");
@@ -39,7 +49,12 @@ describe("/healthz and /metrics", () => {
     await fetch(`${base}/api/github/webhooks`, {
       method: "POST",
       body,
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "m", "x-hub-signature-256": `sha256=${createHmac("sha256", "s").update(body).digest("hex")}` },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": "m",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "s").update(body).digest("hex")}`,
+      },
     });
     await queue.onIdle();
 
@@ -53,7 +68,10 @@ describe("/healthz and /metrics", () => {
 
   it("stay under a second while a hostile review runs: the checks work off the event loop", async () => {
     const queue = new MemoryQueue(1);
-    const probot = createProbot({ env: { APP_ID: "1", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s", LOG_LEVEL: "fatal" }, overrides: { Octokit: TestOctokit } });
+    const probot = createProbot({
+      env: { APP_ID: "1", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s", LOG_LEVEL: "fatal" },
+      overrides: { Octokit: TestOctokit },
+    });
     const middleware = await createNodeMiddleware(createApp({ env: {}, agentsDir: AGENTS_DIR, queue }), { probot });
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
@@ -62,13 +80,22 @@ describe("/healthz and /metrics", () => {
 
     // One view with 5,000 queryset loops (450 KB): the checks take seconds on it, the rest of the review little.
     const text = `def v(request):\n${Array.from({ length: 5_000 }, (_, i) => `    qs${i} = Order.objects.filter(n=${i})\n    for o in qs${i}:\n        print(o.customer.name)`).join("\n")}\n`;
-    const github = new GitHubMock().token().config().files([{ filename: "shop/views.py", status: "added", patch: newFilePatch(text), content: text }]).review();
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .files([{ filename: "shop/views.py", status: "added", patch: newFilePatch(text), content: text }])
+      .review();
     const body = JSON.stringify(pullRequestPayload("opened"));
     const started = Date.now();
     await fetch(`${base}/api/github/webhooks`, {
       method: "POST",
       body,
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "hostile", "x-hub-signature-256": `sha256=${createHmac("sha256", "s").update(body).digest("hex")}` },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": "hostile",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "s").update(body).digest("hex")}`,
+      },
     });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();

@@ -9,7 +9,11 @@ import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "shutdown-test-secret";
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -30,7 +34,9 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv) {
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const until = async (pattern: RegExp, timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output)) {
@@ -52,7 +58,18 @@ afterEach(() => {
 });
 
 function appEnv(port: number): NodeJS.ProcessEnv {
-  return { APP_ID: "123", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, PORT: String(port), HOST: "127.0.0.1", ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_CONCURRENCY: "1", DJANGO_REVIEW_MODEL_RETRIES: "0", LOG_LEVEL: "info", LOG_FORMAT: "json" };
+  return {
+    APP_ID: "123",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+    DJANGO_REVIEW_CONCURRENCY: "1",
+    DJANGO_REVIEW_MODEL_RETRIES: "0",
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+  };
 }
 
 async function deliver(port: number, payload: object, id: string): Promise<number> {
@@ -60,7 +77,12 @@ async function deliver(port: number, payload: object, id: string): Promise<numbe
   const signature = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
   const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": id, "x-hub-signature-256": signature },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": id,
+      "x-hub-signature-256": signature,
+    },
     body,
   });
   return response.status;
@@ -70,7 +92,11 @@ describe("the server stops like a service", () => {
   it("on SIGTERM mid-review: takes no more webhooks, posts the running review, logs the queued one as dropped, exits 0", async () => {
     nock.enableNetConnect(/^127\.0\.0\.1/);
     const port = await freePort();
-    const app = start("node", ["--import", "tsx", "--import", "./test/fixtures/server-wire.ts", "src/main.ts"], { ...appEnv(port), WIRE_MODEL_DELAY_MS: "1500", DJANGO_REVIEW_SHUTDOWN_GRACE_MS: "20000" });
+    const app = start("node", ["--import", "tsx", "--import", "./test/fixtures/server-wire.ts", "src/main.ts"], {
+      ...appEnv(port),
+      WIRE_MODEL_DELAY_MS: "1500",
+      DJANGO_REVIEW_SHUTDOWN_GRACE_MS: "20000",
+    });
     running.push(app.child);
     await app.until(/Listening on/);
     expect(await deliver(port, pullRequestPayload("opened"), "d-running")).toBe(200);
@@ -82,7 +108,9 @@ describe("the server stops like a service", () => {
 
     app.child.kill("SIGTERM");
     await app.until(/stopping: no new webhooks/);
-    const late = await deliver(port, pullRequestPayload("opened", { headSha: "c".repeat(40) }), "d-late").catch(() => "refused");
+    const late = await deliver(port, pullRequestPayload("opened", { headSha: "c".repeat(40) }), "d-late").catch(
+      () => "refused",
+    );
     expect(late).not.toBe(200); // refused at the socket, or answered 500 so that GitHub can redeliver
     const { code } = await app.exited;
     const output = app.output();
@@ -111,11 +139,16 @@ describe("the server stops like a service", () => {
 
   it("a bad environment value stops start-up, naming the variable and what it must be", async () => {
     const port = await freePort();
-    const app = start("node", ["--import", "tsx", "src/main.ts"], { ...appEnv(port), DJANGO_REVIEW_CONCURRENCY: "four" });
+    const app = start("node", ["--import", "tsx", "src/main.ts"], {
+      ...appEnv(port),
+      DJANGO_REVIEW_CONCURRENCY: "four",
+    });
     running.push(app.child);
     const { code } = await app.exited;
     expect(code).toBe(78);
-    expect(app.output()).toContain('django-review: bad environment: DJANGO_REVIEW_CONCURRENCY=\\"four\\": must be a whole number');
+    expect(app.output()).toContain(
+      'django-review: bad environment: DJANGO_REVIEW_CONCURRENCY=\\"four\\": must be a whole number',
+    );
     expect(app.output()).not.toContain("Listening on");
   }, 30_000);
 });

@@ -35,43 +35,104 @@ class UpperField(CharField):
 /** The look-alikes are written for a PostgreSQL project (project-facts.test covers the others). */
 const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
 
-function fired(path: string, text: string, options: { context?: Record<string, string>; removed?: string[]; includeTests?: boolean; disabled?: string[] } = {}): string[] {
+function fired(
+  path: string,
+  text: string,
+  options: { context?: Record<string, string>; removed?: string[]; includeTests?: boolean; disabled?: string[] } = {},
+): string[] {
   const lines = text.split("\n").length;
-  const file = new SourceFile(path, text, new Set(Array.from({ length: lines }, (_, i) => i + 1)), options.removed ?? []);
-  const context = Object.entries({ "shop/models.py": MODELS, "shop/fields.py": FIELDS, ...options.context }).map(([p, t]) => new SourceFile(p, t, new Set()));
-  return runChecks([file], context, { facts: PG, includeTests: options.includeTests ?? false, disabled: options.disabled ?? [] }).findings.map((f) => `${f.rule}@${f.line}`);
+  const file = new SourceFile(
+    path,
+    text,
+    new Set(Array.from({ length: lines }, (_, i) => i + 1)),
+    options.removed ?? [],
+  );
+  const context = Object.entries({ "shop/models.py": MODELS, "shop/fields.py": FIELDS, ...options.context }).map(
+    ([p, t]) => new SourceFile(p, t, new Set()),
+  );
+  return runChecks([file], context, {
+    facts: PG,
+    includeTests: options.includeTests ?? false,
+    disabled: options.disabled ?? [],
+  }).findings.map((f) => `${f.rule}@${f.line}`);
 }
 
-const mig = (ops: string, head = "") => `from django.db import migrations, models\nimport shop.fields\n${head}\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
+const mig = (ops: string, head = "") =>
+  `from django.db import migrations, models\nimport shop.fields\n${head}\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
 
 describe("test code", () => {
   const loop = "def test_x():\n    for o in Order.objects.all():\n        print(o.customer.name)\n";
-  it.each(["shop/tests/test_views.py", "shop/tests.py", "conftest.py", "tests/_site/apps/shop/migrations/0002_x.py"])("%s is not checked by default", (path) => {
-    expect(fired(path, loop)).toEqual([]);
-  });
-  it("is checked with include_tests", () => expect(fired("shop/tests/test_views.py", loop, { includeTests: true })).toEqual(["DJ101@3"]));
+  it.each(["shop/tests/test_views.py", "shop/tests.py", "conftest.py", "tests/_site/apps/shop/migrations/0002_x.py"])(
+    "%s is not checked by default",
+    (path) => {
+      expect(fired(path, loop)).toEqual([]);
+    },
+  );
+  it("is checked with include_tests", () =>
+    expect(fired("shop/tests/test_views.py", loop, { includeTests: true })).toEqual(["DJ101@3"]));
 });
 
 describe("queries in loops", () => {
   it("a loop over a literal tuple or a constant runs a fixed handful of queries", () => {
-    expect(fired("shop/signals.py", "def f(ids):\n    for model in (Order, Customer):\n        model.objects.filter(pk__in=ids).delete()\n")).toEqual([]);
-    expect(fired("shop/forms.py", "def f(ct):\n    for key in PERMISSION_ACTIONS:\n        Permission.objects.get(content_type=ct, codename=key)\n")).toEqual([]);
-    expect(fired("shop/forms.py", "def f(ct, keys):\n    for key in keys:\n        Permission.objects.get(content_type=ct, codename=key)\n")).toEqual(["DJ102@3"]);
+    expect(
+      fired(
+        "shop/signals.py",
+        "def f(ids):\n    for model in (Order, Customer):\n        model.objects.filter(pk__in=ids).delete()\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/forms.py",
+        "def f(ct):\n    for key in PERMISSION_ACTIONS:\n        Permission.objects.get(content_type=ct, codename=key)\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/forms.py",
+        "def f(ct, keys):\n    for key in keys:\n        Permission.objects.get(content_type=ct, codename=key)\n",
+      ),
+    ).toEqual(["DJ102@3"]);
   });
 
   it("a loop body that always returns runs once", () => {
-    expect(fired("shop/counters.py", "def f(fields, obj):\n    for name in fields:\n        if not Order.objects.filter(pk=obj.pk).exists():\n            obj.gone = True\n        return\n")).toEqual([]);
+    expect(
+      fired(
+        "shop/counters.py",
+        "def f(fields, obj):\n    for name in fields:\n        if not Order.objects.filter(pk=obj.pk).exists():\n            obj.gone = True\n        return\n",
+      ),
+    ).toEqual([]);
   });
 
   it("batches by the loop's own data are not N+1", () => {
-    expect(fired("shop/tree.py", "def walk(root):\n    level = {root.pk}\n    while level:\n        level = set(Order.objects.filter(parent_id__in=level).values_list('pk', flat=True))\n")).toEqual([]);
-    expect(fired("shop/jobs.py", "def f(chunks):\n    for chunk in chunks:\n        Order.objects.filter(pk__in=chunk).update(sku='x')\n")).toEqual([]);
-    expect(fired("shop/jobs.py", "def f(users, ids):\n    for user in users:\n        Order.objects.filter(pk__in=ids, customer=user).first()\n")).toEqual(["DJ102@3"]);
+    expect(
+      fired(
+        "shop/tree.py",
+        "def walk(root):\n    level = {root.pk}\n    while level:\n        level = set(Order.objects.filter(parent_id__in=level).values_list('pk', flat=True))\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/jobs.py",
+        "def f(chunks):\n    for chunk in chunks:\n        Order.objects.filter(pk__in=chunk).update(sku='x')\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/jobs.py",
+        "def f(users, ids):\n    for user in users:\n        Order.objects.filter(pk__in=ids, customer=user).first()\n",
+      ),
+    ).toEqual(["DJ102@3"]);
   });
 
   it("a filtered related manager in a loop gets Prefetch advice, not prefetch_related", () => {
     const findings = runChecks(
-      [new SourceFile("shop/tasks.py", "def f():\n    for c in Customer.objects.all():\n        c.order_set.filter(sku='x')\n", new Set([1, 2, 3]))],
+      [
+        new SourceFile(
+          "shop/tasks.py",
+          "def f():\n    for c in Customer.objects.all():\n        c.order_set.filter(sku='x')\n",
+          new Set([1, 2, 3]),
+        ),
+      ],
       [new SourceFile("shop/models.py", MODELS, new Set())],
     ).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ101"]);
@@ -82,43 +143,86 @@ describe("queries in loops", () => {
   it("a loop header edited for another reason does not re-flag the unchanged body", () => {
     const text = "def v():\n    for o in Order.objects.filter(sku='x'):\n        print(o.customer.name)\n";
     const context = [new SourceFile("shop/models.py", MODELS, new Set())];
-    const edited = new SourceFile("shop/views.py", text, new Set([2]), ["    for o in Order.objects.all():"], new Set([2]));
+    const edited = new SourceFile(
+      "shop/views.py",
+      text,
+      new Set([2]),
+      ["    for o in Order.objects.all():"],
+      new Set([2]),
+    );
     expect(runChecks([edited], context).findings).toEqual([]);
-    const lostLoading = new SourceFile("shop/views.py", text, new Set([2]), ["    for o in Order.objects.select_related('customer'):"], new Set([2]));
+    const lostLoading = new SourceFile(
+      "shop/views.py",
+      text,
+      new Set([2]),
+      ["    for o in Order.objects.select_related('customer'):"],
+      new Set([2]),
+    );
     expect(runChecks([lostLoading], context).findings.map((f) => f.rule)).toEqual(["DJ101"]);
   });
 });
 
 describe("receivers need evidence", () => {
   it("`.filter()` on something not known to be a queryset is not a queryset", () => {
-    expect(fired("shop/actions.py", "def f(form):\n    partners = form.cleaned_data.get('partners')\n    partners = partners.filter(active=True)\n    if not partners:\n        raise ValueError\n")).toEqual([]);
-    expect(fired("shop/search.py", "def f(index):\n    hits = index.search().filter(term='x')\n    if hits:\n        return 1\n")).toEqual([]);
-    expect(fired("shop/views.py", "def f():\n    qs = Order.objects.filter(sku='x')\n    if qs:\n        return 1\n")).toEqual(["DJ105@3"]);
+    expect(
+      fired(
+        "shop/actions.py",
+        "def f(form):\n    partners = form.cleaned_data.get('partners')\n    partners = partners.filter(active=True)\n    if not partners:\n        raise ValueError\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/search.py",
+        "def f(index):\n    hits = index.search().filter(term='x')\n    if hits:\n        return 1\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired("shop/views.py", "def f():\n    qs = Order.objects.filter(sku='x')\n    if qs:\n        return 1\n"),
+    ).toEqual(["DJ105@3"]);
   });
 
   it("x.fk.id only where x holds a model that has the ForeignKey", () => {
-    expect(fired("shop/tasks.py", "class Task:\n    def run(self):\n        send(self.data.customer.pk)\n")).toEqual([]);
+    expect(fired("shop/tasks.py", "class Task:\n    def run(self):\n        send(self.data.customer.pk)\n")).toEqual(
+      [],
+    );
     expect(fired("shop/services.py", "def f(obj):\n    return obj.customer.id\n")).toEqual([]);
     expect(fired("shop/services.py", "def f(order):\n    return order.customer.id\n")).toEqual(["DJ112@2"]);
     expect(fired("shop/services.py", "def f(order: Order):\n    return order.customer.id\n")).toEqual(["DJ112@2"]);
-    expect(fired("shop/services.py", "def f(pk):\n    o = get_object_or_404(Order, pk=pk)\n    return o.customer.pk\n")).toEqual(["DJ112@3"]);
+    expect(
+      fired("shop/services.py", "def f(pk):\n    o = get_object_or_404(Order, pk=pk)\n    return o.customer.pk\n"),
+    ).toEqual(["DJ112@3"]);
   });
 });
 
 describe("writes in loops", () => {
   it("create() whose row feeds the next statement, or through a custom manager, is not bulk-able", () => {
-    expect(fired("shop/copy.py", "def f(items):\n    for item in items:\n        new = Order.objects.create(sku=item)\n        log(new.pk)\n")).toEqual([]);
-    expect(fired("shop/copy.py", "def f(items, u):\n    for item in items:\n        Order.objects.with_user(u).create(sku=item)\n")).toEqual([]);
-    expect(fired("shop/copy.py", "def f(items):\n    for item in items:\n        Order.objects.create(sku=item)\n")).toEqual(["DJ110@3"]);
+    expect(
+      fired(
+        "shop/copy.py",
+        "def f(items):\n    for item in items:\n        new = Order.objects.create(sku=item)\n        log(new.pk)\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/copy.py",
+        "def f(items, u):\n    for item in items:\n        Order.objects.with_user(u).create(sku=item)\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired("shop/copy.py", "def f(items):\n    for item in items:\n        Order.objects.create(sku=item)\n"),
+    ).toEqual(["DJ110@3"]);
   });
 
   it("save() after another model call (hooks, change logging) is left alone", () => {
-    expect(fired("shop/jobs.py", "def f():\n    for o in Order.objects.all():\n        o.snapshot()\n        o.save()\n")).toEqual([]);
+    expect(
+      fired("shop/jobs.py", "def f():\n    for o in Order.objects.all():\n        o.snapshot()\n        o.save()\n"),
+    ).toEqual([]);
   });
 });
 
 describe("admin list_display", () => {
-  const admin = (display: string) => `@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ${display}\n`;
+  const admin = (display: string) =>
+    `@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ${display}\n`;
   it("follows Django: plain ForeignKeys are joined by the changelist itself", () => {
     expect(fired("shop/admin.py", admin("('sku', 'customer')"))).toEqual([]);
     expect(fired("shop/admin.py", admin("('sku', 'customer', 'customer__name')"))).toEqual([]);
@@ -129,38 +233,112 @@ describe("admin list_display", () => {
 
 describe("migrations", () => {
   it("a project field that forces null=True is nullable; a blank string column is filled with ''", () => {
-    expect(fired("shop/migrations/0002_code.py", mig("        migrations.AddField(model_name='order', name='code', field=shop.fields.NullCharField(max_length=9, unique=True)),"))).toEqual([]);
-    expect(fired("shop/migrations/0002_code.py", mig("        migrations.AddField(model_name='order', name='note', field=models.TextField(blank=True)),"))).toEqual([]);
-    expect(fired("shop/migrations/0002_code.py", mig("        migrations.AddField(model_name='order', name='code', field=shop.fields.UpperField(max_length=9)),"))).toEqual(["DJ301@6"]);
+    expect(
+      fired(
+        "shop/migrations/0002_code.py",
+        mig(
+          "        migrations.AddField(model_name='order', name='code', field=shop.fields.NullCharField(max_length=9, unique=True)),",
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/migrations/0002_code.py",
+        mig("        migrations.AddField(model_name='order', name='note', field=models.TextField(blank=True)),"),
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/migrations/0002_code.py",
+        mig(
+          "        migrations.AddField(model_name='order', name='code', field=shop.fields.UpperField(max_length=9)),",
+        ),
+      ),
+    ).toEqual(["DJ301@6"]);
   });
 
   it("a change of field class on the same column type is not a type change", () => {
-    const alter = (to: string) => mig(`        migrations.AlterField(model_name='order', name='alias', field=models.${to}(max_length=255, blank=True)),`);
-    expect(fired("shop/migrations/0003_alias.py", alter("CharField"), { removed: ["    alias = models.SlugField(max_length=255)"] })).toEqual([]);
-    expect(fired("shop/migrations/0003_alias.py", alter("IntegerField"), { removed: ["    alias = models.SlugField(max_length=255)"] })).toEqual(["DJ306@6"]);
+    const alter = (to: string) =>
+      mig(
+        `        migrations.AlterField(model_name='order', name='alias', field=models.${to}(max_length=255, blank=True)),`,
+      );
+    expect(
+      fired("shop/migrations/0003_alias.py", alter("CharField"), {
+        removed: ["    alias = models.SlugField(max_length=255)"],
+      }),
+    ).toEqual([]);
+    expect(
+      fired("shop/migrations/0003_alias.py", alter("IntegerField"), {
+        removed: ["    alias = models.SlugField(max_length=255)"],
+      }),
+    ).toEqual(["DJ306@6"]);
   });
 
   it("a drop marked Safe.after_deploy (django-safemigrate) is the second step of a safe removal", () => {
     const ops = "        migrations.RemoveField(model_name='order', name='old'),";
-    expect(fired("shop/migrations/0004_drop.py", mig(ops, "from django_safemigrate import Safe\n").replace("    operations", "    safe = Safe.after_deploy()\n    operations"))).toEqual([]);
+    expect(
+      fired(
+        "shop/migrations/0004_drop.py",
+        mig(ops, "from django_safemigrate import Safe\n").replace(
+          "    operations",
+          "    safe = Safe.after_deploy()\n    operations",
+        ),
+      ),
+    ).toEqual([]);
     expect(fired("shop/migrations/0004_drop.py", mig(ops))).toEqual(["DJ304@6"]);
   });
 
   it("atomic = False around a RunPython that is the concurrent operation, or explained by a comment, is deliberate", () => {
-    const runPython = "def build(apps, schema_editor):\n    schema_editor.execute('CREATE INDEX CONCURRENTLY i ON t (a)')\n";
-    const nonAtomic = (ops: string, head = "") => mig(ops, head).replace("    operations", "    atomic = False\n    operations");
-    expect(fired("shop/migrations/0005_x.py", nonAtomic("        migrations.RunPython(build, migrations.RunPython.noop),", runPython))).toEqual([]);
-    const mixed = "        migrations.RunPython(fix, migrations.RunPython.noop),\n        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40)),";
-    expect(fired("shop/migrations/0005_x.py", nonAtomic(mixed).replace("    atomic = False", "    # the data fix must commit before the table is rewritten\n    atomic = False"))).toEqual([]);
-    const unexplained = runChecks([new SourceFile("shop/migrations/0005_x.py", nonAtomic(mixed), new Set(nonAtomic(mixed).split("\n").map((_, i) => i + 1)))]).findings;
+    const runPython =
+      "def build(apps, schema_editor):\n    schema_editor.execute('CREATE INDEX CONCURRENTLY i ON t (a)')\n";
+    const nonAtomic = (ops: string, head = "") =>
+      mig(ops, head).replace("    operations", "    atomic = False\n    operations");
+    expect(
+      fired(
+        "shop/migrations/0005_x.py",
+        nonAtomic("        migrations.RunPython(build, migrations.RunPython.noop),", runPython),
+      ),
+    ).toEqual([]);
+    const mixed =
+      "        migrations.RunPython(fix, migrations.RunPython.noop),\n        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40)),";
+    expect(
+      fired(
+        "shop/migrations/0005_x.py",
+        nonAtomic(mixed).replace(
+          "    atomic = False",
+          "    # the data fix must commit before the table is rewritten\n    atomic = False",
+        ),
+      ),
+    ).toEqual([]);
+    const unexplained = runChecks([
+      new SourceFile(
+        "shop/migrations/0005_x.py",
+        nonAtomic(mixed),
+        new Set(
+          nonAtomic(mixed)
+            .split("\n")
+            .map((_, i) => i + 1),
+        ),
+      ),
+    ]).findings;
     expect(unexplained.map((f) => f.rule)).toEqual(["DJ308"]);
     expect(unexplained[0]?.message).toContain("its own (atomic) migration");
   });
 
   it("unique constraints get advice that exists: there is no concurrent AddConstraint", () => {
-    const findings = runChecks([
-      new SourceFile("shop/migrations/0006_u.py", mig("        migrations.AddConstraint(model_name='order', constraint=models.UniqueConstraint(fields=['sku'], name='u')),"), new Set([1, 2, 3, 4, 5, 6, 7, 8])),
-    ], [], { facts: PG }).findings;
+    const findings = runChecks(
+      [
+        new SourceFile(
+          "shop/migrations/0006_u.py",
+          mig(
+            "        migrations.AddConstraint(model_name='order', constraint=models.UniqueConstraint(fields=['sku'], name='u')),",
+          ),
+          new Set([1, 2, 3, 4, 5, 6, 7, 8]),
+        ),
+      ],
+      [],
+      { facts: PG },
+    ).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ307"]);
     expect(findings[0]?.message).toContain("USING INDEX");
     expect(findings[0]?.message).not.toContain("AddConstraintConcurrently");
@@ -168,7 +346,12 @@ describe("migrations", () => {
 
   it("`import app.models` written by makemigrations is not a direct model import; a model class used in code is", () => {
     expect(fired("shop/migrations/0007_m.py", "import shop.models\nfrom django.db import migrations\n")).toEqual([]);
-    expect(fired("shop/migrations/0007_m.py", "from shop.models import Order\n\ndef f(apps, schema_editor):\n    Order = apps.get_model('shop', 'Order')\n    Order.objects.update(sku='x')\n")).toEqual([]);
+    expect(
+      fired(
+        "shop/migrations/0007_m.py",
+        "from shop.models import Order\n\ndef f(apps, schema_editor):\n    Order = apps.get_model('shop', 'Order')\n    Order.objects.update(sku='x')\n",
+      ),
+    ).toEqual([]);
   });
 
   it("a deleted reverse_code inside an unchanged RunPython call raises the rule on the construct", () => {
@@ -180,14 +363,36 @@ describe("migrations", () => {
 
 describe("escaping knows trusted values", () => {
   it("SQL built from constants is not injection; from a parameter it is", () => {
-    expect(fired("shop/store.py", "TABLE = 'vectors'\ndef f(conn):\n    conn.execute('DELETE FROM ' + TABLE + ' WHERE id = ?', [1])\n")).toEqual([]);
-    expect(fired("shop/migrations/0009_p.py", "TABLES = ['a', 'b']\ndef f(apps, schema_editor):\n    schema_editor.execute(f\"CREATE PUBLICATION p FOR TABLE {', '.join(TABLES)}\")\n")).toEqual([]);
-    expect(fired("shop/store.py", "def f(conn, table):\n    conn.execute('DELETE FROM ' + table)\n")).toEqual(["DJ401@2"]);
+    expect(
+      fired(
+        "shop/store.py",
+        "TABLE = 'vectors'\ndef f(conn):\n    conn.execute('DELETE FROM ' + TABLE + ' WHERE id = ?', [1])\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/migrations/0009_p.py",
+        "TABLES = ['a', 'b']\ndef f(apps, schema_editor):\n    schema_editor.execute(f\"CREATE PUBLICATION p FOR TABLE {', '.join(TABLES)}\")\n",
+      ),
+    ).toEqual([]);
+    expect(fired("shop/store.py", "def f(conn, table):\n    conn.execute('DELETE FROM ' + table)\n")).toEqual([
+      "DJ401@2",
+    ]);
   });
 
   it("mark_safe over counts, constants, translated literals or escaped values is safe; over model text it is not", () => {
-    expect(fired("shop/admin.py", "SEP = ' / '\ndef total(obj):\n    n = obj.items.count()\n    m = (obj.items.filter(x=1)\n         .count())\n    return mark_safe(f'{n}{SEP}<i>{n - m} open</i>')\n")).toEqual([]);
-    expect(fired("shop/admin.py", "def msg(obj):\n    d = {'obj': conditional_escape(obj)}\n    return mark_safe(_('Saved %(obj)s.') % d)\n")).toEqual([]);
+    expect(
+      fired(
+        "shop/admin.py",
+        "SEP = ' / '\ndef total(obj):\n    n = obj.items.count()\n    m = (obj.items.filter(x=1)\n         .count())\n    return mark_safe(f'{n}{SEP}<i>{n - m} open</i>')\n",
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/admin.py",
+        "def msg(obj):\n    d = {'obj': conditional_escape(obj)}\n    return mark_safe(_('Saved %(obj)s.') % d)\n",
+      ),
+    ).toEqual([]);
     expect(fired("shop/admin.py", "def msg(obj):\n    return mark_safe(f'<b>{obj}</b>')\n")).toEqual(["DJ402@2"]);
   });
 });
@@ -197,16 +402,34 @@ describe("model fields", () => {
   const noMigration = { disabled: ["DJ508"] };
   const model = (field: string) => `from django.db import models\n\nclass Order(models.Model):\n    ${field}\n`;
   it("null=True where NULL is the designed empty value is not flagged", () => {
-    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True, blank=True, default=None)"), noMigration)).toEqual([]);
-    expect(fired("shop/models.py", `${model("code = models.CharField(max_length=9, null=True)")}\ndef open_orders():\n    return Order.objects.filter(code__isnull=True)\n`, noMigration)).toEqual([]);
-    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True)"), noMigration)).toEqual(["DJ502@4"]);
+    expect(
+      fired(
+        "shop/models.py",
+        model("code = models.CharField(max_length=9, null=True, blank=True, default=None)"),
+        noMigration,
+      ),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/models.py",
+        `${model("code = models.CharField(max_length=9, null=True)")}\ndef open_orders():\n    return Order.objects.filter(code__isnull=True)\n`,
+        noMigration,
+      ),
+    ).toEqual([]);
+    expect(fired("shop/models.py", model("code = models.CharField(max_length=9, null=True)"), noMigration)).toEqual([
+      "DJ502@4",
+    ]);
   });
 
   it("a new nullable text field that follows the project's own convention is not flagged", () => {
-    const house = "from django.db import models\n\nclass Note(models.Model):\n    body = models.TextField(null=True)\n    title = models.CharField(max_length=9, null=True)\n\nclass Tag(models.Model):\n    notes = models.TextField(null=True)\n";
+    const house =
+      "from django.db import models\n\nclass Note(models.Model):\n    body = models.TextField(null=True)\n    title = models.CharField(max_length=9, null=True)\n\nclass Tag(models.Model):\n    notes = models.TextField(null=True)\n";
     const added = `${house}\nclass Dose(models.Model):\n    notes = models.TextField(null=True)\n`;
     const lastLine = added.split("\n").length - 1;
-    const check = (text: string, changed: number[]) => runChecks([new SourceFile("shop/models.py", text, new Set(changed))], [], noMigration).findings.map((f) => `${f.rule}@${f.line}`);
+    const check = (text: string, changed: number[]) =>
+      runChecks([new SourceFile("shop/models.py", text, new Set(changed))], [], noMigration).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
     expect(check(added, [lastLine - 1, lastLine])).toEqual([]);
     // Two earlier ones are not yet a convention.
     const two = added.replace("    title = models.CharField(max_length=9, null=True)\n", "");
@@ -214,34 +437,66 @@ describe("model fields", () => {
   });
 
   it("null=True already there is not re-raised when another argument of the field changes", () => {
-    const text = "from django.db import models\n\nclass Order(models.Model):\n    code = models.CharField(\n        max_length=99,\n        null=True,\n    )\n";
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=9,"], new Set([5]))], [], noMigration).findings).toEqual([]);
+    const text =
+      "from django.db import models\n\nclass Order(models.Model):\n    code = models.CharField(\n        max_length=99,\n        null=True,\n    )\n";
+    expect(
+      runChecks(
+        [new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=9,"], new Set([5]))],
+        [],
+        noMigration,
+      ).findings,
+    ).toEqual([]);
   });
 
   it("Meta.ordering on a field the base already ordered by is not this change's doing", () => {
-    const text = "from django.db import models\n\nclass Visit(models.Model):\n    date = models.DateField()\n    class Meta:\n        ordering = ['-date', '-id']\n";
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))], [], noMigration).findings).toEqual([]);
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))], [], noMigration).findings.map((f) => f.rule)).toEqual(["DJ504"]);
+    const text =
+      "from django.db import models\n\nclass Visit(models.Model):\n    date = models.DateField()\n    class Meta:\n        ordering = ['-date', '-id']\n";
+    expect(
+      runChecks(
+        [new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))],
+        [],
+        noMigration,
+      ).findings,
+    ).toEqual([]);
+    expect(
+      runChecks(
+        [new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))],
+        [],
+        noMigration,
+      ).findings.map((f) => f.rule),
+    ).toEqual(["DJ504"]);
   });
 });
 
 describe("folding", () => {
   const context = [new SourceFile("shop/models.py", MODELS, new Set())];
-  const check = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], context, { facts: PG }).findings;
+  const check = (path: string, text: string) =>
+    runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], context, { facts: PG })
+      .findings;
 
   it("several findings of one rule in one loop are one comment that lists the lines", () => {
-    const findings = check("shop/views.py", "def v():\n    for o in Order.objects.all():\n        a = o.customer.name\n        b = o.referrer.name\n");
+    const findings = check(
+      "shop/views.py",
+      "def v():\n    for o in Order.objects.all():\n        a = o.customer.name\n        b = o.referrer.name\n",
+    );
     expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ101", 3, [3, 4]]]);
     expect(findings[0]?.message).toContain("line 4: `o.referrer`");
   });
 
   it("keeps findings in different functions apart", () => {
-    const findings = check("shop/views.py", "def a():\n    qs = Order.objects.all()\n    if qs:\n        return 1\n\ndef b():\n    qs = Order.objects.all()\n    if qs:\n        return 2\n");
-    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ105", 3, undefined], ["DJ105", 8, undefined]]);
+    const findings = check(
+      "shop/views.py",
+      "def a():\n    qs = Order.objects.all()\n    if qs:\n        return 1\n\ndef b():\n    qs = Order.objects.all()\n    if qs:\n        return 2\n",
+    );
+    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([
+      ["DJ105", 3, undefined],
+      ["DJ105", 8, undefined],
+    ]);
   });
 
   it("folds one migration's operations of one rule", () => {
-    const ops = "        migrations.RemoveIndex(model_name='order', name='old'),\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='new')),";
+    const ops =
+      "        migrations.RemoveIndex(model_name='order', name='old'),\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='new')),";
     const findings = check("shop/migrations/0010_i.py", mig(ops));
     expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ307", 6, [6, 7]]]);
   });
@@ -256,7 +511,9 @@ describe("DDL in raw SQL (DJ310)", () => {
     ["ALTER TABLE shop_order ADD CONSTRAINT u UNIQUE (code)", "ADD CONSTRAINT"],
     ["CREATE UNIQUE INDEX u ON shop_order (code)", "CONCURRENTLY"],
   ])("flags %s", (sql, words) => {
-    const findings = runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], { facts: PG }).findings;
+    const findings = runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], {
+      facts: PG,
+    }).findings;
     expect(findings.map((f) => f.rule)).toEqual(["DJ310"]);
     expect(findings[0]?.message).toContain(words);
   });
@@ -267,25 +524,41 @@ describe("DDL in raw SQL (DJ310)", () => {
     "CREATE INDEX CONCURRENTLY i ON shop_order (code) -- CREATE INDEX i ON t",
     "UPDATE shop_order SET code = '' WHERE code IS NULL",
   ])("leaves %s alone", (sql) => {
-    expect(runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], { facts: PG }).findings.map((f) => f.rule)).not.toContain("DJ310");
+    expect(
+      runChecks([new SourceFile("shop/migrations/0011_s.py", runSql(sql), new Set([6]))], [], {
+        facts: PG,
+      }).findings.map((f) => f.rule),
+    ).not.toContain("DJ310");
   });
 
   it("raises on an unchanged multi-line RunSQL whose CONCURRENTLY the change deleted", () => {
-    const text = mig('        migrations.RunSQL(\n            """\n            CREATE INDEX i\n            ON shop_order (code);\n            """,\n            "DROP INDEX i",\n        ),');
+    const text = mig(
+      '        migrations.RunSQL(\n            """\n            CREATE INDEX i\n            ON shop_order (code);\n            """,\n            "DROP INDEX i",\n        ),',
+    );
     const file = new SourceFile("shop/migrations/0012_i.py", text, new Set(), [], new Set([8]));
     expect(runChecks([file], [], { facts: PG }).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ310@7"]);
   });
 
   it("keeps PostgreSQL-only advice off other databases", () => {
-    const file = new SourceFile("shop/migrations/0011_s.py", runSql("CREATE INDEX i ON shop_order (code)"), new Set([6]));
+    const file = new SourceFile(
+      "shop/migrations/0011_s.py",
+      runSql("CREATE INDEX i ON shop_order (code)"),
+      new Set([6]),
+    );
     expect(runChecks([file], [], { facts: { database: { engine: "mysql", source: "s" } } }).findings).toEqual([]);
   });
 });
 
 describe("templates know their output format", () => {
-  const tpl = (path: string, text: string) => runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))]).findings;
+  const tpl = (path: string, text: string) =>
+    runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))]).findings;
   it("a text email body is not HTML: |safe and autoescape off are right there", () => {
-    expect(tpl("shop/templates/emails/order_confirmation.txt", "Hello {{ user.name|safe }}\n{% autoescape off %}{{ note }}{% endautoescape %}\n")).toEqual([]);
+    expect(
+      tpl(
+        "shop/templates/emails/order_confirmation.txt",
+        "Hello {{ user.name|safe }}\n{% autoescape off %}{{ note }}{% endautoescape %}\n",
+      ),
+    ).toEqual([]);
   });
 
   it.each([
@@ -303,23 +576,34 @@ describe("templates know their output format", () => {
   });
 
   it("a JSON <script> block wants json_script", () => {
-    const findings = tpl("shop/templates/page.html", '<script type="application/json" id="d">{"id": {{ order.id }}}</script>\n');
+    const findings = tpl(
+      "shop/templates/page.html",
+      '<script type="application/json" id="d">{"id": {{ order.id }}}</script>\n',
+    );
     expect(findings.map((f) => f.rule)).toEqual(["DJ415"]);
     expect(findings[0]?.message).toContain("json_script");
   });
 });
 
 describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
-  const model = "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n    code = models.CharField(max_length=9, unique=True)\n";
-  const changedModel = (removed: string[] = []) => new SourceFile("shop/models.py", model, new Set([5]), removed, new Set([5]));
+  const model =
+    "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n    code = models.CharField(max_length=9, unique=True)\n";
+  const changedModel = (removed: string[] = []) =>
+    new SourceFile("shop/models.py", model, new Set([5]), removed, new Set([5]));
   const migration = new SourceFile("shop/migrations/0002_code.py", "from django.db import migrations\n", new Set([1]));
 
   it("a field change with its migration in the same change is fine; without one it is flagged", () => {
     expect(runChecks([changedModel(), migration]).findings.map((f) => f.rule)).toEqual([]);
     expect(runChecks([changedModel()]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ508@5"]);
-    expect(runChecks([changedModel()], [], { otherChangedPaths: ["shop/migrations/0002_code.py"] }).findings).toEqual([]);
+    expect(runChecks([changedModel()], [], { otherChangedPaths: ["shop/migrations/0002_code.py"] }).findings).toEqual(
+      [],
+    );
     // another app's migration does not count
-    expect(runChecks([changedModel()], [], { otherChangedPaths: ["billing/migrations/0002_x.py"] }).findings.map((f) => f.rule)).toEqual(["DJ508"]);
+    expect(
+      runChecks([changedModel()], [], { otherChangedPaths: ["billing/migrations/0002_x.py"] }).findings.map(
+        (f) => f.rule,
+      ),
+    ).toEqual(["DJ508"]);
   });
 
   it("a method or property change needs no migration", () => {
@@ -331,27 +615,48 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     const unique = runChecks([changedModel(["    code = models.CharField(max_length=9)"]), migration]).findings;
     expect(unique.map((f) => [f.rule, f.line])).toEqual([["DJ509", 5]]);
     expect(unique[0]?.message).toContain("becomes unique");
-    const notNull = new SourceFile("shop/models.py", model.replace("max_length=40)", "max_length=40, default='')"), new Set([4]), ["    sku = models.CharField(\n", "        max_length=40,", "        null=True,", "    )"], new Set([4]));
-    expect(runChecks([notNull, migration]).findings.map((f) => f.message)).toEqual([expect.stringContaining("becomes NOT NULL")]);
-    expect(runChecks([changedModel(["    code = models.CharField(max_length=8, unique=True)"]), migration]).findings).toEqual([]);
+    const notNull = new SourceFile(
+      "shop/models.py",
+      model.replace("max_length=40)", "max_length=40, default='')"),
+      new Set([4]),
+      ["    sku = models.CharField(\n", "        max_length=40,", "        null=True,", "    )"],
+      new Set([4]),
+    );
+    expect(runChecks([notNull, migration]).findings.map((f) => f.message)).toEqual([
+      expect.stringContaining("becomes NOT NULL"),
+    ]);
+    expect(
+      runChecks([changedModel(["    code = models.CharField(max_length=8, unique=True)"]), migration]).findings,
+    ).toEqual([]);
   });
 
   it("an optional self-reference (a tree) may cascade", () => {
-    const tree = "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";
+    const tree =
+      "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";
     expect(runChecks([new SourceFile("shop/models.py", tree, new Set([4])), migration]).findings).toEqual([]);
   });
 });
 
 describe("real-code refinements (second round)", () => {
   it("a help_text-only edit needs no migration review", () => {
-    const text = "from django.db import models\n\nclass Hook(models.Model):\n    url = models.CharField(\n        max_length=500,\n        help_text='Called on events. Must be http(s).',\n    )\n";
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([6]), ["        help_text='Called on events.',"], new Set([6]))]).findings).toEqual([]);
-    expect(runChecks([new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=200,"], new Set([5]))]).findings.map((f) => f.rule)).toEqual(["DJ508"]);
+    const text =
+      "from django.db import models\n\nclass Hook(models.Model):\n    url = models.CharField(\n        max_length=500,\n        help_text='Called on events. Must be http(s).',\n    )\n";
+    expect(
+      runChecks([
+        new SourceFile("shop/models.py", text, new Set([6]), ["        help_text='Called on events.',"], new Set([6])),
+      ]).findings,
+    ).toEqual([]);
+    expect(
+      runChecks([
+        new SourceFile("shop/models.py", text, new Set([5]), ["        max_length=200,"], new Set([5])),
+      ]).findings.map((f) => f.rule),
+    ).toEqual(["DJ508"]);
   });
 
   it("a quoted value in a JSON <script> is HTML-escaped safely; a bare one is not", () => {
     const page = (value: string) => `<script type="application/json">{"next": ${value}}</script>\n`;
-    const check = (text: string) => runChecks([new SourceFile("shop/templates/p.html", text, new Set([1]))]).findings.map((f) => f.rule);
+    const check = (text: string) =>
+      runChecks([new SourceFile("shop/templates/p.html", text, new Set([1]))]).findings.map((f) => f.rule);
     expect(check(page('"{{ next_url }}"'))).toEqual([]);
     expect(check(page("{{ next_url }}"))).toEqual(["DJ415"]);
   });
@@ -361,7 +666,10 @@ describe("reflected XSS through intermediate variables (DJ414)", () => {
   const view = (body: string) => `from django.http import HttpResponse\n\ndef v(request):\n${body}\n`;
   it.each([
     ["    q = request.GET['q']\n    return HttpResponse(f'<h1>{q}</h1>')", 5],
-    ["    name = request.GET.get('name', '')\n    html = '<p>' + name.strip() + '</p>'\n    return HttpResponse(html)", 6],
+    [
+      "    name = request.GET.get('name', '')\n    html = '<p>' + name.strip() + '</p>'\n    return HttpResponse(html)",
+      6,
+    ],
     ["    data = request.POST\n    title = data.get('title')\n    return HttpResponse('<b>%s</b>' % title)", 6],
     ["    return HttpResponse(request.GET['next'])", 4],
   ])("flags %j", (body, line) => {
@@ -384,25 +692,63 @@ describe("sync code reached from async def (DJ201)", () => {
   const v5 = { facts: { django: { version: "5.0", source: "t" } } };
   const run = (text: string) => {
     const file = new SourceFile("shop/views.py", text, new Set(text.split("\n").map((_, i) => i + 1)));
-    return runChecks([file], [new SourceFile("shop/models.py", MODELS, new Set())], v5).findings.map((f) => [f.rule, f.line, ...(f.lines ? [f.lines] : [])]);
+    return runChecks([file], [new SourceFile("shop/models.py", MODELS, new Set())], v5).findings.map((f) => [
+      f.rule,
+      f.line,
+      ...(f.lines ? [f.lines] : []),
+    ]);
   };
   it("auth functions, permission checks, the module's querying helpers and qs[0]", () => {
-    expect(run("from django.contrib.auth import authenticate, login\n\nasync def v(request):\n    user = authenticate(request, username='a', password='b')\n    login(request, user)\n")).toEqual([["DJ201", 4, [4, 5]]]);
-    expect(run("async def v(request, user):\n    if user.has_perm('shop.view'):\n        return 1\n")).toEqual([["DJ201", 2]]);
-    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return load(pk)\n")).toEqual([["DJ201", 5]]);
-    expect(run("class C(AsyncWebsocketConsumer):\n    def rows(self):\n        return list(Order.objects.all())\n\n    async def receive(self, text_data):\n        self.rows()\n")).toEqual([["DJ201", 6]]);
-    expect(run("async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    return qs[0]\n")).toEqual([["DJ201", 3]]);
+    expect(
+      run(
+        "from django.contrib.auth import authenticate, login\n\nasync def v(request):\n    user = authenticate(request, username='a', password='b')\n    login(request, user)\n",
+      ),
+    ).toEqual([["DJ201", 4, [4, 5]]]);
+    expect(run("async def v(request, user):\n    if user.has_perm('shop.view'):\n        return 1\n")).toEqual([
+      ["DJ201", 2],
+    ]);
+    expect(
+      run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return load(pk)\n"),
+    ).toEqual([["DJ201", 5]]);
+    expect(
+      run(
+        "class C(AsyncWebsocketConsumer):\n    def rows(self):\n        return list(Order.objects.all())\n\n    async def receive(self, text_data):\n        self.rows()\n",
+      ),
+    ).toEqual([["DJ201", 6]]);
+    expect(run("async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    return qs[0]\n")).toEqual(
+      [["DJ201", 3]],
+    );
   });
 
   it("leaves wrapped, awaited, decorated, non-auth and lazy look-alikes alone", () => {
-    expect(run("from django.contrib.auth import aauthenticate\n\nasync def v(request):\n    user = await aauthenticate(request, username='a')\n")).toEqual([]);
+    expect(
+      run(
+        "from django.contrib.auth import aauthenticate\n\nasync def v(request):\n    user = await aauthenticate(request, username='a')\n",
+      ),
+    ).toEqual([]);
     expect(run("from .forms import login\n\nasync def v(request):\n    login(request)\n")).toEqual([]);
-    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await sync_to_async(load)(pk)\n")).toEqual([]);
-    expect(run("@database_sync_to_async\ndef load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await asyncio.gather(load(pk), load(2))\n")).toEqual([]);
+    expect(
+      run(
+        "def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await sync_to_async(load)(pk)\n",
+      ),
+    ).toEqual([]);
+    expect(
+      run(
+        "@database_sync_to_async\ndef load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    return await asyncio.gather(load(pk), load(2))\n",
+      ),
+    ).toEqual([]);
     expect(run("def fmt(x):\n    return str(x)\n\nasync def v(request):\n    return fmt(1)\n")).toEqual([]);
-    expect(run("async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    page = qs[:10]\n    return [o async for o in page]\n")).toEqual([]);
+    expect(
+      run(
+        "async def v(request):\n    qs = Order.objects.filter(customer__name='x')\n    page = qs[:10]\n    return [o async for o in page]\n",
+      ),
+    ).toEqual([]);
     expect(run("async def v(request):\n    names = ['a', 'b']\n    return names[0]\n")).toEqual([]);
-    expect(run("def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    def inner():\n        return load(pk)\n    return await sync_to_async(inner)()\n")).toEqual([]);
+    expect(
+      run(
+        "def load(pk):\n    return Order.objects.get(pk=pk)\n\nasync def v(request, pk):\n    def inner():\n        return load(pk)\n    return await sync_to_async(inner)()\n",
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -425,24 +771,46 @@ class Invoice(models.Model):
         return f"#{self.pk}"
 `;
   const list = "{% for invoice in invoices %}\n  {{ invoice.order.sku }} {{ invoice.total }}\n{% endfor %}\n";
-  const run = (view: string, templates: Record<string, string> = { "shop/templates/shop/invoices.html": list }, changed: string[] = []) => {
+  const run = (
+    view: string,
+    templates: Record<string, string> = { "shop/templates/shop/invoices.html": list },
+    changed: string[] = [],
+  ) => {
     const file = new SourceFile("shop/views.py", view, new Set(view.split("\n").map((_, i) => i + 1)));
-    const context = Object.entries({ "shop/models.py": models, ...templates }).map(([p, t]) => new SourceFile(p, t, new Set()));
+    const context = Object.entries({ "shop/models.py": models, ...templates }).map(
+      ([p, t]) => new SourceFile(p, t, new Set()),
+    );
     return runChecks([file], context, { otherChangedPaths: changed }).findings.map((f) => [f.rule, f.line, f.message]);
   };
 
   it("a loop reading a property that queries is an N+1; one that does not query, or whose relation is prefetched, is not", () => {
-    const loop = (qs: string, attr: string) => `def v(request):\n    for invoice in ${qs}:\n        print(invoice.${attr})\n`;
-    expect(run(loop("Invoice.objects.all()", "total"))).toEqual([["DJ101", 3, expect.stringContaining("`invoice.total` is a property that runs `self.line_set.all()` for every row of the loop at line 2; add `prefetch_related(\"line_set\")`")]]);
-    expect(run(loop("Invoice.objects.all()", "open_lines"))).toEqual([["DJ101", 3, expect.stringContaining("Prefetch(\"line_set\"")]]);
+    const loop = (qs: string, attr: string) =>
+      `def v(request):\n    for invoice in ${qs}:\n        print(invoice.${attr})\n`;
+    expect(run(loop("Invoice.objects.all()", "total"))).toEqual([
+      [
+        "DJ101",
+        3,
+        expect.stringContaining(
+          '`invoice.total` is a property that runs `self.line_set.all()` for every row of the loop at line 2; add `prefetch_related("line_set")`',
+        ),
+      ],
+    ]);
+    expect(run(loop("Invoice.objects.all()", "open_lines"))).toEqual([
+      ["DJ101", 3, expect.stringContaining('Prefetch("line_set"')],
+    ]);
     expect(run(loop("Invoice.objects.prefetch_related('line_set')", "total"))).toEqual([]);
     expect(run(loop("Invoice.objects.all()", "label"))).toEqual([]);
   });
 
   it("a queryset a view hands to a template that follows relations per row", () => {
-    const view = (qs: string) => `def v(request):\n    invoices = ${qs}\n    return render(request, "shop/invoices.html", {"invoices": invoices})\n`;
+    const view = (qs: string) =>
+      `def v(request):\n    invoices = ${qs}\n    return render(request, "shop/invoices.html", {"invoices": invoices})\n`;
     expect(run(view("Invoice.objects.all()"))).toEqual([
-      ["DJ113", 2, "`shop/invoices.html` loops over `invoices` and reads per row: `invoice.order.sku` needs `select_related(\"order\")`; `invoice.total` is a property that runs `self.line_set.all()`."],
+      [
+        "DJ113",
+        2,
+        '`shop/invoices.html` loops over `invoices` and reads per row: `invoice.order.sku` needs `select_related("order")`; `invoice.total` is a property that runs `self.line_set.all()`.',
+      ],
     ]);
     expect(run(view("Invoice.objects.select_related('order').prefetch_related('line_set')"))).toEqual([]);
     // The template changed too: DJ107 speaks for it there.
@@ -450,7 +818,8 @@ class Invoice(models.Model):
     // Another template, or a key the template does not loop over.
     expect(run(view("Invoice.objects.all()").replace("invoices.html", "other.html"))).toEqual([]);
     expect(run(view("Invoice.objects.all()").replace('{"invoices"', '{"rows"'))).toEqual([]);
-    const listView = 'class Invoices(ListView):\n    queryset = Invoice.objects.all()\n    template_name = "shop/invoices.html"\n    context_object_name = "invoices"\n';
+    const listView =
+      'class Invoices(ListView):\n    queryset = Invoice.objects.all()\n    template_name = "shop/invoices.html"\n    context_object_name = "invoices"\n';
     expect(run(listView).map((f) => [f[0], f[1]])).toEqual([["DJ113", 2]]);
   });
 });
@@ -458,30 +827,62 @@ class Invoice(models.Model):
 describe("eager loading removed (DJ114)", () => {
   // Files as the diff leaves them: `removed` lines deleted just before head line `at`.
   const run = (text: string, removed: Array<[string, number]>) => {
-    const file = new SourceFile("shop/views.py", text, new Set(), removed.map(([t]) => t), new Set(removed.map(([, at]) => at)), removed.map(([t, at]) => ({ text: t, line: at })));
-    return runChecks([file], [], { disabled: ["DJ108"] }).findings.map((f) => [f.rule, f.line, f.message.split(":")[0]]);
+    const file = new SourceFile(
+      "shop/views.py",
+      text,
+      new Set(),
+      removed.map(([t]) => t),
+      new Set(removed.map(([, at]) => at)),
+      removed.map(([t, at]) => ({ text: t, line: at })),
+    );
+    return runChecks([file], [], { disabled: ["DJ108"] }).findings.map((f) => [
+      f.rule,
+      f.line,
+      f.message.split(":")[0],
+    ]);
   };
   it("flags the construct that lost it: a chain, a line of a multi-line call, an admin's list_select_related", () => {
-    expect(run("def v(request):\n    return Order.objects.filter(sku='x')\n\n", [["    return Order.objects.filter(sku='x').select_related('customer')", 3]])).toEqual([
-      ["DJ114", 2, "This change stops loading `customer`"],
-    ]);
+    expect(
+      run("def v(request):\n    return Order.objects.filter(sku='x')\n\n", [
+        ["    return Order.objects.filter(sku='x').select_related('customer')", 3],
+      ]),
+    ).toEqual([["DJ114", 2, "This change stops loading `customer`"]]);
     const multi = "qs = Order.objects.prefetch_related(\n    'items',\n)\n";
-    expect(run(multi, [["    'tags', 'notes',", 3]])).toEqual([["DJ114", 1, "This change stops loading `tags`, `notes`"]]);
+    expect(run(multi, [["    'tags', 'notes',", 3]])).toEqual([
+      ["DJ114", 1, "This change stops loading `tags`, `notes`"],
+    ]);
     const admin = "class OrderAdmin(admin.ModelAdmin):\n    list_display = ('sku', 'customer')\n\n";
-    expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([["DJ114", 1, "This change stops loading `customer`"]]);
+    expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([
+      ["DJ114", 1, "This change stops loading `customer`"],
+    ]);
   });
 
   it("is quiet when the loading moved, was reordered, or the deletion was not loading", () => {
-    expect(run("def v(request):\n    qs = Order.objects.filter(sku='x')\n    return qs.select_related('customer')\n", [["    qs = Order.objects.filter(sku='x').select_related('customer')", 3]])).toEqual([]);
-    expect(run("qs = Order.objects.prefetch_related('tags', 'items')\n", [["qs = Order.objects.prefetch_related('items', 'tags')", 1]])).toEqual([]);
+    expect(
+      run("def v(request):\n    qs = Order.objects.filter(sku='x')\n    return qs.select_related('customer')\n", [
+        ["    qs = Order.objects.filter(sku='x').select_related('customer')", 3],
+      ]),
+    ).toEqual([]);
+    expect(
+      run("qs = Order.objects.prefetch_related('tags', 'items')\n", [
+        ["qs = Order.objects.prefetch_related('items', 'tags')", 1],
+      ]),
+    ).toEqual([]);
     expect(run("STATUS = (\n    'a',\n)\n", [["    'b',", 3]])).toEqual([]);
   });
 });
 
 describe("multi-line security constructs", () => {
   it("a value changed inside a multi-line mark_safe f-string raises DJ402 on the call", () => {
-    const text = 'def w(request):\n    try:\n        return 1\n    except Exception as e:\n        return mark_safe(f"""\n            <p>{e}</p>\n        """)\n';
-    const file = new SourceFile("shop/templatetags/w.py", text, new Set([6]), ['            <p>{escape(e)}</p>'], new Set([6]));
+    const text =
+      'def w(request):\n    try:\n        return 1\n    except Exception as e:\n        return mark_safe(f"""\n            <p>{e}</p>\n        """)\n';
+    const file = new SourceFile(
+      "shop/templatetags/w.py",
+      text,
+      new Set([6]),
+      ["            <p>{escape(e)}</p>"],
+      new Set([6]),
+    );
     expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ402@5"]);
     const unchanged = new SourceFile("shop/templatetags/w.py", text, new Set([3]));
     expect(runChecks([unchanged]).findings).toEqual([]);

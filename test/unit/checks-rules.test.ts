@@ -6,13 +6,27 @@ import { SourceFile } from "../../src/checks/source.js";
 function changedFile(path: string, text: string, removed: string[] = []): SourceFile {
   const count = text.split("\n").length;
   const at = removed.length > 0 ? new Set([2]) : new Set<number>();
-  return new SourceFile(path, text, new Set(Array.from({ length: count }, (_, i) => i + 1)), removed, at, removed.map((line) => ({ text: line, line: 2 })));
+  return new SourceFile(
+    path,
+    text,
+    new Set(Array.from({ length: count }, (_, i) => i + 1)),
+    removed,
+    at,
+    removed.map((line) => ({ text: line, line: 2 })),
+  );
 }
 
-function rulesFired(path: string, text: string, context: Record<string, string> = {}, removed: string[] = []): string[] {
+function rulesFired(
+  path: string,
+  text: string,
+  context: Record<string, string> = {},
+  removed: string[] = [],
+): string[] {
   const ctx = Object.entries(context).map(([p, t]) => new SourceFile(p, t, new Set()));
   // The examples are written for a PostgreSQL project; project-facts.test covers other databases.
-  return runChecks([changedFile(path, text, removed)], ctx, { facts: { database: { engine: "postgresql", source: "test" } } }).findings.map((f) => f.rule);
+  return runChecks([changedFile(path, text, removed)], ctx, {
+    facts: { database: { engine: "postgresql", source: "test" } },
+  }).findings.map((f) => f.rule);
 }
 
 const MODELS = `from django.db import models
@@ -51,7 +65,8 @@ interface RuleCase {
 }
 
 const M = "app/migrations/0002_change.py";
-const mig = (ops: string, extra = "") => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n${extra}    operations = [\n${ops}\n    ]\n`;
+const mig = (ops: string, extra = "") =>
+  `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n${extra}    operations = [\n${ops}\n    ]\n`;
 
 const CASES: Record<string, RuleCase> = {
   DJ101: {
@@ -67,8 +82,10 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ103: {
     path: "app/api.py",
-    positive: "class V(viewsets.ModelViewSet):\n    queryset = Order.objects.all()\n    serializer_class = OrderSerializer\n",
-    negative: "class V(viewsets.ModelViewSet):\n    queryset = Order.objects.select_related('customer')\n    serializer_class = OrderSerializer\n",
+    positive:
+      "class V(viewsets.ModelViewSet):\n    queryset = Order.objects.all()\n    serializer_class = OrderSerializer\n",
+    negative:
+      "class V(viewsets.ModelViewSet):\n    queryset = Order.objects.select_related('customer')\n    serializer_class = OrderSerializer\n",
     context: { "app/serializers.py": SERIALIZERS },
   },
   DJ104: {
@@ -94,18 +111,23 @@ const CASES: Record<string, RuleCase> = {
   DJ108: {
     path: "app/api.py",
     positive: "def get(self, request):\n    return Response(OrderSerializer(Order.objects.all(), many=True).data)\n",
-    negative: "def get(self, request):\n    return Response(OrderSerializer(Order.objects.all()[:20], many=True).data)\n",
+    negative:
+      "def get(self, request):\n    return Response(OrderSerializer(Order.objects.all()[:20], many=True).data)\n",
   },
   DJ109: {
     path: "app/admin.py",
-    positive: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n",
-    negative: "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n    list_select_related = ['customer']\n",
+    positive:
+      "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n",
+    negative:
+      "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ['sku', 'customer__name']\n    list_select_related = ['customer']\n",
     context: { "app/models.py": MODELS },
   },
   DJ111: {
     path: "app/serializers.py",
-    positive: "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_set.count()\n",
-    negative: "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_count\n",
+    positive:
+      "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_set.count()\n",
+    negative:
+      "class S(serializers.ModelSerializer):\n    n = serializers.SerializerMethodField()\n    def get_n(self, obj):\n        return obj.comment_count\n",
   },
   DJ112: {
     path: "app/views.py",
@@ -115,9 +137,14 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ113: {
     path: "app/views.py",
-    positive: "def v(request):\n    orders = Order.objects.all()\n    return render(request, 'app/orders.html', {'orders': orders})\n",
-    negative: "def v(request):\n    orders = Order.objects.select_related('customer')\n    return render(request, 'app/orders.html', {'orders': orders})\n",
-    context: { "app/models.py": MODELS, "app/templates/app/orders.html": "{% for o in orders %}{{ o.customer.name }}{% endfor %}\n" },
+    positive:
+      "def v(request):\n    orders = Order.objects.all()\n    return render(request, 'app/orders.html', {'orders': orders})\n",
+    negative:
+      "def v(request):\n    orders = Order.objects.select_related('customer')\n    return render(request, 'app/orders.html', {'orders': orders})\n",
+    context: {
+      "app/models.py": MODELS,
+      "app/templates/app/orders.html": "{% for o in orders %}{{ o.customer.name }}{% endfor %}\n",
+    },
   },
   DJ114: {
     path: "app/views.py",
@@ -148,7 +175,9 @@ const CASES: Record<string, RuleCase> = {
   DJ301: {
     path: M,
     positive: mig("        migrations.AddField(model_name='order', name='c', field=models.CharField(max_length=5)),"),
-    negative: mig("        migrations.AddField(model_name='order', name='c', field=models.CharField(max_length=5, default='')),"),
+    negative: mig(
+      "        migrations.AddField(model_name='order', name='c', field=models.CharField(max_length=5, default='')),",
+    ),
   },
   DJ302: {
     path: M,
@@ -163,7 +192,9 @@ const CASES: Record<string, RuleCase> = {
   DJ304: {
     path: M,
     positive: mig("        migrations.RemoveField(model_name='order', name='sku'),"),
-    negative: mig("        migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField(model_name='order', name='sku')]),"),
+    negative: mig(
+      "        migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField(model_name='order', name='sku')]),",
+    ),
   },
   DJ305: {
     path: M,
@@ -172,13 +203,20 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ306: {
     path: M,
-    positive: mig("        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40, unique=True)),"),
-    negative: mig("        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=80)),"),
+    positive: mig(
+      "        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=40, unique=True)),",
+    ),
+    negative: mig(
+      "        migrations.AlterField(model_name='order', name='sku', field=models.CharField(max_length=80)),",
+    ),
   },
   DJ307: {
     path: M,
     positive: mig("        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),"),
-    negative: mig("        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),", "    atomic = False\n"),
+    negative: mig(
+      "        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),",
+      "    atomic = False\n",
+    ),
   },
   DJ308: {
     path: M,
@@ -186,33 +224,46 @@ const CASES: Record<string, RuleCase> = {
       "        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),\n        migrations.AddField(model_name='order', name='c', field=models.IntegerField(null=True)),",
       "    atomic = False\n",
     ),
-    negative: mig("        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),", "    atomic = False\n"),
+    negative: mig(
+      "        AddIndexConcurrently(model_name='order', index=models.Index(fields=['sku'], name='i')),",
+      "    atomic = False\n",
+    ),
   },
   DJ309: {
     path: M,
-    positive: "from django.db import migrations\nfrom shop.models import Order\n\ndef forwards(apps, schema_editor):\n    Order.objects.update(sku='x')\n",
+    positive:
+      "from django.db import migrations\nfrom shop.models import Order\n\ndef forwards(apps, schema_editor):\n    Order.objects.update(sku='x')\n",
     negative: "from django.db import migrations, models\n",
   },
   DJ310: {
     path: M,
-    positive: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),'),
-    negative: mig('        migrations.RunSQL(\n            """\n            CREATE INDEX CONCURRENTLY order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),', "    atomic = False\n"),
+    positive: mig(
+      '        migrations.RunSQL(\n            """\n            CREATE INDEX order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),',
+    ),
+    negative: mig(
+      '        migrations.RunSQL(\n            """\n            CREATE INDEX CONCURRENTLY order_sku ON shop_order (sku);\n            """,\n            "DROP INDEX order_sku",\n        ),',
+      "    atomic = False\n",
+    ),
   },
   DJ508: {
     path: "shop/models.py",
     positive: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n",
-    negative: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n\n    class Meta:\n        managed = False\n",
+    negative:
+      "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n\n    class Meta:\n        managed = False\n",
   },
   DJ509: {
     path: "shop/models.py",
-    positive: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40, unique=True)\n",
+    positive:
+      "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40, unique=True)\n",
     negative: "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=80)\n",
     removed: ["    sku = models.CharField(max_length=40)"],
   },
   DJ510: {
     path: "shop/models.py",
-    positive: "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.CASCADE)\n",
-    negative: "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.SET_NULL)\n",
+    positive:
+      "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.CASCADE)\n",
+    negative:
+      "from django.db import models\n\nclass Order(models.Model):\n    coupon = models.ForeignKey(Coupon, null=True, on_delete=models.SET_NULL)\n",
   },
   DJ401: {
     path: "app/db.py",
@@ -230,10 +281,26 @@ const CASES: Record<string, RuleCase> = {
     positive: "@csrf_exempt\ndef v(request):\n    pass\n",
     negative: "@require_POST\ndef v(request):\n    pass\n",
   },
-  DJ405: { path: "proj/settings.py", positive: "DEBUG = True\n", negative: "DEBUG = env.bool('DEBUG', default=False)\n" },
-  DJ406: { path: "proj/settings.py", positive: "SECRET_KEY = 'django-insecure-abcdef'\n", negative: "SECRET_KEY = os.environ['SECRET_KEY']\n" },
-  DJ407: { path: "proj/settings.py", positive: "ALLOWED_HOSTS = ['*']\n", negative: "ALLOWED_HOSTS = ['example.com']\n" },
-  DJ408: { path: "proj/settings.py", positive: "SESSION_COOKIE_SECURE = False\n", negative: "SESSION_COOKIE_SECURE = True\n" },
+  DJ405: {
+    path: "proj/settings.py",
+    positive: "DEBUG = True\n",
+    negative: "DEBUG = env.bool('DEBUG', default=False)\n",
+  },
+  DJ406: {
+    path: "proj/settings.py",
+    positive: "SECRET_KEY = 'django-insecure-abcdef'\n",
+    negative: "SECRET_KEY = os.environ['SECRET_KEY']\n",
+  },
+  DJ407: {
+    path: "proj/settings.py",
+    positive: "ALLOWED_HOSTS = ['*']\n",
+    negative: "ALLOWED_HOSTS = ['example.com']\n",
+  },
+  DJ408: {
+    path: "proj/settings.py",
+    positive: "SESSION_COOKIE_SECURE = False\n",
+    negative: "SESSION_COOKIE_SECURE = True\n",
+  },
   DJ409: {
     path: "app/views.py",
     positive: "def v(request):\n    return pickle.loads(request.body)\n",
@@ -241,13 +308,13 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ410: {
     path: "app/templates/a.html",
-    positive: "<button hx-post=\"/x\">x</button>",
-    negative: "<body hx-headers='{\"X-CSRFToken\": \"{{ csrf_token }}\"}'><button hx-post=\"/x\">x</button></body>",
+    positive: '<button hx-post="/x">x</button>',
+    negative: '<body hx-headers=\'{"X-CSRFToken": "{{ csrf_token }}"}\'><button hx-post="/x">x</button></body>',
   },
   DJ411: {
     path: "app/templates/a.html",
-    positive: "<form method=\"post\"><input name=a></form>",
-    negative: "<form method=\"post\">{% csrf_token %}<input name=a></form>",
+    positive: '<form method="post"><input name=a></form>',
+    negative: '<form method="post">{% csrf_token %}<input name=a></form>',
   },
   DJ412: {
     path: "app/views.py",
@@ -266,13 +333,15 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ415: {
     path: "app/templates/a.html",
-    positive: "<script>const name = \"{{ user.name }}\";</script>",
-    negative: "{{ user.name|json_script:\"user-name\" }}<script>const name = JSON.parse(document.getElementById('user-name').textContent);</script>",
+    positive: '<script>const name = "{{ user.name }}";</script>',
+    negative:
+      "{{ user.name|json_script:\"user-name\" }}<script>const name = JSON.parse(document.getElementById('user-name').textContent);</script>",
   },
   DJ416: {
     path: "app/views.py",
     positive: "def v(request):\n    r = HttpResponse()\n    r.set_cookie('t', '1')\n    return r\n",
-    negative: "def v(request):\n    r = HttpResponse()\n    r.set_cookie('t', '1', secure=True, httponly=True, samesite='Lax')\n    return r\n",
+    negative:
+      "def v(request):\n    r = HttpResponse()\n    r.set_cookie('t', '1', secure=True, httponly=True, samesite='Lax')\n    return r\n",
   },
   DJ501: {
     path: "app/models.py",
@@ -286,13 +355,17 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ503: {
     path: "app/models.py",
-    positive: "class Item(models.Model):\n    code = models.CharField(max_length=9)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
-    negative: "class Item(models.Model):\n    code = models.CharField(max_length=9, db_index=True)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
+    positive:
+      "class Item(models.Model):\n    code = models.CharField(max_length=9)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
+    negative:
+      "class Item(models.Model):\n    code = models.CharField(max_length=9, db_index=True)\n\ndef by_code(c):\n    return Item.objects.filter(code=c)\n",
   },
   DJ504: {
     path: "app/models.py",
-    positive: "class A(models.Model):\n    created = models.DateTimeField()\n    class Meta:\n        ordering = ['-created']\n",
-    negative: "class A(models.Model):\n    created = models.DateTimeField(db_index=True)\n    class Meta:\n        ordering = ['-created']\n",
+    positive:
+      "class A(models.Model):\n    created = models.DateTimeField()\n    class Meta:\n        ordering = ['-created']\n",
+    negative:
+      "class A(models.Model):\n    created = models.DateTimeField(db_index=True)\n    class Meta:\n        ordering = ['-created']\n",
   },
   DJ505: {
     path: "app/models.py",
@@ -316,8 +389,10 @@ const CASES: Record<string, RuleCase> = {
   },
   DJ602: {
     path: "app/views.py",
-    positive: "def v(request):\n    with transaction.atomic():\n        o = Order.objects.create()\n        send.delay(o.pk)\n",
-    negative: "def v(request):\n    with transaction.atomic():\n        o = Order.objects.create()\n        transaction.on_commit(lambda: send.delay(o.pk))\n",
+    positive:
+      "def v(request):\n    with transaction.atomic():\n        o = Order.objects.create()\n        send.delay(o.pk)\n",
+    negative:
+      "def v(request):\n    with transaction.atomic():\n        o = Order.objects.create()\n        transaction.on_commit(lambda: send.delay(o.pk))\n",
   },
 };
 
@@ -325,7 +400,9 @@ describe("rule catalogue", () => {
   it("has at least 30 rules, each fully described, across every category", () => {
     expect(RULES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
-    expect(new Set(RULES.map((r) => r.category))).toEqual(new Set(["queries", "async", "migrations", "security", "models", "tasks"]));
+    expect(new Set(RULES.map((r) => r.category))).toEqual(
+      new Set(["queries", "async", "migrations", "security", "models", "tasks"]),
+    );
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^DJ\d{3}$/);
       expect(rule.explanation.length).toBeGreaterThan(40);
@@ -349,16 +426,32 @@ describe.each(Object.entries(CASES))("%s", (id, c) => {
 
 describe("DJ306 across files", () => {
   it("sees a type change from the models.py lines the PR deletes", () => {
-    const migration = changedFile(M, mig("        migrations.AlterField(model_name='order', name='ref', field=models.CharField(max_length=9)),"));
-    const models = new SourceFile("app/models.py", "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n", new Set([2]), ["    ref = models.IntegerField()"]);
-    expect(runChecks([migration, models]).findings.map((f) => [f.rule, f.message])).toEqual([["DJ306", expect.stringContaining("from `IntegerField` to `CharField`")]]);
-    const sameType = new SourceFile("app/models.py", "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n", new Set([2]), ["    ref = models.CharField(max_length=5)"]);
+    const migration = changedFile(
+      M,
+      mig("        migrations.AlterField(model_name='order', name='ref', field=models.CharField(max_length=9)),"),
+    );
+    const models = new SourceFile(
+      "app/models.py",
+      "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n",
+      new Set([2]),
+      ["    ref = models.IntegerField()"],
+    );
+    expect(runChecks([migration, models]).findings.map((f) => [f.rule, f.message])).toEqual([
+      ["DJ306", expect.stringContaining("from `IntegerField` to `CharField`")],
+    ]);
+    const sameType = new SourceFile(
+      "app/models.py",
+      "class Order(models.Model):\n    ref = models.CharField(max_length=9)\n",
+      new Set([2]),
+      ["    ref = models.CharField(max_length=5)"],
+    );
     expect(runChecks([migration, sameType]).findings).toEqual([]);
   });
 });
 
 describe("runChecks", () => {
-  const text = "def v():\n    for o in Order.objects.all():\n        print(o.customer.name)\n    return len(Order.objects.all())\n";
+  const text =
+    "def v():\n    for o in Order.objects.all():\n        print(o.customer.name)\n    return len(Order.objects.all())\n";
 
   it("reports only findings on changed lines or caused by them", () => {
     const onlyLast = new SourceFile("app/views.py", text, new Set([4]));
@@ -383,7 +476,14 @@ describe("runChecks", () => {
 
   it("gives every finding its rule's id, category, persona and explanation", () => {
     const [finding] = runChecks([changedFile("proj/settings.py", "DEBUG = True\n")]).findings;
-    expect(finding).toMatchObject({ rule: "DJ405", category: "security", severity: "major", persona: "architect", file: "proj/settings.py", line: 1 });
+    expect(finding).toMatchObject({
+      rule: "DJ405",
+      category: "security",
+      severity: "major",
+      persona: "architect",
+      file: "proj/settings.py",
+      line: 1,
+    });
     expect(finding?.explanation).toContain("environment");
   });
 

@@ -19,10 +19,19 @@ describe("planChunks", () => {
 
   it("splits a large PR into calls under the budget, keeping an app's files together", () => {
     const plan = planChunks(
-      [file("shop/models.py", 3000), file("blog/models.py", 3000), file("shop/views.py", 3000), file("blog/views.py", 3000), file("blog/admin.py", 1000)],
+      [
+        file("shop/models.py", 3000),
+        file("blog/models.py", 3000),
+        file("shop/views.py", 3000),
+        file("blog/views.py", 3000),
+        file("blog/admin.py", 1000),
+      ],
       limits,
     );
-    expect(paths(plan.chunks)).toEqual([["shop/models.py", "shop/views.py"], ["blog/models.py", "blog/views.py", "blog/admin.py"]]);
+    expect(paths(plan.chunks)).toEqual([
+      ["shop/models.py", "shop/views.py"],
+      ["blog/models.py", "blog/views.py", "blog/admin.py"],
+    ]);
     for (const chunk of plan.chunks) {
       const tokens = chunk.reduce((n, f) => n + f.rendered.length / 3.5, 0);
       expect(tokens + limits.fixedTokens).toBeLessThanOrEqual(limits.perCallTokens);
@@ -36,14 +45,18 @@ describe("planChunks", () => {
 
   it("lists, with the reason, a file too big for any call and files past the per-PR ceilings", () => {
     const tooBig = planChunks([file("a/huge.py", 9000), file("a/ok.py", 100)], limits);
-    expect(tooBig.notSent).toEqual([{ path: "a/huge.py", reason: expect.stringContaining("too large for one model call") }]);
+    expect(tooBig.notSent).toEqual([
+      { path: "a/huge.py", reason: expect.stringContaining("too large for one model call") },
+    ]);
     expect(paths(tooBig.chunks)).toEqual([["a/ok.py"]]);
 
     const files = [file("a/1.py", 7000), file("b/1.py", 7000), file("c/1.py", 7000)];
     const calls = planChunks(files, { ...limits, maxCalls: 2 });
     expect(calls.notSent).toEqual([{ path: "c/1.py", reason: expect.stringContaining("limit of 2 model calls") }]);
     const total = planChunks(files, { ...limits, maxTotalTokens: 20_000 });
-    expect(total.notSent).toEqual([{ path: "c/1.py", reason: expect.stringContaining("budget of 20000 prompt tokens") }]);
+    expect(total.notSent).toEqual([
+      { path: "c/1.py", reason: expect.stringContaining("budget of 20000 prompt tokens") },
+    ]);
     expect(total.estimatedTokens).toBeLessThanOrEqual(20_000);
   });
 

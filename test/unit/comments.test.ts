@@ -16,7 +16,9 @@ const PATCH = `@@ -1,3 +1,4 @@
      x = 1
 +    y = 2
      return x`;
-const lineMap = new LineMap([parseChangedFile({ path: "m.py", status: "modified", additions: 3, deletions: 1, patch: PATCH })]);
+const lineMap = new LineMap([
+  parseChangedFile({ path: "m.py", status: "modified", additions: 3, deletions: 1, patch: PATCH }),
+]);
 
 function comment(overrides: Partial<ModelComment>): ModelComment {
   return { path: "m.py", line: 2, side: "RIGHT", severity: "minor", body: "text", ...overrides };
@@ -24,10 +26,22 @@ function comment(overrides: Partial<ModelComment>): ModelComment {
 
 describe("placeComments", () => {
   it("keeps a comment on a diff line, with its suggestion and range", () => {
-    const { placed, unplaced } = placeComments([comment({ start_line: 2, line: 3, suggestion: "b = 3\nc = 5" })], lineMap);
+    const { placed, unplaced } = placeComments(
+      [comment({ start_line: 2, line: 3, suggestion: "b = 3\nc = 5" })],
+      lineMap,
+    );
     expect(unplaced).toEqual([]);
     expect(placed).toEqual([
-      { path: "m.py", line: 3, side: "RIGHT", start_line: 2, start_side: "RIGHT", severity: "minor", source: "model", body: expect.stringContaining("```suggestion\nb = 3\nc = 5\n```") },
+      {
+        path: "m.py",
+        line: 3,
+        side: "RIGHT",
+        start_line: 2,
+        start_side: "RIGHT",
+        severity: "minor",
+        source: "model",
+        body: expect.stringContaining("```suggestion\nb = 3\nc = 5\n```"),
+      },
     ]);
   });
 
@@ -62,12 +76,18 @@ describe("placeComments", () => {
 
   it("caps inline comments, keeping the most severe and listing the rest", () => {
     const { placed } = placeComments(
-      [comment({ severity: "nit", line: 1 }), comment({ severity: "critical", line: 3 }), comment({ severity: "major", line: 4 })],
+      [
+        comment({ severity: "nit", line: 1 }),
+        comment({ severity: "critical", line: 3 }),
+        comment({ severity: "major", line: 4 }),
+      ],
       lineMap,
     );
     const result = capComments(placed, 2);
     expect(result.kept.map((c) => c.severity)).toEqual(["critical", "major"]);
-    expect(result.overflow).toEqual([expect.objectContaining({ severity: "nit", reason: "over the limit of 2 inline comments" })]);
+    expect(result.overflow).toEqual([
+      expect.objectContaining({ severity: "nit", reason: "over the limit of 2 inline comments" }),
+    ]);
   });
 
   it("posts the same comment on the same line once", () => {
@@ -93,7 +113,9 @@ describe("sanitizeModelText", () => {
 
 describe("renderSuggestion", () => {
   it("uses a fence longer than any backtick run in the code", () => {
-    expect(renderSuggestion('doc = """\n```py\nx\n```\n"""')).toBe('````suggestion\ndoc = """\n```py\nx\n```\n"""\n````');
+    expect(renderSuggestion('doc = """\n```py\nx\n```\n"""')).toBe(
+      '````suggestion\ndoc = """\n```py\nx\n```\n"""\n````',
+    );
     expect(renderSuggestion("x = 1\n")).toBe("```suggestion\nx = 1\n```");
   });
 });

@@ -15,8 +15,18 @@ describe("the config's JSON schema (for editors)", () => {
     const validate = new Ajv2020Module.default({ strict: false }).compile(committed);
     const cases: unknown[] = [
       {},
-      { persona: "architect", review_drafts: true, max_comments: 15, exclude_paths: ["docs/**"], _extends: "org/.github" },
-      { check_run: { fail_on: "major" }, summary: { cost: false }, checks: { disable: ["DJ307", "migrations"], ignore: [{ paths: ["legacy/**"], rules: ["DJ101"] }] } },
+      {
+        persona: "architect",
+        review_drafts: true,
+        max_comments: 15,
+        exclude_paths: ["docs/**"],
+        _extends: "org/.github",
+      },
+      {
+        check_run: { fail_on: "major" },
+        summary: { cost: false },
+        checks: { disable: ["DJ307", "migrations"], ignore: [{ paths: ["legacy/**"], rules: ["DJ101"] }] },
+      },
       { persona: "reviewer" },
       { max_comments: -1 },
       { check_run: { fail_on: "sometimes" } },
@@ -35,8 +45,12 @@ describe("config problems, key by key", () => {
     expect(parseRepoConfig({ foo: 1, bar: 2 }).problems).toEqual(["unknown keys `foo`, `bar`"]);
     expect(parseRepoConfig({ foo: 1 }).problems).toEqual(["unknown key `foo`"]);
     expect(parseRepoConfig({ checks: { foo: 1 } }).problems).toEqual(["unknown key `foo` in `checks`"]);
-    expect(parseRepoConfig({ max_comments: "x" }).problems).toEqual(["`max_comments`: Invalid input: expected number, received string"]);
-    expect(parseRepoConfig("text").problems).toEqual(["`(top level)`: Invalid input: expected object, received string"]);
+    expect(parseRepoConfig({ max_comments: "x" }).problems).toEqual([
+      "`max_comments`: Invalid input: expected number, received string",
+    ]);
+    expect(parseRepoConfig("text").problems).toEqual([
+      "`(top level)`: Invalid input: expected object, received string",
+    ]);
     expect(parseRepoConfig(null)).toEqual({ config: parseRepoConfig({}).config, problems: [] });
     expect(parseRepoConfig(undefined).problems).toEqual([]);
   });

@@ -35,7 +35,13 @@ describe("parseChangedFile", () => {
   });
 
   it("strips CRLF line endings from the text", () => {
-    const file = parseChangedFile({ path: "w.py", status: "added", additions: 2, deletions: 0, patch: "@@ -0,0 +1,2 @@\n+a = 1\r\n+b = 2\r" });
+    const file = parseChangedFile({
+      path: "w.py",
+      status: "added",
+      additions: 2,
+      deletions: 0,
+      patch: "@@ -0,0 +1,2 @@\n+a = 1\r\n+b = 2\r",
+    });
     expect(file.hunks[0]!.lines.map((l) => l.text)).toEqual(["a = 1", "b = 2"]);
   });
 
@@ -49,14 +55,23 @@ describe("parseChangedFile", () => {
   });
 
   it("reviews a rename that also changes lines", () => {
-    const file = parseChangedFile({ path: "new.py", previousPath: "old.py", status: "renamed", additions: 1, deletions: 1, patch: "@@ -1 +1 @@\n-a = 1\n+a = 2" });
+    const file = parseChangedFile({
+      path: "new.py",
+      previousPath: "old.py",
+      status: "renamed",
+      additions: 1,
+      deletions: 1,
+      patch: "@@ -1 +1 @@\n-a = 1\n+a = 2",
+    });
     expect(file.unreviewable).toBeUndefined();
     expect(file.previousPath).toBe("old.py");
   });
 });
 
 describe("LineMap", () => {
-  const map = new LineMap([parseChangedFile({ path: "a.py", status: "modified", additions: 2, deletions: 1, patch: TWO_HUNKS })]);
+  const map = new LineMap([
+    parseChangedFile({ path: "a.py", status: "modified", additions: 2, deletions: 1, patch: TWO_HUNKS }),
+  ]);
 
   it("knows which lines take a comment on each side, and their hunk", () => {
     expect(map.hunkOf("a.py", "RIGHT", 2)).toBe(0);
@@ -79,7 +94,13 @@ describe("LineMap", () => {
 });
 
 describe("renderFileWithContext", () => {
-  const file = parseChangedFile({ path: "shop/models.py", status: "modified", additions: 2, deletions: 0, patch: MODELS_PATCH });
+  const file = parseChangedFile({
+    path: "shop/models.py",
+    status: "modified",
+    additions: 2,
+    deletions: 0,
+    patch: MODELS_PATCH,
+  });
 
   it("prints real line numbers, marks what is commentable and what was added", () => {
     const text = renderFileWithContext(file, MODELS_HEAD, 2);
@@ -105,7 +126,11 @@ describe("renderFileWithContext", () => {
   });
 
   it("widens the context to the enclosing def", () => {
-    const head = ["class A:", "    def long(self):", ...Array.from({ length: 30 }, (_, i) => `        x${i} = ${i}`)].join("\n");
+    const head = [
+      "class A:",
+      "    def long(self):",
+      ...Array.from({ length: 30 }, (_, i) => `        x${i} = ${i}`),
+    ].join("\n");
     const patch = "@@ -30,1 +30,1 @@\n-        x27 = 0\n+        x27 = 27";
     const parsed = parseChangedFile({ path: "a.py", status: "modified", additions: 1, deletions: 1, patch });
     const text = renderFileWithContext(parsed, head, 3);
@@ -114,7 +139,9 @@ describe("renderFileWithContext", () => {
 });
 
 describe("enclosingScopeStart", () => {
-  const lines = splitLines("import x\n\nclass A:\n    def f(self):\n        if x:\n            return 1\n\nasync def g():\n    await y\n");
+  const lines = splitLines(
+    "import x\n\nclass A:\n    def f(self):\n        if x:\n            return 1\n\nasync def g():\n    await y\n",
+  );
   it("finds the def or class a line belongs to", () => {
     expect(enclosingScopeStart(lines, 6)).toBe(4);
     expect(enclosingScopeStart(lines, 4)).toBe(3);
@@ -125,20 +152,31 @@ describe("enclosingScopeStart", () => {
 
 describe("secret path patterns", () => {
   const isSecret = pathMatcher(SECRET_PATH_PATTERNS);
-  it.each([".env", "config/.env.production", "deploy/server.pem", "keys/id_rsa", "ops/credentials.json", "tls/site.KEY"])(
-    "treats %s as a secret",
-    (path) => expect(isSecret(path)).toBe(true),
-  );
-  it.each(["shop/models.py", "environment.py", "docs/keys.md", "templates/env.html"])("does not treat %s as a secret", (path) =>
-    expect(isSecret(path)).toBe(false),
+  it.each([
+    ".env",
+    "config/.env.production",
+    "deploy/server.pem",
+    "keys/id_rsa",
+    "ops/credentials.json",
+    "tls/site.KEY",
+  ])("treats %s as a secret", (path) => expect(isSecret(path)).toBe(true));
+  it.each(["shop/models.py", "environment.py", "docs/keys.md", "templates/env.html"])(
+    "does not treat %s as a secret",
+    (path) => expect(isSecret(path)).toBe(false),
   );
 });
 
 describe("pathMatcher", () => {
   it("matches slash-free globs on the file name and globs with a slash on the whole path", () => {
     const match = pathMatcher(["*.lock", "legacy/**", "**/vendor/**", "docs/*.md"]);
-    expect(["poetry.lock", "a/b/uv.lock", "legacy/settings.py", "shop/vendor/x.js", "vendor/y.js", "docs/index.md"].filter(match)).toHaveLength(6);
-    expect(["lock.py", "app/legacy/settings.py", "vendored.py", "docs/sub/a.md", "shop/models.py"].filter(match)).toEqual([]);
+    expect(
+      ["poetry.lock", "a/b/uv.lock", "legacy/settings.py", "shop/vendor/x.js", "vendor/y.js", "docs/index.md"].filter(
+        match,
+      ),
+    ).toHaveLength(6);
+    expect(
+      ["lock.py", "app/legacy/settings.py", "vendored.py", "docs/sub/a.md", "shop/models.py"].filter(match),
+    ).toEqual([]);
   });
 });
 

@@ -48,14 +48,26 @@ describe("Dockerfile", () => {
     const port = await freePort();
     const server = spawn("node", ["lib/main.js"], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        APP_ID: "1",
+        PRIVATE_KEY: TEST_PRIVATE_KEY,
+        WEBHOOK_SECRET: "s",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+      },
       stdio: "ignore",
     });
     nock.enableNetConnect("127.0.0.1");
     try {
       let status = 0;
       for (let i = 0; i < 50 && status !== 200; i++) {
-        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status !== 200) await new Promise((r) => setTimeout(r, 200));
       }
       expect(status).toBe(200);

@@ -24,7 +24,15 @@ describe("parseJudgements", () => {
   it("reads tab-separated judgements and skips comments and blank lines", () => {
     const judgements = parseJudgements(TSV);
     expect(judgements).toHaveLength(3);
-    expect(judgements[1]).toEqual({ repo: "o/r", commit: "0123456789ab", path: "app/views.py", line: 20, rule: "DJ105", label: "FALSE", why: "the rows are iterated right after" });
+    expect(judgements[1]).toEqual({
+      repo: "o/r",
+      commit: "0123456789ab",
+      path: "app/views.py",
+      line: 20,
+      rule: "DJ105",
+      label: "FALSE",
+      why: "the rows are iterated right after",
+    });
   });
 
   it.each([
@@ -47,14 +55,36 @@ describe("summariseNoise", () => {
       finding({ commit: "ffff456789abcdef", line: 10 }), // another commit
     ];
     const summary = summariseNoise(200, findings, parseJudgements(TSV));
-    expect(summary).toMatchObject({ commits: 200, findings: 5, judged: 3, findingsPer100Commits: 2.5, falsePer100Commits: 0.5, trueShare: 0.33 });
-    expect(summary.unjudged.map((f) => [f.commit.slice(0, 4), f.line])).toEqual([["0123", 11], ["ffff", 10]]);
-    expect(summary.perRule.find((r) => r.rule === "DJ101")).toEqual({ rule: "DJ101", findings: 3, TRUE: 1, DEBATABLE: 0, FALSE: 0, unjudged: 2 });
+    expect(summary).toMatchObject({
+      commits: 200,
+      findings: 5,
+      judged: 3,
+      findingsPer100Commits: 2.5,
+      falsePer100Commits: 0.5,
+      trueShare: 0.33,
+    });
+    expect(summary.unjudged.map((f) => [f.commit.slice(0, 4), f.line])).toEqual([
+      ["0123", 11],
+      ["ffff", 10],
+    ]);
+    expect(summary.perRule.find((r) => r.rule === "DJ101")).toEqual({
+      rule: "DJ101",
+      findings: 3,
+      TRUE: 1,
+      DEBATABLE: 0,
+      FALSE: 0,
+      unjudged: 2,
+    });
     expect(summary.table).toContain("| DJ105 | 1 | 0 | 0 | 1 | 0 |");
     expect(summary.table).toContain("0.5 FALSE per 100 commits, 33% TRUE");
   });
 
   it("is all zeros without commits or judgements", () => {
-    expect(summariseNoise(0, [], [])).toMatchObject({ findingsPer100Commits: 0, falsePer100Commits: 0, trueShare: 0, judged: 0 });
+    expect(summariseNoise(0, [], [])).toMatchObject({
+      findingsPer100Commits: 0,
+      falsePer100Commits: 0,
+      trueShare: 0,
+      judged: 0,
+    });
   });
 });

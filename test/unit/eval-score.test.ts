@@ -6,12 +6,25 @@ import { describe, expect, it } from "vitest";
 import { scoreCase, scoreCorpus } from "../../src/eval/score.js";
 
 function finding(file: string, line: number, category: Finding["category"], rule = "DJ101"): Finding {
-  return { rule, title: "", severity: "major", category, persona: "architect", file, line, message: "", explanation: "" };
+  return {
+    rule,
+    title: "",
+    severity: "major",
+    category,
+    persona: "architect",
+    file,
+    line,
+    message: "",
+    explanation: "",
+  };
 }
 
 const corpusCase = {
   id: "c1",
-  expected: [{ file: "a.py", lines: [10], category: "queries" as const }, { file: "a.py", lines: [40], category: "async" as const }],
+  expected: [
+    { file: "a.py", lines: [10], category: "queries" as const },
+    { file: "a.py", lines: [40], category: "async" as const },
+  ],
   optional: [{ file: "a.py", lines: [20] }],
   mustNotFlag: [{ file: "a.py", lines: [30] }],
 };
@@ -53,7 +66,8 @@ describe("npm run eval:checks", () => {
     // Every case's exact findings: a rule that stops firing, or fires on something new, fails here by name.
     const byCase: Record<string, string[]> = {};
     for (const dir of readdirSync(corpus, { withFileTypes: true })) if (dir.isDirectory()) byCase[dir.name] = [];
-    for (const f of report.findings as Array<{ case: string; rule: string; file: string; line: number }>) byCase[f.case]?.push(`${f.rule}@${f.file}:${f.line}`);
+    for (const f of report.findings as Array<{ case: string; rule: string; file: string; line: number }>)
+      byCase[f.case]?.push(`${f.rule}@${f.file}:${f.line}`);
     for (const list of Object.values(byCase)) list.sort();
     expect(byCase).toEqual({
       "a01-sync-orm-in-async-view": ["DJ201@catalog/views.py:18", "DJ201@catalog/views.py:7"],
@@ -61,12 +75,26 @@ describe("npm run eval:checks", () => {
       "a03-unawaited-async-orm": ["DJ203@stats/service.py:11", "DJ203@stats/service.py:7"],
       "a04-async-consumer": ["DJ201@chat/consumers.py:12"],
       "a05-sync-http-client-in-async": ["DJ202@integrations/views.py:6"],
-      "d01-field-definitions": ["DJ501@shop/models.py:11", "DJ502@shop/models.py:7", "DJ506@shop/models.py:12", "DJ507@shop/models.py:14", "DJ508@shop/models.py:11", "DJ508@shop/models.py:5"],
+      "d01-field-definitions": [
+        "DJ501@shop/models.py:11",
+        "DJ502@shop/models.py:7",
+        "DJ506@shop/models.py:12",
+        "DJ507@shop/models.py:14",
+        "DJ508@shop/models.py:11",
+        "DJ508@shop/models.py:5",
+      ],
       "d02-save-override": ["DJ505@blog/models.py:9", "DJ508@blog/models.py:15", "DJ508@blog/models.py:6"],
       "d03-filter-on-unindexed-field": ["DJ503@shop/lookups.py:5", "DJ508@shop/models.py:6"],
       "m01-add-not-null-field": ["DJ301@shop/migrations/0007_order_channel.py:8"],
-      "m02-runpython-hygiene": ["DJ302@shop/migrations/0008_backfill_channel.py:21", "DJ303@shop/migrations/0008_backfill_channel.py:23", "DJ309@shop/migrations/0008_backfill_channel.py:3"],
-      "m03-drop-and-rename": ["DJ304@accounts/migrations/0012_profile_cleanup.py:8", "DJ305@accounts/migrations/0012_profile_cleanup.py:9"],
+      "m02-runpython-hygiene": [
+        "DJ302@shop/migrations/0008_backfill_channel.py:21",
+        "DJ303@shop/migrations/0008_backfill_channel.py:23",
+        "DJ309@shop/migrations/0008_backfill_channel.py:3",
+      ],
+      "m03-drop-and-rename": [
+        "DJ304@accounts/migrations/0012_profile_cleanup.py:8",
+        "DJ305@accounts/migrations/0012_profile_cleanup.py:9",
+      ],
       "m04-index-without-concurrently": ["DJ307@shop/migrations/0009_order_sku_index.py:8"],
       "m05-atomic-false-mixed": ["DJ308@shop/migrations/0011_mixed.py:10"],
       "m06-alter-field-type-change": ["DJ306@shop/migrations/0012_order_reference.py:8"],
@@ -84,10 +112,20 @@ describe("npm run eval:checks", () => {
       "q12-admin-list-display-relations": ["DJ109@shop/admin.py:8"],
       "q13-serializer-method-field-queries": ["DJ111@shop/api/serializers.py:16", "DJ111@shop/api/serializers.py:19"],
       "q14-fk-id-through-object": ["DJ112@shop/services.py:5"],
-      "s01-raw-sql-formatting": ["DJ401@reports/queries.py:13", "DJ401@reports/queries.py:25", "DJ401@reports/queries.py:8"],
+      "s01-raw-sql-formatting": [
+        "DJ401@reports/queries.py:13",
+        "DJ401@reports/queries.py:25",
+        "DJ401@reports/queries.py:8",
+      ],
       "s02-mark-safe": ["DJ402@blog/templatetags/blog_tags.py:10"],
       "s03-template-safe-filter": ["DJ403@blog/templates/blog/comment.html:2"],
-      "s04-settings-security": ["DJ405@config/settings/production.py:5", "DJ406@config/settings/production.py:6", "DJ407@config/settings/production.py:7", "DJ407@config/settings/production.py:8", "DJ408@config/settings/production.py:9"],
+      "s04-settings-security": [
+        "DJ405@config/settings/production.py:5",
+        "DJ406@config/settings/production.py:6",
+        "DJ407@config/settings/production.py:7",
+        "DJ407@config/settings/production.py:8",
+        "DJ408@config/settings/production.py:9",
+      ],
       "s05-settings-done-right": [],
       "s06-csrf": ["DJ404@payments/views.py:7", "DJ411@payments/templates/payments/card.html:1"],
       "s07-htmx-without-csrf": ["DJ410@todo/templates/todo/list.html:6"],
@@ -102,15 +140,27 @@ describe("npm run eval:checks", () => {
       "t02-enqueue-in-transaction": ["DJ602@shop/services.py:10", "DJ602@shop/services.py:25"],
       "x01-only-changed-lines": ["DJ104@shop/views.py:15"],
     });
-    expect(report.findings[0]).toEqual({ case: expect.any(String), file: expect.any(String), line: expect.any(Number), rule: expect.stringMatching(/^DJ\d{3}$/), category: expect.any(String) });
+    expect(report.findings[0]).toEqual({
+      case: expect.any(String),
+      file: expect.any(String),
+      line: expect.any(Number),
+      rule: expect.stringMatching(/^DJ\d{3}$/),
+      category: expect.any(String),
+    });
     const categories = new Set(report.findings.map((f: { category: string }) => f.category));
     expect(categories).toEqual(new Set(["queries", "async", "migrations", "security", "models", "tasks"]));
   });
 
   it("exits non-zero below --min-precision / --min-recall", () => {
-    const ok = spawnSync(tsx, ["src/eval-checks.ts", corpus, "--min-precision", "0.5", "--min-recall", "0.5"], { cwd: root, encoding: "utf8" });
+    const ok = spawnSync(tsx, ["src/eval-checks.ts", corpus, "--min-precision", "0.5", "--min-recall", "0.5"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(ok.status).toBe(0);
-    const failing = spawnSync(tsx, ["src/eval-checks.ts", corpus, "--min-recall", "1.01"], { cwd: root, encoding: "utf8" });
+    const failing = spawnSync(tsx, ["src/eval-checks.ts", corpus, "--min-recall", "1.01"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(failing.status).toBe(1);
     expect(failing.stderr).toContain("below --min-recall");
   });

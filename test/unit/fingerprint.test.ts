@@ -28,7 +28,9 @@ describe("fingerprint", () => {
 describe("diffLineTexts", () => {
   it("keys every diff line by path, side and line: added and context on the right, removed and context on the left", () => {
     const patch = "@@ -1,3 +1,3 @@\n keep = 1\n-old = 2\n+new = 2\n tail = 3";
-    const texts = diffLineTexts([parseChangedFile({ path: "a.py", status: "modified", additions: 1, deletions: 1, patch })]);
+    const texts = diffLineTexts([
+      parseChangedFile({ path: "a.py", status: "modified", additions: 1, deletions: 1, patch }),
+    ]);
     expect(Object.fromEntries(texts)).toEqual({
       "a.py:RIGHT:1": "keep = 1",
       "a.py:LEFT:1": "keep = 1",

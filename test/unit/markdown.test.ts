@@ -24,13 +24,21 @@ describe("code spans for untrusted text", () => {
   });
 
   it("a rule finding quoting PR code with backticks, a team mention, an image and a link has nothing live", () => {
-    const hostile = "x = request.GET['a` @org/team ![i](https://evil.example/p.png) [Django docs](https://evil.example) `']";
+    const hostile =
+      "x = request.GET['a` @org/team ![i](https://evil.example/p.png) [Django docs](https://evil.example) `']";
     const text = `from django.http import HttpResponse\n\ndef v(request):\n    ${hostile}\n    return HttpResponse(f'<p>{x}</p>')\n`;
     const findings = runChecks([new SourceFile("shop/views.py", text, new Set([4, 5]))]).findings;
     expect(findings.map((f) => f.rule)).toContain("DJ414");
-    const xss = runChecks([new SourceFile("shop/views.py", "def v(request):\n    return mark_safe(f\"`@org/team ![i](https://evil.example/p.png)` {request.GET['q']}\")\n", new Set([2]))]).findings;
+    const xss = runChecks([
+      new SourceFile(
+        "shop/views.py",
+        "def v(request):\n    return mark_safe(f\"`@org/team ![i](https://evil.example/p.png)` {request.GET['q']}\")\n",
+        new Set([2]),
+      ),
+    ]).findings;
     expect(xss.map((f) => f.rule)).toEqual(["DJ402"]);
-    for (const f of [...findings, ...xss]) expect([f.rule, liveOutsideCode(renderFindingBody(f))]).toEqual([f.rule, []]);
+    for (const f of [...findings, ...xss])
+      expect([f.rule, liveOutsideCode(renderFindingBody(f))]).toEqual([f.rule, []]);
   });
 });
 
@@ -53,31 +61,40 @@ describe("model text", () => {
   });
 });
 
-
 describe("which failures are worth another try", () => {
   it("the network, 5xx, 429 and rate-limit 403s are; a permission 403, 404 and 422 are not", () => {
     expect([undefined, 500, 502, 429].map((status) => isTransientError({ status }))).toEqual([true, true, true, true]);
     expect(isTransientError({ status: 403, message: "You have exceeded a secondary rate limit" })).toBe(true);
-    expect(isTransientError({ status: 403, message: "x", response: { headers: { "x-ratelimit-remaining": "0" } } })).toBe(true);
-    expect([403, 404, 422].map((status) => isTransientError({ status, message: "Resource not accessible by integration" }))).toEqual([false, false, false]);
+    expect(
+      isTransientError({ status: 403, message: "x", response: { headers: { "x-ratelimit-remaining": "0" } } }),
+    ).toBe(true);
+    expect(
+      [403, 404, 422].map((status) => isTransientError({ status, message: "Resource not accessible by integration" })),
+    ).toEqual([false, false, false]);
   });
 
   it("reads are tried again up to the limit, then the last error is thrown", async () => {
     let calls = 0;
-    await expect(retryRead(async () => (++calls < 3 ? Promise.reject({ status: 502 }) : "ok"), { attempts: 4, backoffMs: 1 })).resolves.toBe("ok");
+    await expect(
+      retryRead(async () => (++calls < 3 ? Promise.reject({ status: 502 }) : "ok"), { attempts: 4, backoffMs: 1 }),
+    ).resolves.toBe("ok");
     calls = 0;
-    await expect(retryRead(async () => (calls++, Promise.reject({ status: 502 })), { attempts: 2, backoffMs: 1 })).rejects.toEqual({ status: 502 });
+    await expect(
+      retryRead(async () => (calls++, Promise.reject({ status: 502 })), { attempts: 2, backoffMs: 1 }),
+    ).rejects.toEqual({ status: 502 });
     expect(calls).toBe(2);
     calls = 0;
-    await expect(retryRead(async () => (calls++, Promise.reject({ status: 404 })), { attempts: 4, backoffMs: 1 })).rejects.toEqual({ status: 404 });
+    await expect(
+      retryRead(async () => (calls++, Promise.reject({ status: 404 })), { attempts: 4, backoffMs: 1 }),
+    ).rejects.toEqual({ status: 404 });
     expect(calls).toBe(1);
   });
 });
 
-
 describe("GitHub requests have a deadline", () => {
   it("a hung request is abandoned after the timeout; the caller's signal still wins", async () => {
-    const hung: typeof fetch = (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const hung: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const started = Date.now();
     await expect(timedFetch(50, hung)("https://api.github.com/x")).rejects.toThrow(/timeout|aborted/i);
     expect(Date.now() - started).toBeLessThan(2_000);

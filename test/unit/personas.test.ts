@@ -14,7 +14,13 @@ const personas = loadPersonas(AGENTS_DIR);
 
 function diffFiles(files: MockFile[]) {
   return files.map((f) =>
-    parseChangedFile({ path: f.filename, status: (f.status ?? "modified") as ChangedFile["status"], additions: 1, deletions: 0, patch: f.patch }),
+    parseChangedFile({
+      path: f.filename,
+      status: (f.status ?? "modified") as ChangedFile["status"],
+      additions: 1,
+      deletions: 0,
+      patch: f.patch,
+    }),
   );
 }
 
@@ -38,7 +44,10 @@ describe("persona registry", () => {
 
   const base = "---\nname: x\ndescription: d\nmodel: sonnet\npersona: engineer\n";
   it.each([
-    [`${base}routing:\n  signals: ["(unclosed"]\n---\nbody`, "key `routing.signals.0`: is not a valid regular expression"],
+    [
+      `${base}routing:\n  signals: ["(unclosed"]\n---\nbody`,
+      "key `routing.signals.0`: is not a valid regular expression",
+    ],
     ["---\nname: x\ndescription: d\n---\nbody", "key `persona`"],
     [`${base}persona: wizard\n---\nbody`, "front matter is not YAML"],
     [`${base}---\n   `, "the body (the persona's instructions) is empty"],
@@ -61,7 +70,9 @@ describe("choosePersona", () => {
     expect(choice.persona).toBe("engineer");
     expect(choice.scores.engineer).toBeGreaterThan(choice.scores.architect);
     expect(choice.reason).toMatch(/^engineer \(\d+ vs \d+\): 3 changed files of its kind \(`shop\/models.py`, /);
-    expect(choice.reason).toMatch(/; added lines with (model fields|relations|migration operations|ORM queries|template tags|htmx attributes)(, [a-zA-Z ]+)* and [a-zA-Z ]+$/);
+    expect(choice.reason).toMatch(
+      /; added lines with (model fields|relations|migration operations|ORM queries|template tags|htmx attributes)(, [a-zA-Z ]+)* and [a-zA-Z ]+$/,
+    );
     expect(choice.reason).not.toMatch(/\\|\[A-Z\]|\(\?|\{%/); // words, not regular expressions
   });
 
@@ -69,28 +80,48 @@ describe("choosePersona", () => {
     const choice = choosePersona(personas, diffFiles(architectPrFiles()));
     expect(choice.persona).toBe("architect");
     expect(choice.reason).toContain("`shop/api/views.py`");
-    expect(choice.reason).toMatch(/added lines with .*(async views|awaits|Django REST framework|DRF views and serializers)/);
+    expect(choice.reason).toMatch(
+      /added lines with .*(async views|awaits|Django REST framework|DRF views and serializers)/,
+    );
   });
 
   it("describes a signal by its label, or a bare pattern by a readable form of it", () => {
-    const front = (signals: string) => `---\nname: x\ndescription: y\npersona: architect\nrouting:\n  signals: ${signals}\n---\nbody`;
+    const front = (signals: string) =>
+      `---\nname: x\ndescription: y\npersona: architect\nrouting:\n  signals: ${signals}\n---\nbody`;
     const dir = mkdtempSync(join(tmpdir(), "dr-personas-"));
-    writeFileSync(join(dir, "architect.md"), front("[{ label: async views, pattern: '\\basync\\s+def\\b' }, '\\bawait\\b']"));
+    writeFileSync(
+      join(dir, "architect.md"),
+      front("[{ label: async views, pattern: '\\basync\\s+def\\b' }, '\\bawait\\b']"),
+    );
     writeFileSync(join(dir, "engineer.md"), front("[]").replace("architect", "engineer"));
     const patch = "@@ -0,0 +1,2 @@\n+async def feed(request):\n+    return await thing()";
     const files = [parseChangedFile({ path: "feeds/handlers.py", status: "added", additions: 2, deletions: 0, patch })];
-    expect(choosePersona(loadPersonas(dir), files).reason).toBe("architect (2 vs 0): added lines with async views and await");
+    expect(choosePersona(loadPersonas(dir), files).reason).toBe(
+      "architect (2 vs 0): added lines with async views and await",
+    );
   });
 
   it("uses content signals when paths say nothing", () => {
-    const patch = "@@ -0,0 +1,3 @@\n+async def feed(request):\n+    items = await Item.objects.acount()\n+    return JsonResponse({})";
+    const patch =
+      "@@ -0,0 +1,3 @@\n+async def feed(request):\n+    items = await Item.objects.acount()\n+    return JsonResponse({})";
     const files = [parseChangedFile({ path: "feeds/handlers.py", status: "added", additions: 3, deletions: 0, patch })];
     expect(choosePersona(personas, files).persona).toBe("architect");
   });
 
   it("defaults to the engineer with nothing to go on", () => {
-    const files = [parseChangedFile({ path: "README.md", status: "modified", additions: 1, deletions: 0, patch: "@@ -1 +1 @@\n-a\n+b" })];
-    expect(choosePersona(personas, files)).toMatchObject({ persona: "engineer", reason: expect.stringContaining("by default") });
+    const files = [
+      parseChangedFile({
+        path: "README.md",
+        status: "modified",
+        additions: 1,
+        deletions: 0,
+        patch: "@@ -1 +1 @@\n-a\n+b",
+      }),
+    ];
+    expect(choosePersona(personas, files)).toMatchObject({
+      persona: "engineer",
+      reason: expect.stringContaining("by default"),
+    });
   });
 
   it("lets an override win and says where it came from", () => {

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
-import { atLeast, describeFacts, detectProjectFacts, type ProjectFacts, POSTGRES_UNKNOWN, projectFactPaths } from "../../src/checks/project-facts.js";
+import {
+  atLeast,
+  describeFacts,
+  detectProjectFacts,
+  type ProjectFacts,
+  POSTGRES_UNKNOWN,
+  projectFactPaths,
+} from "../../src/checks/project-facts.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
 
-const detect = (files: Record<string, string>, override = {}) => detectProjectFacts(new Map(Object.entries(files)), override);
+const detect = (files: Record<string, string>, override = {}) =>
+  detectProjectFacts(new Map(Object.entries(files)), override);
 
 describe("Django version", () => {
   it.each([
@@ -21,24 +29,44 @@ describe("Django version", () => {
   });
 
   it("prefers the lock file to a looser requirement, and ignores look-alike packages", () => {
-    expect(detect({ "requirements.txt": "django>=4.0\n", "poetry.lock": '[[package]]\nname = "django"\nversion = "4.2.3"\n' }).django?.version).toBe("4.2");
+    expect(
+      detect({
+        "requirements.txt": "django>=4.0\n",
+        "poetry.lock": '[[package]]\nname = "django"\nversion = "4.2.3"\n',
+      }).django?.version,
+    ).toBe("4.2");
     expect(detect({ "requirements.txt": "django-filter==23.5\ndjangorestframework==3.15\n" }).django).toBeUndefined();
   });
 });
 
 describe("database", () => {
   it.each([
-    ["proj/settings.py", 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}', "postgresql"],
-    ["proj/settings/base.py", "DATABASES = {'default': {'ENGINE': 'django.contrib.gis.db.backends.postgis'}}", "postgresql"],
+    [
+      "proj/settings.py",
+      'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}',
+      "postgresql",
+    ],
+    [
+      "proj/settings/base.py",
+      "DATABASES = {'default': {'ENGINE': 'django.contrib.gis.db.backends.postgis'}}",
+      "postgresql",
+    ],
     ["proj/settings.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql'}}", "mysql"],
     ["proj/settings.py", "DATABASES = {'default': dj_database_url.config(default='sqlite:///db.sqlite3')}", "sqlite"],
-    ["config/settings/production.py", "DATABASES = {'default': env.db('DATABASE_URL', default='postgres://localhost/app')}", "postgresql"],
+    [
+      "config/settings/production.py",
+      "DATABASES = {'default': env.db('DATABASE_URL', default='postgres://localhost/app')}",
+      "postgresql",
+    ],
   ])("from %s", (path, text, engine) => {
     expect(detect({ [path]: text }).database).toEqual({ engine, source: path });
   });
 
   it("falls back to the installed driver", () => {
-    expect(detect({ "requirements.txt": "Django==5.0\npsycopg[binary]==3.1\n" }).database).toEqual({ engine: "postgresql", source: "requirements.txt" });
+    expect(detect({ "requirements.txt": "Django==5.0\npsycopg[binary]==3.1\n" }).database).toEqual({
+      engine: "postgresql",
+      source: "requirements.txt",
+    });
     expect(detect({ "requirements.txt": "mysqlclient==2.2\n" }).database?.engine).toBe("mysql");
     expect(detect({ "requirements.txt": "Django==5.0\n" }).database).toBeUndefined();
   });
@@ -51,30 +79,45 @@ describe("database", () => {
       django: { version: "4.2", source: "pyproject.toml" },
       database: { engine: "postgresql", source: "pyproject.toml" },
     });
-    expect(detect({ "pyproject.toml": '[project]\ndependencies = ["Django>=5.0", "psycopg[binary]"]\n' }).database?.engine).toBe("postgresql");
-    const poetry = '[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^5.1"\n\n[tool.poetry.group.dev.dependencies]\npsycopg2-binary = "^2.9"\n';
+    expect(
+      detect({ "pyproject.toml": '[project]\ndependencies = ["Django>=5.0", "psycopg[binary]"]\n' }).database?.engine,
+    ).toBe("postgresql");
+    const poetry =
+      '[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^5.1"\n\n[tool.poetry.group.dev.dependencies]\npsycopg2-binary = "^2.9"\n';
     expect(detect({ "pyproject.toml": poetry })).toEqual({ django: { version: "5.1", source: "pyproject.toml" } });
-    const setup = "setup(\n    install_requires=['Django>=4.2', 'requests[socks]'],\n    extras_require={'test': ['psycopg2']},\n)\n";
+    const setup =
+      "setup(\n    install_requires=['Django>=4.2', 'requests[socks]'],\n    extras_require={'test': ['psycopg2']},\n)\n";
     expect(detect({ "setup.py": setup })).toEqual({ django: { version: "4.2", source: "setup.py" } });
-    expect(detect({ "setup.py": setup.replace("'requests[socks]'", "'psycopg2'") }).database?.engine).toBe("postgresql");
+    expect(detect({ "setup.py": setup.replace("'requests[socks]'", "'psycopg2'") }).database?.engine).toBe(
+      "postgresql",
+    );
     const cfg = "[options]\ninstall_requires =\n    Django>=4.2\n\n[options.extras_require]\ntest =\n    psycopg2\n";
     expect(detect({ "setup.cfg": cfg })).toEqual({ django: { version: "4.2", source: "setup.cfg" } });
   });
 
   it("gives way to config, field by field", () => {
     const files = { "requirements.txt": "Django==4.2\npsycopg2==2.9\n" };
-    expect(detect(files, { database: "mysql" })).toEqual({ django: { version: "4.2", source: "requirements.txt" }, database: { engine: "mysql", source: "config" } });
+    expect(detect(files, { database: "mysql" })).toEqual({
+      django: { version: "4.2", source: "requirements.txt" },
+      database: { engine: "mysql", source: "config" },
+    });
     expect(parseRepoConfig({ project: { django: "four" } }).problems[0]).toMatch(/project\.django/);
-    expect(parseRepoConfig({ project: { django: "5.1", database: "postgresql" } }).config.project).toEqual({ django: "5.1", database: "postgresql" });
+    expect(parseRepoConfig({ project: { django: "5.1", database: "postgresql" } }).config.project).toEqual({
+      django: "5.1",
+      database: "postgresql",
+    });
   });
 });
 
 describe("facts in use", () => {
-  const migration = (ops: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
+  const migration = (ops: string) =>
+    `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
   const check = (path: string, text: string, facts: ProjectFacts) =>
     runChecks([new SourceFile(path, text, new Set(text.split("\n").map((_, i) => i + 1)))], [], { facts });
   const run = (path: string, text: string, facts: ProjectFacts) => check(path, text, facts).findings;
-  const addIndex = migration("        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),");
+  const addIndex = migration(
+    "        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),",
+  );
   const pg: ProjectFacts = { database: { engine: "postgresql", source: "s" } };
 
   it("PostgreSQL index advice: on PostgreSQL as is, none on MySQL, a hint for the model only when unknown", () => {
@@ -85,7 +128,9 @@ describe("facts in use", () => {
     // A reusable app ships its migrations to every database: it cannot take the concurrent operations.
     const unknown = check("a/migrations/0002_i.py", addIndex, {});
     expect(unknown.findings).toEqual([]);
-    expect(unknown.conditional.map((f) => [f.rule, f.severity, f.condition])).toEqual([["DJ307", "minor", POSTGRES_UNKNOWN]]);
+    expect(unknown.conditional.map((f) => [f.rule, f.severity, f.condition])).toEqual([
+      ["DJ307", "minor", POSTGRES_UNKNOWN],
+    ]);
     const sql = migration("        migrations.RunSQL('CREATE INDEX i ON shop_order (sku)', 'DROP INDEX i'),");
     expect(check("a/migrations/0003_s.py", sql, {}).conditional.map((f) => f.rule)).toEqual(["DJ310"]);
     expect(check("a/migrations/0003_s.py", sql, pg).findings.map((f) => f.rule)).toEqual(["DJ310"]);
@@ -93,7 +138,8 @@ describe("facts in use", () => {
 
   it("db_default only where Django has it", () => {
     const add = migration("        migrations.AddField(model_name='order', name='n', field=models.IntegerField()),");
-    const message = (version?: string) => run("a/migrations/0003_n.py", add, version ? { django: { version, source: "r" } } : {})[0]?.message ?? "";
+    const message = (version?: string) =>
+      run("a/migrations/0003_n.py", add, version ? { django: { version, source: "r" } } : {})[0]?.message ?? "";
     expect(message("5.1")).toContain("(or with `db_default=`)");
     expect(message("4.2")).not.toContain("db_default");
     expect(message()).toContain("on Django 5.0+");
@@ -102,18 +148,30 @@ describe("facts in use", () => {
   it("the async ORM only from Django 4.1", () => {
     const view = "async def v(request):\n    return Order.objects.get(pk=1)\n";
     expect(run("a/views.py", view, { django: { version: "5.0", source: "r" } })[0]?.message).toContain("aget()");
-    expect(run("a/views.py", view, { django: { version: "4.0", source: "r" } })[0]?.message).toMatch(/sync_to_async.*Django 4\.0 has no async ORM/);
+    expect(run("a/views.py", view, { django: { version: "4.0", source: "r" } })[0]?.message).toMatch(
+      /sync_to_async.*Django 4\.0 has no async ORM/,
+    );
   });
 
   it("says what was detected, with paths reduced to plain characters", () => {
-    expect(describeFacts({ django: { version: "4.2", source: "requirements.txt" }, database: { engine: "postgresql", source: "a`@x/settings.py" } })).toBe(
-      "Django 4.2 (from requirements.txt), PostgreSQL (from ax/settings.py)",
-    );
+    expect(
+      describeFacts({
+        django: { version: "4.2", source: "requirements.txt" },
+        database: { engine: "postgresql", source: "a`@x/settings.py" },
+      }),
+    ).toBe("Django 4.2 (from requirements.txt), PostgreSQL (from ax/settings.py)");
     expect(describeFacts({})).toBe("Django version unknown, database unknown");
   });
 
   it("compares versions numerically and reads settings next to the changed code", () => {
-    expect([atLeast("4.10", "4.2"), atLeast("4.1", "4.1"), atLeast("3.2", "4.1"), atLeast(undefined, "4.1")]).toEqual([true, true, false, false]);
-    expect(projectFactPaths(["shop/views.py", "proj/settings/dev.py"])).toEqual(expect.arrayContaining(["requirements.txt", "shop/settings.py", "proj/settings/base.py"]));
+    expect([atLeast("4.10", "4.2"), atLeast("4.1", "4.1"), atLeast("3.2", "4.1"), atLeast(undefined, "4.1")]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(projectFactPaths(["shop/views.py", "proj/settings/dev.py"])).toEqual(
+      expect.arrayContaining(["requirements.txt", "shop/settings.py", "proj/settings/base.py"]),
+    );
   });
 });

@@ -83,7 +83,13 @@ describe("MemoryQueue", () => {
   it("reports a job that throws and carries on", async () => {
     const errors: unknown[] = [];
     const { queue, trace, job } = tracedQueue(1, (_job, error) => errors.push(error));
-    await queue.enqueue({ key: "a", headSha: "1", id: "boom", supersedes: true, event: { id: "boom", name: "pull_request", payload: {} } });
+    await queue.enqueue({
+      key: "a",
+      headSha: "1",
+      id: "boom",
+      supersedes: true,
+      event: { id: "boom", name: "pull_request", payload: {} },
+    });
     await queue.enqueue(job("b", "1"));
     await queue.onIdle();
     expect((errors[0] as Error).message).toBe("boom");
@@ -92,7 +98,13 @@ describe("MemoryQueue", () => {
 
   it("holds jobs until it is started", async () => {
     const queue = new MemoryQueue(1);
-    await queue.enqueue({ key: "a", headSha: "1", id: "a", supersedes: true, event: { id: "a", name: "pull_request", payload: {} } });
+    await queue.enqueue({
+      key: "a",
+      headSha: "1",
+      id: "a",
+      supersedes: true,
+      event: { id: "a", name: "pull_request", payload: {} },
+    });
     await turn();
     expect(await queue.size()).toBe(1);
     const seen: string[] = [];
@@ -136,7 +148,14 @@ describe("fair between installations", () => {
       order.push(event.id);
       await new Promise<void>((resolve) => gates.set(event.id, resolve));
     });
-    const job = (tenant: string, n: number): ReviewJob => ({ key: `${tenant}/r#${n}`, headSha: "a", id: `${tenant}#${n}`, supersedes: true, tenant, event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} } });
+    const job = (tenant: string, n: number): ReviewJob => ({
+      key: `${tenant}/r#${n}`,
+      headSha: "a",
+      id: `${tenant}#${n}`,
+      supersedes: true,
+      tenant,
+      event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} },
+    });
     for (let n = 1; n <= 6; n++) await queue.enqueue(job("busy", n));
     await queue.enqueue(job("quiet", 1));
     await turn();
@@ -156,8 +175,19 @@ describe("fair between installations", () => {
       order.push(event.id);
       await new Promise(() => {});
     });
-    for (const [tenant, n] of [["a", 1], ["a", 2], ["b", 1]] as const) {
-      await queue.enqueue({ key: `${tenant}#${n}`, headSha: "x", id: `${tenant}#${n}`, supersedes: true, tenant, event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} } });
+    for (const [tenant, n] of [
+      ["a", 1],
+      ["a", 2],
+      ["b", 1],
+    ] as const) {
+      await queue.enqueue({
+        key: `${tenant}#${n}`,
+        headSha: "x",
+        id: `${tenant}#${n}`,
+        supersedes: true,
+        tenant,
+        event: { id: `${tenant}#${n}`, name: "pull_request", payload: {} },
+      });
     }
     await turn();
     expect(order).toEqual(["a#1", "b#1"]);

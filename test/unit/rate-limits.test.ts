@@ -22,7 +22,9 @@ async function behavesLikeALimit(make: (perInstallation: number, now: () => numb
   const results = [];
   for (const n of [11, 12, 13]) results.push(await small.take(pr(n, "busy-org"), "review", settings));
   expect(results).toEqual([undefined, undefined, undefined]);
-  expect(await small.take(pr(14, "busy-org"), "review", settings)).toContain("limit of 3 reviews per installation per hour");
+  expect(await small.take(pr(14, "busy-org"), "review", settings)).toContain(
+    "limit of 3 reviews per installation per hour",
+  );
   expect(await small.take(pr(15, "other-org"), "review", settings)).toBeUndefined();
 }
 
@@ -37,7 +39,10 @@ describe("spending limits", () => {
     const one = new Redis(url);
     const two = new Redis(url);
     try {
-      await behavesLikeALimit((perInstallation, now) => new RedisRateLimits(one, perInstallation, `limits-${Date.now()}-${Math.random()}`, now));
+      await behavesLikeALimit(
+        (perInstallation, now) =>
+          new RedisRateLimits(one, perInstallation, `limits-${Date.now()}-${Math.random()}`, now),
+      );
       const prefix = `shared-${Date.now()}`;
       const replicaA = new RedisRateLimits(one, 100, prefix);
       const replicaB = new RedisRateLimits(two, 100, prefix);

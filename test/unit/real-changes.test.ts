@@ -54,12 +54,22 @@ describe("realChanges: a reformat is not a change", () => {
   });
 
   it("treats every line of a new file as changed", () => {
-    const file = parseChangedFile({ path: "a.py", status: "added", additions: 2, deletions: 0, patch: "@@ -0,0 +1,2 @@\n+a = 1\n+b = 2" });
+    const file = parseChangedFile({
+      path: "a.py",
+      status: "added",
+      additions: 2,
+      deletions: 0,
+      patch: "@@ -0,0 +1,2 @@\n+a = 1\n+b = 2",
+    });
     expect([...realChanges(file).changed]).toEqual([1, 2]);
   });
 
   it("keeps string contents: a changed literal is a change", () => {
-    expect(changes(`@@ -1 +1 @@\n-cursor.execute("CREATE INDEX CONCURRENTLY i ON t (a)")\n+cursor.execute("CREATE INDEX i ON t (a)")`)).toEqual({
+    expect(
+      changes(
+        `@@ -1 +1 @@\n-cursor.execute("CREATE INDEX CONCURRENTLY i ON t (a)")\n+cursor.execute("CREATE INDEX i ON t (a)")`,
+      ),
+    ).toEqual({
       changed: [1],
       deletedAt: [1],
     });
@@ -94,10 +104,14 @@ describe("isTestPath", () => {
     "wagtail/test/testapp/models.py",
   ])("%s is test code", (path) => expect(isTestPath(path)).toBe(true));
 
-  it.each(["app/views.py", "app/contest.py", "latest/models.py", "app/testimonials.py", "shop/migrations/0001_initial.py", "attestation/views.py"])(
-    "%s is production code",
-    (path) => expect(isTestPath(path)).toBe(false),
-  );
+  it.each([
+    "app/views.py",
+    "app/contest.py",
+    "latest/models.py",
+    "app/testimonials.py",
+    "shop/migrations/0001_initial.py",
+    "attestation/views.py",
+  ])("%s is production code", (path) => expect(isTestPath(path)).toBe(false));
 });
 
 describe("realChanges on hostile sizes", () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { classDefinitions, DefinitionIndex, referencedClassNames, relatedDefinitions } from "../../src/prompt/related-definitions.js";
+import {
+  classDefinitions,
+  DefinitionIndex,
+  referencedClassNames,
+  relatedDefinitions,
+} from "../../src/prompt/related-definitions.js";
 import { API_SERIALIZERS_HEAD, API_VIEWS_HEAD, MODELS_HEAD } from "../fixtures/django-pr.js";
 
 const ADMIN = `from django.contrib import admin
@@ -27,17 +32,23 @@ describe("class definitions", () => {
 });
 
 describe("relatedDefinitions", () => {
-  const index = new DefinitionIndex(new Map([
-    ["shop/api/views.py", API_VIEWS_HEAD],
-    ["shop/api/serializers.py", API_SERIALIZERS_HEAD],
-    ["shop/models.py", MODELS_HEAD],
-    ["shop/admin.py", ADMIN],
-  ]));
+  const index = new DefinitionIndex(
+    new Map([
+      ["shop/api/views.py", API_VIEWS_HEAD],
+      ["shop/api/serializers.py", API_SERIALIZERS_HEAD],
+      ["shop/models.py", MODELS_HEAD],
+      ["shop/admin.py", ADMIN],
+    ]),
+  );
 
   it("gives a changed view the models and serializers it queries", () => {
     const defs = relatedDefinitions(["shop/api/views.py"], index, new Set(["shop/api/views.py"]), 5_000);
     // and, one hop further, the Customer the Order's ForeignKey points to
-    expect(defs.map((d) => `${d.path}:${d.name}`).sort()).toEqual(["shop/api/serializers.py:OrderSerializer", "shop/models.py:Customer", "shop/models.py:Order"]);
+    expect(defs.map((d) => `${d.path}:${d.name}`).sort()).toEqual([
+      "shop/api/serializers.py:OrderSerializer",
+      "shop/models.py:Customer",
+      "shop/models.py:Order",
+    ]);
   });
 
   it("gives a changed model the PR's serializers and admin that use it", () => {

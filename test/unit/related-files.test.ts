@@ -3,12 +3,11 @@ import { modelModulePaths, relatedPaths, renderedTemplatePaths } from "../../src
 
 describe("templates the changed views render", () => {
   it("are looked for where Django's app-directories and project loaders would find them", () => {
-    const view = 'def v(request):\n    return render(request, "shop/list.html", {})\n\nclass L(ListView):\n    template_name = "shop/detail.html"\n';
-    expect(renderedTemplatePaths(new Map([["shop/views.py", view]]), new Set(["shop/templates/shop/detail.html"]))).toEqual([
-      "shop/templates/shop/list.html",
-      "templates/shop/list.html",
-      "templates/shop/detail.html",
-    ]);
+    const view =
+      'def v(request):\n    return render(request, "shop/list.html", {})\n\nclass L(ListView):\n    template_name = "shop/detail.html"\n';
+    expect(
+      renderedTemplatePaths(new Map([["shop/views.py", view]]), new Set(["shop/templates/shop/detail.html"])),
+    ).toEqual(["shop/templates/shop/list.html", "templates/shop/list.html", "templates/shop/detail.html"]);
   });
 
   it("reads no templates for migrations, other files or dynamic names, and at most six", () => {
@@ -21,17 +20,29 @@ describe("templates the changed views render", () => {
       ]),
       new Set(),
     );
-    expect(new Set(paths.map((p) => p.split("/").pop()))).toEqual(new Set(["t0.html", "t1.html", "t2.html", "t3.html", "t4.html", "t5.html"]));
+    expect(new Set(paths.map((p) => p.split("/").pop()))).toEqual(
+      new Set(["t0.html", "t1.html", "t2.html", "t3.html", "t4.html", "t5.html"]),
+    );
   });
 });
 
 describe("models/ packages", () => {
   it("are read like models.py: the package, then the modules it re-exports or that the change imports", () => {
-    expect(relatedPaths(["shop/views.py"])).toEqual(["shop/models.py", "shop/models/__init__.py", "shop/serializers.py", "models.py", "models/__init__.py", "serializers.py"]);
+    expect(relatedPaths(["shop/views.py"])).toEqual([
+      "shop/models.py",
+      "shop/models/__init__.py",
+      "shop/serializers.py",
+      "models.py",
+      "models/__init__.py",
+      "serializers.py",
+    ]);
     const texts = new Map([
       ["shop/models/__init__.py", "from .order import Order\nfrom .customer import *  # noqa\n"],
       ["src/shop/views.py", "from shop.models.invoice import Invoice\nfrom django.db.models.functions import Lower\n"],
     ]);
-    expect(modelModulePaths(texts, new Set(["shop/models/customer.py"]))).toEqual(["shop/models/order.py", "src/shop/models/invoice.py"]);
+    expect(modelModulePaths(texts, new Set(["shop/models/customer.py"]))).toEqual([
+      "shop/models/order.py",
+      "src/shop/models/invoice.py",
+    ]);
   });
 });

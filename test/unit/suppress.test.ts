@@ -37,17 +37,27 @@ describe("suppression comments", () => {
 });
 
 describe("checks.ignore", () => {
-  const config = parseRepoConfig({ checks: { ignore: [{ paths: ["legacy/**"], rules: ["DJ405"] }, { paths: ["*/settings/dev.py"], rules: ["security"] }] } });
+  const config = parseRepoConfig({
+    checks: {
+      ignore: [
+        { paths: ["legacy/**"], rules: ["DJ405"] },
+        { paths: ["*/settings/dev.py"], rules: ["security"] },
+      ],
+    },
+  });
 
   it("validates rule ids and categories", () => {
     expect(config.problems).toEqual([]);
-    expect(parseRepoConfig({ checks: { ignore: [{ paths: ["a/**"], rules: ["DJ999"] }] } }).problems[0]).toMatch(/checks\.ignore\.0\.rules\.0/);
+    expect(parseRepoConfig({ checks: { ignore: [{ paths: ["a/**"], rules: ["DJ999"] }] } }).problems[0]).toMatch(
+      /checks\.ignore\.0\.rules\.0/,
+    );
     expect(parseRepoConfig({ checks: { ignore: [{ paths: [], rules: ["DJ405"] }] } }).problems).not.toEqual([]);
   });
 
   it("turns rules or categories off in matching paths only", () => {
     const text = "DEBUG = True\n";
-    const run = (path: string) => runChecks([new SourceFile(path, text, all(text))], [], { ignore: config.config.checks.ignore });
+    const run = (path: string) =>
+      runChecks([new SourceFile(path, text, all(text))], [], { ignore: config.config.checks.ignore });
     expect(run("legacy/settings.py")).toMatchObject({ findings: [], suppressed: 1 });
     expect(run("proj/settings/dev.py").suppressed).toBe(0); // dev settings are exempt by the rule itself
     expect(run("proj/settings.py").findings.map((f) => f.rule)).toEqual(["DJ405"]);
@@ -78,6 +88,8 @@ describe("the summary", () => {
 
   it("says how many PostgreSQL-only notes were held back on an unknown database, and how to get them", () => {
     const body = summary({ conditional: 2 });
-    expect(body).toContain("**Django checks:** no findings. 2 PostgreSQL-only notes not posted: the database is unknown (`project.database` in the config settles it).");
+    expect(body).toContain(
+      "**Django checks:** no findings. 2 PostgreSQL-only notes not posted: the database is unknown (`project.database` in the config settles it).",
+    );
   });
 });

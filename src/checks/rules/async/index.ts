@@ -1,6 +1,14 @@
 import type { SyntaxNode } from "@lezer/common";
 import { loopsIn } from "../../loops.js";
-import { ancestors, assignmentsInScope, callParts, enclosingDef, enclosingFunction, isAsyncDef, isAwaited } from "../../python.js";
+import {
+  ancestors,
+  assignmentsInScope,
+  callParts,
+  enclosingDef,
+  enclosingFunction,
+  isAsyncDef,
+  isAwaited,
+} from "../../python.js";
 import { chainLinks, EVALUATING_METHODS, querysetOf } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import { atLeast } from "../../project-facts.js";
@@ -40,48 +48,84 @@ const syncOrmInAsync: Rule = {
       if (!last || !parts) continue;
       const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
       let reason: string | undefined;
-      if (viaManager && last.call === call && EVALUATING_METHODS.has(last.name)) reason = `${code(`.${last.name}()`)} queries synchronously; use ${code(`await ...a${last.name}()`)}`;
-      else if (!parts.receiver && SYNC_SHORTCUTS.has(parts.name)) reason = `${code(`${parts.name}()`)} queries synchronously; use ${code(`await a${parts.name}()`)} (Django 5.0+) or \`aget()\``;
-      else if (parts.receiver && INSTANCE_WRITES.has(parts.name) && !/^(super\(\)|self)$/.test(py.src(parts.receiver)) && parts.receiver.name === "VariableName") {
+      if (viaManager && last.call === call && EVALUATING_METHODS.has(last.name))
+        reason = `${code(`.${last.name}()`)} queries synchronously; use ${code(`await ...a${last.name}()`)}`;
+      else if (!parts.receiver && SYNC_SHORTCUTS.has(parts.name))
+        reason = `${code(`${parts.name}()`)} queries synchronously; use ${code(`await a${parts.name}()`)} (Django 5.0+) or \`aget()\``;
+      else if (
+        parts.receiver &&
+        INSTANCE_WRITES.has(parts.name) &&
+        !/^(super\(\)|self)$/.test(py.src(parts.receiver)) &&
+        parts.receiver.name === "VariableName"
+      ) {
         reason = `${code(`${py.src(parts.receiver)}.${parts.name}()`)} writes synchronously; use ${code(`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()`)}`;
       } else if (!parts.receiver && ["list", "len", "bool"].includes(parts.name) && parts.positional[0]) {
         const qs = querysetOf(py, parts.positional[0], assignmentsInScope(py, call));
-        if (qs) reason = `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
+        if (qs)
+          reason = `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
       }
       if (reason && parts.name === "full_clean") continue;
       // The async ORM (aget, acount, asave...) exists from Django 4.1: older projects wrap the call instead.
       const version = project.facts.django?.version;
-      if (reason && version && !atLeast(version, "4.1")) reason = `${reason.split(";")[0]}; wrap it in \`sync_to_async\` (Django ${version} has no async ORM API)`;
+      if (reason && version && !atLeast(version, "4.1"))
+        reason = `${reason.split(";")[0]}; wrap it in \`sync_to_async\` (Django ${version} has no async ORM API)`;
       if (reason) hits.push({ line: py.lineOf(call), message: `${reason} inside \`async def\`.` });
     }
     for (const loop of loopsIn(py)) {
       if (loop.async || !loop.iterable || !directAsyncDef(loop.node)) continue;
       const qs = querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node));
-      if (qs) hits.push({ line: loop.line, causeLines: qs.lines, message: `A plain \`for\` over a queryset inside \`async def\` queries synchronously; use \`async for\`.` });
+      if (qs)
+        hits.push({
+          line: loop.line,
+          causeLines: qs.lines,
+          message: `A plain \`for\` over a queryset inside \`async def\` queries synchronously; use \`async for\`.`,
+        });
     }
     for (const member of py.nodes("MemberExpression")) {
       if (py.src(member) !== "request.user" || !directAsyncDef(member)) continue;
       const parent = member.parent;
       if (parent?.name !== "MemberExpression") continue;
       const attr = py.src(parent).slice("request.user.".length);
-      if (!/^(is_authenticated|is_anonymous|is_staff|is_superuser|pk|id|username|email|has_perm|groups|profile)/.test(attr)) continue;
-      hits.push({ line: py.lineOf(member), message: "`request.user` is loaded lazily and synchronously; in async views use `user = await request.auser()` (Django 5.0+)." });
+      if (
+        !/^(is_authenticated|is_anonymous|is_staff|is_superuser|pk|id|username|email|has_perm|groups|profile)/.test(
+          attr,
+        )
+      )
+        continue;
+      hits.push({
+        line: py.lineOf(member),
+        message:
+          "`request.user` is loaded lazily and synchronously; in async views use `user = await request.auser()` (Django 5.0+).",
+      });
     }
     const version = project.facts.django?.version;
     // Unknown version: suggest the async twins, as for the ORM calls above.
-    hits.push(...syncCallableHits(py, (node) => directAsyncDef(node) !== undefined, !version || atLeast(version, "5.0"), !version || atLeast(version, "5.2")));
+    hits.push(
+      ...syncCallableHits(
+        py,
+        (node) => directAsyncDef(node) !== undefined,
+        !version || atLeast(version, "5.0"),
+        !version || atLeast(version, "5.2"),
+      ),
+    );
     return hits;
   },
 };
 
 const BLOCKING_CALLS: Array<{ pattern: RegExp; fix: string }> = [
-  { pattern: /^requests\.(get|post|put|patch|delete|head|request|Session)$/, fix: "use `httpx.AsyncClient` (or aiohttp)" },
+  {
+    pattern: /^requests\.(get|post|put|patch|delete|head|request|Session)$/,
+    fix: "use `httpx.AsyncClient` (or aiohttp)",
+  },
   { pattern: /^httpx\.(get|post|put|patch|delete|head|request|Client)$/, fix: "use `httpx.AsyncClient`" },
   { pattern: /^time\.sleep$/, fix: "use `await asyncio.sleep(...)`" },
   { pattern: /^(urllib\.request\.)?urlopen$/, fix: "use an async HTTP client" },
   { pattern: /^subprocess\.(run|call|check_call|check_output|Popen)$/, fix: "use `asyncio.create_subprocess_exec`" },
   { pattern: /^smtplib\.SMTP(_SSL)?$/, fix: "send mail from a task queue or via `sync_to_async`" },
-  { pattern: /^send_mail$|^mail_admins$|^send_mass_mail$/, fix: "send it from a task, or `await sync_to_async(send_mail)(...)`" },
+  {
+    pattern: /^send_mail$|^mail_admins$|^send_mass_mail$/,
+    fix: "send it from a task, or `await sync_to_async(send_mail)(...)`",
+  },
   { pattern: /^open$/, fix: "read files with `aiofiles` or in `sync_to_async`" },
   { pattern: /^socket\.create_connection$/, fix: "use `asyncio.open_connection`" },
 ];
@@ -106,14 +150,22 @@ const blockingIoInAsync: Rule = {
       const name = py.src(callee).replace(/\s+/g, "");
       const blocking = BLOCKING_CALLS.find((b) => b.pattern.test(name));
       if (!blocking) continue;
-      if (name === "open" && [...ancestors(call)].some((a) => a.name === "WithStatement" && /async\s+with/.test(py.src(a).slice(0, 12)))) continue;
-      hits.push({ line: py.lineOf(call), message: `${code(`${name}()`)} blocks the event loop inside \`async def\`: ${blocking.fix}.` });
+      if (
+        name === "open" &&
+        [...ancestors(call)].some((a) => a.name === "WithStatement" && /async\s+with/.test(py.src(a).slice(0, 12)))
+      )
+        continue;
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${name}()`)} blocks the event loop inside \`async def\`: ${blocking.fix}.`,
+      });
     }
     return hits;
   },
 };
 
-const ASYNC_ORM = /^a(get|first|last|count|exists|create|get_or_create|update_or_create|update|delete|save|aggregate|latest|earliest|in_bulk|bulk_create|bulk_update|iterator|contains|refresh_from_db|auser|login|logout|authenticate)$/;
+const ASYNC_ORM =
+  /^a(get|first|last|count|exists|create|get_or_create|update_or_create|update|delete|save|aggregate|latest|earliest|in_bulk|bulk_create|bulk_update|iterator|contains|refresh_from_db|auser|login|logout|authenticate)$/;
 
 const unawaitedCoroutine: Rule = {
   id: "DJ203",
@@ -132,17 +184,28 @@ const unawaitedCoroutine: Rule = {
       const parts = callParts(py, call);
       if (!parts) continue;
       const isAsyncOrm = parts.receiver !== undefined && ASYNC_ORM.test(parts.name) && chainLinks(py, call).length >= 2;
-      const isSyncToAsync = call.firstChild?.name === "CallExpression" && /^(sync_to_async|database_sync_to_async)$/.test(callParts(py, call.firstChild)?.name ?? "");
+      const isSyncToAsync =
+        call.firstChild?.name === "CallExpression" &&
+        /^(sync_to_async|database_sync_to_async)$/.test(callParts(py, call.firstChild)?.name ?? "");
       if (!isAsyncOrm && !isSyncToAsync) continue;
       if (isAwaited(call)) continue;
       const parent = call.parent;
       // handed on to something that awaits it: gather(...), create_task(...), return in an async def, etc.
-      if (parent?.name === "ArgList" || parent?.name === "MemberExpression" || parent?.name === "CallExpression") continue;
+      if (parent?.name === "ArgList" || parent?.name === "MemberExpression" || parent?.name === "CallExpression")
+        continue;
       const def = enclosingDef(call);
       if (!def || !isAsyncDef(def)) continue;
-      if (parent?.name !== "ExpressionStatement" && parent?.name !== "AssignStatement" && parent?.name !== "ReturnStatement") continue;
+      if (
+        parent?.name !== "ExpressionStatement" &&
+        parent?.name !== "AssignStatement" &&
+        parent?.name !== "ReturnStatement"
+      )
+        continue;
       if (parent.name === "ReturnStatement" && !isAsyncDef(def)) continue;
-      hits.push({ line: py.lineOf(call), message: `${code(`${py.src(call).slice(0, 60)}`)} returns a coroutine that is never awaited; add \`await\`.` });
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${py.src(call).slice(0, 60)}`)} returns a coroutine that is never awaited; add \`await\`.`,
+      });
     }
     return hits;
   },

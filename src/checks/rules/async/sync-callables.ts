@@ -1,5 +1,14 @@
 import type { SyntaxNode } from "@lezer/common";
-import { ancestors, assignmentsInScope, callParts, children, decoratorsOf, isAsyncDef, isAwaited, type PythonFile } from "../../python.js";
+import {
+  ancestors,
+  assignmentsInScope,
+  callParts,
+  children,
+  decoratorsOf,
+  isAsyncDef,
+  isAwaited,
+  type PythonFile,
+} from "../../python.js";
 import { querysetOf } from "../../querysets.js";
 import type { RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
@@ -29,7 +38,8 @@ const PERMISSION_METHODS = new Map([
 ]);
 
 /** An ORM call in a function body: a manager, an instance write, a shortcut that queries. */
-const QUERIES = /\.objects\.|\b_default_manager\.|\.(save|delete|refresh_from_db)\(|\bget_object_or_404\(|\bget_list_or_404\(/;
+const QUERIES =
+  /\.objects\.|\b_default_manager\.|\.(save|delete|refresh_from_db)\(|\bget_object_or_404\(|\bget_list_or_404\(/;
 
 /** Module-level sync functions and sync methods of the file's classes whose body queries, by name. */
 function queryingHelpers(py: PythonFile): { functions: Set<string>; methods: Set<string> } {
@@ -48,11 +58,21 @@ function queryingHelpers(py: PythonFile): { functions: Set<string>; methods: Set
 }
 
 function importedFromAuth(py: PythonFile, name: string): boolean {
-  return py.nodes("ImportStatement").some((imp) => /^from\s+django\.contrib\.auth\s+import\b/.test(py.src(imp)) && new RegExp(`\\b${name}\\b`).test(py.src(imp)));
+  return py
+    .nodes("ImportStatement")
+    .some(
+      (imp) =>
+        /^from\s+django\.contrib\.auth\s+import\b/.test(py.src(imp)) && new RegExp(`\\b${name}\\b`).test(py.src(imp)),
+    );
 }
 
 /** Hits for sync callables called directly (not awaited, not wrapped) in the async def `inAsync` says a node runs in. */
-export function syncCallableHits(py: PythonFile, inAsync: (node: SyntaxNode) => boolean, asyncAuth: boolean, asyncPerms: boolean): RuleHit[] {
+export function syncCallableHits(
+  py: PythonFile,
+  inAsync: (node: SyntaxNode) => boolean,
+  asyncAuth: boolean,
+  asyncPerms: boolean,
+): RuleHit[] {
   const helpers = queryingHelpers(py);
   const hits: RuleHit[] = [];
   for (const call of py.nodes("CallExpression")) {
@@ -62,20 +82,34 @@ export function syncCallableHits(py: PythonFile, inAsync: (node: SyntaxNode) => 
     const receiver = parts.receiver ? py.src(parts.receiver) : undefined;
     const twin = AUTH_FUNCTIONS.get(parts.name);
     if (!receiver && twin && importedFromAuth(py, parts.name)) {
-      const fix = asyncAuth ? `use ${code(`await ${twin}(...)`)}` : "wrap it in `sync_to_async` (the async auth functions need Django 5.0)";
-      hits.push({ line: py.lineOf(call), message: `${code(`${parts.name}()`)} reads or writes the database synchronously inside \`async def\`: ${fix}.` });
+      const fix = asyncAuth
+        ? `use ${code(`await ${twin}(...)`)}`
+        : "wrap it in `sync_to_async` (the async auth functions need Django 5.0)";
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${parts.name}()`)} reads or writes the database synchronously inside \`async def\`: ${fix}.`,
+      });
       continue;
     }
     const permTwin = PERMISSION_METHODS.get(parts.name);
     if (receiver && permTwin && /user\b/.test(receiver)) {
-      const fix = asyncPerms ? `use ${code(`await ${receiver}.${permTwin}(...)`)}` : "wrap it in `sync_to_async` (the async permission methods need Django 5.2)";
-      hits.push({ line: py.lineOf(call), message: `${code(`${receiver}.${parts.name}()`)} queries permissions synchronously inside \`async def\`: ${fix}.` });
+      const fix = asyncPerms
+        ? `use ${code(`await ${receiver}.${permTwin}(...)`)}`
+        : "wrap it in `sync_to_async` (the async permission methods need Django 5.2)";
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${receiver}.${parts.name}()`)} queries permissions synchronously inside \`async def\`: ${fix}.`,
+      });
       continue;
     }
-    const helper = (!receiver && helpers.functions.has(parts.name)) || (receiver === "self" && helpers.methods.has(parts.name));
+    const helper =
+      (!receiver && helpers.functions.has(parts.name)) || (receiver === "self" && helpers.methods.has(parts.name));
     if (helper) {
       const name = receiver ? `self.${parts.name}` : parts.name;
-      hits.push({ line: py.lineOf(call), message: `${code(`${name}()`)} is a sync function that queries the database, called directly inside \`async def\`: call it as ${code(`await sync_to_async(${name})(...)`)} or give it an async version.` });
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${name}()`)} is a sync function that queries the database, called directly inside \`async def\`: call it as ${code(`await sync_to_async(${name})(...)`)} or give it an async version.`,
+      });
     }
   }
   // `qs[0]` evaluates the queryset; a slice without a step stays lazy.
@@ -83,7 +117,12 @@ export function syncCallableHits(py: PythonFile, inAsync: (node: SyntaxNode) => 
     const [target, open, ...rest] = children(sub);
     if (!target || open?.name !== "[" || rest.some((c) => c.name === ":") || !inAsync(sub)) continue;
     const qs = querysetOf(py, target, assignmentsInScope(py, sub));
-    if (qs) hits.push({ line: py.lineOf(sub), causeLines: qs.lines, message: `${code(`${py.src(sub)}`)} runs the query synchronously inside \`async def\`: use \`await ...afirst()\` or \`[x async for x in qs[:1]]\`.` });
+    if (qs)
+      hits.push({
+        line: py.lineOf(sub),
+        causeLines: qs.lines,
+        message: `${code(`${py.src(sub)}`)} runs the query synchronously inside \`async def\`: use \`await ...afirst()\` or \`[x async for x in qs[:1]]\`.`,
+      });
   }
   return hits;
 }

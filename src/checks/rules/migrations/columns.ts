@@ -1,10 +1,29 @@
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { isMigration, operations, createdModels, stringValue, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
+import {
+  isMigration,
+  operations,
+  createdModels,
+  stringValue,
+  modelNameOf,
+  fieldCall,
+  isInStateOperations,
+  span,
+} from "./operations.js";
 import { code } from "../../../comments/markdown.js";
 
 /** Fields stored as a string column (varchar or text): Django's empty value for them is "". */
-const STRING_FIELDS = new Set(["CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField", "GenericIPAddressField"]);
+const STRING_FIELDS = new Set([
+  "CharField",
+  "TextField",
+  "SlugField",
+  "EmailField",
+  "URLField",
+  "FilePathField",
+  "FileField",
+  "ImageField",
+  "GenericIPAddressField",
+]);
 
 export const addNotNullField: Rule = {
   id: "DJ301",
@@ -32,8 +51,15 @@ export const addNotNullField: Rule = {
       if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
       const version = project.facts.django?.version;
       // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
-      const dbDefault = !version ? " (or with `db_default=` on Django 5.0+)" : atLeast(version, "5.0") ? " (or with `db_default=`)" : "";
-      hits.push({ ...span(py, op), message: `\`AddField\` of a NOT NULL ${code(`${field.name}`)} with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.` });
+      const dbDefault = !version
+        ? " (or with `db_default=` on Django 5.0+)"
+        : atLeast(version, "5.0")
+          ? " (or with `db_default=`)"
+          : "";
+      hits.push({
+        ...span(py, op),
+        message: `\`AddField\` of a NOT NULL ${code(`${field.name}`)} with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.`,
+      });
     }
     return hits;
   },
@@ -54,7 +80,10 @@ export const dropColumnOrTable: Rule = {
     if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
     return operations(py, ["RemoveField", "DeleteModel"])
       .filter((op) => !isInStateOperations(py, op.call))
-      .map((op) => ({ ...span(py, op), message: `${code(`${op.name}`)} drops data that running code may still read: remove it from the code first, drop it in a later release.` }));
+      .map((op) => ({
+        ...span(py, op),
+        message: `${code(`${op.name}`)} drops data that running code may still read: remove it from the code first, drop it in a later release.`,
+      }));
   },
 };
 
@@ -71,15 +100,32 @@ export const renameOperation: Rule = {
     const py = file.python;
     return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
       .filter((op) => !isInStateOperations(py, op.call))
-      .map((op) => ({ line: op.line, message: `${code(`${op.name}`)} breaks the code still running during the deploy; rename in steps or keep the old database name.` }));
+      .map((op) => ({
+        line: op.line,
+        message: `${code(`${op.name}`)} breaks the code still running during the deploy; rename in steps or keep the old database name.`,
+      }));
   },
 };
 
 const COLUMN_TYPES: Record<string, string> = {
-  CharField: "varchar", SlugField: "varchar", EmailField: "varchar", URLField: "varchar", FilePathField: "varchar",
-  FileField: "varchar", ImageField: "varchar", TextField: "text", IntegerField: "integer", PositiveIntegerField: "integer",
-  SmallIntegerField: "smallint", PositiveSmallIntegerField: "smallint", BigIntegerField: "bigint", PositiveBigIntegerField: "bigint",
-  ForeignKey: "foreignkey", OneToOneField: "foreignkey", BooleanField: "boolean", NullBooleanField: "boolean",
+  CharField: "varchar",
+  SlugField: "varchar",
+  EmailField: "varchar",
+  URLField: "varchar",
+  FilePathField: "varchar",
+  FileField: "varchar",
+  ImageField: "varchar",
+  TextField: "text",
+  IntegerField: "integer",
+  PositiveIntegerField: "integer",
+  SmallIntegerField: "smallint",
+  PositiveSmallIntegerField: "smallint",
+  BigIntegerField: "bigint",
+  PositiveBigIntegerField: "bigint",
+  ForeignKey: "foreignkey",
+  OneToOneField: "foreignkey",
+  BooleanField: "boolean",
+  NullBooleanField: "boolean",
 };
 
 /** The database column a field class stores to, as far as a type change is concerned. */
@@ -108,12 +154,21 @@ export const alterFieldRisk: Rule = {
       const fieldName = nameNode ? stringValue(py, nameNode) : "";
       // SlugField -> CharField is varchar -> varchar: a change of class, not of column type.
       const column = columnType(project.resolveField(field.name).type);
-      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter((t) => columnType(project.resolveField(t).type) !== column);
+      const before = [...(project.removedFieldTypes.get(fieldName) ?? [])].filter(
+        (t) => columnType(project.resolveField(t).type) !== column,
+      );
       const k = field.keywords;
       if (before.length > 0) {
-        hits.push({ ...span(py, op), message: `${code(`${fieldName}`)} changes from ${code(`${before[0]}`)} to ${code(`${field.name}`)}: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.` });
+        hits.push({
+          ...span(py, op),
+          message: `${code(`${fieldName}`)} changes from ${code(`${before[0]}`)} to ${code(`${field.name}`)}: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.`,
+        });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
-        hits.push({ ...span(py, op), message: "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates." });
+        hits.push({
+          ...span(py, op),
+          message:
+            "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates.",
+        });
       }
     }
     return hits;

@@ -1,7 +1,16 @@
 import { type PythonFile, simpleAssignments } from "../../python.js";
 import { POSTGRES_UNKNOWN } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { isMigration, type Operation, operations, createdModels, modelNameOf, fieldCall, isInStateOperations, span } from "./operations.js";
+import {
+  isMigration,
+  type Operation,
+  operations,
+  createdModels,
+  modelNameOf,
+  fieldCall,
+  isInStateOperations,
+  span,
+} from "./operations.js";
 import { code } from "../../../comments/markdown.js";
 
 const INDEX_OPS = ["AddIndex", "RemoveIndex", "AlterUniqueTogether", "AlterIndexTogether", "AddConstraint"];
@@ -38,20 +47,32 @@ export const indexNotConcurrent: Rule = {
       }
       const concurrent = op.name === "RemoveIndex" ? "RemoveIndexConcurrently" : "AddIndexConcurrently";
       const what = op.name === "RemoveIndex" ? "drops an index" : "builds an index";
-      hits.push({ ...span(py, op), message: `${code(`${op.name}`)} ${what} under a write lock on PostgreSQL; use ${code(`${concurrent}`)} (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.` });
+      hits.push({
+        ...span(py, op),
+        message: `${code(`${op.name}`)} ${what} under a write lock on PostgreSQL; use ${code(`${concurrent}`)} (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.`,
+      });
     }
     for (const op of operations(py, ["AddField"])) {
       if (created.has(modelNameOf(py, op))) continue;
       const field = fieldCall(py, op);
       if (field && py.src(field.keywords.get("db_index") ?? op.call) === "True") {
-        hits.push({ ...span(py, op), message: "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`." });
+        hits.push({
+          ...span(py, op),
+          message:
+            "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`.",
+        });
       }
     }
     return database ? hits : hits.map((h) => ({ ...h, condition: POSTGRES_UNKNOWN }));
   },
 };
 
-const CONCURRENT_OPS = ["AddIndexConcurrently", "RemoveIndexConcurrently", "AddConstraintNotValid", "ValidateConstraint"];
+const CONCURRENT_OPS = [
+  "AddIndexConcurrently",
+  "RemoveIndexConcurrently",
+  "AddConstraintNotValid",
+  "ValidateConstraint",
+];
 
 export const atomicMisuse: Rule = {
   id: "DJ308",
@@ -72,25 +93,53 @@ export const atomicMisuse: Rule = {
       const nonAtomic = atomic !== undefined && py.src(atomic.value) === "False";
       if (!nonAtomic && (concurrent.length > 0 || concurrentSql.length > 0)) {
         const first = concurrent[0] ?? concurrentSql[0];
-        if (first) hits.push({ line: first.line, message: "Concurrent index operations fail inside a transaction: set `atomic = False` on this migration." });
+        if (first)
+          hits.push({
+            line: first.line,
+            message: "Concurrent index operations fail inside a transaction: set `atomic = False` on this migration.",
+          });
       }
       const hasConcurrent = concurrent.length > 0 || concurrentSql.length > 0;
       const atomicLine = atomic ? py.lineOf(atomic.statement) : 0;
       // A comment on or above `atomic = False` says the choice was made on purpose (and why).
-      const explained = atomic !== undefined && /#/.test(`${file.lines[atomicLine - 2] ?? ""} ${(file.lines[atomicLine - 1] ?? "").replace(/^[^#]*/, "")}`);
+      const explained =
+        atomic !== undefined &&
+        /#/.test(`${file.lines[atomicLine - 2] ?? ""} ${(file.lines[atomicLine - 1] ?? "").replace(/^[^#]*/, "")}`);
       if (nonAtomic && atomic && !explained) {
-        const others = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]).filter(
-          (o) => !(o.name === "RunPython" && runsConcurrentSql(py, o)),
-        );
+        const others = operations(py, [
+          "AddField",
+          "RemoveField",
+          "AlterField",
+          "RunPython",
+          "CreateModel",
+          "DeleteModel",
+          "RenameField",
+          "RenameModel",
+        ]).filter((o) => !(o.name === "RunPython" && runsConcurrentSql(py, o)));
         const needed = hasConcurrent || others.some((o) => o.name === "RunPython" && runsConcurrentSql(py, o));
-        const allOps = operations(py, ["AddField", "RemoveField", "AlterField", "RunPython", "RunSQL", "CreateModel", "DeleteModel", "RenameField", "RenameModel"]);
+        const allOps = operations(py, [
+          "AddField",
+          "RemoveField",
+          "AlterField",
+          "RunPython",
+          "RunSQL",
+          "CreateModel",
+          "DeleteModel",
+          "RenameField",
+          "RenameModel",
+        ]);
         if (hasConcurrent && others.length > 0) {
-          hits.push({ line: atomicLine, causeLines: others.map((o) => o.line), message: `\`atomic = False\` also covers ${code(`${others[0]?.name}`)}: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.` });
+          hits.push({
+            line: atomicLine,
+            causeLines: others.map((o) => o.line),
+            message: `\`atomic = False\` also covers ${code(`${others[0]?.name}`)}: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.`,
+          });
         } else if (!needed && allOps.length > 1) {
           hits.push({
             line: atomicLine,
             causeLines: allOps.map((o) => o.line),
-            message: "`atomic = False` with no concurrent operation: a failure between these operations leaves the schema half-applied. If one step must commit before the next, put each in its own (atomic) migration.",
+            message:
+              "`atomic = False` with no concurrent operation: a failure between these operations leaves the schema half-applied. If one step must commit before the next, put each in its own (atomic) migration.",
           });
         }
       }

@@ -17,7 +17,12 @@ export function operations(py: PythonFile, names: string[]): Operation[] {
     const parts = callParts(py, call);
     if (!parts || !names.includes(parts.name)) continue;
     const callee = py.src(parts.callee);
-    if (callee !== parts.name && !/^(migrations|operations|django\.db\.migrations)\./.test(callee) && !/Concurrently$/.test(parts.name)) continue;
+    if (
+      callee !== parts.name &&
+      !/^(migrations|operations|django\.db\.migrations)\./.test(callee) &&
+      !/Concurrently$/.test(parts.name)
+    )
+      continue;
     ops.push({ name: parts.name, call, parts, line: py.lineOf(call) });
   }
   return ops;

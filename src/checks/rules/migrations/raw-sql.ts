@@ -19,33 +19,53 @@ const CHECKS: DdlCheck[] = [
   {
     pattern: /\bCREATE\s+(UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY)/i,
     postgres: true,
-    message: "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while the index builds; use `CREATE INDEX CONCURRENTLY` in a migration with `atomic = False`.",
+    message:
+      "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while the index builds; use `CREATE INDEX CONCURRENTLY` in a migration with `atomic = False`.",
   },
   {
     pattern: /\bADD\s+(COLUMN\s+)?(IF\s+NOT\s+EXISTS\s+)?"?\w+"?\s+[\w ()]+?\bNOT\s+NULL\b(?![^,;]*\bDEFAULT\b)/i,
-    message: "`ADD COLUMN ... NOT NULL` without `DEFAULT` fails on a table with rows, and the running code's INSERTs fail until it is deployed: add it nullable (or with a default), back-fill, then set NOT NULL.",
+    message:
+      "`ADD COLUMN ... NOT NULL` without `DEFAULT` fails on a table with rows, and the running code's INSERTs fail until it is deployed: add it nullable (or with a default), back-fill, then set NOT NULL.",
   },
   {
     pattern: /\bDROP\s+(COLUMN|TABLE)\b/i,
-    message: "`DROP COLUMN`/`DROP TABLE` removes data the code still running during the deploy may read: stop using it in one release, drop it in the next.",
+    message:
+      "`DROP COLUMN`/`DROP TABLE` removes data the code still running during the deploy may read: stop using it in one release, drop it in the next.",
   },
   {
     pattern: /\bALTER\s+COLUMN\s+"?\w+"?\s+(SET\s+DATA\s+)?TYPE\b/i,
-    message: "`ALTER COLUMN ... TYPE` rewrites the table under an exclusive lock (for most type changes) while old code still uses the old type: add a new column, back-fill, switch, then drop.",
+    message:
+      "`ALTER COLUMN ... TYPE` rewrites the table under an exclusive lock (for most type changes) while old code still uses the old type: add a new column, back-fill, switch, then drop.",
   },
   {
     pattern: /\bADD\s+CONSTRAINT\s+"?\w+"?\s+UNIQUE\b(?![^;]*\bUSING\s+INDEX\b)/i,
     postgres: true,
-    message: "`ADD CONSTRAINT ... UNIQUE` builds its index under a lock: create the unique index `CONCURRENTLY` first, then `ADD CONSTRAINT ... UNIQUE USING INDEX`.",
+    message:
+      "`ADD CONSTRAINT ... UNIQUE` builds its index under a lock: create the unique index `CONCURRENTLY` first, then `ADD CONSTRAINT ... UNIQUE USING INDEX`.",
   },
 ];
 
 /** The SQL text of a string literal (or a concatenation of literals), without SQL comments. */
 function sqlText(py: PythonFile, node: SyntaxNode): string | undefined {
-  const literals = node.name === "String" || node.name === "ContinuedString" ? [node] : node.name === "BinaryExpression" ? py.within(node, "String") : [];
+  const literals =
+    node.name === "String" || node.name === "ContinuedString"
+      ? [node]
+      : node.name === "BinaryExpression"
+        ? py.within(node, "String")
+        : [];
   if (literals.length === 0) return undefined;
-  const text = literals.map((l) => py.src(l).replace(/^[rRbBuU]*("""|'''|"|')/, "").replace(/("""|'''|"|')$/, "")).join(" ");
-  return text.replace(/--[^\n]*/g, " ").replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\s+/g, " ");
+  const text = literals
+    .map((l) =>
+      py
+        .src(l)
+        .replace(/^[rRbBuU]*("""|'''|"|')/, "")
+        .replace(/("""|'''|"|')$/, ""),
+    )
+    .join(" ");
+  return text
+    .replace(/--[^\n]*/g, " ")
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .replace(/\s+/g, " ");
 }
 
 const riskyRawDdl: Rule = {
@@ -72,7 +92,12 @@ const riskyRawDdl: Rule = {
         if (!check.pattern.test(sql) || (check.postgres && database && database !== "postgresql")) continue;
         // The whole string is the construct: a CONCURRENTLY the change deleted from inside it counts.
         const condition = check.postgres && !database ? { condition: POSTGRES_UNKNOWN } : {};
-        hits.push({ line: py.lineOf(arg), endLine: py.line(Math.max(arg.from, arg.to - 1)), message: check.message, ...condition });
+        hits.push({
+          line: py.lineOf(arg),
+          endLine: py.line(Math.max(arg.from, arg.to - 1)),
+          message: check.message,
+          ...condition,
+        });
         break;
       }
     }

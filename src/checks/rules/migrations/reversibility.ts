@@ -14,7 +14,11 @@ export const runPythonWithoutReverse: Rule = {
     const py = file.python;
     return operations(py, ["RunPython"])
       .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_code") && !op.parts.hasStarArgs)
-      .map((op) => ({ ...span(py, op), message: "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`." }));
+      .map((op) => ({
+        ...span(py, op),
+        message:
+          "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`.",
+      }));
   },
 };
 
@@ -24,12 +28,16 @@ export const runSqlWithoutReverse: Rule = {
   severity: "minor",
   category: "migrations",
   persona: "engineer",
-  explanation: "Without `reverse_sql` the migration cannot be unapplied. Give the SQL that undoes it, or `migrations.RunSQL.noop`.",
+  explanation:
+    "Without `reverse_sql` the migration cannot be unapplied. Give the SQL that undoes it, or `migrations.RunSQL.noop`.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
     return operations(py, ["RunSQL"])
       .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_sql") && !op.parts.hasStarArgs)
-      .map((op) => ({ ...span(py, op), message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back." }));
+      .map((op) => ({
+        ...span(py, op),
+        message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back.",
+      }));
   },
 };

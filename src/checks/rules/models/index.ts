@@ -7,10 +7,14 @@ import type { Rule, RuleHit } from "../../types.js";
 import { schemaChangeRules } from "./schema-changes.js";
 import { code } from "../../../comments/markdown.js";
 
-const isModelCode = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\b(models|Field|ForeignKey)\b/.test(f.text);
+const isModelCode = (f: SourceFile) =>
+  f.kind === "python" && !f.isMigration && /\b(models|Field|ForeignKey)\b/.test(f.text);
 
 /** Field calls (`models.CharField(...)`) in class bodies of the file. */
-function fieldCalls(py: PythonFile, names: RegExp): Array<{ name: string; field: string; call: SyntaxNode; line: number }> {
+function fieldCalls(
+  py: PythonFile,
+  names: RegExp,
+): Array<{ name: string; field: string; call: SyntaxNode; line: number }> {
   const found: Array<{ name: string; field: string; call: SyntaxNode; line: number }> = [];
   for (const cls of py.nodes("ClassDefinition")) {
     for (const { name: field, value } of simpleAssignments(py, cls)) {
@@ -28,7 +32,8 @@ const fkWithoutOnDelete: Rule = {
   severity: "critical",
   category: "models",
   persona: "engineer",
-  explanation: "Since Django 2.0 `on_delete` is required: the model fails to import with a TypeError. Choose it deliberately: `CASCADE`, `PROTECT`, `SET_NULL` (with `null=True`), ...",
+  explanation:
+    "Since Django 2.0 `on_delete` is required: the model fails to import with a TypeError. Choose it deliberately: `CASCADE`, `PROTECT`, `SET_NULL` (with `null=True`), ...",
   appliesTo: (f) => f.kind === "python" && /ForeignKey|OneToOneField/.test(f.text),
   check(file) {
     const py = file.python;
@@ -37,7 +42,10 @@ const fkWithoutOnDelete: Rule = {
       const parts = callParts(py, call);
       if (!parts || !/^(ForeignKey|OneToOneField)$/.test(parts.name) || parts.hasStarArgs) continue;
       if (parts.keywords.has("on_delete") || parts.positional.length >= 2) continue;
-      hits.push({ line: py.lineOf(call), message: `${code(`${parts.name}`)} without \`on_delete\` raises a TypeError on Django 2.0+; pass \`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).` });
+      hits.push({
+        line: py.lineOf(call),
+        message: `${code(`${parts.name}`)} without \`on_delete\` raises a TypeError on Django 2.0+; pass \`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).`,
+      });
     }
     return hits;
   },
@@ -46,7 +54,9 @@ const fkWithoutOnDelete: Rule = {
 const STRING_FIELDS = /^(CharField|TextField|SlugField|EmailField|URLField)$/;
 
 function nullIsMeaningful(text: string, field: string): boolean {
-  return new RegExp(`\\b${field}__isnull\\b|\\.${field}\\s+is\\s+(not\\s+)?None\\b|\\b${field}\\s*=\\s*None\\b`).test(text);
+  return new RegExp(`\\b${field}__isnull\\b|\\.${field}\\s+is\\s+(not\\s+)?None\\b|\\b${field}\\s*=\\s*None\\b`).test(
+    text,
+  );
 }
 
 /**
@@ -56,7 +66,8 @@ function nullIsMeaningful(text: string, field: string): boolean {
 function nullableStringsAreTheConvention(project: ProjectIndex): boolean {
   let existing = 0;
   for (const model of project.models.values()) {
-    for (const field of model.fields.values()) if (!field.changed && field.nullable && STRING_FIELDS.test(field.type)) existing++;
+    for (const field of model.fields.values())
+      if (!field.changed && field.nullable && STRING_FIELDS.test(field.type)) existing++;
   }
   return existing >= CONVENTION;
 }
@@ -71,7 +82,7 @@ const nullOnStringField: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "A nullable text column has two empty values, `NULL` and `\"\"`, so filters and forms disagree. Django's convention is `blank=True, default=\"\"`; keep `null=True` only with `unique=True` (where empty strings would collide).",
+    'A nullable text column has two empty values, `NULL` and `""`, so filters and forms disagree. Django\'s convention is `blank=True, default=""`; keep `null=True` only with `unique=True` (where empty strings would collide).',
   appliesTo: isModelCode,
   check(file, project) {
     const py = file.python;
@@ -84,7 +95,10 @@ const nullOnStringField: Rule = {
       // `default=None` says NULL is the designed "no value"; code testing `is None` / `__isnull` relies on it.
       if (py.src(k.get("default") ?? call) === "None" || nullIsMeaningful(file.text, field)) continue;
       // On the `null=True` argument itself: a field whose other arguments change does not re-raise it.
-      hits.push({ line: py.lineOf(nullArg), message: `${code(`${field} = ${name}(null=True)`)}: use \`blank=True, default=""\` so empty has one value.` });
+      hits.push({
+        line: py.lineOf(nullArg),
+        message: `${code(`${field} = ${name}(null=True)`)}: use \`blank=True, default=""\` so empty has one value.`,
+      });
     }
     return hits;
   },
@@ -114,16 +128,20 @@ const filterOnUnindexedField: Rule = {
       if (!model) continue;
       const parts = callParts(py, call);
       if (!parts) continue;
-      const names = last.name === "order_by"
-        ? parts.positional.filter((a) => a.name === "String").map((a) => py.src(a).replace(/^['"]-?|['"]$/g, ""))
-        : [...parts.keywords.keys()];
+      const names =
+        last.name === "order_by"
+          ? parts.positional.filter((a) => a.name === "String").map((a) => py.src(a).replace(/^['"]-?|['"]$/g, ""))
+          : [...parts.keywords.keys()];
       for (const lookup of names) {
         const fieldName = lookup.split("__")[0] as string;
         const field = model.fields.get(fieldName);
         // Only fields this change adds: an old unindexed column was a decision made before this PR.
         if (!field?.changed || field.indexed || model.metaIndexed.has(fieldName) || field.manyToMany) continue;
         if (/^(BooleanField|NullBooleanField)$/.test(field.type)) continue;
-        hits.push({ line: py.lineOf(call), message: `${code(`${model.name}.${fieldName}`)} has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.` });
+        hits.push({
+          line: py.lineOf(call),
+          message: `${code(`${model.name}.${fieldName}`)} has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.`,
+        });
         break;
       }
     }
@@ -147,7 +165,10 @@ const metaOrdering: Rule = {
     for (const meta of py.nodes("ClassDefinition")) {
       if (py.src(meta.getChild("VariableName") ?? meta) !== "Meta") continue;
       const owner = meta.parent?.parent;
-      const model = owner?.name === "ClassDefinition" ? project.models.get(py.src(owner.getChild("VariableName") ?? owner)) : undefined;
+      const model =
+        owner?.name === "ClassDefinition"
+          ? project.models.get(py.src(owner.getChild("VariableName") ?? owner))
+          : undefined;
       if (!model) continue;
       const ordering = simpleAssignments(py, meta).find((a) => a.name === "ordering");
       if (!ordering) continue;
@@ -155,10 +176,18 @@ const metaOrdering: Rule = {
       const before = file.removedLines.filter((line) => /\bordering\b/.test(line)).join(" ");
       // A field the base already ordered by is not this change's doing (adding an `-id` tie-breaker is fine).
       const unindexed = fields.filter(
-        (f) => !/^(pk|id)$/.test(f) && model.fields.has(f) && !model.fields.get(f)?.indexed && !model.metaIndexed.has(f) && !new RegExp(`["']-?${f}["']`).test(before),
+        (f) =>
+          !/^(pk|id)$/.test(f) &&
+          model.fields.has(f) &&
+          !model.fields.get(f)?.indexed &&
+          !model.metaIndexed.has(f) &&
+          !new RegExp(`["']-?${f}["']`).test(before),
       );
       if (unindexed.length === 0) continue;
-      hits.push({ line: py.lineOf(ordering.statement), message: `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no index: add one, or order explicitly where needed.` });
+      hits.push({
+        line: py.lineOf(ordering.statement),
+        message: `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no index: add one, or order explicitly where needed.`,
+      });
     }
     return hits;
   },
@@ -180,14 +209,26 @@ const saveWithoutArgs: Rule = {
       if (py.src(def.getChild("VariableName") ?? def) !== "save") continue;
       const cls = def.parent?.parent;
       if (cls?.name !== "ClassDefinition") continue;
-      const isModel = project.models.has(py.src(cls.getChild("VariableName") ?? cls)) || classBases(py, cls).some((b) => /Model$/.test(b));
+      const isModel =
+        project.models.has(py.src(cls.getChild("VariableName") ?? cls)) ||
+        classBases(py, cls).some((b) => /Model$/.test(b));
       if (!isModel) continue;
       const params = py.src(def.getChild("ParamList") ?? def);
-      const superCall = py.within(def, "CallExpression").find((c) => /^super\(.*\)\.save$/.test(py.src(c.firstChild ?? c).replace(/\s+/g, "")));
+      const superCall = py
+        .within(def, "CallExpression")
+        .find((c) => /^super\(.*\)\.save$/.test(py.src(c.firstChild ?? c).replace(/\s+/g, "")));
       if (!/\*\*/.test(params)) {
-        hits.push({ line: py.lineOf(def), message: "`save()` override without `*args, **kwargs`: `update_fields`, `force_insert` and `using` are lost. Use `def save(self, *args, **kwargs)` and pass them to `super().save(...)`." });
+        hits.push({
+          line: py.lineOf(def),
+          message:
+            "`save()` override without `*args, **kwargs`: `update_fields`, `force_insert` and `using` are lost. Use `def save(self, *args, **kwargs)` and pass them to `super().save(...)`.",
+        });
       } else if (superCall && !/\*\*/.test(py.src(superCall.getChild("ArgList") ?? superCall))) {
-        hits.push({ line: py.lineOf(superCall), message: "`super().save()` is called without `*args, **kwargs`: the caller's `update_fields`/`using` are dropped." });
+        hits.push({
+          line: py.lineOf(superCall),
+          message:
+            "`super().save()` is called without `*args, **kwargs`: the caller's `update_fields`/`using` are dropped.",
+        });
       }
     }
     return hits;
@@ -200,7 +241,8 @@ const setNullWithoutNull: Rule = {
   severity: "major",
   category: "models",
   persona: "engineer",
-  explanation: "`SET_NULL` needs `null=True` (system check fields.E320); `SET_DEFAULT` needs a `default` (E321). Without them, deleting the related row fails.",
+  explanation:
+    "`SET_NULL` needs `null=True` (system check fields.E320); `SET_DEFAULT` needs a `default` (E321). Without them, deleting the related row fails.",
   appliesTo: (f) => f.kind === "python" && /SET_NULL|SET_DEFAULT/.test(f.text),
   check(file) {
     const py = file.python;
@@ -211,7 +253,10 @@ const setNullWithoutNull: Rule = {
       if (!parts || !onDelete) continue;
       const mode = py.src(onDelete);
       if (/SET_NULL$/.test(mode) && py.src(parts.keywords.get("null") ?? call) !== "True") {
-        hits.push({ line: py.lineOf(call), message: "`on_delete=SET_NULL` without `null=True`: deleting the related row fails (fields.E320)." });
+        hits.push({
+          line: py.lineOf(call),
+          message: "`on_delete=SET_NULL` without `null=True`: deleting the related row fails (fields.E320).",
+        });
       } else if (/SET_DEFAULT$/.test(mode) && !parts.keywords.has("default")) {
         hits.push({ line: py.lineOf(call), message: "`on_delete=SET_DEFAULT` without a `default` (fields.E321)." });
       }
@@ -228,15 +273,27 @@ const floatForMoney: Rule = {
   severity: "minor",
   category: "models",
   persona: "engineer",
-  explanation: "Binary floats cannot represent most decimal amounts (0.1 + 0.2 != 0.3): sums drift by cents. Use `DecimalField(max_digits=..., decimal_places=2)`.",
+  explanation:
+    "Binary floats cannot represent most decimal amounts (0.1 + 0.2 != 0.3): sums drift by cents. Use `DecimalField(max_digits=..., decimal_places=2)`.",
   appliesTo: isModelCode,
   check(file) {
     const py = file.python;
     return fieldCalls(py, /^FloatField$/)
       .filter(({ field }) => MONEY.test(field))
-      .map(({ field, line }) => ({ line, message: `${code(`${field}`)} looks like money but is a \`FloatField\`: use \`DecimalField\`.` }));
+      .map(({ field, line }) => ({
+        line,
+        message: `${code(`${field}`)} looks like money but is a \`FloatField\`: use \`DecimalField\`.`,
+      }));
   },
 };
 
-export const modelRules: Rule[] = [fkWithoutOnDelete, nullOnStringField, filterOnUnindexedField, metaOrdering, saveWithoutArgs, setNullWithoutNull, floatForMoney, ...schemaChangeRules];
-
+export const modelRules: Rule[] = [
+  fkWithoutOnDelete,
+  nullOnStringField,
+  filterOnUnindexedField,
+  metaOrdering,
+  saveWithoutArgs,
+  setNullWithoutNull,
+  floatForMoney,
+  ...schemaChangeRules,
+];

@@ -5,7 +5,11 @@ import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
 /** Model code in an app (`shop/models.py`, `shop/models/order.py`), not tests or migrations. */
-const isAppModels = (f: SourceFile) => f.kind === "python" && !f.isMigration && /(^|\/)models(\.py|\/[^/]+\.py)$/.test(f.path) && /Field\(|ForeignKey\(/.test(f.text);
+const isAppModels = (f: SourceFile) =>
+  f.kind === "python" &&
+  !f.isMigration &&
+  /(^|\/)models(\.py|\/[^/]+\.py)$/.test(f.path) &&
+  /Field\(|ForeignKey\(/.test(f.text);
 
 /** The app folder of a models module: `shop` for `shop/models.py` and `shop/models/order.py`. */
 function appOf(path: string): string {
@@ -23,12 +27,17 @@ interface FieldDef {
 function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[] }> {
   const result: Array<{ model: string; fields: FieldDef[] }> = [];
   for (const cls of py.nodes("ClassDefinition")) {
-    if (!classBases(py, cls).some((b) => /(^|\.)(Model|[A-Z]\w*Model|AbstractUser|AbstractBaseUser)$/.test(b))) continue;
-    const meta = cls.getChild("Body")?.getChildren("ClassDefinition").find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+    if (!classBases(py, cls).some((b) => /(^|\.)(Model|[A-Z]\w*Model|AbstractUser|AbstractBaseUser)$/.test(b)))
+      continue;
+    const meta = cls
+      .getChild("Body")
+      ?.getChildren("ClassDefinition")
+      .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
     if (meta && /\bmanaged\s*=\s*False/.test(py.src(meta))) continue; // unmanaged: no migrations
     const fields: FieldDef[] = [];
     for (const { name, value } of simpleAssignments(py, cls)) {
-      if (value.name !== "CallExpression" || !/(Field|ForeignKey|Key)$/.test(callParts(py, value)?.name ?? "")) continue;
+      if (value.name !== "CallExpression" || !/(Field|ForeignKey|Key)$/.test(callParts(py, value)?.name ?? ""))
+        continue;
       fields.push({ name, call: value, first: py.lineOf(value), last: py.line(Math.max(value.from, value.to - 1)) });
     }
     result.push({ model: py.src(cls.getChild("VariableName") ?? cls), fields });
@@ -112,9 +121,17 @@ const riskyFieldChange: Rule = {
         const nullNow = py.src(now?.get("null") ?? field.call) === "True";
         const uniqueNow = py.src(now?.get("unique") ?? field.call) === "True";
         if (/\bnull\s*=\s*True\b/.test(before) && !nullNow) {
-          hits.push({ line: field.first, endLine: field.last, message: `${code(`${field.name}`)} becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).` });
+          hits.push({
+            line: field.first,
+            endLine: field.last,
+            message: `${code(`${field.name}`)} becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).`,
+          });
         } else if (uniqueNow && !/\bunique\s*=\s*True\b/.test(before)) {
-          hits.push({ line: field.first, endLine: field.last, message: `${code(`${field.name}`)} becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.` });
+          hits.push({
+            line: field.first,
+            endLine: field.last,
+            message: `${code(`${field.name}`)} becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.`,
+          });
         }
       }
     }
@@ -143,7 +160,10 @@ const nullableCascade: Rule = {
         const onDelete = parts.keywords.get("on_delete") ?? parts.positional[1];
         const nullArg = parts.keywords.get("null");
         if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
-        hits.push({ line: py.lineOf(nullArg), message: `${code(`${name}`)} is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?` });
+        hits.push({
+          line: py.lineOf(nullArg),
+          message: `${code(`${name}`)} is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?`,
+        });
       }
     }
     return hits;

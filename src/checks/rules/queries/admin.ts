@@ -13,7 +13,11 @@ function adminModel(py: PythonFile, cls: SyntaxNode, name: string): string | und
   for (const call of py.nodes("CallExpression")) {
     const parts = callParts(py, call);
     if (parts?.name !== "register" || parts.positional.length < 2) continue;
-    if (py.src(parts.positional[1] as SyntaxNode) === name) return py.src(parts.positional[0] as SyntaxNode).split(".").pop();
+    if (py.src(parts.positional[1] as SyntaxNode) === name)
+      return py
+        .src(parts.positional[0] as SyntaxNode)
+        .split(".")
+        .pop();
   }
   return undefined;
 }
@@ -26,7 +30,7 @@ export const adminListWithoutSelectRelated: Rule = {
   tags: ["n+1", "admin"],
   persona: "engineer",
   explanation:
-    "Django's changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable ForeignKeys, cost one query per row and column: set `list_select_related = (\"fk\", ...)` on the ModelAdmin.",
+    'Django\'s changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable ForeignKeys, cost one query per row and column: set `list_select_related = ("fk", ...)` on the ModelAdmin.',
   appliesTo: (f) => f.kind === "python" && /list_display/.test(f.text),
   check(file, project) {
     const py = file.python;
@@ -44,9 +48,16 @@ export const adminListWithoutSelectRelated: Rule = {
       // nullable ForeignKeys, are left to one query per row.
       const plainForeign = names.filter((n) => model?.fields.get(n)?.forward === true);
       const autoJoined = plainForeign.length > 0;
-      const related = names.filter((n) => (n.includes("__") ? !autoJoined : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true));
+      const related = names.filter((n) =>
+        n.includes("__")
+          ? !autoJoined
+          : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true,
+      );
       if (related.length === 0) continue;
-      hits.push({ line: py.lineOf(display.statement), message: `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.` });
+      hits.push({
+        line: py.lineOf(display.statement),
+        message: `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.`,
+      });
     }
     return hits;
   },

@@ -25,13 +25,18 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       if (!classBases(py, cls).some((b) => VIEW_BASE.test(b))) continue;
       const attrs = simpleAssignments(py, cls);
       const serializerName = attrs.find((a) => a.name === "serializer_class")?.value;
-      const serializer = serializerName ? project.serializers.get(py.src(serializerName).split(".").pop() ?? "") : undefined;
+      const serializer = serializerName
+        ? project.serializers.get(py.src(serializerName).split(".").pop() ?? "")
+        : undefined;
       if (!serializer || serializer.relatedReasons.length === 0) continue;
       const why = serializer.relatedReasons.slice(0, 2).join(", ");
       const queryset = attrs.find((a) => a.name === "queryset");
       const candidates: Array<{ node: SyntaxNode; qs: QuerysetInfo | undefined }> = [];
       if (queryset) candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
-      const getQueryset = cls.getChild("Body")?.getChildren("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === "get_queryset");
+      const getQueryset = cls
+        .getChild("Body")
+        ?.getChildren("FunctionDefinition")
+        .find((d) => py.src(d.getChild("VariableName") ?? d) === "get_queryset");
       if (getQueryset) {
         for (const ret of py.within(getQueryset, "ReturnStatement")) {
           const value = children(ret)[1];
@@ -69,7 +74,10 @@ export const unboundedListEndpoint: Rule = {
     for (const cls of py.nodes("ClassDefinition")) {
       for (const attr of simpleAssignments(py, cls)) {
         if (attr.name === "pagination_class" && py.src(attr.value) === "None") {
-          hits.push({ line: py.lineOf(attr.statement), message: "`pagination_class = None` makes this list endpoint return every row." });
+          hits.push({
+            line: py.lineOf(attr.statement),
+            message: "`pagination_class = None` makes this list endpoint return every row.",
+          });
         }
       }
     }
@@ -82,7 +90,11 @@ export const unboundedListEndpoint: Rule = {
       if (!qs || qs.sliced) continue;
       const def = enclosingDef(call);
       if (def && /paginat|Paginator|\[\s*:\s*\w+\s*\]|\[\s*\w+\s*:\s*\w+\s*\]/.test(py.src(def))) continue;
-      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `${code(`${py.src(arg)}`)} is serialised whole: paginate or slice it.` });
+      hits.push({
+        line: py.lineOf(call),
+        causeLines: qs.lines,
+        message: `${code(`${py.src(arg)}`)} is serialised whole: paginate or slice it.`,
+      });
     }
     return hits;
   },
@@ -112,8 +124,17 @@ export const serializerMethodQueries: Rule = {
           const last = links.at(-1);
           const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
           const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
-          if (!last?.call || !(viaManager || onRelation) || !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))) continue;
-          hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(def)], message: `${code(`${name}`)} queries for every serialised object (${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's queryset.` });
+          if (
+            !last?.call ||
+            !(viaManager || onRelation) ||
+            !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))
+          )
+            continue;
+          hits.push({
+            line: py.lineOf(call),
+            causeLines: [py.lineOf(def)],
+            message: `${code(`${name}`)} queries for every serialised object (${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's queryset.`,
+          });
           break;
         }
       }

@@ -12,11 +12,20 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
   const name = py.src(node);
   const def = enclosingDef(node);
   if (!def) return false;
-  return loopsIn(py).some((l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to) ||
+  return (
+    loopsIn(py).some(
+      (l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to,
+    ) ||
     py.within(def, "CallExpression").some((c) => {
       const parts = callParts(py, c);
-      return parts !== undefined && ["list", "tuple", "sorted", "set"].includes(parts.name) && parts.positional[0] !== undefined && py.src(parts.positional[0]) === name;
-    });
+      return (
+        parts !== undefined &&
+        ["list", "tuple", "sorted", "set"].includes(parts.name) &&
+        parts.positional[0] !== undefined &&
+        py.src(parts.positional[0]) === name
+      );
+    })
+  );
 }
 
 export const lenOfQueryset: Rule = {
@@ -37,7 +46,11 @@ export const lenOfQueryset: Rule = {
       if (parts?.name !== "len" || parts.receiver || !arg) continue;
       const qs = querysetOf(py, arg, assignmentsInScope(py, call));
       if (!qs || qs.sliced || isIteratedLater(py, arg)) continue;
-      hits.push({ line: py.lineOf(call), causeLines: qs.lines, message: `${code(`len(${py.src(arg)})`)} loads every row to count them; use \`.count()\`.` });
+      hits.push({
+        line: py.lineOf(call),
+        causeLines: qs.lines,
+        message: `${code(`len(${py.src(arg)})`)} loads every row to count them; use \`.count()\`.`,
+      });
     }
     return hits;
   },
@@ -89,7 +102,11 @@ export const querysetTruthiness: Rule = {
     for (const test of conditionNodes(py)) {
       const qs = querysetOf(py, test, assignmentsInScope(py, test));
       if (!qs || isIteratedLater(py, test)) continue;
-      hits.push({ line: py.lineOf(test), causeLines: qs.lines, message: `${code(`${py.src(test)}`)} as a condition fetches every row; use \`.exists()\`.` });
+      hits.push({
+        line: py.lineOf(test),
+        causeLines: qs.lines,
+        message: `${code(`${py.src(test)}`)} as a condition fetches every row; use \`.exists()\`.`,
+      });
     }
     return hits;
   },
@@ -101,7 +118,8 @@ export const countForExistence: Rule = {
   severity: "minor",
   category: "queries",
   persona: "architect",
-  explanation: "Counting every matching row to compare with zero is slower than asking for one: use `.exists()` (or `not ....exists()`).",
+  explanation:
+    "Counting every matching row to compare with zero is slower than asking for one: use `.exists()` (or `not ....exists()`).",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -118,12 +136,22 @@ export const countForExistence: Rule = {
       const [left, , right] = parts as [SyntaxNode, SyntaxNode, SyntaxNode];
       const comparison = `${py.src(op)} ${py.src(right)}`.replace(/\s+/g, " ");
       const reversed = `${py.src(left)} ${py.src(op)}`.replace(/\s+/g, " ");
-      if ((isCount(left) && /^(> 0|>= 1|!= 0|== 0|< 1|<= 0)$/.test(comparison)) || (isCount(right) && /^(0 <|1 <=|0 !=|0 ==)$/.test(reversed))) {
-        hits.push({ line: py.lineOf(expr), message: `${code(`${py.src(expr)}`)} counts all rows to test for one; use \`.exists()\`.` });
+      if (
+        (isCount(left) && /^(> 0|>= 1|!= 0|== 0|< 1|<= 0)$/.test(comparison)) ||
+        (isCount(right) && /^(0 <|1 <=|0 !=|0 ==)$/.test(reversed))
+      ) {
+        hits.push({
+          line: py.lineOf(expr),
+          message: `${code(`${py.src(expr)}`)} counts all rows to test for one; use \`.exists()\`.`,
+        });
       }
     }
     for (const test of conditionNodes(py)) {
-      if (isCount(test)) hits.push({ line: py.lineOf(test), message: `${code(`if ${py.src(test)}:`)} counts all rows to test for one; use \`.exists()\`.` });
+      if (isCount(test))
+        hits.push({
+          line: py.lineOf(test),
+          message: `${code(`if ${py.src(test)}:`)} counts all rows to test for one; use \`.exists()\`.`,
+        });
     }
     return hits;
   },

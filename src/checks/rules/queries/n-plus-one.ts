@@ -11,7 +11,10 @@ import { code } from "../../../comments/markdown.js";
 function rowAccesses(py: PythonFile, loop: Loop): SyntaxNode[] {
   const found: SyntaxNode[] = [];
   for (const part of loop.body) {
-    const nodes = part.name === "MemberExpression" ? [part, ...py.within(part, "MemberExpression")] : py.within(part, "MemberExpression");
+    const nodes =
+      part.name === "MemberExpression"
+        ? [part, ...py.within(part, "MemberExpression")]
+        : py.within(part, "MemberExpression");
     for (const node of nodes) {
       // only the outermost member expression of a chain
       if (node.parent?.name === "MemberExpression") continue;
@@ -40,7 +43,7 @@ export const relatedAccessInLoop: Rule = {
   tags: ["n+1"],
   persona: "architect",
   explanation:
-    "Each iteration fetches the related row(s) with its own query: N+1 queries per request. Load them with the queryset: `select_related(\"fk\")` for ForeignKey/OneToOne, `prefetch_related(\"rel\")` for reverse and many-to-many relations.",
+    'Each iteration fetches the related row(s) with its own query: N+1 queries per request. Load them with the queryset: `select_related("fk")` for ForeignKey/OneToOne, `prefetch_related("rel")` for reverse and many-to-many relations.',
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
@@ -59,7 +62,8 @@ export const relatedAccessInLoop: Rule = {
         const property = model?.queryingProperties.get(relation.name);
         if (property && !next?.call) {
           // `order.total` where `total` is a property that queries: the query hides behind an attribute.
-          if (property.relation && isEagerLoaded(qs, property.relation) && /\.(all|count)\(\)$/.test(property.query)) continue;
+          if (property.relation && isEagerLoaded(qs, property.relation) && /\.(all|count)\(\)$/.test(property.query))
+            continue;
           reported.add(relation.name);
           const fix = property.relation
             ? /\.(all|count)\(\)$/.test(property.query)
@@ -80,12 +84,22 @@ export const relatedAccessInLoop: Rule = {
         else if (model?.fields.get(name)?.forward) kind = "forward";
         else if (!model && project.relationNames.has(name) && !next.call) kind = "forward";
         if (!kind || isEagerLoaded(qs, name)) continue;
-        if (kind === "manager" && model && !/_set$/.test(name) && model.fields.has(name) && !model.fields.get(name)?.manyToMany) continue;
+        if (
+          kind === "manager" &&
+          model &&
+          !/_set$/.test(name) &&
+          model.fields.has(name) &&
+          !model.fields.get(name)?.manyToMany
+        )
+          continue;
         reported.add(name);
         const filtered = kind === "manager" && next.call && !/^(all|count|exists)$/.test(next.name);
         // A reverse relation without related_name is prefetched by its accessor: `prefetch_related("line_set")`.
         const loader = kind === "forward" ? `select_related("${name}")` : `prefetch_related("${name}")`;
-        const idHint = kind === "forward" && (next.name === "id" || next.name === "pk") ? ` (or read ${code(`${loop.variable}.${name}_id`)})` : "";
+        const idHint =
+          kind === "forward" && (next.name === "id" || next.name === "pk")
+            ? ` (or read ${code(`${loop.variable}.${name}_id`)})`
+            : "";
         const advice = filtered
           ? `${code(`.${next.name}()`)} on it queries again even when prefetched: prefetch the subset with ${code(`Prefetch("${name}", queryset=..., to_attr=...)`)} and read that list`
           : `add ${code(`${loader}`)} to the queryset${idHint}`;
@@ -100,7 +114,22 @@ export const relatedAccessInLoop: Rule = {
   },
 };
 
-export const READ_METHODS = new Set(["get", "filter", "exclude", "first", "last", "count", "exists", "aggregate", "latest", "earliest", "values", "values_list", "get_or_create", "in_bulk"]);
+export const READ_METHODS = new Set([
+  "get",
+  "filter",
+  "exclude",
+  "first",
+  "last",
+  "count",
+  "exists",
+  "aggregate",
+  "latest",
+  "earliest",
+  "values",
+  "values_list",
+  "get_or_create",
+  "in_bulk",
+]);
 
 const BATCH_LOOKUP = /(__in|__range|^(pk|id)__gte?|^(pk|id)__lte?)$/;
 
@@ -114,7 +143,8 @@ function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
     if (!link.call) continue;
     for (const [key, value] of callParts(py, link.call)?.keywords ?? []) {
       if (!BATCH_LOOKUP.test(key)) continue;
-      if (isWhile || (loop.variable !== undefined && new RegExp(`\\b${loop.variable}\\b`).test(py.src(value)))) return true;
+      if (isWhile || (loop.variable !== undefined && new RegExp(`\\b${loop.variable}\\b`).test(py.src(value))))
+        return true;
     }
   }
   return false;

@@ -28,7 +28,10 @@ export const relatedIdThroughObject: Rule = {
       const model = project.model(instanceModel(py, rootNode, project));
       if (!model?.fields.get(relation.name)?.forward) continue;
       const root = links[0]?.name as string;
-      hits.push({ line: py.lineOf(member), message: `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ${code(`${root}.${relation.name}_id`)} instead.` });
+      hits.push({
+        line: py.lineOf(member),
+        message: `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ${code(`${root}.${relation.name}_id`)} instead.`,
+      });
     }
     return hits;
   },

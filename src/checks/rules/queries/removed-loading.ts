@@ -30,25 +30,38 @@ export const removedEagerLoading: Rule = {
   persona: "architect",
   explanation:
     "Removing `select_related`/`prefetch_related` turns every per-row read of that relation (templates, serializers, `__str__`, admin columns) into a query per row. Keep it unless nothing reads the relation, or move it to where the queryset is built.",
-  appliesTo: (f) => isPython(f) && f.removedLines.some((line) => /\b(select_related|prefetch_related|list_select_related)\b|^\s*["'][\w]+["'],?/.test(line)),
+  appliesTo: (f) =>
+    isPython(f) &&
+    f.removedLines.some((line) =>
+      /\b(select_related|prefetch_related|list_select_related)\b|^\s*["'][\w]+["'],?/.test(line),
+    ),
   check(file) {
     const head = file.text;
     const py = file.python;
     const statements = py.nodes("AssignStatement").concat(py.nodes("ReturnStatement"), py.nodes("ExpressionStatement"));
     // Still loaded somewhere in the file (moved, reordered, re-wrapped): nothing was lost.
     const kept = (name: string) =>
-      name === "*" ? /select_related\(\s*\)/.test(head) : new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(head);
+      name === "*"
+        ? /select_related\(\s*\)/.test(head)
+        : new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(
+            head,
+          );
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number }>();
     for (const { text, line } of file.removedAt) {
       // A deleted line sits before the next head line: the construct is the one there or just above.
       for (const at of [line, line - 1]) {
         const spans = (node: SyntaxNode) => py.lineOf(node) <= at && at <= py.line(Math.max(node.from, node.to - 1));
-        const admin = /\blist_select_related\b/.test(text) ? py.nodes("ClassDefinition").find((c) => spans(c) && /list_display/.test(py.src(c))) : undefined;
+        const admin = /\blist_select_related\b/.test(text)
+          ? py.nodes("ClassDefinition").find((c) => spans(c) && /list_display/.test(py.src(c)))
+          : undefined;
         const construct = admin ?? innermost(statements.filter(spans));
         if (!construct) continue;
         // A line of a multi-line `prefetch_related(\n "a",\n "b")` names its relations without the call.
-        const inCall = /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
-        const names = (inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)).filter((n) => !kept(n));
+        const inCall =
+          /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
+        const names = (
+          inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
+        ).filter((n) => !kept(n));
         if (names.length === 0) break;
         // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
         const place = places.get(construct.from) ?? { construct, names: new Set<string>(), at: line };

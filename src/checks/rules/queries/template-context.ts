@@ -1,6 +1,13 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { ModelInfo, ProjectIndex } from "../../project.js";
-import { assignmentsInScope, callParts, children, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import {
+  assignmentsInScope,
+  callParts,
+  children,
+  classBases,
+  type PythonFile,
+  simpleAssignments,
+} from "../../python.js";
 import { isEagerLoaded, querysetOf, type QuerysetInfo } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
@@ -20,7 +27,8 @@ export function templateLoops(text: string): TemplateLoop[] {
   const open: Array<{ variable: string; iterable: string; start: number }> = [];
   for (const m of text.matchAll(TAG)) {
     const at = m.index ?? 0;
-    if (m[1] && m[2]) open.push({ variable: (m[1].split(",")[0] ?? "").trim(), iterable: m[2].trim(), start: at + m[0].length });
+    if (m[1] && m[2])
+      open.push({ variable: (m[1].split(",")[0] ?? "").trim(), iterable: m[2].trim(), start: at + m[0].length });
     else {
       const loop = open.pop();
       if (loop) loops.push({ variable: loop.variable, iterable: loop.iterable, body: text.slice(loop.start, at) });
@@ -38,9 +46,11 @@ export function perRowReads(loop: TemplateLoop, model: ModelInfo, qs: QuerysetIn
     const next = m[2];
     const field = model.fields.get(name);
     const property = model.queryingProperties.get(name);
-    if (field?.forward && next && !/^(id|pk)$/.test(next) && !isEagerLoaded(qs, name)) reasons.set(name, `${code(`${m[0]}`)} needs ${code(`select_related("${name}")`)}`);
+    if (field?.forward && next && !/^(id|pk)$/.test(next) && !isEagerLoaded(qs, name))
+      reasons.set(name, `${code(`${m[0]}`)} needs ${code(`select_related("${name}")`)}`);
     else if (/_set$/.test(name) || (field?.manyToMany && next && /^(all|count)$/.test(next))) {
-      if (!isEagerLoaded(qs, name)) reasons.set(name, `${code(`${m[0]}`)} needs ${code(`prefetch_related("${name}")`)}`);
+      if (!isEagerLoaded(qs, name))
+        reasons.set(name, `${code(`${m[0]}`)} needs ${code(`prefetch_related("${name}")`)}`);
     } else if (property && !(property.relation && isEagerLoaded(qs, property.relation))) {
       reasons.set(name, `${code(`${m[0]}`)} is a property that runs ${code(`${property.query}`)}`);
     }
@@ -50,7 +60,8 @@ export function perRowReads(loop: TemplateLoop, model: ModelInfo, qs: QuerysetIn
 
 /** The project's copy of a template named as Django's loaders would find it (`shop/list.html`). */
 function findTemplate(project: ProjectIndex, name: string): { path: string; text: string } | undefined {
-  for (const [path, text] of project.templates) if (path === `templates/${name}` || path.endsWith(`/templates/${name}`)) return { path, text };
+  for (const [path, text] of project.templates)
+    if (path === `templates/${name}` || path.endsWith(`/templates/${name}`)) return { path, text };
   return undefined;
 }
 
@@ -60,7 +71,8 @@ function renderCalls(py: PythonFile): Array<{ call: SyntaxNode; template: string
   for (const call of py.nodes("CallExpression")) {
     const parts = callParts(py, call);
     if (!parts || parts.receiver) continue;
-    const offset = parts.name === "render" || parts.name === "TemplateResponse" ? 1 : parts.name === "render_to_string" ? 0 : -1;
+    const offset =
+      parts.name === "render" || parts.name === "TemplateResponse" ? 1 : parts.name === "render_to_string" ? 0 : -1;
     if (offset < 0) continue;
     const template = parts.positional[offset] ?? parts.keywords.get("template_name");
     const context = parts.positional[offset + 1] ?? parts.keywords.get("context");

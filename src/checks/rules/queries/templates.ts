@@ -23,17 +23,28 @@ export const templateRelatedInLoop: Rule = {
       const top = stack.at(-1);
       if (!top) return;
       const segment = text.slice(cursor, end);
-      const pattern = new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+?)(_set)?\\.(all|count|exists|first|last)\\b|\\b${escapeRegExp(top.variable)}\\.(\\w+_set)\\b`, "g");
+      const pattern = new RegExp(
+        `\\b${escapeRegExp(top.variable)}\\.(\\w+?)(_set)?\\.(all|count|exists|first|last)\\b|\\b${escapeRegExp(top.variable)}\\.(\\w+_set)\\b`,
+        "g",
+      );
       for (const m of segment.matchAll(pattern)) {
         const line = lineAt(cursor + (m.index ?? 0));
-        hits.push({ line, causeLines: [top.line], message: `${code(`${m[0]}`)} runs a query for every ${code(`${top.variable}`)} of the loop at line ${top.line}; prefetch it in the view.` });
+        hits.push({
+          line,
+          causeLines: [top.line],
+          message: `${code(`${m[0]}`)} runs a query for every ${code(`${top.variable}`)} of the loop at line ${top.line}; prefetch it in the view.`,
+        });
       }
       // `{{ order.customer.name }}` through a ForeignKey the project's models declare
       for (const m of segment.matchAll(new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+)\\.(\\w+)`, "g"))) {
         const relation = m[1] as string;
         if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
-        hits.push({ line, causeLines: [top.line], message: `${code(`${m[0]}`)} follows the ${code(`${relation}`)} relation for every row of the loop at line ${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.` });
+        hits.push({
+          line,
+          causeLines: [top.line],
+          message: `${code(`${m[0]}`)} follows the ${code(`${relation}`)} relation for every row of the loop at line ${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,
+        });
       }
     };
     for (const m of text.matchAll(TEMPLATE_FOR)) {

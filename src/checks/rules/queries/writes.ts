@@ -25,7 +25,7 @@ function resultUsedLater(py: PythonFile, call: SyntaxNode, loop: Loop): boolean 
   if (statement?.name !== "AssignStatement") return false;
   const target = statement.firstChild;
   const body = loop.body[0];
-  if (!target || target.name !== "VariableName" || !body) return false;
+  if (target?.name !== "VariableName" || !body) return false;
   const name = py.src(target);
   return py.within(body, "VariableName").some((v) => v.from > statement.to && py.src(v) === name);
 }
@@ -46,15 +46,24 @@ export const writesInLoop: Rule = {
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const loop = insideLoop(py, call, loops);
-      if (!loop || loop.node.name !== "ForStatement") continue;
+      if (loop?.node.name !== "ForStatement") continue;
       const links = chainLinks(py, call);
       const last = links.at(-1);
       if (!last?.call) continue;
       const overQueryset = loopQueryset(py, loop) !== undefined;
       const onRow =
-        overQueryset && loop.variable !== undefined && links[0]?.name === loop.variable && WRITE_METHODS.has(last.name) && links.length <= 3 && !rowHasOtherCalls(py, loop, call);
+        overQueryset &&
+        loop.variable !== undefined &&
+        links[0]?.name === loop.variable &&
+        WRITE_METHODS.has(last.name) &&
+        links.length <= 3 &&
+        !rowHasOtherCalls(py, loop, call);
       // `Model.objects.create()` exactly: a custom manager chain (`.with_user(u).create()`) carries side effects bulk_create skips
-      const create = last.name === "create" && links.length === 3 && links[1]?.name === "objects" && !resultUsedLater(py, call, loop);
+      const create =
+        last.name === "create" &&
+        links.length === 3 &&
+        links[1]?.name === "objects" &&
+        !resultUsedLater(py, call, loop);
       if (!onRow && !create) continue;
       hits.push({
         line: py.lineOf(call),

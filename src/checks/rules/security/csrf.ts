@@ -16,11 +16,13 @@ export const csrfExempt: Rule = {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const decorator of py.nodes("Decorator")) {
-      if (/^@\s*(\w+\.)*csrf_exempt\b/.test(py.src(decorator))) hits.push({ line: py.lineOf(decorator), message: "`@csrf_exempt` removes CSRF protection from this view." });
+      if (/^@\s*(\w+\.)*csrf_exempt\b/.test(py.src(decorator)))
+        hits.push({ line: py.lineOf(decorator), message: "`@csrf_exempt` removes CSRF protection from this view." });
     }
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
-      if (parts?.name === "csrf_exempt" && parts.positional.length > 0) hits.push({ line: py.lineOf(call), message: "`csrf_exempt(...)` removes CSRF protection from this view." });
+      if (parts?.name === "csrf_exempt" && parts.positional.length > 0)
+        hits.push({ line: py.lineOf(call), message: "`csrf_exempt(...)` removes CSRF protection from this view." });
     }
     return hits;
   },
@@ -43,12 +45,21 @@ export const htmxWithoutCsrf: Rule = {
     const hits: RuleHit[] = [];
     const text = file.text;
     if (/hx-headers[^>]*csrf|X-CSRFToken|csrfmiddlewaretoken/i.test(text)) return [];
-    const formsWithToken = [...text.matchAll(/<form\b[\s\S]*?<\/form>/gi)].filter((m) => /\{%\s*csrf_token\s*%\}/.test(m[0]));
+    const formsWithToken = [...text.matchAll(/<form\b[\s\S]*?<\/form>/gi)].filter((m) =>
+      /\{%\s*csrf_token\s*%\}/.test(m[0]),
+    );
     file.lines.forEach((line, index) => {
       if (!HTMX_UNSAFE.test(line)) return;
       const offset = file.lines.slice(0, index).reduce((n, l) => n + l.length + 1, 0);
-      const insideTokenForm = formsWithToken.some((m) => (m.index ?? 0) <= offset && offset <= (m.index ?? 0) + m[0].length);
-      if (!insideTokenForm) hits.push({ line: index + 1, message: "This htmx request sends no CSRF token: set `hx-headers` with `X-CSRFToken` on `<body>` in the base template, or put it in a form with `{% csrf_token %}`." });
+      const insideTokenForm = formsWithToken.some(
+        (m) => (m.index ?? 0) <= offset && offset <= (m.index ?? 0) + m[0].length,
+      );
+      if (!insideTokenForm)
+        hits.push({
+          line: index + 1,
+          message:
+            "This htmx request sends no CSRF token: set `hx-headers` with `X-CSRFToken` on `<body>` in the base template, or put it in a form with `{% csrf_token %}`.",
+        });
     });
     return hits;
   },
@@ -61,7 +72,8 @@ export const formWithoutCsrfToken: Rule = {
   category: "security",
   tags: ["csrf", "templates"],
   persona: "engineer",
-  explanation: "Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form method=\"post\">` that posts to your site.",
+  explanation:
+    'Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form method="post">` that posts to your site.',
   appliesTo: (f) => isTemplate(f) && /<form/i.test(f.text),
   check(file) {
     const hits: RuleHit[] = [];
@@ -71,7 +83,10 @@ export const formWithoutCsrfToken: Rule = {
       if (!/method\s*=\s*["']?post/i.test(attrs)) continue;
       if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
       if (/\{%\s*csrf_token\s*%\}|csrfmiddlewaretoken/.test(m[2] ?? "")) continue;
-      hits.push({ line: text.slice(0, m.index ?? 0).split("\n").length, message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403." });
+      hits.push({
+        line: text.slice(0, m.index ?? 0).split("\n").length,
+        message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403.",
+      });
     }
     return hits;
   },

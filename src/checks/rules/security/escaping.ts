@@ -6,14 +6,18 @@ import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
 import { code } from "../../../comments/markdown.js";
 
-const SAFE_BUILDERS = /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
+const SAFE_BUILDERS =
+  /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
 
 /** A call to an escaping builder, or a variable assigned only from such calls in its function. */
 function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
   if (node.name === "CallExpression") return SAFE_BUILDERS.test(callParts(py, node)?.name ?? "");
   if (node.name !== "VariableName") return false;
   const values = assignmentsInScope(py, node).get(py.src(node)) ?? [];
-  return values.length > 0 && values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""));
+  return (
+    values.length > 0 &&
+    values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""))
+  );
 }
 
 export const markSafeOnVariable: Rule = {
@@ -24,7 +28,7 @@ export const markSafeOnVariable: Rule = {
   tags: ["xss"],
   persona: "architect",
   explanation:
-    "`mark_safe` turns off escaping for the whole string: any user-controlled part becomes HTML/JS in the page. Build HTML with `format_html(\"<a href=\\\"{}\\\">{}</a>\", url, title)` (which escapes the arguments) or `escape()` the values first.",
+    '`mark_safe` turns off escaping for the whole string: any user-controlled part becomes HTML/JS in the page. Build HTML with `format_html("<a href=\\"{}\\">{}</a>", url, title)` (which escapes the arguments) or `escape()` the values first.',
   appliesTo: (f) => isPython(f) && /mark_safe|SafeString|SafeText|format_html/.test(f.text),
   check(file) {
     const py = file.python;
@@ -36,13 +40,25 @@ export const markSafeOnVariable: Rule = {
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
         if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
         // The whole call is the construct: a value changed on any line of a multi-line f-string counts.
-        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), message: `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use \`format_html()\` or escape the values.` });
+        hits.push({
+          line: py.lineOf(call),
+          endLine: py.line(Math.max(call.from, call.to - 1)),
+          message: `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use \`format_html()\` or escape the values.`,
+        });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
-        hits.push({ line: py.lineOf(call), message: "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments." });
+        hits.push({
+          line: py.lineOf(call),
+          message:
+            "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments.",
+        });
       }
     }
     for (const def of py.nodes("FunctionDefinition")) {
-      if (decoratorsOf(py, def).includes("mark_safe")) hits.push({ line: py.lineOf(def), message: "`@mark_safe` marks everything this function returns as safe HTML." });
+      if (decoratorsOf(py, def).includes("mark_safe"))
+        hits.push({
+          line: py.lineOf(def),
+          message: "`@mark_safe` marks everything this function returns as safe HTML.",
+        });
     }
     return hits;
   },
@@ -73,10 +89,19 @@ export const templateUnescaped: Rule = {
     const risk = FORMAT_RISK[file.templateFormat];
     file.lines.forEach((line, index) => {
       // Bounded parts: a line of `{{{{…` must not cost quadratic time (a tag is never 300 characters).
-      for (const m of line.matchAll(/\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g)) {
-        hits.push({ line: index + 1, message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}` });
+      for (const m of line.matchAll(
+        /\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g,
+      )) {
+        hits.push({
+          line: index + 1,
+          message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
+        });
       }
-      if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line)) hits.push({ line: index + 1, message: `\`{% autoescape off %}\` prints every variable in the block without escaping${risk}` });
+      if (/\{%-?\s*autoescape\s+off\s*-?%\}/.test(line))
+        hits.push({
+          line: index + 1,
+          message: `\`{% autoescape off %}\` prints every variable in the block without escaping${risk}`,
+        });
     });
     return hits;
   },
@@ -90,7 +115,7 @@ export const variableInScript: Rule = {
   tags: ["xss", "templates"],
   persona: "engineer",
   explanation:
-    "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:\"id\" }}` and `JSON.parse(document.getElementById(\"id\").textContent)`, or at least `|escapejs` inside a JS string.",
+    'Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:"id" }}` and `JSON.parse(document.getElementById("id").textContent)`, or at least `|escapejs` inside a JS string.',
   appliesTo: (f) => isTemplate(f) && f.templateFormat === "html" && /<script/i.test(f.text),
   check(file) {
     const hits: RuleHit[] = [];
@@ -137,7 +162,12 @@ function scriptBlocks(text: string): Array<[string, string, string] & { start: n
       from = open + 1; // `<scripts>`, `<script-x>`: not a script tag
       continue;
     }
-    blocks.push(Object.assign([text.slice(open, close + 9), attributes, text.slice(tagEnd + 1, close)] as [string, string, string], { start: tagEnd + 1 }));
+    blocks.push(
+      Object.assign(
+        [text.slice(open, close + 9), attributes, text.slice(tagEnd + 1, close)] as [string, string, string],
+        { start: tagEnd + 1 },
+      ),
+    );
     from = close + 9;
   }
   return blocks;

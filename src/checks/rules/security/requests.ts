@@ -22,16 +22,24 @@ export const unsafeDeserialization: Rule = {
       if (!parts) continue;
       if (/^yaml\.(load|load_all)$/.test(callee)) {
         const loader = py.src(parts.keywords.get("Loader") ?? parts.positional[1] ?? call);
-        if (!/Safe|BaseLoader/.test(loader)) hits.push({ line: py.lineOf(call), message: "`yaml.load` without `Loader=yaml.SafeLoader` can build arbitrary objects: use `yaml.safe_load`." });
+        if (!/Safe|BaseLoader/.test(loader))
+          hits.push({
+            line: py.lineOf(call),
+            message: "`yaml.load` without `Loader=yaml.SafeLoader` can build arbitrary objects: use `yaml.safe_load`.",
+          });
         continue;
       }
-      const dangerous = /^(pickle|cPickle|dill|marshal|_pickle)\.(loads?|Unpickler)$/.test(callee) || /^(eval|exec)$/.test(callee);
+      const dangerous =
+        /^(pickle|cPickle|dill|marshal|_pickle)\.(loads?|Unpickler)$/.test(callee) || /^(eval|exec)$/.test(callee);
       if (!dangerous) continue;
       const arg = parts.positional[0];
       if (!arg) continue;
       if ((callee === "eval" || callee === "exec") && isPlainString(py, arg)) continue;
       if (fromRequest(py, arg)) {
-        hits.push({ line: py.lineOf(call), message: `${code(`${callee}(${py.src(arg).slice(0, 40)})`)} on data from outside runs attacker-chosen code.` });
+        hits.push({
+          line: py.lineOf(call),
+          message: `${code(`${callee}(${py.src(arg).slice(0, 40)})`)} on data from outside runs attacker-chosen code.`,
+        });
       }
     }
     return hits;
@@ -58,7 +66,12 @@ export const openRedirect: Rule = {
       if (!arg) continue;
       const def = enclosingDef(call);
       if (def && /url_has_allowed_host_and_scheme|is_safe_url/.test(py.src(def))) continue;
-      if (fromRequest(py, arg)) hits.push({ line: py.lineOf(call), message: "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`." });
+      if (fromRequest(py, arg))
+        hits.push({
+          line: py.lineOf(call),
+          message:
+            "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`.",
+        });
     }
     return hits;
   },
@@ -66,7 +79,7 @@ export const openRedirect: Rule = {
 
 export const allFieldsExposed: Rule = {
   id: "DJ413",
-  title: "ModelForm/serializer exposes `fields = \"__all__\"`",
+  title: 'ModelForm/serializer exposes `fields = "__all__"`',
   severity: "minor",
   category: "security",
   tags: ["mass-assignment"],
@@ -80,9 +93,15 @@ export const allFieldsExposed: Rule = {
     for (const meta of py.nodes("ClassDefinition")) {
       if (py.src(meta.getChild("VariableName") ?? meta) !== "Meta") continue;
       const owner = meta.parent?.parent;
-      if (owner?.name !== "ClassDefinition" || !/(Form|Serializer)\b/.test(py.src(owner.getChild("ArgList") ?? owner))) continue;
+      if (owner?.name !== "ClassDefinition" || !/(Form|Serializer)\b/.test(py.src(owner.getChild("ArgList") ?? owner)))
+        continue;
       for (const attr of simpleAssignments(py, meta)) {
-        if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value))) hits.push({ line: py.lineOf(attr.statement), message: "`fields = \"__all__\"` makes every current and future model field writable from requests: list them." });
+        if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value)))
+          hits.push({
+            line: py.lineOf(attr.statement),
+            message:
+              '`fields = "__all__"` makes every current and future model field writable from requests: list them.',
+          });
       }
     }
     return hits;
@@ -97,7 +116,7 @@ export const reflectedResponse: Rule = {
   tags: ["xss"],
   persona: "architect",
   explanation:
-    "`HttpResponse` defaults to `text/html`: request data formatted into it is rendered as HTML, so a crafted link runs script. Render a template (auto-escaped), `escape()` the value, or return `JsonResponse`/`content_type=\"text/plain\"`.",
+    '`HttpResponse` defaults to `text/html`: request data formatted into it is rendered as HTML, so a crafted link runs script. Render a template (auto-escaped), `escape()` the value, or return `JsonResponse`/`content_type="text/plain"`.',
   appliesTo: (f) => isPython(f) && /HttpResponse/.test(f.text),
   check(file) {
     const py = file.python;
@@ -109,9 +128,18 @@ export const reflectedResponse: Rule = {
       if (!content || parts.keywords.has("content_type")) continue;
       // Directly or through variables: `q = request.GET["q"]` then `HttpResponse(f"<h1>{q}</h1>")`.
       if (carriesRequestData(py, content)) {
-        const via = content.name === "VariableName" || !REQUEST_DATA.test(py.src(content)) ? ", through a variable," : "";
-        const assigned = content.name === "VariableName" ? (assignmentsInScope(py, content).get(py.src(content)) ?? []).map((v) => py.lineOf(v)) : [];
-        hits.push({ line: py.lineOf(call), endLine: py.line(Math.max(call.from, call.to - 1)), causeLines: assigned, message: `Request data reaches this HTML response${via} without escaping.` });
+        const via =
+          content.name === "VariableName" || !REQUEST_DATA.test(py.src(content)) ? ", through a variable," : "";
+        const assigned =
+          content.name === "VariableName"
+            ? (assignmentsInScope(py, content).get(py.src(content)) ?? []).map((v) => py.lineOf(v))
+            : [];
+        hits.push({
+          line: py.lineOf(call),
+          endLine: py.line(Math.max(call.from, call.to - 1)),
+          causeLines: assigned,
+          message: `Request data reaches this HTML response${via} without escaping.`,
+        });
       }
     }
     return hits;

@@ -26,7 +26,8 @@ function settingsRule(rule: Omit<Rule, "appliesTo" | "check">, checks: SettingCh
       for (const { name, value, statement } of simpleAssignments(py, py.tree.topNode)) {
         const text = py.src(value).replace(/\s+/g, " ").trim();
         for (const check of checks) {
-          if (check.name.test(name) && check.bad(text)) hits.push({ line: py.lineOf(statement), message: check.message(name, text) });
+          if (check.name.test(name) && check.bad(text))
+            hits.push({ line: py.lineOf(statement), message: check.message(name, text) });
         }
       }
       return hits;
@@ -42,9 +43,16 @@ export const debugTrue = settingsRule(
     category: "security",
     tags: ["settings"],
     persona: "architect",
-    explanation: "With DEBUG on, error pages show settings, SQL and stack frames to anyone, and Django keeps every query in memory. Read it from the environment, default off: `DEBUG = env.bool(\"DEBUG\", default=False)`.",
+    explanation:
+      'With DEBUG on, error pages show settings, SQL and stack frames to anyone, and Django keeps every query in memory. Read it from the environment, default off: `DEBUG = env.bool("DEBUG", default=False)`.',
   },
-  [{ name: /^DEBUG$/, bad: (v) => v === "True", message: () => "`DEBUG = True` is hard-coded: read it from the environment, defaulting to False." }],
+  [
+    {
+      name: /^DEBUG$/,
+      bad: (v) => v === "True",
+      message: () => "`DEBUG = True` is hard-coded: read it from the environment, defaulting to False.",
+    },
+  ],
 );
 
 export const hardcodedSecretKey: Rule = {
@@ -55,7 +63,7 @@ export const hardcodedSecretKey: Rule = {
   tags: ["settings", "secrets"],
   persona: "architect",
   explanation:
-    "Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]`.",
+    'Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`.',
   appliesTo: isProductionSettings,
   check(file) {
     const py = file.python;
@@ -63,14 +71,26 @@ export const hardcodedSecretKey: Rule = {
     for (const { name, value, statement } of simpleAssignments(py, py.tree.topNode)) {
       if (name !== "SECRET_KEY") continue;
       if (isPlainString(py, value) && py.src(value).length > 4) {
-        hits.push({ line: py.lineOf(statement), message: "`SECRET_KEY` is a literal in the source: load it from the environment." });
+        hits.push({
+          line: py.lineOf(statement),
+          message: "`SECRET_KEY` is a literal in the source: load it from the environment.",
+        });
         continue;
       }
       if (value.name === "CallExpression") {
         const parts = callParts(py, value);
         const fallback = parts?.keywords.get("default") ?? parts?.positional[1];
-        if (parts && /^(get|getenv|env|str|config)$/.test(parts.name) && fallback && isPlainString(py, fallback) && py.src(fallback).length > 4) {
-          hits.push({ line: py.lineOf(statement), message: "`SECRET_KEY` falls back to a literal when the environment variable is missing: fail instead." });
+        if (
+          parts &&
+          /^(get|getenv|env|str|config)$/.test(parts.name) &&
+          fallback &&
+          isPlainString(py, fallback) &&
+          py.src(fallback).length > 4
+        ) {
+          hits.push({
+            line: py.lineOf(statement),
+            message: "`SECRET_KEY` falls back to a literal when the environment variable is missing: fail instead.",
+          });
         }
       }
     }
@@ -87,12 +107,25 @@ export const hostsAndCors = settingsRule(
     tags: ["settings", "cors"],
     persona: "architect",
     explanation:
-      "`ALLOWED_HOSTS = [\"*\"]` enables Host-header attacks (poisoned password-reset links, cache poisoning). `CORS_ALLOW_ALL_ORIGINS = True` lets any site read your API responses from a user's browser, worst with credentials. List the real hosts and origins.",
+      '`ALLOWED_HOSTS = ["*"]` enables Host-header attacks (poisoned password-reset links, cache poisoning). `CORS_ALLOW_ALL_ORIGINS = True` lets any site read your API responses from a user\'s browser, worst with credentials. List the real hosts and origins.',
   },
   [
-    { name: /^ALLOWED_HOSTS$/, bad: (v) => /^[[(]\s*['"]\*['"]\s*,?\s*[\])]$/.test(v), message: () => "`ALLOWED_HOSTS` accepts any host: list your domains." },
-    { name: /^(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)$/, bad: (v) => v === "True", message: (n) => `${code(`${n} = True`)} lets every website read responses from this API: list allowed origins in \`CORS_ALLOWED_ORIGINS\`.` },
-    { name: /^CORS_(ALLOWED_ORIGIN_REGEXES|ORIGIN_REGEX_WHITELIST)$/, bad: (v) => /['"]\^?\.\*\$?['"]/.test(v), message: (n) => `${code(`${n}`)} matches every origin.` },
+    {
+      name: /^ALLOWED_HOSTS$/,
+      bad: (v) => /^[[(]\s*['"]\*['"]\s*,?\s*[\])]$/.test(v),
+      message: () => "`ALLOWED_HOSTS` accepts any host: list your domains.",
+    },
+    {
+      name: /^(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)$/,
+      bad: (v) => v === "True",
+      message: (n) =>
+        `${code(`${n} = True`)} lets every website read responses from this API: list allowed origins in \`CORS_ALLOWED_ORIGINS\`.`,
+    },
+    {
+      name: /^CORS_(ALLOWED_ORIGIN_REGEXES|ORIGIN_REGEX_WHITELIST)$/,
+      bad: (v) => /['"]\^?\.\*\$?['"]/.test(v),
+      message: (n) => `${code(`${n}`)} matches every origin.`,
+    },
   ],
 );
 
@@ -108,9 +141,17 @@ export const insecureCookies = settingsRule(
       "Session and CSRF cookies sent over plain HTTP can be stolen on the network; without SSL redirect and HSTS a user can be downgraded to HTTP. In production set `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, `SECURE_SSL_REDIRECT` to True and `SECURE_HSTS_SECONDS` to a large value (`manage.py check --deploy`).",
   },
   [
-    { name: /^(SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE|SECURE_SSL_REDIRECT|SESSION_COOKIE_HTTPONLY)$/, bad: (v) => v === "False", message: (n) => `${code(`${n} = False`)} turns off a protection \`check --deploy\` expects in production.` },
+    {
+      name: /^(SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE|SECURE_SSL_REDIRECT|SESSION_COOKIE_HTTPONLY)$/,
+      bad: (v) => v === "False",
+      message: (n) => `${code(`${n} = False`)} turns off a protection \`check --deploy\` expects in production.`,
+    },
     { name: /^SECURE_HSTS_SECONDS$/, bad: (v) => v === "0", message: () => "`SECURE_HSTS_SECONDS = 0` disables HSTS." },
-    { name: /^(SESSION_COOKIE_SAMESITE|CSRF_COOKIE_SAMESITE)$/, bad: (v) => /^(None|['"]None['"])$/.test(v), message: (n) => `${code(`${n} = None`)} sends the cookie on cross-site requests.` },
+    {
+      name: /^(SESSION_COOKIE_SAMESITE|CSRF_COOKIE_SAMESITE)$/,
+      bad: (v) => /^(None|['"]None['"])$/.test(v),
+      message: (n) => `${code(`${n} = None`)} sends the cookie on cross-site requests.`,
+    },
   ],
 );
 
@@ -130,9 +171,14 @@ export const insecureSetCookie: Rule = {
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       if (parts?.name !== "set_cookie" || !parts.receiver || parts.hasStarArgs) continue;
-      const missing = ["secure", "httponly"].filter((k) => !parts.keywords.has(k) || py.src(parts.keywords.get(k) as SyntaxNode) === "False");
+      const missing = ["secure", "httponly"].filter(
+        (k) => !parts.keywords.has(k) || py.src(parts.keywords.get(k) as SyntaxNode) === "False",
+      );
       if (missing.length === 0) continue;
-      hits.push({ line: py.lineOf(call), message: `\`set_cookie\` without ${missing.map((k) => code(`${k}=True`)).join(" and ")}.` });
+      hits.push({
+        line: py.lineOf(call),
+        message: `\`set_cookie\` without ${missing.map((k) => code(`${k}=True`)).join(" and ")}.`,
+      });
     }
     return hits;
   },

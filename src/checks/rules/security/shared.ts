@@ -13,10 +13,12 @@ export function fromRequest(py: PythonFile, node: SyntaxNode): boolean {
   return (assignmentsInScope(py, node).get(py.src(node)) ?? []).some((v) => REQUEST_DATA.test(py.src(v)));
 }
 
-export const REQUEST_DATA = /\brequest\.(body|data|POST|GET|FILES|COOKIES|query_params|headers|META|read\(\))|\brequest\.\w+\[/;
+export const REQUEST_DATA =
+  /\brequest\.(body|data|POST|GET|FILES|COOKIES|query_params|headers|META|read\(\))|\brequest\.\w+\[/;
 
 /** Calls that hand their text on unchanged (or merely joined, formatted, cut): their result carries request data if an input does. */
-const PASS_THROUGH = /^(str|format|join|strip|lstrip|rstrip|upper|lower|title|capitalize|replace|get|getlist|pop|decode)$/;
+const PASS_THROUGH =
+  /^(str|format|join|strip|lstrip|rstrip|upper|lower|title|capitalize|replace|get|getlist|pop|decode)$/;
 
 /**
  * Whether text from the request reaches `node`: read from `request` there, or through variables
@@ -34,7 +36,13 @@ export function carriesRequestData(py: PythonFile, node: SyntaxNode, depth = 0):
       return values.some((v) => v.from < node.from && carriesRequestData(py, v, depth + 1));
     }
     case "FormatString":
-      return py.within(node, "FormatReplacement").some((r) => children(r).some((c) => !/^[{}:]$|^Format(Conversion|Spec)$/.test(c.name) && carriesRequestData(py, c, depth + 1)));
+      return py
+        .within(node, "FormatReplacement")
+        .some((r) =>
+          children(r).some(
+            (c) => !/^[{}:]$|^Format(Conversion|Spec)$/.test(c.name) && carriesRequestData(py, c, depth + 1),
+          ),
+        );
     case "BinaryExpression":
     case "ParenthesizedExpression":
     case "ConditionalExpression":
@@ -45,7 +53,8 @@ export function carriesRequestData(py: PythonFile, node: SyntaxNode, depth = 0):
       const parts = callParts(py, node);
       if (!parts || !PASS_THROUGH.test(parts.name)) return false;
       // `request.GET.get("q")`, `data.get("q")`: a lookup in request data, not `Order.objects.get(pk=...)`.
-      if (parts.name === "get" || parts.name === "getlist" || parts.name === "pop") return parts.receiver !== undefined && carriesRequestData(py, parts.receiver, depth + 1);
+      if (parts.name === "get" || parts.name === "getlist" || parts.name === "pop")
+        return parts.receiver !== undefined && carriesRequestData(py, parts.receiver, depth + 1);
       return [parts.receiver, ...parts.positional].some((a) => a !== undefined && carriesRequestData(py, a, depth + 1));
     }
     default:

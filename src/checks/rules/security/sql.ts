@@ -18,8 +18,13 @@ export function formattedString(py: PythonFile, node: SyntaxNode): string | unde
     const opText = py.src(op);
     // `"... IN (%s)" % ", ".join(["%s"] * len(ids))` only builds placeholders: the values stay parameters.
     const sqlNamed = left.name === "VariableName" && SQL_NAME.test(py.src(left));
-    if (opText === "%" && (left.name === "String" || left.name === "FormatString" || sqlNamed)) return /["']%s["']/.test(py.src(right)) ? undefined : "`%` formatting";
-    if (opText === "+" && (left.name !== "String" || right.name !== "String") && (left.name === "String" || right.name === "String" || formattedString(py, left) || formattedString(py, right))) {
+    if (opText === "%" && (left.name === "String" || left.name === "FormatString" || sqlNamed))
+      return /["']%s["']/.test(py.src(right)) ? undefined : "`%` formatting";
+    if (
+      opText === "+" &&
+      (left.name !== "String" || right.name !== "String") &&
+      (left.name === "String" || right.name === "String" || formattedString(py, left) || formattedString(py, right))
+    ) {
       return "string concatenation";
     }
     return undefined;
@@ -27,7 +32,14 @@ export function formattedString(py: PythonFile, node: SyntaxNode): string | unde
   if (node.name === "CallExpression") {
     const parts = callParts(py, node);
     const receiver = parts?.receiver;
-    if (parts?.name === "format" && receiver && (receiver.name === "String" || receiver.name === "FormatString" || (receiver.name === "VariableName" && SQL_NAME.test(py.src(receiver))))) return "`.format()`";
+    if (
+      parts?.name === "format" &&
+      receiver &&
+      (receiver.name === "String" ||
+        receiver.name === "FormatString" ||
+        (receiver.name === "VariableName" && SQL_NAME.test(py.src(receiver))))
+    )
+      return "`.format()`";
   }
   return undefined;
 }
@@ -64,7 +76,7 @@ export const rawSqlFormatting: Rule = {
   tags: ["sql-injection"],
   persona: "architect",
   explanation:
-    "Values formatted into SQL text are not escaped: a crafted value changes the query. Pass them as parameters: `cursor.execute(\"... WHERE id = %s\", [value])`, `Model.objects.raw(sql, [value])`, `RawSQL(sql, (value,))`, or use the ORM.",
+    'Values formatted into SQL text are not escaped: a crafted value changes the query. Pass them as parameters: `cursor.execute("... WHERE id = %s", [value])`, `Model.objects.raw(sql, [value])`, `RawSQL(sql, (value,))`, or use the ORM.',
   appliesTo: (f) => isPython(f) && /\b(execute|executemany|raw|RawSQL|extra|RunSQL)\s*\(/.test(f.text),
   check(file) {
     const py = file.python;
@@ -72,15 +84,21 @@ export const rawSqlFormatting: Rule = {
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       if (!parts || !RAW_SQL_CALLS.has(parts.name)) continue;
-      if ((parts.name === "raw" || parts.name === "execute" || parts.name === "executemany") && !parts.receiver) continue;
+      if ((parts.name === "raw" || parts.name === "execute" || parts.name === "executemany") && !parts.receiver)
+        continue;
       const candidates =
         parts.name === "extra"
-          ? [...parts.keywords.values()].flatMap((v) => (v.name === "ArrayExpression" || v.name === "DictionaryExpression" ? children(v) : [v]))
+          ? [...parts.keywords.values()].flatMap((v) =>
+              v.name === "ArrayExpression" || v.name === "DictionaryExpression" ? children(v) : [v],
+            )
           : [parts.positional[0] ?? parts.keywords.get("sql")].filter((n): n is SyntaxNode => n !== undefined);
       for (const candidate of candidates) {
         const how = formattedVia(py, candidate);
         if (!how || isTrusted(py, candidate)) continue;
-        hits.push({ line: py.lineOf(call), message: `SQL for ${code(`${parts.name}()`)} is built with ${how}: pass values as query parameters instead.` });
+        hits.push({
+          line: py.lineOf(call),
+          message: `SQL for ${code(`${parts.name}()`)} is built with ${how}: pass values as query parameters instead.`,
+        });
         break;
       }
     }

@@ -6,7 +6,8 @@ import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
 const ENQUEUE = new Set(["delay", "apply_async", "enqueue", "send_task", "async_task", "schedule", "defer"]);
-const isTaskCode = (f: SourceFile) => f.kind === "python" && /\.(delay|apply_async|enqueue|send_task)\(|async_task\(/.test(f.text);
+const isTaskCode = (f: SourceFile) =>
+  f.kind === "python" && /\.(delay|apply_async|enqueue|send_task)\(|async_task\(/.test(f.text);
 
 /** Calls that enqueue background work: `task.delay(...)`, `task.apply_async(...)`, `queue.enqueue(f, ...)`, `async_task(f, ...)`. */
 function enqueueCalls(py: PythonFile): Array<{ call: SyntaxNode; name: string; args: SyntaxNode[] }> {
@@ -18,16 +19,26 @@ function enqueueCalls(py: PythonFile): Array<{ call: SyntaxNode; name: string; a
     if (!parts.receiver && parts.name !== "async_task") continue;
     let args = parts.positional;
     if (parts.name === "apply_async" || parts.name === "send_task") {
-      const listed = parts.keywords.get("args") ?? (parts.name === "send_task" ? parts.positional[1] : parts.positional[0]);
+      const listed =
+        parts.keywords.get("args") ?? (parts.name === "send_task" ? parts.positional[1] : parts.positional[0]);
       args = listed ? children(listed).filter((c) => !["[", "]", "(", ")", ","].includes(c.name)) : [];
     } else if (parts.name === "enqueue" || parts.name === "async_task") args = parts.positional.slice(1);
-    args = [...args, ...[...parts.keywords.entries()].filter(([k]) => !/^(args|kwargs|countdown|eta|queue|priority|expires|retry|job_id|timeout|hook|task_name|group)$/.test(k)).map(([, v]) => v)];
+    args = [
+      ...args,
+      ...[...parts.keywords.entries()]
+        .filter(
+          ([k]) =>
+            !/^(args|kwargs|countdown|eta|queue|priority|expires|retry|job_id|timeout|hook|task_name|group)$/.test(k),
+        )
+        .map(([, v]) => v),
+    ];
     found.push({ call, name: parts.name, args });
   }
   return found;
 }
 
-const INSTANCE_SOURCES = /(\.objects\.(get|create|get_or_create|first|last|latest|earliest|update_or_create)|\b(get_object_or_404|save)\b|\.(first|last|get)\(\)?$|^self\.object$|^request\.user$|\.get_object\(\))/;
+const INSTANCE_SOURCES =
+  /(\.objects\.(get|create|get_or_create|first|last|latest|earliest|update_or_create)|\b(get_object_or_404|save)\b|\.(first|last|get)\(\)?$|^self\.object$|^request\.user$|\.get_object\(\))/;
 
 function looksLikeInstance(py: PythonFile, arg: SyntaxNode, assignments: Map<string, SyntaxNode[]>): boolean {
   const text = py.src(arg).replace(/\s+/g, "");
@@ -61,7 +72,11 @@ const taskGivenInstance: Rule = {
       const instance = args.find((a) => looksLikeInstance(py, a, assignments));
       if (!instance) continue;
       const lines = (assignments.get(py.src(instance)) ?? []).map((v) => py.lineOf(v));
-      hits.push({ line: py.lineOf(call), causeLines: lines, message: `${code(`${py.src(instance)}`)} is a model instance: pass ${code(`${py.src(instance)}.pk`)} and load it in the task.` });
+      hits.push({
+        line: py.lineOf(call),
+        causeLines: lines,
+        message: `${code(`${py.src(instance)}`)} is a model instance: pass ${code(`${py.src(instance)}.pk`)} and load it in the task.`,
+      });
     }
     return hits;
   },
@@ -74,7 +89,7 @@ function insideAtomic(py: PythonFile, node: SyntaxNode): SyntaxNode | undefined 
     if (a.name === "WithStatement" && /^\s*(async\s+)?with\s+(transaction\.)?atomic\b/.test(py.src(a))) return a;
     if (a.name === "FunctionDefinition") {
       const decorated = a.parent?.name === "DecoratedStatement" ? a.parent : undefined;
-      if (decorated && decorated.getChildren("Decorator").some((d) => /(transaction\.)?atomic\b/.test(py.src(d)))) return a;
+      if (decorated?.getChildren("Decorator").some((d) => /(transaction\.)?atomic\b/.test(py.src(d)))) return a;
       return undefined;
     }
   }
@@ -97,7 +112,12 @@ const enqueueInsideTransaction: Rule = {
     for (const { call } of enqueueCalls(py)) {
       const block = insideAtomic(py, call);
       if (!block) continue;
-      hits.push({ line: py.lineOf(call), causeLines: [py.lineOf(block)], message: "Enqueued inside `atomic()`: the worker may run before the commit (or after a rollback). Wrap it in `transaction.on_commit(...)`." });
+      hits.push({
+        line: py.lineOf(call),
+        causeLines: [py.lineOf(block)],
+        message:
+          "Enqueued inside `atomic()`: the worker may run before the commit (or after a rollback). Wrap it in `transaction.on_commit(...)`.",
+      });
     }
     return hits;
   },
