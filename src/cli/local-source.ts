@@ -187,19 +187,7 @@ export function workingTreeReader(root: string): ReadText {
 
 /** Files as they are staged (the index): what the commit being made will hold. */
 export function indexReader(root: string): ReadText {
-  return (path) => {
-    let bytes: Buffer;
-    try {
-      bytes = execFileSync("git", ["show", `:${path}`], {
-        cwd: root,
-        maxBuffer: MAX_BYTES + 1,
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-    } catch {
-      return undefined; // not in the index, or larger than MAX_BYTES
-    }
-    return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
-  };
+  return (path) => readBlob(root, `:${path}`);
 }
 
 /** Files as they are in `commit` of the repository at `root` (bare mirrors too): nothing is checked out. */
@@ -209,18 +197,23 @@ export function commitReader(root: string, commit: string): ReadText {
     // One listing of the commit's tree, so that absent candidates (settings guesses) cost no git call.
     listed ??= new Set(git(root, ["ls-tree", "-r", "--name-only", "-z", commit]).split("\0"));
     if (!listed.has(path)) return undefined;
-    let bytes: Buffer;
-    try {
-      bytes = execFileSync("git", ["cat-file", "blob", `${commit}:${path}`], {
-        cwd: root,
-        maxBuffer: MAX_BYTES + 1,
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-    } catch {
-      return undefined; // absent at that commit, or larger than MAX_BYTES
-    }
-    return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
+    return readBlob(root, `${commit}:${path}`);
   };
+}
+
+/** A blob by git's name for it (`:path` in the index, `rev:path` in a commit); undefined if absent, too large or binary. */
+function readBlob(root: string, object: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = execFileSync("git", ["cat-file", "blob", object], {
+      cwd: root,
+      maxBuffer: MAX_BYTES + 1,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+  } catch {
+    return undefined; // absent there, or larger than MAX_BYTES
+  }
+  return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
 }
 
 function textOf(bytes: Buffer): string | undefined {

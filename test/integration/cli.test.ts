@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
+import { gitRepo } from "../helpers/git-repo.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -23,28 +24,6 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, isTT
   let stderr = "";
   const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY, env, cwd });
   return { code, stdout, stderr };
-}
-
-/** A git repository on `main` with one committed file, then on branch `feature`. */
-function gitRepo(files: Record<string, string>): {
-  repo: string;
-  git: (...args: string[]) => void;
-  write: (path: string, text: string) => void;
-} {
-  const repo = mkdtempSync(join(tmpdir(), "dr-repo-"));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  };
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "t@example.com");
-  git("config", "user.name", "t");
-  for (const [path, text] of Object.entries(files)) write(path, text);
-  git("add", ".");
-  git("commit", "-qm", "base");
-  git("checkout", "-qb", "feature");
-  return { repo, git, write };
 }
 
 const MODELS = "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n";

@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
+import { gitRepo } from "../helpers/git-repo.js";
 import { loopbackModel } from "../helpers/loopback-model.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -65,26 +66,16 @@ function packAndInstall(): { bin: string; packageDir: string; files: string[] } 
 }
 
 /** A Django project on `main`, then a branch `feature`. */
-function djangoRepo(): { repo: string; git: (...args: string[]) => void; write: (path: string, text: string) => void } {
-  const repo = mkdtempSync(join(tmpdir(), "dr-django-"));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  };
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "t@example.com");
-  git("config", "user.name", "t");
-  write("requirements.txt", "Django==5.2\npsycopg==3.2\n");
-  write("shop/settings.py", "DEBUG = False\n");
-  write(
-    "shop/models.py",
-    "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n",
+function djangoRepo() {
+  return gitRepo(
+    {
+      "requirements.txt": "Django==5.2\npsycopg==3.2\n",
+      "shop/settings.py": "DEBUG = False\n",
+      "shop/models.py":
+        "from django.db import models\n\n\nclass Order(models.Model):\n    total = models.IntegerField()\n",
+    },
+    "dr-django-",
   );
-  git("add", ".");
-  git("commit", "-qm", "base");
-  git("checkout", "-qb", "feature");
-  return { repo, git, write };
 }
 
 let installed: ReturnType<typeof packAndInstall>;
