@@ -89,7 +89,8 @@ export async function completeCheckRun(
       end_line: i.line,
       annotation_level: LEVEL[i.severity],
       title: plainText(`${i.source === "model" ? "django-review (model)" : i.source} ${i.title}`).slice(0, 255),
-      message: plainText(i.message).slice(0, 64_000) || plainText(i.title),
+      // GitHub refuses an empty annotation message (a model comment that was only a suggestion).
+      message: plainText(i.message).slice(0, 64_000) || plainText(i.title) || "See the review comment on this line.",
     })),
   });
 }
