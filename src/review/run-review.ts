@@ -1,17 +1,10 @@
 import type { ReviewComment } from "../vocabulary.js";
 import type { PostRetry } from "../github/post-review.js";
-import { code } from "../comments/markdown.js";
 import type { ReadRetry } from "../util/retry.js";
 import type { RunChecks } from "./checks-off-thread.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../config/schema.js";
-import { parseChangedFiles } from "../diff/parse.js";
-import {
-  fetchChangedFiles,
-  type FileContent,
-  fetchFileContents,
-  type PullRequestInfo,
-} from "../github/fetch-pull-request.js";
+import type { PullRequestInfo } from "../github/fetch-pull-request.js";
 import type { AppThread } from "../github/fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
 import type { ReviewModel } from "../model/client.js";
@@ -20,11 +13,9 @@ import type { PersonaOverride } from "../personas/route.js";
 import { type Analysis, analyse, NO_MODEL_NOTICE } from "./analyse.js";
 import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../github/check-run.js";
 import { checkItems } from "./check-items.js";
-import { incrementalScope } from "./incremental.js";
+import { gatherPullRequest } from "./gather.js";
+import { reviewNotices } from "./notices.js";
 import { prepareComments, publish } from "./publish.js";
-import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "./related-files.js";
-import { selectFiles } from "./select-files.js";
 import { renderSummary, reviewMarker } from "./summary.js";
 
 export interface ReviewDeps {
@@ -171,52 +162,24 @@ async function reviewHead(
   const started = Date.now();
   const { config, pr, ref } = request;
 
+  // 1. Gather: the pull request's files and the project files the checks read (GitHub I/O; plain data back).
   if (request.signal?.aborted) return superseded(deps, request);
-  const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref, deps.readRetry));
-  if (allFiles.length === 0) {
+  const gathered = await gatherPullRequest(deps, request);
+  if (!gathered) {
     deps.log.info(
       { ...ref, sha: pr.headSha, outcome: "empty" },
       "django-review: nothing to review: the pull request changes no files",
     );
     return emptyOutcome("empty");
   }
-  const scope = request.incremental
-    ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha)
-    : {};
-  const diffFiles = scope.paths ? allFiles.filter((f) => scope.paths?.has(f.path)) : allFiles;
+  const { files, skipped: skippedBefore, scope, heads, related, unread } = gathered;
+  const reviewablePaths = files.map((f) => f.path);
   if (request.signal?.aborted) return superseded(deps, request);
-  const selection = selectFiles(diffFiles, config);
-  const reviewablePaths = selection.reviewable.map((f) => f.path);
-  // The changed files and the project files the checks read, in one batched read.
-  const relatedToRead = config.checks.enabled
-    ? [...new Set([...relatedPaths(reviewablePaths), ...projectFactPaths(reviewablePaths)])]
-    : [];
-  const read = await fetchFileContents(deps.octokit, ref, pr.headSha, [...reviewablePaths, ...relatedToRead], deps.log);
-  const contents = texts(read);
-  // A changed file GitHub would not give us is still reviewed from its diff, and the summary says so.
-  const unread = reviewablePaths.filter((p) => {
-    const content = read.get(p);
-    return content !== undefined && !content.ok && /could not be read/.test(content.reason);
-  });
-  const heads = new Map(
-    reviewablePaths.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])),
-  );
-  const related = new Map(
-    relatedToRead.flatMap((p) => (contents.has(p) ? [[p, contents.get(p) as string] as const] : [])),
-  );
-  // What the first read points at — the project's field classes, the templates the changed views
-  // render, the modules a `models/` package re-exports: a second batched read, only when there are any.
-  const known = new Set(contents.keys());
-  const secondRead = config.checks.enabled
-    ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)]
-    : [];
-  if (secondRead.length > 0)
-    for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, secondRead, deps.log)))
-      related.set(path, text);
 
+  // 2. Decide: Django checks, persona, prompts, the model, comments placed on the diff (no GitHub).
   const analysis = await analyse({
-    files: selection.reviewable,
-    skipped: selection.skipped,
+    files,
+    skipped: skippedBefore,
     heads,
     related,
     config,
@@ -233,39 +196,19 @@ async function reviewHead(
   if (!analysis) return superseded(deps, request);
   const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;
 
-  const publication = prepareComments(analysis.comments, selection.reviewable, request.previous?.threads ?? []);
+  // 3. Render: what this push adds to earlier reviews, and the summary around it.
+  const publication = prepareComments(analysis.comments, files, request.previous?.threads ?? []);
   // Said (how many, never what) only when something was sent to the model.
   const redacted = modelResult.report ? analysis.redactedSecrets : 0;
-  const notices = [
-    ...(request.notices ?? []),
-    ...(unread.length > 0
-      ? [
-          `⚠️ ${unread.length} changed file${unread.length > 1 ? "s" : ""} could not be read from GitHub and ${unread.length > 1 ? "were" : "was"} reviewed from the diff alone, without ${unread.length > 1 ? "their" : "its"} surrounding code: ${unread
-            .slice(0, 10)
-            .map((p) => code(p))
-            .join(", ")}${unread.length > 10 ? ", …" : ""}.`,
-        ]
-      : []),
-    ...analysis.checks.failures
-      .filter((f) => f.rule === "*")
-      .map((f) => `⚠️ The Django checks did not finish (${f.error}); this review has no rule findings.`),
-    ...(redacted > 0
-      ? [
-          `🔒 ${redacted} secret${redacted > 1 ? "s" : ""} (keys, tokens, passwords) ${redacted > 1 ? "were" : "was"} redacted before the code was sent to the model.`,
-        ]
-      : []),
-    ...(scope.notice ? [scope.notice] : []),
-    ...(publication.repeated > 0
-      ? [
-          `${publication.repeated} finding${publication.repeated > 1 ? "s" : ""} already raised on an earlier push ${publication.repeated > 1 ? "are" : "is"} not repeated.`,
-        ]
-      : []),
-    ...(publication.resolvable.length > 0
-      ? [
-          `${publication.resolvable.length} earlier thread${publication.resolvable.length > 1 ? "s" : ""} whose code changed and whose finding is gone ${publication.resolvable.length > 1 ? "are" : "is"} marked resolved.`,
-        ]
-      : []),
-  ];
+  const notices = reviewNotices({
+    requested: request.notices ?? [],
+    unread,
+    checksFailed: analysis.checks.failures.filter((f) => f.rule === "*").map((f) => f.error),
+    redacted,
+    ...(scope.notice ? { scope: scope.notice } : {}),
+    repeated: publication.repeated,
+    resolved: publication.resolvable.length,
+  });
   // "No API key" is news once: not on every later push of the same pull request.
   const saidBefore = modelResult.notice === NO_MODEL_NOTICE && (request.previous?.reviewedShas.length ?? 0) > 0;
   const bodyFor = (demoted: ReviewComment[]) =>
@@ -297,6 +240,7 @@ async function reviewHead(
       ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
     });
 
+  // 4. Post: one review, then the check run and the threads whose finding is gone.
   if (request.signal?.aborted) return superseded(deps, request);
   deps.onRendered?.({ ref, headSha: pr.headSha, body: bodyFor([]), analysis, configProblems: request.configProblems });
   const published = await publish(deps.octokit, deps.log, {
@@ -321,6 +265,7 @@ async function reviewHead(
         }
       : {}),
   });
+  // 5. Report: metrics and one log line.
   const outcome: ReviewOutcome = {
     status: published.status,
     ...(published.status === "posted" ? { reviewId: published.reviewId } : {}),
@@ -381,10 +326,4 @@ function emptyOutcome(status: "superseded" | "empty"): ReviewOutcome {
     cacheReadTokens: 0,
     outputTokens: 0,
   };
-}
-
-function texts(contents: Map<string, FileContent>): Map<string, string> {
-  const result = new Map<string, string>();
-  for (const [path, content] of contents) if (content.ok) result.set(path, content.text);
-  return result;
 }
