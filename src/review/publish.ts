@@ -11,6 +11,7 @@ import {
 import { type CheckItem, completeCheckRun, type RunTarget } from "../github/check-run.js";
 import { type PostRetry, postReview } from "../github/post-review.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
+import { renderSummary, type SummaryInput, withDemoted } from "./summary.js";
 
 export interface Publication {
   comments: ReviewComment[];
@@ -57,7 +58,8 @@ export interface PublishRequest {
   /** Past this long, check the PR's head and state again before posting (a push may have landed elsewhere). */
   staleCheckAfterMs: number;
   publication: Publication;
-  bodyFor: (demoted: ReviewComment[]) => string;
+  /** The summary as data; comments GitHub refuses inline are moved into it when it is posted. */
+  summary: SummaryInput;
   isSafe: (comment: ReviewComment) => boolean;
   marker: string;
   /** Nothing new to say (an incremental review that found nothing): resolve threads, post nothing. */
@@ -88,7 +90,7 @@ export async function publish(octokit: GitHubClient, log: Logger, request: Publi
         {
           headSha: request.headSha,
           comments: request.publication.comments,
-          bodyFor: request.bodyFor,
+          bodyFor: (demoted) => renderSummary(withDemoted(request.summary, demoted)),
           isSafe: request.isSafe,
           marker: request.marker,
         },

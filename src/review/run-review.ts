@@ -1,4 +1,3 @@
-import type { ReviewComment } from "../vocabulary.js";
 import type { PostRetry } from "../github/post-review.js";
 import type { ReadRetry } from "../util/retry.js";
 import type { RunChecks } from "./checks-off-thread.js";
@@ -16,7 +15,7 @@ import { checkItems } from "./check-items.js";
 import { gatherPullRequest } from "./gather.js";
 import { reviewNotices } from "./notices.js";
 import { prepareComments, publish } from "./publish.js";
-import { renderSummary, reviewMarker } from "./summary.js";
+import { renderSummary, reviewMarker, type SummaryInput } from "./summary.js";
 
 export interface ReviewDeps {
   octokit: GitHubClient;
@@ -211,38 +210,34 @@ async function reviewHead(
   });
   // "No API key" is news once: not on every later push of the same pull request.
   const saidBefore = modelResult.notice === NO_MODEL_NOTICE && (request.previous?.reviewedShas.length ?? 0) > 0;
-  const bodyFor = (demoted: ReviewComment[]) =>
-    renderSummary({
-      personaName: persona.name,
-      choice,
-      headSha: pr.headSha,
-      modelSummary: modelResult.summary,
-      ...(modelResult.notice && !saidBefore ? { modelNotice: modelResult.notice } : {}),
-      configProblems: request.configProblems,
-      notices,
-      reviewedFiles: reviewablePaths,
-      skippedFiles: skipped,
-      comments: publication.comments.filter((c) => !demoted.includes(c)),
-      unplaced: [
-        ...unplaced,
-        ...demoted.map((c) => ({
-          path: c.path,
-          line: c.line,
-          severity: c.severity,
-          body: c.body,
-          reason: "GitHub did not accept it inline",
-        })),
-      ],
-      findings: checks.findings,
-      suppressed: checks.suppressed,
-      conditional: checks.conditional.length,
-      facts: checks.facts,
-      ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
-    });
+  const summary: SummaryInput = {
+    personaName: persona.name,
+    choice,
+    headSha: pr.headSha,
+    modelSummary: modelResult.summary,
+    ...(modelResult.notice && !saidBefore ? { modelNotice: modelResult.notice } : {}),
+    configProblems: request.configProblems,
+    notices,
+    reviewedFiles: reviewablePaths,
+    skippedFiles: skipped,
+    comments: publication.comments,
+    unplaced,
+    findings: checks.findings,
+    suppressed: checks.suppressed,
+    conditional: checks.conditional.length,
+    facts: checks.facts,
+    ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
+  };
 
   // 4. Post: one review, then the check run and the threads whose finding is gone.
   if (request.signal?.aborted) return superseded(deps, request);
-  deps.onRendered?.({ ref, headSha: pr.headSha, body: bodyFor([]), analysis, configProblems: request.configProblems });
+  deps.onRendered?.({
+    ref,
+    headSha: pr.headSha,
+    body: renderSummary(summary),
+    analysis,
+    configProblems: request.configProblems,
+  });
   const published = await publish(deps.octokit, deps.log, {
     ref,
     headSha: pr.headSha,
@@ -250,7 +245,7 @@ async function reviewHead(
     staleCheckAfterMs: deps.staleCheckAfterMs ?? -1,
     ...(deps.postRetry ? { postRetry: deps.postRetry } : {}),
     publication,
-    bodyFor,
+    summary,
     isSafe: (c) => c.side === "RIGHT" && c.start_line === undefined && lineMap.isAdded(c.path, c.line),
     marker: reviewMarker(pr.headSha),
     quiet: scope.paths !== undefined && publication.comments.length === 0 && unplaced.length === 0,

@@ -43,6 +43,25 @@ export function reviewMarker(headSha: string): string {
   return `<!-- django-review sha=${headSha} -->`;
 }
 
+/** The summary once GitHub refused some inline comments: they leave the inline list and are listed below. */
+export function withDemoted(input: SummaryInput, demoted: ReviewComment[]): SummaryInput {
+  if (demoted.length === 0) return input;
+  return {
+    ...input,
+    comments: input.comments.filter((c) => !demoted.includes(c)),
+    unplaced: [
+      ...input.unplaced,
+      ...demoted.map((c) => ({
+        path: c.path,
+        line: c.line,
+        severity: c.severity,
+        body: c.body,
+        reason: "GitHub did not accept it inline",
+      })),
+    ],
+  };
+}
+
 export function renderSummary(input: SummaryInput): string {
   const sections = [
     `### django-review · ${input.personaName}`,
