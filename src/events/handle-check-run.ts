@@ -1,4 +1,5 @@
 import type { Context, Logger } from "probot";
+import { reviewJob } from "./review-job.js";
 import { configFromText } from "../config/load.js";
 import { CHECK_RUN_NAME } from "../github/check-run.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
@@ -22,15 +23,9 @@ export async function queueRerun(context: RerunContext, services: ReviewServices
     return log.info(
       "django-review: re-run ignored: the check run belongs to no pull request of this repository (a fork's?)",
     );
-  const key = `${context.repo().owner}/${context.repo().repo}#${pr.number}`;
-  const result = await services.queue.enqueue({
-    key,
-    headSha: run.head_sha,
-    id: `${key}/rerun:${context.id}`,
-    supersedes: false,
-    tenant: String(context.payload.installation?.id ?? ""),
-    event: { id: context.id, name: context.name, payload: context.payload },
-  });
+  const result = await services.queue.enqueue(
+    reviewJob(context, pr.number, { headSha: run.head_sha, request: `/rerun:${context.id}`, supersedes: false }),
+  );
   log.info({ queue: result }, "django-review: re-run queued");
 }
 

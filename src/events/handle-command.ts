@@ -1,4 +1,5 @@
 import type { Context, Logger } from "probot";
+import { reviewJob } from "./review-job.js";
 import { configFromText } from "../config/load.js";
 import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
@@ -21,16 +22,14 @@ export async function queueCommand(context: CommentContext, services: ReviewServ
   if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
     return log.info(`django-review: ignored ${COMMAND} from a bot`);
   }
-  const key = `${context.repo().owner}/${context.repo().repo}#${issue.number}`;
-  await services.queue.enqueue({
-    key,
-    // The head is not known until the PR is fetched; a command is its own request.
-    headSha: `command:${comment.id}`,
-    id: `${key}/command:${comment.id}`,
-    supersedes: false,
-    tenant: String(context.payload.installation?.id ?? ""),
-    event: { id: context.id, name: context.name, payload: context.payload },
-  });
+  // The head is not known until the PR is fetched; a command is its own request.
+  await services.queue.enqueue(
+    reviewJob(context, issue.number, {
+      headSha: `command:${comment.id}`,
+      request: `/command:${comment.id}`,
+      supersedes: false,
+    }),
+  );
 }
 
 function commandLog(context: CommentContext): Logger {

@@ -1,4 +1,5 @@
 import type { Severity } from "../vocabulary.js";
+import { reviewJob } from "./review-job.js";
 import type { Context, Logger } from "probot";
 import { configFromText } from "../config/load.js";
 import { completeMissingCheckRun } from "../github/check-run.js";
@@ -23,15 +24,9 @@ export async function queuePullRequestReview(context: PullRequestContext, servic
   const ref = { ...context.repo(), pullNumber: pr.number };
   const log = pullRequestLog(context);
   if (pr.state !== "open") return log.info("django-review: skipped, the pull request is not open");
-  const key = `${ref.owner}/${ref.repo}#${pr.number}`;
-  const result = await services.queue.enqueue({
-    key,
-    headSha: pr.headSha,
-    id: `${key}@${pr.headSha}`,
-    supersedes: true,
-    tenant: String(context.payload.installation?.id ?? ""),
-    event: { id: context.id, name: context.name, payload: context.payload },
-  });
+  const result = await services.queue.enqueue(
+    reviewJob(context, ref.pullNumber, { headSha: pr.headSha, request: `@${pr.headSha}`, supersedes: true }),
+  );
   log.info({ queue: result }, "django-review: review queued");
 }
 
