@@ -25,6 +25,12 @@ export function renderCommentBody(input: {
   return parts.join("\n\n");
 }
 
+/**
+ * A suggestion block as `renderSuggestion` writes it (the closing fence is the opening one), with
+ * the blank lines around it: the proposed code is group 2.
+ */
+export const SUGGESTION_BLOCK = /\n*(`{3,})suggestion\n([\s\S]*?)\n?\1\s*/;
+
 /** A ```suggestion block whose fence is longer than any backtick run in the code. */
 export function renderSuggestion(code: string): string {
   const fence = "`".repeat(Math.max(2, longestBacktickRun(code)) + 1);

@@ -1,4 +1,5 @@
 import { type Finding, type ReviewComment, SEVERITIES, type Severity, type UnplacedComment } from "../vocabulary.js";
+import { SUGGESTION_BLOCK } from "../comments/render.js";
 import { describeFacts } from "../checks/project-facts.js";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import { plainText } from "../comments/plain-text.js";
@@ -108,18 +109,16 @@ function fromFinding(f: Finding, fingerprintOf: FingerprintOf): ReportItem {
   };
 }
 
-const SUGGESTION = /\n*`{3,}suggestion\n([\s\S]*?)\n?`{3,}\s*/;
-
 /** A model comment; its suggestion block, if any, as the lines it replaces and the lines it proposes. */
 function fromComment(c: ReviewComment, head: string | undefined, fingerprint: string): ReportItem {
   const item: ReportItem = {
     file: c.path,
     line: c.line,
     severity: c.severity,
-    message: plain(c.body.replace(SUGGESTION, "\n")),
+    message: plain(c.body.replace(SUGGESTION_BLOCK, "\n")),
     fingerprint,
   };
-  const proposed = SUGGESTION.exec(c.body)?.[1];
+  const proposed = SUGGESTION_BLOCK.exec(c.body)?.[2];
   if (proposed === undefined || head === undefined)
     return proposed === undefined ? item : { ...item, message: plain(c.body) };
   const lines = head.split("\n");

@@ -1,4 +1,5 @@
 import type { Finding, ReviewComment, UnplacedComment } from "../vocabulary.js";
+import { SUGGESTION_BLOCK } from "../comments/render.js";
 import type { CheckItem } from "../github/check-run.js";
 
 /**
@@ -29,7 +30,7 @@ export function checkItems(comments: ReviewComment[], unplaced: UnplacedComment[
 function modelText(body: string): string {
   return body
     .replace(/^\*\*[^*]+\*\*\s*/, "")
-    .replace(/\n*(`{3,})suggestion\n[\s\S]*?\n\1/g, "")
+    .replace(SUGGESTION_BLOCK, "\n")
     .replace(/<sub>[\s\S]*?<\/sub>/g, "")
     .replace(/<!--[\s\S]*?-->/g, "")
     .trim();
