@@ -1,5 +1,5 @@
 import { DEFAULT_READ_RETRY } from "../util/retry.js";
-import { checksOffThread } from "../review/checks-off-thread.js";
+import { offThread } from "../review/off-thread.js";
 import type { Logger } from "probot";
 import { appPermissionHint, permissionProblem } from "../github/permissions.js";
 import type { GitHubClient } from "../github/types.js";
@@ -45,8 +45,9 @@ export function createReviewServices(
       ? new RedisRateLimits(queue.connection, perInstallation, queue.prefix)
       : new RateLimits(perInstallation);
   const onOutcome = (outcome: ReviewOutcome, durationMs: number) => metrics.recordReview(outcome, durationMs);
-  // The checks run on a worker thread, so a hostile PR cannot hold up webhooks or /healthz.
-  const runChecks = env.DJANGO_REVIEW_CHECKS_INLINE ? undefined : checksOffThread(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS);
+  // Diff parsing, the checks and prompt building run on a worker thread, so a hostile PR cannot hold
+  // up webhooks or /healthz.
+  const offload = env.DJANGO_REVIEW_CHECKS_INLINE ? undefined : offThread(env.DJANGO_REVIEW_CHECKS_TIMEOUT_MS);
   return {
     queue,
     limits,
@@ -64,7 +65,7 @@ export function createReviewServices(
         staleCheckAfterMs,
         postRetry,
         readRetry,
-        ...(runChecks ? { runChecks } : {}),
+        ...(offload ? { offload } : {}),
         modelDeadlineMs,
         onOutcome,
         ...(onRendered ? { onRendered } : {}),

@@ -3,7 +3,6 @@ import type { CheckResult } from "../checks/index.js";
 import { dedupeAgainstFindings, placeFindings } from "../comments/findings.js";
 import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
-import { renderFileWithContext } from "../diff/context.js";
 import { LineMap } from "../diff/line-map.js";
 import type { DiffFile } from "../diff/types.js";
 import type { ReviewModel } from "../model/client.js";
@@ -11,19 +10,11 @@ import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
 import type { Persona } from "../personas/schema.js";
-import {
-  buildSystemPrompt,
-  buildUserPrompt,
-  fixedPromptTokens,
-  type PromptFile,
-  type PullRequestText,
-} from "../prompt/build.js";
-import { planChunks } from "../prompt/chunk.js";
-import { DefinitionIndex, relatedDefinitions } from "../prompt/related-definitions.js";
+import type { PullRequestText } from "../prompt/build.js";
+import type { PromptRequest, PromptRequests, PromptRequestsInput } from "../prompt/requests.js";
 import { yieldToEventLoop } from "../util/yield.js";
-import { checkPullRequest } from "./check-pull-request.js";
-import type { RunChecks } from "./checks-off-thread.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
+import { type Offload, runInline } from "./pure-tasks.js";
 import type { SkippedFile } from "./summary.js";
 
 /** Said when no API key is configured (the app says it once per pull request). */
@@ -49,8 +40,8 @@ export interface AnalysisInput {
   modelOverride?: string;
   modelDeadlineMs?: number;
   signal?: AbortSignal;
-  /** Where the Django checks run: a worker thread in the server (see checks-off-thread.ts); inline by default. */
-  runChecks?: RunChecks;
+  /** Where the pure, CPU-bound steps run: a worker thread in the server (see off-thread.ts); inline by default. */
+  offload?: Offload;
   /** Told before each model call (the CLI shows progress). */
   onModelCall?: (index: number, count: number) => void;
 }
@@ -88,56 +79,31 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   const persona = input.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 
-  const system = buildSystemPrompt(persona);
   const hints = [...checks.findings, ...checks.conditional].map((f) => ({
     path: f.file,
     line: f.line,
     text: `${f.rule} ${f.title}: ${f.condition ? `only if ${f.condition}: ` : ""}${f.message}`,
   }));
-  const promptFiles = files.map(
-    (file): PromptFile => ({
-      path: file.path,
-      status: file.status,
-      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
-      rendered: renderFileWithContext(file, heads.get(file.path), config.context_lines),
-    }),
-  );
-  // Room kept in every call for the definitions its files depend on.
-  const definitionTokens = Math.min(8_000, Math.floor(config.max_prompt_tokens * 0.15));
-  const plan = planChunks(promptFiles, {
-    perCallTokens: config.max_prompt_tokens,
-    fixedTokens: fixedPromptTokens({ system, pr: input.pr, hints }) + definitionTokens,
-    maxCalls: config.max_model_calls,
-    maxTotalTokens: config.max_total_tokens,
+  const model = resolveModel({ env: input.modelOverride, config: config.model, persona: persona.model });
+  const prompts = await promptsSafely(input, {
+    files,
+    heads,
+    related: input.related,
+    config,
+    persona,
+    pr: input.pr,
+    hints,
+    model,
   });
-  const sentPaths = new Set(plan.chunks.flat().map((f) => f.path));
+  const sentPaths = new Set(prompts.sentPaths);
   const skipped = [
     ...input.skipped,
-    ...plan.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` })),
+    ...prompts.notSent.map((n) => ({ path: n.path, reason: `not sent to the model: ${n.reason}` })),
   ];
 
   if (input.signal?.aborted) return undefined;
-  const modelId = resolveModel({ env: input.modelOverride, config: config.model, persona: persona.model });
-  const definitions = new DefinitionIndex(new Map([...input.related, ...heads]));
-  const prPaths = new Set(files.map((f) => f.path));
-  let redactedSecrets = 0;
-  const requests = plan.chunks.map((chunk, index) => {
-    const user = buildUserPrompt({
-      pr: input.pr,
-      files: chunk,
-      hints: hints.filter((h) => chunk.some((f) => f.path === h.path)),
-      part: { index, count: plan.chunks.length },
-      definitions: relatedDefinitions(
-        chunk.map((f) => f.path),
-        definitions,
-        prPaths,
-        definitionTokens,
-      ),
-    });
-    redactedSecrets += user.redacted;
-    return { model: modelId, system, user: user.text };
-  });
-  const modelResult = await modelStage(input, requests);
+  const { requests, redactedSecrets } = prompts;
+  const modelResult = prompts.failed ? { comments: [], notice: prompts.failed } : await modelStage(input, requests);
   if (input.signal?.aborted) return undefined;
 
   await yieldToEventLoop();
@@ -162,11 +128,14 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   };
 }
 
-/** The checks, off the event loop when a runner is given; a runner that fails costs the checks only. */
+function offload(input: Pick<AnalysisInput, "offload">): Offload {
+  return input.offload ?? runInline;
+}
+
+/** The checks, off the event loop when a runner is given; checks that fail or time out cost the checks only. */
 async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
-  if (!input.runChecks) return checkPullRequest(input.files, input.heads, input.related, input.config);
   try {
-    return await input.runChecks(input.files, input.heads, input.related, input.config);
+    return await offload(input)("checks", input.files, input.heads, input.related, input.config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     input.log.warn({ err: error }, "django-review: the Django checks did not finish; the review goes on without them");
@@ -180,10 +149,28 @@ async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
   }
 }
 
-async function modelStage(
+/**
+ * The model calls; when building them fails or is stopped (a hostile file), the review goes on with
+ * the checks alone and says why. Nothing was paid for yet.
+ */
+async function promptsSafely(
   input: AnalysisInput,
-  requests: Array<{ model: string; system: string; user: string }>,
-): Promise<ModelStageResult> {
+  prompts: PromptRequestsInput,
+): Promise<PromptRequests & { failed?: string }> {
+  try {
+    return await offload(input)("prompts", prompts);
+  } catch (error) {
+    input.log.warn(
+      { err: error },
+      "django-review: the prompts could not be built; the review goes on with the checks alone",
+    );
+    const why = error instanceof Error ? error.message : String(error);
+    const none = { requests: [], sentPaths: [], notSent: [], redactedSecrets: 0 };
+    return input.model ? { ...none, failed: `The model was not asked: ${why}.` } : none;
+  }
+}
+
+async function modelStage(input: AnalysisInput, requests: PromptRequest[]): Promise<ModelStageResult> {
   if (!input.model) return { comments: [], notice: NO_MODEL_NOTICE };
   if (requests.length === 0)
     return { comments: [], notice: "No file in this pull request could be sent to the model." };

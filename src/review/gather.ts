@@ -1,8 +1,8 @@
 import { projectFactPaths } from "../checks/project-facts.js";
-import { parseChangedFiles } from "../diff/parse.js";
 import type { DiffFile } from "../diff/types.js";
 import { type FileContent, fetchChangedFiles, fetchFileContents } from "../github/fetch-pull-request.js";
 import { incrementalScope, type ReviewScope } from "./incremental.js";
+import { runInline } from "./pure-tasks.js";
 import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "./related-files.js";
 import type { ReviewDeps, ReviewRequest } from "./run-review.js";
 import { selectFiles } from "./select-files.js";
@@ -29,11 +29,14 @@ export interface Gathered {
  * Undefined when the pull request changes no files.
  */
 export async function gatherPullRequest(
-  deps: Pick<ReviewDeps, "octokit" | "log" | "readRetry">,
+  deps: Pick<ReviewDeps, "octokit" | "log" | "readRetry" | "offload">,
   request: Pick<ReviewRequest, "ref" | "pr" | "config" | "incremental" | "previous">,
 ): Promise<Gathered | undefined> {
   const { config, pr, ref } = request;
-  const allFiles = parseChangedFiles(await fetchChangedFiles(deps.octokit, ref, deps.readRetry));
+  const allFiles = await (deps.offload ?? runInline)(
+    "parse",
+    await fetchChangedFiles(deps.octokit, ref, deps.readRetry),
+  );
   if (allFiles.length === 0) return undefined;
   const scope = request.incremental
     ? await incrementalScope(deps.octokit, ref, request.previous?.reviewedShas.at(-1), pr.headSha)

@@ -1,6 +1,6 @@
 import type { PostRetry } from "../github/post-review.js";
 import type { ReadRetry } from "../util/retry.js";
-import type { RunChecks } from "./checks-off-thread.js";
+import type { Offload } from "./pure-tasks.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../config/schema.js";
 import type { PullRequestInfo } from "../github/fetch-pull-request.js";
@@ -27,8 +27,8 @@ export interface ReviewDeps {
   modelOverride?: string;
   /** A review slower than this re-reads the PR's head and state before posting (-1: never). */
   staleCheckAfterMs?: number;
-  /** Where the Django checks run (a worker thread in the server); inline when absent. */
-  runChecks?: RunChecks;
+  /** Where the pure, CPU-bound steps run (a worker thread in the server); inline when absent. */
+  offload?: Offload;
   /** How reads GitHub answers with a 5xx are tried again. */
   readRetry?: ReadRetry;
   /** How long and how patiently a rendered review is offered to GitHub (the model is not asked again). */
@@ -190,7 +190,7 @@ async function reviewHead(
     ...(deps.modelOverride ? { modelOverride: deps.modelOverride } : {}),
     ...(deps.modelDeadlineMs ? { modelDeadlineMs: deps.modelDeadlineMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
-    ...(deps.runChecks ? { runChecks: deps.runChecks } : {}),
+    ...(deps.offload ? { offload: deps.offload } : {}),
   });
   if (!analysis) return superseded(deps, request);
   const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;

@@ -120,7 +120,7 @@ describe("django-review installed from its npm tarball", () => {
       expect.arrayContaining([
         "bin/django-review.js",
         "lib/cli.js",
-        "lib/review/checks-worker.js",
+        "lib/review/pure-worker.js",
         "agents/django-backend-engineer.md",
         ".pre-commit-hooks.yaml",
         "README.md",
