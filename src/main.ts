@@ -1,6 +1,6 @@
 import { run } from "probot";
 import { createApp, defaultQueue } from "./app.js";
-import { AppOctokit } from "./github/octokit.js";
+import { appOctokit } from "./github/octokit.js";
 import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
 import { onStopSignals, shutdown } from "./server/shutdown.js";
 import { createLog, installWebhookGuard } from "./server/webhook-guard.js";
@@ -20,7 +20,10 @@ try {
 const queue = defaultQueue(settings);
 // With APP_ID and a private key this serves webhooks; without them, Probot's set-up page that
 // registers a new GitHub App from app.yml.
-const server = await run(createApp({ settings, queue }), { Octokit: AppOctokit, log });
+const server = await run(createApp({ settings, queue }), {
+  Octokit: appOctokit(settings.DJANGO_REVIEW_GITHUB_TIMEOUT_MS),
+  log,
+});
 
 // SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C): stop taking webhooks, let running reviews
 // post within the grace period, exit 0.

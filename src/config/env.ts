@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_POST_RETRY } from "../github/post-review.js";
+import { GITHUB_REQUEST_TIMEOUT_MS } from "../github/timed-fetch.js";
 import { TASK_TIMEOUT_MS } from "../review/off-thread.js";
 import { DEFAULT_SHUTDOWN_GRACE_MS } from "../server/shutdown.js";
 import { DEFAULT_READ_RETRY } from "../util/retry.js";
@@ -45,6 +46,7 @@ const Settings = z.object({
   DJANGO_REVIEW_READ_BACKOFF_MS: integer(0).default(DEFAULT_READ_RETRY.backoffMs),
   DJANGO_REVIEW_POST_RETRY_MS: integer(0).default(DEFAULT_POST_RETRY.budgetMs),
   DJANGO_REVIEW_POST_BACKOFF_MS: integer(0).default(DEFAULT_POST_RETRY.backoffMs),
+  DJANGO_REVIEW_GITHUB_TIMEOUT_MS: integer(1).default(GITHUB_REQUEST_TIMEOUT_MS),
   DJANGO_REVIEW_CHECKS_TIMEOUT_MS: integer(1).default(TASK_TIMEOUT_MS),
   DJANGO_REVIEW_CHECKS_INLINE: flag,
   DJANGO_REVIEW_SHUTDOWN_GRACE_MS: integer(0).default(DEFAULT_SHUTDOWN_GRACE_MS),

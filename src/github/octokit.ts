@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { GITHUB_REQUEST_TIMEOUT_MS, timedFetch } from "./timed-fetch.js";
 
 /** Retries after a rate limit, at most this many times per request. */
 const RATE_LIMIT_RETRIES = 2;
@@ -12,45 +13,40 @@ interface ThrottledRequest {
 /**
  * Probot's Octokit with retries (5xx, with backoff: Probot's default) and throttling that also
  * retries after a secondary rate limit (Probot's default only logs it), so a busy hour delays a
- * review instead of losing it.
+ * review instead of losing it; every request abandoned after `timeoutMs`
+ * (`DJANGO_REVIEW_GITHUB_TIMEOUT_MS`).
  */
-/** A GitHub request that has not answered in this long is abandoned (and retried if it was a read). */
-export const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
-
-/**
- * `fetch` with a deadline: a hung connection to GitHub must not hold a review's slot forever. The
- * caller's own signal (if any) still aborts it sooner.
- */
-export function timedFetch(timeoutMs: number, base: typeof fetch = fetch): typeof fetch {
-  return (input, init = {}) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return base(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-  };
-}
-
-export const AppOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
-  const throttle = (options.throttle ?? {}) as Record<string, unknown>;
-  const request = (options.request ?? {}) as Record<string, unknown>;
-  return {
-    ...options,
-    request: {
-      ...request,
-      fetch: timedFetch(GITHUB_REQUEST_TIMEOUT_MS, (request.fetch as typeof fetch | undefined) ?? fetch),
-    },
-    throttle: {
-      ...throttle,
-      onRateLimit: (retryAfter: number, request: ThrottledRequest, octokit: { log: { warn: (m: string) => void } }) => {
-        octokit.log.warn(`Rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
-        return request.request.retryCount < RATE_LIMIT_RETRIES;
+export const appOctokit = (timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) =>
+  ProbotOctokit.defaults((options: Record<string, unknown>) => {
+    const throttle = (options.throttle ?? {}) as Record<string, unknown>;
+    const request = (options.request ?? {}) as Record<string, unknown>;
+    return {
+      ...options,
+      request: {
+        ...request,
+        fetch: timedFetch(timeoutMs, (request.fetch as typeof fetch | undefined) ?? fetch),
       },
-      onSecondaryRateLimit: (
-        retryAfter: number,
-        request: ThrottledRequest,
-        octokit: { log: { warn: (m: string) => void } },
-      ) => {
-        octokit.log.warn(`Secondary rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
-        return request.request.retryCount < RATE_LIMIT_RETRIES;
+      throttle: {
+        ...throttle,
+        onRateLimit: (
+          retryAfter: number,
+          request: ThrottledRequest,
+          octokit: { log: { warn: (m: string) => void } },
+        ) => {
+          octokit.log.warn(`Rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
+          return request.request.retryCount < RATE_LIMIT_RETRIES;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: ThrottledRequest,
+          octokit: { log: { warn: (m: string) => void } },
+        ) => {
+          octokit.log.warn(`Secondary rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter} s`);
+          return request.request.retryCount < RATE_LIMIT_RETRIES;
+        },
       },
-    },
-  };
-});
+    };
+  });
+
+/** The app's Octokit with the default request timeout. */
+export const AppOctokit = appOctokit();

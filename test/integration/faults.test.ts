@@ -373,6 +373,32 @@ describe("GitHub faults", () => {
     );
   });
 
+  it("a GitHub read that hangs is abandoned at DJANGO_REVIEW_GITHUB_TIMEOUT_MS and read again: one review, no hung slot", async () => {
+    const { appOctokit } = await import("../../src/github/octokit.js");
+    const env = { DJANGO_REVIEW_GITHUB_TIMEOUT_MS: "300", DJANGO_REVIEW_READ_BACKOFF_MS: "0" };
+    const { parseOperatorEnv } = await import("../../src/config/env.js");
+    const timeoutMs = parseOperatorEnv(env).DJANGO_REVIEW_GITHUB_TIMEOUT_MS;
+    const Hanging = appOctokit(timeoutMs).defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+    }));
+    const github = new GitHubMock().token().config();
+    // The file list answers only after 60 s the first time (a hung connection), then at once.
+    github.scope.get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`).query(true).delay(60_000).reply(200, []);
+    github.files(engineerPrFiles()).review();
+    mockModel(OK);
+    const reviewer = await app({
+      Octokit: Hanging,
+      env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0", ...env },
+    });
+    const started = Date.now();
+    await reviewer.receive({ id: "hung-read", name: "pull_request", payload: pullRequestPayload("opened") });
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toContain("shop/models.py");
+    // Given up after the timeout, not after the hang (the rest of the review takes a few seconds here).
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it("a secondary rate limit is waited out and retried", async () => {
     const { AppOctokit } = await import("../../src/github/octokit.js");
     const NoRetry = AppOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } }));

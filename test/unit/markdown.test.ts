@@ -5,7 +5,7 @@ import { sanitizeModelText } from "../../src/comments/sanitize.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { renderFindingBody } from "../../src/comments/findings.js";
-import { timedFetch } from "../../src/github/octokit.js";
+import { timedFetch } from "../../src/github/timed-fetch.js";
 import { isTransientError, retryRead } from "../../src/util/retry.js";
 
 describe("code spans for untrusted text", () => {
