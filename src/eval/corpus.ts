@@ -2,6 +2,7 @@ import { CATEGORIES } from "../vocabulary.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
+import { buildCase, SourceCase } from "./corpus-build.js";
 import type { CorpusCase } from "./score.js";
 
 const Entry = z.object({
@@ -61,4 +62,28 @@ function walk(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : [path];
   });
+}
+
+/**
+ * The built corpus from its annotated source (`test/corpus-src/<topic>/<case>/`: case.json and tree/),
+ * as the files of each case keyed `<case>/<path>`: what `npm run corpus:build` writes.
+ */
+export function buildCorpusFromSource(sourceDir: string): Map<string, string> {
+  const built = new Map<string, string>();
+  for (const topic of readdirSync(sourceDir).sort()) {
+    if (!statSync(join(sourceDir, topic)).isDirectory()) continue;
+    for (const id of readdirSync(join(sourceDir, topic)).sort()) {
+      const dir = join(sourceDir, topic, id);
+      if (built.has(`${id}/case.json`)) throw new Error(`corpus:build: case ${id} appears in two topics`);
+      const parsed = SourceCase.safeParse(JSON.parse(readFileSync(join(dir, "case.json"), "utf8")));
+      if (!parsed.success)
+        throw new Error(`corpus:build: ${topic}/${id}/case.json is invalid: ${z.prettifyError(parsed.error)}`);
+      const treeDir = join(dir, "tree");
+      const tree = new Map(
+        walk(treeDir).map((file) => [relative(treeDir, file).split("\\").join("/"), readFileSync(file, "utf8")]),
+      );
+      for (const [path, text] of buildCase(id, parsed.data, tree)) built.set(`${id}/${path}`, text);
+    }
+  }
+  return built;
 }
