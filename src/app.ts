@@ -1,14 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
-import { type ApplicationFunction, type ApplicationFunctionOptions, Context, type Probot } from "probot";
-import { queueRerun, type RerunContext, runQueuedRerun } from "./events/handle-check-run.js";
-import { type CommentContext, queueCommand, runQueuedCommand } from "./events/handle-command.js";
-import {
-  type PullRequestContext,
-  PULL_REQUEST_EVENTS,
-  queuePullRequestReview,
-  reviewPullRequest,
-} from "./events/handle-pull-request.js";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
+import { queueRerun, runQueuedRerun } from "./events/handle-check-run.js";
+import { queueCommand, runQueuedCommand } from "./events/handle-command.js";
+import { PULL_REQUEST_EVENTS, queuePullRequestReview, reviewPullRequest } from "./events/handle-pull-request.js";
+import { installationOf, restoreContext } from "./events/review-job.js";
 import { createReviewServices } from "./events/services.js";
 import { loadPersonas } from "./personas/load.js";
 import { MemoryQueue } from "./queue/memory.js";
@@ -42,16 +38,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     addHandler(serverRoutes(services.metrics));
     // The worker side: rebuild the event's context (in this process or another replica) and review.
     queue.start(async (event: ReviewEvent, signal: AbortSignal) => {
-      const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
-      const context = new Context(
-        event as never,
-        await app.auth(installation),
-        app.log.child({ name: "django-review" }),
-      );
-      if (event.name === "issue_comment")
-        await runQueuedCommand(context as unknown as CommentContext, services, signal);
-      else if (event.name === "check_run") await runQueuedRerun(context as unknown as RerunContext, services, signal);
-      else await reviewPullRequest(context as unknown as PullRequestContext, services, signal);
+      const octokit = await app.auth(installationOf(event.payload));
+      const queued = restoreContext(event, octokit, app.log.child({ name: "django-review" }));
+      if (queued.name === "issue_comment") await runQueuedCommand(queued.context, services, signal);
+      else if (queued.name === "check_run") await runQueuedRerun(queued.context, services, signal);
+      else await reviewPullRequest(queued.context, services, signal);
     });
     // Handlers only queue work: GitHub gets its answer without waiting for the model.
     app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => queuePullRequestReview(context, services)));
