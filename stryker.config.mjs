@@ -10,7 +10,7 @@ export default {
     "src/comments/sanitize.ts",
     "src/comments/markdown.ts",
     "src/comments/fingerprint.ts",
-    "src/review/incremental.ts",
+    "src/github/incremental.ts",
     "src/personas/route.ts",
     "src/config/schema.ts",
     "src/diff/line-map.ts",

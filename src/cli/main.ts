@@ -5,10 +5,10 @@ import { parseUnifiedDiff } from "../diff/parse.js";
 import { parseOperatorEnv } from "../config/env.js";
 import { anthropicReviewModel, modelSettings } from "../model/client.js";
 import { loadPersonas } from "../personas/load.js";
-import { analyse } from "../review/analyse.js";
+import { analyse } from "../decide/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../review/related-files.js";
-import { selectFiles } from "../review/select-files.js";
+import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../decide/related-files.js";
+import { selectFiles } from "../decide/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { closest } from "./did-you-mean.js";
 import {

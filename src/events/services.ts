@@ -7,7 +7,7 @@ import type { OperatorEnv } from "../config/env.js";
 import { anthropicReviewModel, modelSettings } from "../model/client.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
-import { RateLimits, RedisRateLimits, type SpendingLimits } from "../review/rate-limits.js";
+import { RateLimits, RedisRateLimits, type SpendingLimits } from "../queue/rate-limits.js";
 import { BullQueue } from "../queue/bullmq.js";
 import type { RenderedReview, ReviewDeps, ReviewOutcome } from "../review/run-review.js";
 import { AppMetrics } from "../metrics.js";

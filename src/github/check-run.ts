@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from "../vocabulary.js";
+import type { CheckItem } from "../render/check-items.js";
 import { plainText } from "../comments/plain-text.js";
 import { severityLabel } from "../comments/render.js";
 import { reviewedShaOf } from "./fetch-review-context.js";
@@ -14,17 +15,6 @@ const LEVEL: Record<Severity, "failure" | "warning" | "notice"> = {
   minor: "warning",
   nit: "notice",
 };
-
-/** One thing the review says about a line: a rule finding or a model comment, as Markdown. */
-export interface CheckItem {
-  file: string;
-  line: number;
-  severity: Severity;
-  /** A rule id, or "model". */
-  source: string;
-  title: string;
-  message: string;
-}
 
 export type Conclusion = "neutral" | "failure" | "skipped";
 

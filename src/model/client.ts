@@ -1,30 +1,9 @@
 import type { OperatorEnv } from "../config/env.js";
 import Anthropic from "@anthropic-ai/sdk";
 import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
+import type { ReviewModel } from "./types.js";
 
-export interface ModelRequest {
-  model: string;
-  system: string;
-  user: string;
-  maxOutputTokens: number;
-  /** Aborts the call in flight: the review's deadline, or a newer push that superseded it. */
-  signal?: AbortSignal;
-}
-
-export interface ModelUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
-}
-
-export interface ModelAnswer {
-  /** The `submit_review` tool input, not yet validated. */
-  toolInput: unknown;
-  model: string;
-  stopReason: string | null;
-  usage: ModelUsage;
-}
+export type { ModelAnswer, ModelRequest, ModelUsage, ReviewModel } from "./types.js";
 
 export interface ModelSettings {
   apiKey: string;
@@ -33,8 +12,6 @@ export interface ModelSettings {
   maxRetries?: number;
   timeoutMs?: number;
 }
-
-export type ReviewModel = (request: ModelRequest) => Promise<ModelAnswer>;
 
 /** The model settings of the operator's environment; undefined when no API key is configured. */
 export function modelSettings(env: OperatorEnv): ModelSettings | undefined {

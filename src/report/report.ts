@@ -3,7 +3,7 @@ import { SUGGESTION_BLOCK } from "../comments/render.js";
 import { describeFacts } from "../checks/project-facts.js";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import { plainText } from "../comments/plain-text.js";
-import type { Analysis } from "../review/analyse.js";
+import type { Analysis } from "../decide/analyse.js";
 
 /** One entry of the CLI's output: a rule finding or a model comment, on a line of a file. */
 export interface ReportItem {

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { DOING, type Offload, type PureTask } from "./pure-tasks.js";
+import { DOING, type Offload, type PureTask } from "../decide/pure-tasks.js";
 import type { TaskRequest, WorkerMessage } from "./pure-worker.js";
 
 /** A pure task that takes longer than this is given up (the worker is replaced), never waited out. */

@@ -4,7 +4,7 @@
  * keeps answering webhooks and /healthz.
  */
 import { parentPort } from "node:worker_threads";
-import { type PureTask, type PureTasks, runTask } from "./pure-tasks.js";
+import { type PureTask, type PureTasks, runTask } from "../decide/pure-tasks.js";
 
 export interface TaskRequest<K extends PureTask = PureTask> {
   id: number;

@@ -1,21 +1,21 @@
 import type { PostRetry } from "../github/post-review.js";
 import type { ReadRetry } from "../util/retry.js";
-import type { Offload } from "./pure-tasks.js";
+import type { Offload } from "../decide/pure-tasks.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../config/schema.js";
 import type { PullRequestInfo } from "../github/fetch-pull-request.js";
 import type { AppThread } from "../github/fetch-review-context.js";
 import type { GitHubClient, PullRequestRef } from "../github/types.js";
-import type { ReviewModel } from "../model/client.js";
+import type { ReviewModel } from "../model/types.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { PersonaOverride } from "../personas/route.js";
-import { type Analysis, analyse, NO_MODEL_NOTICE } from "./analyse.js";
+import { type Analysis, analyse, NO_MODEL_NOTICE } from "../decide/analyse.js";
 import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../github/check-run.js";
-import { checkItems } from "./check-items.js";
-import { gatherPullRequest } from "./gather.js";
-import { reviewNotices } from "./notices.js";
-import { prepareComments, publish } from "./publish.js";
-import { renderSummary, reviewMarker, type SummaryInput } from "./summary.js";
+import { checkItems } from "../render/check-items.js";
+import { gatherPullRequest } from "../github/gather.js";
+import { reviewNotices } from "../render/notices.js";
+import { prepareComments, publish } from "../github/publish.js";
+import { renderSummary, reviewMarker, type SummaryInput } from "../render/summary.js";
 
 export interface ReviewDeps {
   octokit: GitHubClient;

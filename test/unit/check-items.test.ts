@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderCommentBody, SUGGESTION_BLOCK } from "../../src/comments/render.js";
-import { checkItems } from "../../src/review/check-items.js";
+import { checkItems } from "../../src/render/check-items.js";
 
 describe("a model comment's words, as the check run shows them", () => {
   it("drop the badge, the suggestion block (however long its fence), the note and markers", () => {

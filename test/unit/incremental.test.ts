@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { incrementalScope } from "../../src/review/incremental.js";
+import { incrementalScope } from "../../src/github/incremental.js";
 
 const ref = { owner: "o", repo: "r", pullNumber: 2 };
 const octokit = new Octokit({ auth: "t", request: { retries: 0 } }) as never;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reviewNotices } from "../../src/review/notices.js";
+import { reviewNotices } from "../../src/render/notices.js";
 
 const none = { requested: [], unread: [], checksFailed: [], redacted: 0, repeated: 0, resolved: 0 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { modelModulePaths, relatedPaths, renderedTemplatePaths } from "../../src/review/related-files.js";
+import { modelModulePaths, relatedPaths, renderedTemplatePaths } from "../../src/decide/related-files.js";
 
 describe("templates the changed views render", () => {
   it("are looked for where Django's app-directories and project loaders would find them", () => {

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { ProbotOctokit } from "probot";
+import { type Context, ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { restoreContext, reviewJob } from "../../src/events/review-job.js";
 import {
@@ -24,11 +24,13 @@ describe("a queued review job and the context it restores", () => {
     for (const event of events) {
       const restored = restoreContext(JSON.parse(JSON.stringify(event)), octokit, log);
       expect(restored.name).toBe(event.name);
-      expect(restored.context.id).toBe(event.id);
-      expect(restored.context.repo()).toEqual({ owner: OWNER, repo: REPO });
-      expect(restored.context.payload).toEqual(event.payload);
+      // Seen as any context (the union of the three is too wide for TypeScript to call methods on).
+      const context: Context = restored.context;
+      expect(context.id).toBe(event.id);
+      expect(context.repo()).toEqual({ owner: OWNER, repo: REPO });
+      expect(context.payload).toEqual(event.payload);
       // And the job built from the restored context is the job that carried it.
-      const job = reviewJob(restored.context, 2, { headSha: "abc", request: "@abc", supersedes: true });
+      const job = reviewJob(context, 2, { headSha: "abc", request: "@abc", supersedes: true });
       expect(job).toEqual({
         key: `${OWNER}/${REPO}#2`,
         headSha: "abc",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SummaryInput, withDemoted } from "../../src/review/summary.js";
+import { type SummaryInput, withDemoted } from "../../src/render/summary.js";
 import type { ReviewComment } from "../../src/vocabulary.js";
 
 const comment = (line: number): ReviewComment => ({

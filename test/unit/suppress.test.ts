@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
-import { renderSummary } from "../../src/review/summary.js";
+import { renderSummary } from "../../src/render/summary.js";
 
 const all = (text: string) => new Set(text.split("\n").map((_, i) => i + 1));
 const settings = (text: string, path = "proj/settings.py") => runChecks([new SourceFile(path, text, all(text))]);

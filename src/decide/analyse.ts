@@ -5,7 +5,7 @@ import { capComments, placeComments } from "../comments/validate.js";
 import type { RepoConfig } from "../config/schema.js";
 import { LineMap } from "../diff/line-map.js";
 import type { DiffFile } from "../diff/types.js";
-import type { ReviewModel } from "../model/client.js";
+import type { ReviewModel } from "../model/types.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
@@ -15,7 +15,7 @@ import type { PromptRequest, PromptRequests, PromptRequestsInput } from "../prom
 import { yieldToEventLoop } from "../util/yield.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { type Offload, runInline } from "./pure-tasks.js";
-import type { SkippedFile } from "./summary.js";
+import type { SkippedFile } from "../render/summary.js";
 
 /** Said when no API key is configured (the app says it once per pull request). */
 export const NO_MODEL_NOTICE =

@@ -3,7 +3,7 @@ import { describeFacts, type ProjectFacts } from "../checks/project-facts.js";
 import { severityLabel } from "../comments/render.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
 import type { PersonaChoice } from "../personas/route.js";
-import type { ModelReport } from "./model-review.js";
+import type { ModelReport } from "../decide/model-review.js";
 import { code } from "../comments/markdown.js";
 
 export interface SkippedFile {

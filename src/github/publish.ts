@@ -2,16 +2,12 @@ import type { ReviewComment, Severity } from "../vocabulary.js";
 import type { Logger } from "probot";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
 import type { DiffFile } from "../diff/types.js";
-import {
-  type AppThread,
-  fetchPullRequestHead,
-  fingerprintMarker,
-  resolveThreads,
-} from "../github/fetch-review-context.js";
-import { type CheckItem, completeCheckRun, type RunTarget } from "../github/check-run.js";
-import { type PostRetry, postReview } from "../github/post-review.js";
-import type { GitHubClient, PullRequestRef } from "../github/types.js";
-import { renderSummary, type SummaryInput, withDemoted } from "./summary.js";
+import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "./fetch-review-context.js";
+import type { CheckItem } from "../render/check-items.js";
+import { completeCheckRun, type RunTarget } from "./check-run.js";
+import { type PostRetry, postReview } from "./post-review.js";
+import type { GitHubClient, PullRequestRef } from "./types.js";
+import { renderSummary, type SummaryInput, withDemoted } from "../render/summary.js";
 
 export interface Publication {
   comments: ReviewComment[];

@@ -1,4 +1,4 @@
-import type { GitHubClient, PullRequestRef } from "../github/types.js";
+import type { GitHubClient, PullRequestRef } from "./types.js";
 
 export interface ReviewScope {
   /** Paths changed since the last reviewed head; undefined means the whole PR. */

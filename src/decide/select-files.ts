@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../config/schema.js";
 import { pathMatcher, SECRET_PATH_PATTERNS } from "../diff/path-filter.js";
 import type { DiffFile, UnreviewableReason } from "../diff/types.js";
-import type { SkippedFile } from "./summary.js";
+import type { SkippedFile } from "../render/summary.js";
 
 export interface FileSelection {
   /** Files whose diff is reviewed, Django code first. */

@@ -1,4 +1,4 @@
-import type { ModelAnswer, ModelRequest, ReviewModel } from "../model/client.js";
+import type { ModelAnswer, ModelRequest, ReviewModel } from "../model/types.js";
 import { estimateCost } from "../model/pricing.js";
 import { type ModelComment, type ModelReview, parseModelReview } from "../model/review-tool.js";
 

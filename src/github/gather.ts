@@ -1,12 +1,12 @@
 import { projectFactPaths } from "../checks/project-facts.js";
 import type { DiffFile } from "../diff/types.js";
-import { type FileContent, fetchChangedFiles, fetchFileContents } from "../github/fetch-pull-request.js";
+import { type FileContent, fetchChangedFiles, fetchFileContents } from "./fetch-pull-request.js";
 import { incrementalScope, type ReviewScope } from "./incremental.js";
-import { runInline } from "./pure-tasks.js";
-import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "./related-files.js";
-import type { ReviewDeps, ReviewRequest } from "./run-review.js";
-import { selectFiles } from "./select-files.js";
-import type { SkippedFile } from "./summary.js";
+import { runInline } from "../decide/pure-tasks.js";
+import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../decide/related-files.js";
+import type { ReviewDeps, ReviewRequest } from "../review/run-review.js";
+import { selectFiles } from "../decide/select-files.js";
+import type { SkippedFile } from "../render/summary.js";
 
 /** Everything a review reads from GitHub, as plain data. */
 export interface Gathered {

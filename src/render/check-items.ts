@@ -1,6 +1,16 @@
-import type { Finding, ReviewComment, UnplacedComment } from "../vocabulary.js";
+import type { Finding, ReviewComment, Severity, UnplacedComment } from "../vocabulary.js";
 import { SUGGESTION_BLOCK } from "../comments/render.js";
-import type { CheckItem } from "../github/check-run.js";
+
+/** One thing the review says about a line: a rule finding or a model comment, as Markdown. */
+export interface CheckItem {
+  file: string;
+  line: number;
+  severity: Severity;
+  /** A rule id, or "model". */
+  source: string;
+  title: string;
+  message: string;
+}
 
 /**
  * Everything a review says, as check run items: rule findings (by their rule, with its title and
