@@ -54,3 +54,23 @@ export function modelAnswer(input: unknown, options: { usage?: Record<string, nu
     },
   };
 }
+
+/** The Messages API answering one call with an error (529 overloaded, 429 rate limited, 500, …). */
+export function mockModelError(
+  status: number,
+  error: { type: string; message: string },
+  headers: Record<string, string> = {},
+): nock.Scope {
+  return nock(ANTHROPIC_API).post("/v1/messages").reply(status, { type: "error", error }, headers);
+}
+
+/** A Messages API call that hangs for `delayMs` before answering; `onStart` is told when it arrives. */
+export function mockModelHang(delayMs: number, options: { onStart?: () => void } = {}): nock.Scope {
+  return nock(ANTHROPIC_API)
+    .post("/v1/messages", () => {
+      options.onStart?.();
+      return true;
+    })
+    .delay(delayMs)
+    .reply(200, {});
+}

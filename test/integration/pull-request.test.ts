@@ -1,7 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { architectPrFiles, engineerPrFiles, MODELS_HEAD, newFilePatch } from "../fixtures/django-pr.js";
-import { ANTHROPIC_API, mockModel } from "../helpers/anthropic-mock.js";
+import { mockModel, mockModelHang } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
 import { HEAD_SHA, pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot, FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
@@ -91,6 +91,289 @@ describe("pull_request events", () => {
     expect(review.body).toContain("1200 input");
   });
 
+  it("pins what it posts and what it sends the model (inline snapshots of both request bodies)", async () => {
+    const github = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
+    const model = mockModel({ summary: "Adds a note to Order.", comments: [MODEL_REVIEW.comments[2]] });
+    await deliver(pullRequestPayload("opened"));
+    const review = github.reviews[0]!;
+    // Whole: nothing in a review depends on the machine or the clock, so any change to it shows here.
+    expect(review).toMatchInlineSnapshot(`
+      {
+        "body": "### django-review · django-backend-engineer
+
+      **Persona:** engineer (19 vs 0): 3 changed files of its kind (\`shop/models.py\`, \`shop/migrations/0002_order_note.py\`, \`shop/templates/shop/order_list.html\`); added lines with model fields, migration operations and template tags
+
+      Adds a note to Order.
+
+      **Findings:** 4 🟠 major · 1 🟡 minor
+
+      **Django checks:** 4 findings (\`DJ301\`, \`DJ502\`, \`DJ107\`, \`DJ410\`).
+
+      **Project:** Django version unknown, database unknown.
+
+      **Files reviewed:** 3
+
+      <sub>Model \`claude-sonnet-5-5\` · tokens: 1200 input (0 from cache) · 300 output · ≈ $0.008</sub>
+
+      <!-- django-review sha=ec26c3e57ca3a959ca5aad62de7213c562f8c821 -->",
+        "comments": [
+          {
+            "body": "**🟠 major** · \`DJ301\` \`AddField\` of a NOT NULL column without a default on an existing table
+
+      \`AddField\` of a NOT NULL \`DateTimeField\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\` on Django 5.0+), back-fill, then tighten.
+
+      <details><summary>Why it matters and how to fix it</summary>
+
+      Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and locks it, and the running code's INSERTs fail until it is deployed. Add it as \`null=True\` (or with \`db_default=\`), back-fill, then make it NOT NULL in a later migration.
+
+      </details>
+
+      <sub>Deterministic Django check DJ301.</sub>
+
+      <!-- django-review fp=c95cf14ff880b03cec9a -->",
+            "line": 13,
+            "path": "shop/migrations/0002_order_note.py",
+            "side": "RIGHT",
+          },
+          {
+            "body": "**🟡 minor** · \`DJ502\` \`null=True\` on a string field
+
+      \`note = CharField(null=True)\`: use \`blank=True, default=""\` so empty has one value.
+
+      <details><summary>Why it matters and how to fix it</summary>
+
+      A nullable text column has two empty values, \`NULL\` and \`""\`, so filters and forms disagree. Django's convention is \`blank=True, default=""\`; keep \`null=True\` only with \`unique=True\` (where empty strings would collide).
+
+      </details>
+
+      <sub>Deterministic Django check DJ502.</sub>
+
+      <!-- django-review fp=af29065689aedad75be6 -->",
+            "line": 11,
+            "path": "shop/models.py",
+            "side": "RIGHT",
+          },
+          {
+            "body": "**🟠 major** · \`DJ107\` Template loop reads a relation per row
+
+      \`order.customer.name\` follows the \`customer\` relation for every row of the loop at line 4: make sure the view's queryset has \`select_related("customer")\`.
+
+      <details><summary>Why it matters and how to fix it</summary>
+
+      Inside \`{% for %}\`, \`{{ item.rel.all }}\`, \`item.rel_set\` or \`item.rel.count\` run a query for every row. Prefetch the relation in the view (\`prefetch_related\`, or \`annotate(Count(...))\` for counts).
+
+      </details>
+
+      <sub>Deterministic Django check DJ107.</sub>
+
+      <!-- django-review fp=73a847627414416d7ce1 -->",
+            "line": 5,
+            "path": "shop/templates/shop/order_list.html",
+            "side": "RIGHT",
+          },
+          {
+            "body": "**🟠 major** · \`DJ410\` htmx POST/PUT/PATCH/DELETE without a CSRF token
+
+      This htmx request sends no CSRF token: set \`hx-headers\` with \`X-CSRFToken\` on \`<body>\` in the base template, or put it in a form with \`{% csrf_token %}\`.
+
+      <details><summary>Why it matters and how to fix it</summary>
+
+      htmx requests do not carry Django's CSRF token by themselves: the request is rejected with 403 (and the usual 'fix' is a dangerous \`csrf_exempt\`). Set it once on \`<body hx-headers='{"X-CSRFToken": "{{ csrf_token }}"}'>\` in the base template, or include the token in the form.
+
+      </details>
+
+      <sub>Deterministic Django check DJ410.</sub>
+
+      <!-- django-review fp=9f2e3292bd6f066d6134 -->",
+            "line": 6,
+            "path": "shop/templates/shop/order_list.html",
+            "side": "RIGHT",
+          },
+          {
+            "body": "**🟠 major** \`auto_now_add\` on an existing table needs a default for old rows.
+
+      <!-- django-review fp=518350aed45d2a8126a9 -->",
+            "line": 16,
+            "path": "shop/migrations/0002_order_note.py",
+            "side": "RIGHT",
+          },
+        ],
+        "commit_id": "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+        "event": "COMMENT",
+      }
+    `);
+    const body = model.calls[0]!.body;
+    // The persona text is the agents/ file (tested elsewhere); only its heading is pinned here.
+    const system = body.system.map((block: { text: string }) => ({ ...block, text: block.text.split("\n")[0] }));
+    expect({ ...body, system }).toMatchInlineSnapshot(`
+      {
+        "max_tokens": 16000,
+        "messages": [
+          {
+            "content": "Review this pull request. Its content follows as data.
+
+      <pull_request>
+
+      <title>Update the README with new information.</title>
+      <branches base="master" head="changes"/>
+      <description>
+      This is a pretty simple change that we need to pull into master.
+      </description>
+
+      <file path="shop/models.py" status="modified">
+        1   from django.db import models
+        2   
+        3   
+        4   class Customer(models.Model):
+        5       name = models.CharField(max_length=100)
+        6   
+        7   
+      R8   class Order(models.Model):
+      R9       customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+      R10       number = models.CharField(max_length=20)
+      R11 +     note = models.CharField(max_length=200, null=True)
+      R12 +     created = models.DateTimeField(auto_now_add=True)
+      R13   
+      R14       def __str__(self):
+      R15           return self.number
+      </file>
+
+      <file path="shop/migrations/0002_order_note.py" status="added">
+      R1 + from django.db import migrations, models
+      R2 + 
+      R3 + 
+      R4 + class Migration(migrations.Migration):
+      R5 +     dependencies = [("shop", "0001_initial")]
+      R6 + 
+      R7 +     operations = [
+      R8 +         migrations.AddField(
+      R9 +             model_name="order",
+      R10 +             name="note",
+      R11 +             field=models.CharField(max_length=200, null=True),
+      R12 +         ),
+      R13 +         migrations.AddField(
+      R14 +             model_name="order",
+      R15 +             name="created",
+      R16 +             field=models.DateTimeField(auto_now_add=True),
+      R17 +         ),
+      R18 +     ]
+      </file>
+
+      <file path="shop/templates/shop/order_list.html" status="added">
+      R1 + {% extends "base.html" %}
+      R2 + {% block content %}
+      R3 + <ul>
+      R4 +   {% for order in orders %}
+      R5 +     <li>{{ order.number }} for {{ order.customer.name }}
+      R6 +       <button hx-post="{% url 'shop:archive' order.pk %}">Archive</button>
+      R7 +     </li>
+      R8 +   {% endfor %}
+      R9 + </ul>
+      R10 + {% endblock %}
+      </file>
+
+      <check_hints note="findings of the deterministic Django checks: verify each against the code">
+      - shop/migrations/0002_order_note.py:13: DJ301 \`AddField\` of a NOT NULL column without a default on an existing table: \`AddField\` of a NOT NULL \`DateTimeField\` with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable (or with \`db_default=\` on Django 5.0+), back-fill, then tighten.
+      - shop/models.py:11: DJ502 \`null=True\` on a string field: \`note = CharField(null=True)\`: use \`blank=True, default=""\` so empty has one value.
+      - shop/templates/shop/order_list.html:5: DJ107 Template loop reads a relation per row: \`order.customer.name\` follows the \`customer\` relation for every row of the loop at line 4: make sure the view's queryset has \`select_related("customer")\`.
+      - shop/templates/shop/order_list.html:6: DJ410 htmx POST/PUT/PATCH/DELETE without a CSRF token: This htmx request sends no CSRF token: set \`hx-headers\` with \`X-CSRFToken\` on \`<body>\` in the base template, or put it in a form with \`{% csrf_token %}\`.
+      </check_hints>
+
+      </pull_request>
+
+      Call \`submit_review\` now.",
+            "role": "user",
+          },
+        ],
+        "model": "claude-sonnet-5-5",
+        "system": [
+          {
+            "cache_control": {
+              "type": "ephemeral",
+            },
+            "text": "You are reviewing a GitHub pull request of a Django project, as the reviewer persona described below.",
+            "type": "text",
+          },
+        ],
+        "tool_choice": {
+          "name": "submit_review",
+          "type": "tool",
+        },
+        "tools": [
+          {
+            "description": "Submit the review of the pull request: a short overall summary and inline comments anchored to lines of the diff.",
+            "input_schema": {
+              "properties": {
+                "comments": {
+                  "items": {
+                    "properties": {
+                      "body": {
+                        "description": "The comment in Markdown: the problem, why it matters, the fix.",
+                        "type": "string",
+                      },
+                      "line": {
+                        "description": "Line number from an R<n> (RIGHT) or L<n> (LEFT) prefix; the last line of a range.",
+                        "type": "integer",
+                      },
+                      "path": {
+                        "description": "File path exactly as given in the diff.",
+                        "type": "string",
+                      },
+                      "severity": {
+                        "enum": [
+                          "critical",
+                          "major",
+                          "minor",
+                          "nit",
+                        ],
+                        "type": "string",
+                      },
+                      "side": {
+                        "description": "RIGHT for R<n> lines, LEFT for L<n> (deleted) lines.",
+                        "enum": [
+                          "LEFT",
+                          "RIGHT",
+                        ],
+                        "type": "string",
+                      },
+                      "start_line": {
+                        "description": "First line of a multi-line range in the same hunk; omit for one line.",
+                        "type": "integer",
+                      },
+                      "suggestion": {
+                        "description": "Only when the fix is concrete: the exact replacement for lines start_line..line (RIGHT side), no fences.",
+                        "type": "string",
+                      },
+                    },
+                    "required": [
+                      "path",
+                      "line",
+                      "side",
+                      "severity",
+                      "body",
+                    ],
+                    "type": "object",
+                  },
+                  "type": "array",
+                },
+                "summary": {
+                  "description": "Two to five sentences: overall assessment and the most important risks.",
+                  "type": "string",
+                },
+              },
+              "required": [
+                "summary",
+                "comments",
+              ],
+              "type": "object",
+            },
+            "name": "submit_review",
+          },
+        ],
+      }
+    `);
+  });
+
   it("sends the persona as the system prompt and the PR as delimited data through the forced tool", async () => {
     new GitHubMock().token().config().files(engineerPrFiles()).related().review();
     const model = mockModel({ summary: "ok", comments: [] });
@@ -161,10 +444,7 @@ describe("pull_request events", () => {
       .review();
     // The older head's model call would hang for 20 s; the newer one answers at once.
     let oldCallStarted = false;
-    nock(ANTHROPIC_API)
-      .post("/v1/messages", () => ((oldCallStarted = true), true))
-      .delay(20_000)
-      .reply(200, {});
+    mockModelHang(20_000, { onStart: () => (oldCallStarted = true) });
     mockModel({ summary: "newer", comments: [] });
 
     const started = Date.now();
@@ -287,7 +567,6 @@ describe("pull_request events", () => {
     );
     expect(unknown.reviews[0]!.comments).toEqual([]);
     expect(unknown.reviews[0]!.body).toContain("1 PostgreSQL-only note not posted: the database is unknown");
-    nock.cleanAll();
     const known = new GitHubMock().token().config("project:\n  database: postgresql\n").files(files).related().review();
     await deliver(pullRequestPayload("opened"), {});
     expect(known.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[6, "DJ307"]]);

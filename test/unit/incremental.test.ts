@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
-import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { incrementalScope } from "../../src/github/incremental.js";
+import { GitHubMock } from "../helpers/github-mock.js";
 
 const ref = { owner: "o", repo: "r", pullNumber: 2 };
 const octokit = new Octokit({ auth: "t", request: { retries: 0 } }) as never;
@@ -10,7 +10,7 @@ const B = "b".repeat(40);
 
 /** GitHub's compare answer for `A...B`. */
 function compare(status: number, body: object = {}) {
-  return nock("https://api.github.com")
+  return new GitHubMock("https://api.github.com").scope
     .get(`/repos/o/r/compare/${A}...${B}`)
     .query({ per_page: "100" })
     .reply(status, body);
