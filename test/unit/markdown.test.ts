@@ -95,9 +95,8 @@ describe("GitHub requests have a deadline", () => {
   it("a hung request is abandoned after the timeout; the caller's signal still wins", async () => {
     const hung: typeof fetch = (_input, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
-    const started = Date.now();
+    // `hung` never answers: only the deadline can end it.
     await expect(timedFetch(50, hung)("https://api.github.com/x")).rejects.toThrow(/timeout|aborted/i);
-    expect(Date.now() - started).toBeLessThan(2_000);
     const caller = new AbortController();
     const pending = timedFetch(60_000, hung)("https://api.github.com/x", { signal: caller.signal });
     caller.abort(new Error("superseded"));
