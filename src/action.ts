@@ -26,7 +26,8 @@ export async function runAction(
   const path = env.GITHUB_EVENT_PATH;
   if (!token || !name || !path) {
     console.error(
-      "django-review: run inside GitHub Actions: GITHUB_TOKEN (or the github-token input), GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are required",
+      "django-review: run inside GitHub Actions: GITHUB_TOKEN (or the github-token input), GITHUB_EVENT_NAME and " +
+        "GITHUB_EVENT_PATH are required",
     );
     return 2;
   }

@@ -93,7 +93,8 @@ function printReport(
     const precision = t.tp + t.fp === 0 ? 1 : t.tp / (t.tp + t.fp);
     const recall = t.tp + t.fn === 0 ? 1 : t.tp / (t.tp + t.fn);
     console.log(
-      `${category.padEnd(12)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)} ${String(t.fn).padStart(3)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`,
+      `${category.padEnd(12)} ${String(t.tp).padStart(3)} ${String(t.fp).padStart(3)} ${String(t.fn).padStart(3)}  ` +
+        `${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`,
     );
   }
   console.log(`\noverall precision ${pct(total.precision)}  recall ${pct(total.recall)}`);

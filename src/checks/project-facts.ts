@@ -183,7 +183,10 @@ const DATABASE_NAMES: Record<Database, string> = {
   oracle: "Oracle",
 };
 
-/** One line for the summary: what was detected and from where (a path reduced to plain characters: it is repository data). */
+/**
+ * One line for the summary: what was detected and from where (a path reduced to plain characters: it is repository
+ * data).
+ */
 export function describeFacts(facts: ProjectFacts): string {
   const from = (source: string) => `from ${source.replace(/[^\w./-]/g, "")}`;
   const django = facts.django

@@ -167,7 +167,8 @@ function rootIsQueryset(
   depth: number,
   links: ChainLink[],
 ): boolean {
-  // `request.user.orders.filter()`: an attribute of the request's user followed by a queryset method is a related manager.
+  // `request.user.orders.filter()`: an attribute of the request's user followed by a queryset method is a related
+  // manager.
   const names = links.map((l) => l.name);
   if (
     (names[0] === "request" && names[1] === "user" && links.length > 3 && !links[2]?.call) ||

@@ -1,7 +1,10 @@
 import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, children, type PythonFile } from "./python.js";
 
-/** Calls whose result carries no outside text: numbers, escaped or translated literals, Django's HTML builders (not reverse(): it leaves a quote in its arguments unescaped). */
+/**
+ * Calls whose result carries no outside text: numbers, escaped or translated literals, Django's HTML builders (not
+ * reverse(): it leaves a quote in its arguments unescaped).
+ */
 const TRUSTED_CALLS =
   /^(len|int|float|round|abs|sum|min|max|count|conditional_escape|escape|format_html|format_html_join|json_script|intcomma|naturaltime)$/;
 const TRANSLATIONS =

@@ -50,7 +50,8 @@ function toText(report: Report, color: boolean): string {
     }
     const tag = item.rule ? `${item.rule} ` : "model ";
     out.push(
-      `  ${String(item.line).padStart(5)}  ${paint(COLORS[item.severity], item.severity.padEnd(8))} ${tag}${item.message}`,
+      `  ${String(item.line).padStart(5)}  ${paint(COLORS[item.severity], item.severity.padEnd(8))} ` +
+        `${tag}${item.message}`,
     );
     // A suggestion reads as the diff it would make.
     if (item.suggestion)
@@ -73,7 +74,8 @@ function toText(report: Report, color: boolean): string {
   const suppressed = aside.length > 0 ? ` (${aside.join("; ")})` : "";
   out.push(
     "",
-    `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}${suppressed}, ${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`,
+    `${report.findings.length} check finding${report.findings.length === 1 ? "" : "s"}${suppressed}, ` +
+      `${report.comments.length} model comment${report.comments.length === 1 ? "" : "s"}.`,
   );
   return out.join("\n");
 }
@@ -93,7 +95,8 @@ function toMarkdown(report: Report): string {
     out.push("", "| file | line | severity | source | finding |", "| --- | ---: | --- | --- | --- |");
     for (const i of items)
       out.push(
-        `| \`${i.file}\` | ${i.line} | ${i.severity} | ${i.rule ?? "model"} | ${i.message.replace(/\|/g, "\\|").replace(/\n+/g, " ")} |`,
+        `| \`${i.file}\` | ${i.line} | ${i.severity} | ${i.rule ?? "model"} | ` +
+          `${i.message.replace(/\|/g, "\\|").replace(/\n+/g, " ")} |`,
       );
   } else out.push("", "No findings.");
   if (report.skipped.length > 0)

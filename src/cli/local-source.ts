@@ -128,7 +128,8 @@ function defaultBase(root: string): string {
     }
   }
   throw new Error(
-    "no base branch found (origin/HEAD, main or master); pass --base REF (e.g. --base origin/main), --staged or --patch FILE",
+    "no base branch found (origin/HEAD, main or master); pass --base REF (e.g. --base origin/main), --staged or " +
+      "--patch FILE",
   );
 }
 
@@ -201,7 +202,10 @@ export function commitReader(root: string, commit: string): ReadText {
   };
 }
 
-/** A blob by git's name for it (`:path` in the index, `rev:path` in a commit); undefined if absent, too large or binary. */
+/**
+ * A blob by git's name for it (`:path` in the index, `rev:path` in a commit); undefined if absent, too large or
+ * binary.
+ */
 function readBlob(root: string, object: string): string | undefined {
   let bytes: Buffer;
   try {

@@ -166,7 +166,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const report = buildReport(analysis, problems, { compared, heads });
     if (untracked.length > 0)
       report.notices.push(
-        `${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ${untracked.slice(0, 5).join(", ")}${untracked.length > 5 ? ", …" : ""}`,
+        `${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ` +
+          `${untracked.slice(0, 5).join(", ")}${untracked.length > 5 ? ", …" : ""}`,
       );
     io.stdout(`${formatReport(report, format, { color: io.isTTY && !io.env.NO_COLOR })}\n`);
     return exitCodeFor(report, failOn);

@@ -75,7 +75,8 @@ function placeComment(comment: ModelComment, lineMap: LineMap): ReviewComment | 
   const rangeLost = comment.start_line !== undefined && comment.start_line !== line && startLine === undefined;
   const suggestion = comment.side === "RIGHT" && !moved && !rangeLost ? comment.suggestion : undefined;
   const note = moved
-    ? `Moved from line ${comment.line}, which is not part of the diff${comment.suggestion ? "; suggestion dropped" : ""}.`
+    ? `Moved from line ${comment.line}, which is not part of the ` +
+      `diff${comment.suggestion ? "; suggestion dropped" : ""}.`
     : undefined;
   return {
     path: comment.path,

@@ -19,7 +19,8 @@ export function parseConfigText(text: string, name: string): ConfigResult {
     raw = YAML.parse(text, { logLevel: "error", maxAliasCount: 100 });
   } catch (error) {
     return problem(
-      `could not be read: ${code(name)} is not valid YAML (${String((error as Error).message ?? error).split("\n")[0]})`,
+      `could not be read: ${code(name)} is not valid YAML ` +
+        `(${String((error as Error).message ?? error).split("\n")[0]})`,
     );
   }
   return parseConfigObject(raw ?? undefined);

@@ -53,7 +53,10 @@ const ChecksConfig = z
     min_severity: Severity.default("nit"),
     /** Also check test code (`tests/`, `test_*.py`, `*_tests.py`, `tests.py`, `conftest.py`, test apps). */
     include_tests: z.boolean().default(false),
-    /** Rules (ids or categories) off in some paths, like per-file-ignores: `[{paths: ["legacy/**"], rules: ["DJ101"]}]`. */
+    /**
+     * Rules (ids or categories) off in some paths, like per-file-ignores: `[{paths: ["legacy/**"], rules:
+     * ["DJ101"]}]`.
+     */
     ignore: z
       .array(
         z

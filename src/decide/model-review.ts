@@ -51,7 +51,8 @@ export async function reviewWithModel(
     const part = requests.length > 1 ? ` (part ${index + 1} of ${requests.length})` : "";
     if (deadline?.aborted || (options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs)) {
       notices.push(
-        `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
+        `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} ` +
+          `part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
       );
       break;
     }
@@ -66,7 +67,8 @@ export async function reviewWithModel(
       if (options.signal?.aborted) break;
       if (deadline?.aborted) {
         notices.push(
-          `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
+          `The model review stopped at its time limit: ${requests.length - index} of ${requests.length} ` +
+            `part${requests.length > 1 ? "s were" : " was"} not reviewed.`,
         );
         break;
       }
@@ -124,7 +126,9 @@ async function callWithRepair(
     error = parsed.error;
     current = {
       ...request,
-      user: `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, following its input schema exactly.`,
+      user:
+        `${request.user}\n\nYour previous answer was rejected: ${parsed.error}. Call \`submit_review\` again, ` +
+        `following its input schema exactly.`,
     };
   }
   return { ok: false, error: `${error} (also after one repair attempt)` };

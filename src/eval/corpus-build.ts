@@ -120,7 +120,8 @@ function fileDiff(path: string, base: string | undefined, head: string): string 
   const patch = structuredPatch(path, path, base ?? "", head, "", "", { context: 3 });
   const hunks = patch.hunks.flatMap((h) => [
     // An empty side starts at line 0 in a unified diff header.
-    `@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`,
+    `@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} ` +
+      `+${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`,
     ...h.lines,
   ]);
   return `${[...header, `+++ b/${path}`, ...hunks].join("\n")}\n`;

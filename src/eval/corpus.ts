@@ -38,7 +38,8 @@ function loadCase(dir: string, name: string): LoadedCase {
   const parsed = CaseFile.safeParse(JSON.parse(readFileSync(join(dir, "case.json"), "utf8")));
   if (!parsed.success)
     throw new Error(
-      `eval:checks: ${name}/case.json is invalid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
+      `eval:checks: ${name}/case.json is invalid: ${parsed.error.issues[0]?.path.join(".")}: ` +
+        `${parsed.error.issues[0]?.message}`,
     );
   const data = parsed.data;
   const head = new Map<string, string>();

@@ -48,7 +48,8 @@ export function parseJudgements(text: string): Judgement[] {
       why.join("\t").trim() === ""
     ) {
       throw new Error(
-        `judgements line ${index + 1}: expected repo, commit, path, line, rule, TRUE|DEBATABLE|FALSE and why, tab-separated`,
+        `judgements line ${index + 1}: expected repo, commit, path, line, rule, TRUE|DEBATABLE|FALSE and why, ` +
+          `tab-separated`,
       );
     }
     result.push({ repo, commit, path, line: number, rule, label: label as Label, why: why.join("\t").trim() });

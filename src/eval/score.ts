@@ -29,7 +29,10 @@ export interface CaseScore {
   lookAlikeHits: Finding[];
 }
 
-/** Corpus matching: same file, same category, within 3 lines of one of the entry's lines (any line of a folded finding). */
+/**
+ * Corpus matching: same file, same category, within 3 lines of one of the entry's lines (any line of a folded
+ * finding).
+ */
 export function matches(finding: Finding, entry: CaseEntry, requireCategory = true): boolean {
   if (finding.file !== entry.file) return false;
   if (requireCategory && entry.category !== undefined && entry.category !== finding.category) return false;

@@ -84,7 +84,8 @@ async function runCommand(
   if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const notices = command.unknownArgument
     ? [
-        `${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was chosen automatically.`,
+        `${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was ` +
+          `chosen automatically.`,
       ]
     : [];
   await runReview(services.depsFor(context.octokit, log), {

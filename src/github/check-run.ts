@@ -168,7 +168,9 @@ export async function completeMissingCheckRun(
   const stuck = data.check_runs.find((run) => run.status !== "completed");
   await finish(octokit, ref, stuck ? { id: stuck.id, headSha } : { headSha }, outcome.conclusion, {
     title: outcome.title,
-    summary: `${outcome.title}. Completed from the review already posted for this commit (its check run had not been completed).`,
+    summary:
+      `${outcome.title}. Completed from the review already posted for this commit (its check run had not ` +
+      `been completed).`,
   });
   return "completed";
 }

@@ -37,7 +37,9 @@ export async function fetchBlobs(
       return `f${i}: object(expression: $e${i}) { ... on Blob { text isBinary isTruncated byteSize } }`;
     });
     const declarations = batch.map((_, i) => `$e${i}: String!`).join(", ");
-    const query = `query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+    const query =
+      `query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: ` +
+      `$name) { ${fields.join(" ")} } }`;
     const data = await octokit.graphql<{ repository: Record<string, BlobNode | null> | null }>(query, variables);
     for (const [i, expression] of batch.entries())
       results.set(expression, toResult(data.repository?.[`f${i}`] ?? null));

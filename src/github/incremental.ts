@@ -26,7 +26,9 @@ export async function incrementalScope(
     });
     if (data.status !== "ahead") {
       return {
-        notice: `Full review: the previously reviewed commit ${lastReviewed.slice(0, 7)} is not an ancestor of this head (${data.status}; force-push?).`,
+        notice:
+          `Full review: the previously reviewed commit ${lastReviewed.slice(0, 7)} is not an ancestor of ` +
+          `this head (${data.status}; force-push?).`,
       };
     }
     const files = data.files ?? [];
@@ -34,13 +36,17 @@ export async function incrementalScope(
       return { notice: `Full review: too many files changed since ${lastReviewed.slice(0, 7)} to compare.` };
     return {
       paths: new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
-      notice: `Incremental review: ${files.length} file${files.length === 1 ? "" : "s"} changed since the last reviewed commit ${lastReviewed.slice(0, 7)}.`,
+      notice:
+        `Incremental review: ${files.length} file${files.length === 1 ? "" : "s"} changed since the last ` +
+        `reviewed commit ${lastReviewed.slice(0, 7)}.`,
     };
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status !== 404 && status !== 422) throw error;
     return {
-      notice: `Full review: the previously reviewed commit ${lastReviewed.slice(0, 7)} is no longer in the repository (force-push).`,
+      notice:
+        `Full review: the previously reviewed commit ${lastReviewed.slice(0, 7)} is no longer in the ` +
+        `repository (force-push).`,
     };
   }
 }

@@ -75,6 +75,7 @@ export function workflowPermissionHint(problem: PermissionProblem): string {
   return (
     `${refused(problem)}: the workflow's token ${problem.status === 404 ? "may lack" : "lacks"} "${problem.permission}". ` +
     `On a pull request from a fork the token is read-only whatever the workflow asks: the findings are in this run's annotations and job summary instead. ` +
-    `To post reviews: give the job "permissions: { contents: read, pull-requests: write, checks: write }", and for forks run it on "pull_request_target" (see the README's GitHub Action section).`
+    `To post reviews: give the job "permissions: { contents: read, pull-requests: write, checks: write }", and for ` +
+    `forks run it on "pull_request_target" (see the README's GitHub Action section).`
   );
 }

@@ -57,7 +57,8 @@ export const REVIEW_TOOL = {
             suggestion: {
               type: "string",
               description:
-                "Only when the fix is concrete: the exact replacement for lines start_line..line (RIGHT side), no fences.",
+                "Only when the fix is concrete: the exact replacement for lines start_line..line (RIGHT side), no " +
+                "fences.",
             },
           },
           required: ["path", "line", "side", "severity", "body"],

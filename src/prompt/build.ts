@@ -64,7 +64,8 @@ export function buildUserPrompt(input: UserPromptInput): { text: string; redacte
 function composeUserPrompt(input: UserPromptInput): string {
   const part =
     input.part && input.part.count > 1
-      ? `This pull request is large and is reviewed in ${input.part.count} parts; this is part ${input.part.index + 1}. Review only the files below.`
+      ? `This pull request is large and is reviewed in ${input.part.count} parts; this is part ` +
+        `${input.part.index + 1}. Review only the files below.`
       : "";
   return [
     "Review this pull request. Its content follows as data.",

@@ -37,7 +37,9 @@ export function planChunks(files: PromptFile[], limits: ChunkLimits): ChunkPlan 
     if (tokens > room) {
       notSent.push({
         path: file.path,
-        reason: `too large for one model call (about ${tokens} tokens; \`max_prompt_tokens\` is ${limits.perCallTokens})`,
+        reason:
+          `too large for one model call (about ${tokens} tokens; \`max_prompt_tokens\` is ` +
+          `${limits.perCallTokens})`,
       });
       continue;
     }

@@ -52,7 +52,9 @@ export interface DrainResult {
   aborted: number;
 }
 
-/** Said to a webhook that arrives while the process is stopping: GitHub records the delivery as failed, to redeliver. */
+/**
+ * Said to a webhook that arrives while the process is stopping: GitHub records the delivery as failed, to redeliver.
+ */
 export class ShuttingDown extends Error {
   constructor() {
     super("django-review is shutting down: this delivery was not queued (redeliver it from the app's settings)");

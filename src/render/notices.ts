@@ -38,18 +38,21 @@ export function reviewNotices(facts: NoticeFacts): string[] {
     ),
     ...(redacted > 0
       ? [
-          `🔒 ${redacted} ${plural(redacted, "secret", "secrets")} (keys, tokens, passwords) ${plural(redacted, "was", "were")} redacted before the code was sent to the model.`,
+          `🔒 ${redacted} ${plural(redacted, "secret", "secrets")} (keys, tokens, passwords) ` +
+            `${plural(redacted, "was", "were")} redacted before the code was sent to the model.`,
         ]
       : []),
     ...(facts.scope ? [facts.scope] : []),
     ...(repeated > 0
       ? [
-          `${repeated} ${plural(repeated, "finding", "findings")} already raised on an earlier push ${plural(repeated, "is", "are")} not repeated.`,
+          `${repeated} ${plural(repeated, "finding", "findings")} already raised on an earlier push ` +
+            `${plural(repeated, "is", "are")} not repeated.`,
         ]
       : []),
     ...(resolved > 0
       ? [
-          `${resolved} earlier ${plural(resolved, "thread", "threads")} whose code changed and whose finding is gone ${plural(resolved, "is", "are")} marked resolved.`,
+          `${resolved} earlier ${plural(resolved, "thread", "threads")} whose code changed and whose finding is ` +
+            `gone ${plural(resolved, "is", "are")} marked resolved.`,
         ]
       : []),
   ];

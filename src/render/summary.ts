@@ -90,7 +90,8 @@ function configSection(problems: string[]): string[] {
   if (problems.length === 0) return [];
   const items = problems.map((p) => `> - ${p}`).join("\n");
   return [
-    `> ⚠️ **\`.github/django-review.yml\` is invalid, so the defaults were used for this review.**\n${items}\n>\n> See the configuration reference in django-review's README.`,
+    `> ⚠️ **\`.github/django-review.yml\` is invalid, so the defaults were used for this review.**\n${items}\n>\n> ` +
+      `See the configuration reference in django-review's README.`,
   ];
 }
 
@@ -107,7 +108,8 @@ function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): str
 function checksLine(findings: Finding[], suppressed: number, conditional: number): string {
   const held =
     conditional > 0
-      ? ` ${conditional} PostgreSQL-only note${conditional > 1 ? "s" : ""} not posted: the database is unknown (\`project.database\` in the config settles it).`
+      ? ` ${conditional} PostgreSQL-only note${conditional > 1 ? "s" : ""} not posted: the database is unknown ` +
+        `(\`project.database\` in the config settles it).`
       : "";
   const quiet = `${suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : ""}${held}`;
   if (findings.length === 0) return `**Django checks:** no findings.${quiet}`;

@@ -68,7 +68,8 @@ function ruleDescriptor(rule: (typeof RULES)[number]) {
 
 function modelRule() {
   const text =
-    "A comment from the model's review of the change (the persona the app chose: architect or engineer). It is the model's judgement, validated to sit on a changed line; its severity is the model's.";
+    "A comment from the model's review of the change (the persona the app chose: architect or engineer). It is the " +
+    "model's judgement, validated to sit on a changed line; its severity is the model's.";
   return {
     id: MODEL_RULE_ID,
     name: "ModelReviewComment",

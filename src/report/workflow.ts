@@ -52,7 +52,10 @@ export function jobSummary(body: string, report: Report, note?: string): string 
   ].join("\n");
 }
 
-/** A message in a table cell: PR code stays in code spans, anything else from the PR or the model is defused as in reviews. */
+/**
+ * A message in a table cell: PR code stays in code spans, anything else from the PR or the model is defused as in
+ * reviews.
+ */
 function cell(item: ReportItem): string {
   return sanitizeModelText(item.message)
     .replace(/\|/g, "\\|")

@@ -55,7 +55,8 @@ export function offThread(timeoutMs = TASK_TIMEOUT_MS): OffThread {
     // loader in the worker first, then import the .ts file through it.
     const worker = import.meta.url.endsWith(".ts")
       ? new Worker(
-          `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./pure-worker.ts", import.meta.url).href)}); })`,
+          `import("tsx/esm/api").then(({ register }) => { register(); return ` +
+            `import(${JSON.stringify(new URL("./pure-worker.ts", import.meta.url).href)}); })`,
           { eval: true },
         )
       : new Worker(new URL("./pure-worker.js", import.meta.url));

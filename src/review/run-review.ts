@@ -102,7 +102,8 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
         run,
         "neutral",
         "The review could not finish",
-        `django-review could not finish reviewing this commit: ${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`,
+        `django-review could not finish reviewing this commit: ` +
+          `${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`,
       );
     throw error;
   }

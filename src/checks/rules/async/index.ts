@@ -35,7 +35,10 @@ const syncOrmInAsync: Rule = {
   tags: ["orm"],
   persona: "architect",
   explanation:
-    "The Django ORM is synchronous: called from async code (directly, or through `authenticate()`, `user.has_perm()` or a sync helper that queries) it raises `SynchronousOnlyOperation`, or blocks the event loop when that check is off. Use the async API (`aget`, `afirst`, `acount`, `aexists`, `acreate`, `asave`, `adelete`, `aauthenticate`, `async for`) or wrap the call in `sync_to_async`.",
+    "The Django ORM is synchronous: called from async code (directly, or through `authenticate()`, " +
+    "`user.has_perm()` or a sync helper that queries) it raises `SynchronousOnlyOperation`, or blocks the " +
+    "event loop when that check is off. Use the async API (`aget`, `afirst`, `acount`, `aexists`, `acreate`, " +
+    "`asave`, `adelete`, `aauthenticate`, `async for`) or wrap the call in `sync_to_async`.",
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
@@ -95,7 +98,8 @@ const syncOrmInAsync: Rule = {
       hits.push({
         line: py.lineOf(member),
         message:
-          "`request.user` is loaded lazily and synchronously; in async views use `user = await request.auser()` (Django 5.0+).",
+          "`request.user` is loaded lazily and synchronously; in async views use `user = await request.auser()` " +
+          "(Django 5.0+).",
       });
     }
     const version = project.facts.django?.version;
@@ -138,7 +142,8 @@ const blockingIoInAsync: Rule = {
   tags: ["blocking"],
   persona: "architect",
   explanation:
-    "A blocking call in an async view or consumer stops the event loop: every other request on that worker waits. Use an async equivalent or move the call to a thread with `sync_to_async`/`asyncio.to_thread`.",
+    "A blocking call in an async view or consumer stops the event loop: every other request on that worker waits. " +
+    "Use an async equivalent or move the call to a thread with `sync_to_async`/`asyncio.to_thread`.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -175,7 +180,8 @@ const unawaitedCoroutine: Rule = {
   tags: ["coroutine"],
   persona: "architect",
   explanation:
-    "Calling an async method returns a coroutine; without `await` nothing runs (Python warns 'coroutine was never awaited') and the code uses a coroutine object instead of a result.",
+    "Calling an async method returns a coroutine; without `await` nothing runs (Python warns 'coroutine was never " +
+    "awaited') and the code uses a coroutine object instead of a result.",
   appliesTo: (f) => f.kind === "python" && /\ba[a-z_]+\(|sync_to_async/.test(f.text),
   check(file) {
     const py = file.python;

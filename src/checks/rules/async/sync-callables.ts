@@ -66,7 +66,9 @@ function importedFromAuth(py: PythonFile, name: string): boolean {
     );
 }
 
-/** Hits for sync callables called directly (not awaited, not wrapped) in the async def `inAsync` says a node runs in. */
+/**
+ * Hits for sync callables called directly (not awaited, not wrapped) in the async def `inAsync` says a node runs in.
+ */
 export function syncCallableHits(
   py: PythonFile,
   inAsync: (node: SyntaxNode) => boolean,

@@ -32,7 +32,9 @@ export const addNotNullField: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and locks it, and the running code's INSERTs fail until it is deployed. Add it as `null=True` (or with `db_default=`), back-fill, then make it NOT NULL in a later migration.",
+    "Adding a NOT NULL column with no default fails on a table with rows, or (with a one-off default) rewrites and " +
+    "locks it, and the running code's INSERTs fail until it is deployed. Add it as `null=True` (or with " +
+    "`db_default=`), back-fill, then make it NOT NULL in a later migration.",
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
@@ -72,7 +74,9 @@ export const dropColumnOrTable: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "During a deploy the old code keeps running against the migrated database: its queries still SELECT the dropped column or table and fail. Stop using it in one release (or remove it from state only with `SeparateDatabaseAndState`), and drop it in a later one.",
+    "During a deploy the old code keeps running against the migrated database: its queries still SELECT the " +
+    "dropped column or table and fail. Stop using it in one release (or remove it from state only with " +
+    "`SeparateDatabaseAndState`), and drop it in a later one.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
@@ -94,7 +98,9 @@ export const renameOperation: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Between the migration and the new code going live, the old code queries the old name and fails. Add the new column/table, write to both, switch reads, then remove the old one; or keep the database name with `db_column`/`db_table`.",
+    "Between the migration and the new code going live, the old code queries the old name and fails. Add the new " +
+    "column/table, write to both, switch reads, then remove the old one; or keep the database name with " +
+    "`db_column`/`db_table`.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
@@ -140,7 +146,10 @@ export const alterFieldRisk: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Changing a column's type rewrites the table under an exclusive lock, and the code still running during the deploy reads and writes the old type; adding `unique=True` builds an index under a lock and fails on existing duplicates. Add a new column, back-fill, switch the code, then drop the old one; check for duplicates before adding a constraint.",
+    "Changing a column's type rewrites the table under an exclusive lock, and the code still running during the " +
+    "deploy reads and writes the old type; adding `unique=True` builds an index under a lock and fails on " +
+    "existing duplicates. Add a new column, back-fill, switch the code, then drop the old one; check for " +
+    "duplicates before adding a constraint.",
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
@@ -167,7 +176,8 @@ export const alterFieldRisk: Rule = {
         hits.push({
           ...span(py, op),
           message:
-            "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on existing duplicates.",
+            "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on " +
+            "existing duplicates.",
         });
       }
     }

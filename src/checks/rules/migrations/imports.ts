@@ -9,7 +9,9 @@ export const directModelImport: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    'A migration runs against the historical schema; the current model class may have fields the database does not have yet (or no longer has), so the migration breaks later. Use `apps.get_model("app", "Model")` inside the RunPython function.',
+    "A migration runs against the historical schema; the current model class may have fields the database does not " +
+    'have yet (or no longer has), so the migration breaks later. Use `apps.get_model("app", "Model")` inside ' +
+    "the RunPython function.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;

@@ -23,7 +23,9 @@ export const indexNotConcurrent: Rule = {
   tags: ["postgres"],
   persona: "engineer",
   explanation:
-    "On PostgreSQL, `CREATE INDEX` blocks writes to the table for the whole build. Use `AddIndexConcurrently`/`RemoveIndexConcurrently` from `django.contrib.postgres.operations` in a migration with `atomic = False`.",
+    "On PostgreSQL, `CREATE INDEX` blocks writes to the table for the whole build. Use " +
+    "`AddIndexConcurrently`/`RemoveIndexConcurrently` from `django.contrib.postgres.operations` in a migration " +
+    "with `atomic = False`.",
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
@@ -41,7 +43,11 @@ export const indexNotConcurrent: Rule = {
         hits.push({
           ...span(py, op),
           message:
-            "`AddConstraint` of a unique constraint builds its index under a write lock on PostgreSQL, and Django has no concurrent constraint operation: build the unique index with `CREATE UNIQUE INDEX CONCURRENTLY` (RunSQL in a migration with `atomic = False`), then attach it with `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING INDEX`, keeping Django's state in step with `SeparateDatabaseAndState`.",
+            "`AddConstraint` of a unique constraint builds its index under a write lock on PostgreSQL, and Django " +
+            "has no concurrent constraint operation: build the unique index with `CREATE UNIQUE INDEX " +
+            "CONCURRENTLY` (RunSQL in a migration with `atomic = False`), then attach it with `ALTER TABLE ... " +
+            "ADD CONSTRAINT ... UNIQUE USING INDEX`, keeping Django's state in step with " +
+            "`SeparateDatabaseAndState`.",
         });
         continue;
       }
@@ -59,7 +65,8 @@ export const indexNotConcurrent: Rule = {
         hits.push({
           ...span(py, op),
           message:
-            "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then `AddIndexConcurrently`.",
+            "`AddField(..., db_index=True)` builds the index under a write lock; add the field, then " +
+            "`AddIndexConcurrently`.",
         });
       }
     }
@@ -81,7 +88,9 @@ export const atomicMisuse: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Concurrent index operations must run outside a transaction (`atomic = False`), and nothing else should: a non-atomic migration that fails half-way leaves the schema half-applied. Keep concurrent operations in their own non-atomic migration.",
+    "Concurrent index operations must run outside a transaction (`atomic = False`), and nothing else should: a " +
+    "non-atomic migration that fails half-way leaves the schema half-applied. Keep concurrent operations in " +
+    "their own non-atomic migration.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
@@ -139,7 +148,8 @@ export const atomicMisuse: Rule = {
             line: atomicLine,
             causeLines: allOps.map((o) => o.line),
             message:
-              "`atomic = False` with no concurrent operation: a failure between these operations leaves the schema half-applied. If one step must commit before the next, put each in its own (atomic) migration.",
+              "`atomic = False` with no concurrent operation: a failure between these operations leaves the schema " +
+              "half-applied. If one step must commit before the next, put each in its own (atomic) migration.",
           });
         }
       }

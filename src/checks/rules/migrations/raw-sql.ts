@@ -20,28 +20,33 @@ const CHECKS: DdlCheck[] = [
     pattern: /\bCREATE\s+(UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY)/i,
     postgres: true,
     message:
-      "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while the index builds; use `CREATE INDEX CONCURRENTLY` in a migration with `atomic = False`.",
+      "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while the index builds; use `CREATE INDEX " +
+      "CONCURRENTLY` in a migration with `atomic = False`.",
   },
   {
     pattern: /\bADD\s+(COLUMN\s+)?(IF\s+NOT\s+EXISTS\s+)?"?\w+"?\s+[\w ()]+?\bNOT\s+NULL\b(?![^,;]*\bDEFAULT\b)/i,
     message:
-      "`ADD COLUMN ... NOT NULL` without `DEFAULT` fails on a table with rows, and the running code's INSERTs fail until it is deployed: add it nullable (or with a default), back-fill, then set NOT NULL.",
+      "`ADD COLUMN ... NOT NULL` without `DEFAULT` fails on a table with rows, and the running code's INSERTs fail " +
+      "until it is deployed: add it nullable (or with a default), back-fill, then set NOT NULL.",
   },
   {
     pattern: /\bDROP\s+(COLUMN|TABLE)\b/i,
     message:
-      "`DROP COLUMN`/`DROP TABLE` removes data the code still running during the deploy may read: stop using it in one release, drop it in the next.",
+      "`DROP COLUMN`/`DROP TABLE` removes data the code still running during the deploy may read: stop using it in " +
+      "one release, drop it in the next.",
   },
   {
     pattern: /\bALTER\s+COLUMN\s+"?\w+"?\s+(SET\s+DATA\s+)?TYPE\b/i,
     message:
-      "`ALTER COLUMN ... TYPE` rewrites the table under an exclusive lock (for most type changes) while old code still uses the old type: add a new column, back-fill, switch, then drop.",
+      "`ALTER COLUMN ... TYPE` rewrites the table under an exclusive lock (for most type changes) while old code " +
+      "still uses the old type: add a new column, back-fill, switch, then drop.",
   },
   {
     pattern: /\bADD\s+CONSTRAINT\s+"?\w+"?\s+UNIQUE\b(?![^;]*\bUSING\s+INDEX\b)/i,
     postgres: true,
     message:
-      "`ADD CONSTRAINT ... UNIQUE` builds its index under a lock: create the unique index `CONCURRENTLY` first, then `ADD CONSTRAINT ... UNIQUE USING INDEX`.",
+      "`ADD CONSTRAINT ... UNIQUE` builds its index under a lock: create the unique index `CONCURRENTLY` first, " +
+      "then `ADD CONSTRAINT ... UNIQUE USING INDEX`.",
   },
 ];
 
@@ -76,7 +81,10 @@ const riskyRawDdl: Rule = {
   tags: ["postgres"],
   persona: "engineer",
   explanation:
-    "`RunSQL` and `schema_editor.execute()` bypass Django's operations, so the same deploy hazards hide in the SQL text: an index built without `CONCURRENTLY`, a NOT NULL column without a default, a dropped column or table, a column type change, a unique constraint built under a lock. Apply the same expand/contract steps by hand.",
+    "`RunSQL` and `schema_editor.execute()` bypass Django's operations, so the same deploy hazards hide in the SQL " +
+    "text: an index built without `CONCURRENTLY`, a NOT NULL column without a default, a dropped column or " +
+    "table, a column type change, a unique constraint built under a lock. Apply the same expand/contract steps " +
+    "by hand.",
   appliesTo: (f) => isMigration(f) && /RunSQL|execute\(/.test(f.text),
   check(file, project) {
     const py = file.python;

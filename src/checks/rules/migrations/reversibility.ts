@@ -8,7 +8,8 @@ export const runPythonWithoutReverse: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Without `reverse_code` the migration cannot be unapplied, so a bad deploy cannot be rolled back with `migrate`. Pass a reverse function, or `migrations.RunPython.noop` when there is nothing to undo.",
+    "Without `reverse_code` the migration cannot be unapplied, so a bad deploy cannot be rolled back with " +
+    "`migrate`. Pass a reverse function, or `migrations.RunPython.noop` when there is nothing to undo.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
@@ -17,7 +18,8 @@ export const runPythonWithoutReverse: Rule = {
       .map((op) => ({
         ...span(py, op),
         message:
-          "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or `migrations.RunPython.noop`.",
+          "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or " +
+          "`migrations.RunPython.noop`.",
       }));
   },
 };
@@ -29,7 +31,8 @@ export const runSqlWithoutReverse: Rule = {
   category: "migrations",
   persona: "engineer",
   explanation:
-    "Without `reverse_sql` the migration cannot be unapplied. Give the SQL that undoes it, or `migrations.RunSQL.noop`.",
+    "Without `reverse_sql` the migration cannot be unapplied. Give the SQL that undoes it, or " +
+    "`migrations.RunSQL.noop`.",
   appliesTo: isMigration,
   check(file) {
     const py = file.python;

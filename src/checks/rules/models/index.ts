@@ -33,7 +33,8 @@ const fkWithoutOnDelete: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "Since Django 2.0 `on_delete` is required: the model fails to import with a TypeError. Choose it deliberately: `CASCADE`, `PROTECT`, `SET_NULL` (with `null=True`), ...",
+    "Since Django 2.0 `on_delete` is required: the model fails to import with a TypeError. Choose it deliberately: " +
+    "`CASCADE`, `PROTECT`, `SET_NULL` (with `null=True`), ...",
   appliesTo: (f) => f.kind === "python" && /ForeignKey|OneToOneField/.test(f.text),
   check(file) {
     const py = file.python;
@@ -82,7 +83,9 @@ const nullOnStringField: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    'A nullable text column has two empty values, `NULL` and `""`, so filters and forms disagree. Django\'s convention is `blank=True, default=""`; keep `null=True` only with `unique=True` (where empty strings would collide).',
+    'A nullable text column has two empty values, `NULL` and `""`, so filters and forms disagree. Django\'s ' +
+    'convention is `blank=True, default=""`; keep `null=True` only with `unique=True` (where empty strings ' +
+    "would collide).",
   appliesTo: isModelCode,
   check(file, project) {
     const py = file.python;
@@ -114,7 +117,9 @@ const filterOnUnindexedField: Rule = {
   tags: ["indexes"],
   persona: "engineer",
   explanation:
-    "This change adds a field and queries by it, but the field has no index: the database scans the whole table for each lookup, fine while it is small, slow once it is not. Add `db_index=True` or a `Meta.indexes` entry (a composite one if you filter on several fields).",
+    "This change adds a field and queries by it, but the field has no index: the database scans the whole table " +
+    "for each lookup, fine while it is small, slow once it is not. Add `db_index=True` or a `Meta.indexes` " +
+    "entry (a composite one if you filter on several fields).",
   appliesTo: (f) => f.kind === "python" && !f.isMigration && /\.objects\./.test(f.text),
   check(file, project) {
     const py = file.python;
@@ -157,7 +162,9 @@ const metaOrdering: Rule = {
   tags: ["performance", "indexes"],
   persona: "engineer",
   explanation:
-    "`Meta.ordering` adds an ORDER BY to every query of the model (lists, admin, related managers). Ordering by an unindexed column sorts the whole table each time, which gets slow as it grows. Index the field, or drop the default ordering and order where it matters.",
+    "`Meta.ordering` adds an ORDER BY to every query of the model (lists, admin, related managers). Ordering by an " +
+    "unindexed column sorts the whole table each time, which gets slow as it grows. Index the field, or drop " +
+    "the default ordering and order where it matters.",
   appliesTo: isModelCode,
   check(file, project: ProjectIndex) {
     const py = file.python;
@@ -200,7 +207,9 @@ const saveWithoutArgs: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "`Model.save()` takes `force_insert`, `update_fields`, `using`...: an override that does not accept and pass on `*args, **kwargs` silently ignores them (e.g. `save(update_fields=[...])` writes every column, or fails).",
+    "`Model.save()` takes `force_insert`, `update_fields`, `using`...: an override that does not accept and pass " +
+    "on `*args, **kwargs` silently ignores them (e.g. `save(update_fields=[...])` writes every column, or " +
+    "fails).",
   appliesTo: isModelCode,
   check(file, project) {
     const py = file.python;
@@ -221,7 +230,8 @@ const saveWithoutArgs: Rule = {
         hits.push({
           line: py.lineOf(def),
           message:
-            "`save()` override without `*args, **kwargs`: `update_fields`, `force_insert` and `using` are lost. Use `def save(self, *args, **kwargs)` and pass them to `super().save(...)`.",
+            "`save()` override without `*args, **kwargs`: `update_fields`, `force_insert` and `using` are lost. " +
+            "Use `def save(self, *args, **kwargs)` and pass them to `super().save(...)`.",
         });
       } else if (superCall && !/\*\*/.test(py.src(superCall.getChild("ArgList") ?? superCall))) {
         hits.push({
@@ -242,7 +252,8 @@ const setNullWithoutNull: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "`SET_NULL` needs `null=True` (system check fields.E320); `SET_DEFAULT` needs a `default` (E321). Without them, deleting the related row fails.",
+    "`SET_NULL` needs `null=True` (system check fields.E320); `SET_DEFAULT` needs a `default` (E321). Without " +
+    "them, deleting the related row fails.",
   appliesTo: (f) => f.kind === "python" && /SET_NULL|SET_DEFAULT/.test(f.text),
   check(file) {
     const py = file.python;
@@ -274,7 +285,8 @@ const floatForMoney: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "Binary floats cannot represent most decimal amounts (0.1 + 0.2 != 0.3): sums drift by cents. Use `DecimalField(max_digits=..., decimal_places=2)`.",
+    "Binary floats cannot represent most decimal amounts (0.1 + 0.2 != 0.3): sums drift by cents. Use " +
+    "`DecimalField(max_digits=..., decimal_places=2)`.",
   appliesTo: isModelCode,
   check(file) {
     const py = file.python;

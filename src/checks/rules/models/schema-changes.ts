@@ -69,7 +69,10 @@ const modelChangeWithoutMigration: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "Django keeps the database schema in migrations: a field added, removed or altered in `models.py` without its migration leaves the code and the database out of step, and the next `makemigrations` sweeps it into someone else's change. Run `python manage.py makemigrations` and commit the migration with the model change (`makemigrations --check` in CI catches it).",
+    "Django keeps the database schema in migrations: a field added, removed or altered in `models.py` without its " +
+    "migration leaves the code and the database out of step, and the next `makemigrations` sweeps it into " +
+    "someone else's change. Run `python manage.py makemigrations` and commit the migration with the model " +
+    "change (`makemigrations --check` in CI catches it).",
   appliesTo: isAppModels,
   check(file, project) {
     const app = appOf(file.path);
@@ -107,7 +110,10 @@ const riskyFieldChange: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "Making a column NOT NULL fails on existing NULL rows and, on a big table, scans it under a lock; adding `unique=True` builds a unique index under a lock and fails on existing duplicates. Back-fill (or de-duplicate) in a data migration first, and on PostgreSQL build the index `CONCURRENTLY` before adding the constraint.",
+    "Making a column NOT NULL fails on existing NULL rows and, on a big table, scans it under a lock; adding " +
+    "`unique=True` builds a unique index under a lock and fails on existing duplicates. Back-fill (or " +
+    "de-duplicate) in a data migration first, and on PostgreSQL build the index `CONCURRENTLY` before adding " +
+    "the constraint.",
   appliesTo: isAppModels,
   check(file) {
     const py = file.python;
@@ -146,7 +152,9 @@ const nullableCascade: Rule = {
   category: "models",
   persona: "engineer",
   explanation:
-    "`null=True` says the link is optional, yet `on_delete=CASCADE` deletes this row whenever the target is deleted. When the row should outlive the target, use `SET_NULL`; keep `CASCADE` only if the row means nothing without it (and then it is usually not nullable).",
+    "`null=True` says the link is optional, yet `on_delete=CASCADE` deletes this row whenever the target is " +
+    "deleted. When the row should outlive the target, use `SET_NULL`; keep `CASCADE` only if the row means " +
+    "nothing without it (and then it is usually not nullable).",
   appliesTo: (f) => f.kind === "python" && !f.isMigration && /CASCADE/.test(f.text),
   check(file) {
     const py = file.python;

@@ -30,7 +30,9 @@ export const adminListWithoutSelectRelated: Rule = {
   tags: ["n+1", "admin"],
   persona: "engineer",
   explanation:
-    'Django\'s changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable ForeignKeys, cost one query per row and column: set `list_select_related = ("fk", ...)` on the ModelAdmin.',
+    "Django's changelist joins the ForeignKeys named in `list_display` itself (`select_related()`, which follows " +
+    "non-null ForeignKeys only). `fk__field` lookups with no plain ForeignKey beside them, and nullable " +
+    'ForeignKeys, cost one query per row and column: set `list_select_related = ("fk", ...)` on the ModelAdmin.',
   appliesTo: (f) => f.kind === "python" && /list_display/.test(f.text),
   check(file, project) {
     const py = file.python;
@@ -56,7 +58,9 @@ export const adminListWithoutSelectRelated: Rule = {
       if (related.length === 0) continue;
       hits.push({
         line: py.lineOf(display.statement),
-        message: `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add \`list_select_related\` so the changelist does not query once per row.`,
+        message:
+          `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add ` +
+          `\`list_select_related\` so the changelist does not query once per row.`,
       });
     }
     return hits;

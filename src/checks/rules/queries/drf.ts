@@ -16,7 +16,9 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
   tags: ["n+1", "drf"],
   persona: "architect",
   explanation:
-    "The serializer reads related objects for every row it renders, so a list endpoint runs one query per row per relation. Add `select_related()` / `prefetch_related()` for those relations to `queryset` or `get_queryset()`.",
+    "The serializer reads related objects for every row it renders, so a list endpoint runs one query per row per " +
+    "relation. Add `select_related()` / `prefetch_related()` for those relations to `queryset` or " +
+    "`get_queryset()`.",
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
@@ -66,7 +68,8 @@ export const unboundedListEndpoint: Rule = {
   tags: ["drf", "pagination"],
   persona: "architect",
   explanation:
-    "Serialising every row of a table grows with the data until the endpoint times out. Paginate (`pagination_class`, `Paginator`) or slice the queryset.",
+    "Serialising every row of a table grows with the data until the endpoint times out. Paginate " +
+    "(`pagination_class`, `Paginator`) or slice the queryset.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -108,7 +111,9 @@ export const serializerMethodQueries: Rule = {
   tags: ["n+1", "drf"],
   persona: "architect",
   explanation:
-    "A `get_<field>` method runs once per serialised object: a query in it is one query per row of every list response. Annotate the value in the view's queryset (`annotate(Count(...))`), or prefetch the relation and read it in memory.",
+    "A `get_<field>` method runs once per serialised object: a query in it is one query per row of every list " +
+    "response. Annotate the value in the view's queryset (`annotate(Count(...))`), or prefetch the relation " +
+    "and read it in memory.",
   appliesTo: (f) => f.kind === "python" && /Serializer/.test(f.text),
   check(file) {
     const py = file.python;

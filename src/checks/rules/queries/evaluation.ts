@@ -35,7 +35,8 @@ export const lenOfQueryset: Rule = {
   category: "queries",
   persona: "architect",
   explanation:
-    "`len(qs)` fetches every row into memory only to count them. Use `qs.count()` (a `SELECT COUNT(*)`) unless the rows are iterated anyway.",
+    "`len(qs)` fetches every row into memory only to count them. Use `qs.count()` (a `SELECT COUNT(*)`) unless the " +
+    "rows are iterated anyway.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -94,7 +95,8 @@ export const querysetTruthiness: Rule = {
   category: "queries",
   persona: "architect",
   explanation:
-    "`if qs:` evaluates the whole queryset, fetching every row, just to see if there is one. Use `qs.exists()` (a `LIMIT 1` query) unless the rows are used right after.",
+    "`if qs:` evaluates the whole queryset, fetching every row, just to see if there is one. Use `qs.exists()` (a " +
+    "`LIMIT 1` query) unless the rows are used right after.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -119,7 +121,8 @@ export const countForExistence: Rule = {
   category: "queries",
   persona: "architect",
   explanation:
-    "Counting every matching row to compare with zero is slower than asking for one: use `.exists()` (or `not ....exists()`).",
+    "Counting every matching row to compare with zero is slower than asking for one: use `.exists()` (or `not " +
+    "....exists()`).",
   appliesTo: isPython,
   check(file) {
     const py = file.python;

@@ -43,7 +43,9 @@ export const relatedAccessInLoop: Rule = {
   tags: ["n+1"],
   persona: "architect",
   explanation:
-    'Each iteration fetches the related row(s) with its own query: N+1 queries per request. Load them with the queryset: `select_related("fk")` for ForeignKey/OneToOne, `prefetch_related("rel")` for reverse and many-to-many relations.',
+    "Each iteration fetches the related row(s) with its own query: N+1 queries per request. Load them with the " +
+    'queryset: `select_related("fk")` for ForeignKey/OneToOne, `prefetch_related("rel")` for reverse and ' +
+    "many-to-many relations.",
   appliesTo: isPython,
   check(file, project) {
     const py = file.python;
@@ -158,7 +160,8 @@ export const queryInLoop: Rule = {
   tags: ["n+1"],
   persona: "architect",
   explanation:
-    "A query per iteration multiplies round-trips with the data size. Fetch everything in one query before the loop (`filter(pk__in=...)`, `in_bulk()`, a dict keyed by id, or an annotation) and look rows up in memory.",
+    "A query per iteration multiplies round-trips with the data size. Fetch everything in one query before the " +
+    "loop (`filter(pk__in=...)`, `in_bulk()`, a dict keyed by id, or an annotation) and look rows up in memory.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;

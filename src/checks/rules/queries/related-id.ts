@@ -11,7 +11,8 @@ export const relatedIdThroughObject: Rule = {
   category: "queries",
   persona: "architect",
   explanation:
-    "`order.customer.id` fetches the customer (one query, unless already loaded) just to read its id, which the order row already holds: use `order.customer_id`.",
+    "`order.customer.id` fetches the customer (one query, unless already loaded) just to read its id, which the " +
+    "order row already holds: use `order.customer_id`.",
   appliesTo: (f) => f.kind === "python" && !f.isMigration && /\.(id|pk)\b/.test(f.text),
   check(file, project) {
     const py = file.python;

@@ -29,7 +29,9 @@ export const removedEagerLoading: Rule = {
   tags: ["n+1"],
   persona: "architect",
   explanation:
-    "Removing `select_related`/`prefetch_related` turns every per-row read of that relation (templates, serializers, `__str__`, admin columns) into a query per row. Keep it unless nothing reads the relation, or move it to where the queryset is built.",
+    "Removing `select_related`/`prefetch_related` turns every per-row read of that relation (templates, " +
+    "serializers, `__str__`, admin columns) into a query per row. Keep it unless nothing reads the relation, " +
+    "or move it to where the queryset is built.",
   appliesTo: (f) =>
     isPython(f) &&
     f.removedLines.some((line) =>
@@ -76,7 +78,9 @@ export const removedEagerLoading: Rule = {
       hits.push({
         line: py.lineOf(construct),
         endLine: Math.max(at, py.line(Math.max(construct.from, construct.to - 1))),
-        message: `This change stops loading ${listed}: anything that reads ${names.size > 1 ? "them" : "it"} per row (a template, a serializer, \`__str__\`, an admin column) now runs one query per row. Keep the loading unless nothing reads it.`,
+        message:
+          `This change stops loading ${listed}: anything that reads ${names.size > 1 ? "them" : "it"} per ` +
+          `row (a template, a serializer, \`__str__\`, an admin column) now runs one query per row. Keep the loading unless nothing reads it.`,
       });
     }
     return hits;

@@ -65,7 +65,10 @@ function findTemplate(project: ProjectIndex, name: string): { path: string; text
   return undefined;
 }
 
-/** `render(request, "t.html", {"k": v})`, `TemplateResponse(request, "t.html", {...})`, `render_to_string("t.html", {...})`. */
+/**
+ * `render(request, "t.html", {"k": v})`, `TemplateResponse(request, "t.html", {...})`, `render_to_string("t.html",
+ * {...})`.
+ */
 function renderCalls(py: PythonFile): Array<{ call: SyntaxNode; template: string; context: SyntaxNode }> {
   const found: Array<{ call: SyntaxNode; template: string; context: SyntaxNode }> = [];
   for (const call of py.nodes("CallExpression")) {
@@ -90,7 +93,9 @@ export const querysetForTemplate: Rule = {
   tags: ["n+1", "templates"],
   persona: "engineer",
   explanation:
-    "The template loops over this queryset and follows relations (or query-running properties) for every row, so the page runs one query per row. Load them in the view: `select_related()` for ForeignKey/OneToOne, `prefetch_related()` for reverse and many-to-many relations, or an annotation.",
+    "The template loops over this queryset and follows relations (or query-running properties) for every row, so " +
+    "the page runs one query per row. Load them in the view: `select_related()` for ForeignKey/OneToOne, " +
+    "`prefetch_related()` for reverse and many-to-many relations, or an annotation.",
   appliesTo: (f) => isPython(f) && /\b(render|TemplateResponse|render_to_string|template_name)\b/.test(f.text),
   check(file, project) {
     const py = file.python;

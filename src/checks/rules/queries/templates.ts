@@ -11,7 +11,8 @@ export const templateRelatedInLoop: Rule = {
   tags: ["n+1", "templates"],
   persona: "engineer",
   explanation:
-    "Inside `{% for %}`, `{{ item.rel.all }}`, `item.rel_set` or `item.rel.count` run a query for every row. Prefetch the relation in the view (`prefetch_related`, or `annotate(Count(...))` for counts).",
+    "Inside `{% for %}`, `{{ item.rel.all }}`, `item.rel_set` or `item.rel.count` run a query for every row. " +
+    "Prefetch the relation in the view (`prefetch_related`, or `annotate(Count(...))` for counts).",
   appliesTo: (f) => f.kind === "template",
   check(file, project) {
     const hits: RuleHit[] = [];

@@ -19,7 +19,10 @@ function rowHasOtherCalls(py: PythonFile, loop: Loop, write: SyntaxNode): boolea
   });
 }
 
-/** Whether a created row is kept and used further in the loop (children created from it): rows that depend on each other. */
+/**
+ * Whether a created row is kept and used further in the loop (children created from it): rows that depend on each
+ * other.
+ */
 function resultUsedLater(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
   const statement = call.parent;
   if (statement?.name !== "AssignStatement") return false;
@@ -38,7 +41,8 @@ export const writesInLoop: Rule = {
   tags: ["bulk"],
   persona: "architect",
   explanation:
-    "One `save()`/`create()` per row is one round-trip (and one transaction) per row. Use `bulk_create()`, `bulk_update(objs, fields)` or a single `queryset.update(...)`.",
+    "One `save()`/`create()` per row is one round-trip (and one transaction) per row. Use `bulk_create()`, " +
+    "`bulk_update(objs, fields)` or a single `queryset.update(...)`.",
   appliesTo: isPython,
   check(file) {
     const py = file.python;
@@ -58,7 +62,8 @@ export const writesInLoop: Rule = {
         WRITE_METHODS.has(last.name) &&
         links.length <= 3 &&
         !rowHasOtherCalls(py, loop, call);
-      // `Model.objects.create()` exactly: a custom manager chain (`.with_user(u).create()`) carries side effects bulk_create skips
+      // `Model.objects.create()` exactly: a custom manager chain (`.with_user(u).create()`) carries side effects
+      // bulk_create skips
       const create =
         last.name === "create" &&
         links.length === 3 &&

@@ -10,7 +10,9 @@ export const csrfExempt: Rule = {
   tags: ["csrf"],
   persona: "architect",
   explanation:
-    "Without CSRF protection another site can make a logged-in user's browser POST to this view. Keep the check (send the token from JS/htmx); for machine-to-machine webhooks authenticate the sender instead (e.g. verify a signature) and say so in a comment.",
+    "Without CSRF protection another site can make a logged-in user's browser POST to this view. Keep the check " +
+    "(send the token from JS/htmx); for machine-to-machine webhooks authenticate the sender instead (e.g. " +
+    "verify a signature) and say so in a comment.",
   appliesTo: (f) => isPython(f) && /csrf_exempt/.test(f.text),
   check(file) {
     const py = file.python;
@@ -38,7 +40,9 @@ export const htmxWithoutCsrf: Rule = {
   tags: ["csrf", "htmx", "templates"],
   persona: "engineer",
   explanation:
-    "htmx requests do not carry Django's CSRF token by themselves: the request is rejected with 403 (and the usual 'fix' is a dangerous `csrf_exempt`). Set it once on `<body hx-headers='{\"X-CSRFToken\": \"{{ csrf_token }}\"}'>` in the base template, or include the token in the form.",
+    "htmx requests do not carry Django's CSRF token by themselves: the request is rejected with 403 (and the usual " +
+    "'fix' is a dangerous `csrf_exempt`). Set it once on `<body hx-headers='{\"X-CSRFToken\": \"{{ csrf_token " +
+    "}}\"}'>` in the base template, or include the token in the form.",
   appliesTo: (f) => isTemplate(f) && HTMX_UNSAFE.test(f.text),
   check(file, project) {
     if (project.hasGlobalHtmxCsrf) return [];
@@ -58,7 +62,8 @@ export const htmxWithoutCsrf: Rule = {
         hits.push({
           line: index + 1,
           message:
-            "This htmx request sends no CSRF token: set `hx-headers` with `X-CSRFToken` on `<body>` in the base template, or put it in a form with `{% csrf_token %}`.",
+            "This htmx request sends no CSRF token: set `hx-headers` with `X-CSRFToken` on `<body>` in the base " +
+            "template, or put it in a form with `{% csrf_token %}`.",
         });
     });
     return hits;
@@ -73,7 +78,8 @@ export const formWithoutCsrfToken: Rule = {
   tags: ["csrf", "templates"],
   persona: "engineer",
   explanation:
-    'Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form method="post">` that posts to your site.',
+    "Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form " +
+    'method="post">` that posts to your site.',
   appliesTo: (f) => isTemplate(f) && /<form/i.test(f.text),
   check(file) {
     const hits: RuleHit[] = [];

@@ -28,7 +28,9 @@ export const markSafeOnVariable: Rule = {
   tags: ["xss"],
   persona: "architect",
   explanation:
-    '`mark_safe` turns off escaping for the whole string: any user-controlled part becomes HTML/JS in the page. Build HTML with `format_html("<a href=\\"{}\\">{}</a>", url, title)` (which escapes the arguments) or `escape()` the values first.',
+    "`mark_safe` turns off escaping for the whole string: any user-controlled part becomes HTML/JS in the page. " +
+    'Build HTML with `format_html("<a href=\\"{}\\">{}</a>", url, title)` (which escapes the arguments) or ' +
+    "`escape()` the values first.",
   appliesTo: (f) => isPython(f) && /mark_safe|SafeString|SafeText|format_html/.test(f.text),
   check(file) {
     const py = file.python;
@@ -49,7 +51,8 @@ export const markSafeOnVariable: Rule = {
         hits.push({
           line: py.lineOf(call),
           message:
-            "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as arguments.",
+            "`format_html()` receives an already-formatted string, so nothing is escaped: pass the values as " +
+            "arguments.",
         });
       }
     }
@@ -68,9 +71,13 @@ export const markSafeOnVariable: Rule = {
 const FORMAT_RISK: Record<"html" | "text" | "json" | "xml" | "js", string> = {
   html: ".",
   text: ".",
-  json: ": in a JSON template a value can close its string and add keys. Build JSON in Python (`JsonResponse`, `json.dumps`) instead of a template.",
+  json:
+    ": in a JSON template a value can close its string and add keys. Build JSON in Python (`JsonResponse`, " +
+    "`json.dumps`) instead of a template.",
   xml: ": in an XML template a value can add elements or break the document. Let autoescaping escape it.",
-  js: ": in a JavaScript template a value can end its string and run code. Use `|escapejs` inside strings, or pass data with `json_script`.",
+  js:
+    ": in a JavaScript template a value can end its string and run code. Use `|escapejs` inside strings, or pass " +
+    "data with `json_script`.",
 };
 
 export const templateUnescaped: Rule = {
@@ -81,7 +88,9 @@ export const templateUnescaped: Rule = {
   tags: ["xss", "templates"],
   persona: "engineer",
   explanation:
-    "`|safe`, `|safeseq` and `{% autoescape off %}` print variables as raw HTML: user data there becomes script. Escape by default; build trusted HTML in Python with `format_html`, or sanitise it (bleach/nh3) before marking it safe.",
+    "`|safe`, `|safeseq` and `{% autoescape off %}` print variables as raw HTML: user data there becomes script. " +
+    "Escape by default; build trusted HTML in Python with `format_html`, or sanitise it (bleach/nh3) before " +
+    "marking it safe.",
   // A text template (an email body) is not HTML: turning HTML escaping off there is right.
   appliesTo: (f) => isTemplate(f) && f.templateFormat !== "text",
   check(file) {
@@ -115,7 +124,9 @@ export const variableInScript: Rule = {
   tags: ["xss", "templates"],
   persona: "engineer",
   explanation:
-    'Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag and run script. Pass data with `{{ value|json_script:"id" }}` and `JSON.parse(document.getElementById("id").textContent)`, or at least `|escapejs` inside a JS string.',
+    "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag " +
+    'and run script. Pass data with `{{ value|json_script:"id" }}` and ' +
+    '`JSON.parse(document.getElementById("id").textContent)`, or at least `|escapejs` inside a JS string.',
   appliesTo: (f) => isTemplate(f) && f.templateFormat === "html" && /<script/i.test(f.text),
   check(file) {
     const hits: RuleHit[] = [];

@@ -11,7 +11,9 @@ export const unsafeDeserialization: Rule = {
   tags: ["rce"],
   persona: "architect",
   explanation:
-    "`pickle`/`marshal` loads, `yaml.load` without a safe loader, and `eval`/`exec` run code chosen by whoever controls the input. Use `json`, `yaml.safe_load`, `ast.literal_eval`, or signed data (`django.core.signing`).",
+    "`pickle`/`marshal` loads, `yaml.load` without a safe loader, and `eval`/`exec` run code chosen by whoever " +
+    "controls the input. Use `json`, `yaml.safe_load`, `ast.literal_eval`, or signed data " +
+    "(`django.core.signing`).",
   appliesTo: (f) => isPython(f) && /pickle|marshal|yaml\.load|\beval\(|\bexec\(|dill|shelve/.test(f.text),
   check(file) {
     const py = file.python;
@@ -54,7 +56,9 @@ export const openRedirect: Rule = {
   tags: ["redirect"],
   persona: "architect",
   explanation:
-    "Redirecting to `?next=` unchecked lets a link on your domain send users to a phishing site. Check it with `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())` and fall back to a safe URL.",
+    "Redirecting to `?next=` unchecked lets a link on your domain send users to a phishing site. Check it with " +
+    "`url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, " +
+    "require_https=request.is_secure())` and fall back to a safe URL.",
   appliesTo: (f) => isPython(f) && /redirect|Redirect/.test(f.text),
   check(file) {
     const py = file.python;
@@ -85,7 +89,8 @@ export const allFieldsExposed: Rule = {
   tags: ["mass-assignment"],
   persona: "architect",
   explanation:
-    "Every model field becomes writable from the request, including ones added later (`is_staff`, `owner`, prices): a mass-assignment hole. List the fields explicitly.",
+    "Every model field becomes writable from the request, including ones added later (`is_staff`, `owner`, " +
+    "prices): a mass-assignment hole. List the fields explicitly.",
   appliesTo: (f) => isPython(f) && /__all__/.test(f.text),
   check(file) {
     const py = file.python;
@@ -116,7 +121,9 @@ export const reflectedResponse: Rule = {
   tags: ["xss"],
   persona: "architect",
   explanation:
-    '`HttpResponse` defaults to `text/html`: request data formatted into it is rendered as HTML, so a crafted link runs script. Render a template (auto-escaped), `escape()` the value, or return `JsonResponse`/`content_type="text/plain"`.',
+    "`HttpResponse` defaults to `text/html`: request data formatted into it is rendered as HTML, so a crafted link " +
+    "runs script. Render a template (auto-escaped), `escape()` the value, or return " +
+    '`JsonResponse`/`content_type="text/plain"`.',
   appliesTo: (f) => isPython(f) && /HttpResponse/.test(f.text),
   check(file) {
     const py = file.python;

@@ -44,7 +44,8 @@ export const debugTrue = settingsRule(
     tags: ["settings"],
     persona: "architect",
     explanation:
-      'With DEBUG on, error pages show settings, SQL and stack frames to anyone, and Django keeps every query in memory. Read it from the environment, default off: `DEBUG = env.bool("DEBUG", default=False)`.',
+      "With DEBUG on, error pages show settings, SQL and stack frames to anyone, and Django keeps every query in " +
+      'memory. Read it from the environment, default off: `DEBUG = env.bool("DEBUG", default=False)`.',
   },
   [
     {
@@ -63,7 +64,8 @@ export const hardcodedSecretKey: Rule = {
   tags: ["settings", "secrets"],
   persona: "architect",
   explanation:
-    'Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`.',
+    "Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment " +
+    'or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`.',
   appliesTo: isProductionSettings,
   check(file) {
     const py = file.python;
@@ -107,7 +109,9 @@ export const hostsAndCors = settingsRule(
     tags: ["settings", "cors"],
     persona: "architect",
     explanation:
-      '`ALLOWED_HOSTS = ["*"]` enables Host-header attacks (poisoned password-reset links, cache poisoning). `CORS_ALLOW_ALL_ORIGINS = True` lets any site read your API responses from a user\'s browser, worst with credentials. List the real hosts and origins.',
+      '`ALLOWED_HOSTS = ["*"]` enables Host-header attacks (poisoned password-reset links, cache poisoning). ' +
+      "`CORS_ALLOW_ALL_ORIGINS = True` lets any site read your API responses from a user's browser, worst " +
+      "with credentials. List the real hosts and origins.",
   },
   [
     {
@@ -138,7 +142,9 @@ export const insecureCookies = settingsRule(
     tags: ["settings"],
     persona: "architect",
     explanation:
-      "Session and CSRF cookies sent over plain HTTP can be stolen on the network; without SSL redirect and HSTS a user can be downgraded to HTTP. In production set `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, `SECURE_SSL_REDIRECT` to True and `SECURE_HSTS_SECONDS` to a large value (`manage.py check --deploy`).",
+      "Session and CSRF cookies sent over plain HTTP can be stolen on the network; without SSL redirect and HSTS a " +
+      "user can be downgraded to HTTP. In production set `SESSION_COOKIE_SECURE`, `CSRF_COOKIE_SECURE`, " +
+      "`SECURE_SSL_REDIRECT` to True and `SECURE_HSTS_SECONDS` to a large value (`manage.py check --deploy`).",
   },
   [
     {
@@ -163,7 +169,8 @@ export const insecureSetCookie: Rule = {
   tags: ["cookies"],
   persona: "architect",
   explanation:
-    "A cookie set without `secure=True` travels over plain HTTP, and without `httponly=True` any injected script can read it. Set both (and `samesite`) unless the cookie must be read by JavaScript.",
+    "A cookie set without `secure=True` travels over plain HTTP, and without `httponly=True` any injected script " +
+    "can read it. Set both (and `samesite`) unless the cookie must be read by JavaScript.",
   appliesTo: (f) => f.kind === "python" && /set_cookie\(/.test(f.text),
   check(file) {
     const py = file.python;

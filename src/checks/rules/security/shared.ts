@@ -16,7 +16,10 @@ export function fromRequest(py: PythonFile, node: SyntaxNode): boolean {
 export const REQUEST_DATA =
   /\brequest\.(body|data|POST|GET|FILES|COOKIES|query_params|headers|META|read\(\))|\brequest\.\w+\[/;
 
-/** Calls that hand their text on unchanged (or merely joined, formatted, cut): their result carries request data if an input does. */
+/**
+ * Calls that hand their text on unchanged (or merely joined, formatted, cut): their result carries request data if an
+ * input does.
+ */
 const PASS_THROUGH =
   /^(str|format|join|strip|lstrip|rstrip|upper|lower|title|capitalize|replace|get|getlist|pop|decode)$/;
 

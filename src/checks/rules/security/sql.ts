@@ -76,7 +76,9 @@ export const rawSqlFormatting: Rule = {
   tags: ["sql-injection"],
   persona: "architect",
   explanation:
-    'Values formatted into SQL text are not escaped: a crafted value changes the query. Pass them as parameters: `cursor.execute("... WHERE id = %s", [value])`, `Model.objects.raw(sql, [value])`, `RawSQL(sql, (value,))`, or use the ORM.',
+    "Values formatted into SQL text are not escaped: a crafted value changes the query. Pass them as parameters: " +
+    '`cursor.execute("... WHERE id = %s", [value])`, `Model.objects.raw(sql, [value])`, `RawSQL(sql, ' +
+    "(value,))`, or use the ORM.",
   appliesTo: (f) => isPython(f) && /\b(execute|executemany|raw|RawSQL|extra|RunSQL)\s*\(/.test(f.text),
   check(file) {
     const py = file.python;

@@ -9,7 +9,10 @@ const ENQUEUE = new Set(["delay", "apply_async", "enqueue", "send_task", "async_
 const isTaskCode = (f: SourceFile) =>
   f.kind === "python" && /\.(delay|apply_async|enqueue|send_task)\(|async_task\(/.test(f.text);
 
-/** Calls that enqueue background work: `task.delay(...)`, `task.apply_async(...)`, `queue.enqueue(f, ...)`, `async_task(f, ...)`. */
+/**
+ * Calls that enqueue background work: `task.delay(...)`, `task.apply_async(...)`, `queue.enqueue(f, ...)`,
+ * `async_task(f, ...)`.
+ */
 function enqueueCalls(py: PythonFile): Array<{ call: SyntaxNode; name: string; args: SyntaxNode[] }> {
   const found: Array<{ call: SyntaxNode; name: string; args: SyntaxNode[] }> = [];
   for (const call of py.nodes("CallExpression")) {
@@ -62,7 +65,8 @@ const taskGivenInstance: Rule = {
   tags: ["celery"],
   persona: "architect",
   explanation:
-    "The instance is serialised (pickled or JSON-encoded) when enqueued: the worker gets a stale copy, or serialisation fails. Pass the primary key and fetch the row inside the task.",
+    "The instance is serialised (pickled or JSON-encoded) when enqueued: the worker gets a stale copy, or " +
+    "serialisation fails. Pass the primary key and fetch the row inside the task.",
   appliesTo: isTaskCode,
   check(file) {
     const py = file.python;
@@ -104,7 +108,9 @@ const enqueueInsideTransaction: Rule = {
   tags: ["celery", "transactions"],
   persona: "architect",
   explanation:
-    "The worker can pick the task up before the transaction commits: it does not find the new row, or reads old data; and if the transaction rolls back, the task runs anyway. Enqueue with `transaction.on_commit(lambda: task.delay(obj.pk))`.",
+    "The worker can pick the task up before the transaction commits: it does not find the new row, or reads old " +
+    "data; and if the transaction rolls back, the task runs anyway. Enqueue with " +
+    "`transaction.on_commit(lambda: task.delay(obj.pk))`.",
   appliesTo: isTaskCode,
   check(file) {
     const py = file.python;
@@ -116,7 +122,8 @@ const enqueueInsideTransaction: Rule = {
         line: py.lineOf(call),
         causeLines: [py.lineOf(block)],
         message:
-          "Enqueued inside `atomic()`: the worker may run before the commit (or after a rollback). Wrap it in `transaction.on_commit(...)`.",
+          "Enqueued inside `atomic()`: the worker may run before the commit (or after a rollback). Wrap it in " +
+          "`transaction.on_commit(...)`.",
       });
     }
     return hits;
