@@ -20,7 +20,7 @@ interface Queued {
  * worker's start-up); a task past its limit costs its worker, and a fresh one takes the rest.
  * Under tsx (dev, tests) the worker loads the TypeScript source through the same loader.
  */
-export function offThread(timeoutMs = TASK_TIMEOUT_MS): OffThread {
+export function offThread(timeoutMs = TASK_TIMEOUT_MS, options: { workerFile?: URL } = {}): OffThread {
   const queue: Queued[] = [];
   let nextId = 0;
   let current: { worker: Worker; ready: boolean; running?: Queued; timer?: NodeJS.Timeout } | undefined;
@@ -48,18 +48,25 @@ export function offThread(timeoutMs = TASK_TIMEOUT_MS): OffThread {
       next.reject(new Error(`${DOING[next.request.task]} did not finish within ${duration(timeoutMs)} and stopped`));
       dispatch();
     }, timeoutMs);
-    running.worker.postMessage(next.request);
+    try {
+      running.worker.postMessage(next.request);
+    } catch (error) {
+      // Arguments the thread cannot take (not plain data): this task fails, the worker serves the next.
+      settle({ error: new Error(`${DOING[next.request.task]} failed: ${(error as Error).message}`) });
+    }
   };
   const start = () => {
     // Compiled (lib/): the worker's own .js file. From source (tsx in dev and tests): register tsx's
     // loader in the worker first, then import the .ts file through it.
-    const worker = import.meta.url.endsWith(".ts")
-      ? new Worker(
-          `import("tsx/esm/api").then(({ register }) => { register(); return ` +
-            `import(${JSON.stringify(new URL("./pure-worker.ts", import.meta.url).href)}); })`,
-          { eval: true },
-        )
-      : new Worker(new URL("./pure-worker.js", import.meta.url));
+    const worker = options.workerFile
+      ? new Worker(options.workerFile)
+      : import.meta.url.endsWith(".ts")
+        ? new Worker(
+            `import("tsx/esm/api").then(({ register }) => { register(); return ` +
+              `import(${JSON.stringify(new URL("./pure-worker.ts", import.meta.url).href)}); })`,
+            { eval: true },
+          )
+        : new Worker(new URL("./pure-worker.js", import.meta.url));
     worker.unref();
     const self = { worker, ready: false } as NonNullable<typeof current>;
     worker.on("message", (message: WorkerMessage) => {
@@ -84,6 +91,11 @@ export function offThread(timeoutMs = TASK_TIMEOUT_MS): OffThread {
         clearTimeout(self.timer);
         running.reject(new Error(`${DOING[running.request.task]} failed: ${why}`));
       }
+      // A worker that dies before it is ready would die again: the waiting tasks fail instead of
+      // starting one worker after another.
+      if (!self.ready)
+        for (const waiting of queue.splice(0))
+          waiting.reject(new Error(`${DOING[waiting.request.task]} failed: the worker thread could not start: ${why}`));
       dispatch();
     };
     worker.on("error", (error) => lost(error.message));

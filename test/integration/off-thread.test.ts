@@ -74,6 +74,23 @@ describe("the review's pure tasks on a worker thread", () => {
     expect(await worker("parse", changedFiles())).toHaveLength(3);
   });
 
+  it("fail a task whose arguments cannot cross the thread, and serve the next", async () => {
+    worker = offThread();
+    await expect(
+      worker("parse", [{ path: "a.py", status: "added", additions: 1, deletions: 0, patch: (() => "") as never }]),
+    ).rejects.toThrow(/^reading the diff failed: .*could not be cloned/);
+    expect(await worker("parse", changedFiles())).toHaveLength(3);
+  });
+
+  it("fail the waiting tasks, once, when the worker cannot start (no worker after worker)", async () => {
+    worker = offThread(30_000, { workerFile: new URL("./no-such-worker.js", import.meta.url) });
+    const results = await Promise.allSettled([worker("parse", changedFiles()), worker("parse", changedFiles())]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(
+      /reading the diff failed: the worker thread could not start: .*no-such-worker/,
+    );
+  });
+
   it("stop a task past its time limit with a message saying which step, and replace the stuck worker", async () => {
     worker = offThread(300);
     const files = await runInline("parse", [
