@@ -18,18 +18,7 @@ const CLIENT_CONCURRENCY = 20;
 export async function measureBurst(
   deliveries: number,
 ): Promise<{ deliveries: number; p50: number; p99: number; completed: number }> {
-  const services = new FakeServices();
-  const queue = new MemoryQueue(4); // the default DJANGO_REVIEW_CONCURRENCY
-  const probot = createProbot({
-    env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: BenchOctokit },
-  });
-  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
-    probot,
-  });
-  const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  const { services, queue, server, url } = await startBenchApp();
 
   const files = generateDjangoPr(3);
   const bodies = Array.from({ length: deliveries }, (_, i) => {
@@ -78,18 +67,7 @@ export interface FairBurst {
  * come early or only after the big one's backlog.
  */
 export async function measureFairBurst(deliveries = 500, prs = 50, installations = 5): Promise<FairBurst> {
-  const services = new FakeServices();
-  const queue = new MemoryQueue(4);
-  const probot = createProbot({
-    env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: BenchOctokit },
-  });
-  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
-    probot,
-  });
-  const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  const { services, queue, server, url } = await startBenchApp();
   const files = generateDjangoPr(3);
   // PR p belongs to installation 1, except the last (installations - 1) PRs, one per other installation.
   const installationOf = (p: number) => (p < prs - (installations - 1) ? 1 : 2 + (p - (prs - (installations - 1))));
@@ -120,4 +98,21 @@ export async function measureFairBurst(deliveries = 500, prs = 50, installations
   const reviewsPosted = services.counters.reviewsPosted;
   services.close();
   return { deliveries, pullRequests: prs, installations, drainMs, reviewsPosted, firstReviewMs };
+}
+
+/** The real app behind a real HTTP server on loopback, GitHub and the model faked by `FakeServices`. */
+async function startBenchApp() {
+  const services = new FakeServices();
+  const queue = new MemoryQueue(4); // the default DJANGO_REVIEW_CONCURRENCY
+  const probot = createProbot({
+    env: { APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
+    overrides: { Octokit: BenchOctokit },
+  });
+  const middleware = await createNodeMiddleware(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
+    probot,
+  });
+  const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  return { services, queue, server, url };
 }
