@@ -11,6 +11,7 @@ import { taskRules } from "./rules/tasks/index.js";
 import type { SourceFile } from "./source.js";
 import { type IgnoreRule, ignoredByConfig, isSuppressedInline } from "./suppress.js";
 import type { Rule, RuleHit } from "./types.js";
+import { errorMessage } from "../util/error-message.js";
 
 export const RULES: readonly Rule[] = [
   ...queryRules,
@@ -80,7 +81,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
         failures.push({
           rule: rule.id,
           file: file.path,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
         continue;
       }

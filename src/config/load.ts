@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { CONFIG_PATH } from "../github/fetch-review-context.js";
 import { parseConfigObject, parseConfigText } from "./from-text.js";
 import { type ConfigResult, parseRepoConfig } from "./schema.js";
+import { errorMessage } from "../util/error-message.js";
 
 export const CONFIG_FILE = "django-review.yml";
 
@@ -43,7 +44,7 @@ function describeProbotError(error: unknown): string {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return errorMessage(error).split("\n")[0] ?? "";
 }
 
 function failure(problem: string): ConfigResult {

@@ -16,6 +16,7 @@ import { yieldToEventLoop } from "../util/yield.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { type Offload, runInline } from "./pure-tasks.js";
 import type { SkippedFile } from "../render/summary.js";
+import { errorMessage } from "../util/error-message.js";
 
 /** Said when no API key is configured (the app says it once per pull request). */
 export const NO_MODEL_NOTICE =
@@ -137,7 +138,7 @@ async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
   try {
     return await offload(input)("checks", input.files, input.heads, input.related, input.config);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     input.log.warn({ err: error }, "django-review: the Django checks did not finish; the review goes on without them");
     return {
       findings: [],
@@ -164,7 +165,7 @@ async function promptsSafely(
       { err: error },
       "django-review: the prompts could not be built; the review goes on with the checks alone",
     );
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     const none = { requests: [], sentPaths: [], notSent: [], redactedSecrets: 0 };
     return input.model ? { ...none, failed: `The model was not asked: ${why}.` } : none;
   }

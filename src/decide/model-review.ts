@@ -1,6 +1,7 @@
 import type { ModelAnswer, ModelRequest, ReviewModel } from "../model/types.js";
 import { estimateCost } from "../model/pricing.js";
 import { type ModelComment, type ModelReview, parseModelReview } from "../model/review-tool.js";
+import { errorMessage } from "../util/error-message.js";
 
 export interface ModelReport {
   model: string;
@@ -153,7 +154,7 @@ function addUsage(
 
 function describeModelError(error: unknown): string {
   const status = (error as { status?: number }).status;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const short = message.length > 300 ? `${message.slice(0, 300)}…` : message;
   return status ? `HTTP ${status} from the model API (${short})` : short;
 }

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { errorMessage } from "../util/error-message.js";
 import { DOING, type Offload, type PureTask } from "../decide/pure-tasks.js";
 import type { TaskRequest, WorkerMessage } from "./pure-worker.js";
 
@@ -52,7 +53,7 @@ export function offThread(timeoutMs = TASK_TIMEOUT_MS, options: { workerFile?: U
       running.worker.postMessage(next.request);
     } catch (error) {
       // Arguments the thread cannot take (not plain data): this task fails, the worker serves the next.
-      settle({ error: new Error(`${DOING[next.request.task]} failed: ${(error as Error).message}`) });
+      settle({ error: new Error(`${DOING[next.request.task]} failed: ${errorMessage(error)}`) });
     }
   };
   const start = () => {

@@ -5,6 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { type PureTask, type PureTasks, runTask } from "../decide/pure-tasks.js";
+import { errorMessage } from "../util/error-message.js";
 
 export interface TaskRequest<K extends PureTask = PureTask> {
   id: number;
@@ -21,7 +22,7 @@ parentPort?.on("message", (request: TaskRequest) => {
   try {
     say({ id: request.id, result: runTask(request.task, request.args) });
   } catch (error) {
-    say({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    say({ id: request.id, error: errorMessage(error) });
   }
 });
 // Loaded (under tsx, compiled through its loader first): task time limits start from here.

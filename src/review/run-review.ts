@@ -16,6 +16,7 @@ import { gatherPullRequest } from "../github/gather.js";
 import { reviewNotices } from "../render/notices.js";
 import { prepareComments, publish } from "../github/publish.js";
 import { renderSummary, reviewMarker, type SummaryInput } from "../render/summary.js";
+import { errorMessage } from "../util/error-message.js";
 
 export interface ReviewDeps {
   octokit: GitHubClient;
@@ -103,7 +104,7 @@ export async function runReview(deps: ReviewDeps, request: ReviewRequest): Promi
         "neutral",
         "The review could not finish",
         `django-review could not finish reviewing this commit: ` +
-          `${error instanceof Error ? error.message : String(error)}. Re-run this check to try again.`,
+          `${errorMessage(error)}. Re-run this check to try again.`,
       );
     throw error;
   }
