@@ -58,7 +58,8 @@ function loadCase(dir: string, name: string): LoadedCase {
   };
 }
 
-function walk(dir: string): string[] {
+/** Every file below `dir`, at any depth. */
+export function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : [path];

@@ -1,27 +1,17 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildCase, readAnnotations } from "../../src/eval/corpus-build.js";
-import { buildCorpusFromSource } from "../../src/eval/corpus.js";
+import { buildCorpusFromSource, walk } from "../../src/eval/corpus.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe("the corpus builder (npm run corpus:build)", () => {
   it("made the corpus on disk: every file of test/corpus is what test/corpus-src builds, and nothing else", () => {
     const built = buildCorpusFromSource(join(root, "test/corpus-src"));
     const onDisk = new Map(
-      filesUnder(join(root, "test/corpus")).map((f) => [
-        relative(join(root, "test/corpus"), f),
-        readFileSync(f, "utf8"),
-      ]),
+      walk(join(root, "test/corpus")).map((f) => [relative(join(root, "test/corpus"), f), readFileSync(f, "utf8")]),
     );
     expect([...onDisk.keys()].sort()).toEqual([...built.keys()].sort());
     for (const [path, text] of built) expect(onDisk.get(path), path).toBe(text);
