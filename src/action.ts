@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { Probot } from "probot";
 import { createApp } from "./app.js";
-import { AppOctokit } from "./github/octokit.js";
+import { parseOperatorEnv } from "./config/env.js";
+import { appOctokit } from "./github/octokit.js";
 import { permissionProblem, workflowPermissionHint } from "./github/permissions.js";
 import { MemoryQueue } from "./queue/memory.js";
 import { buildReport } from "./report/report.js";
@@ -39,17 +40,17 @@ export async function runAction(
   const failures: unknown[] = [];
   const rendered: RenderedReview[] = [];
   const queue = new MemoryQueue(1, (_job, error) => failures.push(error));
-  const probot = new Probot({
-    githubToken: token,
-    Octokit: AppOctokit,
-    logLevel: (env.LOG_LEVEL as "info" | undefined) ?? "info",
-    ...(env.GITHUB_API_URL && env.GITHUB_API_URL !== "https://api.github.com" ? { baseUrl: env.GITHUB_API_URL } : {}),
-  });
-  const appEnv = {
+  const settings = parseOperatorEnv({
     ...env,
     ANTHROPIC_API_KEY: env.INPUT_ANTHROPIC_API_KEY || env.ANTHROPIC_API_KEY,
     DJANGO_REVIEW_MODEL: env.INPUT_MODEL || env.DJANGO_REVIEW_MODEL,
-  };
+  });
+  const probot = new Probot({
+    githubToken: token,
+    Octokit: appOctokit(settings.DJANGO_REVIEW_GITHUB_TIMEOUT_MS),
+    logLevel: (env.LOG_LEVEL as "info" | undefined) ?? "info",
+    ...(env.GITHUB_API_URL && env.GITHUB_API_URL !== "https://api.github.com" ? { baseUrl: env.GITHUB_API_URL } : {}),
+  });
   // Nothing the review prints (logs may quote a PR's title or code) may act as a workflow command.
   const resume = randomUUID();
   out(`::stop-commands::${resume}`);
@@ -57,7 +58,7 @@ export async function runAction(
     // Actions has no server: routes (/healthz, /metrics) have nowhere to go.
     await probot.load(
       createApp({
-        env: appEnv,
+        settings,
         queue,
         onFailure: (error) => failures.push(error),
         onRendered: (review) => rendered.push(review),

@@ -47,6 +47,3 @@ export const appOctokit = (timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) =>
       },
     };
   });
-
-/** The app's Octokit with the default request timeout. */
-export const AppOctokit = appOctokit();

@@ -399,8 +399,8 @@ describe("GitHub faults", () => {
   });
 
   it("a secondary rate limit is waited out and retried", async () => {
-    const { AppOctokit } = await import("../../src/github/octokit.js");
-    const NoRetry = AppOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } }));
+    const { appOctokit } = await import("../../src/github/octokit.js");
+    const NoRetry = appOctokit().defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } }));
     const github = new GitHubMock().token().config();
     github.scope
       .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
