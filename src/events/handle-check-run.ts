@@ -1,10 +1,7 @@
 import type { Context, Logger } from "probot";
 import { reviewJob } from "./review-job.js";
-import { configFromText } from "../config/load.js";
 import { CHECK_RUN_NAME } from "../github/check-run.js";
-import { fetchPullRequest } from "../github/fetch-pull-request.js";
-import { fetchReviewContext } from "../github/fetch-review-context.js";
-import { runReview } from "../review/run-review.js";
+import { runRequestedReview } from "./requested-review.js";
 import { runLogged, type ReviewServices } from "./services.js";
 
 export type RerunContext = Context<"check_run.rerequested">;
@@ -52,31 +49,15 @@ export async function runQueuedRerun(
   const log = rerunLog(context);
   await runLogged(
     log,
-    async () => {
-      const ref = { ...context.repo(), pullNumber: number };
-      const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
-      const { config, problems } = await configFromText(context, reviewContext.configText);
-      const limited = await services.limits.take(ref, "command", config.limits);
-      if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: re-run ignored: ${limited}`);
-      const pr = await fetchPullRequest(context.octokit, ref);
-      if (pr.state !== "open") return log.info("django-review: re-run ignored: the pull request is closed");
-      if (pr.headSha !== run.head_sha)
-        return log.info(
-          { head: pr.headSha },
-          "django-review: re-run ignored: the pull request has a newer head (its own review runs)",
-        );
-      await runReview(services.depsFor(context.octokit, log), {
-        ref,
-        pr,
-        config,
-        configProblems: problems,
-        notices: ["Re-run requested from the pull request's checks."],
+    () =>
+      runRequestedReview(context, services, {
+        ref: { ...context.repo(), pullNumber: number },
+        log,
         signal,
-        ...(reviewContext.pr
-          ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
-          : {}),
-      });
-    },
+        what: "re-run",
+        notices: ["Re-run requested from the pull request's checks."],
+        onlyHead: run.head_sha,
+      }),
     services,
   );
 }

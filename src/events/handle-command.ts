@@ -1,10 +1,7 @@
 import type { Context, Logger } from "probot";
 import { reviewJob } from "./review-job.js";
-import { configFromText } from "../config/load.js";
-import { fetchReviewContext } from "../github/fetch-review-context.js";
-import { fetchPullRequest } from "../github/fetch-pull-request.js";
-import { runReview } from "../review/run-review.js";
 import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
+import { runRequestedReview } from "./requested-review.js";
 import { runLogged, type ReviewServices } from "./services.js";
 import { code } from "../comments/markdown.js";
 
@@ -73,32 +70,20 @@ async function runCommand(
       `django-review: ignored ${COMMAND}: the commenter lacks write access`,
     );
   }
-  const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
-  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
-  const { config, problems } = await configFromText(context, reviewContext.configText);
-  const limited = await services.limits.take(ref, "command", config.limits);
-  if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ignored ${COMMAND}: ${limited}`);
-  await acknowledge(context, log);
-
-  const pr = await fetchPullRequest(context.octokit, ref);
-  if (pr.state !== "open") return log.info(`django-review: ignored ${COMMAND} on a closed pull request`);
   const notices = command.unknownArgument
     ? [
         `${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was ` +
           `chosen automatically.`,
       ]
     : [];
-  await runReview(services.depsFor(context.octokit, log), {
-    ref,
-    pr,
-    config,
-    configProblems: problems,
-    notices,
+  await runRequestedReview(context, services, {
+    ref: { ...context.repo(), pullNumber: context.payload.issue.number },
+    log,
     signal,
-    ...(reviewContext.pr
-      ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
-      : {}),
+    what: COMMAND,
+    notices,
     ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
+    accepted: () => acknowledge(context, log),
   });
 }
 

@@ -193,4 +193,15 @@ describe("the Django review check run", () => {
     nock.emitter.removeListener("no match", listener);
     expect(unmatched).toEqual([]); // not even a token was asked for
   });
+
+  it("'Re-run' of a commit the pull request has moved past posts nothing (the new head's own review runs)", async () => {
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .pull({ ...pullRequestObject(), head: { ...pullRequestObject().head, sha: "f".repeat(40) } });
+    await deliver({}, "check_run", checkRunRerequestedPayload());
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(0);
+    expect(github.checkRuns).toHaveLength(0);
+  });
 });

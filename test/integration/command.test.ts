@@ -75,6 +75,19 @@ describe("/django-review command", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it("on a closed pull request: acknowledged, then nothing is reviewed", async () => {
+    const payload = commentPayload("/django-review", { login: "maint" });
+    const github = new GitHubMock()
+      .token()
+      .permission("maint", "write")
+      .reaction(payload.comment.id)
+      .config()
+      .pull({ ...pullRequestObject(), state: "closed" });
+    await deliverComment(payload);
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.reviews).toHaveLength(0);
+  });
+
   it("still reviews when the reaction cannot be added", async () => {
     const payload = commentPayload("/django-review", { login: "maint" });
     const github = new GitHubMock().token().permission("maint", "write");

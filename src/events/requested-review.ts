@@ -1,0 +1,62 @@
+import type { Context, Logger } from "probot";
+import { configFromText } from "../config/load.js";
+import { fetchPullRequest } from "../github/fetch-pull-request.js";
+import { fetchReviewContext } from "../github/fetch-review-context.js";
+import type { PullRequestRef } from "../github/types.js";
+import type { PersonaOverride } from "../personas/route.js";
+import { runReview } from "../review/run-review.js";
+import type { ReviewServices } from "./services.js";
+
+/** A review someone asked for (a command, a check's re-run), as opposed to one a push started. */
+export interface ReviewRequest {
+  ref: PullRequestRef;
+  log: Logger;
+  signal: AbortSignal;
+  /** How the request is named in log lines: "/django-review", "re-run". */
+  what: string;
+  /** Lines the summary starts with (a bad argument, where the request came from). */
+  notices: string[];
+  personaOverride?: PersonaOverride;
+  /** Only review if the PR's head is still this commit (a re-run is of one commit). */
+  onlyHead?: string;
+  /** Called once the request is within its limits, before the PR is read (the 👀 reaction). */
+  accepted?: () => Promise<void>;
+}
+
+/**
+ * The tail every requested review shares: the config from the default branch, the per-PR command
+ * limit, the PR as it is now (open, and at the requested head), then a full review that still knows
+ * what earlier reviews said.
+ */
+export async function runRequestedReview(
+  context: Context,
+  services: ReviewServices,
+  request: ReviewRequest,
+): Promise<void> {
+  const { ref, log, what } = request;
+  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
+  const { config, problems } = await configFromText(context, reviewContext.configText);
+  const limited = await services.limits.take(ref, "command", config.limits);
+  if (limited) return log.warn({ outcome: "rate-limited" }, `django-review: ${what} ignored: ${limited}`);
+  await request.accepted?.();
+  const pr = await fetchPullRequest(context.octokit, ref);
+  if (pr.state !== "open") return log.info(`django-review: ${what} ignored: the pull request is closed`);
+  if (request.onlyHead !== undefined && pr.headSha !== request.onlyHead) {
+    return log.info(
+      { head: pr.headSha },
+      `django-review: ${what} ignored: the pull request has a newer head (its own review runs)`,
+    );
+  }
+  await runReview(services.depsFor(context.octokit, log), {
+    ref,
+    pr,
+    config,
+    configProblems: problems,
+    notices: request.notices,
+    signal: request.signal,
+    ...(reviewContext.pr
+      ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
+      : {}),
+    ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
+  });
+}
