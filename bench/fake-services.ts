@@ -113,7 +113,10 @@ export class FakeServices {
     });
   }
 
-  /** A zero-latency model: an empty review, with usage as the API would report it (system prompt cached after its first use). */
+  /**
+   * A zero-latency model: an empty review, with usage as the API would report it (system prompt cached
+   * after its first use).
+   */
   private installModel(): void {
     nock("https://api.anthropic.com")
       .persist()
@@ -126,7 +129,8 @@ export class FakeServices {
         };
         const system = request.system.map((b) => b.text).join("");
         const systemTokens = Math.ceil(system.length / 3.5);
-        const userTokens = Math.ceil(request.messages.map((m) => m.content).join("").length / 3.5) + 600; // + tool schema
+        // + 600 for the tool schema
+        const userTokens = Math.ceil(request.messages.map((m) => m.content).join("").length / 3.5) + 600;
         const cached = systemTokens >= SYSTEM_CACHE_MIN && this.systemSeen.has(system);
         this.systemSeen.add(system);
         this.counters.modelCalls++;

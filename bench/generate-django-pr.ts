@@ -104,7 +104,8 @@ function template(i: number): string {
 <table>
   {% for row in rows %}
   <tr><td>{{ row.number }}</td><td>{{ row.customer }}</td>
-    <td><button hx-post="{% url 'archive' ${i} %}" hx-headers='{"X-CSRFToken": "{{ csrf_token }}"}'>Archive</button></td></tr>
+    <td><button hx-post="{% url 'archive' ${i} %}"
+                hx-headers='{"X-CSRFToken": "{{ csrf_token }}"}'>Archive</button></td></tr>
   {% endfor %}
 </table>
 {% endblock %}

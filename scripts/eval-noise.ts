@@ -22,8 +22,11 @@ import { runCli } from "../src/cli/main.js";
 import { discoverRepos } from "../src/eval/mirrors.js";
 import { type Judgement, type NoiseFinding, parseJudgements, summariseNoise } from "../src/eval/noise.js";
 
-const DJANGO_CODE =
-  /(^|\/)(views?|models?|migrations|serializers?|templates|settings|tasks|admin|forms|urls|api|managers|querysets|signals|consumers)(\/|\.py$|_[^/]*\.py$)|\.html$/;
+const DJANGO_MODULES = [
+  ...["views?", "models?", "migrations", "serializers?", "templates", "settings", "tasks", "admin", "forms"],
+  ...["urls", "api", "managers", "querysets", "signals", "consumers"],
+];
+const DJANGO_CODE = new RegExp(String.raw`(^|\/)(${DJANGO_MODULES.join("|")})(\/|\.py$|_[^/]*\.py$)|\.html$`);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,7 +41,8 @@ const { values, positionals } = parseArgs({
 const mirrorRoot = positionals[0];
 if (!mirrorRoot) {
   process.stderr.write(
-    "usage: npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE] [--json]\n",
+    "usage: npm run eval:noise -- MIRROR_ROOT [--choose N] [--commits FILE] [--judgements FILE] [--out FILE]" +
+      " [--json]\n",
   );
   process.exit(2);
 }
@@ -141,6 +145,7 @@ if (values.json) {
     process.stdout.write(`unjudged\t${f.repo}\t${f.commit}\t${f.path}\t${f.line}\t${f.rule}\t${f.message}\n`);
   for (const e of errors) process.stdout.write(`error\t${e}\n`);
   process.stdout.write(
-    `${plan.length} commits of ${new Set(plan.map((p) => p.repo)).size} repositories in ${Math.round((Date.now() - started) / 1000)} s\n`,
+    `${plan.length} commits of ${new Set(plan.map((p) => p.repo)).size} repositories in ` +
+      `${Math.round((Date.now() - started) / 1000)} s\n`,
   );
 }

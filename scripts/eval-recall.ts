@@ -72,7 +72,8 @@ if (values.json)
 else {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   process.stdout.write(
-    `${summary.fixes} fixes replayed backwards: ${summary.caught} caught (recall ${pct(summary.recall)}), precision ${pct(summary.precision)} of ${findings.length} findings\n\n`,
+    `${summary.fixes} fixes replayed backwards: ${summary.caught} caught (recall ${pct(summary.recall)}), ` +
+      `precision ${pct(summary.precision)} of ${findings.length} findings\n\n`,
   );
   process.stdout.write("| category | fixes | caught |\n|---|---:|---:|\n");
   for (const [category, c] of Object.entries(summary.byCategory))

@@ -134,7 +134,8 @@ export function mainDependencies(path: string, text: string): string {
   if (path === "pyproject.toml") {
     const project = tomlTable(text, "project") ?? "";
     const listAt = /^dependencies\s*=\s*\[/m.exec(project);
-    return `${entries(listAt ? bracketed(project, listAt.index + listAt[0].length) : "")}\n${tomlTable(text, "tool.poetry.dependencies") ?? ""}`;
+    const pep621 = entries(listAt ? bracketed(project, listAt.index + listAt[0].length) : "");
+    return `${pep621}\n${tomlTable(text, "tool.poetry.dependencies") ?? ""}`;
   }
   if (path === "setup.py") {
     const listAt = /install_requires\s*=\s*\[/.exec(text);

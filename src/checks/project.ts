@@ -3,6 +3,7 @@ import { callParts, classBases, decoratorsOf, type PythonFile, simpleAssignments
 import type { ProjectFacts } from "./project-facts.js";
 import type { SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
+import { either } from "../util/regex.js";
 
 export interface FieldInfo {
   name: string;
@@ -104,10 +105,7 @@ export class ProjectIndex {
         .find((b) => /(Field|ForeignKey|Key)$/.test(b));
       if (!base || base === name) continue;
       const body = py.src(cls);
-      const forcesNull =
-        /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True|setdefault\(\s*["']null["']\s*,\s*True|super\(\)\.__init__\([^)]*\bnull\s*=\s*True/.test(
-          body,
-        );
+      const forcesNull = FORCES_NULL.test(body);
       this.fieldClasses.set(name, { base, forcesNull });
     }
   }
@@ -192,8 +190,17 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
   return { name, file: path, fields, metaIndexed, queryingProperties: queryingProperties(py, cls) };
 }
 
-const RELATED_QUERY =
-  /\bself\.(\w+)\.(all|filter|exclude|count|exists|aggregate|first|last|get|order_by|values|values_list|latest|earliest)\(/;
+const QUERYSET_METHODS = [
+  ...["all", "filter", "exclude", "count", "exists", "aggregate", "first", "last", "get", "order_by"],
+  ...["values", "values_list", "latest", "earliest"],
+].join("|");
+const RELATED_QUERY = new RegExp(`\\bself\\.(\\w+)\\.(${QUERYSET_METHODS})\\(`);
+/** A field subclass that sets `null=True` itself, however it writes it. */
+const FORCES_NULL = either([
+  /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True/,
+  /setdefault\(\s*["']null["']\s*,\s*True/,
+  /super\(\)\.__init__\([^)]*\bnull\s*=\s*True/,
+]);
 const MANAGER_QUERY = /\b[A-Z]\w*\.objects\.\w+\(/;
 
 /** Properties of a model class that run a query each time they are read on a new instance. */

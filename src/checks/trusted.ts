@@ -1,12 +1,15 @@
 import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, children, type PythonFile } from "./python.js";
+import { exactly } from "../util/regex.js";
 
 /**
  * Calls whose result carries no outside text: numbers, escaped or translated literals, Django's HTML builders (not
  * reverse(): it leaves a quote in its arguments unescaped).
  */
-const TRUSTED_CALLS =
-  /^(len|int|float|round|abs|sum|min|max|count|conditional_escape|escape|format_html|format_html_join|json_script|intcomma|naturaltime)$/;
+const TRUSTED_CALLS = exactly([
+  ...["len", "int", "float", "round", "abs", "sum", "min", "max", "count"],
+  ...["conditional_escape", "escape", "format_html", "format_html_join", "json_script", "intcomma", "naturaltime"],
+]);
 const TRANSLATIONS =
   /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;
 const CONSTANT = /^([A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*$/;

@@ -36,7 +36,8 @@ personas, Django checks, prompt and validation as the GitHub App.
   --config FILE       config file (default: DIR/.github/django-review.yml)
   --persona NAME      architect | engineer (default: chosen from the changed files)
   --format FORMAT     text | json | sarif | markdown (default: text)
-  --fail-on SEVERITY  exit 1 on a finding of this severity or worse: nit | minor | major | critical | never (default: major)
+  --fail-on SEVERITY  exit 1 on a finding of this severity or worse:
+                      nit | minor | major | critical | never (default: major)
 
 The working tree includes untracked files (not ignored ones). Without ANTHROPIC_API_KEY only the
 deterministic Django checks run. NO_COLOR turns colours off. Exit codes: 0 clean, 1 findings at or

@@ -8,8 +8,11 @@ const TOPIC_WORDS: Record<Category, RegExp> = {
   queries: /\b(N\s*\+\s*1|select_related|prefetch_related|quer(y|ies)|exists\(\)|count\(\)|paginat)/i,
   async: /\b(async|await|sync_to_async|event loop|SynchronousOnlyOperation|blocking|coroutine)\b/i,
   migrations: /\b(migration|AddField|RunPython|RunSQL|default|NOT NULL|lock|rollback|revers|concurrent|index|atomic)/i,
-  security:
-    /\b(inject|XSS|escap|CSRF|mark_safe|safe|secret|DEBUG|ALLOWED_HOSTS|CORS|cookie|HSTS|redirect|pickle|eval|__all__)/i,
+  security: new RegExp(
+    String.raw`\b(inject|XSS|escap|CSRF|mark_safe|safe|secret|DEBUG|ALLOWED_HOSTS|CORS|cookie|HSTS|redirect|` +
+      String.raw`pickle|eval|__all__)`,
+    "i",
+  ),
   models: /\b(on_delete|null=True|blank|index|FloatField|Decimal|save\(|ordering|field)/i,
   tasks: /\b(task|delay|apply_async|on_commit|celery|worker|transaction)\b/i,
 };

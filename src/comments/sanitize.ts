@@ -23,8 +23,15 @@ function reFence(span: string): string {
 const MENTION = /(^|[^\w`@])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]+)?)/g;
 
 /** Documentation a Django review may link to. */
-const LINK_ALLOWLIST =
-  /^https:\/\/(docs\.djangoproject\.com|www\.djangoproject\.com|docs\.python\.org|peps\.python\.org|www\.django-rest-framework\.org|docs\.celeryq\.dev|htmx\.org|django-htmx\.readthedocs\.io|channels\.readthedocs\.io)(\/|$)/i;
+const DOCUMENTATION_HOSTS = [
+  ...["docs.djangoproject.com", "www.djangoproject.com", "docs.python.org", "peps.python.org"],
+  ...["www.django-rest-framework.org", "docs.celeryq.dev", "htmx.org", "django-htmx.readthedocs.io"],
+  "channels.readthedocs.io",
+];
+const LINK_ALLOWLIST = new RegExp(
+  String.raw`^https:\/\/(${DOCUMENTATION_HOSTS.map((host) => host.replaceAll(".", String.raw`\.`)).join("|")})(\/|$)`,
+  "i",
+);
 
 function neutralizeProse(text: string): string {
   return (

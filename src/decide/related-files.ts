@@ -1,3 +1,5 @@
+import { either } from "../util/regex.js";
+
 /** Most project files fetched beyond the PR's own, so one PR cannot trigger unbounded reads. */
 export const MAX_RELATED_FILES = 24;
 
@@ -73,8 +75,14 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
 
 /** Most templates read for the views that render them. */
 const MAX_RENDERED_TEMPLATES = 6;
-const RENDERED =
-  /\b(?:render|TemplateResponse)\(\s*\w+\s*,\s*["']([\w./-]+\.html)["']|\brender_to_string\(\s*["']([\w./-]+\.html)["']|\btemplate_name\s*=\s*["']([\w./-]+\.html)["']/g;
+const RENDERED = either(
+  [
+    /\b(?:render|TemplateResponse)\(\s*\w+\s*,\s*["']([\w./-]+\.html)["']/,
+    /\brender_to_string\(\s*["']([\w./-]+\.html)["']/,
+    /\btemplate_name\s*=\s*["']([\w./-]+\.html)["']/,
+  ],
+  "g",
+);
 
 /**
  * Templates that changed views render by name (`render(request, "shop/list.html", ...)`,

@@ -72,7 +72,7 @@ export async function completeCheckRun(
   const more = items.length > shown.length ? `\n\n${items.length - shown.length} more findings are in the review.` : "";
   await finish(octokit, ref, run, outcome.conclusion, {
     title: outcome.title,
-    summary: `${outcome.title}${origin}.${failOn === "never" ? "" : ` Fails on ${failOn} or worse (check_run.fail_on).`}${more}`,
+    summary: `${outcome.title}${origin}.${failureRule(failOn)}${more}`,
     annotations: shown.map((i) => ({
       path: i.file,
       start_line: i.line,
@@ -173,4 +173,8 @@ export async function completeMissingCheckRun(
       `been completed).`,
   });
   return "completed";
+}
+
+function failureRule(failOn: Severity | "never"): string {
+  return failOn === "never" ? "" : ` Fails on ${failOn} or worse (check_run.fail_on).`;
 }

@@ -31,7 +31,9 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression
       headRefOid
       state
       reviews(last: 100) { nodes { body author { __typename login } } }
-      reviewThreads(last: 100) { nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } } }
+      reviewThreads(last: 100) {
+        nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } }
+      }
     }
   }
   org: repository(owner: $owner, name: ".github") { object(expression: $expression) { ... on Blob { text } } }

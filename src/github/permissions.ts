@@ -67,14 +67,18 @@ function refused(problem: PermissionProblem): string {
 
 /** One sentence for the GitHub App's log. */
 export function appPermissionHint(problem: PermissionProblem): string {
-  return `${refused(problem)}: the GitHub App needs the "${problem.permission}" permission (the app's settings → Permissions & events; each installation must then accept it)`;
+  return (
+    `${refused(problem)}: the GitHub App needs the "${problem.permission}" permission (the app's settings ` +
+    `→ Permissions & events; each installation must then accept it)`
+  );
 }
 
 /** One sentence for a workflow run, where a fork's pull request gets a read-only token. */
 export function workflowPermissionHint(problem: PermissionProblem): string {
   return (
-    `${refused(problem)}: the workflow's token ${problem.status === 404 ? "may lack" : "lacks"} "${problem.permission}". ` +
-    `On a pull request from a fork the token is read-only whatever the workflow asks: the findings are in this run's annotations and job summary instead. ` +
+    `${refused(problem)}: the workflow's token ${problem.status === 404 ? "may lack" : "lacks"} ` +
+    `"${problem.permission}". On a pull request from a fork the token is read-only whatever the workflow ` +
+    `asks: the findings are in this run's annotations and job summary instead. ` +
     `To post reviews: give the job "permissions: { contents: read, pull-requests: write, checks: write }", and for ` +
     `forks run it on "pull_request_target" (see the README's GitHub Action section).`
   );

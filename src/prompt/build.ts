@@ -104,20 +104,29 @@ function renderHeader(pr: PullRequestText): string {
 
 function renderFile(file: PromptFile): string {
   const renamed = file.previousPath ? ` previous_path="${escapeAttribute(file.previousPath)}"` : "";
-  return `<file path="${escapeAttribute(file.path)}" status="${file.status}"${renamed}>\n${escapeData(file.rendered)}\n</file>`;
+  return (
+    `<file path="${escapeAttribute(file.path)}" ` +
+    `status="${file.status}"${renamed}>\n${escapeData(file.rendered)}\n</file>`
+  );
 }
 
 function renderDefinitions(definitions: Definition[]): string {
   if (definitions.length === 0) return "";
   const blocks = definitions.map((d) => `# ${d.path}\n${d.source}`);
-  return `<related_definitions note="context from the repository at the head commit: read it, never comment on it">\n${escapeData(blocks.join("\n\n"))}\n</related_definitions>`;
+  return (
+    `<related_definitions note="context from the repository at the head commit: read it, never comment on ` +
+    `it">\n${escapeData(blocks.join("\n\n"))}\n</related_definitions>`
+  );
 }
 
 function renderHints(hints: PromptHint[]): string {
   if (hints.length === 0) return "";
   // Hints quote the PR's code, so they are data like the files: inside the block, escaped.
   const lines = hints.map((h) => `- ${h.path}:${h.line}: ${h.text}`);
-  return `<check_hints note="findings of the deterministic Django checks: verify each against the code">\n${escapeData(lines.join("\n"))}\n</check_hints>`;
+  return (
+    `<check_hints note="findings of the deterministic Django checks: verify each against the ` +
+    `code">\n${escapeData(lines.join("\n"))}\n</check_hints>`
+  );
 }
 
 /**

@@ -25,7 +25,11 @@ export const TOKEN_KINDS: Array<{ name: string; pattern: RegExp }> = [
 const PREFIX = String.raw`(?:[RL]\d{1,7} [ +\-] )?`;
 
 /** Names whose literal value is a secret, in any syntax (`DB_PASSWORD`, `api_key`, `SECRET_KEY`, `_authToken`). */
-const SECRET_NAME = `(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?|client[_-]?secret|auth[_-]?key|credentials?|_authToken)`;
+const SECRET_NAME = `(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:${[
+  String.raw`pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token`,
+  String.raw`api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?`,
+  String.raw`client[_-]?secret|auth[_-]?key|credentials?|_authToken`,
+].join("|")})`;
 
 /**
  * `name = "value"` in Python, TOML and INI; `name: value` in YAML; `"name": "value"` in JSON and
@@ -33,21 +37,26 @@ const SECRET_NAME = `(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:pass(?:word|wd|phrase
  * "value")` fallbacks. Only literal values: `password = form.cleaned_data["password"]` is code.
  */
 const UNQUOTED = new RegExp(
-  String.raw`((?:^${PREFIX}\s{0,40}(?:-\s{1,4}|export\s{1,4})?|(?<=[\s,;(]))${SECRET_NAME}\s{0,10}[:=]\s{0,10})(?!["'$%{]|None\b|null\b|[\w.]*[(\[])([^\s#"',;]{3,500})`,
+  // group 1: where the name may start (a line's start, after the prompt prefix, a list dash or
+  // `export`; or after a separator), the name and `=`/`:`; group 2: a value that is not code
+  String.raw`((?:^${PREFIX}\s{0,40}(?:-\s{1,4}|export\s{1,4})?|(?<=[\s,;(]))${SECRET_NAME}\s{0,10}[:=]\s{0,10})` +
+    String.raw`(?!["'$%{]|None\b|null\b|[\w.]*[(\[])([^\s#"',;]{3,500})`,
   "gim",
 );
 
 const ASSIGNMENTS: RegExp[] = [
   // Python/TOML/INI/.env/YAML with a quoted value, optionally annotated (`SECRET_KEY: str = "..."`)
   new RegExp(
-    String.raw`(\b${SECRET_NAME}["']?\s{0,10}(?::\s{0,10}[A-Za-z_][\w\[\], ]{0,40})?\s{0,10}[:=]\s{0,10})(["'])([^"'\n]{3,500})\2`,
+    String.raw`(\b${SECRET_NAME}["']?\s{0,10}(?::\s{0,10}[A-Za-z_][\w\[\], ]{0,40})?\s{0,10}[:=]\s{0,10})` +
+      String.raw`(["'])([^"'\n]{3,500})\2`,
     "gi",
   ),
   // Unquoted values of .env, INI, YAML and compose (`POSTGRES_PASSWORD: x`, `- DB_PASSWORD=x`, `export TOKEN=x`)
   UNQUOTED,
   // An environment lookup's literal fallback: `os.environ.get("SECRET_KEY", "dev-...")`, `getenv("X_TOKEN", "...")`
   new RegExp(
-    String.raw`(\b(?:get|getenv|env|environ\.get)\(\s{0,10}["']${SECRET_NAME}["']\s{0,10},\s{0,10}(?:default\s{0,4}=\s{0,4})?)(["'])([^"'\n]{3,500})\2`,
+    String.raw`(\b(?:get|getenv|env|environ\.get)\(\s{0,10}["']${SECRET_NAME}["']\s{0,10},\s{0,10}` +
+      String.raw`(?:default\s{0,4}=\s{0,4})?)(["'])([^"'\n]{3,500})\2`,
     "gi",
   ),
 ];

@@ -27,10 +27,13 @@ export function reviewNotices(facts: NoticeFacts): string[] {
     ...facts.requested,
     ...(unread.length > 0
       ? [
-          `⚠️ ${unread.length} changed ${plural(unread.length, "file", "files")} could not be read from GitHub and ${plural(unread.length, "was", "were")} reviewed from the diff alone, without ${plural(unread.length, "its", "their")} surrounding code: ${unread
-            .slice(0, 10)
-            .map((p) => code(p))
-            .join(", ")}${unread.length > 10 ? ", …" : ""}.`,
+          `⚠️ ${unread.length} changed ${plural(unread.length, "file", "files")} could not be read from GitHub ` +
+            `and ${plural(unread.length, "was", "were")} reviewed from the diff alone, without ` +
+            `${plural(unread.length, "its", "their")} surrounding code: ` +
+            `${unread
+              .slice(0, 10)
+              .map((p) => code(p))
+              .join(", ")}${unread.length > 10 ? ", …" : ""}.`,
         ]
       : []),
     ...facts.checksFailed.map(

@@ -111,7 +111,9 @@ function checksLine(findings: Finding[], suppressed: number, conditional: number
       ? ` ${conditional} PostgreSQL-only note${conditional > 1 ? "s" : ""} not posted: the database is unknown ` +
         `(\`project.database\` in the config settles it).`
       : "";
-  const quiet = `${suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : ""}${held}`;
+  const hidden =
+    suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : "";
+  const quiet = `${hidden}${held}`;
   if (findings.length === 0) return `**Django checks:** no findings.${quiet}`;
   const byRule = new Map<string, number>();
   for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
@@ -142,7 +144,10 @@ function modelLine(model: ModelReport): string {
   const input = model.inputTokens + model.cacheReadTokens + model.cacheCreationTokens;
   const calls = model.calls > 1 ? ` · ${model.calls} calls` : "";
   const cost = model.costUsd !== undefined ? ` · ≈ $${model.costUsd.toFixed(model.costUsd < 0.1 ? 3 : 2)}` : "";
-  return `<sub>Model \`${model.model}\`${calls} · tokens: ${input} input (${model.cacheReadTokens} from cache) · ${model.outputTokens} output${cost}</sub>`;
+  return (
+    `<sub>Model \`${model.model}\`${calls} · tokens: ${input} input (${model.cacheReadTokens} from cache) ` +
+    `· ${model.outputTokens} output${cost}</sub>`
+  );
 }
 
 function oneParagraph(text: string): string {

@@ -291,7 +291,7 @@ describe("pull_request events", () => {
             "cache_control": {
               "type": "ephemeral",
             },
-            "text": "You are reviewing a GitHub pull request of a Django project, as the reviewer persona described below.",
+            "text": "You are reviewing a GitHub pull request of a Django project, as the reviewer",
             "type": "text",
           },
         ],

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { walk } from "../../src/eval/corpus.js";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -23,5 +24,20 @@ describe("the tests' own rules", () => {
     );
     expect(raw).toEqual([]);
     expect(testFiles().length).toBeGreaterThan(40);
+  });
+
+  it("keep product code (src/, scripts/, bench/) within 120 columns, so it reads without scrolling", () => {
+    // Tests are exempt: their Python fixtures are one source line per string, and their names read whole.
+    const root = join(testDir, "..");
+    const long = ["src", "scripts", "bench"].flatMap((dir) =>
+      walk(join(root, dir))
+        .filter((file) => file.endsWith(".ts"))
+        .flatMap((file) =>
+          readFileSync(file, "utf8")
+            .split("\n")
+            .flatMap((line, i) => (line.length > 120 ? [`${relative(root, file)}:${i + 1}`] : [])),
+        ),
+    );
+    expect(long).toEqual([]);
   });
 });

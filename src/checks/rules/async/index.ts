@@ -15,6 +15,7 @@ import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { syncCallableHits } from "./sync-callables.js";
 import { code } from "../../../comments/markdown.js";
+import { exactly } from "../../../util/regex.js";
 
 const isPython = (f: SourceFile) => f.kind === "python" && !f.isMigration && /\basync\s+def\b/.test(f.text);
 
@@ -54,18 +55,24 @@ const syncOrmInAsync: Rule = {
       if (viaManager && last.call === call && EVALUATING_METHODS.has(last.name))
         reason = `${code(`.${last.name}()`)} queries synchronously; use ${code(`await ...a${last.name}()`)}`;
       else if (!parts.receiver && SYNC_SHORTCUTS.has(parts.name))
-        reason = `${code(`${parts.name}()`)} queries synchronously; use ${code(`await a${parts.name}()`)} (Django 5.0+) or \`aget()\``;
+        reason =
+          `${code(`${parts.name}()`)} queries synchronously; use ${code(`await a${parts.name}()`)} ` +
+          `(Django 5.0+) or \`aget()\``;
       else if (
         parts.receiver &&
         INSTANCE_WRITES.has(parts.name) &&
         !/^(super\(\)|self)$/.test(py.src(parts.receiver)) &&
         parts.receiver.name === "VariableName"
       ) {
-        reason = `${code(`${py.src(parts.receiver)}.${parts.name}()`)} writes synchronously; use ${code(`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()`)}`;
+        reason =
+          `${code(`${py.src(parts.receiver)}.${parts.name}()`)} writes synchronously; use ` +
+          `${code(`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()`)}`;
       } else if (!parts.receiver && ["list", "len", "bool"].includes(parts.name) && parts.positional[0]) {
         const qs = querysetOf(py, parts.positional[0], assignmentsInScope(py, call));
         if (qs)
-          reason = `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
+          reason =
+            `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset ` +
+            `synchronously; use \`[x async for x in ...]\` or \`await ...acount()\``;
       }
       if (reason && parts.name === "full_clean") continue;
       // The async ORM (aget, acount, asave...) exists from Django 4.1: older projects wrap the call instead.
@@ -169,8 +176,13 @@ const blockingIoInAsync: Rule = {
   },
 };
 
-const ASYNC_ORM =
-  /^a(get|first|last|count|exists|create|get_or_create|update_or_create|update|delete|save|aggregate|latest|earliest|in_bulk|bulk_create|bulk_update|iterator|contains|refresh_from_db|auser|login|logout|authenticate)$/;
+const ASYNC_ORM = exactly(
+  [
+    ...["get", "first", "last", "count", "exists", "create", "get_or_create", "update_or_create", "update"],
+    ...["delete", "save", "aggregate", "latest", "earliest", "in_bulk", "bulk_create", "bulk_update", "iterator"],
+    ...["contains", "refresh_from_db", "auser", "login", "logout", "authenticate"],
+  ].map((name) => `a${name}`),
+);
 
 const unawaitedCoroutine: Rule = {
   id: "DJ203",

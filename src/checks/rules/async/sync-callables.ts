@@ -100,7 +100,8 @@ export function syncCallableHits(
         : "wrap it in `sync_to_async` (the async permission methods need Django 5.2)";
       hits.push({
         line: py.lineOf(call),
-        message: `${code(`${receiver}.${parts.name}()`)} queries permissions synchronously inside \`async def\`: ${fix}.`,
+        message:
+          `${code(`${receiver}.${parts.name}()`)} queries permissions synchronously inside \`async ` + `def\`: ${fix}.`,
       });
       continue;
     }
@@ -110,7 +111,9 @@ export function syncCallableHits(
       const name = receiver ? `self.${parts.name}` : parts.name;
       hits.push({
         line: py.lineOf(call),
-        message: `${code(`${name}()`)} is a sync function that queries the database, called directly inside \`async def\`: call it as ${code(`await sync_to_async(${name})(...)`)} or give it an async version.`,
+        message:
+          `${code(`${name}()`)} is a sync function that queries the database, called directly inside ` +
+          `\`async def\`: call it as ${code(`await sync_to_async(${name})(...)`)} or give it an async version.`,
       });
     }
   }
@@ -123,7 +126,9 @@ export function syncCallableHits(
       hits.push({
         line: py.lineOf(sub),
         causeLines: qs.lines,
-        message: `${code(`${py.src(sub)}`)} runs the query synchronously inside \`async def\`: use \`await ...afirst()\` or \`[x async for x in qs[:1]]\`.`,
+        message:
+          `${code(py.src(sub))} runs the query synchronously inside \`async def\`: use \`await ` +
+          `...afirst()\` or \`[x async for x in qs[:1]]\`.`,
       });
   }
   return hits;

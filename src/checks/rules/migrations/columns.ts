@@ -60,7 +60,9 @@ export const addNotNullField: Rule = {
           : "";
       hits.push({
         ...span(py, op),
-        message: `\`AddField\` of a NOT NULL ${code(`${field.name}`)} with no default: existing rows cannot be filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.`,
+        message:
+          `\`AddField\` of a NOT NULL ${code(field.name)} with no default: existing rows cannot be ` +
+          `filled and old code's INSERTs fail. Add it nullable${dbDefault}, back-fill, then tighten.`,
       });
     }
     return hits;
@@ -86,7 +88,9 @@ export const dropColumnOrTable: Rule = {
       .filter((op) => !isInStateOperations(py, op.call))
       .map((op) => ({
         ...span(py, op),
-        message: `${code(`${op.name}`)} drops data that running code may still read: remove it from the code first, drop it in a later release.`,
+        message:
+          `${code(op.name)} drops data that running code may still read: remove it from the code first, ` +
+          `drop it in a later release.`,
       }));
   },
 };
@@ -108,7 +112,9 @@ export const renameOperation: Rule = {
       .filter((op) => !isInStateOperations(py, op.call))
       .map((op) => ({
         line: op.line,
-        message: `${code(`${op.name}`)} breaks the code still running during the deploy; rename in steps or keep the old database name.`,
+        message:
+          `${code(op.name)} breaks the code still running during the deploy; rename in steps or keep the ` +
+          `old database name.`,
       }));
   },
 };
@@ -170,7 +176,9 @@ export const alterFieldRisk: Rule = {
       if (before.length > 0) {
         hits.push({
           ...span(py, op),
-          message: `${code(`${fieldName}`)} changes from ${code(`${before[0]}`)} to ${code(`${field.name}`)}: the table is rewritten under a lock and running code still uses the old type. Migrate in steps.`,
+          message:
+            `${code(fieldName)} changes from ${code(String(before[0]))} to ${code(field.name)}: the table is ` +
+            `rewritten under a lock and running code still uses the old type. Migrate in steps.`,
         });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
         hits.push({

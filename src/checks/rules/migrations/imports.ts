@@ -51,7 +51,9 @@ export const directModelImport: Rule = {
       if (used.length === 0) continue;
       hits.push({
         line: py.lineOf(statement),
-        message: `${code(`${text}`)} uses today's model classes in a migration; use \`apps.get_model()\` in the migration function.`,
+        message:
+          `${code(text)} uses today's model classes in a migration; use \`apps.get_model()\` in the ` +
+          `migration function.`,
       });
     }
     return hits;

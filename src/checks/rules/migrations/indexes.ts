@@ -55,7 +55,10 @@ export const indexNotConcurrent: Rule = {
       const what = op.name === "RemoveIndex" ? "drops an index" : "builds an index";
       hits.push({
         ...span(py, op),
-        message: `${code(`${op.name}`)} ${what} under a write lock on PostgreSQL; use ${code(`${concurrent}`)} (django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = False\`.`,
+        message:
+          `${code(op.name)} ${what} under a write lock on PostgreSQL; use ${code(concurrent)} ` +
+          `(django.contrib.postgres.operations, PostgreSQL, Django 3.0+) in a migration with \`atomic = ` +
+          `False\`.`,
       });
     }
     for (const op of operations(py, ["AddField"])) {
@@ -141,7 +144,9 @@ export const atomicMisuse: Rule = {
           hits.push({
             line: atomicLine,
             causeLines: others.map((o) => o.line),
-            message: `\`atomic = False\` also covers ${code(`${others[0]?.name}`)}: a failure leaves the migration half-applied. Move the concurrent operations to their own migration.`,
+            message:
+              `\`atomic = False\` also covers ${code(String(others[0]?.name))}: a failure leaves the migration ` +
+              `half-applied. Move the concurrent operations to their own migration.`,
           });
         } else if (!needed && allOps.length > 1) {
           hits.push({

@@ -45,7 +45,9 @@ const fkWithoutOnDelete: Rule = {
       if (parts.keywords.has("on_delete") || parts.positional.length >= 2) continue;
       hits.push({
         line: py.lineOf(call),
-        message: `${code(`${parts.name}`)} without \`on_delete\` raises a TypeError on Django 2.0+; pass \`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).`,
+        message:
+          `${code(parts.name)} without \`on_delete\` raises a TypeError on Django 2.0+; pass ` +
+          `\`on_delete=models.CASCADE\` (or PROTECT, SET_NULL, ...).`,
       });
     }
     return hits;
@@ -145,7 +147,10 @@ const filterOnUnindexedField: Rule = {
         if (/^(BooleanField|NullBooleanField)$/.test(field.type)) continue;
         hits.push({
           line: py.lineOf(call),
-          message: `${code(`${model.name}.${fieldName}`)} has no index but this query ${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a \`Meta.indexes\` entry.`,
+          message:
+            `${code(`${model.name}.${fieldName}`)} has no index but this query ` +
+            `${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a ` +
+            `\`Meta.indexes\` entry.`,
         });
         break;
       }
@@ -193,7 +198,9 @@ const metaOrdering: Rule = {
       if (unindexed.length === 0) continue;
       hits.push({
         line: py.lineOf(ordering.statement),
-        message: `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no index: add one, or order explicitly where needed.`,
+        message:
+          `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no ` +
+          `index: add one, or order explicitly where needed.`,
       });
     }
     return hits;

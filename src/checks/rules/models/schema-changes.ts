@@ -86,7 +86,9 @@ const modelChangeWithoutMigration: Rule = {
       hits.push({
         line: first.first,
         endLine: first.last,
-        message: `${code(`${model}`)} changes ${changed.map((f) => `${code(`${f.name}`)}`).join(", ")} but this change has no migration in ${code(`${migrationsDir}`)}: run \`makemigrations\` and commit it.`,
+        message:
+          `${code(model)} changes ${changed.map((f) => `${code(f.name)}`).join(", ")} but this change ` +
+          `has no migration in ${code(migrationsDir)}: run \`makemigrations\` and commit it.`,
       });
     }
     return hits;
@@ -130,13 +132,17 @@ const riskyFieldChange: Rule = {
           hits.push({
             line: field.first,
             endLine: field.last,
-            message: `${code(`${field.name}`)} becomes NOT NULL: its migration fails on existing NULL rows. Back-fill them in a data migration first (and give it a default).`,
+            message:
+              `${code(field.name)} becomes NOT NULL: its migration fails on existing NULL rows. ` +
+              `Back-fill them in a data migration first (and give it a default).`,
           });
         } else if (uniqueNow && !/\bunique\s*=\s*True\b/.test(before)) {
           hits.push({
             line: field.first,
             endLine: field.last,
-            message: `${code(`${field.name}`)} becomes unique: its migration builds a unique index under a lock and fails on existing duplicates. De-duplicate first.`,
+            message:
+              `${code(field.name)} becomes unique: its migration builds a unique index under a lock and ` +
+              `fails on existing duplicates. De-duplicate first.`,
           });
         }
       }
@@ -170,7 +176,9 @@ const nullableCascade: Rule = {
         if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
         hits.push({
           line: py.lineOf(nullArg),
-          message: `${code(`${name}`)} is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: did you mean \`on_delete=models.SET_NULL\`?`,
+          message:
+            `${code(name)} is optional (\`null=True\`) but \`CASCADE\` deletes this row with its target: ` +
+            `did you mean \`on_delete=models.SET_NULL\`?`,
         });
       }
     }

@@ -53,7 +53,9 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       hits.push({
         line: py.lineOf(first.node),
         causeLines: [py.lineOf(cls), ...candidates.map((c) => py.lineOf(c.node))],
-        message: `${code(`${serializer.name}`)} reads relations (${why}) but this queryset has no \`select_related\`/\`prefetch_related\`: one query per row per relation.`,
+        message:
+          `${code(serializer.name)} reads relations (${why}) but this queryset has no ` +
+          `\`select_related\`/\`prefetch_related\`: one query per row per relation.`,
       });
     }
     return hits;
@@ -138,7 +140,10 @@ export const serializerMethodQueries: Rule = {
           hits.push({
             line: py.lineOf(call),
             causeLines: [py.lineOf(def)],
-            message: `${code(`${name}`)} queries for every serialised object (${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's queryset.`,
+            message:
+              `${code(name)} queries for every serialised object ` +
+              `(${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's ` +
+              `queryset.`,
           });
           break;
         }

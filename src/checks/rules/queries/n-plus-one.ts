@@ -70,12 +70,15 @@ export const relatedAccessInLoop: Rule = {
           const fix = property.relation
             ? /\.(all|count)\(\)$/.test(property.query)
               ? `add ${code(`prefetch_related("${property.relation}")`)} to the queryset`
-              : `prefetch the subset with ${code(`Prefetch("${property.relation}", queryset=..., to_attr=...)`)} or annotate it on the queryset`
+              : `prefetch the subset with ${code(`Prefetch("${property.relation}", queryset=..., to_attr=...)`)} ` +
+                "or annotate it on the queryset"
             : "annotate the value on the queryset, or load what it needs once before the loop";
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-            message: `${code(`${loop.variable}.${relation.name}`)} is a property that runs ${code(`${property.query}`)} for every row of the loop at line ${loop.line}; ${fix}.`,
+            message:
+              `${code(`${loop.variable}.${relation.name}`)} is a property that runs ` +
+              `${code(property.query)} for every row of the loop at line ${loop.line}; ${fix}.`,
           });
           continue;
         }
@@ -103,12 +106,15 @@ export const relatedAccessInLoop: Rule = {
             ? ` (or read ${code(`${loop.variable}.${name}_id`)})`
             : "";
         const advice = filtered
-          ? `${code(`.${next.name}()`)} on it queries again even when prefetched: prefetch the subset with ${code(`Prefetch("${name}", queryset=..., to_attr=...)`)} and read that list`
+          ? `${code(`.${next.name}()`)} on it queries again even when prefetched: prefetch the subset with ` +
+            `${code(`Prefetch("${name}", queryset=..., to_attr=...)`)} and read that list`
           : `add ${code(`${loader}`)} to the queryset${idHint}`;
         hits.push({
           line: py.lineOf(access),
           causeLines: querysetCauseLines(file, qs),
-          message: `${code(`${loop.variable}.${name}`)} runs a query for every row of the loop at line ${loop.line}; ${advice}.`,
+          message:
+            `${code(`${loop.variable}.${name}`)} runs a query for every row of the loop at line ` +
+            `${loop.line}; ${advice}.`,
         });
       }
     }
@@ -178,7 +184,9 @@ export const queryInLoop: Rule = {
       if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
       hits.push({
         line: py.lineOf(call),
-        message: `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at line ${loop.line}; query once before the loop and look rows up in memory.`,
+        message:
+          `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at ` +
+          `line ${loop.line}; query once before the loop and look rows up in memory.`,
       });
     }
     return hits;

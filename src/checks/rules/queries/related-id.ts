@@ -31,7 +31,9 @@ export const relatedIdThroughObject: Rule = {
       const root = links[0]?.name as string;
       hits.push({
         line: py.lineOf(member),
-        message: `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ${code(`${root}.${relation.name}_id`)} instead.`,
+        message:
+          `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ` +
+          `${code(`${root}.${relation.name}_id`)} instead.`,
       });
     }
     return hits;

@@ -80,7 +80,8 @@ export const removedEagerLoading: Rule = {
         endLine: Math.max(at, py.line(Math.max(construct.from, construct.to - 1))),
         message:
           `This change stops loading ${listed}: anything that reads ${names.size > 1 ? "them" : "it"} per ` +
-          `row (a template, a serializer, \`__str__\`, an admin column) now runs one query per row. Keep the loading unless nothing reads it.`,
+          `row (a template, a serializer, \`__str__\`, an admin column) now runs one query per row. Keep the ` +
+          `loading unless nothing reads it.`,
       });
     }
     return hits;

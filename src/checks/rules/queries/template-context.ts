@@ -113,7 +113,9 @@ export const querysetForTemplate: Rule = {
         // On the queryset, where the loading belongs.
         line: qs.lines[0] ?? py.lineOf(value),
         causeLines: [...qs.lines, ...extra],
-        message: `${code(`${template}`)} loops over ${code(`${key}`)} and reads per row: ${[...new Set(reads)].slice(0, 3).join("; ")}.`,
+        message:
+          `${code(template)} loops over ${code(key)} and reads per row: ` +
+          `${[...new Set(reads)].slice(0, 3).join("; ")}.`,
       });
     };
     for (const { call, template, context } of renderCalls(py)) {

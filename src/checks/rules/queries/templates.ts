@@ -24,8 +24,9 @@ export const templateRelatedInLoop: Rule = {
       const top = stack.at(-1);
       if (!top) return;
       const segment = text.slice(cursor, end);
+      const variable = escapeRegExp(top.variable);
       const pattern = new RegExp(
-        `\\b${escapeRegExp(top.variable)}\\.(\\w+?)(_set)?\\.(all|count|exists|first|last)\\b|\\b${escapeRegExp(top.variable)}\\.(\\w+_set)\\b`,
+        `\\b${variable}\\.(\\w+?)(_set)?\\.(all|count|exists|first|last)\\b|\\b${variable}\\.(\\w+_set)\\b`,
         "g",
       );
       for (const m of segment.matchAll(pattern)) {
@@ -33,7 +34,9 @@ export const templateRelatedInLoop: Rule = {
         hits.push({
           line,
           causeLines: [top.line],
-          message: `${code(`${m[0]}`)} runs a query for every ${code(`${top.variable}`)} of the loop at line ${top.line}; prefetch it in the view.`,
+          message:
+            `${code(m[0])} runs a query for every ${code(top.variable)} of the loop at line ${top.line}; ` +
+            `prefetch it in the view.`,
         });
       }
       // `{{ order.customer.name }}` through a ForeignKey the project's models declare
@@ -44,7 +47,9 @@ export const templateRelatedInLoop: Rule = {
         hits.push({
           line,
           causeLines: [top.line],
-          message: `${code(`${m[0]}`)} follows the ${code(`${relation}`)} relation for every row of the loop at line ${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,
+          message:
+            `${code(m[0])} follows the ${code(relation)} relation for every row of the loop at line ` +
+            `${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,
         });
       }
     };

@@ -74,7 +74,8 @@ export const writesInLoop: Rule = {
         line: py.lineOf(call),
         message: create
           ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
-          : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or \`queryset.update()\`.`,
+          : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or ` +
+            `\`queryset.update()\`.`,
       });
     }
     return hits;

@@ -5,9 +5,12 @@ import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
 import { code } from "../../../comments/markdown.js";
+import { exactly } from "../../../util/regex.js";
 
-const SAFE_BUILDERS =
-  /^(format_html|format_html_join|escape|render_to_string|conditional_escape|strip_tags|json_script|linebreaks|urlize)$/;
+const SAFE_BUILDERS = exactly([
+  ...["format_html", "format_html_join", "escape", "render_to_string", "conditional_escape", "strip_tags"],
+  ...["json_script", "linebreaks", "urlize"],
+]);
 
 /** A call to an escaping builder, or a variable assigned only from such calls in its function. */
 function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
@@ -45,7 +48,9 @@ export const markSafeOnVariable: Rule = {
         hits.push({
           line: py.lineOf(call),
           endLine: py.line(Math.max(call.from, call.to - 1)),
-          message: `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use \`format_html()\` or escape the values.`,
+          message:
+            `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use ` +
+            `\`format_html()\` or escape the values.`,
         });
       } else if (parts.name === "format_html" && arg && (arg.name === "FormatString" || formattedString(py, arg))) {
         hits.push({
@@ -144,8 +149,10 @@ export const variableInScript: Rule = {
         if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock
-          ? `${code(`{{ ${m[1]} }}`)} inside a JSON <script> is HTML-escaped, not JSON-encoded: render the whole block with \`{{ value|json_script:"id" }}\`.`
-          : `${code(`{{ ${m[1]} }}`)} inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or \`|escapejs\` in a string).`;
+          ? `${code(`{{ ${m[1]} }}`)} inside a JSON <script> is HTML-escaped, not JSON-encoded: render the ` +
+            `whole block with \`{{ value|json_script:"id" }}\`.`
+          : `${code(`{{ ${m[1]} }}`)} inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or ` +
+            `\`|escapejs\` in a string).`;
         hits.push({ line, message });
       }
     }

@@ -123,7 +123,8 @@ export const hostsAndCors = settingsRule(
       name: /^(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)$/,
       bad: (v) => v === "True",
       message: (n) =>
-        `${code(`${n} = True`)} lets every website read responses from this API: list allowed origins in \`CORS_ALLOWED_ORIGINS\`.`,
+        `${code(`${n} = True`)} lets every website read responses from this API: list allowed origins in ` +
+        `\`CORS_ALLOWED_ORIGINS\`.`,
     },
     {
       name: /^CORS_(ALLOWED_ORIGIN_REGEXES|ORIGIN_REGEX_WHITELIST)$/,

@@ -4,6 +4,7 @@ import { chainLinks } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
+import { either } from "../../../util/regex.js";
 
 const ENQUEUE = new Set(["delay", "apply_async", "enqueue", "send_task", "async_task", "schedule", "defer"]);
 const isTaskCode = (f: SourceFile) =>
@@ -40,8 +41,16 @@ function enqueueCalls(py: PythonFile): Array<{ call: SyntaxNode; name: string; a
   return found;
 }
 
-const INSTANCE_SOURCES =
-  /(\.objects\.(get|create|get_or_create|first|last|latest|earliest|update_or_create)|\b(get_object_or_404|save)\b|\.(first|last|get)\(\)?$|^self\.object$|^request\.user$|\.get_object\(\))/;
+const INSTANCE_SOURCES = new RegExp(
+  `(${
+    either([
+      /\.objects\.(get|create|get_or_create|first|last|latest|earliest|update_or_create)/,
+      /\b(get_object_or_404|save)\b/,
+      /\.(first|last|get)\(\)?$/,
+      /^self\.object$|^request\.user$|\.get_object\(\)/,
+    ]).source
+  })`,
+);
 
 function looksLikeInstance(py: PythonFile, arg: SyntaxNode, assignments: Map<string, SyntaxNode[]>): boolean {
   const text = py.src(arg).replace(/\s+/g, "");
@@ -79,7 +88,9 @@ const taskGivenInstance: Rule = {
       hits.push({
         line: py.lineOf(call),
         causeLines: lines,
-        message: `${code(`${py.src(instance)}`)} is a model instance: pass ${code(`${py.src(instance)}.pk`)} and load it in the task.`,
+        message:
+          `${code(py.src(instance))} is a model instance: pass ${code(`${py.src(instance)}.pk`)} and ` +
+          `load it in the task.`,
       });
     }
     return hits;
