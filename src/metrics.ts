@@ -26,6 +26,11 @@ export class AppMetrics {
     help: "Estimated model cost in US dollars",
     registers: [this.registry],
   });
+  private readonly lookups = new Counter({
+    name: "django_review_model_lookups_total",
+    help: "Files, definitions and listings the model looked up during reviews",
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: "django_review_review_duration_seconds",
     help: "Time from the start of a review to its outcome",
@@ -51,6 +56,7 @@ export class AppMetrics {
     this.tokens.inc({ kind: "cache_read" }, outcome.cacheReadTokens);
     this.tokens.inc({ kind: "output" }, outcome.outputTokens);
     if (outcome.costUsd) this.cost.inc(outcome.costUsd);
+    this.lookups.inc(outcome.lookups);
   }
 
   recordFailure(): void {

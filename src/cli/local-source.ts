@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseConfigText } from "../config/from-text.js";
 import { type ConfigResult, parseRepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
+import type { FileText, ProjectFiles } from "../lookup/answer.js";
 
 /** Reads a project file at the reviewed state; undefined when it is absent, too large or binary. */
 export type ReadText = (path: string) => string | undefined;
@@ -238,4 +239,49 @@ export function readLocalConfig(read: ReadText, path?: string): ConfigResult {
   if (text === undefined)
     return path ? { ...parseRepoConfig(undefined), problems: [`${name} does not exist`] } : parseRepoConfig(undefined);
   return parseConfigText(text, name);
+}
+
+/**
+ * The project as the model's lookups read it locally: the files git knows at the reviewed state (a
+ * commit's tree, the index, or the working tree with untracked files that are not ignored), read
+ * with `read`. Outside a git repository nothing is listed, and files are still read by path.
+ */
+export function localProjectFiles(
+  root: string,
+  read: ReadText,
+  at: { commit?: string; staged?: boolean },
+): ProjectFiles {
+  let listing: string[] | undefined;
+  return {
+    async list() {
+      listing ??= listTracked(root, at);
+      return listing;
+    },
+    async read(paths) {
+      return new Map(
+        paths.map((path): [string, FileText] => {
+          const text = read(path);
+          return [
+            path,
+            text === undefined
+              ? { ok: false, reason: "does not exist here, or is binary or over 1 MB" }
+              : { ok: true, text },
+          ];
+        }),
+      );
+    },
+  };
+}
+
+function listTracked(root: string, at: { commit?: string; staged?: boolean }): string[] {
+  const args = at.commit
+    ? ["ls-tree", "-r", "--name-only", "-z", at.commit]
+    : at.staged
+      ? ["ls-files", "-z"]
+      : ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
+  try {
+    return git(root, args).split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
 }

@@ -11,9 +11,11 @@ import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths
 import { selectFiles } from "../decide/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { closest } from "./did-you-mean.js";
+import { capturingModel, describeDryRun } from "./dry-run.js";
 import {
   commitReader,
   indexReader,
+  localProjectFiles,
   readContents,
   readDiff,
   readLocalConfig,
@@ -38,6 +40,8 @@ personas, Django checks, prompt and validation as the GitHub App.
   --format FORMAT     text | json | sarif | markdown (default: text)
   --fail-on SEVERITY  exit 1 on a finding of this severity or worse:
                       nit | minor | major | critical | never (default: major)
+  --dry-run           print exactly what would be sent to the model (system prompt, tools, messages,
+                      token estimate), after redaction, and send nothing
 
 The working tree includes untracked files (not ignored ones). Without ANTHROPIC_API_KEY only the
 deterministic Django checks run. NO_COLOR turns colours off. Exit codes: 0 clean, 1 findings at or
@@ -56,6 +60,7 @@ const OPTIONS = {
   persona: { type: "string" },
   format: { type: "string", default: "text" },
   "fail-on": { type: "string", default: "major" },
+  "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -143,7 +148,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const env = parseOperatorEnv(io.env);
     const settings = modelSettings(env);
-    const progress = io.isTTY && format === "text" ? modelProgress(io) : undefined;
+    const dryRun = values["dry-run"] ? capturingModel() : undefined;
+    const progress = io.isTTY && format === "text" && !dryRun ? modelProgress(io) : undefined;
     const analysis = await analyse({
       files: selection.reviewable,
       skipped: selection.skipped,
@@ -159,11 +165,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       },
       log: { warn: (meta, message) => io.stderr(`${message} ${JSON.stringify(meta)}\n`) },
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
-      ...(settings ? { model: anthropicReviewModel(settings) } : {}),
+      ...(dryRun ? { model: dryRun.model } : settings ? { model: anthropicReviewModel(settings) } : {}),
+      projectFiles: localProjectFiles(root, read, {
+        ...(at ? { commit: at } : {}),
+        ...(values.staged ? { staged: true } : {}),
+      }),
       ...(env.DJANGO_REVIEW_MODEL ? { modelOverride: env.DJANGO_REVIEW_MODEL } : {}),
       ...(progress ? { onModelCall: progress.onCall } : {}),
     }).finally(() => progress?.stop());
     if (!analysis) return 2;
+    if (dryRun) {
+      io.stdout(`${describeDryRun(dryRun.requests, analysis.skipped.length)}\n`);
+      return 0;
+    }
     const report = buildReport(analysis, problems, { compared, heads });
     if (untracked.length > 0)
       report.notices.push(

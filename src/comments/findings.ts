@@ -10,7 +10,7 @@ const TOPIC_WORDS: Record<Category, RegExp> = {
   migrations: /\b(migration|AddField|RunPython|RunSQL|default|NOT NULL|lock|rollback|revers|concurrent|index|atomic)/i,
   security: new RegExp(
     String.raw`\b(inject|XSS|escap|CSRF|mark_safe|safe|secret|DEBUG|ALLOWED_HOSTS|CORS|cookie|HSTS|redirect|` +
-      String.raw`pickle|eval|__all__)`,
+      "pickle|eval|__all__)",
     "i",
   ),
   models: /\b(on_delete|null=True|blank|index|FloatField|Decimal|save\(|ordering|field)/i,

@@ -113,6 +113,11 @@ export const RepoConfig = z
     max_model_calls: z.number().int().min(1).max(50).default(4),
     /** Prompt tokens per review at most, across all its calls. */
     max_total_tokens: z.number().int().min(4_000).max(5_000_000).default(250_000),
+    /**
+     * Files, definitions and listings the model may look up during a review (0 turns lookups off); their
+     * answers count against the review's prompt tokens.
+     */
+    max_lookups: z.number().int().min(0).max(30).default(8),
     /** Globs of files never sent to the model: lock files, vendored, generated, minified, built assets, snapshots. */
     skip_paths: Globs.default(DEFAULT_SKIP_PATHS),
     /** Per-pull-request limits on what can spend model budget. */

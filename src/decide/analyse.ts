@@ -11,7 +11,14 @@ import type { PersonaRegistry } from "../personas/load.js";
 import { choosePersona, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
 import type { Persona } from "../personas/schema.js";
 import type { PullRequestText } from "../prompt/build.js";
-import type { PromptRequest, PromptRequests, PromptRequestsInput } from "../prompt/requests.js";
+import {
+  lookupTokenBudget,
+  type PromptRequest,
+  type PromptRequests,
+  type PromptRequestsInput,
+} from "../prompt/requests.js";
+import { Lookups, type ProjectFiles } from "../lookup/answer.js";
+import type { LookupRecord } from "../lookup/tools.js";
 import { yieldToEventLoop } from "../util/yield.js";
 import { type ModelStageResult, reviewWithModel } from "./model-review.js";
 import { type Offload, runInline } from "./pure-tasks.js";
@@ -43,6 +50,8 @@ export interface AnalysisInput {
   signal?: AbortSignal;
   /** Where the pure, CPU-bound steps run: a worker thread in the server (see off-thread.ts); inline by default. */
   offload?: Offload;
+  /** The repository at the head, for the model's lookups (none: the model reads only the prompt). */
+  projectFiles?: ProjectFiles;
   /** Told before each model call (the CLI shows progress). */
   onModelCall?: (index: number, count: number) => void;
 }
@@ -61,6 +70,8 @@ export interface Analysis {
   lineMap: LineMap;
   /** Secrets replaced in what the model was sent (counted, never shown). */
   redactedSecrets: number;
+  /** What the model looked up, in order. */
+  lookups: LookupRecord[];
 }
 
 /**
@@ -95,6 +106,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     pr: input.pr,
     hints,
     model,
+    lookupTokens: lookupsOn(input) ? lookupTokenBudget(config) : 0,
   });
   const sentPaths = new Set(prompts.sentPaths);
   const skipped = [
@@ -104,7 +116,16 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
 
   if (input.signal?.aborted) return undefined;
   const { requests, redactedSecrets } = prompts;
-  const modelResult = prompts.failed ? { comments: [], notice: prompts.failed } : await modelStage(input, requests);
+  const lookups =
+    lookupsOn(input) && input.projectFiles
+      ? new Lookups(input.projectFiles, config, {
+          maxLookups: config.max_lookups,
+          maxTokens: lookupTokenBudget(config),
+        })
+      : undefined;
+  const modelResult = prompts.failed
+    ? { comments: [], notice: prompts.failed }
+    : await modelStage(input, requests, lookups);
   if (input.signal?.aborted) return undefined;
 
   await yieldToEventLoop();
@@ -126,7 +147,13 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
     unplaced: [...fromRules.unplaced, ...fromModel.unplaced, ...capped.overflow],
     lineMap,
     redactedSecrets,
+    lookups: lookups?.records ?? [],
   };
+}
+
+/** Lookups need a model, the repository to read and a budget for them. */
+function lookupsOn(input: AnalysisInput): boolean {
+  return input.model !== undefined && input.projectFiles !== undefined && input.config.max_lookups > 0;
 }
 
 function offload(input: Pick<AnalysisInput, "offload">): Offload {
@@ -171,7 +198,11 @@ async function promptsSafely(
   }
 }
 
-async function modelStage(input: AnalysisInput, requests: PromptRequest[]): Promise<ModelStageResult> {
+async function modelStage(
+  input: AnalysisInput,
+  requests: PromptRequest[],
+  lookups: Lookups | undefined,
+): Promise<ModelStageResult> {
   if (!input.model) return { comments: [], notice: NO_MODEL_NOTICE };
   if (requests.length === 0)
     return { comments: [], notice: "No file in this pull request could be sent to the model." };
@@ -188,6 +219,7 @@ async function modelStage(input: AnalysisInput, requests: PromptRequest[]): Prom
   return reviewWithModel(withProgress, requests, {
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.modelDeadlineMs ? { deadlineMs: input.modelDeadlineMs } : {}),
+    ...(lookups ? { lookups } : {}),
   });
 }
 

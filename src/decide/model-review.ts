@@ -2,6 +2,8 @@ import type { ModelAnswer, ModelRequest, ReviewModel } from "../model/types.js";
 import { estimateCost } from "../model/pricing.js";
 import { type ModelComment, type ModelReview, parseModelReview } from "../model/review-tool.js";
 import { errorMessage } from "../util/error-message.js";
+import type { Lookups } from "../lookup/answer.js";
+import type { LookupTurn } from "../lookup/tools.js";
 
 export interface ModelReport {
   model: string;
@@ -36,7 +38,7 @@ type CallRequest = Omit<ModelRequest, "maxOutputTokens">;
 export async function reviewWithModel(
   model: ReviewModel,
   requests: CallRequest[],
-  options: { signal?: AbortSignal; deadlineMs?: number } = {},
+  options: { signal?: AbortSignal; deadlineMs?: number; lookups?: Lookups } = {},
 ): Promise<ModelStageResult> {
   const started = Date.now();
   // The deadline and a newer push both abort the call in flight, not only the next one.
@@ -63,6 +65,7 @@ export async function reviewWithModel(
         model,
         { ...request, ...(signal ? { signal } : {}) },
         (usage, modelId) => (report = addUsage(report, modelId, usage)),
+        options.lookups,
       );
     } catch (error) {
       if (options.signal?.aborted) break;
@@ -99,17 +102,38 @@ type CallOutcome =
   | { ok: true; review: ModelReview; truncated: boolean; trimmed: string[] }
   | { ok: false; error: string };
 
-/** One call; an answer that fails the schema gets one more call that is told what was wrong. */
+/** Model calls one review part may make beyond its lookups' rounds: the answer and one repair. */
+const ANSWER_ATTEMPTS = 2;
+
+/**
+ * One part's conversation: the model may look things up (each round answered, then it is asked
+ * again) until it submits or the lookups are spent, when it is held to `submit_review`. An answer
+ * that fails the schema gets one more call that is told what was wrong.
+ */
 async function callWithRepair(
   model: ReviewModel,
   request: CallRequest,
   onUsage: (usage: ModelAnswer["usage"], model: string) => void,
+  lookups?: Lookups,
 ): Promise<CallOutcome> {
   let current = request;
   let error = "";
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const answer = await model({ ...current, maxOutputTokens: MAX_OUTPUT_TOKENS });
+  const turns: LookupTurn[] = [];
+  for (let attempt = 0; attempt < ANSWER_ATTEMPTS; ) {
+    const mustSubmit = lookups?.spent ?? false;
+    const answer = await model({
+      ...current,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      ...(lookups ? { lookups: true, turns: [...turns], mustSubmit } : {}),
+    });
     onUsage(answer.usage, answer.model);
+    if (lookups && !mustSubmit && answer.toolInput === undefined && answer.lookups.length > 0) {
+      const results = [];
+      for (const call of answer.lookups) results.push({ id: call.id, text: await lookups.answer(call) });
+      turns.push({ calls: answer.lookups, results });
+      continue; // a round of lookups is not an attempt at the answer
+    }
+    attempt++;
     const parsed =
       answer.toolInput === undefined
         ? {

@@ -113,6 +113,7 @@ export async function fetchFileContents(
   sha: string,
   paths: string[],
   log?: { warn: (meta: object, message: string) => void },
+  options: { restFallback?: boolean } = {},
 ): Promise<Map<string, FileContent>> {
   if (paths.length === 0) return new Map();
   try {
@@ -123,6 +124,7 @@ export async function fetchFileContents(
     );
     return new Map(paths.map((path) => [path, fromBlob(blobs.get(`${sha}:${path}`) ?? { kind: "missing" })]));
   } catch (error) {
+    if (options.restFallback === false) throw error;
     log?.warn({ err: error }, "django-review: GraphQL file read failed; reading files one by one over REST");
     return fetchFileContentsRest(octokit, repo, sha, paths);
   }

@@ -1,7 +1,8 @@
 import type { OperatorEnv } from "../config/env.js";
 import Anthropic from "@anthropic-ai/sdk";
+import { LOOKUP_TOOL_NAMES, LOOKUP_TOOLS, type LookupTurn } from "../lookup/tools.js";
 import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
-import type { ReviewModel } from "./types.js";
+import type { ModelRequest, ReviewModel } from "./types.js";
 
 export type { ModelAnswer, ModelRequest, ModelUsage, ReviewModel } from "./types.js";
 
@@ -24,7 +25,10 @@ export function modelSettings(env: OperatorEnv): ModelSettings | undefined {
   };
 }
 
-/** The review model on Anthropic's Messages API, answering through the forced `submit_review` tool. */
+/**
+ * The review model on Anthropic's Messages API. It answers through `submit_review`; with lookups on, it
+ * may first call the lookup tools (tool choice "any"), and is held to `submit_review` once they are spent.
+ */
 export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
   const client = new Anthropic({
     apiKey: settings.apiKey,
@@ -34,19 +38,18 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
   });
   return async (request) => {
     const message = await client.messages.create(
-      {
-        model: request.model,
-        max_tokens: request.maxOutputTokens,
-        system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
-        tools: [REVIEW_TOOL],
-        tool_choice: { type: "tool", name: REVIEW_TOOL_NAME },
-        messages: [{ role: "user", content: request.user }],
-      },
+      requestBody(request),
       request.signal ? { signal: request.signal } : undefined,
     );
-    const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === REVIEW_TOOL_NAME);
+    const toolUses = message.content.filter((block) => block.type === "tool_use");
+    const submitted = toolUses.find((block) => block.name === REVIEW_TOOL_NAME);
     return {
-      toolInput: toolUse && toolUse.type === "tool_use" ? toolUse.input : undefined,
+      toolInput: submitted?.input,
+      lookups: submitted
+        ? []
+        : toolUses
+            .filter((block) => LOOKUP_TOOL_NAMES.includes(block.name))
+            .map((block) => ({ id: block.id, name: block.name, input: block.input })),
       model: message.model,
       stopReason: message.stop_reason,
       usage: {
@@ -57,4 +60,47 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
       },
     };
   };
+}
+
+/** The Messages API request of one model call: what leaves the machine (`--dry-run` prints it). */
+export function requestBody(request: ModelRequest): Anthropic.MessageCreateParamsNonStreaming {
+  return {
+    model: request.model,
+    max_tokens: request.maxOutputTokens,
+    system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+    // The same tools on every turn, so the cached prefix (tools, then system) holds; only the choice changes.
+    tools: request.lookups ? [...LOOKUP_TOOLS, REVIEW_TOOL] : [REVIEW_TOOL],
+    tool_choice: request.lookups && !request.mustSubmit ? { type: "any" } : { type: "tool", name: REVIEW_TOOL_NAME },
+    messages: request.lookups
+      ? conversation(request.user, request.turns ?? [])
+      : [{ role: "user", content: request.user }],
+  };
+}
+
+/**
+ * The prompt, then each round of lookups: the model's calls and their answers. The prompt and the
+ * latest answers are cache breakpoints, so each turn reads what came before from the prompt cache
+ * instead of paying for it again.
+ */
+function conversation(user: string, turns: LookupTurn[]): Anthropic.MessageParam[] {
+  const messages: Anthropic.MessageParam[] = [
+    { role: "user", content: [{ type: "text", text: user, cache_control: { type: "ephemeral" } }] },
+  ];
+  for (const [index, turn] of turns.entries()) {
+    messages.push({
+      role: "assistant",
+      content: turn.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.input })),
+    });
+    const last = index === turns.length - 1;
+    messages.push({
+      role: "user",
+      content: turn.results.map((result, i) => ({
+        type: "tool_result",
+        tool_use_id: result.id,
+        content: result.text,
+        ...(last && i === turn.results.length - 1 ? { cache_control: { type: "ephemeral" as const } } : {}),
+      })),
+    });
+  }
+  return messages;
 }

@@ -1,3 +1,5 @@
+import type { LookupCall, LookupTurn } from "../lookup/tools.js";
+
 /** What a review asks of the model and gets back, whichever client answers (the SDK, a test, a loopback). */
 
 export interface ModelRequest {
@@ -7,6 +9,12 @@ export interface ModelRequest {
   maxOutputTokens: number;
   /** Aborts the call in flight: the review's deadline, or a newer push that superseded it. */
   signal?: AbortSignal;
+  /** Offer the lookup tools (read_file, find_definition, list_files) beside submit_review. */
+  lookups?: boolean;
+  /** The lookups made so far in this conversation, each with its answers. */
+  turns?: LookupTurn[];
+  /** Only submit_review may be called now: the lookup budget is spent. */
+  mustSubmit?: boolean;
 }
 
 export interface ModelUsage {
@@ -17,8 +25,10 @@ export interface ModelUsage {
 }
 
 export interface ModelAnswer {
-  /** The `submit_review` tool input, not yet validated. */
+  /** The `submit_review` tool input, not yet validated; undefined when the model did not submit. */
   toolInput: unknown;
+  /** Lookup tools the model called instead (answered, then the model is asked again). */
+  lookups: LookupCall[];
   model: string;
   stopReason: string | null;
   usage: ModelUsage;

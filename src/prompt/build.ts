@@ -76,7 +76,7 @@ function composeUserPrompt(input: UserPromptInput): string {
     renderDefinitions(input.definitions ?? []),
     renderHints(input.hints),
     "</pull_request>",
-    "Call `submit_review` now.",
+    "Verify what you need with the lookup tools if they are offered, then call `submit_review`.",
   ]
     .filter((p) => p !== "")
     .join("\n\n");
@@ -135,11 +135,11 @@ function renderHints(hints: PromptHint[]): string {
  */
 export function escapeData(text: string): string {
   return text.replace(
-    /<(\/?)(pull_request|file|title|description|branches|related_definitions|check_hints)\b/gi,
+    /<(\/?)(pull_request|file|title|description|branches|related_definitions|check_hints|lookup_result)\b/gi,
     "&lt;$1$2",
   );
 }
 
-function escapeAttribute(text: string): string {
+export function escapeAttribute(text: string): string {
   return text.replace(/[&"<>]/g, (c) => ({ "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" })[c] as string);
 }

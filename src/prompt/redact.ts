@@ -26,9 +26,9 @@ const PREFIX = String.raw`(?:[RL]\d{1,7} [ +\-] )?`;
 
 /** Names whose literal value is a secret, in any syntax (`DB_PASSWORD`, `api_key`, `SECRET_KEY`, `_authToken`). */
 const SECRET_NAME = `(?:[A-Za-z_][A-Za-z0-9_.-]{0,60}?)?(?:${[
-  String.raw`pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token`,
-  String.raw`api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?`,
-  String.raw`client[_-]?secret|auth[_-]?key|credentials?|_authToken`,
+  "pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|token",
+  "api[_-]?key|apikey|access[_-]?key|private[_-]?key(?:[_-]?id)?",
+  "client[_-]?secret|auth[_-]?key|credentials?|_authToken",
 ].join("|")})`;
 
 /**

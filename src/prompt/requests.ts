@@ -11,6 +11,9 @@ import {
   type PullRequestText,
 } from "./build.js";
 import { type ChunkPlan, planChunks } from "./chunk.js";
+import { estimateTokens } from "./estimate.js";
+import { LOOKUP_TOOLS } from "../lookup/tools.js";
+import { REVIEW_TOOL } from "../model/review-tool.js";
 import { DefinitionIndex, relatedDefinitions } from "./related-definitions.js";
 
 export interface PromptRequestsInput {
@@ -22,6 +25,8 @@ export interface PromptRequestsInput {
   pr: PullRequestText;
   hints: PromptHint[];
   model: string;
+  /** Prompt tokens kept free in every call and in the review's total for the answers of lookups. */
+  lookupTokens?: number;
 }
 
 /** What one model call is sent (the model client adds its limits and signal). */
@@ -39,6 +44,11 @@ export interface PromptRequests {
   notSent: ChunkPlan["notSent"];
   /** Secrets replaced in what the model is sent (counted, never shown). */
   redactedSecrets: number;
+}
+
+/** Prompt tokens the lookups of one review may add: a quarter of one call, at most 24,000. */
+export function lookupTokenBudget(config: Pick<RepoConfig, "max_prompt_tokens" | "max_lookups">): number {
+  return config.max_lookups === 0 ? 0 : Math.min(24_000, Math.floor(config.max_prompt_tokens / 4));
 }
 
 /**
@@ -59,11 +69,16 @@ export function promptRequests(input: PromptRequestsInput): PromptRequests {
   );
   // Room kept in every call for the definitions its files depend on.
   const definitionTokens = Math.min(8_000, Math.floor(config.max_prompt_tokens * 0.15));
+  const lookupTokens = input.lookupTokens ?? 0;
   const plan = planChunks(promptFiles, {
-    perCallTokens: config.max_prompt_tokens,
-    fixedTokens: fixedPromptTokens({ system, pr: input.pr, hints: input.hints }) + definitionTokens,
+    perCallTokens: config.max_prompt_tokens - lookupTokens,
+    fixedTokens:
+      fixedPromptTokens({ system, pr: input.pr, hints: input.hints }) +
+      definitionTokens +
+      // the tool schemas are sent with every call
+      estimateTokens(JSON.stringify(lookupTokens > 0 ? [...LOOKUP_TOOLS, REVIEW_TOOL] : [REVIEW_TOOL])),
     maxCalls: config.max_model_calls,
-    maxTotalTokens: config.max_total_tokens,
+    maxTotalTokens: config.max_total_tokens - lookupTokens,
   });
   const definitions = new DefinitionIndex(new Map([...input.related, ...heads]));
   const prPaths = new Set(files.map((f) => f.path));

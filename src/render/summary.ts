@@ -5,6 +5,7 @@ import { sanitizeModelText } from "../comments/sanitize.js";
 import type { PersonaChoice } from "../personas/route.js";
 import type { ModelReport } from "../decide/model-review.js";
 import { code } from "../comments/markdown.js";
+import type { LookupRecord } from "../lookup/tools.js";
 
 export interface SkippedFile {
   path: string;
@@ -33,6 +34,8 @@ export interface SummaryInput {
   /** What the checks took the project to run on; absent when the checks did not run. */
   facts?: ProjectFacts;
   model?: ModelReport;
+  /** What the model looked up during the review. */
+  lookups?: LookupRecord[];
 }
 
 /** GitHub rejects bodies over 65,536 characters; stay well under it. */
@@ -76,6 +79,7 @@ export function renderSummary(input: SummaryInput): string {
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
     ...skippedSection(input.skippedFiles),
+    ...lookupsLine(input.lookups ?? []),
     ...(input.model ? [modelLine(input.model)] : []),
   ];
   const marker = reviewMarker(input.headSha);
@@ -153,4 +157,22 @@ function modelLine(model: ModelReport): string {
 function oneParagraph(text: string): string {
   const flat = text.replace(/\s*\n\s*/g, " ").trim();
   return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
+}
+
+/** Lookups listed at most; the rest are counted. */
+const MAX_LOOKUPS_LISTED = 12;
+
+/**
+ * What the model opened, so a reader can tell what the review rests on. The targets are the model's
+ * words (it read the PR): shown only as code spans, each cut short.
+ */
+function lookupsLine(lookups: LookupRecord[]): string[] {
+  if (lookups.length === 0) return [];
+  const VERB: Record<string, string> = { read_file: "read", find_definition: "looked for", list_files: "listed" };
+  const items = lookups.slice(0, MAX_LOOKUPS_LISTED).map((l) => {
+    const how = l.outcome === "answered" ? "" : ` (${l.outcome})`;
+    return `${VERB[l.tool] ?? "asked"} ${code(l.target || "?", 80)}${how}`;
+  });
+  const more = lookups.length > MAX_LOOKUPS_LISTED ? `, and ${lookups.length - MAX_LOOKUPS_LISTED} more` : "";
+  return [`**The model looked up:** ${items.join("; ")}${more}.`];
 }

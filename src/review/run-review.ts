@@ -13,6 +13,7 @@ import { type Analysis, analyse, NO_MODEL_NOTICE } from "../decide/analyse.js";
 import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../github/check-run.js";
 import { checkItems } from "../render/check-items.js";
 import { gatherPullRequest } from "../github/gather.js";
+import { gitHubProjectFiles } from "../github/project-files.js";
 import { reviewNotices } from "../render/notices.js";
 import { prepareComments, publish } from "../github/publish.js";
 import { renderSummary, reviewMarker, type SummaryInput } from "../render/summary.js";
@@ -77,6 +78,8 @@ export interface ReviewOutcome {
   unplaced: number;
   modelCalls: number;
   /** All prompt tokens, cached or not. */
+  /** Lookups the model made (files read, definitions found, listings). */
+  lookups: number;
   inputTokens: number;
   cacheReadTokens: number;
   outputTokens: number;
@@ -187,6 +190,7 @@ async function reviewHead(
     personas: deps.personas,
     pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
     log: deps.log,
+    projectFiles: gitHubProjectFiles(deps.octokit, { owner: ref.owner, repo: ref.repo }, pr.headSha, deps.log),
     ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
     ...(deps.model ? { model: deps.model } : {}),
     ...(deps.modelOverride ? { modelOverride: deps.modelOverride } : {}),
@@ -229,6 +233,7 @@ async function reviewHead(
     conditional: checks.conditional.length,
     facts: checks.facts,
     ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
+    lookups: analysis.lookups,
   };
 
   // 4. Post: one review, then the check run and the threads whose finding is gone.
@@ -272,6 +277,7 @@ async function reviewHead(
     findings: checks.findings.length,
     unplaced: unplaced.length,
     modelCalls: modelResult.report?.calls ?? 0,
+    lookups: analysis.lookups.length,
     inputTokens:
       (modelResult.report?.inputTokens ?? 0) +
       (modelResult.report?.cacheReadTokens ?? 0) +
@@ -319,6 +325,7 @@ function emptyOutcome(status: "superseded" | "empty"): ReviewOutcome {
     findings: 0,
     unplaced: 0,
     modelCalls: 0,
+    lookups: 0,
     inputTokens: 0,
     cacheReadTokens: 0,
     outputTokens: 0,

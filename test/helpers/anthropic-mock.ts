@@ -35,6 +35,45 @@ export function mockModel(
   return { scope, calls };
 }
 
+/** The text of a call's first user message (the prompt), whether sent as a string or as content blocks. */
+export function promptOf(call: ModelCall): string {
+  const content = call.body.messages[0].content;
+  return typeof content === "string" ? content : content.map((block: { text?: string }) => block.text ?? "").join("");
+}
+
+/**
+ * Fakes one Messages API call answered with lookup tool calls instead of a review (the model reading the
+ * repository first); records the request like mockModel.
+ */
+export function mockModelLookups(
+  lookups: Array<{ name: string; input: unknown }>,
+  options: { calls?: ModelCall[]; times?: number } = {},
+): { scope: nock.Scope; calls: ModelCall[] } {
+  const calls = options.calls ?? [];
+  const scope = nock(ANTHROPIC_API)
+    .post("/v1/messages", (body) => {
+      calls.push({ body, headers: {} });
+      return true;
+    })
+    .times(options.times ?? 1)
+    .reply(200, () => ({
+      id: "msg_lookup",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-5-5",
+      content: lookups.map((l, i) => ({
+        type: "tool_use",
+        id: `toolu_l${calls.length}_${i}`,
+        name: l.name,
+        input: l.input,
+      })),
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: 900, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    }));
+  return { scope, calls };
+}
+
 /** The Messages API's answer: one `submit_review` tool call with `input`. */
 export function modelAnswer(input: unknown, options: { usage?: Record<string, number>; stopReason?: string } = {}) {
   return {

@@ -217,6 +217,26 @@ export class GitHubMock {
     return this;
   }
 
+  /**
+   * The head commit's whole tree (one recursive listing, as the model's lookups ask for it), and the
+   * files' contents for the batched reads that follow (`reads` of them).
+   */
+  tree(files: Record<string, string>, options: { headSha?: string; extraPaths?: string[]; reads?: number } = {}): this {
+    const headSha = options.headSha ?? HEAD_SHA;
+    for (const [path, content] of Object.entries(files)) this.blobs.set(`${headSha}:${path}`, content);
+    const paths = [...Object.keys(files), ...(options.extraPaths ?? [])];
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/git/trees/${headSha}`)
+      .query({ recursive: "true" })
+      .reply(200, {
+        sha: headSha,
+        truncated: false,
+        tree: paths.map((path) => ({ path, mode: "100644", type: "blob", sha: "0".repeat(40), size: 10 })),
+      });
+    for (let i = 0; i < (options.reads ?? 0); i++) this.secondRead();
+    return this;
+  }
+
   /** Project files the checks read for context (served by the same GraphQL read); any other path is absent. */
   related(files: Record<string, string> = {}, headSha = HEAD_SHA): this {
     for (const [path, content] of Object.entries(files)) this.blobs.set(`${headSha}:${path}`, content);

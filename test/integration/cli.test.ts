@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { mockModel } from "../helpers/anthropic-mock.js";
+import { type ModelCall, mockModel, mockModelLookups } from "../helpers/anthropic-mock.js";
 import { gitRepo } from "../helpers/git-repo.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
@@ -239,6 +239,56 @@ describe("django-review review (CLI)", () => {
       JSON.parse(stdout).findings.map((f: { rule: string; file: string; line: number }) => [f.rule, f.file, f.line]),
     ).toEqual([["DJ114", "shop/views.py", 5]]);
     expect((await cli(["review", "--root", work, "--revert", "HEAD", "--commit", "HEAD"])).code).toBe(2);
+  });
+
+  it("--dry-run prints exactly what would be sent, redacted, and sends nothing (no key needed)", async () => {
+    const { repo, write } = gitRepo({ "shop/models.py": MODELS });
+    write(
+      "shop/views.py",
+      'API_TOKEN = "tok_live_abcdefghijklmnop1234"\ndef v(request):\n    return Order.objects.all()\n',
+    );
+    // nock has no interceptor: any request to the model would fail the run
+    const { code, stdout } = await cli(["review", "--base", "main", "--dry-run"], {}, repo);
+    expect(code).toBe(0);
+    const [header, ...rest] = stdout.split("\n");
+    expect(header).toMatch(
+      /^--- model call 1 of 1: about [\d,]+ prompt tokens \(estimate\), up to 16,000 output tokens ---$/,
+    );
+    const body = JSON.parse(rest.join("\n").split("\n\ndjango-review --dry-run")[0]!);
+    expect(body.tools.map((t: { name: string }) => t.name)).toEqual([
+      "read_file",
+      "find_definition",
+      "list_files",
+      "submit_review",
+    ]);
+    expect(body.system[0].text).toContain("You are reviewing a GitHub pull request of a Django project");
+    const prompt: string = body.messages[0].content[0].text;
+    expect(prompt).toContain('<file path="shop/views.py" status="added">');
+    expect(prompt).toContain('API_TOKEN = "[REDACTED');
+    expect(stdout).not.toContain("tok_live_abcdefghijklmnop1234");
+    expect(stdout).toContain("django-review --dry-run: nothing was sent. 1 model call would be made.");
+  });
+
+  it("answers the model's lookups from the working tree", async () => {
+    const { repo, write } = gitRepo({
+      "shop/models.py": MODELS,
+      "shop/api/serializers_/order.py": "class OrderSerializer:\n    pass\n",
+    });
+    write("shop/views.py", "def v(request):\n    return Order.objects.all()\n");
+    const calls: ModelCall[] = [];
+    mockModelLookups([{ name: "find_definition", input: { name: "OrderSerializer" } }], { calls });
+    const model = mockModel({ summary: "Checked the serializer.", comments: [] });
+    const { stdout } = await cli(
+      ["review", "--base", "main", "--format", "json"],
+      {
+        ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
+        DJANGO_REVIEW_MODEL_RETRIES: "0",
+      },
+      repo,
+    );
+    const results = model.calls[0]!.body.messages[2].content;
+    expect(results[0].content).toContain("# shop/api/serializers_/order.py lines 1-2 (class)\nclass OrderSerializer:");
+    expect(JSON.parse(stdout).summary).toBe("Checked the serializer.");
   });
 
   it("rejects bad arguments with usage and exit code 2", async () => {

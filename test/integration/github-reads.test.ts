@@ -1,7 +1,7 @@
 import type nock from "nock";
 import { describe, expect, it } from "vitest";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
-import { mockModel } from "../helpers/anthropic-mock.js";
+import { mockModel, promptOf } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
 import { pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot } from "../helpers/probot.js";
@@ -50,7 +50,7 @@ describe("GitHub reads", () => {
     const model = mockModel({ summary: "ok", comments: [] });
     await deliver();
     expect(github.scope.isDone()).toBe(true);
-    expect(model.calls[0]!.body.messages[0].content).toContain("  5       name = models.CharField(max_length=100)");
+    expect(promptOf(model.calls[0]!)).toContain("  5       name = models.CharField(max_length=100)");
     expect(github.reviews).toHaveLength(1);
   });
 

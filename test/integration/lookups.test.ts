@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { engineerPrFiles, MODELS_HEAD } from "../fixtures/django-pr.js";
+import { type ModelCall, mockModel, mockModelLookups } from "../helpers/anthropic-mock.js";
+import { GitHubMock } from "../helpers/github-mock.js";
+import { pullRequestPayload } from "../helpers/payloads.js";
+import { createTestProbot } from "../helpers/probot.js";
+
+const SERIALIZER = `from rest_framework import serializers
+from shop.models import Order
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    items = ItemSerializer(many=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "items"]
+`;
+
+const SETTINGS = `DEBUG = False
+SECRET_KEY = "django-insecure-9x8y7z6w5v4u3t2s1r0q"
+`;
+
+async function deliver() {
+  const app = await createTestProbot();
+  await app.receive({ id: "lookups", name: "pull_request", payload: pullRequestPayload("opened") } as never);
+}
+
+/** The tool results the model was given in one request, by the id of the call they answer. */
+function toolResults(call: ModelCall): Map<string, string> {
+  const results = new Map<string, string>();
+  for (const message of call.body.messages)
+    if (message.role === "user" && Array.isArray(message.content))
+      for (const block of message.content)
+        if (block.type === "tool_result") results.set(block.tool_use_id, String(block.content));
+  return results;
+}
+
+describe("the model's lookups, at the wire", () => {
+  it("reads files and definitions from GitHub at the head, refuses secrets files, then submits", async () => {
+    const github = new GitHubMock()
+      .token()
+      .config()
+      .files(engineerPrFiles())
+      .related()
+      // read_file(serializer) is one batched read; find_definition lists the tree and reads the rest once
+      .tree(
+        { "shop/serializers_/order.py": SERIALIZER, "shop/settings.py": SETTINGS, "shop/models.py": MODELS_HEAD },
+        { extraPaths: [".env", "shop/static/app.js"], reads: 2 },
+      )
+      .review();
+    const calls: ModelCall[] = [];
+    mockModelLookups(
+      [
+        { name: "read_file", input: { path: "shop/serializers_/order.py" } },
+        { name: "read_file", input: { path: ".env" } },
+      ],
+      { calls },
+    );
+    mockModelLookups(
+      [
+        { name: "find_definition", input: { name: "OrderSerializer" } },
+        { name: "list_files", input: { glob: "shop/**/*.py" } },
+        { name: "read_file", input: { path: "shop/settings.py", start_line: 2, end_line: 2 } },
+      ],
+      { calls },
+    );
+    const model = mockModel({ summary: "The serializer nests items.", comments: [] });
+
+    await deliver();
+
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(calls).toHaveLength(2);
+    // The second request carries the first round's answers: the real file from GitHub, numbered...
+    const first = toolResults(calls[1]!);
+    const serializer = [...first.values()][0]!;
+    expect(serializer).toMatch(
+      /^<lookup_result tool="read_file" path="shop\/serializers_\/order.py" lines="1-10 of 10">/,
+    );
+    expect(serializer).toContain("    5  class OrderSerializer(serializers.ModelSerializer):");
+    // ...and a refusal for the secrets file, which was never asked of GitHub.
+    expect([...first.values()][1]).toContain(".env looks like a secrets file: its content is never sent to the model");
+    expect(github.blobReads.flat()).not.toContain(expect.stringContaining(".env"));
+
+    const second = [...toolResults(model.calls[0]!).values()].slice(2);
+    expect(second[0]).toContain("# shop/serializers_/order.py lines 5-10 (class)");
+    expect(second[0]).toContain("        model = Order");
+    expect(second[1]).toMatch(/count="3">\nshop\/serializers_\/order.py\nshop\/settings.py\nshop\/models.py\n/);
+    // Answers are redacted like the prompt.
+    expect(second[2]).toContain('SECRET_KEY = "[REDACTED');
+    expect(second[2]).not.toContain("django-insecure-9x8y7z6w5v4u3t2s1r0q");
+
+    // The summary says what the model looked at.
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toContain(
+      "**The model looked up:** read `shop/serializers_/order.py`; read `.env` (refused); looked for " +
+        "`OrderSerializer`; listed `shop/**/*.py`; read `shop/settings.py`.",
+    );
+    expect(github.reviews[0]!.body).toContain("The serializer nests items.");
+  });
+
+  it("ends the loop at max_lookups: the model is then held to submit_review", async () => {
+    const github = new GitHubMock()
+      .token()
+      .config("max_lookups: 2\n")
+      .files(engineerPrFiles())
+      .related()
+      .tree({ "shop/serializers_/order.py": SERIALIZER }, { reads: 1 })
+      .review();
+    const calls: ModelCall[] = [];
+    mockModelLookups(
+      [
+        { name: "read_file", input: { path: "shop/serializers_/order.py" } },
+        { name: "list_files", input: { glob: "**" } },
+        { name: "read_file", input: { path: "shop/other.py" } },
+      ],
+      { calls },
+    );
+    const model = mockModel({ summary: "ok", comments: [] });
+
+    await deliver();
+
+    expect(github.scope.isDone()).toBe(true);
+    expect(calls[0]!.body.tool_choice).toEqual({ type: "any" });
+    expect(model.calls[0]!.body.tool_choice).toEqual({ type: "tool", name: "submit_review" });
+    // The same tools on every turn, so the cached prefix holds.
+    expect(model.calls[0]!.body.tools).toEqual(calls[0]!.body.tools);
+    const answers = [...toolResults(model.calls[0]!).values()];
+    expect(answers[2]).toContain("The lookup budget of this review is spent: call submit_review now");
+    expect(github.reviews[0]!.body).toContain("read `shop/other.py` (budget spent)");
+  });
+
+  it("a model that never submits still gets the review posted with the checks' findings", async () => {
+    const github = new GitHubMock()
+      .token()
+      .config("max_lookups: 1\n")
+      .files(engineerPrFiles())
+      .related()
+      .related({ "shop/serializers_/order.py": SERIALIZER })
+      .secondRead()
+      .review();
+    // Lookups on every call, even when only submit_review is allowed (a misbehaving proxy or model).
+    const calls: ModelCall[] = [];
+    mockModelLookups([{ name: "read_file", input: { path: "shop/serializers_/order.py" } }], { calls, times: 3 });
+
+    await deliver();
+
+    expect(github.scope.isDone()).toBe(true);
+    expect(calls).toHaveLength(3); // one round of lookups, then the answer and its one repair
+    const body = github.reviews[0]!.body;
+    expect(body).toContain("the model did not call submit_review");
+    expect(github.reviews[0]!.comments.some((c) => /DJ\d+/.test(c.body))).toBe(true);
+  });
+
+  it("max_lookups: 0 offers no lookup tools and reads nothing more", async () => {
+    const github = new GitHubMock().token().config("max_lookups: 0\n").files(engineerPrFiles()).related().review();
+    const model = mockModel({ summary: "ok", comments: [] });
+    await deliver();
+    expect(github.scope.isDone()).toBe(true);
+    expect(model.calls[0]!.body.tools.map((t: { name: string }) => t.name)).toEqual(["submit_review"]);
+    expect(model.calls[0]!.body.tool_choice).toEqual({ type: "tool", name: "submit_review" });
+  });
+});
