@@ -19,6 +19,7 @@ export interface Counters {
   promptTokens: number;
   cacheReadTokens: number;
   reviewsPosted: number;
+  lookups: number;
 }
 
 const SYSTEM_CACHE_MIN = 1024;
@@ -29,12 +30,24 @@ function patchOf(content: string): string {
 }
 
 export class FakeServices {
-  readonly counters: Counters = { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, reviewsPosted: 0 };
+  readonly counters: Counters = {
+    github: 0,
+    modelCalls: 0,
+    promptTokens: 0,
+    cacheReadTokens: 0,
+    reviewsPosted: 0,
+    lookups: 0,
+  };
   private readonly prs = new Map<number, FakePr>();
   private readonly blobs = new Map<string, string>();
   private systemSeen = new Set<string>();
+  private readonly promptsSeen = new Set<string>();
 
-  constructor() {
+  /**
+   * `modelLooksUp`: on its first turn the model looks up two things (a definition and a changed file)
+   * before it submits, as a reviewer opens what the diff relies on; otherwise it submits at once.
+   */
+  constructor(private readonly options: { modelLooksUp?: boolean } = {}) {
     nock.disableNetConnect();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)/);
     this.installGitHub();
@@ -50,7 +63,14 @@ export class FakeServices {
   }
 
   reset(): void {
-    Object.assign(this.counters, { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, reviewsPosted: 0 });
+    Object.assign(this.counters, {
+      github: 0,
+      modelCalls: 0,
+      promptTokens: 0,
+      cacheReadTokens: 0,
+      reviewsPosted: 0,
+      lookups: 0,
+    });
   }
 
   close(): void {
@@ -101,6 +121,22 @@ export class FakeServices {
           headers.link = `<https://api.github.com${url.pathname}?per_page=100&page=${page + 1}>; rel="next"`;
         return [200, slice, headers];
       });
+    // The head's tree, as the model's lookups list it: the PR's own files.
+    api
+      .get(new RegExp(`^/repos/${OWNER}/${REPO}/git/trees/\\w+`))
+      .query(true)
+      .reply((uri) => {
+        count();
+        const sha = new URL(uri, "https://api.github.com").pathname.split("/").pop();
+        const pr = [...this.prs.values()].find((p) => p.headSha === sha);
+        const tree = (pr?.files ?? []).map((f) => ({
+          path: f.path,
+          type: "blob",
+          mode: "100644",
+          sha: "0".repeat(40),
+        }));
+        return [200, { sha, truncated: false, tree }];
+      });
     api.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, () => {
       count();
       return { id: 1 };
@@ -114,8 +150,9 @@ export class FakeServices {
   }
 
   /**
-   * A zero-latency model: an empty review, with usage as the API would report it (system prompt cached
-   * after its first use).
+   * A zero-latency model: an empty review (after a round of lookups with `modelLooksUp`), with usage as
+   * the API would report it: the system prompt and tools cached after their first use, and a
+   * conversation's earlier turns read from the cache on its later ones.
    */
   private installModel(): void {
     nock("https://api.anthropic.com")
@@ -124,38 +161,53 @@ export class FakeServices {
       .reply(200, (_uri, body) => {
         const request = body as {
           system: Array<{ text: string }>;
-          messages: Array<{ content: string }>;
+          tools: unknown[];
+          tool_choice: { type: string };
+          messages: Array<{ content: unknown }>;
           model: string;
         };
-        const system = request.system.map((b) => b.text).join("");
+        const system = request.system.map((b) => b.text).join("") + JSON.stringify(request.tools);
         const systemTokens = Math.ceil(system.length / 3.5);
-        // + 600 for the tool schema
-        const userTokens = Math.ceil(request.messages.map((m) => m.content).join("").length / 3.5) + 600;
+        const first = JSON.stringify(request.messages[0]?.content ?? "");
+        const firstTokens = Math.ceil(first.length / 3.5);
+        const restTokens = Math.ceil(JSON.stringify(request.messages.slice(1)).length / 3.5);
         const cached = systemTokens >= SYSTEM_CACHE_MIN && this.systemSeen.has(system);
+        const laterTurn = this.promptsSeen.has(first);
         this.systemSeen.add(system);
+        this.promptsSeen.add(first);
         this.counters.modelCalls++;
-        this.counters.promptTokens += systemTokens + userTokens;
-        if (cached) this.counters.cacheReadTokens += systemTokens;
+        this.counters.promptTokens += systemTokens + firstTokens + restTokens;
+        const cacheRead = (cached ? systemTokens : 0) + (laterTurn ? firstTokens : 0);
+        this.counters.cacheReadTokens += cacheRead;
+        const lookUp = this.options.modelLooksUp && request.tool_choice.type === "any" && request.messages.length === 1;
+        const path = /<file path="([^"]+)"/.exec(first)?.[1] ?? "missing.py";
+        const content = lookUp
+          ? [
+              { type: "tool_use", id: "toolu_def", name: "find_definition", input: { name: "Customer0" } },
+              { type: "tool_use", id: "toolu_read", name: "read_file", input: { path, start_line: 1, end_line: 40 } },
+            ]
+          : [
+              {
+                type: "tool_use",
+                id: "toolu_bench",
+                name: "submit_review",
+                input: { summary: "Benchmark review.", comments: [] },
+              },
+            ];
+        if (lookUp) this.counters.lookups += 2;
         return {
           id: "msg_bench",
           type: "message",
           role: "assistant",
           model: request.model,
-          content: [
-            {
-              type: "tool_use",
-              id: "toolu_bench",
-              name: "submit_review",
-              input: { summary: "Benchmark review.", comments: [] },
-            },
-          ],
+          content,
           stop_reason: "tool_use",
           stop_sequence: null,
           usage: {
-            input_tokens: userTokens,
+            input_tokens: systemTokens + firstTokens + restTokens - cacheRead - (cached ? 0 : systemTokens),
             output_tokens: 20,
             cache_creation_input_tokens: cached ? 0 : systemTokens,
-            cache_read_input_tokens: cached ? systemTokens : 0,
+            cache_read_input_tokens: cacheRead,
           },
         };
       });

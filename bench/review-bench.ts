@@ -52,10 +52,11 @@ export interface ReviewFigures {
   modelCalls: number;
   promptTokensPerLine: number;
   cacheReadShare: number;
+  lookups: number;
 }
 
 export async function benchReview(fileCount: number, runs: number, linesPerFile?: number): Promise<ReviewFigures> {
-  const services = new FakeServices();
+  const services = new FakeServices({ modelLooksUp: true });
   const queue = new MemoryQueue(4);
   const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: BenchOctokit, logLevel: "fatal" });
   await probot.load(createApp({ env: BENCH_ENV, agentsDir: AGENTS_DIR, queue }), {
@@ -64,7 +65,7 @@ export async function benchReview(fileCount: number, runs: number, linesPerFile?
   });
   const files = generateDjangoPr(fileCount, linesPerFile);
   const times: number[] = [];
-  let figures = { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0 };
+  let figures = { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, lookups: 0 };
   // Run 0 warms up (JIT, the installation token); the median is over the rest.
   for (let run = 0; run <= runs; run++) {
     const number = fileCount * 1000 + run;
@@ -97,5 +98,6 @@ export async function benchReview(fileCount: number, runs: number, linesPerFile?
     modelCalls: figures.modelCalls,
     promptTokensPerLine: figures.promptTokens / lines,
     cacheReadShare: figures.promptTokens === 0 ? 0 : figures.cacheReadTokens / figures.promptTokens,
+    lookups: figures.lookups,
   };
 }

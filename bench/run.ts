@@ -10,12 +10,14 @@ const json = process.argv.includes("--json");
 const figures: Record<string, unknown> = {};
 if (json) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
-console.log("## Review overhead (real app; GitHub and a zero-latency model faked at the wire)\n");
 console.log(
-  "| files | changed lines | overhead ms (median) | GitHub requests | model calls | prompt tokens / changed line " +
-    "| cache-read share | peak RSS MB |",
+  "## Review overhead (real app; GitHub and a zero-latency model that makes two lookups, faked at the wire)\n",
 );
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log(
+  "| files | changed lines | overhead ms (median) | GitHub requests | model calls | lookups " +
+    "| prompt tokens / changed line | cache-read share | peak RSS MB |",
+);
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 // 1 file; 20 files of ~48 lines (~800 changed lines); 300 files of ~67 lines (~20,000 changed lines)
 figures.review = [];
 for (const [size, runs, linesPerFile] of [
@@ -25,7 +27,7 @@ for (const [size, runs, linesPerFile] of [
 ] as const) {
   const r = await benchReview(size, runs, linesPerFile);
   (figures.review as unknown[]).push(r);
-  const cells = [r.files, r.changedLines, r.overheadMs.toFixed(1), r.githubRequests, r.modelCalls];
+  const cells = [r.files, r.changedLines, r.overheadMs.toFixed(1), r.githubRequests, r.modelCalls, r.lookups];
   cells.push(r.promptTokensPerLine.toFixed(2), `${(r.cacheReadShare * 100).toFixed(0)}%`, peakRssMb().toFixed(0));
   console.log(`| ${cells.join(" | ")} |`);
 }
