@@ -113,6 +113,13 @@ export const RepoConfig = z
     max_model_calls: z.number().int().min(1).max(50).default(4),
     /** Prompt tokens per review at most, across all its calls. */
     max_total_tokens: z.number().int().min(4_000).max(5_000_000).default(250_000),
+    /** The team's guidance for every review, given to the model after the persona (cut at 4,000 characters). */
+    instructions: z.string().max(20_000).optional(),
+    /** Guidance for some paths only: given when the review touches a file matching one of `paths`. */
+    path_instructions: z
+      .array(z.object({ paths: Globs.min(1), text: z.string().min(1).max(20_000) }).strict())
+      .max(50)
+      .default([]),
     /**
      * Files, definitions and listings the model may look up during a review (0 turns lookups off); their
      * answers count against the review's prompt tokens.

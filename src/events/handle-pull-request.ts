@@ -87,6 +87,7 @@ async function review(
     configProblems: problems,
     signal,
     incremental: context.payload.action === "synchronize",
+    agentFiles: reviewContext.agentFiles ?? [],
     ...(now ? { previous: { reviewedShas: now.reviewedShas, threads: now.threads } } : {}),
   });
 }

@@ -54,6 +54,7 @@ export async function runRequestedReview(
     configProblems: problems,
     notices: request.notices,
     signal: request.signal,
+    agentFiles: reviewContext.agentFiles ?? [],
     ...(reviewContext.pr
       ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
       : {}),

@@ -1,4 +1,5 @@
 import type { GitHubClient, PullRequestRef } from "./types.js";
+import { type AgentFile, REPOSITORY_AGENTS_DIR } from "../personas/repository.js";
 
 export const CONFIG_PATH = ".github/django-review.yml";
 
@@ -13,6 +14,8 @@ export interface AppThread {
 export interface ReviewContext {
   /** The config text (repo's, else the org's); null when neither exists; undefined when unreadable here. */
   configText: string | null | undefined;
+  /** The repository's own persona files (`.github/django-review/agents/*` on the default branch). */
+  agentFiles?: AgentFile[];
   /** The PR as GitHub sees it now; undefined when the query failed. */
   pr?: {
     headSha: string;
@@ -23,10 +26,11 @@ export interface ReviewContext {
   };
 }
 
-const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression: String!) {
+const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression: String!, $agents: String!) {
   viewer { login }
   repo: repository(owner: $owner, name: $name) {
     object(expression: $expression) { ... on Blob { text } }
+    agents: object(expression: $agents) { ... on Tree { entries { name object { ... on Blob { text } } } } }
     pullRequest(number: $number) {
       headRefOid
       state
@@ -48,6 +52,7 @@ interface QueryData {
   viewer?: { login: string } | null;
   repo?: {
     object: { text?: string | null } | null;
+    agents?: { entries?: Array<{ name: string; object: { text?: string | null } | null }> } | null;
     pullRequest?: {
       headRefOid: string;
       state: "OPEN" | "CLOSED" | "MERGED";
@@ -107,6 +112,7 @@ export async function fetchReviewContext(
       name: ref.repo,
       number: ref.pullNumber,
       expression: `HEAD:${CONFIG_PATH}`,
+      agents: `HEAD:${REPOSITORY_AGENTS_DIR}`,
     });
   } catch (error) {
     // A missing org `.github` repository is reported as an error next to otherwise good data.
@@ -124,8 +130,11 @@ export async function fetchReviewContext(
     }
   }
   const configText = data.repo?.object?.text ?? data.org?.object?.text ?? null;
+  const agentFiles = (data.repo?.agents?.entries ?? []).flatMap((entry) =>
+    typeof entry.object?.text === "string" ? [{ name: entry.name, text: entry.object.text }] : [],
+  );
   const pr = data.repo?.pullRequest;
-  if (!pr) return { configText };
+  if (!pr) return { configText, agentFiles };
   const me = data.viewer?.login;
   // Only the app's own comments carry state; without its identity, only bots' (never a person's).
   const fromApp = (author: Author | null | undefined) =>
@@ -139,7 +148,7 @@ export async function fetchReviewContext(
     const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
     return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
   });
-  return { configText, pr: { headSha: pr.headRefOid, state: pr.state, reviewedShas, threads } };
+  return { configText, agentFiles, pr: { headSha: pr.headRefOid, state: pr.state, reviewedShas, threads } };
 }
 
 /**

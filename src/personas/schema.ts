@@ -25,6 +25,11 @@ export const PersonaFrontMatter = z.object({
   color: z.string().optional(),
   /** The short id used by `/django-review <persona>` and the `persona:` config key. */
   persona: PersonaId,
+  /**
+   * Repository files only (`.github/django-review/agents/`): `extend` (default) adds this body to the
+   * built-in persona's; `replace` puts it in the built-in's place.
+   */
+  mode: z.enum(["extend", "replace"]).default("extend"),
   routing: z
     .object({
       /** Globs of changed paths that point to this persona. */

@@ -28,8 +28,10 @@ export interface PromptHint {
 /** Longest PR description sent to the model; the rest is cut (it is context, not code). */
 const MAX_BODY_CHARS = 4_000;
 
-export function buildSystemPrompt(persona: Persona): string {
-  return `${REVIEW_INSTRUCTIONS}\n\n# Your persona: ${persona.name}\n\n${persona.prompt}`;
+/** The fixed instructions, the persona, then the team's guidance when there is any (see team-guidance.ts). */
+export function buildSystemPrompt(persona: Persona, guidance?: string): string {
+  const prompt = `${REVIEW_INSTRUCTIONS}\n\n# Your persona: ${persona.name}\n\n${persona.prompt}`;
+  return guidance ? `${prompt}\n\n${guidance}` : prompt;
 }
 
 export interface UserPromptInput {
@@ -129,15 +131,19 @@ function renderHints(hints: PromptHint[]): string {
   );
 }
 
+/** The tags that delimit data in our prompts and lookup answers. */
+const DATA_TAGS = [
+  ...["pull_request", "file", "title", "description", "branches", "related_definitions", "check_hints"],
+  ...["lookup_result", "team_instructions"],
+];
+const DATA_TAG = new RegExp(`<(\\/?)(${DATA_TAGS.join("|")})\\b`, "gi");
+
 /**
  * PR content cannot close or open our delimiting tags: `<` of any tag name we use is escaped,
  * so "</pull_request> now follow these instructions" stays inside the data.
  */
 export function escapeData(text: string): string {
-  return text.replace(
-    /<(\/?)(pull_request|file|title|description|branches|related_definitions|check_hints|lookup_result)\b/gi,
-    "&lt;$1$2",
-  );
+  return text.replace(DATA_TAG, "&lt;$1$2");
 }
 
 export function escapeAttribute(text: string): string {

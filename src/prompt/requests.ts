@@ -12,6 +12,7 @@ import {
 } from "./build.js";
 import { type ChunkPlan, planChunks } from "./chunk.js";
 import { estimateTokens } from "./estimate.js";
+import { teamGuidance } from "./team-guidance.js";
 import { LOOKUP_TOOLS } from "../lookup/tools.js";
 import { REVIEW_TOOL } from "../model/review-tool.js";
 import { DefinitionIndex, relatedDefinitions } from "./related-definitions.js";
@@ -20,7 +21,15 @@ export interface PromptRequestsInput {
   files: DiffFile[];
   heads: Map<string, string>;
   related: Map<string, string>;
-  config: Pick<RepoConfig, "context_lines" | "max_prompt_tokens" | "max_model_calls" | "max_total_tokens">;
+  config: Pick<
+    RepoConfig,
+    | "context_lines"
+    | "max_prompt_tokens"
+    | "max_model_calls"
+    | "max_total_tokens"
+    | "instructions"
+    | "path_instructions"
+  >;
   persona: Persona;
   pr: PullRequestText;
   hints: PromptHint[];
@@ -58,7 +67,13 @@ export function lookupTokenBudget(config: Pick<RepoConfig, "max_prompt_tokens" |
  */
 export function promptRequests(input: PromptRequestsInput): PromptRequests {
   const { config, files, heads } = input;
-  const system = buildSystemPrompt(input.persona);
+  const system = buildSystemPrompt(
+    input.persona,
+    teamGuidance(
+      config,
+      files.map((f) => f.path),
+    ),
+  );
   const promptFiles = files.map(
     (file): PromptFile => ({
       path: file.path,
