@@ -87,7 +87,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   for (const failure of checks.failures)
     input.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
 
-  const choice = choosePersona(input.personas, files, input.personaOverride ?? configOverride(config));
+  const choice = choosePersona(input.personas, files, input.personaOverride ?? configOverride(config), heads);
   const persona = input.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 

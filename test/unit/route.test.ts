@@ -66,7 +66,9 @@ describe("choosePersona, scored", () => {
     const tie = [added("shop/models.py", ["x = 1"]), added("shop/api/v.py", ["y = 2"])];
     expect(choosePersona(personas(), tie)).toMatchObject({
       persona: "engineer",
-      reason: "engineer (3 vs 3): 1 changed file of its kind (`shop/models.py`)",
+      reason:
+        "engineer (3 vs 3): 1 changed file of its kind (`shop/models.py`) — a close call: `/django-review architect` " +
+        "asks for the architect's view",
     });
     expect(choosePersona(personas(), [added("docs/x.md", ["hello"])])).toMatchObject({
       persona: "engineer",
@@ -95,5 +97,91 @@ describe("choosePersona, scored", () => {
       persona: "architect",
       reason: "architect set by `persona:` in the config",
     });
+  });
+});
+
+const AGENTS = loadPersonas(join(import.meta.dirname, "../../agents"));
+
+/** A changed file whose head is `head`, with `changed` (1-based) lines marked as added. */
+function changedAt(path: string, head: string, changed: number[]) {
+  const lines = head.split("\n");
+  const patch = [`@@ -1,${lines.length - changed.length} +1,${lines.length} @@`];
+  for (const [i, line] of lines.entries()) patch.push(`${changed.includes(i + 1) ? "+" : " "}${line}`);
+  return parseChangedFile({
+    path,
+    status: "modified",
+    additions: changed.length,
+    deletions: 0,
+    patch: patch.join("\n"),
+  });
+}
+
+const VIEWSETS = [
+  "from rest_framework import viewsets",
+  "",
+  "class DeviceViewSet(viewsets.ModelViewSet):",
+  "    queryset = Device.objects.all()",
+  "",
+  "class SiteViewSet(viewsets.ModelViewSet):",
+  "    queryset = Site.objects.all()",
+  "",
+  "class RackViewSet(viewsets.ReadOnlyModelViewSet):",
+  "    queryset = Rack.objects.all()",
+].join("\n");
+
+describe("choosePersona, by what the code is", () => {
+  it("three changed DRF viewsets in views.py go to the architect, though views.py is an engineer path", () => {
+    const file = changedAt("dcim/views.py", VIEWSETS, [4, 7, 10]);
+    const choice = choosePersona(AGENTS, [file], undefined, new Map([["dcim/views.py", VIEWSETS]]));
+    expect(choice.persona).toBe("architect");
+    expect(choice.scores.architect).toBe(12); // 3 × 4; one changed line each adds nothing more
+    expect(choice.reason).toMatch(/^architect \(12 vs \d\): 3 DRF viewsets changed in `dcim\/views.py`/);
+    // Without the head, only the path is known: the engineer's glob decides, as before.
+    expect(choosePersona(AGENTS, [file]).persona).toBe("engineer");
+  });
+
+  it("counts only the definitions the change touched, weighted by the lines changed in them", () => {
+    const models = [
+      "class Order(models.Model):",
+      ...Array.from({ length: 12 }, (_, i) => `    f${i} = models.IntegerField()`),
+      "",
+      "class OrderSerializer(serializers.ModelSerializer):",
+      "    class Meta:",
+      "        model = Order",
+    ].join("\n");
+    const heads = new Map([["shop/api.py", models]]);
+    // 12 changed lines in the model: 4 + 3; the serializer untouched
+    const choice = choosePersona(
+      AGENTS,
+      [changedAt("shop/api.py", models, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])],
+      undefined,
+      heads,
+    );
+    expect(choice.scores.engineer).toBeGreaterThanOrEqual(7);
+    expect(choice.reason).toMatch(/^engineer \(\d+ vs \d+\): a model changed in `shop\/api.py`/);
+    expect(choice.reason).not.toContain("serializer");
+  });
+
+  it("says when the call is close, and how to ask for the other view", () => {
+    const view = "async def feed(request):\n    return JsonResponse({})";
+    const model = "class Item(models.Model):\n    name = models.CharField(max_length=5)";
+    const heads = new Map([
+      ["shop/feeds.py", view],
+      ["shop/items.py", model],
+    ]);
+    const choice = choosePersona(
+      AGENTS,
+      [changedAt("shop/feeds.py", view, [2]), changedAt("shop/items.py", model, [2])],
+      undefined,
+      heads,
+    );
+    // 4 for the changed model + 1 for its field; 4 for the changed async view + 1 for its signal: a tie
+    expect(choice.scores).toEqual({ architect: 5, engineer: 5 });
+    expect(choice.reason).toBe(
+      "engineer (5 vs 5): a model changed in `shop/items.py`; added lines with model fields — a close call: " +
+        "`/django-review architect` asks for the architect's view",
+    );
+    const architectOnly = choosePersona(AGENTS, [changedAt("shop/feeds.py", view, [1, 2])], undefined, heads);
+    expect(architectOnly.reason).toMatch(/^architect \(\d+ vs 0\): an async view changed in `shop\/feeds.py`/);
   });
 });
