@@ -7,11 +7,19 @@ import { anthropicReviewModel, modelSettings } from "../model/client.js";
 import { loadPersonas } from "../personas/load.js";
 import { analyse } from "../decide/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
-import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../decide/related-files.js";
+import {
+  definitionModulePaths,
+  fieldModulePaths,
+  modelModulePaths,
+  relatedPaths,
+  renderedTemplatePaths,
+} from "../decide/related-files.js";
 import { selectFiles } from "../decide/select-files.js";
 import { type Format, FORMATS, formatReport } from "./format.js";
 import { closest } from "./did-you-mean.js";
 import { capturingModel, describeDryRun } from "./dry-run.js";
+import { REPOSITORY_AGENTS_DIR, withRepositoryPersonas, type AgentFile } from "../personas/repository.js";
+import type { ProjectFiles } from "../lookup/answer.js";
 import {
   commitReader,
   indexReader,
@@ -134,19 +142,39 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       selection.reviewable,
       config.checks.enabled ? [...relatedPaths(paths), ...projectFactPaths(paths)] : [],
     );
+    const env = parseOperatorEnv(io.env);
+    const projectFiles = localProjectFiles(root, read, {
+      ...(at ? { commit: at } : {}),
+      ...(values.staged ? { staged: true } : {}),
+    });
+    let indexNotice: string | undefined;
     if (config.checks.enabled) {
       const known = new Set([...heads.keys(), ...related.keys()]);
+      // The project's definition modules wherever they live, as the app reads them (see gather.ts).
+      const index = paths.some((p) => p.endsWith(".py"))
+        ? definitionModulePaths(
+            (await projectFiles.list()).map((path) => ({ path })),
+            paths,
+            known,
+          )
+        : { paths: [], total: 0 };
+      if (index.paths.length < index.total)
+        indexNotice = `The project index read ${index.paths.length} of ${index.total} definition modules (its bound).`;
       const read2 = [
         ...fieldModulePaths(heads, known),
         ...renderedTemplatePaths(heads, known),
         ...modelModulePaths(new Map([...heads, ...related]), known),
+        ...index.paths,
       ];
-      for (const path of read2) {
+      for (const path of new Set(read2)) {
         const text = read(path);
         if (text !== undefined) related.set(path, text);
       }
     }
-    const env = parseOperatorEnv(io.env);
+    const personas = withRepositoryPersonas(
+      loadPersonas(env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
+      await repositoryAgentFiles(projectFiles, read),
+    );
     const settings = modelSettings(env);
     const dryRun = values["dry-run"] ? capturingModel() : undefined;
     const progress = io.isTTY && format === "text" && !dryRun ? modelProgress(io) : undefined;
@@ -156,7 +184,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       heads,
       related,
       config,
-      personas: loadPersonas(env.DJANGO_REVIEW_AGENTS_DIR ?? AGENTS_DIR),
+      personas: personas.registry,
       pr: {
         title: "Local changes",
         body: "",
@@ -166,10 +194,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       log: { warn: (meta, message) => io.stderr(`${message} ${JSON.stringify(meta)}\n`) },
       ...(persona?.success ? { personaOverride: { persona: persona.data, source: "command" as const } } : {}),
       ...(dryRun ? { model: dryRun.model } : settings ? { model: anthropicReviewModel(settings) } : {}),
-      projectFiles: localProjectFiles(root, read, {
-        ...(at ? { commit: at } : {}),
-        ...(values.staged ? { staged: true } : {}),
-      }),
+      projectFiles,
       ...(env.DJANGO_REVIEW_MODEL ? { modelOverride: env.DJANGO_REVIEW_MODEL } : {}),
       ...(progress ? { onModelCall: progress.onCall } : {}),
     }).finally(() => progress?.stop());
@@ -179,6 +204,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const report = buildReport(analysis, problems, { compared, heads });
+    report.notices.push(
+      ...personas.applied.map((a) => `Persona from the repository: ${a}.`),
+      ...personas.problems,
+      ...(indexNotice ? [indexNotice] : []),
+    );
     if (untracked.length > 0)
       report.notices.push(
         `${untracked.length} untracked file${untracked.length > 1 ? "s" : ""} reviewed as new: ` +
@@ -227,4 +257,18 @@ const OPTION_NAMES = Object.keys(OPTIONS);
 function usageError(io: CliIo, message: string): number {
   io.stderr(`django-review: ${message}\n\n${USAGE}\n`);
   return 2;
+}
+
+/** The project's own persona files (`.github/django-review/agents/*.md`), as the reviewed state has them. */
+async function repositoryAgentFiles(
+  files: ProjectFiles,
+  read: (path: string) => string | undefined,
+): Promise<AgentFile[]> {
+  const prefix = `${REPOSITORY_AGENTS_DIR}/`;
+  return (await files.list())
+    .filter((path) => path.startsWith(prefix) && !path.slice(prefix.length).includes("/"))
+    .flatMap((path) => {
+      const text = read(path);
+      return text === undefined ? [] : [{ name: path.slice(prefix.length), text }];
+    });
 }

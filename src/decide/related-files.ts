@@ -137,3 +137,47 @@ export function modelModulePaths(texts: ReadonlyMap<string, string>, known: Read
   }
   return [...paths].filter((p) => !known.has(p)).slice(0, MAX_MODEL_MODULES);
 }
+
+/** Most project modules read for the project-wide index of definitions, and their bytes in all. */
+export const MAX_INDEX_MODULES = 120;
+export const MAX_INDEX_MODULE_BYTES = 3_000_000;
+const DEFINITION_SEGMENTS = new Set([
+  ...["models", "serializers", "serializers_", "serializer", "forms", "admin", "viewsets", "api", "tasks"],
+  "fields",
+]);
+
+/**
+ * The project's definition modules wherever they live (`models/` packages, `api/serializers/`,
+ * `serializers_/`, `app/forms.py`), from the head's whole tree: a path counts when one of its folders
+ * or its file name is one of DEFINITION_SEGMENTS. Migrations and tests define nothing the checks need.
+ * The changed files' own top-level folders come first; at most MAX_INDEX_MODULES files and
+ * MAX_INDEX_MODULE_BYTES, and `total` says how many there were.
+ */
+export function definitionModulePaths(
+  tree: ReadonlyArray<{ path: string; size?: number }>,
+  changedPaths: string[],
+  known: ReadonlySet<string>,
+): { paths: string[]; total: number } {
+  const tops = new Set(changedPaths.map((p) => p.split("/")[0]));
+  const candidates = tree.filter(
+    ({ path }) =>
+      path.endsWith(".py") &&
+      !known.has(path) &&
+      !/(^|\/)(migrations|tests?)\/|(^|\/)(test_[^/]*|[^/]*_tests?|conftest)\.py$/.test(path) &&
+      path
+        .replace(/\.py$/, "")
+        .split("/")
+        .some((segment) => DEFINITION_SEGMENTS.has(segment)),
+  );
+  const ranked = [...candidates].sort(
+    (a, b) => Number(!tops.has(a.path.split("/")[0])) - Number(!tops.has(b.path.split("/")[0])),
+  );
+  const paths: string[] = [];
+  let bytes = 0;
+  for (const entry of ranked) {
+    if (paths.length >= MAX_INDEX_MODULES || bytes + (entry.size ?? 0) > MAX_INDEX_MODULE_BYTES) break;
+    bytes += entry.size ?? 0;
+    paths.push(entry.path);
+  }
+  return { paths, total: candidates.length };
+}

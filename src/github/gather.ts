@@ -3,7 +3,16 @@ import type { DiffFile } from "../diff/types.js";
 import { type FileContent, fetchChangedFiles, fetchFileContents } from "./fetch-pull-request.js";
 import { incrementalScope, type ReviewScope } from "./incremental.js";
 import { runInline } from "../decide/pure-tasks.js";
-import { fieldModulePaths, modelModulePaths, relatedPaths, renderedTemplatePaths } from "../decide/related-files.js";
+import {
+  definitionModulePaths,
+  fieldModulePaths,
+  MAX_INDEX_MODULES,
+  modelModulePaths,
+  relatedPaths,
+  renderedTemplatePaths,
+} from "../decide/related-files.js";
+import { fetchTree, type TreeEntry } from "./project-files.js";
+import type { PullRequestRef } from "./types.js";
 import type { ReviewDeps, ReviewRequest } from "../review/run-review.js";
 import { selectFiles } from "../decide/select-files.js";
 import type { SkippedFile } from "../render/summary.js";
@@ -21,6 +30,10 @@ export interface Gathered {
   related: Map<string, string>;
   /** Changed files GitHub would not give: reviewed from their diff alone. */
   unread: string[];
+  /** The head's whole tree, when it was listed for the project index (the lookups reuse it). */
+  tree?: TreeEntry[];
+  /** Said when the project index stopped at its bound or could not be built. */
+  indexNotice?: string;
 }
 
 /**
@@ -60,15 +73,65 @@ export async function gatherPullRequest(
   const heads = pick(reviewablePaths);
   const related = pick(relatedToRead);
   // What the first read points at — the project's field classes, the templates the changed views
-  // render, the modules a `models/` package re-exports: a second batched read, only when there are any.
+  // render, the modules a `models/` package re-exports — and the project's definition modules wherever
+  // they live (from the head's tree): a second batched read, only when there are any.
   const known = new Set(contents.keys());
+  const index = config.checks.enabled ? await projectIndex(deps, ref, pr.headSha, reviewablePaths, known) : undefined;
   const secondRead = config.checks.enabled
-    ? [...fieldModulePaths(heads, known), ...renderedTemplatePaths(heads, known), ...modelModulePaths(contents, known)]
+    ? [
+        ...new Set([
+          ...fieldModulePaths(heads, known),
+          ...renderedTemplatePaths(heads, known),
+          ...modelModulePaths(contents, known),
+          ...(index?.paths ?? []),
+        ]),
+      ]
     : [];
   if (secondRead.length > 0)
     for (const [path, text] of texts(await fetchFileContents(deps.octokit, ref, pr.headSha, secondRead, deps.log)))
       related.set(path, text);
-  return { files: selection.reviewable, skipped: selection.skipped, scope, heads, related, unread };
+  return {
+    files: selection.reviewable,
+    skipped: selection.skipped,
+    scope,
+    heads,
+    related,
+    unread,
+    ...(index?.tree ? { tree: index.tree } : {}),
+    ...(index?.notice ? { indexNotice: index.notice } : {}),
+  };
+}
+
+/**
+ * The project-wide index's files: the head's tree in one request, then the definition modules to read
+ * (see definitionModulePaths). Only for changes with Python in them; a tree GitHub will not list costs
+ * the index, not the review.
+ */
+async function projectIndex(
+  deps: Pick<ReviewDeps, "octokit" | "log">,
+  ref: PullRequestRef,
+  headSha: string,
+  changedPaths: string[],
+  known: ReadonlySet<string>,
+): Promise<{ tree?: TreeEntry[]; paths: string[]; notice?: string } | undefined> {
+  if (!changedPaths.some((p) => p.endsWith(".py"))) return undefined;
+  let tree: TreeEntry[];
+  try {
+    tree = await fetchTree(deps.octokit, ref, headSha);
+  } catch (error) {
+    deps.log.warn({ err: error }, "django-review: could not list the head's tree; the checks see only nearby files");
+    return {
+      paths: [],
+      notice: "The project's file list could not be read: the checks saw only the files near the change.",
+    };
+  }
+  const chosen = definitionModulePaths(tree, changedPaths, known);
+  const notice =
+    chosen.paths.length < chosen.total
+      ? `The project index read ${chosen.paths.length} of ${chosen.total} definition modules (models, serializers, ` +
+        `forms, admin, tasks): its bound of ${MAX_INDEX_MODULES} files / 3 MB.`
+      : undefined;
+  return { tree, paths: chosen.paths, ...(notice ? { notice } : {}) };
 }
 
 function texts(contents: Map<string, FileContent>): Map<string, string> {

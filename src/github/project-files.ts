@@ -14,14 +14,13 @@ export function gitHubProjectFiles(
   repo: RepoRef,
   sha: string,
   log?: { warn: (meta: object, message: string) => void },
+  known: { tree?: TreeEntry[]; texts?: ReadonlyMap<string, string> } = {},
 ): ProjectFiles {
-  let listing: Promise<string[]> | undefined;
-  const cache = new Map<string, FileText>();
+  let listing: Promise<string[]> | undefined = known.tree ? Promise.resolve(known.tree.map((e) => e.path)) : undefined;
+  const cache = new Map<string, FileText>([...(known.texts ?? [])].map(([p, text]) => [p, { ok: true, text }]));
   return {
     list() {
-      listing ??= octokit.rest.git
-        .getTree({ ...repo, tree_sha: sha, recursive: "true" })
-        .then(({ data }) => data.tree.flatMap((entry) => (entry.type === "blob" && entry.path ? [entry.path] : [])));
+      listing ??= fetchTree(octokit, repo, sha).then((tree) => tree.map((entry) => entry.path));
       return listing;
     },
     async read(paths) {
@@ -35,4 +34,24 @@ export function gitHubProjectFiles(
       return new Map(paths.flatMap((path) => (cache.has(path) ? [[path, cache.get(path) as FileText] as const] : [])));
     },
   };
+}
+
+export interface TreeEntry {
+  path: string;
+  size?: number;
+}
+
+/** Every file of the commit's tree, with its size, in one request. */
+export async function fetchTree(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<TreeEntry[]> {
+  const { data } = await octokit.rest.git.getTree({
+    owner: repo.owner,
+    repo: repo.repo,
+    tree_sha: sha,
+    recursive: "true",
+  });
+  return data.tree.flatMap((entry) =>
+    entry.type === "blob" && entry.path
+      ? [{ path: entry.path, ...(entry.size !== undefined ? { size: entry.size } : {}) }]
+      : [],
+  );
 }

@@ -14,6 +14,7 @@ import { type Conclusion, endCheckRun, type RunTarget, startCheckRun } from "../
 import { checkItems } from "../render/check-items.js";
 import { gatherPullRequest } from "../github/gather.js";
 import { gitHubProjectFiles } from "../github/project-files.js";
+import { type AgentFile, withRepositoryPersonas } from "../personas/repository.js";
 import { reviewNotices } from "../render/notices.js";
 import { prepareComments, publish } from "../github/publish.js";
 import { renderSummary, reviewMarker, type SummaryInput } from "../render/summary.js";
@@ -64,6 +65,8 @@ export interface ReviewRequest {
   signal?: AbortSignal;
   /** A push: review only what changed since the last reviewed head. */
   incremental?: boolean;
+  /** The repository's own persona files, from its default branch (see personas/repository.ts). */
+  agentFiles?: AgentFile[];
   /** What this app did on the PR before (from GitHub): reviewed heads and its threads. */
   previous?: { reviewedShas: string[]; threads: AppThread[] };
 }
@@ -176,21 +179,26 @@ async function reviewHead(
     );
     return emptyOutcome("empty");
   }
-  const { files, skipped: skippedBefore, scope, heads, related, unread } = gathered;
+  const { files, skipped: skippedBefore, scope, heads, related, unread, tree, indexNotice } = gathered;
   const reviewablePaths = files.map((f) => f.path);
   if (request.signal?.aborted) return superseded(deps, request);
 
   // 2. Decide: Django checks, persona, prompts, the model, comments placed on the diff (no GitHub).
+  const personas = withRepositoryPersonas(deps.personas, request.agentFiles ?? []);
   const analysis = await analyse({
     files,
     skipped: skippedBefore,
     heads,
     related,
     config,
-    personas: deps.personas,
+    personas: personas.registry,
     pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
     log: deps.log,
-    projectFiles: gitHubProjectFiles(deps.octokit, { owner: ref.owner, repo: ref.repo }, pr.headSha, deps.log),
+    // The lookups start from what was read already: the tree and the files, asked of GitHub once.
+    projectFiles: gitHubProjectFiles(deps.octokit, { owner: ref.owner, repo: ref.repo }, pr.headSha, deps.log, {
+      ...(tree ? { tree } : {}),
+      texts: new Map([...related, ...heads]),
+    }),
     ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
     ...(deps.model ? { model: deps.model } : {}),
     ...(deps.modelOverride ? { modelOverride: deps.modelOverride } : {}),
@@ -206,7 +214,12 @@ async function reviewHead(
   // Said (how many, never what) only when something was sent to the model.
   const redacted = modelResult.report ? analysis.redactedSecrets : 0;
   const notices = reviewNotices({
-    requested: request.notices ?? [],
+    requested: [
+      ...(request.notices ?? []),
+      ...personas.applied.map((a) => `Persona from the repository: ${a}.`),
+      ...personas.problems.map((p) => `⚠️ ${p}`),
+      ...(indexNotice ? [indexNotice] : []),
+    ],
     unread,
     checksFailed: analysis.checks.failures.filter((f) => f.rule === "*").map((f) => f.error),
     redacted,

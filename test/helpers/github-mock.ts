@@ -46,6 +46,8 @@ export interface ContextOptions {
   viewer?: string;
   /** The author of the app's own reviews and threads (defaults to the app). */
   selfLogin?: string;
+  /** The repository's own persona files in `.github/django-review/agents/`, by file name. */
+  agents?: Record<string, string>;
 }
 
 /** The app as GraphQL names it: the viewer of its installation token, and the author of its reviews. */
@@ -82,6 +84,7 @@ export class GitHubMock {
   private readonly graphqlPath: string;
   /** File contents the GraphQL blob reads answer from, keyed `<sha>:<path>`. */
   private readonly blobs = new Map<string, string>();
+  private readonly treeExtras: string[] = [];
 
   /** `baseUrl` may carry a path, as GitHub Enterprise's `https://host/api/v3` does. */
   constructor(baseUrl = GITHUB_API) {
@@ -109,7 +112,9 @@ export class GitHubMock {
       .post(
         this.graphqlPath,
         (body: { query: string; variables: Record<string, string> }) =>
-          /org: repository/.test(body.query) && body.variables.expression === "HEAD:.github/django-review.yml",
+          /org: repository/.test(body.query) &&
+          body.variables.expression === "HEAD:.github/django-review.yml" &&
+          body.variables.agents === "HEAD:.github/django-review/agents",
       )
       .delay(options.delayMs ?? 0)
       .reply(200, () => ({
@@ -117,6 +122,9 @@ export class GitHubMock {
           viewer: { login: options.viewer ?? `${APP_LOGIN}[bot]` },
           repo: {
             object: yaml === undefined ? null : { text: yaml },
+            agents: options.agents
+              ? { entries: Object.entries(options.agents).map(([name, text]) => ({ name, object: { text } })) }
+              : null,
             // What GitHub would show by now: the given state plus everything this mock saw posted.
             pullRequest: {
               headRefOid: options.headSha ?? HEAD_SHA,
@@ -192,7 +200,11 @@ export class GitHubMock {
     return this;
   }
 
-  /** The PR's changed files (one page), and their head contents for the batched GraphQL read. */
+  /**
+   * The PR's changed files (one page), and their head contents for the batched GraphQL read. The head's
+   * tree (listed once per review for the project index and the lookups, when there is Python in the
+   * change) holds every file with content here, `related` and `tree`.
+   */
   files(files: MockFile[], headSha = HEAD_SHA): this {
     this.scope
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
@@ -200,6 +212,7 @@ export class GitHubMock {
       .reply(200, files.map(listedFile));
     for (const file of files)
       if (file.content !== undefined) this.blobs.set(`${headSha}:${file.filename}`, file.content);
+    this.treeListing(headSha);
     this.scope
       .post(this.graphqlPath, (body: { query: string }) => /object\(expression: \$e0\)/.test(body.query))
       .reply(200, (_uri, body) => this.answerBlobs(body as { variables: Record<string, string> }));
@@ -218,21 +231,13 @@ export class GitHubMock {
   }
 
   /**
-   * The head commit's whole tree (one recursive listing, as the model's lookups ask for it), and the
-   * files' contents for the batched reads that follow (`reads` of them).
+   * More files in the head commit's tree (the listing `files` serves): their contents for the batched
+   * reads that follow (`reads` of them), and paths listed without content (`extraPaths`).
    */
   tree(files: Record<string, string>, options: { headSha?: string; extraPaths?: string[]; reads?: number } = {}): this {
     const headSha = options.headSha ?? HEAD_SHA;
     for (const [path, content] of Object.entries(files)) this.blobs.set(`${headSha}:${path}`, content);
-    const paths = [...Object.keys(files), ...(options.extraPaths ?? [])];
-    this.scope
-      .get(`${this.prefix}/repos/${OWNER}/${REPO}/git/trees/${headSha}`)
-      .query({ recursive: "true" })
-      .reply(200, {
-        sha: headSha,
-        truncated: false,
-        tree: paths.map((path) => ({ path, mode: "100644", type: "blob", sha: "0".repeat(40), size: 10 })),
-      });
+    this.treeExtras.push(...(options.extraPaths ?? []));
     for (let i = 0; i < (options.reads ?? 0); i++) this.secondRead();
     return this;
   }
@@ -245,6 +250,7 @@ export class GitHubMock {
 
   /** Like `files`, but GraphQL fails and the contents come from REST, one request per file. */
   filesOverRest(files: MockFile[], headSha = HEAD_SHA): this {
+    this.treeListing(headSha);
     this.scope
       .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
       .query(true)
@@ -368,6 +374,25 @@ export class GitHubMock {
   pull(pr: Record<string, unknown>): this {
     this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`).reply(200, pr);
     return this;
+  }
+
+  /** The head's tree, listed at most once per review: every file with content here, plus `tree`'s extras. */
+  private treeListing(headSha: string): void {
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/git/trees/${headSha}`)
+      .query({ recursive: "true" })
+      .optionally()
+      .reply(200, () => {
+        const paths = [...this.blobs.keys()].filter((k) => k.startsWith(`${headSha}:`)).map((k) => k.slice(41));
+        const tree = [...paths, ...this.treeExtras].map((path) => ({
+          path,
+          mode: "100644",
+          type: "blob",
+          sha: "0".repeat(40),
+          size: Buffer.byteLength(this.blobs.get(`${headSha}:${path}`) ?? ""),
+        }));
+        return { sha: headSha, truncated: false, tree };
+      });
   }
 
   private answerBlobs(body: { variables: Record<string, string> }) {

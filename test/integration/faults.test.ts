@@ -364,10 +364,18 @@ describe("GitHub faults", () => {
       .times(100)
       .optionally()
       .reply(500, { message: "Server Error" });
+    // The tree for the project index fails too: that costs the index, not the review.
+    github.scope
+      .get(new RegExp(`^/repos/${OWNER}/${REPO}/git/trees/`))
+      .query(true)
+      .reply(500, { message: "Server Error" });
     github.review();
     mockModel(OK);
     await (await app()).receive({ id: "reads-500", name: "pull_request", payload: pullRequestPayload("opened") });
     expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toContain(
+      "The project's file list could not be read: the checks saw only the files near the change.",
+    );
     expect(github.reviews[0]!.body).toMatch(
       /⚠️ \d+ changed files could not be read from GitHub and were reviewed from the diff alone, without their surrounding code: `shop\/models.py`/,
     );

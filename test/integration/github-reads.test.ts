@@ -18,7 +18,7 @@ function countRequests(scope: nock.Scope): string[] {
 }
 
 describe("GitHub reads", () => {
-  it("makes four requests for a review (context, files, contents, the review) and two for its check run (opened, completed)", async () => {
+  it("makes five requests for a review (context, files, contents, the tree, the review) and two for its check run", async () => {
     const github = new GitHubMock().token().config().files(engineerPrFiles()).review();
     const requests = countRequests(github.scope);
     mockModel({ summary: "ok", comments: [] });
@@ -31,6 +31,8 @@ describe("GitHub reads", () => {
       "POST /repos/Codertocat/Hello-World/check-runs",
       "GET /repos/Codertocat/Hello-World/pulls/2/files",
       "POST /graphql",
+      // the head's tree, for the project-wide index (nothing more to read here) and the model's lookups
+      "GET /repos/Codertocat/Hello-World/git/trees/ec26c3e57ca3a959ca5aad62de7213c562f8c821",
       "POST /repos/Codertocat/Hello-World/pulls/2/reviews",
       "PATCH /repos/Codertocat/Hello-World/check-runs/7",
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { engineerPrFiles, MODELS_HEAD } from "../fixtures/django-pr.js";
-import { type ModelCall, mockModel, mockModelLookups } from "../helpers/anthropic-mock.js";
+import { type ModelCall, mockModel, mockModelLookups, promptOf } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
 import { pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot } from "../helpers/probot.js";
@@ -43,10 +43,11 @@ describe("the model's lookups, at the wire", () => {
       .config()
       .files(engineerPrFiles())
       .related()
-      // read_file(serializer) is one batched read; find_definition lists the tree and reads the rest once
+      // The review lists the tree once and reads the serializer for its project index (a second batched
+      // read); the lookups are then answered from what was read, asking GitHub nothing more.
       .tree(
         { "shop/serializers_/order.py": SERIALIZER, "shop/settings.py": SETTINGS, "shop/models.py": MODELS_HEAD },
-        { extraPaths: [".env", "shop/static/app.js"], reads: 2 },
+        { extraPaths: [".env", "shop/static/app.js"], reads: 1 },
       )
       .review();
     const calls: ModelCall[] = [];
@@ -81,11 +82,15 @@ describe("the model's lookups, at the wire", () => {
     // ...and a refusal for the secrets file, which was never asked of GitHub.
     expect([...first.values()][1]).toContain(".env looks like a secrets file: its content is never sent to the model");
     expect(github.blobReads.flat()).not.toContain(expect.stringContaining(".env"));
+    expect(github.blobReads).toHaveLength(2);
 
     const second = [...toolResults(model.calls[0]!).values()].slice(2);
     expect(second[0]).toContain("# shop/serializers_/order.py lines 5-10 (class)");
     expect(second[0]).toContain("        model = Order");
-    expect(second[1]).toMatch(/count="3">\nshop\/serializers_\/order.py\nshop\/settings.py\nshop\/models.py\n/);
+    expect(second[1]).toBe(
+      '<lookup_result tool="list_files" glob="shop/**/*.py" count="4">\nshop/models.py\n' +
+        "shop/migrations/0002_order_note.py\nshop/serializers_/order.py\nshop/settings.py\n</lookup_result>",
+    );
     // Answers are redacted like the prompt.
     expect(second[2]).toContain('SECRET_KEY = "[REDACTED');
     expect(second[2]).not.toContain("django-insecure-9x8y7z6w5v4u3t2s1r0q");
@@ -159,5 +164,67 @@ describe("the model's lookups, at the wire", () => {
     expect(github.scope.isDone()).toBe(true);
     expect(model.calls[0]!.body.tools.map((t: { name: string }) => t.name)).toEqual(["submit_review"]);
     expect(model.calls[0]!.body.tool_choice).toEqual({ type: "tool", name: "submit_review" });
+  });
+});
+
+describe("the project-wide index, at the wire", () => {
+  it("finds the serializer of a changed viewset in a serializers_/ package: the N+1 is caught and shown", async () => {
+    const views = [
+      "from rest_framework import viewsets",
+      "from dcim.serializers_.devices import DeviceSerializer",
+      "from dcim.models import Device",
+      "",
+      "",
+      "class DeviceViewSet(viewsets.ModelViewSet):",
+      "    queryset = Device.objects.all()",
+      "    serializer_class = DeviceSerializer",
+      "",
+    ].join("\n");
+    const serializer = [
+      "from rest_framework import serializers",
+      "from dcim.models import Device",
+      "",
+      "",
+      "class InterfaceSerializer(serializers.ModelSerializer):",
+      "    class Meta:",
+      "        model = Interface",
+      '        fields = ["id", "name"]',
+      "",
+      "",
+      "class DeviceSerializer(serializers.ModelSerializer):",
+      "    interfaces = InterfaceSerializer(many=True)",
+      "",
+      "    class Meta:",
+      "        model = Device",
+      '        fields = ["id", "interfaces"]',
+      "",
+    ].join("\n");
+    const patch =
+      "@@ -4,6 +4,6 @@ from dcim.models import Device\n \n \n class DeviceViewSet(viewsets.ModelViewSet):\n" +
+      '-    queryset = Device.objects.prefetch_related("interfaces")\n+    queryset = Device.objects.all()\n' +
+      "     serializer_class = DeviceSerializer\n ";
+    const github = new GitHubMock()
+      .token()
+      .config("max_lookups: 0\n")
+      .files([{ filename: "dcim/api/views.py", patch, content: views }])
+      .tree({ "dcim/serializers_/devices.py": serializer, "dcim/static/app.js": "x" }, { reads: 1 })
+      .review();
+    const model = mockModel({ summary: "ok", comments: [] });
+
+    const app = await createTestProbot();
+    await app.receive({ id: "index", name: "pull_request", payload: pullRequestPayload("synchronize") } as never);
+
+    expect(github.scope.isDone()).toBe(true);
+    // read once, in the review's second batched read, because the tree listed it
+    expect(github.blobReads[1]).toEqual([expect.stringMatching(/:dcim\/serializers_\/devices.py$/)]);
+    const review = github.reviews[0]!;
+    // DJ114 (the removed prefetch) fires from the diff alone; DJ103 needs the serializer, from the index
+    expect(review.comments.map((c) => [c.path, c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([
+      ["dcim/api/views.py", 7, "DJ103"],
+      ["dcim/api/views.py", 7, "DJ114"],
+    ]);
+    expect(review.comments[0]!.body).toContain("`DeviceSerializer` reads relations");
+    // and the model sees the serializer's definition beside the viewset
+    expect(promptOf(model.calls[0]!)).toContain("# dcim/serializers_/devices.py\nclass DeviceSerializer(");
   });
 });

@@ -101,7 +101,7 @@ describe("pull_request events", () => {
       {
         "body": "### django-review · django-backend-engineer
 
-      **Persona:** engineer (19 vs 0): 3 changed files of its kind (\`shop/models.py\`, \`shop/migrations/0002_order_note.py\`, \`shop/templates/shop/order_list.html\`); added lines with model fields, migration operations and template tags
+      **Persona:** engineer (28 vs 0): a model changed in \`shop/models.py\`; a migration changed in \`shop/migrations/0002_order_note.py\`; an htmx template changed in \`shop/templates/shop/order_list.html\`; added lines with model fields, migration operations and template tags
 
       Adds a note to Order.
 
@@ -471,7 +471,7 @@ describe("pull_request events", () => {
 
     expect(model.calls[0]!.body.system[0].text).toContain("elite Django backend architect");
     expect(github.reviews[0]!.body).toMatch(
-      /\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 changed files of its kind \(`shop\/api\/views.py`, `shop\/api\/serializers.py`\); added lines with /,
+      /\*\*Persona:\*\* architect \(\d+ vs \d+\): 2 async views changed in `shop\/api\/views.py`; a DRF serializer changed in `shop\/api\/serializers.py`; added lines with /,
     );
   });
 

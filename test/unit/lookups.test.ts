@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type FileText, Lookups, type ProjectFiles } from "../../src/lookup/answer.js";
 import { definitionCandidates, findDefinitions } from "../../src/lookup/definitions.js";
+import { definitionModulePaths, MAX_INDEX_MODULES } from "../../src/decide/related-files.js";
 
 /** The repository in memory; `reads` records every batch asked for. */
 function repo(files: Record<string, string | { reason: string }>): ProjectFiles & { reads: string[][] } {
@@ -153,5 +154,29 @@ describe("findDefinitions", () => {
     expect(
       definitionCandidates(["x/tests/test_a.py", "x/util.py", "x/models/order.py", "x/migrations/0001.py", "a.html"]),
     ).toEqual(["x/models/order.py", "x/util.py", "x/tests/test_a.py"]);
+  });
+});
+
+describe("definitionModulePaths (the project-wide index's files)", () => {
+  it("takes definition modules wherever they live, the changed files' own app first, within its bounds", () => {
+    const tree = [
+      { path: "other/models.py", size: 10 },
+      { path: "dcim/api/serializers_/devices.py", size: 10 },
+      { path: "dcim/models/device.py", size: 10 },
+      { path: "dcim/views.py", size: 10 },
+      { path: "dcim/migrations/0001_initial.py", size: 10 },
+      { path: "dcim/tests/test_models.py", size: 10 },
+      { path: "dcim/forms.py", size: 10 },
+      { path: "dcim/templates/x.html", size: 10 },
+    ];
+    expect(definitionModulePaths(tree, ["dcim/views.py"], new Set(["dcim/forms.py"]))).toEqual({
+      paths: ["dcim/api/serializers_/devices.py", "dcim/models/device.py", "other/models.py"],
+      total: 3,
+    });
+    const many = Array.from({ length: 130 }, (_, i) => ({ path: `app${i}/models.py`, size: 1_000 }));
+    expect(definitionModulePaths(many, [], new Set())).toMatchObject({ total: 130 });
+    expect(definitionModulePaths(many, [], new Set()).paths).toHaveLength(MAX_INDEX_MODULES);
+    const big = Array.from({ length: 5 }, (_, i) => ({ path: `app${i}/models.py`, size: 1_000_000 }));
+    expect(definitionModulePaths(big, [], new Set()).paths).toHaveLength(3);
   });
 });
