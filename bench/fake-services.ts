@@ -24,20 +24,17 @@ export interface Counters {
 
 const SYSTEM_CACHE_MIN = 1024;
 
+function zeroCounters(): Counters {
+  return { github: 0, modelCalls: 0, promptTokens: 0, cacheReadTokens: 0, reviewsPosted: 0, lookups: 0 };
+}
+
 function patchOf(content: string): string {
   const lines = content.replace(/\n$/, "").split("\n");
   return [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n");
 }
 
 export class FakeServices {
-  readonly counters: Counters = {
-    github: 0,
-    modelCalls: 0,
-    promptTokens: 0,
-    cacheReadTokens: 0,
-    reviewsPosted: 0,
-    lookups: 0,
-  };
+  readonly counters: Counters = zeroCounters();
   private readonly prs = new Map<number, FakePr>();
   private readonly blobs = new Map<string, string>();
   private systemSeen = new Set<string>();
@@ -63,14 +60,7 @@ export class FakeServices {
   }
 
   reset(): void {
-    Object.assign(this.counters, {
-      github: 0,
-      modelCalls: 0,
-      promptTokens: 0,
-      cacheReadTokens: 0,
-      reviewsPosted: 0,
-      lookups: 0,
-    });
+    Object.assign(this.counters, zeroCounters());
   }
 
   close(): void {
