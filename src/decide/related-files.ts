@@ -150,7 +150,7 @@ const DEFINITION_SEGMENTS = new Set([
  * The project's definition modules wherever they live (`models/` packages, `api/serializers/`,
  * `serializers_/`, `app/forms.py`), from the head's whole tree: a path counts when one of its folders
  * or its file name is one of DEFINITION_SEGMENTS. Migrations and tests define nothing the checks need.
- * The changed files' own top-level folders come first; at most MAX_INDEX_MODULES files and
+ * The files nearest the changed ones come first (most folders in common); at most MAX_INDEX_MODULES files and
  * MAX_INDEX_MODULE_BYTES, and `total` says how many there were.
  */
 export function definitionModulePaths(
@@ -158,7 +158,6 @@ export function definitionModulePaths(
   changedPaths: string[],
   known: ReadonlySet<string>,
 ): { paths: string[]; total: number } {
-  const tops = new Set(changedPaths.map((p) => p.split("/")[0]));
   const candidates = tree.filter(
     ({ path }) =>
       path.endsWith(".py") &&
@@ -169,9 +168,22 @@ export function definitionModulePaths(
         .split("/")
         .some((segment) => DEFINITION_SEGMENTS.has(segment)),
   );
-  const ranked = [...candidates].sort(
-    (a, b) => Number(!tops.has(a.path.split("/")[0])) - Number(!tops.has(b.path.split("/")[0])),
-  );
+  // Nearest first: the most folders in common with a changed file (its app, then its project).
+  const changedDirs = changedPaths.map((p) => p.split("/").slice(0, -1));
+  const nearness = (path: string) => {
+    const dirs = path.split("/").slice(0, -1);
+    let best = 0;
+    for (const other of changedDirs) {
+      let common = 0;
+      while (common < dirs.length && common < other.length && dirs[common] === other[common]) common++;
+      best = Math.max(best, common);
+    }
+    return best;
+  };
+  const ranked = candidates
+    .map((entry, index) => ({ entry, index, near: nearness(entry.path) }))
+    .sort((a, b) => b.near - a.near || a.index - b.index)
+    .map(({ entry }) => entry);
   const paths: string[] = [];
   let bytes = 0;
   for (const entry of ranked) {

@@ -121,8 +121,11 @@ export function changedKinds(files: DiffFile[], heads: Map<string, string>): Cha
 function definitions(lines: string[], start: RegExp): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!start.test(lines[i] ?? "")) continue;
+    if (!start.test(header(lines, i))) continue;
     let end = i + 1;
+    // a multi-line class header ends at its closing bracket
+    if (/^class\s+\w+\s*\([^)]*$/.test(lines[i] ?? ""))
+      while (end < lines.length && end < i + 12 && !(lines[end - 1] ?? "").includes(")")) end++;
     // a decorator's function follows it; then the body is every indented or blank line
     while (end < lines.length && /^@/.test(lines[end] ?? "")) end++;
     if (end < lines.length && /^(async\s+)?def\b|^class\b/.test(lines[end] ?? "") && end > i) end++;
@@ -131,6 +134,21 @@ function definitions(lines: string[], start: RegExp): Array<[number, number]> {
     i = end - 1;
   }
   return spans;
+}
+
+/**
+ * The line, or for a class whose bases run over several lines (`class DeviceViewSet(\n    Mixin,\n
+ * NetBoxModelViewSet\n):`) the whole header joined, so its bases can be read.
+ */
+function header(lines: string[], i: number): string {
+  const line = lines[i] ?? "";
+  if (!/^class\s+\w+\s*\([^)]*$/.test(line)) return line;
+  const parts = [line];
+  for (let j = i + 1; j < Math.min(lines.length, i + 12); j++) {
+    parts.push((lines[j] ?? "").trim());
+    if ((lines[j] ?? "").includes(")")) break;
+  }
+  return parts.join(" ");
 }
 
 /** New-side lines the diff added, and where it deleted lines (the line that now stands there). */

@@ -140,6 +140,25 @@ describe("choosePersona, by what the code is", () => {
     expect(choosePersona(AGENTS, [file]).persona).toBe("engineer");
   });
 
+  it("reads a class header whose bases run over several lines", () => {
+    const head = [
+      "class DeviceViewSet(",
+      "    SequentialBulkCreatesMixin,",
+      "    NetBoxModelViewSet",
+      "):",
+      "    queryset = Device.objects.prefetch_related(",
+      "        'parent_bay',",
+      "    )",
+    ].join("\n");
+    const choice = choosePersona(
+      AGENTS,
+      [changedAt("dcim/api/views.py", head, [6])],
+      undefined,
+      new Map([["dcim/api/views.py", head]]),
+    );
+    expect(choice.reason).toBe("architect (4 vs 0): a DRF viewset changed in `dcim/api/views.py`");
+  });
+
   it("counts only the definitions the change touched, weighted by the lines changed in them", () => {
     const models = [
       "class Order(models.Model):",
