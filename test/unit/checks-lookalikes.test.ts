@@ -824,6 +824,27 @@ class Invoice(models.Model):
   });
 });
 
+describe("DRF viewsets (DJ103) count only a change to what decides their queries", () => {
+  const serializers =
+    "from rest_framework import serializers\n\nclass OrderSerializer(serializers.ModelSerializer):\n" +
+    "    customer = CustomerSerializer()\n";
+  const viewset =
+    "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects.all()\n    serializer_class = OrderSerializer\n" +
+    "\n    def run(self):\n        return 1\n";
+  const changedAt = (lines: number[]) =>
+    runChecks(
+      [new SourceFile("shop/api/views.py", viewset, new Set(lines))],
+      [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
+      { facts: PG },
+    ).findings.map((f) => `${f.rule}@${f.line}`);
+  it("a changed queryset or serializer_class raises it; new bases or an unrelated method do not", () => {
+    expect(changedAt([2])).toEqual(["DJ103@2"]);
+    expect(changedAt([3])).toEqual(["DJ103@2"]);
+    expect(changedAt([1])).toEqual([]);
+    expect(changedAt([6])).toEqual([]);
+  });
+});
+
 describe("eager loading removed (DJ114)", () => {
   // Files as the diff leaves them: `removed` lines deleted just before head line `at`.
   const run = (text: string, removed: Array<[string, number]>) => {
@@ -851,6 +872,12 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(multi, [["    'tags', 'notes',", 3]])).toEqual([
       ["DJ114", 1, "This change stops loading `tags`, `notes`"],
     ]);
+    // a relation line with a trailing comment is still a relation line
+    expect(run(multi, [["    'device_type__manufacturer',  # read by Device.__str__()", 2]])).toEqual([
+      ["DJ114", 1, "This change stops loading `device_type__manufacturer`"],
+    ]);
+    // ...and a comment alone names nothing
+    expect(run(multi, [["    # 'tags',", 2]])).toEqual([]);
     const admin = "class OrderAdmin(admin.ModelAdmin):\n    list_display = ('sku', 'customer')\n\n";
     expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([
       ["DJ114", 1, "This change stops loading `customer`"],

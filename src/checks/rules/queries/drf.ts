@@ -26,6 +26,7 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
     for (const cls of py.nodes("ClassDefinition")) {
       if (!classBases(py, cls).some((b) => VIEW_BASE.test(b))) continue;
       const attrs = simpleAssignments(py, cls);
+      const serializerStatement = attrs.find((a) => a.name === "serializer_class")?.statement;
       const serializerName = attrs.find((a) => a.name === "serializer_class")?.value;
       const serializer = serializerName
         ? project.serializers.get(py.src(serializerName).split(".").pop() ?? "")
@@ -52,7 +53,12 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const first = candidates[0] as { node: SyntaxNode };
       hits.push({
         line: py.lineOf(first.node),
-        causeLines: [py.lineOf(cls), ...candidates.map((c) => py.lineOf(c.node))],
+        // What decides the queries: the serializer it names and the querysets it builds. A change to the
+        // class's bases or to an unrelated method does not re-raise an untouched queryset.
+        causeLines: [
+          ...(serializerStatement ? [py.lineOf(serializerStatement)] : []),
+          ...candidates.map((c) => py.lineOf(c.node)),
+        ],
         message:
           `${code(serializer.name)} reads relations (${why}) but this queryset has no ` +
           `\`select_related\`/\`prefetch_related\`: one query per row per relation.`,
