@@ -2,7 +2,15 @@ import type { PersonaId } from "../vocabulary.js";
 
 export const COMMAND = "/django-review";
 
-export type ParsedCommand = { persona?: PersonaId; unknownArgument?: string };
+/** What a `/django-review …` comment asks for. */
+export type ParsedCommand =
+  | { kind: "review"; persona?: PersonaId }
+  | { kind: "full" }
+  | { kind: "ask"; question: string }
+  | { kind: "ignore"; rule?: string; reason?: string }
+  | { kind: "pause" }
+  | { kind: "resume" }
+  | { kind: "help"; unknown?: string };
 
 const PERSONA_ALIASES: Record<string, PersonaId> = {
   architect: "architect",
@@ -11,15 +19,42 @@ const PERSONA_ALIASES: Record<string, PersonaId> = {
   "django-backend-engineer": "engineer",
 };
 
-/** `/django-review [architect|engineer]` at the start of a comment; null when it is not a command. */
+/** Longest question `ask` passes on (the rest is cut: it is the model's budget). */
+const MAX_QUESTION_CHARS = 2_000;
+const RULE_ID = /^DJ\d{3}$/i;
+
+/**
+ * `/django-review [architect|engineer|full|ask …|ignore …|pause|resume|help]` at the start of a
+ * comment; null when it is not a command. Anything else after `/django-review` is a request for help.
+ */
 export function parseCommand(body: string): ParsedCommand | null {
-  const firstLine = body.trimStart().split(/\r?\n/, 1)[0] ?? "";
+  const text = body.trimStart();
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
   const match = /^\/django-review(?:[ \t]+(\S+))?(?:\s|$)/i.exec(firstLine);
   if (!match) return null;
-  const argument = match[1]?.toLowerCase();
-  if (!argument) return {};
-  const persona = PERSONA_ALIASES[argument];
-  return persona ? { persona } : { unknownArgument: argument };
+  const word = match[1]?.toLowerCase();
+  if (!word) return { kind: "review" };
+  const persona = PERSONA_ALIASES[word];
+  if (persona) return { kind: "review", persona };
+  // Everything after the word, the following lines included (a question may run over several).
+  const rest = text.slice(text.indexOf(match[1] as string) + (match[1] as string).length).trim();
+  switch (word) {
+    case "full":
+    case "pause":
+    case "resume":
+    case "help":
+      return { kind: word };
+    case "ask":
+      return rest ? { kind: "ask", question: rest.slice(0, MAX_QUESTION_CHARS) } : { kind: "help", unknown: "ask" };
+    case "ignore": {
+      const [first, ...others] = rest.split(/\s+/);
+      if (first && RULE_ID.test(first))
+        return { kind: "ignore", rule: first.toUpperCase(), ...(others.length ? { reason: others.join(" ") } : {}) };
+      return { kind: "ignore", ...(rest ? { reason: rest.slice(0, 500) } : {}) };
+    }
+    default:
+      return { kind: "help", unknown: (match[1] as string).slice(0, 40) };
+  }
 }
 
 /** Permissions that may spend the installation's model budget. */

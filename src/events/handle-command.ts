@@ -4,11 +4,18 @@ import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./c
 import { runRequestedReview } from "./requested-review.js";
 import { runLogged, type ReviewServices } from "./services.js";
 import { code } from "../comments/markdown.js";
+import { configFromText } from "../config/load.js";
+import { parseChangedFiles } from "../diff/parse.js";
+import { fetchChangedFiles } from "../github/fetch-pull-request.js";
+import { fetchReviewContext } from "../github/fetch-review-context.js";
+import { stateMarker } from "../github/pr-state.js";
+import type { PullRequestRef } from "../github/types.js";
+import { choosePersona } from "../personas/route.js";
 
 export type CommentContext = Context<"issue_comment.created">;
 
 /**
- * `/django-review [persona]` on a PR: parsed at once; the permission check, the 👀 reaction and the
+ * `/django-review [persona|full|ignore|pause|resume|help]` on a PR: parsed at once; the permission check, the 👀 reaction and the
  * review run in the queue, so the webhook is answered without waiting on GitHub.
  */
 export async function queueCommand(context: CommentContext, services: ReviewServices): Promise<void> {
@@ -70,21 +77,102 @@ async function runCommand(
       `django-review: ignored ${COMMAND}: the commenter lacks write access`,
     );
   }
-  const notices = command.unknownArgument
-    ? [
-        `${code(command.unknownArgument)} is not a persona (use \`architect\` or \`engineer\`); the persona was ` +
-          `chosen automatically.`,
-      ]
-    : [];
-  await runRequestedReview(context, services, {
-    ref: { ...context.repo(), pullNumber: context.payload.issue.number },
-    log,
-    signal,
-    what: COMMAND,
-    notices,
-    ...(command.persona ? { personaOverride: { persona: command.persona, source: "command" as const } } : {}),
-    accepted: () => acknowledge(context, log),
-  });
+  const ref = { ...context.repo(), pullNumber: context.payload.issue.number };
+  const request = { ref, log, signal, what: COMMAND, accepted: () => acknowledge(context, log) };
+  switch (command.kind) {
+    case "review":
+    case "full":
+      return runRequestedReview(context, services, {
+        ...request,
+        notices: command.kind === "full" ? ["Full review requested: every finding is posted again."] : [],
+        ...(command.kind === "full" ? { full: true } : {}),
+        ...(command.kind === "review" && command.persona
+          ? { personaOverride: { persona: command.persona, source: "command" as const } }
+          : {}),
+      });
+    case "pause":
+      await acknowledge(context, log);
+      return reply(context, log, pausedText(), stateMarker("paused"));
+    case "resume":
+      await acknowledge(context, log);
+      return reply(context, log, RESUMED_TEXT, stateMarker("resumed"));
+    case "ignore":
+      await acknowledge(context, log);
+      if (!command.rule) return reply(context, log, IGNORE_HOW);
+      return reply(context, log, ignoredText(command.rule), stateMarker(`ignore-rule:${command.rule}`));
+    case "ask":
+      await acknowledge(context, log);
+      return reply(context, log, ASK_NOT_HERE);
+    case "help":
+      await acknowledge(context, log);
+      return reply(context, log, await helpText(context, services, ref, command.unknown));
+  }
+}
+
+/** Posts the app's answer as a PR comment; a state marker at its very end is what later reviews read. */
+async function reply(context: CommentContext, log: Logger, text: string, marker?: string): Promise<void> {
+  await context.octokit.rest.issues.createComment(
+    context.repo({ issue_number: context.payload.issue.number, body: marker ? `${text}\n\n${marker}` : text }),
+  );
+  log.info({ outcome: "answered" }, `django-review: answered ${COMMAND}`);
+}
+
+function pausedText(): string {
+  return (
+    "⏸️ **django-review is paused on this pull request**: pushes are not reviewed until " +
+    "`/django-review resume`. `/django-review` still reviews on request."
+  );
+}
+
+const RESUMED_TEXT = "▶️ **django-review resumed**: the next push is reviewed.";
+
+const IGNORE_HOW =
+  "To switch a rule off on this pull request, name it: `/django-review ignore DJ101`. (Ignoring one " +
+  "finding from its own thread is not supported yet.)";
+
+const ASK_NOT_HERE =
+  "`/django-review ask` is not available yet: this version answers `/django-review`, `full`, `pause`, " +
+  "`resume`, `ignore DJ…` and `help`.";
+
+function ignoredText(rule: string): string {
+  return (
+    `🔕 ${code(rule)} is off for this pull request: later reviews do not raise it. To switch it off for the ` +
+    "whole repository, add it to `checks.disable` in `.github/django-review.yml`."
+  );
+}
+
+/** The commands, the effective config and state on this PR, and the persona its changes point to now. */
+async function helpText(
+  context: CommentContext,
+  services: ReviewServices,
+  ref: PullRequestRef,
+  unknown: string | undefined,
+): Promise<string> {
+  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
+  const { config, problems } = await configFromText(context, reviewContext.configText);
+  const state = reviewContext.pr?.requests ?? { paused: false, ignoredRules: [] };
+  const files = parseChangedFiles(await fetchChangedFiles(context.octokit, ref));
+  const personas = services.depsFor(context.octokit, context.log).personas;
+  const choice = choosePersona(personas, files, config.persona === "auto" ? undefined : { persona: config.persona, source: "config" });
+  const disabled = [...config.checks.disable, ...state.ignoredRules];
+  return [
+    ...(unknown ? [`${code(unknown)} is not a django-review command.`, ""] : []),
+    "**django-review commands** (people with write access):",
+    "",
+    "- `/django-review` — review this pull request now (`architect` or `engineer` picks the persona)",
+    "- `/django-review full` — review everything again, every finding posted anew",
+    "- `/django-review ignore DJ101` — that rule is off for this pull request",
+    "- `/django-review pause` / `resume` — no automatic reviews on this pull request until resumed",
+    "- `/django-review help` — this text",
+    "",
+    `**On this pull request:** ${state.paused ? "paused" : "reviews on every push"}; persona now: ${choice.reason}.`,
+    "",
+    `**Config** (\`.github/django-review.yml\` on the default branch${problems.length > 0 ? ", invalid: defaults used" : ""}): ` +
+      `persona \`${config.persona}\`, model ${config.model ? code(config.model) : "the persona's"}, ` +
+      `max_comments ${config.max_comments}, max_lookups ${config.max_lookups}, ` +
+      `checks ${config.checks.enabled ? "on" : "off"}` +
+      `${disabled.length > 0 ? ` (off: ${disabled.map((r) => code(r)).join(", ")})` : ""}.`,
+  ].join("\n");
 }
 
 async function acknowledge(context: CommentContext, log: Context["log"]): Promise<void> {

@@ -8,6 +8,7 @@ import { type PullRequestInfo, toPullRequestInfo } from "../github/fetch-pull-re
 import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";
 import { runLogged, type ReviewServices } from "./services.js";
+import { withIgnoredRules } from "../config/ignored-rules.js";
 
 export const PULL_REQUEST_EVENTS = [
   "pull_request.opened",
@@ -70,6 +71,8 @@ async function review(
     if (config.check_run.enabled) await repairCheckRun(context, ref, pr.headSha, config.check_run.fail_on, log);
     return log.info("django-review: skipped, this head was already reviewed");
   }
+  if (now?.requests.paused)
+    return log.info("django-review: skipped, paused on this pull request (`/django-review resume` resumes)");
   if (pr.draft && !config.review_drafts)
     return log.info("django-review: skipped draft (set review_drafts: true to review drafts)");
   if (pr.authorIsBot && !config.review_bot_prs) {
@@ -83,7 +86,7 @@ async function review(
   await runReview(services.depsFor(context.octokit, log), {
     ref,
     pr,
-    config,
+    config: withIgnoredRules(config, now?.requests.ignoredRules ?? []),
     configProblems: problems,
     signal,
     incremental: context.payload.action === "synchronize",

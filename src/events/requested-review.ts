@@ -6,6 +6,7 @@ import type { PullRequestRef } from "../github/types.js";
 import type { PersonaOverride } from "../personas/route.js";
 import { runReview } from "../review/run-review.js";
 import type { ReviewServices } from "./services.js";
+import { withIgnoredRules } from "../config/ignored-rules.js";
 
 /** A review someone asked for (a command, a check's re-run), as opposed to one a push started. */
 export interface ReviewRequest {
@@ -19,6 +20,8 @@ export interface ReviewRequest {
   personaOverride?: PersonaOverride;
   /** Only review if the PR's head is still this commit (a re-run is of one commit). */
   onlyHead?: string;
+  /** `/django-review full`: every finding is posted again, not only what is new since the last review. */
+  full?: boolean;
   /** Called once the request is within its limits, before the PR is read (the 👀 reaction). */
   accepted?: () => Promise<void>;
 }
@@ -50,13 +53,19 @@ export async function runRequestedReview(
   await runReview(services.depsFor(context.octokit, log), {
     ref,
     pr,
-    config,
+    config: withIgnoredRules(config, reviewContext.pr?.requests.ignoredRules ?? []),
     configProblems: problems,
     notices: request.notices,
     signal: request.signal,
     agentFiles: reviewContext.agentFiles ?? [],
+    // A full review posts every finding again, as if the earlier reviews' threads were not there.
     ...(reviewContext.pr
-      ? { previous: { reviewedShas: reviewContext.pr.reviewedShas, threads: reviewContext.pr.threads } }
+      ? {
+          previous: {
+            reviewedShas: reviewContext.pr.reviewedShas,
+            threads: request.full ? [] : reviewContext.pr.threads,
+          },
+        }
       : {}),
     ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
   });

@@ -1,5 +1,6 @@
 import type { GitHubClient, PullRequestRef } from "./types.js";
 import { type AgentFile, REPOSITORY_AGENTS_DIR } from "../personas/repository.js";
+import { type PullRequestState, readState } from "./pr-state.js";
 
 export const CONFIG_PATH = ".github/django-review.yml";
 
@@ -23,6 +24,8 @@ export interface ReviewContext {
     /** Head SHAs this app has already reviewed, oldest first (from the markers in its reviews). */
     reviewedShas: string[];
     threads: AppThread[];
+    /** What was asked of the app on this PR (paused, rules off), from the markers in its comments. */
+    requests: PullRequestState;
   };
 }
 
@@ -35,6 +38,7 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression
       headRefOid
       state
       reviews(last: 100) { nodes { body author { __typename login } } }
+      comments(last: 100) { nodes { body author { __typename login } } }
       reviewThreads(last: 100) {
         nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } }
       }
@@ -57,6 +61,7 @@ interface QueryData {
       headRefOid: string;
       state: "OPEN" | "CLOSED" | "MERGED";
       reviews: { nodes: Array<{ body: string; author: Author | null } | null> };
+      comments?: { nodes: Array<{ body: string; author: Author | null } | null> };
       reviewThreads: {
         nodes: Array<{
           id: string;
@@ -148,7 +153,14 @@ export async function fetchReviewContext(
     const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
     return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
   });
-  return { configText, agentFiles, pr: { headSha: pr.headRefOid, state: pr.state, reviewedShas, threads } };
+  const requests = readState(
+    (pr.comments?.nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : [])),
+  );
+  return {
+    configText,
+    agentFiles,
+    pr: { headSha: pr.headRefOid, state: pr.state, reviewedShas, threads, requests },
+  };
 }
 
 /**
@@ -168,6 +180,12 @@ async function fetchStateOverRest(
   });
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, params);
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, params);
+  const issueComments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: ref.owner,
+    repo: ref.repo,
+    issue_number: ref.pullNumber,
+    per_page: 100,
+  });
   const isBot = (user: { type?: string } | null | undefined) => user?.type === "Bot";
   const reviewedShas = reviews.flatMap((r) => {
     const sha = isBot(r.user) ? reviewedShaOf(r.body) : undefined;
@@ -182,6 +200,7 @@ async function fetchStateOverRest(
     state: pull.merged ? "MERGED" : pull.state === "open" ? "OPEN" : "CLOSED",
     reviewedShas,
     threads,
+    requests: readState(issueComments.flatMap((c) => (isBot(c.user) && c.body ? [c.body] : []))),
   };
 }
 

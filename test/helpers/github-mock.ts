@@ -74,6 +74,8 @@ export interface PostedReview {
 export class GitHubMock {
   readonly scope: nock.Scope;
   readonly reviews: PostedReview[] = [];
+  /** Comments the app posted on the PR (answers to commands), in order; later config reads show them. */
+  readonly comments: string[] = [];
   /** GraphQL blob reads answered, each a list of `<sha>:<path>` expressions. */
   readonly blobReads: string[][] = [];
   /** Thread ids resolved through GraphQL. */
@@ -129,6 +131,9 @@ export class GitHubMock {
             pullRequest: {
               headRefOid: options.headSha ?? HEAD_SHA,
               state: options.state ?? "OPEN",
+              comments: {
+                nodes: this.comments.map((body) => ({ body, author: self })),
+              },
               reviews: {
                 nodes: [
                   ...(options.reviewedShas ?? []).map((sha) => ({
@@ -305,6 +310,27 @@ export class GitHubMock {
         };
         return [200, { id }];
       });
+    return this;
+  }
+
+  /** The PR's changed files, listed only (the help reads no contents). */
+  fileList(files: MockFile[]): this {
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/files`)
+      .query(true)
+      .reply(200, files.map(listedFile));
+    return this;
+  }
+
+  /** The app's answer to a command, posted as a PR comment (recorded; `times` of them). */
+  comment(times = 1): this {
+    this.scope
+      .post(`${this.prefix}/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`, (body: { body: string }) => {
+        this.comments.push(body.body);
+        return true;
+      })
+      .times(times)
+      .reply(201, () => ({ id: 500 + this.comments.length }));
     return this;
   }
 

@@ -3,12 +3,18 @@ import { describe, expect, it } from "vitest";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
-import { commentPayload, pullRequestObject } from "../helpers/payloads.js";
+import { commentPayload, HEAD_SHA, pullRequestObject, pullRequestPayload } from "../helpers/payloads.js";
 import { createTestProbot } from "../helpers/probot.js";
 
 async function deliverComment(payload: Record<string, any>) {
   const app = await createTestProbot();
   await app.receive({ id: "delivery-c", name: "issue_comment", payload });
+}
+
+/** A push to the PR, delivered to a fresh app (nothing kept in memory from earlier deliveries). */
+async function deliverPush() {
+  const app = await createTestProbot();
+  await app.receive({ id: "delivery-p", name: "pull_request", payload: pullRequestPayload("synchronize") } as never);
 }
 
 describe("/django-review command", () => {
@@ -36,8 +42,8 @@ describe("/django-review command", () => {
     expect(github.reviews[0]!.body).toContain("architect requested with `/django-review`");
   });
 
-  it("without an argument routes automatically, and says so when the argument is unknown", async () => {
-    const payload = commentPayload("/django-review wizard", { login: "admin-user" });
+  it("without an argument routes automatically", async () => {
+    const payload = commentPayload("/django-review", { login: "admin-user" });
     const github = new GitHubMock()
       .token()
       .permission("admin-user", "admin")
@@ -52,8 +58,101 @@ describe("/django-review command", () => {
     await deliverComment(payload);
 
     expect(github.scope.isDone()).toBe(true);
-    expect(github.reviews[0]!.body).toContain("`wizard` is not a persona");
     expect(github.reviews[0]!.body).toMatch(/\*\*Persona:\*\* engineer \(/);
+  });
+
+  it("an unknown command gets the help: commands, this PR's state, the persona its changes point to, the config", async () => {
+    const payload = commentPayload("/django-review wizard @everyone", { login: "admin-user" });
+    const github = new GitHubMock()
+      .token()
+      .permission("admin-user", "admin")
+      .reaction(payload.comment.id)
+      .config("max_comments: 7\nchecks:\n  disable: [DJ307]\n")
+      .fileList(engineerPrFiles())
+      .comment();
+    await deliverComment(payload);
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(github.reviews).toHaveLength(0);
+    const help = github.comments[0]!;
+    expect(help).toMatch(/^`wizard` is not a django-review command\.\n\n\*\*django-review commands\*\*/);
+    expect(help).toContain("- `/django-review pause` / `resume`");
+    expect(help).toContain("**On this pull request:** reviews on every push; persona now: engineer (");
+    expect(help).toContain("max_comments 7, max_lookups 8, checks on (off: `DJ307`).");
+    expect(help).not.toContain("@everyone");
+  });
+
+  it("pause stops automatic reviews until resume, and the state is read back from GitHub", async () => {
+    const pause = commentPayload("/django-review pause", { login: "maint" });
+    const github = new GitHubMock().token().permission("maint", "write").reaction(pause.comment.id).comment();
+    await deliverComment(pause);
+    expect(github.comments[0]).toMatch(
+      /^⏸️ \*\*django-review is paused on this pull request\*\*[\s\S]*<!-- django-review state=paused -->$/,
+    );
+
+    // A push, in a fresh app (as after a restart): the pause is read from the app's comment on GitHub.
+    github.token().config();
+    await deliverPush();
+    expect(github.reviews).toHaveLength(0);
+
+    const resume = commentPayload("/django-review resume", { login: "maint" });
+    resume.comment.id += 1;
+    github.token().permission("maint", "write").reaction(resume.comment.id).comment();
+    await deliverComment(resume);
+    github.token().config().files(engineerPrFiles()).related().review();
+    mockModel({ summary: "ok", comments: [] });
+    await deliverPush();
+    expect(github.scope.pendingMocks()).toEqual([]);
+    expect(github.reviews).toHaveLength(1);
+  });
+
+  it("ignore DJ… switches that rule off for this PR's later reviews; without a rule it says how", async () => {
+    const ignore = commentPayload("/django-review ignore dj502 we know", { login: "maint" });
+    const github = new GitHubMock().token().permission("maint", "write").reaction(ignore.comment.id).comment();
+    await deliverComment(ignore);
+    expect(github.comments[0]).toMatch(
+      /^🔕 `DJ502` is off for this pull request[\s\S]*<!-- django-review state=ignore-rule:DJ502 -->$/,
+    );
+
+    github.token().config().files(engineerPrFiles()).related().review();
+    mockModel({ summary: "ok", comments: [] });
+    await deliverPush();
+    expect(github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1])).not.toContain("DJ502");
+    expect(github.reviews[0]!.comments.length).toBeGreaterThan(0);
+
+    const bare = commentPayload("/django-review ignore", { login: "maint" });
+    bare.comment.id += 1;
+    github.token().permission("maint", "write").reaction(bare.comment.id).comment();
+    await deliverComment(bare);
+    expect(github.comments[1]).toContain("name it: `/django-review ignore DJ101`");
+    expect(github.comments[1]).not.toContain("<!-- django-review");
+    expect(github.scope.isDone()).toBe(true);
+  });
+
+  it("full posts every finding again, the ones already in open threads too", async () => {
+    const first = new GitHubMock().token().config().files(engineerPrFiles()).related().review();
+    mockModel({ summary: "ok", comments: [] });
+    await deliverPush();
+    const posted = first.reviews[0]!.comments.length;
+    expect(posted).toBeGreaterThan(0);
+
+    for (const [body, expected] of [
+      ["/django-review", 0],
+      ["/django-review full", posted],
+    ] as const) {
+      const payload = commentPayload(body, { login: "maint" });
+      payload.comment.id += body.length;
+      first.token().permission("maint", "write").reaction(payload.comment.id).pull(pullRequestObject());
+      first
+        .config(undefined, { reviewedShas: [HEAD_SHA] })
+        .files(engineerPrFiles())
+        .related()
+        .review();
+      mockModel({ summary: "ok", comments: [] });
+      await deliverComment(payload);
+      expect(first.reviews.at(-1)!.comments).toHaveLength(expected);
+    }
+    expect(first.reviews.at(-1)!.body).toContain("Full review requested: every finding is posted again.");
+    expect(first.scope.isDone()).toBe(true);
   });
 
   it("from a read-only user: asks GitHub for the permission, then posts nothing", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseRepoConfig } from "../../src/config/schema.js";
 import { canTriggerReview, parseCommand } from "../../src/events/command.js";
+import { readState, stateMarker } from "../../src/github/pr-state.js";
 import { resolveModel } from "../../src/model/models.js";
 import { ModelReview, parseModelReview, REVIEW_TOOL } from "../../src/model/review-tool.js";
 import { loadPersonas } from "../../src/personas/load.js";
@@ -93,11 +94,19 @@ describe("repository config", () => {
 
 describe("parseCommand", () => {
   it.each([
-    ["/django-review", {}],
-    ["/django-review architect", { persona: "architect" }],
-    ["  /Django-Review ENGINEER\nmore text", { persona: "engineer" }],
-    ["/django-review django-backend-architect", { persona: "architect" }],
-    ["/django-review wizard", { unknownArgument: "wizard" }],
+    ["/django-review", { kind: "review" }],
+    ["/django-review architect", { kind: "review", persona: "architect" }],
+    ["  /Django-Review ENGINEER\nmore text", { kind: "review", persona: "engineer" }],
+    ["/django-review django-backend-architect", { kind: "review", persona: "architect" }],
+    ["/django-review full", { kind: "full" }],
+    ["/django-review pause", { kind: "pause" }],
+    ["/django-review RESUME please", { kind: "resume" }],
+    ["/django-review help", { kind: "help" }],
+    ["/django-review ignore dj101 noisy here", { kind: "ignore", rule: "DJ101", reason: "noisy here" }],
+    ["/django-review ignore this is intended", { kind: "ignore", reason: "this is intended" }],
+    ["/django-review ask why\nthe index?", { kind: "ask", question: "why\nthe index?" }],
+    ["/django-review ask", { kind: "help", unknown: "ask" }],
+    ["/django-review wizard", { kind: "help", unknown: "wizard" }],
   ])("reads %j", (body, expected) => expect(parseCommand(body)).toEqual(expected));
 
   it.each(["please /django-review", "/django-reviewer", "", "> /django-review"])("ignores %j", (body) =>
@@ -141,5 +150,21 @@ describe("model", () => {
       review: { summary: "x", comments: [] },
       trimmed: [],
     });
+  });
+});
+
+describe("the app's state markers on a pull request", () => {
+  it("the latest pause or resume wins, ignored rules add up, and only a marker at the very end counts", () => {
+    expect(readState([])).toEqual({ paused: false, ignoredRules: [] });
+    expect(
+      readState([
+        `Paused.\n\n${stateMarker("paused")}`,
+        `x ${stateMarker("ignore-rule:DJ101")}`,
+        `Resumed.\n\n${stateMarker("resumed")}`,
+        `${stateMarker("paused")} quoted, then more text`,
+        stateMarker("ignore-rule:DJ502"),
+      ]),
+    ).toEqual({ paused: false, ignoredRules: ["DJ101", "DJ502"] });
+    expect(readState([stateMarker("resumed"), stateMarker("paused")]).paused).toBe(true);
   });
 });
