@@ -153,7 +153,11 @@ async function helpText(
   const state = reviewContext.pr?.requests ?? { paused: false, ignoredRules: [] };
   const files = parseChangedFiles(await fetchChangedFiles(context.octokit, ref));
   const personas = services.depsFor(context.octokit, context.log).personas;
-  const choice = choosePersona(personas, files, config.persona === "auto" ? undefined : { persona: config.persona, source: "config" });
+  const choice = choosePersona(
+    personas,
+    files,
+    config.persona === "auto" ? undefined : { persona: config.persona, source: "config" },
+  );
   const disabled = [...config.checks.disable, ...state.ignoredRules];
   return [
     ...(unknown ? [`${code(unknown)} is not a django-review command.`, ""] : []),

@@ -153,9 +153,7 @@ export async function fetchReviewContext(
     const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
     return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
   });
-  const requests = readState(
-    (pr.comments?.nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : [])),
-  );
+  const requests = readState((pr.comments?.nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : [])));
   return {
     configText,
     agentFiles,
