@@ -15,8 +15,8 @@ import { choosePersona } from "../personas/route.js";
 export type CommentContext = Context<"issue_comment.created">;
 
 /**
- * `/django-review [persona|full|ignore|pause|resume|help]` on a PR: parsed at once; the permission check, the 👀 reaction and the
- * review run in the queue, so the webhook is answered without waiting on GitHub.
+ * `/django-review [persona|full|ignore|pause|resume|help]` on a PR: parsed at once; the permission
+ * check, the 👀 reaction and the work run in the queue, so the webhook is answered without waiting.
  */
 export async function queueCommand(context: CommentContext, services: ReviewServices): Promise<void> {
   const { comment, issue } = context.payload;
@@ -159,6 +159,7 @@ async function helpText(
     config.persona === "auto" ? undefined : { persona: config.persona, source: "config" },
   );
   const disabled = [...config.checks.disable, ...state.ignoredRules];
+  const invalid = problems.length > 0 ? ", invalid: defaults used" : "";
   return [
     ...(unknown ? [`${code(unknown)} is not a django-review command.`, ""] : []),
     "**django-review commands** (people with write access):",
@@ -171,7 +172,7 @@ async function helpText(
     "",
     `**On this pull request:** ${state.paused ? "paused" : "reviews on every push"}; persona now: ${choice.reason}.`,
     "",
-    `**Config** (\`.github/django-review.yml\` on the default branch${problems.length > 0 ? ", invalid: defaults used" : ""}): ` +
+    `**Config** (\`.github/django-review.yml\` on the default branch${invalid}): ` +
       `persona \`${config.persona}\`, model ${config.model ? code(config.model) : "the persona's"}, ` +
       `max_comments ${config.max_comments}, max_lookups ${config.max_lookups}, ` +
       `checks ${config.checks.enabled ? "on" : "off"}` +
