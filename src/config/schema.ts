@@ -132,9 +132,11 @@ export const RepoConfig = z
       .object({
         reviews_per_pr_per_hour: z.number().int().min(1).max(1000).default(12),
         commands_per_pr_per_hour: z.number().int().min(1).max(1000).default(6),
+        /** Answers (`/django-review ask`) per pull request per hour. */
+        replies_per_pr_per_hour: z.number().int().min(1).max(1000).default(10),
       })
       .strict()
-      .default({ reviews_per_pr_per_hour: 12, commands_per_pr_per_hour: 6 }),
+      .default({ reviews_per_pr_per_hour: 12, commands_per_pr_per_hour: 6, replies_per_pr_per_hour: 10 }),
     /** The `Django review` check run each review reports (for branch protection). */
     check_run: z
       .object({

@@ -2,6 +2,8 @@ import type { Context, Logger } from "probot";
 import { reviewJob } from "./review-job.js";
 import { canTriggerReview, COMMAND, type ParsedCommand, parseCommand } from "./command.js";
 import { runRequestedReview } from "./requested-review.js";
+import { answerQuestion } from "./answer-question.js";
+import { acknowledge, reply } from "./reply.js";
 import { runLogged, type ReviewServices } from "./services.js";
 import { code } from "../comments/markdown.js";
 import { configFromText } from "../config/load.js";
@@ -15,7 +17,7 @@ import { choosePersona } from "../personas/route.js";
 export type CommentContext = Context<"issue_comment.created">;
 
 /**
- * `/django-review [persona|full|ignore|pause|resume|help]` on a PR: parsed at once; the permission
+ * `/django-review [persona|full|ask|ignore|pause|resume|help]` on a PR: parsed at once; the permission
  * check, the 👀 reaction and the work run in the queue, so the webhook is answered without waiting.
  */
 export async function queueCommand(context: CommentContext, services: ReviewServices): Promise<void> {
@@ -101,20 +103,11 @@ async function runCommand(
       if (!command.rule) return reply(context, log, IGNORE_HOW);
       return reply(context, log, ignoredText(command.rule), stateMarker(`ignore-rule:${command.rule}`));
     case "ask":
-      await acknowledge(context, log);
-      return reply(context, log, ASK_NOT_HERE);
+      return answerQuestion(context, services, { ...request, question: command.question });
     case "help":
       await acknowledge(context, log);
       return reply(context, log, await helpText(context, services, ref, command.unknown));
   }
-}
-
-/** Posts the app's answer as a PR comment; a state marker at its very end is what later reviews read. */
-async function reply(context: CommentContext, log: Logger, text: string, marker?: string): Promise<void> {
-  await context.octokit.rest.issues.createComment(
-    context.repo({ issue_number: context.payload.issue.number, body: marker ? `${text}\n\n${marker}` : text }),
-  );
-  log.info({ outcome: "answered" }, `django-review: answered ${COMMAND}`);
 }
 
 function pausedText(): string {
@@ -129,10 +122,6 @@ const RESUMED_TEXT = "▶️ **django-review resumed**: the next push is reviewe
 const IGNORE_HOW =
   "To switch a rule off on this pull request, name it: `/django-review ignore DJ101`. (Ignoring one " +
   "finding from its own thread is not supported yet.)";
-
-const ASK_NOT_HERE =
-  "`/django-review ask` is not available yet: this version answers `/django-review`, `full`, `pause`, " +
-  "`resume`, `ignore DJ…` and `help`.";
 
 function ignoredText(rule: string): string {
   return (
@@ -166,6 +155,7 @@ async function helpText(
     "",
     "- `/django-review` — review this pull request now (`architect` or `engineer` picks the persona)",
     "- `/django-review full` — review everything again, every finding posted anew",
+    "- `/django-review ask <question>` — an answer about this pull request, as a comment",
     "- `/django-review ignore DJ101` — that rule is off for this pull request",
     "- `/django-review pause` / `resume` — no automatic reviews on this pull request until resumed",
     "- `/django-review help` — this text",
@@ -178,15 +168,4 @@ async function helpText(
       `checks ${config.checks.enabled ? "on" : "off"}` +
       `${disabled.length > 0 ? ` (off: ${disabled.map((r) => code(r)).join(", ")})` : ""}.`,
   ].join("\n");
-}
-
-async function acknowledge(context: CommentContext, log: Context["log"]): Promise<void> {
-  try {
-    await context.octokit.rest.reactions.createForIssueComment(
-      context.repo({ comment_id: context.payload.comment.id, content: "eyes" as const }),
-    );
-  } catch (error) {
-    // The review matters more than the reaction: say so and carry on.
-    log.warn({ err: error }, "django-review: could not add the 👀 reaction");
-  }
 }

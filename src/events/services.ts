@@ -4,7 +4,8 @@ import type { Logger } from "probot";
 import { appPermissionHint, permissionProblem } from "../github/permissions.js";
 import type { GitHubClient } from "../github/types.js";
 import type { OperatorEnv } from "../config/env.js";
-import { anthropicReviewModel, modelSettings } from "../model/client.js";
+import { anthropicAnswerModel, anthropicReviewModel, modelSettings } from "../model/client.js";
+import type { AnswerModel } from "../model/types.js";
 import type { PersonaRegistry } from "../personas/load.js";
 import type { ReviewQueue } from "../queue/types.js";
 import { RateLimits, RedisRateLimits, type SpendingLimits } from "../queue/rate-limits.js";
@@ -20,6 +21,8 @@ export interface ReviewServices {
   /** Counts a review that failed with an error (and tells the embedder, e.g. the Action's exit code). */
   reportFailure(error: unknown): void;
   depsFor(octokit: GitHubClient, log: Logger): ReviewDeps;
+  /** The model that answers `/django-review ask`; undefined without an API key. */
+  answerModel(): { answer: AnswerModel; modelOverride?: string } | undefined;
 }
 
 export function createReviewServices(
@@ -38,6 +41,7 @@ export function createReviewServices(
   const postRetry = { budgetMs: env.DJANGO_REVIEW_POST_RETRY_MS, backoffMs: env.DJANGO_REVIEW_POST_BACKOFF_MS };
   // Built on first use, not at start-up: the SDK captures `fetch` when it is constructed.
   let model: ReturnType<typeof anthropicReviewModel> | undefined;
+  let answer: AnswerModel | undefined;
   const perInstallation = env.DJANGO_REVIEW_MAX_REVIEWS_PER_HOUR;
   // With the queue on Redis, limits are shared by every replica through the same server.
   const limits =
@@ -55,6 +59,11 @@ export function createReviewServices(
     reportFailure(error) {
       metrics.recordFailure();
       onFailure(error);
+    },
+    answerModel() {
+      if (!settings) return undefined;
+      answer ??= anthropicAnswerModel(settings);
+      return { answer, ...(modelOverride ? { modelOverride } : {}) };
     },
     depsFor(octokit, log) {
       if (settings) model ??= anthropicReviewModel(settings);

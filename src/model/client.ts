@@ -2,7 +2,7 @@ import type { OperatorEnv } from "../config/env.js";
 import Anthropic from "@anthropic-ai/sdk";
 import { LOOKUP_TOOL_NAMES, LOOKUP_TOOLS, type LookupTurn } from "../lookup/tools.js";
 import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
-import type { ModelRequest, ReviewModel } from "./types.js";
+import type { AnswerModel, ModelRequest, ReviewModel } from "./types.js";
 
 export type { ModelAnswer, ModelRequest, ModelUsage, ReviewModel } from "./types.js";
 
@@ -30,12 +30,7 @@ export function modelSettings(env: OperatorEnv): ModelSettings | undefined {
  * may first call the lookup tools (tool choice "any"), and is held to `submit_review` once they are spent.
  */
 export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
-  const client = new Anthropic({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    maxRetries: settings.maxRetries ?? 2,
-    timeout: settings.timeoutMs ?? 300_000,
-  });
+  const client = anthropicClient(settings);
   return async (request) => {
     const message = await client.messages.create(
       requestBody(request),
@@ -60,6 +55,42 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
       },
     };
   };
+}
+
+/** Questions answered in prose on the same API (`/django-review ask`). */
+export function anthropicAnswerModel(settings: ModelSettings): AnswerModel {
+  const client = anthropicClient(settings);
+  return async (request) => {
+    const message = await client.messages.create(
+      {
+        model: request.model,
+        max_tokens: request.maxOutputTokens,
+        system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+        messages: [{ role: "user", content: request.user }],
+      },
+      request.signal ? { signal: request.signal } : undefined,
+    );
+    return {
+      text: message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n\n"),
+      model: message.model,
+      stopReason: message.stop_reason,
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+      },
+    };
+  };
+}
+
+function anthropicClient(settings: ModelSettings): Anthropic {
+  return new Anthropic({
+    apiKey: settings.apiKey,
+    baseURL: settings.baseURL ?? null,
+    maxRetries: settings.maxRetries ?? 2,
+    timeout: settings.timeoutMs ?? 300_000,
+  });
 }
 
 /** The Messages API request of one model call: what leaves the machine (`--dry-run` prints it). */

@@ -35,3 +35,21 @@ export interface ModelAnswer {
 }
 
 export type ReviewModel = (request: ModelRequest) => Promise<ModelAnswer>;
+
+/** A question answered in prose (`/django-review ask`): no tools, a small output cap. */
+export interface AnswerRequest {
+  model: string;
+  system: string;
+  user: string;
+  maxOutputTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface Answer {
+  text: string;
+  model: string;
+  stopReason: string | null;
+  usage: ModelUsage;
+}
+
+export type AnswerModel = (request: AnswerRequest) => Promise<Answer>;

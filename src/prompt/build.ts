@@ -94,7 +94,7 @@ export function fixedPromptTokens(input: { system: string; pr: PullRequestText; 
   );
 }
 
-function renderHeader(pr: PullRequestText): string {
+export function renderHeader(pr: PullRequestText): string {
   const body =
     pr.body.length > MAX_BODY_CHARS ? `${pr.body.slice(0, MAX_BODY_CHARS)}\n[description truncated]` : pr.body;
   return [
@@ -104,7 +104,7 @@ function renderHeader(pr: PullRequestText): string {
   ].join("\n");
 }
 
-function renderFile(file: PromptFile): string {
+export function renderFile(file: PromptFile): string {
   const renamed = file.previousPath ? ` previous_path="${escapeAttribute(file.previousPath)}"` : "";
   return (
     `<file path="${escapeAttribute(file.path)}" ` +
@@ -134,7 +134,7 @@ function renderHints(hints: PromptHint[]): string {
 /** The tags that delimit data in our prompts and lookup answers. */
 const DATA_TAGS = [
   ...["pull_request", "file", "title", "description", "branches", "related_definitions", "check_hints"],
-  ...["lookup_result", "team_instructions"],
+  ...["lookup_result", "team_instructions", "question"],
 ];
 const DATA_TAG = new RegExp(`<(\\/?)(${DATA_TAGS.join("|")})\\b`, "gi");
 

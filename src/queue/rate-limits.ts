@@ -4,21 +4,31 @@ import type { PullRequestRef } from "../github/types.js";
 export interface LimitSettings {
   reviews_per_pr_per_hour: number;
   commands_per_pr_per_hour: number;
+  replies_per_pr_per_hour: number;
 }
 
 const HOUR = 3_600_000;
 
 /** What may spend model budget: `take` records an event if allowed, else says which limit was hit. */
 export interface SpendingLimits {
-  take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined>;
+  take(ref: PullRequestRef, kind: LimitKind, settings: LimitSettings): Promise<string | undefined>;
 }
 
-function keysFor(ref: PullRequestRef, kind: "review" | "command") {
+/** What spends model budget: automatic reviews, requested ones, and answers (`ask`, thread replies). */
+export type LimitKind = "review" | "command" | "reply";
+
+function perPrLimit(kind: LimitKind, settings: LimitSettings): number {
+  if (kind === "review") return settings.reviews_per_pr_per_hour;
+  return kind === "command" ? settings.commands_per_pr_per_hour : settings.replies_per_pr_per_hour;
+}
+
+function keysFor(ref: PullRequestRef, kind: LimitKind) {
   return { pr: `${kind}:${ref.owner}/${ref.repo}#${ref.pullNumber}`, installation: `installation:${ref.owner}` };
 }
 
 function prLimitMessage(limit: number, kind: string): string {
-  return `the limit of ${limit} ${kind}s per pull request per hour was reached (\`limits\` in the config)`;
+  const plural = kind === "reply" ? "replies" : `${kind}s`;
+  return `the limit of ${limit} ${plural} per pull request per hour was reached (\`limits\` in the config)`;
 }
 
 function installationLimitMessage(limit: number): string {
@@ -38,9 +48,9 @@ export class RateLimits implements SpendingLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined> {
+  async take(ref: PullRequestRef, kind: LimitKind, settings: LimitSettings): Promise<string | undefined> {
     const keys = keysFor(ref, kind);
-    const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
+    const prLimit = perPrLimit(kind, settings);
     if (this.count(keys.pr) >= prLimit) return prLimitMessage(prLimit, kind);
     if (this.count(keys.installation) >= this.perInstallationPerHour)
       return installationLimitMessage(this.perInstallationPerHour);
@@ -87,9 +97,9 @@ export class RedisRateLimits implements SpendingLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async take(ref: PullRequestRef, kind: "review" | "command", settings: LimitSettings): Promise<string | undefined> {
+  async take(ref: PullRequestRef, kind: LimitKind, settings: LimitSettings): Promise<string | undefined> {
     const keys = keysFor(ref, kind);
-    const prLimit = kind === "review" ? settings.reviews_per_pr_per_hour : settings.commands_per_pr_per_hour;
+    const prLimit = perPrLimit(kind, settings);
     const member = randomUUID();
     const hit = await this.redis.eval(
       TAKE_SCRIPT,

@@ -74,6 +74,30 @@ export function mockModelLookups(
   return { scope, calls };
 }
 
+/** Fakes one Messages API call answered in prose (`/django-review ask`); records the request. */
+export function mockModelText(
+  text: string,
+  options: { stopReason?: string } = {},
+): { scope: nock.Scope; calls: ModelCall[] } {
+  const calls: ModelCall[] = [];
+  const scope = nock(ANTHROPIC_API)
+    .post("/v1/messages", (body) => {
+      calls.push({ body, headers: {} });
+      return true;
+    })
+    .reply(200, {
+      id: "msg_text",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-5-5",
+      content: [{ type: "text", text }],
+      stop_reason: options.stopReason ?? "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 2000, output_tokens: 120, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    });
+  return { scope, calls };
+}
+
 /** The Messages API's answer: one `submit_review` tool call with `input`. */
 export function modelAnswer(input: unknown, options: { usage?: Record<string, number>; stopReason?: string } = {}) {
   return {

@@ -1,0 +1,97 @@
+import type { Context, Logger } from "probot";
+import { sanitizeModelText } from "../comments/sanitize.js";
+import { configFromText } from "../config/load.js";
+import { choosePersona } from "../personas/route.js";
+import { fetchPullRequest } from "../github/fetch-pull-request.js";
+import { fetchReviewContext } from "../github/fetch-review-context.js";
+import { gatherPullRequest } from "../github/gather.js";
+import type { PullRequestRef } from "../github/types.js";
+import { resolveModel } from "../model/models.js";
+import { estimateCost } from "../model/pricing.js";
+import type { Answer } from "../model/types.js";
+import { askPrompt } from "../prompt/ask.js";
+import { errorMessage } from "../util/error-message.js";
+import { acknowledge, reply } from "./reply.js";
+import type { ReviewServices } from "./services.js";
+
+/** Output tokens of one answer: a short answer, not a review. */
+const MAX_ANSWER_TOKENS = 1_500;
+/** Prompt tokens the PR's files may take in a question (the rest of the PR is named, not shown). */
+const MAX_QUESTION_FILE_TOKENS = 60_000;
+
+type CommentContext = Context<"issue_comment.created">;
+
+/**
+ * `/django-review ask <question>`: an answer about the whole PR as a comment, under the persona its
+ * changes point to, within `limits.replies_per_pr_per_hour` and the installation's limit, its tokens
+ * and cost shown like a review's. Without an API key it says so; a failed call is said, not hidden.
+ */
+export async function answerQuestion(
+  context: CommentContext,
+  services: ReviewServices,
+  job: { ref: PullRequestRef; log: Logger; signal: AbortSignal; question: string },
+): Promise<void> {
+  const { ref, log } = job;
+  const models = services.answerModel();
+  if (!models) {
+    await acknowledge(context, log);
+    return reply(
+      context,
+      log,
+      "`/django-review ask` needs a model: no `ANTHROPIC_API_KEY` is configured for this app.",
+    );
+  }
+  const reviewContext = await fetchReviewContext(context.octokit, ref, context.log);
+  const { config } = await configFromText(context, reviewContext.configText);
+  const limited = await services.limits.take(ref, "reply", config.limits);
+  if (limited) {
+    log.warn({ outcome: "rate-limited" }, `django-review: ask ignored: ${limited}`);
+    return reply(context, log, `Not answered: ${limited}.`);
+  }
+  await acknowledge(context, log);
+  const pr = await fetchPullRequest(context.octokit, ref);
+  const deps = services.depsFor(context.octokit, log);
+  const gathered = await gatherPullRequest(deps, { ref, pr, config });
+  const files = gathered?.files ?? [];
+  const heads = gathered?.heads ?? new Map<string, string>();
+  const override = config.persona === "auto" ? undefined : { persona: config.persona, source: "config" as const };
+  const choice = choosePersona(deps.personas, files, override, heads);
+  const persona = deps.personas.get(choice.persona);
+  if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
+  const prompt = askPrompt({
+    persona,
+    files,
+    heads,
+    pr: { title: pr.title, body: pr.body, baseRef: pr.baseRef, headRef: pr.headRef },
+    question: job.question,
+    contextLines: config.context_lines,
+    maxFileTokens: Math.min(MAX_QUESTION_FILE_TOKENS, config.max_prompt_tokens),
+  });
+  const model = resolveModel({ env: models.modelOverride, config: config.model, persona: persona.model });
+  let answer: Answer;
+  try {
+    answer = await models.answer({
+      model,
+      system: prompt.system,
+      user: prompt.user,
+      maxOutputTokens: MAX_ANSWER_TOKENS,
+      signal: job.signal,
+    });
+  } catch (error) {
+    log.warn({ err: error }, "django-review: the model could not answer");
+    return reply(context, log, `The model could not answer: ${errorMessage(error).split("\n")[0]?.slice(0, 300)}.`);
+  }
+  const text = sanitizeModelText(answer.text.trim() || "(The model gave no answer.)");
+  const cut = answer.stopReason === "max_tokens" ? "\n\n…(the answer reached its length limit)" : "";
+  return reply(context, log, `${text}${cut}\n\n${answerLine(answer, persona.name, config.summary.cost)}`);
+}
+
+/** "<sub>Answered as django-backend-engineer · `claude-…` · tokens: … · ≈ $0.01</sub>" */
+function answerLine(answer: Answer, persona: string, showCost: boolean): string {
+  const usage = answer.usage;
+  const input = usage.inputTokens + usage.cacheReadTokens + usage.cacheCreationTokens;
+  const cost = estimateCost(answer.model, usage);
+  const money = showCost && cost !== undefined ? ` · ≈ $${cost.toFixed(3)}` : "";
+  const tokens = showCost ? ` · tokens: ${input} input · ${usage.outputTokens} output` : "";
+  return `<sub>Answered as ${persona} · model \`${answer.model}\`${tokens}${money}</sub>`;
+}
