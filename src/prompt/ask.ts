@@ -6,8 +6,8 @@ import { estimateTokens } from "./estimate.js";
 import { redactSecrets } from "./redact.js";
 
 /** The fixed part of the system prompt of `/django-review ask`; the persona's body follows it. */
-export const ASK_INSTRUCTIONS = `You answer one question about a GitHub pull request of a Django project, as the reviewer
-persona described below, for the team that owns the code.
+export const ASK_INSTRUCTIONS = `You answer one question about a GitHub pull request of a Django project, as the
+reviewer persona described below, for the team that owns the code.
 
 How to answer:
 - Markdown, short: at most about 200 words, the answer first. Quote code only as needed, in fences.
