@@ -32,7 +32,8 @@ export async function runAction(
     );
     return 2;
   }
-  if (name !== "pull_request" && name !== "pull_request_target" && name !== "issue_comment") {
+  const handled = ["pull_request", "pull_request_target", "issue_comment", "pull_request_review_comment"];
+  if (!handled.includes(name)) {
     out(`django-review: nothing to do for a ${name} event`);
     return 0;
   }

@@ -3,6 +3,7 @@ import { type OperatorEnv, parseOperatorEnv } from "./config/env.js";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { queueRerun, runQueuedRerun } from "./events/handle-check-run.js";
 import { queueCommand, runQueuedCommand } from "./events/handle-command.js";
+import { queueThreadReply, runQueuedThreadReply } from "./events/handle-thread-reply.js";
 import { PULL_REQUEST_EVENTS, queuePullRequestReview, reviewPullRequest } from "./events/handle-pull-request.js";
 import { installationOf, restoreContext } from "./events/review-job.js";
 import { createReviewServices } from "./events/services.js";
@@ -42,12 +43,17 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const queued = restoreContext(event, octokit, app.log.child({ name: "django-review" }));
       if (queued.name === "issue_comment") await runQueuedCommand(queued.context, services, signal);
       else if (queued.name === "check_run") await runQueuedRerun(queued.context, services, signal);
+      else if (queued.name === "pull_request_review_comment")
+        await runQueuedThreadReply(queued.context, services, signal);
       else await reviewPullRequest(queued.context, services, signal);
     });
     // Handlers only queue work: GitHub gets its answer without waiting for the model.
     app.on([...PULL_REQUEST_EVENTS], (context) => guarded(context, () => queuePullRequestReview(context, services)));
     app.on("issue_comment.created", (context) => guarded(context, () => queueCommand(context, services)));
     app.on("check_run.rerequested", (context) => guarded(context, () => queueRerun(context, services)));
+    app.on("pull_request_review_comment.created", (context) =>
+      guarded(context, () => queueThreadReply(context, services)),
+    );
   };
 }
 

@@ -91,7 +91,15 @@ async function review(
     signal,
     incremental: context.payload.action === "synchronize",
     agentFiles: reviewContext.agentFiles ?? [],
-    ...(now ? { previous: { reviewedShas: now.reviewedShas, threads: now.threads } } : {}),
+    ...(now
+      ? {
+          previous: {
+            reviewedShas: now.reviewedShas,
+            threads: now.threads,
+            ignoredFindings: now.requests.ignoredFindings,
+          },
+        }
+      : {}),
   });
 }
 

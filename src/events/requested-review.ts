@@ -64,6 +64,7 @@ export async function runRequestedReview(
           previous: {
             reviewedShas: reviewContext.pr.reviewedShas,
             threads: request.full ? [] : reviewContext.pr.threads,
+            ignoredFindings: reviewContext.pr.requests.ignoredFindings,
           },
         }
       : {}),

@@ -3,6 +3,7 @@ import type { ReviewEvent, ReviewJob } from "../queue/types.js";
 import type { RerunContext } from "./handle-check-run.js";
 import type { CommentContext } from "./handle-command.js";
 import type { PullRequestContext } from "./handle-pull-request.js";
+import type { ThreadContext } from "./handle-thread-reply.js";
 
 /** The installation an event came from (every event the app queues has one). */
 export function installationOf(payload: unknown): number | undefined {
@@ -12,7 +13,7 @@ export function installationOf(payload: unknown): number | undefined {
 /**
  * The queued job for an event about pull request `pullNumber`: keyed by the PR (one review at a time
  * per PR), shared out by installation, carrying the event for whichever replica runs it. `request`
- * names this request within the PR (`@<sha>`, `/command:<id>`, `/rerun:<delivery>`).
+ * names this request within the PR (`@<sha>`, `/command:<id>`, `/rerun:<delivery>`, `/reply:<id>`).
  */
 export function reviewJob(
   context: Context,
@@ -35,7 +36,8 @@ export function reviewJob(
 export type QueuedContext =
   | { name: "pull_request"; context: PullRequestContext }
   | { name: "issue_comment"; context: CommentContext }
-  | { name: "check_run"; context: RerunContext };
+  | { name: "check_run"; context: RerunContext }
+  | { name: "pull_request_review_comment"; context: ThreadContext };
 
 /**
  * The inverse of `reviewJob`, on whichever replica runs the job: the event's Probot context with an
@@ -51,6 +53,8 @@ export function restoreContext(event: ReviewEvent, octokit: ProbotOctokit, log: 
       return { name: event.name, context: contextOf<CommentContext>(event, octokit, log) };
     case "check_run":
       return { name: event.name, context: contextOf<RerunContext>(event, octokit, log) };
+    case "pull_request_review_comment":
+      return { name: event.name, context: contextOf<ThreadContext>(event, octokit, log) };
     default:
       throw new Error(`django-review: a queued job carries an event this app does not queue: ${event.name}`);
   }

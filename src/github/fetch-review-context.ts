@@ -40,7 +40,10 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression
       reviews(last: 100) { nodes { body author { __typename login } } }
       comments(last: 100) { nodes { body author { __typename login } } }
       reviewThreads(last: 100) {
-        nodes { id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } }
+        nodes {
+          id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } }
+          replies: comments(last: 20) { nodes { body author { __typename login } } }
+        }
       }
     }
   }
@@ -68,6 +71,7 @@ interface QueryData {
           isResolved: boolean;
           isOutdated: boolean;
           comments: { nodes: Array<{ body: string; author: Author | null } | null> };
+          replies?: { nodes: Array<{ body: string; author: Author | null } | null> };
         } | null>;
       };
     } | null;
@@ -153,7 +157,13 @@ export async function fetchReviewContext(
     const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
     return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
   });
-  const requests = readState((pr.comments?.nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : [])));
+  // Pauses and ignored rules are in the app's PR comments; dismissed findings in its thread replies.
+  const appBodies = (nodes: Array<{ body: string; author: Author | null } | null> | undefined) =>
+    (nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : []));
+  const requests = readState([
+    ...appBodies(pr.comments?.nodes),
+    ...pr.reviewThreads.nodes.flatMap((t) => appBodies(t?.replies?.nodes)),
+  ]);
   return {
     configText,
     agentFiles,
@@ -198,7 +208,10 @@ async function fetchStateOverRest(
     state: pull.merged ? "MERGED" : pull.state === "open" ? "OPEN" : "CLOSED",
     reviewedShas,
     threads,
-    requests: readState(issueComments.flatMap((c) => (isBot(c.user) && c.body ? [c.body] : []))),
+    requests: readState([
+      ...issueComments.flatMap((c) => (isBot(c.user) && c.body ? [c.body] : [])),
+      ...comments.flatMap((c) => (isBot(c.user) && c.in_reply_to_id !== undefined ? [c.body] : [])),
+    ]),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ReviewComment, Severity } from "../vocabulary.js";
 import type { Logger } from "probot";
 import { diffLineTexts, fingerprint } from "../comments/fingerprint.js";
+import { findingKey } from "./pr-state.js";
 import type { DiffFile } from "../diff/types.js";
 import { type AppThread, fetchPullRequestHead, fingerprintMarker, resolveThreads } from "./fetch-review-context.js";
 import type { CheckItem } from "../render/check-items.js";
@@ -21,13 +22,20 @@ export interface Publication {
  * Drops comments the app already posted on an earlier push (same file, code and issue), marks the
  * rest with their fingerprint, and finds the app's own threads whose code has since been fixed.
  */
-export function prepareComments(comments: ReviewComment[], files: DiffFile[], threads: AppThread[]): Publication {
+export function prepareComments(
+  comments: ReviewComment[],
+  files: DiffFile[],
+  threads: AppThread[],
+  ignoredFindings: ReadonlySet<string> = new Set(),
+): Publication {
   const texts = diffLineTexts(files);
   const earlier = new Set(threads.map((t) => t.fingerprint));
   const now = new Set<string>();
   const fresh: ReviewComment[] = [];
   let repeated = 0;
   for (const comment of comments) {
+    // Dismissed in its thread (`/django-review ignore`): not raised again on this PR, edited or not.
+    if (ignoredFindings.has(findingKey(comment.path, comment.source ?? "model"))) continue;
     const fp = fingerprint(
       comment.path,
       comment.source ?? "model",

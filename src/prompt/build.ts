@@ -134,7 +134,8 @@ function renderHints(hints: PromptHint[]): string {
 /** The tags that delimit data in our prompts and lookup answers. */
 const DATA_TAGS = [
   ...["pull_request", "file", "title", "description", "branches", "related_definitions", "check_hints"],
-  ...["lookup_result", "team_instructions", "question"],
+  ...["lookup_result", "team_instructions", "question", "thread", "finding", "rule", "diff_hunk", "code_at_head"],
+  "replies",
 ];
 const DATA_TAG = new RegExp(`<(\\/?)(${DATA_TAGS.join("|")})\\b`, "gi");
 

@@ -68,7 +68,7 @@ export interface ReviewRequest {
   /** The repository's own persona files, from its default branch (see personas/repository.ts). */
   agentFiles?: AgentFile[];
   /** What this app did on the PR before (from GitHub): reviewed heads and its threads. */
-  previous?: { reviewedShas: string[]; threads: AppThread[] };
+  previous?: { reviewedShas: string[]; threads: AppThread[]; ignoredFindings?: string[] };
 }
 
 export interface ReviewOutcome {
@@ -210,7 +210,12 @@ async function reviewHead(
   const { checks, choice, persona, skipped, modelResult, lineMap, unplaced } = analysis;
 
   // 3. Render: what this push adds to earlier reviews, and the summary around it.
-  const publication = prepareComments(analysis.comments, files, request.previous?.threads ?? []);
+  const publication = prepareComments(
+    analysis.comments,
+    files,
+    request.previous?.threads ?? [],
+    new Set(request.previous?.ignoredFindings ?? []),
+  );
   // Said (how many, never what) only when something was sent to the model.
   const redacted = modelResult.report ? analysis.redactedSecrets : 0;
   const notices = reviewNotices({

@@ -76,6 +76,8 @@ export class GitHubMock {
   readonly reviews: PostedReview[] = [];
   /** Comments the app posted on the PR (answers to commands), in order; later config reads show them. */
   readonly comments: string[] = [];
+  /** Replies the app posted in review threads, in order; later config reads show them in the threads. */
+  readonly threadReplies: string[] = [];
   /** GraphQL blob reads answered, each a list of `<sha>:<path>` expressions. */
   readonly blobReads: string[][] = [];
   /** Thread ids resolved through GraphQL. */
@@ -145,7 +147,10 @@ export class GitHubMock {
                 ],
               },
               reviewThreads: {
-                nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map(threadNode),
+                nodes: [...(options.threads ?? []), ...this.postedThreads(options.outdated ?? [])].map((t) => ({
+                  ...threadNode(t),
+                  replies: { nodes: this.threadReplies.map((body) => ({ body, author: self })) },
+                })),
               },
             },
           },
@@ -310,6 +315,49 @@ export class GitHubMock {
         };
         return [200, { id }];
       });
+    return this;
+  }
+
+  /** A review comment as `pulls.getReviewComment` returns it (the root of a thread). */
+  reviewComment(
+    id: number,
+    comment: { body: string; path: string; line: number; userType?: string; diffHunk?: string },
+  ): this {
+    this.scope.get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/comments/${id}`).reply(200, {
+      id,
+      body: comment.body,
+      path: comment.path,
+      line: comment.line,
+      original_line: comment.line,
+      diff_hunk: comment.diffHunk ?? "@@ -1,1 +1,1 @@",
+      user: { login: comment.userType === "User" ? "someone" : `${APP_LOGIN}[bot]`, type: comment.userType ?? "Bot" },
+    });
+    return this;
+  }
+
+  /** The PR's review comments (one page): the thread so far. */
+  reviewComments(comments: Array<{ id: number; body: string; login: string; in_reply_to_id?: number }>): this {
+    this.scope
+      .get(`${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/comments`)
+      .query(true)
+      .reply(
+        200,
+        comments.map((c) => ({ ...c, user: { login: c.login, type: "User" } })),
+      );
+    return this;
+  }
+
+  /** The app's reply in a review thread (recorded; later config reads show it in the threads). */
+  threadReply(rootId: number): this {
+    this.scope
+      .post(
+        `${this.prefix}/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/comments/${rootId}/replies`,
+        (body: { body: string }) => {
+          this.threadReplies.push(body.body);
+          return true;
+        },
+      )
+      .reply(201, () => ({ id: 900 + this.threadReplies.length }));
     return this;
   }
 

@@ -92,3 +92,23 @@ export function checkRunRerequestedPayload(name = "Django review"): Record<strin
   ];
   return payload;
 }
+
+/** A reply in a review thread (`pull_request_review_comment.created`, GitHub's recorded example), on this PR. */
+export function reviewCommentPayload(
+  body: string,
+  changes: { login?: string; userType?: "User" | "Bot"; inReplyTo?: number } = {},
+): Record<string, any> {
+  const payload = example("pull_request_review_comment", "created", false);
+  payload.installation = { id: INSTALLATION_ID };
+  payload.repository = example("pull_request", "opened").repository;
+  payload.pull_request = example("pull_request", "opened").pull_request;
+  payload.comment.body = body;
+  payload.comment.id = 7_000_001;
+  if (changes.inReplyTo !== undefined) payload.comment.in_reply_to_id = changes.inReplyTo;
+  if (changes.login) {
+    payload.comment.user.login = changes.login;
+    payload.sender.login = changes.login;
+  }
+  if (changes.userType) payload.comment.user.type = changes.userType;
+  return payload;
+}
