@@ -66,6 +66,10 @@ async function review(
     return log.info({ state: now.state }, "django-review: skipped, the pull request is no longer open");
   if (now && now.headSha !== pr.headSha)
     return log.info({ head: now.headSha }, "django-review: skipped a stale event: the pull request has a newer head");
+  if (now) {
+    const feedback = services.metrics.recordFeedback(now.threads);
+    if (Object.keys(feedback).length > 0) log.info({ feedback }, "django-review: reactions on earlier findings");
+  }
   // Idempotent across redeliveries, restarts and replicas: the reviewed SHA is marked in GitHub itself.
   if (now?.reviewedShas.includes(pr.headSha)) {
     if (config.check_run.enabled) await repairCheckRun(context, ref, pr.headSha, config.check_run.fail_on, log);

@@ -1,6 +1,6 @@
 import type { GitHubClient, PullRequestRef } from "./types.js";
 import { type AgentFile, REPOSITORY_AGENTS_DIR } from "../personas/repository.js";
-import { type PullRequestState, readState } from "./pr-state.js";
+import { findingKey, type PullRequestState, readState } from "./pr-state.js";
 
 export const CONFIG_PATH = ".github/django-review.yml";
 
@@ -10,6 +10,12 @@ export interface AppThread {
   fingerprint: string;
   isResolved: boolean;
   isOutdated: boolean;
+  /** The finding's file and what raised it (a rule id, else `model`), when GitHub says. */
+  path?: string;
+  source?: string;
+  /** 👍 and 👎 on the finding (GitHub sends no webhook for reactions: read with the state). */
+  thumbsUp?: number;
+  thumbsDown?: number;
 }
 
 export interface ReviewContext {
@@ -41,7 +47,10 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!, $expression
       comments(last: 100) { nodes { body author { __typename login } } }
       reviewThreads(last: 100) {
         nodes {
-          id isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } }
+          id isResolved isOutdated
+          comments(first: 1) {
+            nodes { body path author { __typename login } reactionGroups { content reactors { totalCount } } }
+          }
           replies: comments(last: 20) { nodes { body author { __typename login } } }
         }
       }
@@ -70,7 +79,14 @@ interface QueryData {
           id: string;
           isResolved: boolean;
           isOutdated: boolean;
-          comments: { nodes: Array<{ body: string; author: Author | null } | null> };
+          comments: {
+            nodes: Array<{
+              body: string;
+              path?: string | null;
+              author: Author | null;
+              reactionGroups?: Array<{ content: string; reactors?: { totalCount: number } | null }> | null;
+            } | null>;
+          };
           replies?: { nodes: Array<{ body: string; author: Author | null } | null> };
         } | null>;
       };
@@ -152,18 +168,37 @@ export async function fetchReviewContext(
     const sha = r && fromApp(r.author) ? reviewedShaOf(r.body) : undefined;
     return sha ? [sha] : [];
   });
-  const threads = pr.reviewThreads.nodes.flatMap((t) => {
+  const threads = pr.reviewThreads.nodes.flatMap((t): AppThread[] => {
     const first = t?.comments.nodes[0];
     const fingerprint = first && fromApp(first.author) ? fingerprintOf(first.body) : undefined;
-    return t && fingerprint ? [{ id: t.id, fingerprint, isResolved: t.isResolved, isOutdated: t.isOutdated }] : [];
+    if (!t || !first || !fingerprint) return [];
+    const count = (content: string) =>
+      first.reactionGroups?.find((g) => g.content === content)?.reactors?.totalCount ?? 0;
+    return [
+      {
+        id: t.id,
+        fingerprint,
+        isResolved: t.isResolved,
+        isOutdated: t.isOutdated,
+        ...(first.path ? { path: first.path } : {}),
+        source: /`(DJ\d{3})`/.exec(first.body)?.[1] ?? "model",
+        thumbsUp: count("THUMBS_UP"),
+        thumbsDown: count("THUMBS_DOWN"),
+      },
+    ];
   });
   // Pauses and ignored rules are in the app's PR comments; dismissed findings in its thread replies.
   const appBodies = (nodes: Array<{ body: string; author: Author | null } | null> | undefined) =>
     (nodes ?? []).flatMap((c) => (c && fromApp(c.author) ? [c.body] : []));
-  const requests = readState([
+  const state = readState([
     ...appBodies(pr.comments?.nodes),
     ...pr.reviewThreads.nodes.flatMap((t) => appBodies(t?.replies?.nodes)),
   ]);
+  // A 👎 on a finding dismisses it for this PR, as `/django-review ignore` in its thread does.
+  const disliked = threads.flatMap((t) =>
+    (t.thumbsDown ?? 0) > 0 && t.path ? [findingKey(t.path, t.source ?? "model")] : [],
+  );
+  const requests = { ...state, ignoredFindings: [...new Set([...state.ignoredFindings, ...disliked])] };
   return {
     configText,
     agentFiles,

@@ -37,7 +37,7 @@ export interface ContextOptions {
   /** Heads the app already reviewed (markers in its earlier reviews). */
   reviewedShas?: string[];
   /** Threads the app opened earlier. */
-  threads?: Array<{ id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }>;
+  threads?: MockThread[];
   /** Fingerprints of posted comments whose code has changed since (GitHub marks the thread outdated). */
   outdated?: string[];
   /** Reviews by others (people, other apps), as GraphQL returns them. */
@@ -54,12 +54,37 @@ export interface ContextOptions {
 export const APP_LOGIN = "django-review";
 const APP_AUTHOR = { __typename: "Bot", login: APP_LOGIN };
 
-function threadNode(t: { id: string; fingerprint: string; isResolved?: boolean; isOutdated?: boolean }) {
+export interface MockThread {
+  id: string;
+  fingerprint: string;
+  isResolved?: boolean;
+  isOutdated?: boolean;
+  /** The finding's file and rule (its first comment's path and `DJ…` in its body). */
+  path?: string;
+  rule?: string;
+  /** Reactions on the finding: `THUMBS_UP`, `THUMBS_DOWN`, … with their counts. */
+  reactions?: Record<string, number>;
+}
+
+function threadNode(t: MockThread) {
+  const rule = t.rule ? ` \`${t.rule}\`` : "";
   return {
     id: t.id,
     isResolved: t.isResolved ?? false,
     isOutdated: t.isOutdated ?? false,
-    comments: { nodes: [{ body: `finding\n\n<!-- django-review fp=${t.fingerprint} -->`, author: APP_AUTHOR }] },
+    comments: {
+      nodes: [
+        {
+          body: `finding${rule}\n\n<!-- django-review fp=${t.fingerprint} -->`,
+          ...(t.path ? { path: t.path } : {}),
+          author: APP_AUTHOR,
+          reactionGroups: Object.entries(t.reactions ?? {}).map(([content, totalCount]) => ({
+            content,
+            reactors: { totalCount },
+          })),
+        },
+      ],
+    },
   };
 }
 

@@ -126,4 +126,37 @@ describe("replies in the app's review threads", () => {
     expect(github.scope.pendingMocks()).toEqual([]);
     expect(github.reviews.at(-1)!.comments.some((c) => c.body.includes("`DJ502`"))).toBe(false);
   });
+
+  it("a 👎 on a finding dismisses it on this PR: read with the review state, no webhook needed", async () => {
+    const github = new GitHubMock()
+      .token()
+      .config(undefined, {
+        threads: [
+          {
+            id: "t1",
+            fingerprint: "aaaaaaaaaaaaaaaaaaaa",
+            path: "shop/models.py",
+            rule: "DJ502",
+            reactions: { THUMBS_DOWN: 2 },
+          },
+          {
+            id: "t2",
+            fingerprint: "bbbbbbbbbbbbbbbbbbbb",
+            path: "shop/models.py",
+            rule: "DJ301",
+            reactions: { THUMBS_UP: 1 },
+          },
+        ],
+      })
+      .files(engineerPrFiles())
+      .related()
+      .review();
+    mockModel({ summary: "ok", comments: [] });
+    const app = await createTestProbot();
+    await app.receive({ id: "reacted", name: "pull_request", payload: pullRequestPayload("synchronize") } as never);
+    expect(github.scope.isDone()).toBe(true);
+    const rules = github.reviews[0]!.comments.map((c) => /`(DJ\d+)`/.exec(c.body)?.[1]);
+    expect(rules).not.toContain("DJ502");
+    expect(rules).toContain("DJ107");
+  });
 });

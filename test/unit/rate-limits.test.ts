@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { RateLimits, RedisRateLimits, type SpendingLimits } from "../../src/queue/rate-limits.js";
 
-const settings = { reviews_per_pr_per_hour: 2, commands_per_pr_per_hour: 1 };
+const settings = { reviews_per_pr_per_hour: 2, commands_per_pr_per_hour: 1, replies_per_pr_per_hour: 1 };
 const pr = (n: number, owner = "acme") => ({ owner, repo: "shop", pullNumber: n });
 
 /** The same behaviour from either implementation; `advance` moves the clock. */
