@@ -3,7 +3,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseUnifiedDiff } from "../diff/parse.js";
 import { parseOperatorEnv } from "../config/env.js";
-import { anthropicReviewModel, modelSettings } from "../model/client.js";
+import { anthropicAnswerModel, anthropicReviewModel, modelSettings } from "../model/client.js";
+import { resolveModel } from "../model/models.js";
+import { choosePersona } from "../personas/route.js";
+import { askPrompt } from "../prompt/ask.js";
 import { loadPersonas } from "../personas/load.js";
 import { analyse } from "../decide/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
@@ -32,6 +35,7 @@ import {
 import { buildReport, exitCodeFor } from "../report/report.js";
 
 const USAGE = `usage: django-review review [options]
+       django-review ask [options] "question about the change"
 
 Reviews the current branch (working tree) against its base, or a patch, with the same config,
 personas, Django checks, prompt and validation as the GitHub App.
@@ -51,11 +55,12 @@ personas, Django checks, prompt and validation as the GitHub App.
   --dry-run           print exactly what would be sent to the model (system prompt, tools, messages,
                       token estimate), after redaction, and send nothing
 
+\`ask\` answers a question about the same change (a model is needed: ANTHROPIC_API_KEY).
 The working tree includes untracked files (not ignored ones). Without ANTHROPIC_API_KEY only the
 deterministic Django checks run. NO_COLOR turns colours off. Exit codes: 0 clean, 1 findings at or
 above --fail-on, 2 usage or runtime error.`;
 
-const COMMANDS = ["review"] as const;
+const COMMANDS = ["review", "ask"] as const;
 
 const OPTIONS = {
   base: { type: "string" },
@@ -98,7 +103,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  if (positionals[0] !== "review") {
+  const command = positionals[0];
+  const question = positionals.slice(1).join(" ").trim();
+  if (command === "ask" && question === "") return usageError(io, 'ask what? django-review ask "your question"');
+  if (command !== "review" && command !== "ask") {
     const guess = positionals[0] === undefined ? undefined : closest(positionals[0], COMMANDS);
     return usageError(
       io,
@@ -176,6 +184,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await repositoryAgentFiles(projectFiles, read),
     );
     const settings = modelSettings(env);
+    if (command === "ask") {
+      if (!settings) return usageError(io, "django-review ask needs a model: set ANTHROPIC_API_KEY");
+      const override = persona?.success ? { persona: persona.data, source: "command" as const } : undefined;
+      const choice = choosePersona(personas.registry, selection.reviewable, override, heads);
+      const chosen = personas.registry.get(choice.persona);
+      if (!chosen) return usageError(io, `persona ${choice.persona} is not loaded`);
+      const prompt = askPrompt({
+        persona: chosen,
+        files: selection.reviewable,
+        heads,
+        pr: {
+          title: "Local changes",
+          body: "",
+          baseRef: values.base ?? "base",
+          headRef: values.commit ?? "working tree",
+        },
+        question,
+        contextLines: config.context_lines,
+        maxFileTokens: Math.min(60_000, config.max_prompt_tokens),
+      });
+      const model = resolveModel({ env: env.DJANGO_REVIEW_MODEL, config: config.model, persona: chosen.model });
+      const answer = await anthropicAnswerModel(settings)({
+        model,
+        system: prompt.system,
+        user: prompt.user,
+        maxOutputTokens: 1_500,
+      });
+      io.stdout(`${answer.text.trim()}\n\n(${chosen.name} · ${answer.model} · compared ${compared})\n`);
+      return 0;
+    }
     const dryRun = values["dry-run"] ? capturingModel() : undefined;
     const progress = io.isTTY && format === "text" && !dryRun ? modelProgress(io) : undefined;
     const analysis = await analyse({

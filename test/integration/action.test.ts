@@ -8,7 +8,13 @@ import { runAction } from "../../src/action.js";
 import { engineerPrFiles } from "../fixtures/django-pr.js";
 import { mockModel } from "../helpers/anthropic-mock.js";
 import { GitHubMock } from "../helpers/github-mock.js";
-import { commentPayload, HEAD_SHA, pullRequestObject, pullRequestPayload } from "../helpers/payloads.js";
+import {
+  commentPayload,
+  HEAD_SHA,
+  pullRequestObject,
+  pullRequestPayload,
+  reviewCommentPayload,
+} from "../helpers/payloads.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -92,6 +98,18 @@ describe("GitHub Action", () => {
     expect(code).toBe(0);
     expect(github.scope.isDone()).toBe(true);
     expect(github.reviews[0]!.body).toContain("engineer requested with `/django-review`");
+  });
+
+  it("handles replies in the app's review threads (pull_request_review_comment)", async () => {
+    const finding = "🟡 **minor** · `DJ502` Nullable text field\n\n<!-- django-review fp=0123456789abcdef0123 -->";
+    const github = new GitHubMock()
+      .reviewComment(41, { body: finding, path: "shop/models.py", line: 11 })
+      .permission("maint", "write")
+      .threadReply(41);
+    const payload = reviewCommentPayload("why is this a problem?", { login: "maint", inReplyTo: 41 });
+    expect(await runAction(baseEnv("pull_request_review_comment", eventFile(payload)), quiet)).toBe(0);
+    expect(github.scope.isDone()).toBe(true);
+    expect(github.threadReplies[0]).toMatch(/^\*\*`DJ502` /);
   });
 
   it("fails the step when the review fails, saying which permission the token lacks", async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { type ModelCall, mockModel, mockModelLookups } from "../helpers/anthropic-mock.js";
+import { type ModelCall, mockModel, mockModelLookups, mockModelText } from "../helpers/anthropic-mock.js";
 import { gitRepo } from "../helpers/git-repo.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
 
@@ -289,6 +289,28 @@ describe("django-review review (CLI)", () => {
     const results = model.calls[0]!.body.messages[2].content;
     expect(results[0].content).toContain("# shop/api/serializers_/order.py lines 1-2 (class)\nclass OrderSerializer:");
     expect(JSON.parse(stdout).summary).toBe("Checked the serializer.");
+  });
+
+  it("ask answers a question about the local change; without a key or a question it says what is missing", async () => {
+    const { repo, write } = gitRepo({ "shop/models.py": MODELS });
+    write("shop/views.py", "def v(request):\n    return Order.objects.all()\n");
+    const model = mockModelText("It loads every order; paginate it.");
+    const env = { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, DJANGO_REVIEW_MODEL_RETRIES: "0" };
+    const answered = await cli(["ask", "--base", "main", "Is", "this", "view", "safe?"], env, repo);
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toMatch(
+      /^It loads every order; paginate it\.\n\n\(django-backend-\w+ · claude-sonnet-5-5 · compared /,
+    );
+    const user: string = model.calls[0]!.body.messages[0].content;
+    expect(user).toContain("<question>\nIs this view safe?\n</question>");
+    expect(user).toContain('<file path="shop/views.py" status="added">');
+
+    expect((await cli(["ask", "--base", "main", "why?"], {}, repo)).stderr).toContain(
+      "needs a model: set ANTHROPIC_API_KEY",
+    );
+    const bare = await cli(["ask", "--base", "main"], env, repo);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('ask what? django-review ask "your question"');
   });
 
   it("rejects bad arguments with usage and exit code 2", async () => {
