@@ -6,8 +6,13 @@ import { type ConfigResult, parseRepoConfig } from "../config/schema.js";
 import type { DiffFile } from "../diff/types.js";
 import type { FileText, ProjectFiles } from "../lookup/answer.js";
 
-/** Reads a project file at the reviewed state; undefined when it is absent, too large or binary. */
-export type ReadText = (path: string) => string | undefined;
+/**
+ * Reads a project file at the reviewed state; undefined when it is absent, too large or binary. Readers
+ * over git objects also read many files in one `git cat-file --batch` (`many`), as the index does.
+ */
+export type ReadText = ((path: string) => string | undefined) & {
+  many?: (paths: string[]) => Map<string, string>;
+};
 
 /** What the CLI reviews: the diff, the base it was taken against, and what that comparison was. */
 export interface LocalDiff {
@@ -189,18 +194,24 @@ export function workingTreeReader(root: string): ReadText {
 
 /** Files as they are staged (the index): what the commit being made will hold. */
 export function indexReader(root: string): ReadText {
-  return (path) => readBlob(root, `:${path}`);
+  const read: ReadText = (path) => readBlob(root, `:${path}`);
+  read.many = (paths) => readBlobs(root, paths, (path) => `:${path}`);
+  return read;
 }
 
 /** Files as they are in `commit` of the repository at `root` (bare mirrors too): nothing is checked out. */
 export function commitReader(root: string, commit: string): ReadText {
   let listed: Set<string> | undefined;
-  return (path) => {
-    // One listing of the commit's tree, so that absent candidates (settings guesses) cost no git call.
-    listed ??= new Set(git(root, ["ls-tree", "-r", "--name-only", "-z", commit]).split("\0"));
-    if (!listed.has(path)) return undefined;
-    return readBlob(root, `${commit}:${path}`);
-  };
+  // One listing of the commit's tree, so that absent candidates (settings guesses) cost no git call.
+  const known = () => (listed ??= new Set(git(root, ["ls-tree", "-r", "--name-only", "-z", commit]).split("\0")));
+  const read: ReadText = (path) => (known().has(path) ? readBlob(root, `${commit}:${path}`) : undefined);
+  read.many = (paths) =>
+    readBlobs(
+      root,
+      paths.filter((p) => known().has(p)),
+      (path) => `${commit}:${path}`,
+    );
+  return read;
 }
 
 /**
@@ -219,6 +230,36 @@ function readBlob(root: string, object: string): string | undefined {
     return undefined; // absent there, or larger than MAX_BYTES
   }
   return bytes.length > MAX_BYTES ? undefined : textOf(bytes);
+}
+
+/**
+ * Many blobs in one `git cat-file --batch`: each answer is "<sha> blob <size>\n<bytes>\n", or
+ * "<name> missing\n". Too large or binary blobs are left out, as readBlob leaves them.
+ */
+function readBlobs(root: string, paths: string[], name: (path: string) => string): Map<string, string> {
+  const texts = new Map<string, string>();
+  if (paths.length === 0) return texts;
+  const wanted = paths.filter((p) => !p.includes("\n"));
+  const out = execFileSync("git", ["cat-file", "--batch"], {
+    cwd: root,
+    input: wanted.map((p) => `${name(p)}\n`).join(""),
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  let at = 0;
+  for (const path of wanted) {
+    const end = out.indexOf(10, at);
+    if (end < 0) break;
+    const header = out.subarray(at, end).toString("utf8");
+    at = end + 1;
+    const size = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!size) continue; // missing
+    const bytes = out.subarray(at, at + Number(size[2]));
+    at += Number(size[2]) + 1;
+    const text = size[1] === "blob" && bytes.length <= MAX_BYTES ? textOf(bytes) : undefined;
+    if (text !== undefined) texts.set(path, text);
+  }
+  return texts;
 }
 
 function textOf(bytes: Buffer): string | undefined {

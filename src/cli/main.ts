@@ -174,8 +174,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ...modelModulePaths(new Map([...heads, ...related]), known),
         ...index.paths,
       ];
+      // Over git objects, one `git cat-file --batch` for all of them.
+      const batch = read.many?.([...new Set(read2)]);
       for (const path of new Set(read2)) {
-        const text = read(path);
+        const text = batch ? batch.get(path) : read(path);
         if (text !== undefined) related.set(path, text);
       }
     }

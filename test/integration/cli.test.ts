@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { commitReader, indexReader } from "../../src/cli/local-source.js";
 import { type ModelCall, mockModel, mockModelLookups, mockModelText } from "../helpers/anthropic-mock.js";
 import { gitRepo } from "../helpers/git-repo.js";
 import { FAKE_ANTHROPIC_KEY } from "../helpers/probot.js";
@@ -311,6 +312,24 @@ describe("django-review review (CLI)", () => {
     const bare = await cli(["ask", "--base", "main"], env, repo);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('ask what? django-review ask "your question"');
+  });
+
+  it("reads many files of a commit or the index in one git call, as one by one would", () => {
+    const { repo, git, write } = gitRepo({ "a.py": "x = 1\n", "b/c.py": "ünï = 'côdé'\n", "bin.dat": "a\u0000b" });
+    write("a.py", "x = 2\n");
+    git("add", "a.py");
+    const paths = ["a.py", "b/c.py", "bin.dat", "missing.py"];
+    for (const read of [commitReader(repo, "main"), indexReader(repo)]) {
+      const many = read.many!(paths);
+      expect(many).toEqual(new Map(paths.flatMap((p) => (read(p) === undefined ? [] : [[p, read(p)!]]))));
+    }
+    expect(commitReader(repo, "main").many!(paths)).toEqual(
+      new Map([
+        ["a.py", "x = 1\n"],
+        ["b/c.py", "ünï = 'côdé'\n"],
+      ]),
+    );
+    expect(indexReader(repo).many!(["a.py"]).get("a.py")).toBe("x = 2\n");
   });
 
   it("rejects bad arguments with usage and exit code 2", async () => {
