@@ -140,6 +140,10 @@ describe("exactly one review per head, whatever the network does", () => {
       ])
       .get(`/repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}/comments`)
       .query(true)
+      .reply(200, [])
+      // the app's PR comments (pause, rules off), for the state they carry
+      .get(`/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments`)
+      .query(true)
       .reply(200, []);
     github.reviewedHead(); // its check run is there
     const logs: string[] = [];

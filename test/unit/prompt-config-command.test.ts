@@ -155,7 +155,7 @@ describe("model", () => {
 
 describe("the app's state markers on a pull request", () => {
   it("the latest pause or resume wins, ignored rules add up, and only a marker at the very end counts", () => {
-    expect(readState([])).toEqual({ paused: false, ignoredRules: [] });
+    expect(readState([])).toEqual({ paused: false, ignoredRules: [], ignoredFindings: [] });
     expect(
       readState([
         `Paused.\n\n${stateMarker("paused")}`,
@@ -163,8 +163,9 @@ describe("the app's state markers on a pull request", () => {
         `Resumed.\n\n${stateMarker("resumed")}`,
         `${stateMarker("paused")} quoted, then more text`,
         stateMarker("ignore-rule:DJ502"),
+        stateMarker("ignore-finding:0123456789abcdef"),
       ]),
-    ).toEqual({ paused: false, ignoredRules: ["DJ101", "DJ502"] });
+    ).toEqual({ paused: false, ignoredRules: ["DJ101", "DJ502"], ignoredFindings: ["0123456789abcdef"] });
     expect(readState([stateMarker("resumed"), stateMarker("paused")]).paused).toBe(true);
   });
 });
