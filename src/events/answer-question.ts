@@ -7,9 +7,9 @@ import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { gatherPullRequest } from "../github/gather.js";
 import type { PullRequestRef } from "../github/types.js";
 import { resolveModel } from "../model/models.js";
-import { estimateCost } from "../model/pricing.js";
 import type { Answer } from "../model/types.js";
 import { askPrompt } from "../prompt/ask.js";
+import { answerLine } from "../render/answer-line.js";
 import { errorMessage } from "../util/error-message.js";
 import { acknowledge, reply } from "./reply.js";
 import type { ReviewServices } from "./services.js";
@@ -84,14 +84,4 @@ export async function answerQuestion(
   const text = sanitizeModelText(answer.text.trim() || "(The model gave no answer.)");
   const cut = answer.stopReason === "max_tokens" ? "\n\n…(the answer reached its length limit)" : "";
   return reply(context, log, `${text}${cut}\n\n${answerLine(answer, persona.name, config.summary.cost)}`);
-}
-
-/** "<sub>Answered as django-backend-engineer · `claude-…` · tokens: … · ≈ $0.01</sub>" */
-function answerLine(answer: Answer, persona: string, showCost: boolean): string {
-  const usage = answer.usage;
-  const input = usage.inputTokens + usage.cacheReadTokens + usage.cacheCreationTokens;
-  const cost = estimateCost(answer.model, usage);
-  const money = showCost && cost !== undefined ? ` · ≈ $${cost.toFixed(3)}` : "";
-  const tokens = showCost ? ` · tokens: ${input} input · ${usage.outputTokens} output` : "";
-  return `<sub>Answered as ${persona} · model \`${answer.model}\`${tokens}${money}</sub>`;
 }

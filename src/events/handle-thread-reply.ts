@@ -9,6 +9,7 @@ import { findingKey, stateMarker } from "../github/pr-state.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaId } from "../vocabulary.js";
 import { threadPrompt } from "../prompt/thread.js";
+import { answerLine } from "../render/answer-line.js";
 import { errorMessage } from "../util/error-message.js";
 import { canTriggerReview, COMMAND, parseCommand } from "./command.js";
 import { reviewJob } from "./review-job.js";
@@ -141,14 +142,8 @@ async function answerInThread(
       maxOutputTokens: MAX_REPLY_TOKENS,
       signal,
     });
-    const tokens = answer.usage.inputTokens + answer.usage.cacheReadTokens + answer.usage.cacheCreationTokens;
-    await replyInThread(
-      context,
-      rootId,
-      `${sanitizeModelText(answer.text.trim() || "(no answer)")}\n\n` +
-        `<sub>Answered as ${persona.name} · model \`${answer.model}\` · tokens: ${tokens} input · ` +
-        `${answer.usage.outputTokens} output</sub>`,
-    );
+    const text = sanitizeModelText(answer.text.trim() || "(no answer)");
+    await replyInThread(context, rootId, `${text}\n\n${answerLine(answer, persona.name, config.summary.cost)}`);
   } catch (error) {
     log.warn({ err: error }, "django-review: the model could not answer in the thread");
     await replyInThread(

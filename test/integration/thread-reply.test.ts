@@ -46,7 +46,9 @@ describe("replies in the app's review threads", () => {
     expect(user).toContain("<question>\nWhy not `blank=True` only? @everyone\n</question>");
     expect(model.calls[0]!.body.system[0].text).toContain("# Your persona: django-backend-engineer");
     expect(github.threadReplies[0]).toMatch(/^It is intended only if NULL means 'unknown' here\. cc @\u200bsomeone/);
-    expect(github.threadReplies[0]).toMatch(/<sub>Answered as django-backend-engineer · model `claude-sonnet-5-5`/);
+    expect(github.threadReplies[0]).toMatch(
+      /<sub>Answered as django-backend-engineer · model `claude-sonnet-5-5` · tokens: 2000 input · 120 output · ≈ \$[\d.]+<\/sub>$/,
+    );
   });
 
   it("without an API key a rule finding is explained by its rule", async () => {
