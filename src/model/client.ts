@@ -2,7 +2,7 @@ import type { OperatorEnv } from "../config/env.js";
 import Anthropic from "@anthropic-ai/sdk";
 import { LOOKUP_TOOL_NAMES, LOOKUP_TOOLS, type LookupTurn } from "../lookup/tools.js";
 import { REVIEW_TOOL, REVIEW_TOOL_NAME } from "./review-tool.js";
-import type { AnswerModel, ModelRequest, ReviewModel } from "./types.js";
+import type { AnswerModel, ModelRequest, ModelUsage, ReviewModel } from "./types.js";
 
 export type { ModelAnswer, ModelRequest, ModelUsage, ReviewModel } from "./types.js";
 
@@ -47,12 +47,7 @@ export function anthropicReviewModel(settings: ModelSettings): ReviewModel {
             .map((block) => ({ id: block.id, name: block.name, input: block.input })),
       model: message.model,
       stopReason: message.stop_reason,
-      usage: {
-        inputTokens: message.usage.input_tokens,
-        outputTokens: message.usage.output_tokens,
-        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
-      },
+      usage: usageOf(message.usage),
     };
   };
 }
@@ -74,13 +69,18 @@ export function anthropicAnswerModel(settings: ModelSettings): AnswerModel {
       text: message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n\n"),
       model: message.model,
       stopReason: message.stop_reason,
-      usage: {
-        inputTokens: message.usage.input_tokens,
-        outputTokens: message.usage.output_tokens,
-        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
-      },
+      usage: usageOf(message.usage),
     };
+  };
+}
+
+/** The API's usage block in our words (cache fields may be absent). */
+function usageOf(usage: Anthropic.Usage): ModelUsage {
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+    cacheCreationTokens: usage.cache_creation_input_tokens ?? 0,
   };
 }
 
