@@ -15,6 +15,11 @@ export default {
     "src/config/schema.ts",
     "src/diff/line-map.ts",
     "src/comments/validate.ts",
+    "src/lookup/answer.ts",
+    "src/lookup/definitions.ts",
+    "src/personas/code-kinds.ts",
+    "src/github/pr-state.ts",
+    "src/events/command.ts",
   ],
   coverageAnalysis: "perTest",
   // Module-level constants (regex tables, schemas) would re-run the whole suite per mutant: hours on two cores.

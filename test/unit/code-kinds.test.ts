@@ -66,3 +66,95 @@ describe("changedKinds: what the changed code is", () => {
     ]);
   });
 });
+
+/** A modified file: `head`, with `changed` lines added and `deletedBefore` lines deleted just before. */
+function modified(path: string, head: string, changed: number[], deletedBefore: number[] = []) {
+  const lines = head.split("\n");
+  const patch = [`@@ -1,${lines.length - changed.length + deletedBefore.length} +1,${lines.length} @@`];
+  for (const [i, line] of lines.entries()) {
+    if (deletedBefore.includes(i + 1)) patch.push("-removed = 1");
+    patch.push(`${changed.includes(i + 1) ? "+" : " "}${line}`);
+  }
+  return parseChangedFile({
+    path,
+    status: "modified",
+    additions: changed.length,
+    deletions: 0,
+    patch: patch.join("\n"),
+  });
+}
+
+describe("changedKinds: where a definition starts and ends", () => {
+  const head = [
+    "@shared_task", // 1
+    "@retry(3)", // 2
+    "def send(pk):", // 3
+    "    a = 1", // 4
+    "", // 5
+    "    b = 2", // 6
+    "x = 3", // 7
+    "class Device(", // 8
+    "    Mixin,", // 9
+    "    models.Model", // 10
+    "):", // 11
+    "    name = 1", // 12
+    "y = 4", // 13
+  ].join("\n");
+  const at = (changed: number[], deleted: number[] = []) =>
+    changedKinds([modified("a/m.py", head, changed, deleted)], new Map([["a/m.py", head]])).map(
+      (k) => `${k.kind.one}:${k.count}:${k.changedLines}`,
+    );
+
+  it("a decorated function runs from its first decorator through its body, blank lines included", () => {
+    expect(at([1])).toEqual(["Celery task:1:1"]);
+    expect(at([2, 3])).toEqual(["Celery task:1:2"]);
+    expect(at([6])).toEqual(["Celery task:1:1"]);
+    expect(at([7])).toEqual([]);
+  });
+
+  it("a class with bases over several lines runs through its header and its body", () => {
+    expect(at([9])).toEqual(["model:1:1"]);
+    expect(at([12])).toEqual(["model:1:1"]);
+    expect(at([13])).toEqual([]);
+  });
+
+  it("a deleted line counts where it was, in the definition around it", () => {
+    expect(at([], [12])).toEqual(["model:1:1"]);
+    expect(at([], [13])).toEqual(["model:1:1"]); // deleted just after `name = 1`: the class's end
+    expect(at([], [8])).toEqual([]); // deleted just after `x = 3`, before the class
+  });
+
+  it("counts several definitions of a kind and the lines changed in them", () => {
+    const two = "class A(models.Model):\n    x = 1\n    y = 2\nclass B(models.Model):\n    z = 3\n";
+    const kinds = changedKinds([modified("m.py", two, [2, 3, 5])], new Map([["m.py", two]]));
+    expect(kinds.map((k) => [k.kind.one, k.count, k.changedLines])).toEqual([["model", 2, 3]]);
+  });
+
+  it("reads imports in every form it knows, and template formats", () => {
+    const files = {
+      "g/schema.py": "import strawberry\n",
+      "g/views.py": "from django.views.decorators.cache import cache_page\n",
+      "n/api.py": "import ninja\n",
+      "t/mail.txt": "Hello {{ name }}\n",
+      "t/page.jinja2": '<a hx-get="/x">x</a>\n',
+      "t/plain.html": "<p>no template tags</p>\n",
+      "p/asgi.py": "application = get_asgi_application()\n",
+    };
+    expect(kinds(files)).toEqual([
+      "architect:strawberry GraphQL schema:1@g/schema.py",
+      "architect:caching module:1@g/views.py",
+      "architect:django-ninja API:1@n/api.py",
+      "engineer:template:1@t/mail.txt",
+      "engineer:htmx template:1@t/page.jinja2",
+      "architect:ASGI module:1@p/asgi.py",
+    ]);
+  });
+
+  it("a file without its head, or with nothing changed, says nothing", () => {
+    const file = modified("a/m.py", "class A(models.Model):\n    x = 1", [2]);
+    expect(changedKinds([file], new Map())).toEqual([]);
+    expect(
+      changedKinds([modified("a/m.py", "class A(models.Model):\n    x = 1", [])], new Map([["a/m.py", "x"]])),
+    ).toEqual([]);
+  });
+});

@@ -180,3 +180,106 @@ describe("definitionModulePaths (the project-wide index's files)", () => {
     expect(definitionModulePaths(big, [], new Set()).paths).toHaveLength(3);
   });
 });
+
+describe("the lookups, at their edges", () => {
+  it("redact by syntax: bare values in YAML, not Python names; a failing read is said, not thrown", async () => {
+    const lookups = new Lookups(
+      repo({ "deploy.yml": "password: hunter2hunter2\n", "a.py": "password = form_password\n" }),
+      CONFIG,
+      LIMITS,
+    );
+    expect(await lookups.answer(call("read_file", { path: "deploy.yml" }))).toContain("password: [REDACTED");
+    expect(await lookups.answer(call("read_file", { path: "a.py" }))).toContain("password = form_password");
+    const broken: ProjectFiles = {
+      list: async () => {
+        throw new Error("tree unavailable\nstack");
+      },
+      read: async () => {
+        throw new Error("GraphQL 502");
+      },
+    };
+    const failing = new Lookups(broken, CONFIG, LIMITS);
+    expect(await failing.answer(call("read_file", { path: "a.py" }))).toBe(
+      '<lookup_result tool="read_file" outcome="not found">The repository could not be read just now (GraphQL 502).</lookup_result>',
+    );
+    expect(await failing.answer(call("list_files", { glob: "*" }))).toContain("(tree unavailable)");
+    expect(failing.records.map((r) => r.outcome)).toEqual(["not found", "not found"]);
+  });
+
+  it("show a whole short file without a note, and cut a file of long lines at the answer's size", async () => {
+    const lookups = new Lookups(
+      repo({ "s.py": "a = 1\nb = 2\n", "long.py": `${"x".repeat(400)}\n`.repeat(200) }),
+      CONFIG,
+      LIMITS,
+    );
+    expect(await lookups.answer(call("read_file", { path: "s.py" }))).toBe(
+      '<lookup_result tool="read_file" path="s.py" lines="1-2 of 2">\n    1  a = 1\n    2  b = 2\n</lookup_result>',
+    );
+    const long = await lookups.answer(call("read_file", { path: "long.py", start_line: 5, end_line: 1000 }));
+    const shown = long.split("\n").filter((l) => /^\s+\d+ {2}x/.test(l));
+    expect(shown[0]).toMatch(/^\s+5 {2}x/);
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.length).toBeLessThan(40);
+    expect(long).toContain(`note="(more: read_file with start_line=${5 + shown.length})"`);
+  });
+
+  it("list at most 200 paths and count the rest; an invalid glob is said", async () => {
+    const many = repo(Object.fromEntries(Array.from({ length: 205 }, (_, i) => [`m/f${i}.py`, ""])));
+    const lookups = new Lookups(many, CONFIG, LIMITS);
+    const listed = await lookups.answer(call("list_files", { glob: "m/*.py" }));
+    expect(listed).toContain('count="205"');
+    expect(listed).toContain("\n… and 5 more\n</lookup_result>");
+    expect(await lookups.answer(call("list_files", { glob: "nothing/**" }))).toContain('count="0"');
+    expect(lookups.records.map((r) => r.outcome)).toEqual(["answered", "not found"]);
+  });
+
+  it("redact a definition's source, and spend the budget at exactly its limit", async () => {
+    const files = repo({ "s/settings_base.py": 'class Config:\n    API_TOKEN = "tok_live_abcdefghijklmnop1234"\n' });
+    const lookups = new Lookups(files, CONFIG, LIMITS);
+    const found = await lookups.answer(call("find_definition", { name: "Config" }));
+    expect(found).not.toContain("tok_live_abcdefghijklmnop1234");
+    expect(found).toContain("[REDACTED");
+    const exact = new Lookups(repo({}), CONFIG, { maxLookups: 8, maxTokens: 0 });
+    expect(exact.spent).toBe(true);
+  });
+});
+
+describe("findDefinitions, at its edges", () => {
+  it("stops at five results, finds URL names only in URL modules, and closes a bracketed assignment", () => {
+    const classes = Array.from({ length: 7 }, (_, i) => [`m${i}.py`, "class Same:\n    pass\n"] as [string, string]);
+    expect(findDefinitions("Same", new Map(classes))).toHaveLength(5);
+    const urls = 'urlpatterns = [\n    path("a/", v, name="shop-list"),\n]\n';
+    expect(findDefinitions("shop-list", new Map([["views.py", urls]]))).toEqual([]);
+    expect(findDefinitions("shop-list", new Map([["shop/urls/api.py", urls]]))[0]).toMatchObject({
+      kind: "url name",
+      startLine: 1,
+      endLine: 3,
+    });
+    const tuple = "CHOICES = (\n    ('a', 'A'),\n)\nother = 1\n";
+    expect(findDefinitions("CHOICES", new Map([["c.py", tuple]]))[0]?.source).toBe("CHOICES = (\n    ('a', 'A'),\n)");
+  });
+
+  it("ranks module names at the root and in folders, singular and plural, and sends every kind of test last", () => {
+    expect(
+      definitionCandidates([
+        "conftest.py",
+        "app/order_tests.py",
+        "app/test/helpers.py",
+        "app/util.py",
+        "serializer.py",
+        "models.py",
+        "app/managers/base.py",
+        "app/migrations/0001_initial.py",
+        "app/models.pyc",
+      ]),
+    ).toEqual([
+      "serializer.py",
+      "models.py",
+      "app/managers/base.py",
+      "app/util.py",
+      "conftest.py",
+      "app/order_tests.py",
+      "app/test/helpers.py",
+    ]);
+  });
+});
