@@ -158,3 +158,24 @@ describe("changedKinds: where a definition starts and ends", () => {
     ).toEqual([]);
   });
 });
+
+describe("changedKinds: the lines just outside a definition", () => {
+  it("a one-line definition ends on its own line; an indented import or a template without tags is not of a kind", () => {
+    const head = "async def v(request): return 1\nz = 1\n@shared_task\ndef t(): pass\nw = 2";
+    const file = (changed: number[]) =>
+      changedKinds([modified("a/v.py", head, changed)], new Map([["a/v.py", head]])).map((k) => k.kind.one);
+    expect(file([2])).toEqual([]);
+    expect(file([1])).toEqual(["async view"]);
+    expect(file([5])).toEqual([]);
+    expect(file([4])).toEqual(["Celery task"]);
+    expect(
+      kinds({
+        "a/x.py":
+          "def f():\n    from ninja import Router\n    import strawberry\n    from django.core.cache import cache\n",
+        "a/migrations/helpers.py": "x = 1\n",
+        "a/page.html.bak": "{% block x %}",
+        "a/b.html": "{{ value }}",
+      }),
+    ).toEqual(["engineer:template:1@a/b.html"]);
+  });
+});
