@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseChangedFile } from "../../src/diff/parse.js";
 import { changedKinds } from "../../src/personas/code-kinds.js";
+import { modifiedFile } from "../helpers/changed-file.js";
 
 /** A file whose head is `head`, every line of it added. */
 function added(path: string, head: string) {
@@ -67,22 +68,7 @@ describe("changedKinds: what the changed code is", () => {
   });
 });
 
-/** A modified file: `head`, with `changed` lines added and `deletedBefore` lines deleted just before. */
-function modified(path: string, head: string, changed: number[], deletedBefore: number[] = []) {
-  const lines = head.split("\n");
-  const patch = [`@@ -1,${lines.length - changed.length + deletedBefore.length} +1,${lines.length} @@`];
-  for (const [i, line] of lines.entries()) {
-    if (deletedBefore.includes(i + 1)) patch.push("-removed = 1");
-    patch.push(`${changed.includes(i + 1) ? "+" : " "}${line}`);
-  }
-  return parseChangedFile({
-    path,
-    status: "modified",
-    additions: changed.length,
-    deletions: 0,
-    patch: patch.join("\n"),
-  });
-}
+const modified = modifiedFile;
 
 describe("changedKinds: where a definition starts and ends", () => {
   const head = [

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseChangedFile } from "../../src/diff/parse.js";
 import { loadPersonas } from "../../src/personas/load.js";
 import { choosePersona } from "../../src/personas/route.js";
+import { modifiedFile } from "../helpers/changed-file.js";
 
 /** Two personas with small, known routing: the architect owns `api/**` and `async def`, the engineer `models.py` and fields. */
 function personas(architectPaths = '["**/api/**"]') {
@@ -102,19 +103,7 @@ describe("choosePersona, scored", () => {
 
 const AGENTS = loadPersonas(join(import.meta.dirname, "../../agents"));
 
-/** A changed file whose head is `head`, with `changed` (1-based) lines marked as added. */
-function changedAt(path: string, head: string, changed: number[]) {
-  const lines = head.split("\n");
-  const patch = [`@@ -1,${lines.length - changed.length} +1,${lines.length} @@`];
-  for (const [i, line] of lines.entries()) patch.push(`${changed.includes(i + 1) ? "+" : " "}${line}`);
-  return parseChangedFile({
-    path,
-    status: "modified",
-    additions: changed.length,
-    deletions: 0,
-    patch: patch.join("\n"),
-  });
-}
+const changedAt = (path: string, head: string, changed: number[]) => modifiedFile(path, head, changed);
 
 const VIEWSETS = [
   "from rest_framework import viewsets",
