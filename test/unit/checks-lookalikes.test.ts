@@ -229,6 +229,24 @@ describe("admin list_display", () => {
     expect(fired("shop/admin.py", admin("('sku', 'customer__name')"))).toEqual(["DJ109@3"]);
     expect(fired("shop/admin.py", admin("('sku', 'referrer')"))).toEqual(["DJ109@3"]);
   });
+
+  it("a column method reading a relation of the row queries per row, unless the changelist or the admin loads it", () => {
+    const column = (display: string, body: string, extra = "") =>
+      `@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ${display}\n${extra}` +
+      `    @admin.display(description="Who")\n    def who(self, obj):\n        ${body}\n`;
+    // line 6: the method's body
+    expect(fired("shop/admin.py", column("('sku', 'who')", "return obj.customer.name"))).toEqual(["DJ109@6"]);
+    expect(fired("shop/admin.py", column("('sku', 'who')", "return obj.referrer.name"))).toEqual(["DJ109@6"]);
+    // the changelist joins non-null ForeignKeys itself when list_display names one
+    expect(fired("shop/admin.py", column("('customer', 'who')", "return obj.customer.name"))).toEqual([]);
+    // ...but not nullable ones
+    expect(fired("shop/admin.py", column("('customer', 'who')", "return obj.referrer.name"))).toEqual(["DJ109@6"]);
+    // loaded by the admin, not a relation, not a column
+    const loaded = "    list_select_related = ('customer',)\n";
+    expect(fired("shop/admin.py", column("('sku', 'who')", "return obj.customer.name", loaded))).toEqual([]);
+    expect(fired("shop/admin.py", column("('sku', 'who')", "return obj.sku.upper()"))).toEqual([]);
+    expect(fired("shop/admin.py", column("('sku',)", "return obj.customer.name"))).toEqual([]);
+  });
 });
 
 describe("migrations", () => {

@@ -55,14 +55,49 @@ export const adminListWithoutSelectRelated: Rule = {
           ? !autoJoined
           : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true,
       );
-      if (related.length === 0) continue;
-      hits.push({
-        line: py.lineOf(display.statement),
-        message:
-          `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add ` +
-          `\`list_select_related\` so the changelist does not query once per row.`,
-      });
+      if (related.length > 0)
+        hits.push({
+          line: py.lineOf(display.statement),
+          message:
+            `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add ` +
+            `\`list_select_related\` so the changelist does not query once per row.`,
+        });
+      // Columns that are the admin's own methods: `obj.fk.attr` in one runs a query per row, unless
+      // the changelist's automatic join (a plain non-null ForeignKey in list_display) covers `fk`.
+      for (const method of columnMethods(py, cls, names)) {
+        for (const m of py.src(method.node).matchAll(new RegExp(`\\b${method.param}\\.(\\w+)\\.\\w+`, "g"))) {
+          const field = model?.fields.get(m[1] as string);
+          if (field?.forward !== true || (autoJoined && field.nullable !== true)) continue;
+          hits.push({
+            line: py.line(method.node.from + (m.index ?? 0)),
+            causeLines: [py.lineOf(display.statement)],
+            message:
+              `The \`list_display\` column ${code(method.name)} reads ${code(m[0])} for every row: add ` +
+              `\`list_select_related = ("${m[1]}",)\` so the changelist loads it once.`,
+          });
+          break;
+        }
+      }
     }
     return hits;
   },
 };
+
+/** The admin's methods that `list_display` names, with the name of their row parameter (`obj`). */
+function columnMethods(
+  py: PythonFile,
+  cls: SyntaxNode,
+  names: string[],
+): Array<{ name: string; param: string; node: SyntaxNode }> {
+  const body = cls.getChild("Body");
+  // Decorated methods (`@admin.display`, `@mark_safe`) sit inside a DecoratedStatement.
+  const definitions = [
+    ...(body?.getChildren("FunctionDefinition") ?? []),
+    ...(body?.getChildren("DecoratedStatement") ?? []).flatMap((d) => d.getChildren("FunctionDefinition")),
+  ];
+  return definitions.flatMap((node) => {
+    const name = py.src(node.getChild("VariableName") ?? node);
+    const param = /\(\s*self\s*,\s*(\w+)/.exec(py.src(node))?.[1];
+    return names.includes(name) && param ? [{ name, param, node }] : [];
+  });
+}
