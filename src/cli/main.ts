@@ -6,13 +6,14 @@ import { parseOperatorEnv } from "../config/env.js";
 import { anthropicAnswerModel, anthropicReviewModel, modelSettings } from "../model/client.js";
 import { resolveModel } from "../model/models.js";
 import { choosePersona } from "../personas/route.js";
-import { askPrompt } from "../prompt/ask.js";
+import { askPrompt, MAX_ANSWER_TOKENS, MAX_QUESTION_FILE_TOKENS } from "../prompt/ask.js";
 import { loadPersonas } from "../personas/load.js";
 import { analyse } from "../decide/analyse.js";
 import { projectFactPaths } from "../checks/project-facts.js";
 import {
   definitionModulePaths,
   fieldModulePaths,
+  indexNotice,
   modelModulePaths,
   relatedPaths,
   renderedTemplatePaths,
@@ -155,7 +156,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(at ? { commit: at } : {}),
       ...(values.staged ? { staged: true } : {}),
     });
-    let indexNotice: string | undefined;
+    let indexSaid: string | undefined;
     if (config.checks.enabled) {
       const known = new Set([...heads.keys(), ...related.keys()]);
       // The project's definition modules wherever they live, as the app reads them (see gather.ts).
@@ -166,8 +167,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             known,
           )
         : { paths: [], total: 0 };
-      if (index.paths.length < index.total)
-        indexNotice = `The project index read ${index.paths.length} of ${index.total} definition modules (its bound).`;
+      indexSaid = indexNotice(index);
       const read2 = [
         ...fieldModulePaths(heads, known),
         ...renderedTemplatePaths(heads, known),
@@ -204,14 +204,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         },
         question,
         contextLines: config.context_lines,
-        maxFileTokens: Math.min(60_000, config.max_prompt_tokens),
+        maxFileTokens: Math.min(MAX_QUESTION_FILE_TOKENS, config.max_prompt_tokens),
       });
       const model = resolveModel({ env: env.DJANGO_REVIEW_MODEL, config: config.model, persona: chosen.model });
       const answer = await anthropicAnswerModel(settings)({
         model,
         system: prompt.system,
         user: prompt.user,
-        maxOutputTokens: 1_500,
+        maxOutputTokens: MAX_ANSWER_TOKENS,
       });
       io.stdout(`${answer.text.trim()}\n\n(${chosen.name} · ${answer.model} · compared ${compared})\n`);
       return 0;
@@ -247,7 +247,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     report.notices.push(
       ...personas.applied.map((a) => `Persona from the repository: ${a}.`),
       ...personas.problems,
-      ...(indexNotice ? [indexNotice] : []),
+      ...(indexSaid ? [indexSaid] : []),
     );
     if (untracked.length > 0)
       report.notices.push(

@@ -8,7 +8,7 @@ import type { DiffFile } from "../diff/types.js";
 import type { ReviewModel } from "../model/types.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaRegistry } from "../personas/load.js";
-import { choosePersona, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
+import { choosePersona, configPersonaOverride, type PersonaChoice, type PersonaOverride } from "../personas/route.js";
 import type { Persona } from "../personas/schema.js";
 import type { PullRequestText } from "../prompt/build.js";
 import {
@@ -87,7 +87,7 @@ export async function analyse(input: AnalysisInput): Promise<Analysis | undefine
   for (const failure of checks.failures)
     input.log.warn({ ...failure }, "django-review: a Django check failed on a file and was skipped");
 
-  const choice = choosePersona(input.personas, files, input.personaOverride ?? configOverride(config), heads);
+  const choice = choosePersona(input.personas, files, input.personaOverride ?? configPersonaOverride(config), heads);
   const persona = input.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
 
@@ -221,8 +221,4 @@ async function modelStage(
     ...(input.modelDeadlineMs ? { deadlineMs: input.modelDeadlineMs } : {}),
     ...(lookups ? { lookups } : {}),
   });
-}
-
-function configOverride(config: RepoConfig): PersonaOverride | undefined {
-  return config.persona === "auto" ? undefined : { persona: config.persona, source: "config" };
 }

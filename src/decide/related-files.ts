@@ -146,6 +146,15 @@ const DEFINITION_SEGMENTS = new Set([
   "fields",
 ]);
 
+/** Said in the summary when the project index stopped at its bound; undefined when it read them all. */
+export function indexNotice(chosen: { paths: string[]; total: number }): string | undefined {
+  if (chosen.paths.length >= chosen.total) return undefined;
+  return (
+    `The project index read ${chosen.paths.length} of ${chosen.total} definition modules (models, serializers, ` +
+    `forms, admin, tasks): its bound of ${MAX_INDEX_MODULES} files / 3 MB.`
+  );
+}
+
 /**
  * The project's definition modules wherever they live (`models/` packages, `api/serializers/`,
  * `serializers_/`, `app/forms.py`), from the head's whole tree: a path counts when one of its folders

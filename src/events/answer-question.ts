@@ -1,23 +1,18 @@
 import type { Context, Logger } from "probot";
 import { sanitizeModelText } from "../comments/sanitize.js";
 import { configFromText } from "../config/load.js";
-import { choosePersona } from "../personas/route.js";
+import { choosePersona, configPersonaOverride } from "../personas/route.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
 import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { gatherPullRequest } from "../github/gather.js";
 import type { PullRequestRef } from "../github/types.js";
 import { resolveModel } from "../model/models.js";
 import type { Answer } from "../model/types.js";
-import { askPrompt } from "../prompt/ask.js";
+import { askPrompt, MAX_ANSWER_TOKENS, MAX_QUESTION_FILE_TOKENS } from "../prompt/ask.js";
 import { answerLine } from "../render/answer-line.js";
 import { errorMessage } from "../util/error-message.js";
 import { acknowledge, reply } from "./reply.js";
 import type { ReviewServices } from "./services.js";
-
-/** Output tokens of one answer: a short answer, not a review. */
-const MAX_ANSWER_TOKENS = 1_500;
-/** Prompt tokens the PR's files may take in a question (the rest of the PR is named, not shown). */
-const MAX_QUESTION_FILE_TOKENS = 60_000;
 
 type CommentContext = Context<"issue_comment.created">;
 
@@ -54,8 +49,7 @@ export async function answerQuestion(
   const gathered = await gatherPullRequest(deps, { ref, pr, config });
   const files = gathered?.files ?? [];
   const heads = gathered?.heads ?? new Map<string, string>();
-  const override = config.persona === "auto" ? undefined : { persona: config.persona, source: "config" as const };
-  const choice = choosePersona(deps.personas, files, override, heads);
+  const choice = choosePersona(deps.personas, files, configPersonaOverride(config), heads);
   const persona = deps.personas.get(choice.persona);
   if (!persona) throw new Error(`django-review: persona ${choice.persona} is not loaded`);
   const prompt = askPrompt({

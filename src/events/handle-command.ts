@@ -12,7 +12,7 @@ import { fetchChangedFiles } from "../github/fetch-pull-request.js";
 import { fetchReviewContext } from "../github/fetch-review-context.js";
 import { stateMarker } from "../github/pr-state.js";
 import type { PullRequestRef } from "../github/types.js";
-import { choosePersona } from "../personas/route.js";
+import { choosePersona, configPersonaOverride } from "../personas/route.js";
 
 export type CommentContext = Context<"issue_comment.created">;
 
@@ -142,11 +142,7 @@ async function helpText(
   const state = reviewContext.pr?.requests ?? { paused: false, ignoredRules: [] };
   const files = parseChangedFiles(await fetchChangedFiles(context.octokit, ref));
   const personas = services.depsFor(context.octokit, context.log).personas;
-  const choice = choosePersona(
-    personas,
-    files,
-    config.persona === "auto" ? undefined : { persona: config.persona, source: "config" },
-  );
+  const choice = choosePersona(personas, files, configPersonaOverride(config));
   const disabled = [...config.checks.disable, ...state.ignoredRules];
   const invalid = problems.length > 0 ? ", invalid: defaults used" : "";
   return [

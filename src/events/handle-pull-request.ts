@@ -9,6 +9,7 @@ import type { PullRequestRef } from "../github/types.js";
 import { runReview } from "../review/run-review.js";
 import { runLogged, type ReviewServices } from "./services.js";
 import { withIgnoredRules } from "../config/ignored-rules.js";
+import { earlierReviews } from "./requested-review.js";
 
 export const PULL_REQUEST_EVENTS = [
   "pull_request.opened",
@@ -95,15 +96,7 @@ async function review(
     signal,
     incremental: context.payload.action === "synchronize",
     agentFiles: reviewContext.agentFiles ?? [],
-    ...(now
-      ? {
-          previous: {
-            reviewedShas: now.reviewedShas,
-            threads: now.threads,
-            ignoredFindings: now.requests.ignoredFindings,
-          },
-        }
-      : {}),
+    ...(now ? { previous: earlierReviews(now) } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import { fetchReviewContext, fingerprintOf, resolveThreads } from "../github/fet
 import { findingKey, stateMarker } from "../github/pr-state.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaId } from "../vocabulary.js";
+import { numberedLine } from "../prompt/numbered-line.js";
 import { threadPrompt } from "../prompt/thread.js";
 import { answerLine } from "../render/answer-line.js";
 import { errorMessage } from "../util/error-message.js";
@@ -172,7 +173,7 @@ function around(text: string, line: number): string {
   const from = Math.max(1, line - CODE_AROUND);
   const to = Math.min(lines.length, line + CODE_AROUND);
   const shown: string[] = [];
-  for (let n = from; n <= to; n++) shown.push(`${String(n).padStart(5)}  ${lines[n - 1] ?? ""}`);
+  for (let n = from; n <= to; n++) shown.push(numberedLine(n, lines[n - 1] ?? ""));
   return shown.join("\n");
 }
 

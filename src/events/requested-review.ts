@@ -1,12 +1,24 @@
 import type { Context, Logger } from "probot";
 import { configFromText } from "../config/load.js";
 import { fetchPullRequest } from "../github/fetch-pull-request.js";
-import { fetchReviewContext } from "../github/fetch-review-context.js";
+import { fetchReviewContext, type ReviewContext } from "../github/fetch-review-context.js";
 import type { PullRequestRef } from "../github/types.js";
 import type { PersonaOverride } from "../personas/route.js";
 import { runReview } from "../review/run-review.js";
 import type { ReviewServices } from "./services.js";
 import { withIgnoredRules } from "../config/ignored-rules.js";
+
+/**
+ * What the app did on the PR before, as a review needs it: the heads it reviewed, its threads (none for
+ * a full review, which posts every finding again), the findings dismissed on it.
+ */
+export function earlierReviews(pr: NonNullable<ReviewContext["pr"]>, options: { full?: boolean } = {}) {
+  return {
+    reviewedShas: pr.reviewedShas,
+    threads: options.full ? [] : pr.threads,
+    ignoredFindings: pr.requests.ignoredFindings,
+  };
+}
 
 /** A review someone asked for (a command, a check's re-run), as opposed to one a push started. */
 export interface ReviewRequest {
@@ -58,16 +70,7 @@ export async function runRequestedReview(
     notices: request.notices,
     signal: request.signal,
     agentFiles: reviewContext.agentFiles ?? [],
-    // A full review posts every finding again, as if the earlier reviews' threads were not there.
-    ...(reviewContext.pr
-      ? {
-          previous: {
-            reviewedShas: reviewContext.pr.reviewedShas,
-            threads: request.full ? [] : reviewContext.pr.threads,
-            ignoredFindings: reviewContext.pr.requests.ignoredFindings,
-          },
-        }
-      : {}),
+    ...(reviewContext.pr ? { previous: earlierReviews(reviewContext.pr, { full: request.full }) } : {}),
     ...(request.personaOverride ? { personaOverride: request.personaOverride } : {}),
   });
 }

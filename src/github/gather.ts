@@ -6,7 +6,7 @@ import { runInline } from "../decide/pure-tasks.js";
 import {
   definitionModulePaths,
   fieldModulePaths,
-  MAX_INDEX_MODULES,
+  indexNotice,
   modelModulePaths,
   relatedPaths,
   renderedTemplatePaths,
@@ -126,11 +126,7 @@ async function projectIndex(
     };
   }
   const chosen = definitionModulePaths(tree, changedPaths, known);
-  const notice =
-    chosen.paths.length < chosen.total
-      ? `The project index read ${chosen.paths.length} of ${chosen.total} definition modules (models, serializers, ` +
-        `forms, admin, tasks): its bound of ${MAX_INDEX_MODULES} files / 3 MB.`
-      : undefined;
+  const notice = indexNotice(chosen);
   return { tree, paths: chosen.paths, ...(notice ? { notice } : {}) };
 }
 

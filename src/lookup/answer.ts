@@ -3,6 +3,7 @@ import type { RepoConfig } from "../config/schema.js";
 import { pathMatcher, SECRET_PATH_PATTERNS } from "../diff/path-filter.js";
 import { escapeAttribute, escapeData } from "../prompt/build.js";
 import { estimateTokens } from "../prompt/estimate.js";
+import { numberedLine } from "../prompt/numbered-line.js";
 import { redactSecrets } from "../prompt/redact.js";
 import { errorMessage } from "../util/error-message.js";
 import { definitionCandidates, findDefinitions } from "./definitions.js";
@@ -101,7 +102,7 @@ export class Lookups {
     const shown: string[] = [];
     let size = 0;
     for (let n = start; n <= end; n++) {
-      const line = `${String(n).padStart(5)}  ${lines[n - 1] ?? ""}`;
+      const line = numberedLine(n, lines[n - 1] ?? "");
       size += estimateTokens(line) + 1;
       if (size > MAX_ANSWER_TOKENS && shown.length > 0) break;
       shown.push(line);

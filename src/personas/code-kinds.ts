@@ -117,6 +117,9 @@ export function changedKinds(files: DiffFile[], heads: Map<string, string>): Cha
   return found;
 }
 
+/** `class Name(` with its bases continuing on the next lines. */
+const OPEN_CLASS_HEADER = /^class\s+\w+\s*\([^)]*$/;
+
 /** 1-based [start, end] of each top-level definition whose first line matches (decorators start it). */
 function definitions(lines: string[], start: RegExp): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -124,7 +127,7 @@ function definitions(lines: string[], start: RegExp): Array<[number, number]> {
     if (!start.test(header(lines, i))) continue;
     let end = i + 1;
     // a multi-line class header ends at its closing bracket
-    if (/^class\s+\w+\s*\([^)]*$/.test(lines[i] ?? ""))
+    if (OPEN_CLASS_HEADER.test(lines[i] ?? ""))
       while (end < lines.length && end < i + 12 && !(lines[end - 1] ?? "").includes(")")) end++;
     // a decorator's function follows it; then the body is every indented or blank line
     while (end < lines.length && /^@/.test(lines[end] ?? "")) end++;
@@ -142,7 +145,7 @@ function definitions(lines: string[], start: RegExp): Array<[number, number]> {
  */
 function header(lines: string[], i: number): string {
   const line = lines[i] ?? "";
-  if (!/^class\s+\w+\s*\([^)]*$/.test(line)) return line;
+  if (!OPEN_CLASS_HEADER.test(line)) return line;
   const parts = [line];
   for (let j = i + 1; j < Math.min(lines.length, i + 12); j++) {
     parts.push((lines[j] ?? "").trim());

@@ -14,6 +14,11 @@ export interface PersonaChoice {
 
 export type PersonaOverride = { persona: PersonaId; source: "command" | "config" };
 
+/** The config's `persona:` as an override; `auto` leaves the choice to routing. */
+export function configPersonaOverride(config: { persona: "auto" | PersonaId }): PersonaOverride | undefined {
+  return config.persona === "auto" ? undefined : { persona: config.persona, source: "config" };
+}
+
 const PATH_WEIGHT = 3;
 /** A signal counts at most this many times, so one repetitive file cannot decide alone. */
 const MAX_HITS_PER_SIGNAL = 3;
