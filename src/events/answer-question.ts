@@ -46,7 +46,13 @@ export async function answerQuestion(
   await acknowledge(context, log);
   const pr = await fetchPullRequest(context.octokit, ref);
   const deps = services.depsFor(context.octokit, log);
-  const gathered = await gatherPullRequest(deps, { ref, pr, config });
+  // The answer reads the changed files only: the checks' context (nearby files, the project index) is
+  // not part of its prompt, so it is not read.
+  const gathered = await gatherPullRequest(deps, {
+    ref,
+    pr,
+    config: { ...config, checks: { ...config.checks, enabled: false } },
+  });
   const files = gathered?.files ?? [];
   const heads = gathered?.heads ?? new Map<string, string>();
   const choice = choosePersona(deps.personas, files, configPersonaOverride(config), heads);

@@ -187,6 +187,13 @@ describe("/django-review command", () => {
       /<sub>Answered as django-backend-engineer · model `claude-sonnet-5-5` · tokens: 2000 input · 120 output · ≈ \$[\d.]+<\/sub>$/,
     );
     expect(github.reviews).toHaveLength(0);
+    // one batched read, of the changed files only: no project files, no tree
+    expect(github.blobReads).toHaveLength(1);
+    expect(github.blobReads[0]!.map((e) => e.slice(41)).sort()).toEqual(
+      engineerPrFiles()
+        .map((f) => f.filename)
+        .sort(),
+    );
   });
 
   it("ask counts against limits.replies_per_pr_per_hour, and says so when it is spent", async () => {
