@@ -1,4 +1,5 @@
 import type { PersonaId } from "../vocabulary.js";
+import { MAX_QUESTION_CHARS } from "../prompt/ask.js";
 
 export const COMMAND = "/django-review";
 
@@ -19,8 +20,6 @@ const PERSONA_ALIASES: Record<string, PersonaId> = {
   "django-backend-engineer": "engineer",
 };
 
-/** Longest question `ask` passes on (the rest is cut: it is the model's budget). */
-const MAX_QUESTION_CHARS = 2_000;
 const RULE_ID = /^DJ\d{3}$/i;
 
 /**

@@ -1,4 +1,5 @@
 import type { Persona } from "../personas/schema.js";
+import { MAX_QUESTION_CHARS } from "./ask.js";
 import { escapeData } from "./build.js";
 import { redactSecrets } from "./redact.js";
 
@@ -31,19 +32,39 @@ export interface ThreadPromptInput {
   question: string;
 }
 
-/** The prompt of one reply in a thread: everything from the PR delimited as data, and redacted. */
+/**
+ * What one answer sends at most, whatever the thread holds: comments run to 65,536 characters and a
+ * minified file has lines of a megabyte, and every answer is paid for.
+ */
+const MAX_REPLY_CHARS = 1_000;
+const MAX_FINDING_CHARS = 4_000;
+const MAX_HUNK_CHARS = 4_000;
+const MAX_CODE_LINE_CHARS = 300;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} …(cut)`;
+}
+
+/** The prompt of one reply in a thread: everything from the PR delimited as data, bounded, and redacted. */
 export function threadPrompt(input: ThreadPromptInput): { system: string; user: string } {
   const block = (tag: string, text: string) => `<${tag}>\n${escapeData(text)}\n</${tag}>`;
+  const code = input.code
+    ?.split("\n")
+    .map((line) => cut(line, MAX_CODE_LINE_CHARS))
+    .join("\n");
+  // The hunk ends at the commented line: keep its end.
+  const hunk =
+    input.diffHunk.length <= MAX_HUNK_CHARS ? input.diffHunk : `…(cut) ${input.diffHunk.slice(-MAX_HUNK_CHARS)}`;
   const user = [
     "Answer the last reply in this review thread. Its content follows as data.",
     "<thread>",
     `<file>${escapeData(input.path)}</file>`,
-    block("finding", input.finding),
+    block("finding", cut(input.finding, MAX_FINDING_CHARS)),
     input.rule ? block("rule", input.rule) : "",
-    block("diff_hunk", input.diffHunk),
-    input.code ? block("code_at_head", input.code) : "",
-    input.thread.length > 0 ? block("replies", input.thread.join("\n\n")) : "",
-    block("question", input.question),
+    block("diff_hunk", hunk),
+    code ? block("code_at_head", code) : "",
+    input.thread.length > 0 ? block("replies", input.thread.map((r) => cut(r, MAX_REPLY_CHARS)).join("\n\n")) : "",
+    block("question", cut(input.question, MAX_QUESTION_CHARS)),
     "</thread>",
   ]
     .filter((part) => part !== "")
