@@ -897,9 +897,76 @@ describe("eager loading removed (DJ114)", () => {
     // ...and a comment alone names nothing
     expect(run(multi, [["    # 'tags',", 2]])).toEqual([]);
     const admin = "class OrderAdmin(admin.ModelAdmin):\n    list_display = ('sku', 'customer')\n\n";
+    // (on the line where the option was, inside the hunk, not on the class header)
     expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([
-      ["DJ114", 1, "This change stops loading `customer`"],
+      ["DJ114", 3, "This change stops loading `customer`"],
     ]);
+  });
+
+  it("flags a deleted get_queryset override, a deleted statement, and the project's own prefetch_x() loader", () => {
+    const view = "class SiteIndex(IndexView):\n    model = Site\n\n\nclass SiteEdit(EditView):\n    model = Site\n";
+    // the whole override deleted after the class's last line: the finding sits where it was
+    expect(
+      run(view, [
+        ["    def get_queryset(self):", 4],
+        ["        return super().get_queryset().select_related('root_page')", 4],
+      ]),
+    ).toEqual([["DJ114", 4, "This change stops loading `root_page`"]]);
+    // another function loading the same relation for its own queryset does not keep this one's
+    const two =
+      "def detail(request):\n    return Order.objects.select_related('customer').get()\n\n" +
+      "def index(request):\n    qs = Order.objects.filter(sku='x')\n    return render(request, 'x.html', {'qs': qs})\n";
+    expect(run(two, [["    qs = qs.select_related('customer')", 6]])).toEqual([
+      ["DJ114", 6, "This change stops loading `customer`"],
+    ]);
+    const chain = "def recent(request):\n    pages = Page.objects.live().in_bulk(ids)\n";
+    expect(run(chain, [["    pages = Page.objects.live().prefetch_workflow_states().in_bulk(ids)", 2]])).toEqual([
+      ["DJ114", 2, "This change stops loading `prefetch_workflow_states()`"],
+    ]);
+    expect(
+      run("def recent(request):\n    pages = Page.objects.prefetch_workflow_states().in_bulk(ids)\n", [
+        ["    pages = Page.objects.live().prefetch_workflow_states().in_bulk(ids)", 2],
+      ]),
+    ).toEqual([]);
+  });
+
+  it("is quiet when the change deletes the loop that read the rows along with the loading", () => {
+    const text =
+      "def email(request, ids):\n    docs = Document.objects.filter(pk__in=ids)\n" +
+      "    if docs.exclude(pk__in=allowed(request.user)).exists():\n        return forbidden()\n";
+    const removed: Array<[string, number]> = [
+      ["    docs = Document.objects.select_related('owner').filter(pk__in=ids)", 2],
+      ["    for doc in docs:", 3],
+      ["        if not has_perm(request.user, doc):", 3],
+    ];
+    expect(run(text, removed)).toEqual([]);
+    // the same deletion with the loop kept (the reader is still there): the loading is missed
+    expect(run(text, removed.slice(0, 1))).toEqual([["DJ114", 2, "This change stops loading `owner`"]]);
+  });
+
+  it("is quiet when the change moves the loading into another function of the file", () => {
+    const text =
+      "def base():\n    return Order.objects.select_related('customer')\n\n" +
+      "def index(request):\n    qs = base().filter(sku='x')\n";
+    const file = new SourceFile(
+      "shop/views.py",
+      text,
+      new Set([1, 2, 5]),
+      ["    qs = Order.objects.select_related('customer').filter(sku='x')"],
+      new Set([5]),
+      [{ text: "    qs = Order.objects.select_related('customer').filter(sku='x')", line: 5 }],
+    );
+    expect(runChecks([file], [], { disabled: ["DJ108"] }).findings.map((f) => f.rule)).toEqual([]);
+    // the same file without the added helper: the loading is gone
+    const lost = new SourceFile(
+      "shop/views.py",
+      "def index(request):\n    qs = base().filter(sku='x')\n",
+      new Set([2]),
+      ["    qs = Order.objects.select_related('customer').filter(sku='x')"],
+      new Set([2]),
+      [{ text: "    qs = Order.objects.select_related('customer').filter(sku='x')", line: 2 }],
+    );
+    expect(runChecks([lost], [], { disabled: ["DJ108"] }).findings.map((f) => f.rule)).toEqual(["DJ114"]);
   });
 
   it("is quiet when the loading moved, was reordered, or the deletion was not loading", () => {

@@ -4,20 +4,39 @@ import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
 const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\s*[(=]\s*([^)\n]*)/g;
+/** A project's own eager-loading queryset method, named the Django way: `.prefetch_workflow_states()`. */
+const PROJECT_LOADER = /\.((?:prefetch|select_related)_\w+)\(/g;
 
-/** Relation names a line loads (`select_related("a", "b__c")` -> a, b__c); `*` for a bare `select_related()`. */
+/**
+ * Relation names a line loads (`select_related("a", "b__c")` -> a, b__c); `*` for a bare `select_related()`;
+ * `prefetch_x()` for a call of the project's own loader.
+ */
 function loadedNames(line: string): string[] {
   const names: string[] = [];
   for (const m of line.matchAll(LOADING_CALL)) {
     const args = [...(m[2] ?? "").matchAll(/["']([\w]+)["']/g)].map((a) => a[1] as string);
     names.push(...(args.length > 0 ? args : m[1] === "select_related" && /^\s*$/.test(m[2] ?? "") ? ["*"] : []));
   }
+  for (const m of line.matchAll(PROJECT_LOADER)) names.push(`${m[1]}()`);
   return names;
+}
+
+const ROW_LOOP = /\bfor\s+[\w, ()]+\s+in\s/;
+
+/** Whether `text` still loads `name` (a relation, `*`, or a project loader `prefetch_x()`). */
+function stillLoads(text: string, name: string): boolean {
+  if (name === "*") return /select_related\(\s*\)/.test(text);
+  if (name.endsWith("()")) return text.includes(`.${name.slice(0, -2)}(`);
+  return new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(
+    text,
+  );
 }
 
 /**
  * The change deletes eager loading (`select_related("x")`, `prefetch_related("x")`,
- * `list_select_related`) that the head no longer has anywhere in the file. Whatever reads `x` per row
+ * `list_select_related`, the project's own `prefetch_x()`) that the function or class it sat in no longer
+ * has and the change adds nowhere else in the file — a line, a chain, or a whole `get_queryset` override
+ * deleted. Whatever reads `x` per row
  * — a template, a serializer, `__str__`, an admin column — now queries once per row; the reader is
  * often in another file, so the deletion itself is the place to ask.
  */
@@ -35,50 +54,84 @@ export const removedEagerLoading: Rule = {
   appliesTo: (f) =>
     isPython(f) &&
     f.removedLines.some((line) =>
-      /\b(select_related|prefetch_related|list_select_related)\b|^\s*["'][\w]+["'],?/.test(line),
+      /\b(select_related|prefetch_related|list_select_related)\b|\.(prefetch|select_related)_\w+\(|^\s*["'][\w]+["'],?/.test(
+        line,
+      ),
     ),
   check(file) {
-    const head = file.text;
     const py = file.python;
     const statements = py.nodes("AssignStatement").concat(py.nodes("ReturnStatement"), py.nodes("ExpressionStatement"));
-    // Still loaded somewhere in the file (moved, reordered, re-wrapped): nothing was lost.
-    const kept = (name: string) =>
-      name === "*"
-        ? /select_related\(\s*\)/.test(head)
-        : new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(
-            head,
-          );
-    const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number }>();
+    const scopes = py.nodes("FunctionDefinition").concat(py.nodes("ClassDefinition"));
+    const added = file.lines.filter((_, i) => file.isChanged(i + 1)).join("\n");
+    const spans = (node: SyntaxNode, at: number) =>
+      py.lineOf(node) <= at && at <= py.line(Math.max(node.from, node.to - 1));
+    // Still loaded where the deletion was (the same function or class: reordered, re-wrapped, moved up), or
+    // added elsewhere by this change (moved): nothing was lost. Another function loading the same relation
+    // for its own queryset does not keep this one's.
+    // The function or class a deleted line sat in: the innermost around the last head line above it whose
+    // header is indented less than the deleted line (a deleted method's scope is its class, not its neighbour).
+    const scopeOf = (line: number, deleted: string) => {
+      let above = line - 1;
+      while (above > 1 && !/\S/.test(file.lines[above - 1] ?? "")) above--;
+      const indent = /^\s*/.exec(deleted)?.[0].length ?? 0;
+      return innermost(
+        scopes.filter(
+          (s) => spans(s, above) && (/^\s*/.exec(file.lines[py.lineOf(s) - 1] ?? "")?.[0].length ?? 0) < indent,
+        ),
+      );
+    };
+    const kept = (name: string, scope: SyntaxNode | undefined) =>
+      stillLoads(scope ? py.src(scope) : file.text, name) || stillLoads(added, name);
+    // Where the change also deletes a loop over rows (`for doc in docs:`, a comprehension), the per-row reader
+    // went with the loading: that scope lost nothing it still reads.
+    const loopsRemoved = new Set(
+      file.removedAt.filter(({ text }) => ROW_LOOP.test(text)).map(({ text, line }) => scopeOf(line, text)),
+    );
+    const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
     for (const { text: raw, line } of file.removedAt) {
       // A trailing comment (`'device_type',  # read by __str__`) is not part of the relation list.
       const text = raw.replace(/\s+#.*$/, "");
-      // A deleted line sits before the next head line: the construct is the one there or just above.
-      for (const at of [line, line - 1]) {
-        const spans = (node: SyntaxNode) => py.lineOf(node) <= at && at <= py.line(Math.max(node.from, node.to - 1));
-        const admin = /\blist_select_related\b/.test(text)
-          ? py.nodes("ClassDefinition").find((c) => spans(c) && /list_display/.test(py.src(c)))
-          : undefined;
-        const construct = admin ?? innermost(statements.filter(spans));
-        if (!construct) continue;
-        // A line of a multi-line `prefetch_related(\n "a",\n "b")` names its relations without the call.
-        const inCall =
-          /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
-        const names = (
-          inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
-        ).filter((n) => !kept(n));
-        if (names.length === 0) break;
-        // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
-        const place = places.get(construct.from) ?? { construct, names: new Set<string>(), at: line };
-        for (const name of names) place.names.add(name);
-        places.set(construct.from, place);
-        break;
-      }
+      if (!/(select_related|prefetch_related)|\.(prefetch|select_related)_|^\s*["']/.test(text)) continue;
+      const scope = scopeOf(line, raw);
+      if (loopsRemoved.has(scope)) continue;
+      // A deleted line sits before the next head line: the construct is the one there or just above; a
+      // deleted statement or method of its own may leave none, and the place is the function or class around it.
+      const statement = [line, line - 1]
+        .map((at) => innermost(statements.filter((s) => spans(s, at))))
+        .find((s) => s !== undefined);
+      const admin = /\blist_select_related\b/.test(text)
+        ? py
+            .nodes("ClassDefinition")
+            .find((c) => (spans(c, line) || spans(c, line - 1)) && /list_display/.test(py.src(c)))
+        : undefined;
+      const construct = admin ?? statement ?? scope;
+      if (!construct) continue;
+      // A line of a multi-line `prefetch_related(\n "a",\n "b")` names its relations without the call.
+      const inCall =
+        construct === statement &&
+        /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) &&
+        /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
+      const names = (
+        inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
+      ).filter((n) => !kept(n, admin ?? scope));
+      if (names.length === 0) continue;
+      // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
+      const place = places.get(construct.from) ?? {
+        construct,
+        names: new Set<string>(),
+        at: line,
+        whole: construct !== statement,
+      };
+      for (const name of names) place.names.add(name);
+      places.set(construct.from, place);
     }
     const hits: RuleHit[] = [];
-    for (const { construct, names, at } of places.values()) {
+    for (const { construct, names, at, whole } of places.values()) {
       const listed = [...names].map((n) => (n === "*" ? "`select_related()`" : `${code(`${n}`)}`)).join(", ");
       hits.push({
-        line: py.lineOf(construct),
+        // A deleted statement, method or admin option: the comment goes where it was (inside the diff's hunk),
+        // not on the first line of the class or function around it.
+        line: whole ? at : py.lineOf(construct),
         endLine: Math.max(at, py.line(Math.max(construct.from, construct.to - 1))),
         message:
           `This change stops loading ${listed}: anything that reads ${names.size > 1 ? "them" : "it"} per ` +
