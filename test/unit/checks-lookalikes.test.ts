@@ -1000,3 +1000,26 @@ describe("multi-line security constructs", () => {
     expect(runChecks([unchanged]).findings).toEqual([]);
   });
 });
+
+describe("prefetch_related on a forward relation (DJ115)", () => {
+  const view = (chain: string) => `def v(request):\n    return ${chain}\n`;
+  it("names the ForeignKeys of a known model's queryset, on the line of the call of a wrapped chain", () => {
+    expect(fired("shop/views.py", view("Order.objects.filter(sku='x').prefetch_related('customer')"))).toEqual([
+      "DJ115@2",
+    ]);
+    const wrapped =
+      "def v(request):\n    return (\n        Order.objects.filter(sku='x')\n        .prefetch_related('referrer', 'tags')\n    )\n";
+    expect(fired("shop/views.py", wrapped)).toEqual(["DJ115@4"]);
+  });
+  it("leaves paths, Prefetch objects, reverse and unknown relations, and unknown models alone", () => {
+    for (const chain of [
+      "Order.objects.prefetch_related('customer__orders')",
+      "Order.objects.prefetch_related(Prefetch('customer', queryset=Customer.objects.only('name')))",
+      "Customer.objects.prefetch_related('order_set')",
+      "Order.objects.prefetch_related('tags')",
+      "Invoice.objects.prefetch_related('customer')",
+      "order.items.prefetch_related('customer')",
+    ])
+      expect(fired("shop/views.py", view(chain)), chain).toEqual([]);
+  });
+});

@@ -152,6 +152,12 @@ const CASES: Record<string, RuleCase> = {
     negative: "def v(request):\n    return Order.objects.filter(sku='x').select_related('customer')\n",
     removed: ["    return Order.objects.filter(sku='x').select_related('customer')"],
   },
+  DJ115: {
+    path: "app/views.py",
+    positive: "def v(request):\n    return Order.objects.filter(sku='x').prefetch_related('customer')\n",
+    negative: "def v(request):\n    return Order.objects.filter(sku='x').select_related('customer')\n",
+    context: { "app/models.py": MODELS },
+  },
   DJ110: {
     path: "app/jobs.py",
     positive: "def f():\n    for o in Order.objects.all():\n        o.sku = 'x'\n        o.save()\n",

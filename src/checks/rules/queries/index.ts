@@ -8,6 +8,7 @@ import { adminListWithoutSelectRelated } from "./admin.js";
 import { relatedIdThroughObject } from "./related-id.js";
 import { querysetForTemplate } from "./template-context.js";
 import { removedEagerLoading } from "./removed-loading.js";
+import { prefetchForForwardRelation } from "./loading-choice.js";
 
 export const queryRules: Rule[] = [
   relatedAccessInLoop,
@@ -24,4 +25,5 @@ export const queryRules: Rule[] = [
   relatedIdThroughObject,
   querysetForTemplate,
   removedEagerLoading,
+  prefetchForForwardRelation,
 ];
