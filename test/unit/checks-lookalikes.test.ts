@@ -942,6 +942,18 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(text, removed)).toEqual([]);
     // the same deletion with the loop kept (the reader is still there): the loading is missed
     expect(run(text, removed.slice(0, 1))).toEqual([["DJ114", 2, "This change stops loading `owner`"]]);
+    // a comprehension re-wrapped by the change is still there: its rows still read the relation
+    const initial = "def initial(self):\n    return [p.site for p in self.permissions()]\n";
+    expect(
+      run(initial, [
+        ["    return [", 2],
+        ["        p.site", 2],
+        ["        for p in self.permissions().select_related('site')", 2],
+        ["    ]", 2],
+      ]),
+    ).toEqual([["DJ114", 2, "This change stops loading `site`"]]);
+  });
+
   });
 
   it("is quiet when the change moves the loading into another function of the file", () => {

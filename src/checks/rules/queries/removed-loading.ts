@@ -21,7 +21,8 @@ function loadedNames(line: string): string[] {
   return names;
 }
 
-const ROW_LOOP = /\bfor\s+[\w, ()]+\s+in\s/;
+/** `for doc in docs` / `for pk, doc in self.items`: the loop target and where its iterable starts. */
+const ROW_LOOP = /\bfor\s+(\w+(?:\s*,\s*\w+)*)\s+in\s+([\w.]+)/;
 
 /** Whether `text` still loads `name` (a relation, `*`, or a project loader `prefetch_x()`). */
 function stillLoads(text: string, name: string): boolean {
@@ -82,10 +83,18 @@ export const removedEagerLoading: Rule = {
     };
     const kept = (name: string, scope: SyntaxNode | undefined) =>
       stillLoads(scope ? py.src(scope) : file.text, name) || stillLoads(added, name);
-    // Where the change also deletes a loop over rows (`for doc in docs:`, a comprehension), the per-row reader
-    // went with the loading: that scope lost nothing it still reads.
+    // Where the change deletes a loop over rows (`for doc in docs:`, a comprehension) that the head no longer has
+    // there, the per-row reader went with the loading: that scope lost nothing it still reads.
     const loopsRemoved = new Set(
-      file.removedAt.filter(({ text }) => ROW_LOOP.test(text)).map(({ text, line }) => scopeOf(line, text)),
+      file.removedAt.flatMap(({ text, line }) => {
+        const loop = ROW_LOOP.exec(text);
+        if (!loop) return [];
+        const scope = scopeOf(line, text);
+        const header = new RegExp(
+          `\\bfor\\s+${loop[1]?.replace(/\s+/g, "\\s*")}\\s+in\\s+${loop[2]?.replaceAll(".", "\\.")}\\b`,
+        );
+        return header.test(scope ? py.src(scope) : file.text) ? [] : [scope];
+      }),
     );
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
     for (const { text: raw, line } of file.removedAt) {
