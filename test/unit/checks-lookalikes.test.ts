@@ -954,8 +954,6 @@ describe("eager loading removed (DJ114)", () => {
     ).toEqual([["DJ114", 2, "This change stops loading `site`"]]);
   });
 
-  });
-
   it("is quiet when the change moves the loading into another function of the file", () => {
     const text =
       "def base():\n    return Order.objects.select_related('customer')\n\n" +
@@ -1011,6 +1009,34 @@ describe("multi-line security constructs", () => {
     const unchanged = new SourceFile("shop/templatetags/w.py", text, new Set([3]));
     expect(runChecks([unchanged]).findings).toEqual([]);
   });
+
+  it("a change to what a marked variable is built from raises DJ402 on the unchanged mark_safe", () => {
+    const text = [
+      "def validate(page, path):",
+      "    link = f'<a href=\"{page.url}\">{page.title}</a>'",
+      "    note = 'checked'",
+      "    message = _('Page %(link)s has the url %(url)s') % {",
+      "        'link': link,",
+      "        'url': path,",
+      "    }",
+      "    raise ValidationError(mark_safe(message))",
+      "",
+    ].join("\n");
+    const at = (line: number) =>
+      runChecks([new SourceFile("shop/validators.py", text, new Set([line]))]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    // the link two assignments up, and a value of the formatted message
+    expect(at(2)).toEqual(["DJ402@8"]);
+    expect(at(6)).toEqual(["DJ402@8"]);
+    // a line that builds nothing the mark_safe marks
+    expect(at(3)).toEqual([]);
+    // values escaped where they are built: nothing to say, whatever changed
+    const escaped = text
+      .replace("{page.title}", "{escape(page.title)}")
+      .replace("mark_safe(message)", "mark_safe(escape(message))");
+    expect(runChecks([new SourceFile("shop/validators.py", escaped, new Set([2]))]).findings).toEqual([]);
+  });
 });
 
 describe("prefetch_related on a forward relation (DJ115)", () => {
@@ -1033,5 +1059,34 @@ describe("prefetch_related on a forward relation (DJ115)", () => {
       "order.items.prefetch_related('customer')",
     ])
       expect(fired("shop/views.py", view(chain)), chain).toEqual([]);
+  });
+});
+
+describe("HTML escaping that does not escape (DJ417) and unsanitised Markdown (DJ418)", () => {
+  const html =
+    "from django.utils.safestring import mark_safe\n\ndef cell(v):\n    return mark_safe(f'<i>{escape(v)}</i>')\n";
+  it("flags glob's and re's escape in a file that builds HTML with it, not an alias or a globbing module", () => {
+    expect(fired("shop/tables.py", `from glob import escape\n${html}`)).toEqual(["DJ417@1"]);
+    expect(fired("shop/tables.py", `from re import compile, escape\n${html}`)).toEqual(["DJ417@1"]);
+    expect(fired("shop/tables.py", `from re import escape as re_escape\n${html}`)).toEqual([]);
+    expect(
+      fired("shop/files.py", "from glob import escape, glob\n\ndef find(p):\n    return glob(escape(p) + '*')\n"),
+    ).toEqual([]);
+  });
+  const filter = (body: string, imports = "import markdown\n") =>
+    `${imports}from django import template\nregister = template.Library()\n\n@register.filter\ndef md(value):\n${body}\n`;
+  it("flags converted Markdown returned by a template filter or marked safe, unless it is sanitised", () => {
+    expect(fired("shop/templatetags/t.py", filter("    return markdown.markdown(value)"))).toEqual(["DJ418@7"]);
+    const view =
+      "import markdown2\nfrom django.utils.safestring import mark_safe\n\ndef page(text):\n    return mark_safe(markdown2.markdown(text))\n";
+    expect(fired("shop/views.py", view)).toEqual(["DJ418@5"]);
+    expect(fired("shop/views.py", view.replace("markdown(text)", "markdown(text, safe_mode='escape')"))).toEqual([]);
+    const cleaned = filter("    html = markdown.markdown(value)\n    return bleach.clean(html, tags=TAGS)");
+    expect(fired("shop/templatetags/t.py", cleaned)).toEqual([]);
+    // not rendered raw here (an email body, a docs build), or not Python-Markdown at all
+    expect(fired("shop/mail.py", "import markdown\n\ndef body(text):\n    return markdown.markdown(text)\n")).toEqual(
+      [],
+    );
+    expect(fired("shop/templatetags/t.py", filter("    return markdown(value)", "import mistune\n"))).toEqual([]);
   });
 });

@@ -158,6 +158,24 @@ const CASES: Record<string, RuleCase> = {
     negative: "def v(request):\n    return Order.objects.filter(sku='x').select_related('customer')\n",
     context: { "app/models.py": MODELS },
   },
+  DJ417: {
+    path: "app/tables.py",
+    positive:
+      "from glob import escape\nfrom django.utils.safestring import mark_safe\n\n" +
+      "def render_name(value):\n    return mark_safe(f'<b>{escape(value)}</b>')\n",
+    negative:
+      "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n" +
+      "def render_name(value):\n    return mark_safe(f'<b>{escape(value)}</b>')\n",
+  },
+  DJ418: {
+    path: "app/templatetags/text.py",
+    positive:
+      "import markdown\nfrom django import template\nregister = template.Library()\n\n" +
+      "@register.filter(is_safe=True)\ndef md(value):\n    return markdown.markdown(value)\n",
+    negative:
+      "import markdown\nimport nh3\nfrom django import template\nregister = template.Library()\n\n" +
+      "@register.filter(is_safe=True)\ndef md(value):\n    return nh3.clean(markdown.markdown(value))\n",
+  },
   DJ110: {
     path: "app/jobs.py",
     positive: "def f():\n    for o in Order.objects.all():\n        o.sku = 'x'\n        o.save()\n",

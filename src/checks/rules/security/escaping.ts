@@ -4,6 +4,7 @@ import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
+import { isMarkdownCall } from "./markdown.js";
 import { code } from "../../../comments/markdown.js";
 import { exactly } from "../../../util/regex.js";
 
@@ -21,6 +22,26 @@ function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
     values.length > 0 &&
     values.every((v) => v.name === "CallExpression" && SAFE_BUILDERS.test(callParts(py, v)?.name ?? ""))
   );
+}
+
+/**
+ * Lines of the assignments (earlier in the same function) that build the variables in `node`, followed through
+ * the variables those assignments read: `message = template % {"link": link}` and `link = f"<a>{title}</a>"`.
+ */
+function feedingLines(py: PythonFile, node: SyntaxNode, depth = 0, seen = new Set<string>()): number[] {
+  if (depth > 3) return [];
+  const names = node.name === "VariableName" ? [node] : py.within(node, "VariableName");
+  const lines: number[] = [];
+  for (const name of names) {
+    const text = py.src(name);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    for (const value of assignmentsInScope(py, name).get(text) ?? []) {
+      if (value.from >= name.from) continue;
+      lines.push(...py.linesOf(value), ...feedingLines(py, value, depth + 1, seen));
+    }
+  }
+  return lines;
 }
 
 export const markSafeOnVariable: Rule = {
@@ -44,10 +65,14 @@ export const markSafeOnVariable: Rule = {
       const arg = parts.positional[0];
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
         if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
-        // The whole call is the construct: a value changed on any line of a multi-line f-string counts.
+        // Converted Markdown is DJ418's: it knows the converters' safe modes and says what to do (sanitise).
+        if (arg.name === "CallExpression" && isMarkdownCall(py, arg)) continue;
+        // The whole call is the construct: a value changed on any line of a multi-line f-string counts, and
+        // so does a change to what the variables it marks were built from (`html = f"<b>{name}</b>"` above).
         hits.push({
           line: py.lineOf(call),
           endLine: py.line(Math.max(call.from, call.to - 1)),
+          causeLines: feedingLines(py, arg),
           message:
             `${code(`${parts.name}(${py.src(arg).slice(0, 40)})`)} disables escaping for data: use ` +
             `\`format_html()\` or escape the values.`,

@@ -3,6 +3,8 @@ import { rawSqlFormatting } from "./sql.js";
 import { markSafeOnVariable, templateUnescaped, variableInScript } from "./escaping.js";
 import { debugTrue, hardcodedSecretKey, hostsAndCors, insecureCookies, insecureSetCookie } from "./settings.js";
 import { csrfExempt, htmxWithoutCsrf, formWithoutCsrfToken } from "./csrf.js";
+import { foreignEscapeImport } from "./escape-import.js";
+import { unsanitisedMarkdown } from "./markdown.js";
 import { unsafeDeserialization, openRedirect, allFieldsExposed, reflectedResponse } from "./requests.js";
 
 export const securityRules: Rule[] = [
@@ -22,4 +24,6 @@ export const securityRules: Rule[] = [
   reflectedResponse,
   variableInScript,
   insecureSetCookie,
+  foreignEscapeImport,
+  unsanitisedMarkdown,
 ];
