@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, classBases, decoratorsOf, type PythonFile, simpleAssignments } from "./python.js";
+import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
+import { type QueryingProperty, queryingMethods, queryingProperties } from "./model-queries.js";
 import type { SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
@@ -15,6 +16,8 @@ export interface FieldInfo {
   nullable: boolean;
   /** Defined on a line this change adds. */
   changed: boolean;
+  /** A relation's `related_name`, when it is a plain name (not `+` or a `%(class)s` pattern). */
+  relatedName?: string;
 }
 
 export interface ModelInfo {
@@ -25,13 +28,8 @@ export interface ModelInfo {
   metaIndexed: Set<string>;
   /** `@property`/`@cached_property` methods whose body queries: name -> what it queries. */
   queryingProperties: Map<string, QueryingProperty>;
-}
-
-export interface QueryingProperty {
-  /** The related manager it reads through `self.<relation>` (prefetching it may answer the query), if any. */
-  relation?: string;
-  /** The method it calls on it (`all`, `count`, `filter`...) or the query's text. */
-  query: string;
+  /** Plain methods that run a query, themselves or through another of the model's methods: name -> what. */
+  queryingMethods: Map<string, string>;
 }
 
 export interface SerializerInfo {
@@ -41,6 +39,8 @@ export interface SerializerInfo {
   relatedReasons: string[];
 }
 
+export type { QueryingProperty };
+
 /** Facts about the project gathered from every file the checks can see (changed and related). */
 export class ProjectIndex {
   readonly models = new Map<string, ModelInfo>();
@@ -48,6 +48,11 @@ export class ProjectIndex {
   readonly templates = new Map<string, string>();
   /** Field names that are a forward relation on at least one known model. */
   readonly relationNames = new Set<string>();
+  /**
+   * Reverse managers named by `related_name`: name -> the model that declares the relation (its rows are what
+   * `unit.conversions.all()` yields). A name two models declare is left out: it says nothing certain.
+   */
+  readonly reverseManagers = new Map<string, string | undefined>();
   /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
   readonly removedFieldTypes = new Map<string, Set<string>>();
 
@@ -131,7 +136,14 @@ export class ProjectIndex {
       const model = readModel(file, cls, name, this);
       if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
         this.models.set(name, model);
-        for (const field of model.fields.values()) if (field.forward) this.relationNames.add(field.name);
+        for (const field of model.fields.values()) {
+          if (field.forward) this.relationNames.add(field.name);
+          if (field.relatedName)
+            this.reverseManagers.set(
+              field.relatedName,
+              this.reverseManagers.has(field.relatedName) ? undefined : model.name,
+            );
+        }
       }
     }
   }
@@ -146,6 +158,11 @@ function fieldType(py: PythonFile, value: SyntaxNode): string | undefined {
   const parts = callParts(py, value);
   if (!parts) return undefined;
   return /(Field|ForeignKey|ManyToManyField|ParentalKey)$/.test(parts.name) ? parts.name : undefined;
+}
+
+function relatedNameOf(py: PythonFile, node: SyntaxNode | undefined): { relatedName?: string } {
+  const name = node ? /^["'](\w+)["']$/.exec(py.src(node))?.[1] : undefined;
+  return name ? { relatedName: name } : {};
 }
 
 function isTrue(py: PythonFile, node: SyntaxNode | undefined): boolean {
@@ -174,6 +191,7 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
         isTrue(py, keywords.get("primary_key")),
       nullable: isTrue(py, keywords.get("null")) || resolved.forcesNull,
       changed: file.isChanged(py.lineOf(value)),
+      ...relatedNameOf(py, keywords.get("related_name")),
     });
   }
   const metaIndexed = new Set<string>();
@@ -187,41 +205,26 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
       for (const m of py.src(value).matchAll(/["']-?([A-Za-z_][A-Za-z0-9_]*)["']/g)) metaIndexed.add(m[1] as string);
     }
   }
-  return { name, file: path, fields, metaIndexed, queryingProperties: queryingProperties(py, cls) };
+  return {
+    name,
+    file: path,
+    fields,
+    metaIndexed,
+    queryingProperties: queryingProperties(py, cls),
+    queryingMethods: queryingMethods(
+      py,
+      cls,
+      new Set([...fields.values()].filter((f) => f.manyToMany).map((f) => f.name)),
+    ),
+  };
 }
 
-const QUERYSET_METHODS = [
-  ...["all", "filter", "exclude", "count", "exists", "aggregate", "first", "last", "get", "order_by"],
-  ...["values", "values_list", "latest", "earliest"],
-].join("|");
-const RELATED_QUERY = new RegExp(`\\bself\\.(\\w+)\\.(${QUERYSET_METHODS})\\(`);
 /** A field subclass that sets `null=True` itself, however it writes it. */
 const FORCES_NULL = either([
   /kwargs\[\s*["']null["']\s*\]\s*=\s*(?:kwargs\[\s*["']blank["']\s*\]\s*=\s*)?True/,
   /setdefault\(\s*["']null["']\s*,\s*True/,
   /super\(\)\.__init__\([^)]*\bnull\s*=\s*True/,
 ]);
-const MANAGER_QUERY = /\b[A-Z]\w*\.objects\.\w+\(/;
-
-/** Properties of a model class that run a query each time they are read on a new instance. */
-function queryingProperties(py: PythonFile, cls: SyntaxNode): Map<string, QueryingProperty> {
-  const found = new Map<string, QueryingProperty>();
-  for (const def of cls
-    .getChild("Body")
-    ?.getChildren("DecoratedStatement")
-    .flatMap((d) => d.getChildren("FunctionDefinition")) ?? []) {
-    if (!decoratorsOf(py, def).some((d) => /^(property|cached_property|functional\.cached_property)$/.test(d)))
-      continue;
-    const body = py.src(def.getChild("Body") ?? def);
-    const related = RELATED_QUERY.exec(body);
-    const name = py.src(def.getChild("VariableName") ?? def);
-    if (related) found.set(name, { relation: related[1] as string, query: `self.${related[1]}.${related[2]}()` });
-    else if (MANAGER_QUERY.test(body))
-      found.set(name, { query: (MANAGER_QUERY.exec(body)?.[0] ?? "").replace(/\($/, "()") });
-  }
-  return found;
-}
-
 function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): SerializerInfo {
   const reasons: string[] = [];
   let model: string | undefined;

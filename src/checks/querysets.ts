@@ -143,21 +143,28 @@ export function querysetOf(
   };
   const modelName = objectsAt > 0 ? names[objectsAt - 1] : undefined;
   if (modelName && /^[A-Z]/.test(modelName)) info.model = modelName;
+  return { ...info, ...eagerLoading(py, links) };
+}
+
+/** The relations a chain's `select_related`/`prefetch_related` calls load (first part of each path). */
+export function eagerLoading(py: PythonFile, links: ChainLink[]): { eager: Set<string>; eagerAll: boolean } {
+  const eager = new Set<string>();
+  let eagerAll = false;
   for (const link of links) {
     if (!link.call || (link.name !== "select_related" && link.name !== "prefetch_related")) continue;
     const parts = callParts(py, link.call);
     const args = parts?.positional ?? [];
-    if (args.length === 0 || args.some((a) => a.name !== "String")) info.eagerAll = true;
+    if (args.length === 0 || args.some((a) => a.name !== "String")) eagerAll = true;
     for (const arg of args)
       if (arg.name === "String")
-        info.eager.add(
+        eager.add(
           py
             .src(arg)
             .replace(/^['"]|['"]$/g, "")
             .split("__")[0] as string,
         );
   }
-  return info;
+  return { eager, eagerAll };
 }
 
 function rootIsQueryset(

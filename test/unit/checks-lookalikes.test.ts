@@ -787,6 +787,28 @@ class Invoice(models.Model):
     @property
     def label(self):
         return f"#{self.pk}"
+
+    def bound(self):
+        if hasattr(self, "_bound"):
+            return self._bound
+        self._bound = self.kind.model.objects.get(invoice_ptr=self)
+        return self._bound
+
+    def instance(self, admin=None):
+        return self.bound(), admin
+
+    def is_tagged(self):
+        return self.tags.exists()
+
+    def open_lines_qs(self):
+        return self.line_set.filter(paid=False)
+
+    def note(self, key):
+        return self.extra.get(key)
+
+    def save(self, *args, **kwargs):
+        Invoice.objects.filter(pk=self.pk).exists()
+        super().save(*args, **kwargs)
 `;
   const list = "{% for invoice in invoices %}\n  {{ invoice.order.sku }} {{ invoice.total }}\n{% endfor %}\n";
   const run = (
@@ -818,6 +840,25 @@ class Invoice(models.Model):
     ]);
     expect(run(loop("Invoice.objects.prefetch_related('line_set')", "total"))).toEqual([]);
     expect(run(loop("Invoice.objects.all()", "label"))).toEqual([]);
+  });
+
+  it("a loop calling a model method that queries, itself or through another method, is an N+1", () => {
+    const loop = (call: string) => `def v(request):\n    return [i for i in Invoice.objects.all() if i.${call}]\n`;
+    expect(run(loop("instance()[0]"))).toEqual([
+      [
+        "DJ101",
+        2,
+        expect.stringContaining(
+          "`i.instance()` runs a query (`self.kind.model.objects.get()`, through `self.bound()`) for every row",
+        ),
+      ],
+    ]);
+    expect(run(loop("is_tagged()"))).toEqual([["DJ101", 2, expect.stringContaining("`self.tags.exists()`")]]);
+    // a queryset not yet run, a dict's get, a write (DJ110's), a method of a row not from a queryset
+    expect(run(loop("open_lines_qs()"))).toEqual([]);
+    expect(run(loop("note('k')"))).toEqual([]);
+    expect(run(loop("save()"))).toEqual([]);
+    expect(run("def v(rows):\n    return [i for i in rows if i.instance()]\n")).toEqual([]);
   });
 
   it("a queryset a view hands to a template that follows relations per row", () => {
@@ -1088,5 +1129,39 @@ describe("HTML escaping that does not escape (DJ417) and unsanitised Markdown (D
       [],
     );
     expect(fired("shop/templatetags/t.py", filter("    return markdown(value)", "import mistune\n"))).toEqual([]);
+  });
+});
+
+describe("relations compared per row, and rows walked through a related_name (DJ101)", () => {
+  const lines = `from django.db import models
+
+class Line(models.Model):
+    order = models.ForeignKey("Order", on_delete=models.CASCADE, related_name="lines")
+    customer = models.ForeignKey("Customer", null=True, on_delete=models.SET_NULL)
+    sku = models.CharField(max_length=40)
+
+class Refund(models.Model):
+    order = models.ForeignKey("Order", on_delete=models.CASCADE, related_name="entries")
+
+class Payment(models.Model):
+    order = models.ForeignKey("Order", on_delete=models.CASCADE, related_name="entries")
+`;
+  const run = (text: string) => fired("shop/views.py", text, { context: { "shop/lines.py": lines } });
+  const loop = (iterable: string, test: string) =>
+    `def v(order, customer):\n    for line in ${iterable}:\n        if ${test}:\n            print(line.sku)\n`;
+  it("flags a ForeignKey compared per row of a queryset or of a related_name manager", () => {
+    expect(run(loop("Line.objects.filter(sku='x')", "line.customer == customer"))).toEqual(["DJ101@3"]);
+    expect(run(loop("order.lines.all()", "line.customer is None"))).toEqual(["DJ101@3"]);
+    expect(run(loop("order.lines.filter(sku='x').order_by('sku')", "line.customer != customer"))).toEqual(["DJ101@3"]);
+  });
+  it("leaves loaded relations, plain columns, ids, other operators and unknown managers alone", () => {
+    expect(run(loop("order.lines.select_related('customer').all()", "line.customer == customer"))).toEqual([]);
+    expect(run(loop("order.lines.all()", "line.sku == 'x'"))).toEqual([]);
+    expect(run(loop("order.lines.all()", "line.customer_id == customer.pk"))).toEqual([]);
+    expect(run(loop("order.lines.all()", "line.customer in customers"))).toEqual([]);
+    // two models declare `entries`: whose rows they are is not known
+    expect(run(loop("order.entries.all()", "line.order == order"))).toEqual([]);
+    // not a manager call at the end: a list held in an attribute
+    expect(run(loop("order.lines", "line.customer == customer"))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { insideLoop, isBoundedByCode, type Loop, loopsIn, runsOnce } from "../../loops.js";
-import { callParts, type PythonFile } from "../../python.js";
+import { callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
@@ -35,6 +35,13 @@ function querysetCauseLines(file: SourceFile, qs: QuerysetInfo): number[] {
   return qs.lines.filter((line) => file.isChanged(line) && !file.deletedAt.has(line));
 }
 
+/** `x == y`, `x != y`, `x is None`, `x is not y`: an operand of an equality or identity comparison. */
+function isCompared(py: PythonFile, node: SyntaxNode): boolean {
+  const parent = node.parent;
+  if (parent?.name !== "BinaryExpression") return false;
+  return children(parent).some((c) => (c.name === "CompareOp" && /^[!=]=$/.test(py.src(c))) || c.name === "is");
+}
+
 export const relatedAccessInLoop: Rule = {
   id: "DJ101",
   title: "Related object read in a loop without select_related/prefetch_related (N+1)",
@@ -52,7 +59,7 @@ export const relatedAccessInLoop: Rule = {
     const hits: RuleHit[] = [];
     for (const loop of loopsIn(py)) {
       if (!loop.variable) continue;
-      const qs = loopQueryset(py, loop);
+      const qs = loopQueryset(py, loop, project);
       if (!qs) continue;
       const model = project.model(qs.model);
       const reported = new Set<string>();
@@ -60,7 +67,21 @@ export const relatedAccessInLoop: Rule = {
         const links = chainLinks(py, access.parent?.name === "CallExpression" ? access.parent : access);
         const relation = links[1];
         const next = links[2];
-        if (!relation || relation.call || reported.has(relation.name)) continue;
+        if (!relation || reported.has(relation.name)) continue;
+        if (relation.call) {
+          // `plugin.get_plugin_instance()`: a method of the row's model that runs a query, itself or through another.
+          const query = model?.queryingMethods.get(relation.name);
+          if (!query) continue;
+          reported.add(relation.name);
+          hits.push({
+            line: py.lineOf(access),
+            causeLines: querysetCauseLines(file, qs),
+            message:
+              `${code(`${loop.variable}.${relation.name}()`)} runs a query (${query}) for every row of the loop at ` +
+              `line ${loop.line}; fetch what it needs for all rows in one query before the loop.`,
+          });
+          continue;
+        }
         const property = model?.queryingProperties.get(relation.name);
         if (property && !next?.call) {
           // `order.total` where `total` is a property that queries: the query hides behind an attribute.
@@ -82,7 +103,21 @@ export const relatedAccessInLoop: Rule = {
           });
           continue;
         }
-        if (!next) continue;
+        if (!next) {
+          // `row.space == other` / `row.food is None`: the related row is loaded to compare it; its id is on this row.
+          if (!model?.fields.get(relation.name)?.forward || isEagerLoaded(qs, relation.name) || !isCompared(py, access))
+            continue;
+          reported.add(relation.name);
+          hits.push({
+            line: py.lineOf(access),
+            causeLines: querysetCauseLines(file, qs),
+            message:
+              `${code(`${loop.variable}.${relation.name}`)} loads the ${relation.name} row to compare it, for every ` +
+              `row of the loop at line ${loop.line}; compare ${code(`${loop.variable}.${relation.name}_id`)} with ` +
+              "the other side's id instead.",
+          });
+          continue;
+        }
         const name = relation.name;
         let kind: "forward" | "manager" | undefined;
         if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name))) kind = "manager";

@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
+import { either } from "../../../util/regex.js";
 
 const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\s*[(=]\s*([^)\n]*)/g;
 /** A project's own eager-loading queryset method, named the Django way: `.prefetch_workflow_states()`. */
@@ -21,6 +22,12 @@ function loadedNames(line: string): string[] {
   return names;
 }
 
+/** A deleted line that may have loaded relations: a loading call, a project loader, or a line of a relation list. */
+const REMOVED_LOADING = either([
+  /\b(select_related|prefetch_related|list_select_related)\b/,
+  /\.(prefetch|select_related)_\w+\(/,
+  /^\s*["'][\w]+["'],?/,
+]);
 /** `for doc in docs` / `for pk, doc in self.items`: the loop target and where its iterable starts. */
 const ROW_LOOP = /\bfor\s+(\w+(?:\s*,\s*\w+)*)\s+in\s+([\w.]+)/;
 
@@ -52,13 +59,7 @@ export const removedEagerLoading: Rule = {
     "Removing `select_related`/`prefetch_related` turns every per-row read of that relation (templates, " +
     "serializers, `__str__`, admin columns) into a query per row. Keep it unless nothing reads the relation, " +
     "or move it to where the queryset is built.",
-  appliesTo: (f) =>
-    isPython(f) &&
-    f.removedLines.some((line) =>
-      /\b(select_related|prefetch_related|list_select_related)\b|\.(prefetch|select_related)_\w+\(|^\s*["'][\w]+["'],?/.test(
-        line,
-      ),
-    ),
+  appliesTo: (f) => isPython(f) && f.removedLines.some((line) => REMOVED_LOADING.test(line)),
   check(file) {
     const py = file.python;
     const statements = py.nodes("AssignStatement").concat(py.nodes("ReturnStatement"), py.nodes("ExpressionStatement"));

@@ -1,0 +1,95 @@
+import type { SyntaxNode } from "@lezer/common";
+import { decoratorsOf, type PythonFile } from "./python.js";
+import { chainLinks } from "./querysets.js";
+
+/** What a model's members query when they are read or called on a row (for N+1 through attributes and methods). */
+export interface QueryingProperty {
+  /** The related manager it reads through `self.<relation>` (prefetching it may answer the query), if any. */
+  relation?: string;
+  /** The method it calls on it (`all`, `count`, `filter`...) or the query's text. */
+  query: string;
+}
+
+const QUERYSET_METHODS = [
+  ...["all", "filter", "exclude", "count", "exists", "aggregate", "first", "last", "get", "order_by"],
+  ...["values", "values_list", "latest", "earliest"],
+].join("|");
+const RELATED_QUERY = new RegExp(`\\bself\\.(\\w+)\\.(${QUERYSET_METHODS})\\(`);
+const MANAGER_QUERY = /\b[A-Z]\w*\.objects\.\w+\(/;
+const PROPERTY = /^(property|cached_property|functional\.cached_property)$/;
+
+/** Properties of a model class that run a query each time they are read on a new instance. */
+export function queryingProperties(py: PythonFile, cls: SyntaxNode): Map<string, QueryingProperty> {
+  const found = new Map<string, QueryingProperty>();
+  for (const def of cls
+    .getChild("Body")
+    ?.getChildren("DecoratedStatement")
+    .flatMap((d) => d.getChildren("FunctionDefinition")) ?? []) {
+    if (!decoratorsOf(py, def).some((d) => PROPERTY.test(d))) continue;
+    const body = py.src(def.getChild("Body") ?? def);
+    const related = RELATED_QUERY.exec(body);
+    const name = py.src(def.getChild("VariableName") ?? def);
+    if (related) found.set(name, { relation: related[1] as string, query: `self.${related[1]}.${related[2]}()` });
+    else if (MANAGER_QUERY.test(body))
+      found.set(name, { query: (MANAGER_QUERY.exec(body)?.[0] ?? "").replace(/\($/, "()") });
+  }
+  return found;
+}
+
+/** Calls that run their query at once (a method returning `qs.filter()` runs nothing until it is iterated). */
+const RUNS_QUERY = /^(get|first|last|count|exists|aggregate|latest|earliest|in_bulk|get_or_create)$/;
+/** Methods meant to write or validate a row: calling them per row is DJ110's, not a hidden read. */
+const NOT_A_READ = /^(__\w+__|save|delete|clean\w*|full_clean|validate\w*|refresh_from_db|update\w*|create\w*)$/;
+
+/**
+ * Plain methods of a model that run a query when called: a manager read that runs at once
+ * (`Plugin.objects.get(...)`, `plugin.model.objects.get(...)`, `self.line_set.count()`, `self.tags.exists()` on a
+ * many-to-many field), or a call of another of
+ * the model's methods that does (`get_plugin_instance()` -> `self.get_bound_plugin()` -> `.objects.get()`).
+ * Name -> the query, for the message.
+ */
+export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: ReadonlySet<string>): Map<string, string> {
+  const body = cls.getChild("Body");
+  const defs = [
+    ...(body?.getChildren("FunctionDefinition") ?? []),
+    ...(body?.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")) ?? []),
+  ].filter((def) => !decoratorsOf(py, def).some((d) => PROPERTY.test(d) || /^(staticmethod|classmethod)$/.test(d)));
+  const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
+  const found = new Map<string, string>();
+  for (const [name, def] of named) {
+    if (NOT_A_READ.test(name)) continue;
+    const query = directQuery(py, def, manyToMany);
+    if (query) found.set(name, query);
+  }
+  // Through the model's own methods, to a fixed point (each round adds at least one, or stops).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, def] of named) {
+      if (found.has(name) || NOT_A_READ.test(name)) continue;
+      const callee = py
+        .src(def.getChild("Body") ?? def)
+        .match(/\bself\.(\w+)\(/g)
+        ?.map((m) => m.slice(5, -1))
+        .find((m) => found.has(m) && m !== name);
+      if (callee) {
+        found.set(name, `${found.get(callee)}, through \`self.${callee}()\``);
+        changed = true;
+      }
+    }
+  }
+  return found;
+}
+
+function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<string>): string | undefined {
+  for (const call of py.within(def, "CallExpression")) {
+    const links = chainLinks(py, call);
+    const last = links.at(-1);
+    if (!last?.call || !RUNS_QUERY.test(last.name)) continue;
+    const names = links.map((l) => l.name);
+    const throughManager = names.includes("objects") || names.some((n) => /_set$/.test(n));
+    // `self.tags.count()` on a many-to-many field; `self.data.get("k")` on anything else is a dict's.
+    const throughRelated = names[0] === "self" && links.length === 3 && manyToMany.has(names[1] as string);
+    if (throughManager || throughRelated) return `\`${names.join(".")}()\``;
+  }
+  return undefined;
+}
