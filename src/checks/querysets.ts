@@ -10,7 +10,13 @@ export interface ChainLink {
 
 export function chainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {
   // Callers get their own copy: the computation below extends the arrays it gets back.
-  return [...py.memo("chainLinks", node, () => computeChainLinks(py, node))];
+  const links = [...py.memo("chainLinks", node, () => computeChainLinks(py, node))];
+  // The memo is keyed by position, and the parser hands out a new node object for the same node on each walk:
+  // the last link is the caller's own node, so `last.call === call` holds whoever computed the chain first.
+  const last = links.at(-1);
+  if (last && last.node !== node && last.node.from === node.from && last.node.to === node.to)
+    links[links.length - 1] = { ...last, node, ...(last.call ? { call: node } : {}) };
+  return links;
 }
 
 function computeChainLinks(py: PythonFile, node: SyntaxNode): ChainLink[] {

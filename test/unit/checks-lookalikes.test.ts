@@ -1165,3 +1165,16 @@ class Payment(models.Model):
     expect(run(loop("order.lines", "line.customer == customer"))).toEqual([]);
   });
 });
+
+describe("chains read by several rules", () => {
+  it("end in the caller's own node, whichever walk of the tree computed them first", async () => {
+    const { PythonFile } = await import("../../src/checks/python.js");
+    const { chainLinks } = await import("../../src/checks/querysets.js");
+    const py = new PythonFile("async def v(pk):\n    return Order.objects.get(pk=pk)\n");
+    const walked = py.within(py.tree.topNode, "CallExpression")[0];
+    const listed = py.nodes("CallExpression")[0];
+    expect(walked).not.toBe(listed); // two objects for one node: the memo must not leak the first
+    chainLinks(py, walked as never);
+    expect(chainLinks(py, listed as never).at(-1)?.call).toBe(listed);
+  });
+});
