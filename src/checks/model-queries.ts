@@ -80,7 +80,24 @@ export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: Rea
   return found;
 }
 
+/**
+ * Object-permission checks that query per call: django-guardian's checker built for the call, its `get_perms`, and
+ * the `has_perm(perm, obj)` of a checker made in the same function.
+ */
+const PERMISSION_QUERY = /^(ObjectPermissionChecker|get_perms|get_user_perms|get_group_perms)$/;
+
+/** A guardian permission check a function makes for each call (`ObjectPermissionChecker(user)`), as text. */
+export function permissionQueryIn(py: PythonFile, def: SyntaxNode): string | undefined {
+  for (const call of py.within(def, "CallExpression")) {
+    const callee = call.firstChild;
+    if (callee?.name === "VariableName" && PERMISSION_QUERY.test(py.src(callee))) return `\`${py.src(callee)}()\``;
+  }
+  return undefined;
+}
+
 function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<string>): string | undefined {
+  const permission = permissionQueryIn(py, def);
+  if (permission) return permission;
   for (const call of py.within(def, "CallExpression")) {
     const links = chainLinks(py, call);
     const last = links.at(-1);
@@ -92,4 +109,37 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
     if (throughManager || throughRelated) return `\`${names.join(".")}()\``;
   }
   return undefined;
+}
+
+/**
+ * Module-level functions of a file that run a query when called: directly (as for methods above, or a guardian
+ * permission check), or through another function of the same module that does. Name -> the query, for messages.
+ */
+export function queryingFunctions(py: PythonFile): Map<string, string> {
+  const top = py.tree.topNode;
+  const defs = [
+    ...top.getChildren("FunctionDefinition"),
+    ...top.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")),
+  ];
+  const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
+  const found = new Map<string, string>();
+  for (const [name, def] of named) {
+    const query = directQuery(py, def, new Set());
+    if (query) found.set(name, query);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, def] of named) {
+      if (found.has(name)) continue;
+      const callee = py
+        .within(def, "CallExpression")
+        .map((c) => c.firstChild)
+        .find((c) => c?.name === "VariableName" && found.has(py.src(c)) && py.src(c) !== name);
+      if (callee) {
+        found.set(name, `${found.get(py.src(callee))}, through \`${py.src(callee)}()\``);
+        changed = true;
+      }
+    }
+  }
+  return found;
 }

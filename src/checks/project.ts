@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
-import { type QueryingProperty, queryingMethods, queryingProperties } from "./model-queries.js";
+import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
 import type { SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
@@ -56,6 +56,12 @@ export class ProjectIndex {
   /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
   readonly removedFieldTypes = new Map<string, Set<string>>();
 
+  /**
+   * Module-level functions of the files the checks read that run a query when called (a helper, a permission
+   * check): name -> the query. A name two modules define as querying keeps the first; callers check the import.
+   */
+  readonly queryingFunctions = new Map<string, string>();
+
   /** The project's own field classes: name -> the class it extends and whether it forces `null=True`. */
   readonly fieldClasses = new Map<string, { base: string; forcesNull: boolean }>();
 
@@ -80,6 +86,9 @@ export class ProjectIndex {
       }
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
+      if (QUERY_EVIDENCE.test(file.text) && /^(async )?def /m.test(file.text))
+        for (const [name, query] of queryingFunctions(file.python))
+          if (!this.queryingFunctions.has(name)) this.queryingFunctions.set(name, query);
       if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
       for (const cls of file.python.nodes("ClassDefinition")) this.indexClass(file, cls);
     }
@@ -149,6 +158,8 @@ export class ProjectIndex {
   }
 }
 
+/** A file that may define a function that queries (cheap test before parsing its functions). */
+const QUERY_EVIDENCE = /\.objects\.|ObjectPermissionChecker|get_perms\(|_set\./;
 const REMOVED_FIELD = /^\s*(\w+)\s*=\s*(?:models\.)?(\w*(?:Field|ForeignKey))\(/;
 const HTMX_GLOBAL_CSRF = /hx-headers\s*=\s*['"][^'"]*X-CSRF|htmx:configRequest|csrfmiddlewaretoken|X-CSRFToken/i;
 const FORWARD_RELATIONS = new Set(["ForeignKey", "OneToOneField", "ParentalKey", "TreeForeignKey"]);

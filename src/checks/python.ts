@@ -116,13 +116,13 @@ export function decoratorsOf(file: PythonFile, def: SyntaxNode): string[] {
   return parent.getChildren("Decorator").map((d) => file.src(d).replace(/^@\s*/, "").trim());
 }
 
-/** `class X(A, b.B):` -> ["A", "b.B"] */
+/** `class X(A, b.B, C[Model]):` -> ["A", "b.B", "C"] (a typed base's subscript, as the DRF stubs write it, dropped) */
 export function classBases(file: PythonFile, cls: SyntaxNode): string[] {
   const args = cls.getChild("ArgList");
   if (!args) return [];
   return children(args)
     .filter((c) => !["(", ")", ","].includes(c.name))
-    .map((c) => file.src(c));
+    .map((c) => file.src(c).replace(/\[[^]*\]$/, ""));
 }
 
 export interface CallParts {

@@ -13,6 +13,7 @@ import { projectFactPaths } from "../checks/project-facts.js";
 import {
   definitionModulePaths,
   fieldModulePaths,
+  helperModulePaths,
   indexNotice,
   modelModulePaths,
   relatedPaths,
@@ -170,6 +171,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       indexSaid = indexNotice(index);
       const read2 = [
         ...fieldModulePaths(heads, known),
+        ...helperModulePaths(heads, known),
         ...renderedTemplatePaths(heads, known),
         ...modelModulePaths(new Map([...heads, ...related]), known),
         ...index.paths,

@@ -73,6 +73,56 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
   return [...new Set(paths)];
 }
 
+/** Most modules read for the functions changed files call (permission checks, query helpers). */
+const MAX_HELPER_MODULES = 8;
+const FROM_IMPORT_NAMES = /^\s*from\s+(\.*[\w.]*)\s+import\s+(\([^)]*\)|[^\n]*)/gm;
+
+/**
+ * Modules changed files import functions from and call (`from documents.permissions import has_perm_for` then
+ * `has_perm_for(...)`, `from .utils import get_rows`), as candidate paths: a helper that queries, called per row,
+ * is an N+1 the checks can only see in its definition. Django's, DRF's and Celery's modules are not read.
+ */
+export function helperModulePaths(heads: ReadonlyMap<string, string>, known: ReadonlySet<string>): string[] {
+  const paths: string[] = [];
+  const modules = new Set<string>();
+  for (const [path, text] of heads) {
+    if (!path.endsWith(".py") || /(^|\/)migrations\//.test(path)) continue;
+    const dirs = path.split("/").slice(0, -1);
+    for (const m of text.matchAll(FROM_IMPORT_NAMES)) {
+      const module = m[1] as string;
+      if (/^(django|rest_framework|celery)(\.|$)/.test(module) || module === "__future__") continue;
+      const called = (m[2] as string)
+        .replace(/[()]/g, "")
+        .split(",")
+        .map(
+          (n) =>
+            n
+              .trim()
+              .split(/\s+as\s+/)
+              .pop() ?? "",
+        )
+        .filter((n) => /^[a-z_]\w*$/.test(n) && new RegExp(`\\b${n}\\(`).test(text));
+      if (called.length === 0 || modules.has(`${path}:${module}`)) continue;
+      if (modules.size >= MAX_HELPER_MODULES) break;
+      modules.add(`${path}:${module}`);
+      const dots = /^\.*/.exec(module)?.[0].length ?? 0;
+      const file = module.slice(dots).replace(/\./g, "/");
+      if (dots > 0) {
+        const base = dirs.slice(0, dirs.length - (dots - 1)).join("/");
+        const inBase = `${base ? `${base}/` : ""}${file}`;
+        paths.push(`${inBase}.py`, `${inBase}/__init__.py`);
+        continue;
+      }
+      // `src/documents/views.py` importing `documents.permissions` puts the package under `src/`.
+      const top = file.split("/")[0] as string;
+      const at = path.indexOf(`${top}/`);
+      const root = at > 0 && path[at - 1] === "/" ? path.slice(0, at) : "";
+      paths.push(`${root}${file}.py`, `${root}${file}/__init__.py`);
+    }
+  }
+  return [...new Set(paths)].filter((p) => !known.has(p));
+}
+
 /** Most templates read for the views that render them. */
 const MAX_RENDERED_TEMPLATES = 6;
 const RENDERED = either(

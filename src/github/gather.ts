@@ -6,6 +6,7 @@ import { runInline } from "../decide/pure-tasks.js";
 import {
   definitionModulePaths,
   fieldModulePaths,
+  helperModulePaths,
   indexNotice,
   modelModulePaths,
   relatedPaths,
@@ -73,14 +74,16 @@ export async function gatherPullRequest(
   const heads = pick(reviewablePaths);
   const related = pick(relatedToRead);
   // What the first read points at — the project's field classes, the templates the changed views
-  // render, the modules a `models/` package re-exports — and the project's definition modules wherever
-  // they live (from the head's tree): a second batched read, only when there are any.
+  // render, the modules a `models/` package re-exports, the modules of the functions they call — and
+  // the project's definition modules wherever they live (from the head's tree): a second batched read,
+  // only when there are any.
   const known = new Set(contents.keys());
   const index = config.checks.enabled ? await projectIndex(deps, ref, pr.headSha, reviewablePaths, known) : undefined;
   const secondRead = config.checks.enabled
     ? [
         ...new Set([
           ...fieldModulePaths(heads, known),
+          ...helperModulePaths(heads, known),
           ...renderedTemplatePaths(heads, known),
           ...modelModulePaths(contents, known),
           ...(index?.paths ?? []),

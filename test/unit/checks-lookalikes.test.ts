@@ -1166,6 +1166,58 @@ class Payment(models.Model):
   });
 });
 
+describe("queries hidden in project functions: helpers per row (DJ102), permission checks per object (DJ111)", () => {
+  const permissions = [
+    "from guardian.core import ObjectPermissionChecker",
+    "",
+    "def can_view(user, obj):",
+    "    checker = ObjectPermissionChecker(user)",
+    "    return obj.owner_id == user.pk or checker.has_perm('view', obj)",
+    "",
+    "def can_edit(user, obj):",
+    "    return can_view(user, obj) and user.is_staff",
+    "",
+    "def label(obj):",
+    "    return obj.title.upper()",
+    "",
+  ].join("\n");
+  const run = (text: string, path = "shop/views.py") =>
+    fired(path, text, { context: { "shop/permissions.py": permissions } });
+  const loop = (imports: string, body: string) =>
+    `${imports}\n\ndef v(request, ids):\n    for doc in Order.objects.filter(pk__in=ids):\n        ${body}\n`;
+  it("flags an imported or local function that queries, itself or through another, called per iteration", () => {
+    expect(run(loop("from shop.permissions import can_edit", "if not can_edit(request.user, doc): continue"))).toEqual([
+      "DJ102@5",
+    ]);
+    const local = "def count_for(order):\n    return Line.objects.filter(order=order).count()\n";
+    expect(run(`${local}${loop("", "print(count_for(doc))")}`)).toEqual(["DJ102@7"]);
+  });
+  it("leaves functions that do not query, names not imported, and a local namesake alone", () => {
+    expect(run(loop("from shop.permissions import label", "print(label(doc))"))).toEqual([]);
+    expect(run(loop("from shop import permissions", "print(can_view(request.user, doc))"))).toEqual([]);
+    const namesake = "def can_view(user, obj):\n    return True\n";
+    expect(run(`${namesake}${loop("", "print(can_view(request.user, doc))")}`)).toEqual([]);
+    // once, outside the loop
+    expect(
+      run("from shop.permissions import can_view\n\ndef v(request, doc):\n    return can_view(request.user, doc)\n"),
+    ).toEqual([]);
+  });
+  const serializer = (method: string) =>
+    `from rest_framework import serializers\nfrom guardian.core import ObjectPermissionChecker\nfrom shop.permissions import can_edit\n\n` +
+    `class DocSerializer(serializers.ModelSerializer[Order]):\n    can_change = serializers.SerializerMethodField()\n\n${method}`;
+  it("flags a serializer method that checks permissions per object, directly or through a helper (a typed base too)", () => {
+    const direct =
+      "    def get_can_change(self, obj):\n        checker = ObjectPermissionChecker(self.context['request'].user)\n" +
+      "        return checker.has_perm('change', obj)\n";
+    expect(run(serializer(direct), "shop/serializers.py")).toEqual(["DJ111@8"]);
+    const helper = "    def get_can_change(self, obj):\n        return can_edit(self.context['request'].user, obj)\n";
+    expect(run(serializer(helper), "shop/serializers.py")).toEqual(["DJ111@8"]);
+    // the page's permissions computed once and handed in through the context
+    const batched = "    def get_can_change(self, obj):\n        return obj.pk in self.context['changeable']\n";
+    expect(run(serializer(batched), "shop/serializers.py")).toEqual([]);
+  });
+});
+
 describe("chains read by several rules", () => {
   it("end in the caller's own node, whichever walk of the tree computed them first", async () => {
     const { PythonFile } = await import("../../src/checks/python.js");

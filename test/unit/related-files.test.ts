@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { modelModulePaths, relatedPaths, renderedTemplatePaths } from "../../src/decide/related-files.js";
+import {
+  helperModulePaths,
+  modelModulePaths,
+  relatedPaths,
+  renderedTemplatePaths,
+} from "../../src/decide/related-files.js";
 
 describe("templates the changed views render", () => {
   it("are looked for where Django's app-directories and project loaders would find them", () => {
@@ -44,5 +49,41 @@ describe("models/ packages", () => {
       "shop/models/order.py",
       "src/shop/models/invoice.py",
     ]);
+  });
+});
+
+describe("modules of the functions a change calls", () => {
+  it("are read where the import says, under the package's source root or relative to the file", () => {
+    const view = [
+      "from documents.permissions import has_perm_for, PermissionSet",
+      "from .utils import (",
+      "    rows_for as rows,",
+      ")",
+      "from django.db import models",
+      "from rest_framework.response import Response",
+      "from json import dumps",
+      "from ..shared import CONSTANT",
+      "",
+      "def v(request):",
+      "    for row in rows(request):",
+      "        has_perm_for(request.user, row)",
+      "    return Response(CONSTANT)",
+    ].join("\n");
+    expect(helperModulePaths(new Map([["src/documents/views.py", view]]), new Set(["src/documents/utils.py"]))).toEqual(
+      ["src/documents/permissions.py", "src/documents/permissions/__init__.py", "src/documents/utils/__init__.py"],
+    );
+  });
+  it("skips migrations, Django's, DRF's and Celery's modules, names never called, and stops at eight modules", () => {
+    expect(
+      helperModulePaths(new Map([["app/migrations/0002_x.py", "from app.utils import f\nf()\n"]]), new Set()),
+    ).toEqual([]);
+    expect(
+      helperModulePaths(
+        new Map([["app/views.py", "from celery import shared_task\nfrom app.utils import f\nshared_task()\n"]]),
+        new Set(),
+      ),
+    ).toEqual([]);
+    const many = Array.from({ length: 12 }, (_, i) => `from app.m${i} import f${i}\nf${i}()`).join("\n");
+    expect(helperModulePaths(new Map([["app/views.py", many]]), new Set())).toHaveLength(16);
   });
 });

@@ -5,6 +5,8 @@ import type { Rule, RuleHit } from "../../types.js";
 import { isPython, MANAGER_CALLS } from "./shared.js";
 import { READ_METHODS } from "./n-plus-one.js";
 import { code } from "../../../comments/markdown.js";
+import { permissionQueryIn } from "../../model-queries.js";
+import { projectQueryOf } from "./helper-calls.js";
 
 const VIEW_BASE = /(ViewSet|APIView|ListAPIView|GenericAPIView|ListCreateAPIView|RetrieveAPIView|ListView|Mixin)$/;
 
@@ -123,14 +125,33 @@ export const serializerMethodQueries: Rule = {
     "response. Annotate the value in the view's queryset (`annotate(Count(...))`), or prefetch the relation " +
     "and read it in memory.",
   appliesTo: (f) => f.kind === "python" && /Serializer/.test(f.text),
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
+    const queryOf = projectQueryOf(file, project);
     for (const cls of py.nodes("ClassDefinition")) {
       if (!classBases(py, cls).some((b) => /Serializer$/.test(b))) continue;
       for (const def of cls.getChild("Body")?.getChildren("FunctionDefinition") ?? []) {
         const name = py.src(def.getChild("VariableName") ?? def);
         if (!/^get_\w+/.test(name)) continue;
+        // A permission check made per object (guardian's checker built here), or a project helper that queries.
+        const hidden =
+          permissionQueryIn(py, def) ??
+          py
+            .within(def, "CallExpression")
+            .map((c) => (c.firstChild?.name === "VariableName" ? py.src(c.firstChild) : ""))
+            .map((callee) => (callee ? queryOf(callee) : undefined))
+            .find((q) => q !== undefined);
+        if (hidden) {
+          hits.push({
+            line: py.lineOf(def),
+            endLine: py.line(Math.max(def.from, def.to - 1)),
+            message:
+              `${code(name)} runs a query (${hidden}) for every serialised object: compute it for the whole page ` +
+              "once (in the view, passed through the serializer's context) or annotate it on the queryset.",
+          });
+          continue;
+        }
         for (const call of py.within(def, "CallExpression")) {
           if (call.parent?.name === "MemberExpression") continue;
           const links = chainLinks(py, call);

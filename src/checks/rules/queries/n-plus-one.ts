@@ -4,6 +4,7 @@ import { callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
+import { helperQueriesInLoops } from "./helper-calls.js";
 import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -204,11 +205,11 @@ export const queryInLoop: Rule = {
     "A query per iteration multiplies round-trips with the data size. Fetch everything in one query before the " +
     "loop (`filter(pk__in=...)`, `in_bulk()`, a dict keyed by id, or an annotation) and look rows up in memory.",
   appliesTo: isPython,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const loops = loopsIn(py);
     if (loops.length === 0 && py.nodes("WhileStatement").length === 0) return [];
-    const hits: RuleHit[] = [];
+    const hits: RuleHit[] = helperQueriesInLoops(file, project, loops);
     for (const call of py.nodes("CallExpression")) {
       const links = chainLinks(py, call);
       const last = links.at(-1);

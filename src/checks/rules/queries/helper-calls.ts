@@ -1,0 +1,51 @@
+import { queryingFunctions } from "../../model-queries.js";
+import { insideLoop, isBoundedByCode, type Loop, runsOnce } from "../../loops.js";
+import type { ProjectIndex } from "../../project.js";
+import type { SourceFile } from "../../source.js";
+import type { RuleHit } from "../../types.js";
+import { code } from "../../../comments/markdown.js";
+
+/**
+ * What a call of `name` in this file queries, if `name` is a project function that queries: defined in this file,
+ * or imported by name from a module the checks read. A name neither defined here nor imported by name is not
+ * taken for another module's function of the same name.
+ */
+export function projectQueryOf(file: SourceFile, project: ProjectIndex): (name: string) => string | undefined {
+  let own: Map<string, string> | undefined;
+  return (name) => {
+    if (!project.queryingFunctions.has(name)) return undefined;
+    if (new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`, "m").test(file.text)) {
+      own ??= queryingFunctions(file.python);
+      return own.get(name);
+    }
+    const imported = new RegExp(`^\\s*from\\s+[\\w.]+\\s+import\\s+(\\([^)]*|[^\\n]*)\\b${name}\\b`, "m");
+    return imported.test(file.text) ? project.queryingFunctions.get(name) : undefined;
+  };
+}
+
+/**
+ * Calls, inside a loop, of a project function that runs a query (a helper, an object-permission check): the
+ * function defined in this file, or imported by name from a module the checks read (see projectQueryOf).
+ */
+export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, loops: Loop[]): RuleHit[] {
+  const py = file.python;
+  const queryOf = projectQueryOf(file, project);
+  const hits: RuleHit[] = [];
+  for (const call of py.nodes("CallExpression")) {
+    const callee = call.firstChild;
+    if (callee?.name !== "VariableName") continue;
+    const name = py.src(callee);
+    if (!project.queryingFunctions.has(name)) continue;
+    const loop = insideLoop(py, call, loops);
+    if (!loop || isBoundedByCode(py, loop) || runsOnce(loop)) continue;
+    const query = queryOf(name);
+    if (!query) continue;
+    hits.push({
+      line: py.lineOf(call),
+      message:
+        `${code(`${name}()`)} runs a query (${query}) once per iteration of the loop at line ${loop.line}; ` +
+        "resolve what it needs for every row in one query before the loop.",
+    });
+  }
+  return hits;
+}
