@@ -122,7 +122,7 @@ export function classBases(file: PythonFile, cls: SyntaxNode): string[] {
   if (!args) return [];
   return children(args)
     .filter((c) => !["(", ")", ","].includes(c.name))
-    .map((c) => file.src(c).replace(/\[[^]*\]$/, ""));
+    .map((c) => file.src(c).replace(/\[[\s\S]*\]$/, ""));
 }
 
 export interface CallParts {
@@ -211,14 +211,17 @@ export function simpleAssignments(
   return found;
 }
 
-/** Assignments to plain names anywhere inside a function: name -> value nodes in source order. */
+/**
+ * Assignments to plain names anywhere inside a function: name -> value nodes in source order. `x += value` counts
+ * as an assignment of `value` too: `html = ""` then `html += f"<b>{name}</b>"` builds html from `name`.
+ */
 export function functionAssignments(file: PythonFile, def: SyntaxNode): Map<string, SyntaxNode[]> {
   const map = new Map<string, SyntaxNode[]>();
-  for (const statement of file.within(def, "AssignStatement")) {
+  for (const statement of file.within(def, "AssignStatement", "UpdateStatement")) {
     if (enclosingDef(statement) !== def) continue;
     const parts = children(statement);
     const target = parts[0];
-    const opIndex = parts.findIndex((p) => p.name === "AssignOp");
+    const opIndex = parts.findIndex((p) => p.name === "AssignOp" || (p.name === "UpdateOp" && file.src(p) === "+="));
     const value = opIndex >= 0 ? parts[parts.length - 1] : undefined;
     if (target?.name !== "VariableName" || !value || opIndex !== 1) continue;
     const name = file.src(target);

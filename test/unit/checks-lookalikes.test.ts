@@ -964,6 +964,16 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(chain, [["    pages = Page.objects.live().prefetch_workflow_states().in_bulk(ids)", 2]])).toEqual([
       ["DJ114", 2, "This change stops loading `prefetch_workflow_states()`"],
     ]);
+    // Django's prefetch_related_objects over rows already fetched, deleted; kept when it is still called there
+    const created = "def add(model, rows):\n    rows = model.objects.bulk_create(rows)\n    return rows\n";
+    expect(run(created, [["    prefetch_related_objects(rows, *fields)", 3]])).toEqual([
+      ["DJ114", 3, "This change stops loading `prefetch_related_objects()`"],
+    ]);
+    expect(
+      run(created.replace("    return rows", "    prefetch_related_objects(rows, 'tags')\n    return rows"), [
+        ["    prefetch_related_objects(rows, *fields)", 3],
+      ]),
+    ).toEqual([]);
     expect(
       run("def recent(request):\n    pages = Page.objects.prefetch_workflow_states().in_bulk(ids)\n", [
         ["    pages = Page.objects.live().prefetch_workflow_states().in_bulk(ids)", 2],
@@ -1049,6 +1059,18 @@ describe("multi-line security constructs", () => {
     expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ402@5"]);
     const unchanged = new SourceFile("shop/templatetags/w.py", text, new Set([3]));
     expect(runChecks([unchanged]).findings).toEqual([]);
+  });
+
+  it("HTML built up with += is built from what is added: data makes mark_safe unsafe, escaped parts do not", () => {
+    const built = (part: string) =>
+      `def links(items):\n    html = ""\n    for item in items:\n        html += ${part}\n    return mark_safe(html)\n`;
+    const at = (text: string) =>
+      runChecks([new SourceFile("shop/templatetags/links.py", text, new Set([1, 2, 3, 4, 5]))]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    expect(at(built("f'<a title=\"{item.error}\">{item.name}</a>'"))).toEqual(["DJ402@5"]);
+    expect(at(built("format_html('<a>{}</a>', item.name)"))).toEqual([]);
+    expect(at(built("'<br>'"))).toEqual([]);
   });
 
   it("a change to what a marked variable is built from raises DJ402 on the unchanged mark_safe", () => {

@@ -5,12 +5,15 @@ import { code } from "../../../comments/markdown.js";
 import { either } from "../../../util/regex.js";
 
 const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\s*[(=]\s*([^)\n]*)/g;
-/** A project's own eager-loading queryset method, named the Django way: `.prefetch_workflow_states()`. */
-const PROJECT_LOADER = /\.((?:prefetch|select_related)_\w+)\(/g;
+/**
+ * A project's own eager-loading queryset method, named the Django way (`.prefetch_workflow_states()`), or Django's
+ * `prefetch_related_objects(rows, ...)` over rows already fetched.
+ */
+const PROJECT_LOADER = /(?:\.((?:prefetch|select_related)_\w+)|\b(prefetch_related_objects))\(/g;
 
 /**
  * Relation names a line loads (`select_related("a", "b__c")` -> a, b__c); `*` for a bare `select_related()`;
- * `prefetch_x()` for a call of the project's own loader.
+ * `prefetch_x()` for a call of the project's own loader or of `prefetch_related_objects`.
  */
 function loadedNames(line: string): string[] {
   const names: string[] = [];
@@ -18,14 +21,14 @@ function loadedNames(line: string): string[] {
     const args = [...(m[2] ?? "").matchAll(/["']([\w]+)["']/g)].map((a) => a[1] as string);
     names.push(...(args.length > 0 ? args : m[1] === "select_related" && /^\s*$/.test(m[2] ?? "") ? ["*"] : []));
   }
-  for (const m of line.matchAll(PROJECT_LOADER)) names.push(`${m[1]}()`);
+  for (const m of line.matchAll(PROJECT_LOADER)) names.push(`${m[1] ?? m[2]}()`);
   return names;
 }
 
 /** A deleted line that may have loaded relations: a loading call, a project loader, or a line of a relation list. */
 const REMOVED_LOADING = either([
   /\b(select_related|prefetch_related|list_select_related)\b/,
-  /\.(prefetch|select_related)_\w+\(/,
+  /\.(prefetch|select_related)_\w+\(|\bprefetch_related_objects\(/,
   /^\s*["'][\w]+["'],?/,
 ]);
 /** `for doc in docs` / `for pk, doc in self.items`: the loop target and where its iterable starts. */
@@ -34,7 +37,7 @@ const ROW_LOOP = /\bfor\s+(\w+(?:\s*,\s*\w+)*)\s+in\s+([\w.]+)/;
 /** Whether `text` still loads `name` (a relation, `*`, or a project loader `prefetch_x()`). */
 function stillLoads(text: string, name: string): boolean {
   if (name === "*") return /select_related\(\s*\)/.test(text);
-  if (name.endsWith("()")) return text.includes(`.${name.slice(0, -2)}(`);
+  if (name.endsWith("()")) return new RegExp(`\\b${name.slice(0, -2)}\\(`).test(text);
   return new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(
     text,
   );
