@@ -125,6 +125,21 @@ export function classBases(file: PythonFile, cls: SyntaxNode): string[] {
     .map((c) => file.src(c).replace(/\[[\s\S]*\]$/, ""));
 }
 
+/** The names a `from module import <clause>` binds: `(a as b, c)` -> b, c. */
+export function importedNames(clause: string): string[] {
+  return clause
+    .replace(/[()]/g, "")
+    .split(",")
+    .map(
+      (n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .pop() ?? "",
+    )
+    .filter((n) => n !== "");
+}
+
 export interface CallParts {
   callee: SyntaxNode;
   /** The method or function name: `filter` for `qs.filter(...)`, `len` for `len(x)`. */

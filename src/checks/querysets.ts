@@ -193,6 +193,12 @@ function rootIsQueryset(
   return depth < 3 && assignments !== undefined && querysetOf(py, root.node, assignments, depth + 1) !== undefined;
 }
 
+/** The model a manager chain starts from: `Order.objects.filter(...)` -> `Order`. */
+export function managerModel(links: ChainLink[]): string | undefined {
+  const objectsAt = links.findIndex((l) => l.name === "objects");
+  return objectsAt > 0 ? links[objectsAt - 1]?.name : undefined;
+}
+
 /** Whether an attribute `name` of a row is loaded by the queryset's eager loading. */
 export function isEagerLoaded(info: QuerysetInfo, name: string): boolean {
   return info.eagerAll || info.eager.has(name);

@@ -1,3 +1,4 @@
+import { importedNames } from "../checks/python.js";
 import { either } from "../util/regex.js";
 
 /** Most project files fetched beyond the PR's own, so one PR cannot trigger unbounded reads. */
@@ -91,17 +92,9 @@ export function helperModulePaths(heads: ReadonlyMap<string, string>, known: Rea
     for (const m of text.matchAll(FROM_IMPORT_NAMES)) {
       const module = m[1] as string;
       if (/^(django|rest_framework|celery)(\.|$)/.test(module) || module === "__future__") continue;
-      const called = (m[2] as string)
-        .replace(/[()]/g, "")
-        .split(",")
-        .map(
-          (n) =>
-            n
-              .trim()
-              .split(/\s+as\s+/)
-              .pop() ?? "",
-        )
-        .filter((n) => /^[a-z_]\w*$/.test(n) && new RegExp(`\\b${n}\\(`).test(text));
+      const called = importedNames(m[2] as string).filter(
+        (n) => /^[a-z_]\w*$/.test(n) && new RegExp(`\\b${n}\\(`).test(text),
+      );
       if (called.length === 0 || modules.has(`${path}:${module}`)) continue;
       if (modules.size >= MAX_HELPER_MODULES) break;
       modules.add(`${path}:${module}`);

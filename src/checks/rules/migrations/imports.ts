@@ -1,4 +1,5 @@
 import type { Rule, RuleHit } from "../../types.js";
+import { importedNames } from "../../python.js";
 import { isMigration } from "./operations.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -29,17 +30,7 @@ export const directModelImport: Rule = {
         /^django\./.test(from[1] as string)
       )
         continue;
-      const names = (from[2] as string)
-        .replace(/[()]/g, "")
-        .split(",")
-        .map(
-          (n) =>
-            n
-              .trim()
-              .split(/\s+as\s+/)
-              .pop() ?? "",
-        )
-        .filter((n) => /^[A-Z]/.test(n));
+      const names = importedNames(from[2] as string).filter((n) => /^[A-Z]/.test(n));
       // used in a function that does not rebind the name with apps.get_model()
       const used = names.filter((n) =>
         functions.some(

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { ProjectIndex } from "../../project.js";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
-import { chainLinks } from "../../querysets.js";
+import { chainLinks, managerModel } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { schemaChangeRules } from "./schema-changes.js";
@@ -130,8 +130,7 @@ const filterOnUnindexedField: Rule = {
       const links = chainLinks(py, call);
       const last = links.at(-1);
       if (!last?.call || last.call !== call || !LOOKUP_METHODS.has(last.name)) continue;
-      const objectsAt = links.findIndex((l) => l.name === "objects");
-      const model = project.model(objectsAt > 0 ? links[objectsAt - 1]?.name : undefined);
+      const model = project.model(managerModel(links));
       if (!model) continue;
       const parts = callParts(py, call);
       if (!parts) continue;

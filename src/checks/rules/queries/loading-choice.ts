@@ -1,5 +1,5 @@
 import { callParts } from "../../python.js";
-import { chainLinks } from "../../querysets.js";
+import { chainLinks, managerModel } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -28,8 +28,7 @@ export const prefetchForForwardRelation: Rule = {
       const links = chainLinks(py, call);
       const last = links.at(-1);
       if (last?.name !== "prefetch_related" || last.call !== call) continue;
-      const objectsAt = links.findIndex((l) => l.name === "objects");
-      const model = project.model(objectsAt > 0 ? links[objectsAt - 1]?.name : undefined);
+      const model = project.model(managerModel(links));
       if (!model) continue;
       const forward = (callParts(py, call)?.positional ?? [])
         .filter((a) => a.name === "String")
