@@ -53,7 +53,8 @@ export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: Rea
   const defs = [
     ...(body?.getChildren("FunctionDefinition") ?? []),
     ...(body?.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")) ?? []),
-  ].filter((def) => !decoratorsOf(py, def).some((d) => PROPERTY.test(d) || /^(staticmethod|classmethod)$/.test(d)));
+    // Properties are read, not called: queryingProperties has them.
+  ].filter((def) => !decoratorsOf(py, def).some((d) => PROPERTY.test(d)));
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
   const found = new Map<string, string>();
   for (const [name, def] of named) {

@@ -50,11 +50,14 @@ function fired(
   const context = Object.entries({ "shop/models.py": MODELS, "shop/fields.py": FIELDS, ...options.context }).map(
     ([p, t]) => new SourceFile(p, t, new Set()),
   );
-  return runChecks([file], context, {
+  const result = runChecks([file], context, {
     facts: PG,
     includeTests: options.includeTests ?? false,
     disabled: options.disabled ?? [],
-  }).findings.map((f) => `${f.rule}@${f.line}`);
+  });
+  // A rule that throws is skipped and reported, not failed: a quiet look-alike must be quiet, not a crash.
+  expect(result.failures).toEqual([]);
+  return result.findings.map((f) => `${f.rule}@${f.line}`);
 }
 
 const mig = (ops: string, head = "") =>
@@ -800,6 +803,19 @@ class Invoice(models.Model):
     def is_tagged(self):
         return self.tags.exists()
 
+    def summary(self):
+        return self.headline()
+
+    def headline(self):
+        return f"{self.line_count()} lines"
+
+    @staticmethod
+    def line_count_of(invoice_id):
+        return Line.objects.filter(invoice_id=invoice_id).count()
+
+    def line_count(self):
+        return self.line_set.count()
+
     def open_lines_qs(self):
         return self.line_set.filter(paid=False)
 
@@ -854,6 +870,17 @@ class Invoice(models.Model):
       ],
     ]);
     expect(run(loop("is_tagged()"))).toEqual([["DJ101", 2, expect.stringContaining("`self.tags.exists()`")]]);
+    // two methods deep, written before what they call; a reverse manager's count; a decorated method
+    expect(run(loop("summary()"))).toEqual([
+      [
+        "DJ101",
+        2,
+        expect.stringContaining("(`self.line_set.count()`, through `self.line_count()`, through `self.headline()`)"),
+      ],
+    ]);
+    expect(run(loop("line_count_of(i.pk)"))).toEqual([
+      ["DJ101", 2, expect.stringContaining("`Line.objects.filter.count()`")],
+    ]);
     // a queryset not yet run, a dict's get, a write (DJ110's), a method of a row not from a queryset
     expect(run(loop("open_lines_qs()"))).toEqual([]);
     expect(run(loop("note('k')"))).toEqual([]);
@@ -964,6 +991,22 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(chain, [["    pages = Page.objects.live().prefetch_workflow_states().in_bulk(ids)", 2]])).toEqual([
       ["DJ114", 2, "This change stops loading `prefetch_workflow_states()`"],
     ]);
+    // a multi-line prefetch_related call deleted whole: its relations are on the lines after the call
+    expect(
+      run("def get_queryset(self):\n    queryset = super().get_queryset()\n    return queryset\n", [
+        ["    return queryset.prefetch_related(", 3],
+        ['        "pages",', 3],
+        ['        "tasks__task",', 3],
+        ["    )", 3],
+      ]),
+    ).toEqual([["DJ114", 3, "This change stops loading `pages`, `tasks__task`"]]);
+    // ...and a string list after a call that closed on its own line is not one
+    expect(
+      run("def v(self):\n    qs = Order.objects.all()\n    return qs\n", [
+        ["    qs = Order.objects.prefetch_related('customer').all()", 3],
+        ['    "tags",', 3],
+      ]).map(([, , message]) => message),
+    ).toEqual(["This change stops loading `customer`"]);
     // Django's prefetch_related_objects over rows already fetched, deleted; kept when it is still called there
     const created = "def add(model, rows):\n    rows = model.objects.bulk_create(rows)\n    return rows\n";
     expect(run(created, [["    prefetch_related_objects(rows, *fields)", 3]])).toEqual([
@@ -1111,6 +1154,19 @@ describe("prefetch_related on a forward relation (DJ115)", () => {
     const wrapped =
       "def v(request):\n    return (\n        Order.objects.filter(sku='x')\n        .prefetch_related('referrer', 'tags')\n    )\n";
     expect(fired("shop/views.py", wrapped)).toEqual(["DJ115@4"]);
+    const said = (chain: string) =>
+      runChecks(
+        [new SourceFile("shop/views.py", view(chain), new Set([1, 2]))],
+        [new SourceFile("shop/models.py", MODELS, new Set())],
+      ).findings.map((f) => f.message);
+    expect(said("Order.objects.prefetch_related('customer', 'sku')")).toEqual([
+      '`"customer"` is a ForeignKey/OneToOne field of `Order`: `prefetch_related` fetches it with a second query, ' +
+        '`select_related("customer")` joins it into this one.',
+    ]);
+    expect(said("Order.objects.prefetch_related('customer', 'referrer')")).toEqual([
+      '`"customer"`, `"referrer"` are ForeignKey/OneToOne fields of `Order`: `prefetch_related` fetches them with a ' +
+        'second query, `select_related("customer", "referrer")` joins them into this one.',
+    ]);
   });
   it("leaves paths, Prefetch objects, reverse and unknown relations, and unknown models alone", () => {
     for (const chain of [
@@ -1151,6 +1207,26 @@ describe("HTML escaping that does not escape (DJ417) and unsanitised Markdown (D
       [],
     );
     expect(fired("shop/templatetags/t.py", filter("    return markdown(value)", "import mistune\n"))).toEqual([]);
+    // the other converters, hooks and sanitisers it knows
+    const tag = (body: string, imports: string) =>
+      `${imports}from django import template\nregister = template.Library()\n\n@register.simple_tag\ndef md(value):\n${body}\n`;
+    expect(
+      fired("shop/templatetags/t.py", tag("    return commonmark.commonmark(value)", "import commonmark\n")),
+    ).toEqual(["DJ418@7"]);
+    expect(
+      fired("shop/templatetags/t.py", tag("    return markdown(value)", "from markdown import markdown\n")),
+    ).toEqual(["DJ418@7"]);
+    expect(
+      fired("shop/templatetags/t.py", tag("    return nh3.clean(markdown.markdown(value))", "import markdown\n")),
+    ).toEqual([]);
+    expect(
+      fired("shop/templatetags/t.py", tag("    return sanitize_html(markdown.markdown(value))", "import markdown\n")),
+    ).toEqual([]);
+    // `markdown(...)` that is not Python-Markdown's (no such import), and md.markdown without `import markdown`
+    expect(
+      fired("shop/templatetags/t.py", tag("    return markdown(value)", "from shop.text import markdown\n")),
+    ).toEqual([]);
+    expect(fired("shop/templatetags/t.py", tag("    return md.markdown(value)", "import mistune as md\n"))).toEqual([]);
   });
 });
 
@@ -1219,10 +1295,16 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     expect(run(loop("from shop import permissions", "print(can_view(request.user, doc))"))).toEqual([]);
     const namesake = "def can_view(user, obj):\n    return True\n";
     expect(run(`${namesake}${loop("", "print(can_view(request.user, doc))")}`)).toEqual([]);
-    // once, outside the loop
-    expect(
-      run("from shop.permissions import can_view\n\ndef v(request, doc):\n    return can_view(request.user, doc)\n"),
-    ).toEqual([]);
+    // once, outside the loop (the file has a loop elsewhere), and per item of a literal tuple
+    const outside =
+      "from shop.permissions import can_view\n\ndef v(request, doc):\n    for tag in doc.tags:\n        print(tag)\n" +
+      "    return can_view(request.user, doc)\n";
+    expect(run(outside)).toEqual([]);
+    const constants =
+      "from shop.permissions import can_view\n\ndef v(request, doc):\n    for kind in ('a', 'b'):\n" +
+      "        print(can_view(request.user, kind))\n";
+    expect(run(constants)).toEqual([]);
+    expect(run(constants.replace("('a', 'b')", "doc.kinds.all()"))).toEqual(["DJ102@5"]);
   });
   const serializer = (method: string) =>
     `from rest_framework import serializers\nfrom guardian.core import ObjectPermissionChecker\nfrom shop.permissions import can_edit\n\n` +
@@ -1250,5 +1332,42 @@ describe("chains read by several rules", () => {
     expect(walked).not.toBe(listed); // two objects for one node: the memo must not leak the first
     chainLinks(py, walked as never);
     expect(chainLinks(py, listed as never).at(-1)?.call).toBe(listed);
+  });
+});
+
+describe("what this session's findings say", () => {
+  const said = (path: string, text: string, removed: Array<[string, number]> = []) =>
+    runChecks([
+      new SourceFile(
+        path,
+        text,
+        new Set(text.split("\n").map((_, i) => i + 1)),
+        removed.map(([t]) => t),
+        new Set(removed.map(([, at]) => at)),
+        removed.map(([t, at]) => ({ text: t, line: at })),
+      ),
+    ]).findings.map((f) => `${f.rule}: ${f.message}`);
+  it("names the module, the sink, and every relation lost", () => {
+    expect(
+      said("shop/tables.py", "from glob import escape\nfrom django.utils.html import format_html\nx = escape(y)\n"),
+    ).toEqual([
+      "DJ417: `glob.escape` does not escape HTML, and this file builds HTML with it: import `escape` from " +
+        "`django.utils.html`.",
+    ]);
+    const tag =
+      "import markdown\nfrom django import template\nregister = template.Library()\n\n@register.filter\n" +
+      "def md(value):\n    return markdown.markdown(value)\n";
+    expect(said("shop/templatetags/t.py", tag)).toEqual([
+      "DJ418: `markdown.markdown()`'s HTML goes out unescaped (template filter) without sanitising: raw HTML and " +
+        "`javascript:` links in the text become live markup. Clean it with `nh3.clean()` first.",
+    ]);
+    expect(
+      said("shop/views.py", "def v(request):\n    return Order.objects.all()\n", [
+        ["    return Order.objects.select_related('customer').prefetch_related('tags')", 2],
+      ]),
+    ).toEqual([
+      "DJ114: This change stops loading `customer`, `tags`: anything that reads them per row (a template, a " +
+        "serializer, `__str__`, an admin column) now runs one query per row. Keep the loading unless nothing reads it.",
+    ]);
   });
 });

@@ -9,7 +9,7 @@ const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\
  * A project's own eager-loading queryset method, named the Django way (`.prefetch_workflow_states()`), or Django's
  * `prefetch_related_objects(rows, ...)` over rows already fetched.
  */
-const PROJECT_LOADER = /(?:\.((?:prefetch|select_related)_\w+)|\b(prefetch_related_objects))\(/g;
+const PROJECT_LOADER = /(?:\.((?:prefetch_(?!related\()|select_related_)\w+)|\b(prefetch_related_objects))\(/g;
 
 /**
  * Relation names a line loads (`select_related("a", "b__c")` -> a, b__c); `*` for a bare `select_related()`;
@@ -101,9 +101,14 @@ export const removedEagerLoading: Rule = {
       }),
     );
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
+    // A deleted `prefetch_related(` left open on its line: the deleted lines after it list its relations.
+    let openCall: number | undefined;
     for (const { text: raw, line } of file.removedAt) {
       // A trailing comment (`'device_type',  # read by __str__`) is not part of the relation list.
       const text = raw.replace(/\s+#.*$/, "");
+      const listedInDeletedCall = openCall === line && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
+      if (/\b(select_related|prefetch_related)\s*\([^)]*$/.test(text)) openCall = line;
+      else if (!listedInDeletedCall) openCall = undefined;
       if (!/(select_related|prefetch_related)|\.(prefetch|select_related)_|^\s*["']/.test(text)) continue;
       const scope = scopeOf(line, raw);
       if (loopsRemoved.has(scope)) continue;
@@ -121,9 +126,10 @@ export const removedEagerLoading: Rule = {
       if (!construct) continue;
       // A line of a multi-line `prefetch_related(\n "a",\n "b")` names its relations without the call.
       const inCall =
-        construct === statement &&
-        /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) &&
-        /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
+        listedInDeletedCall ||
+        (construct === statement &&
+          /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) &&
+          /^\s*(["'][\w]+["'],?\s*)+$/.test(text));
       const names = (
         inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
       ).filter((n) => !kept(n, admin ?? scope));
