@@ -20,6 +20,12 @@ export default {
     "src/personas/code-kinds.ts",
     "src/github/pr-state.ts",
     "src/events/command.ts",
+    "src/checks/model-queries.ts",
+    "src/checks/rules/queries/loading-choice.ts",
+    "src/checks/rules/queries/helper-calls.ts",
+    "src/checks/rules/queries/removed-loading.ts",
+    "src/checks/rules/security/markdown.ts",
+    "src/checks/rules/security/escape-import.ts",
   ],
   coverageAnalysis: "perTest",
   // Module-level constants (regex tables, schemas) would re-run the whole suite per mutant: hours on two cores.

@@ -1227,6 +1227,17 @@ describe("HTML escaping that does not escape (DJ417) and unsanitised Markdown (D
       fired("shop/templatetags/t.py", tag("    return markdown(value)", "from shop.text import markdown\n")),
     ).toEqual([]);
     expect(fired("shop/templatetags/t.py", tag("    return md.markdown(value)", "import mistune as md\n"))).toEqual([]);
+    // an optional import inside try:, and a module-level constant marked safe
+    const optional = "try:\n    import markdown\nexcept ImportError:\n    markdown = None\n";
+    expect(fired("shop/templatetags/t.py", tag("    return markdown.markdown(value)", optional))).toEqual(["DJ418@10"]);
+    const fromOptional = "try:\n    from markdown import markdown\nexcept ImportError:\n    pass\n";
+    expect(fired("shop/templatetags/t.py", tag("    return markdown(value)", fromOptional))).toEqual(["DJ418@10"]);
+    expect(
+      fired(
+        "shop/about.py",
+        "import markdown\nfrom django.utils.safestring import mark_safe\n\nABOUT = mark_safe(markdown.markdown(TEXT))\n",
+      ),
+    ).toEqual(["DJ418@4"]);
   });
 });
 
