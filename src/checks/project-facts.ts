@@ -113,9 +113,9 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
     const whole = files.get(path);
     if (!whole) continue;
     const text = mainDependencies(path, whole);
-    if (/^\s*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text))
+    if (/^[ \t]*["']?psycopg(2|2-binary|\[binary\])?\b/im.test(text) || /name\s*=\s*"psycopg2?(-binary)?"/i.test(text))
       return { engine: "postgresql", source: path };
-    if (/^\s*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text))
+    if (/^[ \t]*["']?mysqlclient\b/im.test(text) || /name\s*=\s*"mysqlclient"/i.test(text))
       return { engine: "mysql", source: path };
   }
   return undefined;

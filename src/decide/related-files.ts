@@ -33,7 +33,7 @@ export function relatedPaths(changedPaths: string[]): string[] {
 /** Most modules read to resolve project field classes. */
 const MAX_FIELD_MODULES = 8;
 const DOTTED_FIELD = /\b((?:[a-z_]\w*\.)+)([A-Z]\w*(?:Field|Key))\s*\(/g;
-const FROM_IMPORT = /^\s*from\s+([\w.]+)\s+import\s+\(?([^)\n]*)/gm;
+const FROM_IMPORT = /^[ \t]*from\s+([\w.]+)\s+import\s+\(?([^)\n]*)/gm;
 
 /**
  * Modules that define the project's own field classes used by the changed files
@@ -76,7 +76,7 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
 
 /** Most modules read for the functions changed files call (permission checks, query helpers). */
 const MAX_HELPER_MODULES = 8;
-const FROM_IMPORT_NAMES = /^\s*from\s+(\.*[\w.]*)\s+import\s+(\([^)]*\)|[^\n]*)/gm;
+const FROM_IMPORT_NAMES = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]{0,4000}\)|[^\n]*)/gm;
 
 /**
  * Modules changed files import functions from and call (`from documents.permissions import has_perm_for` then
@@ -156,7 +156,7 @@ export function renderedTemplatePaths(heads: ReadonlyMap<string, string>, known:
 
 /** Most modules of `models/` packages read. */
 const MAX_MODEL_MODULES = 12;
-const RELATIVE_IMPORT = /^\s*from\s+\.(\w+)\s+import\b/gm;
+const RELATIVE_IMPORT = /^[ \t]*from\s+\.(\w+)\s+import\b/gm;
 
 /**
  * The modules of `models/` packages: what a read `models/__init__.py` re-exports (`from .order import
@@ -170,7 +170,7 @@ export function modelModulePaths(texts: ReadonlyMap<string, string>, known: Read
       for (const m of text.matchAll(RELATIVE_IMPORT)) paths.add(`${dir}${m[1]}.py`);
     }
     if (!path.endsWith(".py")) continue;
-    for (const m of text.matchAll(/^\s*from\s+([\w.]*\bmodels\.\w+)\s+import\b/gm)) {
+    for (const m of text.matchAll(/^[ \t]*from\s+([\w.]*\bmodels\.\w+)\s+import\b/gm)) {
       if (/^(django|rest_framework)\./.test(m[1] as string)) continue;
       const module = (m[1] as string).replace(/\./g, "/");
       const top = module.split("/")[0] as string;

@@ -18,7 +18,10 @@ export function projectQueryOf(file: SourceFile, project: ProjectIndex): (name: 
       own ??= queryingFunctions(file.python);
       return own.get(name);
     }
-    const imported = new RegExp(`^\\s*from\\s+[\\w.]+\\s+import\\s+(\\([^)]*|[^\\n]*)\\b${name}\\b`, "m");
+    const imported = new RegExp(
+      `^[ \\t]*from[ \\t]+[\\w.]+[ \\t]+import[ \\t]+(\\([^)]{0,4000}|[^\\n]*)\\b${name}\\b`,
+      "m",
+    );
     return imported.test(file.text) ? project.queryingFunctions.get(name) : undefined;
   };
 }

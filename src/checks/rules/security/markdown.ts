@@ -19,8 +19,8 @@ export function isMarkdownCall(py: PythonFile, call: SyntaxNode): boolean {
   const callee = py.src(call.firstChild ?? call).replace(/\s+/g, "");
   if (!CONVERTER.test(callee)) return false;
   // `markdown(...)` alone is Python-Markdown's only when the file imports it so (a view named markdown is not).
-  if (callee === "markdown") return /^\s*from\s+markdown\s+import\s+[^\n]*\bmarkdown\b/m.test(py.text);
-  if (/^(markdown|md)\./.test(callee)) return /^\s*import\s+markdown\b/m.test(py.text);
+  if (callee === "markdown") return /^[ \t]*from\s+markdown\s+import\s+[^\n]*\bmarkdown\b/m.test(py.text);
+  if (/^(markdown|md)\./.test(callee)) return /^[ \t]*import\s+markdown\b/m.test(py.text);
   return true;
 }
 
@@ -54,7 +54,7 @@ export const unsanitisedMarkdown: Rule = {
     "Markdown passes raw HTML through: `<script>`, `<img onerror=…>` and `javascript:` links written in the text " +
     "come out as live HTML. Sanitise the converter's output with an allow-list (`nh3.clean(html)` or " +
     "`bleach.clean(html, tags=…, attributes=…)`) before it is marked safe or returned from a template filter.",
-  appliesTo: (f) => isPython(f) && /^\s*(import|from)\s+(markdown2?|commonmark)\b/m.test(f.text),
+  appliesTo: (f) => isPython(f) && /^[ \t]*(import|from)\s+(markdown2?|commonmark)\b/m.test(f.text),
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];
