@@ -59,7 +59,15 @@ function git(dir: string, args: string[]): string {
 /** The most recent non-merge commits (with a parent) whose change touches Django code. */
 function chooseCommits(dir: string, count: number): string[] {
   const chosen: string[] = [];
-  const log = git(dir, ["log", "--no-merges", "--format=%x00%H %P", "--name-only", "-n", String(count * 8), "HEAD"]);
+  const args = ["log", "--no-merges", "--format=%x00%H %P", "--name-only", "-n", String(count * 8), "HEAD"];
+  let log: string;
+  try {
+    log = git(dir, args);
+  } catch (error) {
+    // A shallow mirror ends its history early (git fails at the boundary): use the commits it did list.
+    log = String((error as { stdout?: unknown }).stdout ?? "");
+    process.stderr.write(`${dir}: git log stopped early (a shallow mirror?); choosing from what it listed\n`);
+  }
   for (const block of log.split("\0").slice(1)) {
     const [header, ...files] = block.trim().split("\n");
     const [sha, parent] = (header ?? "").split(" ");

@@ -1330,6 +1330,12 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     // the page's permissions computed once and handed in through the context
     const batched = "    def get_can_change(self, obj):\n        return obj.pk in self.context['changeable']\n";
     expect(run(serializer(batched), "shop/serializers.py")).toEqual([]);
+    // ...with a per-object check kept as the fallback when no view handed them in
+    const fallback =
+      "    def get_can_change(self, obj):\n        changeable = self.context.get('changeable')\n" +
+      "        if changeable is not None:\n            return obj.pk in changeable\n" +
+      "        return ObjectPermissionChecker(self.context['request'].user).has_perm('change', obj)\n";
+    expect(run(serializer(fallback), "shop/serializers.py")).toEqual([]);
   });
 });
 

@@ -113,6 +113,9 @@ export const unboundedListEndpoint: Rule = {
   },
 };
 
+/** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
+const HANDED_IN = /\bself\.context(?:\.get\(|\[)\s*["'](?!(?:request|view|format)["'])\w+["']/;
+
 export const serializerMethodQueries: Rule = {
   id: "DJ111",
   title: "`SerializerMethodField` that queries per object",
@@ -134,14 +137,18 @@ export const serializerMethodQueries: Rule = {
       for (const def of cls.getChild("Body")?.getChildren("FunctionDefinition") ?? []) {
         const name = py.src(def.getChild("VariableName") ?? def);
         if (!/^get_\w+/.test(name)) continue;
-        // A permission check made per object (guardian's checker built here), or a project helper that queries.
-        const hidden =
-          permissionQueryIn(py, def) ??
-          py
-            .within(def, "CallExpression")
-            .map((c) => (c.firstChild?.name === "VariableName" ? py.src(c.firstChild) : ""))
-            .map((callee) => (callee ? queryOf(callee) : undefined))
-            .find((q) => q !== undefined);
+        // A permission check made per object (guardian's checker built here), or a project helper that queries;
+        // not when the method reads what a view handed in through the serializer's context (the page's answers;
+        // DRF's own `request`, `view` and `format` entries do not count).
+        const batched = HANDED_IN.test(py.src(def));
+        const hidden = batched
+          ? undefined
+          : (permissionQueryIn(py, def) ??
+            py
+              .within(def, "CallExpression")
+              .map((c) => (c.firstChild?.name === "VariableName" ? py.src(c.firstChild) : ""))
+              .map((callee) => (callee ? queryOf(callee) : undefined))
+              .find((q) => q !== undefined));
         if (hidden) {
           hits.push({
             line: py.lineOf(def),
