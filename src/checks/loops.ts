@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { children, type PythonFile } from "./python.js";
+import { assignmentsInScope, children, enclosingDef, type PythonFile } from "./python.js";
 
 export interface Loop {
   node: SyntaxNode;
@@ -88,9 +88,9 @@ export function loopsIn(py: PythonFile): Loop[] {
 const LITERAL_COLLECTIONS = new Set(["TupleExpression", "ArrayExpression", "SetExpression", "DictionaryExpression"]);
 
 /**
- * Whether the loop's length is fixed by the code rather than by data: a literal collection, a
- * module constant (`CMS_PERMISSION_ACTIONS`), `range(3)`. A query per iteration there is a handful
- * of queries, not N+1.
+ * Whether the loop's length is fixed by the code rather than by data: a literal collection (written in the
+ * loop or held in a variable the function never fills), a module constant (`CMS_PERMISSION_ACTIONS`),
+ * `range(3)`. A query per iteration there is a handful of queries, not N+1.
  */
 export function isBoundedByCode(py: PythonFile, loop: Loop): boolean {
   const iterable = loop.iterable;
@@ -98,6 +98,21 @@ export function isBoundedByCode(py: PythonFile, loop: Loop): boolean {
   if (LITERAL_COLLECTIONS.has(iterable.name)) return true;
   const text = py.src(iterable).replace(/\.(items|keys|values)\(\)$/, "");
   if (/^([A-Za-z_][\w]*\.)*[A-Z][A-Z0-9_]+$/.test(text)) return true;
+  if (/^[A-Za-z_]\w*$/.test(text)) {
+    // `modes = {"filter": ..., "exclude": ...}` then `for mode, f in modes.items()`: as fixed as the literal.
+    // Not a list the function fills (`rows = []` then `rows.append(...)`): only a non-empty literal left as written.
+    const values = assignmentsInScope(py, iterable).get(text) ?? [];
+    const def = enclosingDef(iterable);
+    const filled = new RegExp(
+      `\\b${text}\\s*(\\.(append|extend|add|update|insert|setdefault)\\(|\\[[^\\n]{0,200}\\]\\s*=(?!=))`,
+    );
+    if (
+      values.length > 0 &&
+      values.every((v) => LITERAL_COLLECTIONS.has(v.name) && v.from < iterable.from && children(v).length > 2) &&
+      !filled.test(def ? py.src(def) : py.text)
+    )
+      return true;
+  }
   return /^range\(\s*\d+\s*\)$/.test(text);
 }
 

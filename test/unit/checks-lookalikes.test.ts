@@ -293,6 +293,22 @@ describe("migrations", () => {
         removed: ["    alias = models.SlugField(max_length=255)"],
       }),
     ).toEqual(["DJ306@6"]);
+    // a third-party class named after the Django field it extends (django-annoying's AutoOneToOneField)
+    const toOneToOne = mig(
+      "        migrations.AlterField(model_name='order', name='owner', field=models.OneToOneField(on_delete=models.CASCADE, to='auth.user')),",
+    );
+    expect(
+      fired("shop/migrations/0004_owner.py", toOneToOne, {
+        removed: ["    owner = AutoOneToOneField(User, on_delete=models.CASCADE)"],
+      }),
+    ).toEqual([]);
+    // ...while BigIntegerField is not an IntegerField's column
+    const toInteger = mig(
+      "        migrations.AlterField(model_name='order', name='total', field=models.IntegerField()),",
+    );
+    expect(
+      fired("shop/migrations/0005_total.py", toInteger, { removed: ["    total = models.BigIntegerField()"] }),
+    ).toEqual(["DJ306@6"]);
   });
 
   it("a drop marked Safe.after_deploy (django-safemigrate) is the second step of a safe removal", () => {
@@ -625,6 +641,20 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
         (f) => f.rule,
       ),
     ).toEqual(["DJ508"]);
+  });
+
+  it("an abstract model's field change is migrated in the apps that inherit it", () => {
+    const mixin = new SourceFile(
+      "core/models/mixins.py",
+      `${model}\n    class Meta:\n        abstract = True\n`,
+      new Set([5]),
+      [],
+      new Set([5]),
+    );
+    const elsewhere = { otherChangedPaths: ["billing/migrations/0031_alter_invoice_code.py"] };
+    expect(runChecks([mixin], [], elsewhere).findings.map((f) => f.rule)).toEqual([]);
+    // with no migration anywhere in the change it is still missing
+    expect(runChecks([mixin]).findings.map((f) => f.rule)).toEqual(["DJ508"]);
   });
 
   it("a method or property change needs no migration", () => {
@@ -1385,6 +1415,48 @@ describe("what this session's findings say", () => {
     ).toEqual([
       "DJ114: This change stops loading `customer`, `tags`: anything that reads them per row (a template, a " +
         "serializer, `__str__`, an admin column) now runs one query per row. Keep the loading unless nothing reads it.",
+    ]);
+  });
+});
+
+describe("len() and truth tests of querysets whose rows are read right after (DJ104, DJ105)", () => {
+  const view = (body: string) => `def v(request):\n    qs = Order.objects.filter(sku='x')\n${body}\n`;
+  it("are quiet when the rows are indexed afterwards (the cache answers)", () => {
+    expect(fired("shop/views.py", view("    if len(qs) == 0:\n        raise Http404()\n    return qs[0]"))).toEqual([]);
+    expect(fired("shop/views.py", view("    if not qs:\n        return None\n    return qs [0].sku"))).toEqual([]);
+    // indexed only after being reassigned: the rows len() fetched are not the ones read
+    expect(
+      fired(
+        "shop/views.py",
+        view("    if len(qs) == 0:\n        return None\n    qs = list(qs[:3])\n    return qs[0]"),
+      ),
+    ).toEqual(["DJ104@3"]);
+  });
+  it("still flag a queryset passed on after the test: the callee may query it again", () => {
+    // (babybuddy's report views hand it to a graph builder that annotates it: the rows fetched were never read)
+    expect(fired("shop/views.py", view("    if qs:\n        return chart(qs)\n    return None"))).toEqual(["DJ105@3"]);
+  });
+  it("still flag a count or a test whose rows nothing reads, or that are queried again", () => {
+    expect(fired("shop/views.py", view("    return len(qs) > 0"))).toEqual(["DJ104@3"]);
+    expect(fired("shop/views.py", view("    if qs:\n        return qs.count()\n    return 0"))).toEqual(["DJ105@3"]);
+    expect(fired("shop/views.py", view("    if qs:\n        return qs.filter(paid=True).first()"))).toEqual([
+      "DJ105@3",
+    ]);
+  });
+});
+
+describe("loops over a literal held in a variable (DJ102)", () => {
+  const loop = (setup: string, iterable: string) =>
+    `def v(request, ids):\n${setup}\n    for mode in ${iterable}:\n        print(Order.objects.filter(sku=mode).count())\n`;
+  it("are as bounded as the literal, unless the function fills the collection", () => {
+    expect(fired("shop/views.py", loop("    modes = {'filter': 1, 'exclude': 2}", "modes.items()"))).toEqual([]);
+    expect(fired("shop/views.py", loop("    modes = ('a', 'b')", "modes"))).toEqual([]);
+    expect(fired("shop/views.py", loop("    modes = []\n    modes.extend(ids)", "modes"))).toEqual(["DJ102@5"]);
+    expect(fired("shop/views.py", loop("    modes = ['a']\n    modes.append(request.GET['m'])", "modes"))).toEqual([
+      "DJ102@5",
+    ]);
+    expect(fired("shop/views.py", loop("    modes = {'a': 1}\n    modes[request.GET['k']] = 2", "modes"))).toEqual([
+      "DJ102@5",
     ]);
   });
 });

@@ -140,9 +140,19 @@ const COLUMN_TYPES: Record<string, string> = {
   NullBooleanField: "boolean",
 };
 
-/** The database column a field class stores to, as far as a type change is concerned. */
+/** Django's field classes above, longest name first (so `BigIntegerField` is not read as `IntegerField`). */
+const BY_LENGTH = Object.keys(COLUMN_TYPES).sort((a, b) => b.length - a.length);
+
+/**
+ * The database column a field class stores to, as far as a type change is concerned. A class the project
+ * index cannot resolve (a third-party one) named after a Django field it extends — `AutoOneToOneField`,
+ * `TreeForeignKey` — is taken to store what that field stores.
+ */
 function columnType(fieldClass: string): string {
-  return COLUMN_TYPES[fieldClass] ?? fieldClass;
+  const known = COLUMN_TYPES[fieldClass];
+  if (known) return known;
+  const base = BY_LENGTH.find((django) => fieldClass.endsWith(django));
+  return base ? (COLUMN_TYPES[base] as string) : fieldClass;
 }
 
 export const alterFieldRisk: Rule = {

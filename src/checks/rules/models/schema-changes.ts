@@ -24,8 +24,8 @@ interface FieldDef {
 }
 
 /** Field definitions of each concrete, managed model class of the file. */
-function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[] }> {
-  const result: Array<{ model: string; fields: FieldDef[] }> = [];
+function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[]; abstract: boolean }> {
+  const result: Array<{ model: string; fields: FieldDef[]; abstract: boolean }> = [];
   for (const cls of py.nodes("ClassDefinition")) {
     if (!classBases(py, cls).some((b) => /(^|\.)(Model|[A-Z]\w*Model|AbstractUser|AbstractBaseUser)$/.test(b)))
       continue;
@@ -40,7 +40,8 @@ function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[] 
         continue;
       fields.push({ name, call: value, first: py.lineOf(value), last: py.line(Math.max(value.from, value.to - 1)) });
     }
-    result.push({ model: py.src(cls.getChild("VariableName") ?? cls), fields });
+    const abstract = meta !== undefined && /\babstract\s*=\s*True/.test(py.src(meta));
+    result.push({ model: py.src(cls.getChild("VariableName") ?? cls), fields, abstract });
   }
   return result;
 }
@@ -78,8 +79,11 @@ const modelChangeWithoutMigration: Rule = {
     const app = appOf(file.path);
     const migrationsDir = `${app ? `${app}/` : ""}migrations/`;
     if ([...project.changedPaths].some((p) => p.startsWith(migrationsDir))) return [];
+    // An abstract model's columns live in the apps of the models that inherit it: their migrations count.
+    const anyMigration = [...project.changedPaths].some((p) => /(^|\/)migrations\/[^/]+\.py$/.test(p));
     const hits: RuleHit[] = [];
-    for (const { model, fields } of modelFields(file.python)) {
+    for (const { model, fields, abstract } of modelFields(file.python)) {
+      if (abstract && anyMigration) continue;
       const changed = fields.filter((f) => schemaTouched(file, f));
       const first = changed[0];
       if (!first) continue;

@@ -6,13 +6,31 @@ import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
-/** Whether a queryset variable is iterated in its function (then len()/bool() reuse the fetched rows). */
+/**
+ * Whether a queryset variable's rows are read again in its function after `node` — iterated, indexed (`qs[0]`), or
+ * listed — so len()/bool() fetched rows that are used, and count()/exists() would be one query more. Passing the
+ * queryset on does not count: the callee may well query it again (`qs.annotate(...)`), leaving the rows unused.
+ */
 function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
   if (node.name !== "VariableName") return false;
   const name = py.src(node);
   const def = enclosingDef(node);
   if (!def) return false;
+  const values = assignmentsInScope(py, node).get(name) ?? [];
+  const indexedLater = py.within(def, "VariableName").some((v) => {
+    if (v.from <= node.to || py.src(v) !== name) return false;
+    // `recipes = list(recipes[:n])` in between: what is indexed after it is another value.
+    if (values.some((value) => value.from > node.to && value.from < v.from)) return false;
+    // `qs[0]`: the subscript of an evaluated queryset reads its cache; `qs.filter()` is a new query.
+    const parent = v.parent;
+    return (
+      parent?.name === "MemberExpression" &&
+      parent.from === v.from &&
+      py.src(parent).slice(name.length).trimStart().startsWith("[")
+    );
+  });
   return (
+    indexedLater ||
     loopsIn(py).some(
       (l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to,
     ) ||
