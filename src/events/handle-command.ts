@@ -9,7 +9,7 @@ import { code } from "../comments/markdown.js";
 import { configFromText } from "../config/load.js";
 import { parseChangedFiles } from "../diff/parse.js";
 import { fetchChangedFiles } from "../github/fetch-pull-request.js";
-import { fetchReviewContext } from "../github/fetch-review-context.js";
+import { fetchReviewContext, isBotAccount } from "../github/fetch-review-context.js";
 import { stateMarker } from "../github/pr-state.js";
 import type { PullRequestRef } from "../github/types.js";
 import { choosePersona, configPersonaOverride } from "../personas/route.js";
@@ -24,8 +24,7 @@ export async function queueCommand(context: CommentContext, services: ReviewServ
   const { comment, issue } = context.payload;
   if (!issue.pull_request || !parseCommand(comment.body)) return;
   const log = commandLog(context);
-  const login = comment.user?.login ?? "";
-  if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) {
+  if (context.isBot || isBotAccount(comment.user)) {
     return log.info(`django-review: ignored ${COMMAND} from a bot`);
   }
   // The head is not known until the PR is fetched; a command is its own request.

@@ -4,7 +4,7 @@ import { code } from "../comments/markdown.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
 import { configFromText } from "../config/load.js";
 import { fetchFileContents } from "../github/fetch-pull-request.js";
-import { fetchReviewContext, fingerprintOf, resolveThreads } from "../github/fetch-review-context.js";
+import { fetchReviewContext, fingerprintOf, isBotAccount, resolveThreads } from "../github/fetch-review-context.js";
 import { findingKey, stateMarker } from "../github/pr-state.js";
 import { resolveModel } from "../model/models.js";
 import type { PersonaId } from "../vocabulary.js";
@@ -31,8 +31,7 @@ const CODE_AROUND = 15;
 export async function queueThreadReply(context: ThreadContext, services: ReviewServices): Promise<void> {
   const { comment, pull_request: pr } = context.payload;
   if (comment.in_reply_to_id === undefined) return;
-  const login = comment.user?.login ?? "";
-  if (context.isBot || comment.user?.type === "Bot" || login.endsWith("[bot]")) return;
+  if (context.isBot || isBotAccount(comment.user)) return;
   await services.queue.enqueue(
     reviewJob(context, pr.number, {
       headSha: `reply:${comment.id}`,

@@ -2,6 +2,7 @@ import type { ChangedFile, FileStatus } from "../diff/types.js";
 import { type BlobResult, fetchBlobs, MAX_CONTENT_BYTES } from "./fetch-blobs.js";
 import { type ReadRetry, retryRead } from "../util/retry.js";
 import type { GitHubClient, PullRequestRef, RepoRef } from "./types.js";
+import { isBotAccount } from "./fetch-review-context.js";
 
 export interface PullRequestInfo {
   number: number;
@@ -41,7 +42,7 @@ export function toPullRequestInfo(pr: PullRequestPayload): PullRequestInfo {
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
     authorLogin: login,
-    authorIsBot: pr.user?.type === "Bot" || login.endsWith("[bot]"),
+    authorIsBot: isBotAccount(pr.user),
   };
 }
 

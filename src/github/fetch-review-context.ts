@@ -102,6 +102,11 @@ interface QueryData {
 const REVIEW_MARKER = /<!-- django-review sha=([0-9a-f]{7,64}) -->\s*$/;
 const FINGERPRINT_MARKER = /<!-- django-review fp=([0-9a-f]{8,64}) -->\s*$/;
 
+/** A GitHub App or bot account: typed `Bot`, or a `name[bot]` login where the type is not given. */
+export function isBotAccount(user: { type?: string; login?: string } | null | undefined): boolean {
+  return user?.type === "Bot" || (user?.login ?? "").endsWith("[bot]");
+}
+
 /** `my-app[bot]` (REST) and `my-app` (GraphQL) are the same identity. */
 export function sameLogin(a: string | undefined, b: string | undefined): boolean {
   const plain = (login: string) => login.toLowerCase().replace(/\[bot\]$/, "");
