@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, children, type PythonFile } from "./python.js";
+import type { ModelInfo, ProjectIndex } from "./project.js";
 
 /** One link of an attribute/call chain, root first: `Order.objects.filter(a=1)` -> Order, objects, filter(...) */
 export interface ChainLink {
@@ -194,9 +195,29 @@ function rootIsQueryset(
 }
 
 /** The model a manager chain starts from: `Order.objects.filter(...)` -> `Order`. */
-export function managerModel(links: ChainLink[]): string | undefined {
+function managerModel(links: ChainLink[]): string | undefined {
   const objectsAt = links.findIndex((l) => l.name === "objects");
   return objectsAt > 0 ? links[objectsAt - 1]?.name : undefined;
+}
+
+/**
+ * Calls of one of `methods` ending a chain that starts at a model the project index knows:
+ * `Order.objects.filter(sku=x).prefetch_related("customer")` -> its `prefetch_related` call, with `Order`.
+ */
+export function knownModelCalls(
+  py: PythonFile,
+  project: ProjectIndex,
+  methods: ReadonlySet<string>,
+): Array<{ call: SyntaxNode; method: string; model: ModelInfo }> {
+  const found: Array<{ call: SyntaxNode; method: string; model: ModelInfo }> = [];
+  for (const call of py.nodes("CallExpression")) {
+    const links = chainLinks(py, call);
+    const last = links.at(-1);
+    if (!last?.call || last.call !== call || !methods.has(last.name)) continue;
+    const model = project.model(managerModel(links));
+    if (model) found.push({ call, method: last.name, model });
+  }
+  return found;
 }
 
 /** Whether an attribute `name` of a row is loaded by the queryset's eager loading. */

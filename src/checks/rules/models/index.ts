@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { ProjectIndex } from "../../project.js";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
-import { chainLinks, managerModel } from "../../querysets.js";
+import { knownModelCalls } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { schemaChangeRules } from "./schema-changes.js";
@@ -126,16 +126,11 @@ const filterOnUnindexedField: Rule = {
   check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    for (const call of py.nodes("CallExpression")) {
-      const links = chainLinks(py, call);
-      const last = links.at(-1);
-      if (!last?.call || last.call !== call || !LOOKUP_METHODS.has(last.name)) continue;
-      const model = project.model(managerModel(links));
-      if (!model) continue;
+    for (const { call, method, model } of knownModelCalls(py, project, LOOKUP_METHODS)) {
       const parts = callParts(py, call);
       if (!parts) continue;
       const names =
-        last.name === "order_by"
+        method === "order_by"
           ? parts.positional.filter((a) => a.name === "String").map((a) => py.src(a).replace(/^['"]-?|['"]$/g, ""))
           : [...parts.keywords.keys()];
       for (const lookup of names) {
@@ -148,7 +143,7 @@ const filterOnUnindexedField: Rule = {
           line: py.lineOf(call),
           message:
             `${code(`${model.name}.${fieldName}`)} has no index but this query ` +
-            `${last.name === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a ` +
+            `${method === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a ` +
             `\`Meta.indexes\` entry.`,
         });
         break;

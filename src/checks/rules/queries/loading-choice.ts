@@ -1,5 +1,5 @@
 import { callParts } from "../../python.js";
-import { chainLinks, managerModel } from "../../querysets.js";
+import { knownModelCalls } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -10,6 +10,8 @@ import { code } from "../../../comments/markdown.js";
  * Only a plain relation name of a known model counts: `a__b` paths, `Prefetch(...)` objects (they may
  * filter or narrow the related rows on purpose) and querysets whose model is not known are left alone.
  */
+const PREFETCH = new Set(["prefetch_related"]);
+
 export const prefetchForForwardRelation: Rule = {
   id: "DJ115",
   title: "`prefetch_related` on a ForeignKey/OneToOne: `select_related` joins it in the same query",
@@ -24,12 +26,7 @@ export const prefetchForForwardRelation: Rule = {
   check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
-    for (const call of py.nodes("CallExpression")) {
-      const links = chainLinks(py, call);
-      const last = links.at(-1);
-      if (last?.name !== "prefetch_related" || last.call !== call) continue;
-      const model = project.model(managerModel(links));
-      if (!model) continue;
+    for (const { call, model } of knownModelCalls(py, project, PREFETCH)) {
       const forward = (callParts(py, call)?.positional ?? [])
         .filter((a) => a.name === "String")
         .map((a) => py.src(a).replace(/^['"]|['"]$/g, ""))
