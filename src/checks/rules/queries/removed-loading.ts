@@ -109,7 +109,7 @@ export const removedEagerLoading: Rule = {
       const listedInDeletedCall = openCall === line && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
       if (/\b(select_related|prefetch_related)\s*\([^)]*$/.test(text)) openCall = line;
       else if (!listedInDeletedCall) openCall = undefined;
-      if (!/(select_related|prefetch_related)|\.(prefetch|select_related)_|^\s*["']/.test(text)) continue;
+      if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
       if (loopsRemoved.has(scope)) continue;
       // A deleted line sits before the next head line: the construct is the one there or just above; a
