@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { decoratorsOf, type PythonFile } from "./python.js";
 import { chainLinks } from "./querysets.js";
+import { code } from "../comments/markdown.js";
 
 /** What a model's members query when they are read or called on a row (for N+1 through attributes and methods). */
 export interface QueryingProperty {
@@ -107,7 +108,8 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
     const throughManager = names.includes("objects") || names.some((n) => /_set$/.test(n));
     // `self.tags.count()` on a many-to-many field; `self.data.get("k")` on anything else is a dict's.
     const throughRelated = names[0] === "self" && links.length === 3 && manyToMany.has(names[1] as string);
-    if (throughManager || throughRelated) return `\`${names.join(".")}()\``;
+    // `code()`: a chain's root is any expression, a string with backticks and a mention in it included.
+    if (throughManager || throughRelated) return code(`${names.join(".")}()`);
   }
   return undefined;
 }

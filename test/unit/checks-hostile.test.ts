@@ -45,3 +45,16 @@ describe("files of blank lines", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 });
+
+describe("code quoted in findings", () => {
+  it("stays inside its code span when a chain's root is a string with backticks and a mention", () => {
+    const text =
+      'def count_for(order):\n    return "` @owner [x](https://e.example) `".objects.filter(o=order).count()\n\n' +
+      "def v(rows):\n    for row in Order.objects.all():\n        print(count_for(row))\n";
+    const [finding] = runChecks([new SourceFile("shop/views.py", text, new Set([1, 2, 3, 4, 5, 6]))]).findings.filter(
+      (f) => f.rule === "DJ102",
+    );
+    // the quoted chain is fenced with more backticks than it holds, so the mention and link stay code
+    expect(finding?.message).toContain('``"` @owner [x](https://e.example) `".objects.filter.count()``');
+  });
+});
