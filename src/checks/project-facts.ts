@@ -12,10 +12,19 @@ export const DATABASES = ["postgresql", "mysql", "sqlite", "oracle"] as const;
 export type Database = (typeof DATABASES)[number];
 
 export interface ProjectFacts {
-  /** `major.minor`, e.g. `4.2`. */
+  /** `major.minor`, e.g. `4.2`: the lowest the project supports when it is a reusable app. */
   django?: { version: string; source: string };
   database?: { engine: Database; source: string };
+  /**
+   * A reusable app: a package other projects install (it names the Django versions it supports in its
+   * classifiers). It has no deployment of its own: the database is its users', its settings modules
+   * are for its tests and sandbox, its requirements files are the developers' environment.
+   */
+  reusable?: { source: string };
 }
+
+/** Packaging metadata, where a reusable app declares itself. */
+const PACKAGING_FILES = ["pyproject.toml", "setup.cfg", "setup.py"];
 
 /** Root dependency files, strongest evidence first (a lock pins what is installed). */
 const DEPENDENCY_FILES = [
@@ -53,18 +62,34 @@ export function projectFactPaths(changedPaths: readonly string[]): string[] {
 /** Detects the facts from file texts (path -> text); `override` (config `project:`) wins field by field. */
 export function detectProjectFacts(
   files: ReadonlyMap<string, string>,
-  override: { django?: string; database?: Database } = {},
+  override: { django?: string; database?: Database; reusable?: boolean } = {},
 ): ProjectFacts {
   const facts: ProjectFacts = {};
-  const django = override.django ? { version: override.django, source: "config" } : djangoVersion(files);
+  const reusable =
+    override.reusable === undefined ? reusableApp(files) : override.reusable ? { source: "config" } : undefined;
+  if (reusable) facts.reusable = reusable;
+  // A reusable app's own lock and requirements files pin its developers' environment, not what it
+  // runs on; its packaging metadata says what it supports.
+  const dependencyFiles = reusable ? PACKAGING_FILES : DEPENDENCY_FILES;
+  const django = override.django
+    ? { version: override.django, source: "config" }
+    : djangoVersion(files, dependencyFiles);
   if (django) facts.django = django;
-  const database = override.database ? { engine: override.database, source: "config" } : databaseEngine(files);
+  const database = override.database
+    ? { engine: override.database, source: "config" }
+    : databaseEngine(files, dependencyFiles, !reusable);
   if (database) facts.database = database;
   return facts;
 }
 
-function djangoVersion(files: ReadonlyMap<string, string>): ProjectFacts["django"] {
-  for (const path of DEPENDENCY_FILES) {
+/** `Framework :: Django :: 4.2` classifiers: a package published for projects on those Django versions. */
+function reusableApp(files: ReadonlyMap<string, string>): ProjectFacts["reusable"] {
+  const path = PACKAGING_FILES.find((p) => /Framework\s*::\s*Django\s*::\s*\d/.test(files.get(p) ?? ""));
+  return path ? { source: path } : undefined;
+}
+
+function djangoVersion(files: ReadonlyMap<string, string>, paths: readonly string[]): ProjectFacts["django"] {
+  for (const path of paths) {
     const text = files.get(path);
     if (!text) continue;
     const version = /\.lock$/.test(path) ? lockedDjango(text) : requiredDjango(mainDependencies(path, text));
@@ -98,10 +123,14 @@ const ENGINES: Array<[RegExp, Database]> = [
   [/\boracle\b/i, "oracle"],
 ];
 
-function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["database"] {
+function databaseEngine(
+  files: ReadonlyMap<string, string>,
+  paths: readonly string[],
+  readSettings: boolean,
+): ProjectFacts["database"] {
   // Settings first: `"ENGINE": "django.db.backends.postgresql"` or a dj-database-url default URL.
   for (const [path, text] of files) {
-    if (!/settings/.test(path) || !path.endsWith(".py")) continue;
+    if (!readSettings || !/settings/.test(path) || !path.endsWith(".py")) continue;
     const engine =
       /["']ENGINE["']\s*:\s*["']([\w.]+)["']/.exec(text)?.[1] ??
       /(?:dj_database_url(?:\.\w+)?|env\.db(?:_url)?|db_url)\([^)]*?["'](\w+):\/\//.exec(text)?.[1];
@@ -109,7 +138,7 @@ function databaseEngine(files: ReadonlyMap<string, string>): ProjectFacts["datab
     if (found) return { engine: found[1], source: path };
   }
   // Then the driver the project installs.
-  for (const path of DEPENDENCY_FILES) {
+  for (const path of paths) {
     const whole = files.get(path);
     if (!whole) continue;
     const text = mainDependencies(path, whole);
@@ -196,5 +225,6 @@ export function describeFacts(facts: ProjectFacts): string {
   const database = facts.database
     ? `${DATABASE_NAMES[facts.database.engine]} (${from(facts.database.source)})`
     : "database unknown";
-  return `${django}, ${database}`;
+  const reusable = facts.reusable ? `, a reusable app (${from(facts.reusable.source)})` : "";
+  return `${django}, ${database}${reusable}`;
 }

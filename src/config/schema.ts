@@ -85,6 +85,8 @@ const ProjectConfig = z
       .regex(/^\d+\.\d+$/, { message: "is not a Django version like 4.2" })
       .optional(),
     database: z.enum(DATABASES).optional(),
+    /** A package other projects install (no deployment, settings or database of its own). */
+    reusable: z.boolean().optional(),
   })
   .strict();
 

@@ -109,6 +109,52 @@ describe("database", () => {
   });
 });
 
+describe("reusable app", () => {
+  const classifiers = (versions: string) =>
+    `[project]\nname = "shop"\ndependencies = ["Django>=4.2"]\nclassifiers = [\n  "Framework :: Django",\n${versions}]\n`;
+  const devEnv = { "requirements.txt": "Django==5.1\npsycopg2-binary==2.9\n" };
+  const sandbox = { "sandbox/settings.py": "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}" };
+
+  it("is a package that names the Django versions it supports; its dev environment and sandbox say nothing", () => {
+    const files = { "pyproject.toml": classifiers('  "Framework :: Django :: 4.2",\n'), ...devEnv, ...sandbox };
+    expect(detect(files)).toEqual({
+      reusable: { source: "pyproject.toml" },
+      django: { version: "4.2", source: "pyproject.toml" },
+    });
+    expect(detect({ "setup.py": "setup(classifiers=['Framework :: Django :: 5.0'])", ...devEnv }).reusable).toEqual({
+      source: "setup.py",
+    });
+  });
+
+  it("is not an application that only says it uses Django", () => {
+    const files = { "pyproject.toml": classifiers(""), ...devEnv, ...sandbox };
+    expect(detect(files)).toEqual({
+      django: { version: "5.1", source: "requirements.txt" },
+      database: { engine: "postgresql", source: "sandbox/settings.py" },
+    });
+  });
+
+  it("gives way to config both ways, and the summary says it", () => {
+    const library = { "pyproject.toml": classifiers('  "Framework :: Django :: 4.2",\n'), ...devEnv };
+    expect(detect(library, { reusable: false }).database?.engine).toBe("postgresql");
+    expect(detect(devEnv, { reusable: true })).toEqual({ reusable: { source: "config" } });
+    expect(parseRepoConfig({ project: { reusable: true } }).config.project).toEqual({ reusable: true });
+    expect(describeFacts({ reusable: { source: "setup.py" } })).toBe(
+      "Django version unknown, database unknown, a reusable app (from setup.py)",
+    );
+  });
+
+  it("has no deployment: its settings modules are not checked as production settings", () => {
+    const settings = 'DEBUG = True\nSECRET_KEY = "django-insecure-abcdefgh"\n';
+    const rules = (facts: ProjectFacts) =>
+      runChecks([new SourceFile("tp/tp/settings.py", settings, new Set([1, 2]))], [], { facts }).findings.map(
+        (f) => f.rule,
+      );
+    expect(rules({})).toEqual(["DJ405", "DJ406"]);
+    expect(rules({ reusable: { source: "pyproject.toml" } })).toEqual([]);
+  });
+});
+
 describe("facts in use", () => {
   const migration = (ops: string) =>
     `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;

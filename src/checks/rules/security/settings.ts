@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, isPlainString, simpleAssignments } from "../../python.js";
+import type { ProjectIndex } from "../../project.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
@@ -16,11 +17,20 @@ export function isProductionSettings(f: SourceFile): boolean {
   return f.isSettings && !/(^|[_.-])(dev|devel|develop|development|local|test|tests|testing|ci)([_.-]|$)/i.test(name);
 }
 
+/**
+ * A reusable app has no deployment: its settings modules configure its tests, sandbox or example project
+ * (production settings are its users', in their own repositories).
+ */
+function deployed(project: ProjectIndex): boolean {
+  return !project.facts.reusable;
+}
+
 function settingsRule(rule: Omit<Rule, "appliesTo" | "check">, checks: SettingCheck[]): Rule {
   return {
     ...rule,
     appliesTo: isProductionSettings,
-    check(file) {
+    check(file, project) {
+      if (!deployed(project)) return [];
       const py = file.python;
       const hits: RuleHit[] = [];
       for (const { name, value, statement } of simpleAssignments(py, py.tree.topNode)) {
@@ -67,7 +77,8 @@ export const hardcodedSecretKey: Rule = {
     "Anyone with the source can forge sessions, password-reset links and signed data. Load it from the environment " +
     'or a secrets manager, with no literal fallback: `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`.',
   appliesTo: isProductionSettings,
-  check(file) {
+  check(file, project) {
+    if (!deployed(project)) return [];
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const { name, value, statement } of simpleAssignments(py, py.tree.topNode)) {
