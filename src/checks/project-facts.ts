@@ -5,9 +5,6 @@
  * no API is suggested that the project's Django does not have.
  */
 
-/** The condition of PostgreSQL-only advice on a project whose database is not known (`RuleHit.condition`). */
-export const POSTGRES_UNKNOWN = "the project runs on PostgreSQL (its database is not known)";
-
 export const DATABASES = ["postgresql", "mysql", "sqlite", "oracle"] as const;
 export type Database = (typeof DATABASES)[number];
 

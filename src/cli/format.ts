@@ -1,5 +1,6 @@
 import type { Severity } from "../vocabulary.js";
 import type { Report } from "../report/report.js";
+import { heldBackNotes } from "../checks/conditions.js";
 import { toSarif } from "../report/sarif.js";
 
 export const FORMATS = ["text", "json", "sarif", "markdown"] as const;
@@ -67,9 +68,7 @@ function toText(report: Report, color: boolean): string {
     out.push("", `Not reviewed: ${report.skipped.map((s) => `${s.file} (${s.reason})`).join("; ")}`);
   const aside = [
     ...(report.suppressed > 0 ? [`${report.suppressed} suppressed`] : []),
-    ...(report.conditional.length > 0
-      ? [`${report.conditional.length} PostgreSQL-only not shown: database unknown, set project.database`]
-      : []),
+    ...heldBackNotes(report.conditional.map((f) => f.condition ?? "")).map((note) => note.replace(/\.$/, "")),
   ];
   const suppressed = aside.length > 0 ? ` (${aside.join("; ")})` : "";
   out.push(

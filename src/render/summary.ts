@@ -1,4 +1,5 @@
 import { type Finding, type ReviewComment, SEVERITIES, type UnplacedComment } from "../vocabulary.js";
+import { heldBackNotes } from "../checks/conditions.js";
 import { describeFacts, type ProjectFacts } from "../checks/project-facts.js";
 import { severityLabel } from "../comments/render.js";
 import { sanitizeModelText } from "../comments/sanitize.js";
@@ -29,8 +30,8 @@ export interface SummaryInput {
   findings: Finding[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed?: number;
-  /** Findings that hold only on a database the checks could not detect (given to the model as hints). */
-  conditional?: number;
+  /** The condition of each finding held back as a hint for the model (`checks/conditions.ts`). */
+  conditional?: readonly string[];
   /** What the checks took the project to run on; absent when the checks did not run. */
   facts?: ProjectFacts;
   model?: ModelReport;
@@ -74,7 +75,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.modelNotice ? [`> ⚠️ ${input.modelNotice}`] : []),
     ...input.notices.map((n) => `> ${n}`),
     countsLine(input.comments, input.unplaced),
-    checksLine(input.findings, input.suppressed ?? 0, input.conditional ?? 0),
+    checksLine(input.findings, input.suppressed ?? 0, input.conditional ?? []),
     ...(input.facts ? [`**Project:** ${describeFacts(input.facts)}.`] : []),
     filesLine(input.reviewedFiles, input.skippedFiles),
     ...unplacedSection(input.unplaced),
@@ -109,12 +110,10 @@ function countsLine(comments: ReviewComment[], unplaced: UnplacedComment[]): str
   return `**Findings:** ${counts.join(" · ")}${where}`;
 }
 
-function checksLine(findings: Finding[], suppressed: number, conditional: number): string {
-  const held =
-    conditional > 0
-      ? ` ${conditional} PostgreSQL-only note${conditional > 1 ? "s" : ""} not posted: the database is unknown ` +
-        `(\`project.database\` in the config settles it).`
-      : "";
+function checksLine(findings: Finding[], suppressed: number, conditional: readonly string[]): string {
+  const held = heldBackNotes(conditional)
+    .map((note) => ` ${note}`)
+    .join("");
   const hidden =
     suppressed > 0 ? ` ${suppressed} suppressed (\`django-review: ignore\`, \`noqa\` or \`checks.ignore\`).` : "";
   const quiet = `${hidden}${held}`;

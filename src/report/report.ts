@@ -20,6 +20,8 @@ export interface ReportItem {
   fingerprint: string;
   /** A model's concrete fix: the lines it replaces (as they are now) and the lines it proposes. */
   suggestion?: { from: string[]; to: string[] };
+  /** A held-back finding: what must hold for it to apply (`checks/conditions.ts`). */
+  condition?: string;
 }
 
 export interface Report {
@@ -32,7 +34,7 @@ export interface Report {
   findings: ReportItem[];
   /** Findings silenced by suppression comments or `checks.ignore`. */
   suppressed: number;
-  /** Findings held back because they depend on an unknown fact (the database): hints for the model only. */
+  /** Findings held back because they hold only under a condition (`checks/conditions.ts`): hints for the model only. */
   conditional: ReportItem[];
   /** What the checks took the project to run on. */
   project: string;
@@ -106,6 +108,7 @@ function fromFinding(f: Finding, fingerprintOf: FingerprintOf): ReportItem {
     title: f.title,
     explanation: f.explanation,
     fingerprint: fingerprintOf(f.file, f.line, f.rule),
+    ...(f.condition ? { condition: f.condition } : {}),
   };
 }
 

@@ -248,7 +248,7 @@ async function reviewHead(
     unplaced,
     findings: checks.findings,
     suppressed: checks.suppressed,
-    conditional: checks.conditional.length,
+    conditional: checks.conditional.map((f) => f.condition ?? ""),
     facts: checks.facts,
     ...(modelResult.report && config.summary.cost ? { model: modelResult.report } : {}),
     lookups: analysis.lookups,

@@ -5,9 +5,9 @@ import {
   describeFacts,
   detectProjectFacts,
   type ProjectFacts,
-  POSTGRES_UNKNOWN,
   projectFactPaths,
 } from "../../src/checks/project-facts.js";
+import { POSTGRES_UNKNOWN } from "../../src/checks/conditions.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
 
@@ -175,7 +175,7 @@ describe("facts in use", () => {
     const unknown = check("a/migrations/0002_i.py", addIndex, {});
     expect(unknown.findings).toEqual([]);
     expect(unknown.conditional.map((f) => [f.rule, f.severity, f.condition])).toEqual([
-      ["DJ307", "minor", POSTGRES_UNKNOWN],
+      ["DJ307", "minor", POSTGRES_UNKNOWN.hint],
     ]);
     const sql = migration("        migrations.RunSQL('CREATE INDEX i ON shop_order (sku)', 'DROP INDEX i'),");
     expect(check("a/migrations/0003_s.py", sql, {}).conditional.map((f) => f.rule)).toEqual(["DJ310"]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { IN_BACKGROUND, POSTGRES_UNKNOWN } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
@@ -87,9 +88,18 @@ describe("the summary", () => {
   });
 
   it("says how many PostgreSQL-only notes were held back on an unknown database, and how to get them", () => {
-    const body = summary({ conditional: 2 });
+    const body = summary({ conditional: [POSTGRES_UNKNOWN.hint, POSTGRES_UNKNOWN.hint] });
     expect(body).toContain(
       "**Django checks:** no findings. 2 PostgreSQL-only notes not posted: the database is unknown (`project.database` in the config settles it).",
+    );
+  });
+
+  it("counts each kind of held-back note apart, PostgreSQL first", () => {
+    const body = summary({ conditional: [IN_BACKGROUND.hint, POSTGRES_UNKNOWN.hint] });
+    expect(body).toContain(
+      "**Django checks:** no findings. 1 PostgreSQL-only note not posted: the database is unknown " +
+        "(`project.database` in the config settles it). 1 query-per-row note on background code (tasks, commands, " +
+        "migrations) not posted: handed to the model to weigh.",
     );
   });
 });

@@ -1,5 +1,5 @@
 import { type PythonFile, simpleAssignments } from "../../python.js";
-import { POSTGRES_UNKNOWN } from "../../project-facts.js";
+import { POSTGRES_UNKNOWN } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
   isMigration,
@@ -73,7 +73,7 @@ export const indexNotConcurrent: Rule = {
         });
       }
     }
-    return database ? hits : hits.map((h) => ({ ...h, condition: POSTGRES_UNKNOWN }));
+    return database ? hits : hits.map((h) => ({ ...h, condition: POSTGRES_UNKNOWN.hint }));
   },
 };
 

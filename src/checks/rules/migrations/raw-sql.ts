@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, type PythonFile } from "../../python.js";
-import { POSTGRES_UNKNOWN } from "../../project-facts.js";
+import { POSTGRES_UNKNOWN } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration } from "./operations.js";
 
@@ -99,7 +99,7 @@ const riskyRawDdl: Rule = {
       for (const check of CHECKS) {
         if (!check.pattern.test(sql) || (check.postgres && database && database !== "postgresql")) continue;
         // The whole string is the construct: a CONCURRENTLY the change deleted from inside it counts.
-        const condition = check.postgres && !database ? { condition: POSTGRES_UNKNOWN } : {};
+        const condition = check.postgres && !database ? { condition: POSTGRES_UNKNOWN.hint } : {};
         hits.push({
           line: py.lineOf(arg),
           endLine: py.line(Math.max(arg.from, arg.to - 1)),

@@ -1,3 +1,6 @@
+import type { SyntaxNode } from "@lezer/common";
+import { runsInBackground } from "../../background.js";
+import { IN_BACKGROUND } from "../../conditions.js";
 import { queryingFunctions } from "../../model-queries.js";
 import { insideLoop, isBoundedByCode, type Loop, runsOnce } from "../../loops.js";
 import type { ProjectIndex } from "../../project.js";
@@ -48,7 +51,13 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
       message:
         `${code(`${name}()`)} runs a query (${query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",
+      ...inBackground(file, call),
     });
   }
   return hits;
+}
+
+/** A query per row in background code is a hint for the model, not a comment (see runsInBackground). */
+export function inBackground(file: SourceFile, node: SyntaxNode): { condition?: string } {
+  return runsInBackground(file, file.python, node) ? { condition: IN_BACKGROUND.hint } : {};
 }

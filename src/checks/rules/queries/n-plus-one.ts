@@ -4,7 +4,7 @@ import { callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { helperQueriesInLoops } from "./helper-calls.js";
+import { helperQueriesInLoops, inBackground } from "./helper-calls.js";
 import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -223,6 +223,7 @@ export const queryInLoop: Rule = {
         message:
           `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at ` +
           `line ${loop.line}; query once before the loop and look rows up in memory.`,
+        ...inBackground(file, call),
       });
     }
     return hits;

@@ -1,0 +1,36 @@
+import type { SyntaxNode } from "@lezer/common";
+import { ancestors, classBases, decoratorsOf, type PythonFile } from "./python.js";
+import type { SourceFile } from "./source.js";
+
+/**
+ * Decorators that make a function a background job: Celery (`shared_task`, `app.task(...)`), Huey
+ * (`db_task`, `db_periodic_task`), RQ (`job`), Dramatiq (`actor`), django-background-tasks
+ * (`background`), Django's own tasks (`task`).
+ */
+const TASK_DECORATOR =
+  /^(?:[\w.]+\.)?(?:task|shared_task|periodic_task|db_task|db_periodic_task|job|actor|background)\s*(?:\(|$)/;
+
+/**
+ * Class-based jobs: a management command, a Celery `Task` subclass (`Task` only when imported from Celery: a
+ * project's own model may be called Task).
+ */
+const COMMAND_BASE = /(?:^|\.)(?:BaseCommand|LabelCommand|AppCommand)$/;
+const CELERY_TASK = /^[ \t]*from[ \t]+celery(?:\.\w+)*[ \t]+import[ \t][^\n]*\bTask\b/m;
+
+const COMMAND_MODULE = /(^|\/)management\/commands\/[^/]+\.py$/;
+
+/**
+ * Whether code runs where nobody waits on it: a background task, a management command, a migration.
+ * There a query per row costs throughput, not a user's wait, so batching it is a judgement, not a fix.
+ */
+export function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
+  if (file.isMigration || COMMAND_MODULE.test(file.path)) return true;
+  for (const a of ancestors(node)) {
+    if (a.name === "FunctionDefinition" && decoratorsOf(py, a).some((d) => TASK_DECORATOR.test(d))) return true;
+    if (a.name !== "ClassDefinition") continue;
+    const bases = classBases(py, a);
+    if (bases.some((b) => COMMAND_BASE.test(b) || b === "celery.Task")) return true;
+    if (bases.includes("Task") && CELERY_TASK.test(file.text)) return true;
+  }
+  return false;
+}

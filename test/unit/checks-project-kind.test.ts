@@ -1,0 +1,79 @@
+/**
+ * Advice that is right in general but not for where the code runs, seen on real, shipped commits
+ * (test/noise/judgements.tsv has the references): written here from scratch, each with a near miss
+ * that must still fire.
+ */
+import { describe, expect, it } from "vitest";
+import { IN_BACKGROUND } from "../../src/checks/conditions.js";
+import { runChecks } from "../../src/checks/index.js";
+import type { ProjectFacts } from "../../src/checks/project-facts.js";
+import { SourceFile } from "../../src/checks/source.js";
+
+const MODELS = `from django.db import models
+
+class Story(models.Model):
+    ref = models.IntegerField()
+`;
+
+const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
+
+/** Posted findings and held-back ones (with their condition), as `RULE@line`. */
+function review(path: string, text: string, context: Record<string, string> = {}) {
+  const lines = text.split("\n").length;
+  const file = new SourceFile(path, text, new Set(Array.from({ length: lines }, (_, i) => i + 1)));
+  const others = Object.entries({ "shop/models.py": MODELS, ...context }).map(
+    ([p, t]) => new SourceFile(p, t, new Set()),
+  );
+  const result = runChecks([file], others, { facts: PG });
+  expect(result.failures).toEqual([]);
+  return {
+    posted: result.findings.map((f) => `${f.rule}@${f.line}`),
+    held: result.conditional.map((f) => `${f.rule}@${f.line}:${f.condition === IN_BACKGROUND.hint ? "bg" : "?"}`),
+  };
+}
+
+describe("a query per row in background code (DJ102) is a hint for the model, not a comment", () => {
+  const head = "from shop.models import Story\n\ndef snapshot(ref):\n    return Story.objects.get(ref=ref)\n\n";
+  /** A job body at `indent`: a direct query and a helper that queries, folded into one finding of the loop. */
+  const job = (indent: string) =>
+    `${indent}for ref in refs:\n${indent}    print(Story.objects.filter(ref=ref).count())\n${indent}    snapshot(ref)\n`;
+  const cases: Array<[string, string, string, string]> = [
+    ["a Celery shared_task", "shop/tasks.py", "@shared_task\ndef run(refs):\n", "    "],
+    ["an app.task with options", "shop/services.py", "@app.task(bind=True)\ndef run(self, refs):\n", "    "],
+    [
+      "a Huey periodic task",
+      "shop/jobs.py",
+      "@huey.db_periodic_task(crontab(minute='0'))\ndef run(refs=()):\n",
+      "    ",
+    ],
+    [
+      "a method of a Celery Task class",
+      "shop/jobs.py",
+      "from celery import Task\n\nclass Run(Task):\n    def run(self, refs):\n",
+      "        ",
+    ],
+    [
+      "a management command",
+      "shop/management/commands/renumber.py",
+      "class Command(BaseCommand):\n    def handle(self, *refs, **options):\n",
+      "        ",
+    ],
+  ];
+  it.each(cases)("%s", (_, path, def, indent) => {
+    const text = `${head}${def}${job(indent)}`;
+    const loopLine = text.split("\n").findIndex((l) => l.trim().startsWith("for ref")) + 1;
+    expect(review(path, text)).toEqual({
+      posted: [],
+      held: [`DJ102@${loopLine + 1}:bg`],
+    });
+  });
+
+  it("still posts it where a request waits, and where Task is the project's own model", () => {
+    const view = `${head}def view(request, refs):\n${job("    ")}`;
+    expect(review("shop/views.py", view)).toEqual({ posted: ["DJ102@8"], held: [] });
+    const ownTask = `from shop.models import Task\n${head}class Special(Task):\n    def renumber(self, refs):\n${job("        ")}`;
+    expect(review("shop/models_extra.py", ownTask).posted).toEqual(["DJ102@10"]);
+    const notATask = `${head}@login_required\ndef view(request, refs):\n${job("    ")}`;
+    expect(review("shop/views.py", notATask).posted).toEqual(["DJ102@9"]);
+  });
+});
