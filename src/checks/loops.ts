@@ -5,6 +5,8 @@ export interface Loop {
   node: SyntaxNode;
   /** The loop variable when it is a single name. */
   variable?: string;
+  /** Every name the loop binds per iteration (`for key, value in ...` binds both). */
+  targets: string[];
   iterable?: SyntaxNode;
   /** The nodes executed per iteration: a for-body, or a comprehension's element and conditions. */
   body: SyntaxNode[];
@@ -31,6 +33,7 @@ export function loopsOf(py: PythonFile): Loop[] {
     loops.push({
       node,
       ...(targets.length === 1 && targets[0]?.name === "VariableName" ? { variable: py.src(targets[0]) } : {}),
+      targets: boundNames(py, targets),
       ...(parts[inAt + 1] ? { iterable: parts[inAt + 1] as SyntaxNode } : {}),
       body: body ? [body] : [],
       async: parts[0]?.name === "async",
@@ -47,6 +50,7 @@ export function loopsOf(py: PythonFile): Loop[] {
       loops.push({
         node,
         ...(targets.length === 1 && targets[0]?.name === "VariableName" ? { variable: py.src(targets[0]) } : {}),
+        targets: boundNames(py, targets),
         ...(parts[inAt + 1] ? { iterable: parts[inAt + 1] as SyntaxNode } : {}),
         body: [...parts.slice(0, forAt), ...parts.slice(inAt + 2)],
         async: parts[forAt - 1]?.name === "async",
@@ -55,6 +59,13 @@ export function loopsOf(py: PythonFile): Loop[] {
     }
   }
   return loops;
+}
+
+/** The names a loop target binds: `a`, `a, b`, `(a, (b, c))`. */
+function boundNames(py: PythonFile, targets: SyntaxNode[]): string[] {
+  return targets.flatMap((t) =>
+    t.name === "VariableName" ? [py.src(t)] : py.within(t, "VariableName").map((v) => py.src(v)),
+  );
 }
 
 /** Whether `node` runs once per iteration of some loop (inside a for/while body or comprehension element). */
@@ -68,7 +79,7 @@ export function insideLoop(py: PythonFile, node: SyntaxNode, loops: Loop[]): Loo
   for (const w of py.nodes("WhileStatement")) {
     const body = w.getChild("Body");
     if (body && body.from <= node.from && node.to <= body.to)
-      return { node: w, body: [body], async: false, line: py.lineOf(w) };
+      return { node: w, targets: [], body: [body], async: false, line: py.lineOf(w) };
   }
   return undefined;
 }
@@ -113,7 +124,24 @@ export function isBoundedByCode(py: PythonFile, loop: Loop): boolean {
     )
       return true;
   }
-  return /^range\(\s*\d+\s*\)$/.test(text);
+  return /^range\(\s*\d+\s*\)$/.test(text) || readsBoundedElement(py, loop, text);
+}
+
+/**
+ * `for name, config in settings.PROVIDERS.items(): for app in config.get("APPS", []):` — a key, index or
+ * dict view of what a code-bounded loop yields is configuration too. Only plain lookups: a call on the
+ * element (`model.objects.all()`) reads data.
+ */
+function readsBoundedElement(py: PythonFile, loop: Loop, text: string): boolean {
+  const root = /^([A-Za-z_]\w*)((\[[^\]\n]*\]|\.get\([^()\n]*\)|\.(items|keys|values)\(\))+)?$/.exec(text)?.[1];
+  if (!root) return false;
+  return loopsIn(py).some(
+    (outer) =>
+      outer !== loop &&
+      outer.targets.includes(root) &&
+      outer.body.some((b) => b.from <= loop.node.from && loop.node.to <= b.to) &&
+      isBoundedByCode(py, outer),
+  );
 }
 
 /** Whether the loop body always leaves after its first iteration (its last statement returns, breaks or raises). */

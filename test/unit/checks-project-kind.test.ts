@@ -77,3 +77,26 @@ describe("a query per row in background code (DJ102) is a hint for the model, no
     expect(review("shop/views.py", notATask).posted).toEqual(["DJ102@9"]);
   });
 });
+
+describe("loops over what configuration holds (DJ102)", () => {
+  const count = "print(Story.objects.filter(ref=app['id']).count())";
+  const view = (outer: string, inner: string) =>
+    `from django.conf import settings\nfrom shop.models import Story\n\ndef providers(request):\n    for name, config in ${outer}:\n        for app in ${inner}:\n            ${count}\n`;
+  it("a key, index or dict view of a code-bounded loop's element is bounded too", () => {
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.get('APPS', [])")).posted).toEqual([]);
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config['apps']")).posted).toEqual([]);
+    expect(review("shop/views.py", view("(('a', {}), ('b', {}))", "config.values()")).posted).toEqual([]);
+  });
+
+  it("but not data the element leads to, nor an element of data", () => {
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.apps.all()")).posted).toEqual([
+      "DJ102@7",
+    ]);
+    expect(review("shop/views.py", view("request.user.providers.items()", "config.get('APPS', [])")).posted).toEqual([
+      "DJ102@7",
+    ]);
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "other.get('APPS', [])")).posted).toEqual([
+      "DJ102@7",
+    ]);
+  });
+});
