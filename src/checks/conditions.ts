@@ -15,7 +15,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 export const POSTGRES_UNKNOWN: Condition = {
   hint: "the project runs on PostgreSQL (its database is not known)",
   note: (n) =>
-    `${plural(n, "PostgreSQL-only note")} not posted: the database is unknown (\`project.database\` in the config settles it).`,
+    `${plural(n, "PostgreSQL-only note")} not posted: the database is unknown ` +
+    "(`project.database` in the config settles it).",
 };
 
 export const IN_BACKGROUND: Condition = {

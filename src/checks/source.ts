@@ -59,6 +59,23 @@ export class SourceFile {
     return false;
   }
 
+  /**
+   * Lines `start..end` as they were before the change, as far as the diff shows: the deleted lines placed
+   * before the head line they sat before, and the head lines the change did not write. Indentation is
+   * removed so a construct's old text parses on its own. Empty for a construct the change wrote whole.
+   */
+  baseOf(start: number, end: number): string {
+    const out: string[] = [];
+    for (let line = start; line <= end; line++) {
+      for (const removed of this.removedAt) if (removed.line === line) out.push(removed.text);
+      if (!this.changedLines.has(line)) out.push(this.lines[line - 1] ?? "");
+    }
+    return out
+      .map((l) => l.trimStart())
+      .join("\n")
+      .trim();
+  }
+
   get hasChanges(): boolean {
     return this.changedLines.size > 0 || this.deletedAt.size > 0;
   }

@@ -393,8 +393,32 @@ describe("migrations", () => {
 
   it("a deleted reverse_code inside an unchanged RunPython call raises the rule on the construct", () => {
     const text = mig("        migrations.RunPython(\n            forwards,\n        ),");
-    const file = new SourceFile("shop/migrations/0008_r.py", text, new Set(), [], new Set([8]));
+    const deleted = "            reverse_code=backwards,";
+    const file = new SourceFile("shop/migrations/0008_r.py", text, new Set(), [deleted], new Set([8]), [
+      { text: deleted, line: 8 },
+    ]);
     expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ302@6"]);
+  });
+
+  it("an edit inside an old RunPython/RunSQL that never had a reverse is not this change's", () => {
+    // A 2014 migration whose function is renamed: it was as irreversible before.
+    const renamed = mig("        migrations.RunPython(create_gitlab_user),");
+    const edit = (text: string, line: number, old: string) =>
+      runChecks([
+        new SourceFile("shop/migrations/0001_initial.py", text, new Set([line]), [old], new Set([line]), [
+          { text: old, line },
+        ]),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(edit(renamed, 6, "        migrations.RunPython(create_github_user),")).toEqual([]);
+    // The same edit that also drops the reverse, on one line or several, is this change's.
+    expect(edit(renamed, 6, "        migrations.RunPython(create_github_user, drop_github_user),")).toEqual([
+      "DJ302@6",
+    ]);
+    const sql = mig("        migrations.RunSQL(\n            'CREATE VIEW v AS SELECT 2',\n        ),");
+    expect(edit(sql, 7, "            'CREATE VIEW v AS SELECT 1',")).toEqual([]);
+    expect(edit(sql, 7, "            'CREATE VIEW v AS SELECT 1', 'DROP VIEW v',")).toEqual(["DJ303@6"]);
+    // An operation the change adds to an old migration, in place of another, is the change's.
+    expect(edit(renamed, 6, "        migrations.AddField('order', 'sku', models.TextField()),")).toEqual(["DJ302@6"]);
   });
 });
 

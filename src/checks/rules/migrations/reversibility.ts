@@ -1,5 +1,27 @@
+import { PythonFile } from "../../python.js";
+import type { SourceFile } from "../../source.js";
 import type { Rule } from "../../types.js";
-import { isMigration, operations, span } from "./operations.js";
+import { isMigration, type Operation, operations, span } from "./operations.js";
+
+/** An operation with no reverse: neither a second positional argument nor the keyword. */
+const lacks = (keyword: string) => (op: Operation) =>
+  op.parts.positional.length < 2 && !op.parts.keywords.has(keyword) && !op.parts.hasStarArgs;
+
+/**
+ * The operations of `name` that lack a reverse and that the change made so: an edit inside an old
+ * operation that never had one (renaming its function in a 2014 migration) leaves the migration as
+ * irreversible as it was; dropping `reverse_code=` from it, or writing the operation, does not.
+ */
+function irreversibleByChange(file: SourceFile, name: string, keyword: string): Operation[] {
+  const py = file.python;
+  return operations(py, [name])
+    .filter(lacks(keyword))
+    .filter((op) => {
+      const { line, endLine } = span(py, op);
+      const before = operations(new PythonFile(file.baseOf(line, endLine)), [name]);
+      return before.length === 0 || !before.every(lacks(keyword));
+    });
+}
 
 export const runPythonWithoutReverse: Rule = {
   id: "DJ302",
@@ -13,14 +35,12 @@ export const runPythonWithoutReverse: Rule = {
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
-    return operations(py, ["RunPython"])
-      .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_code") && !op.parts.hasStarArgs)
-      .map((op) => ({
-        ...span(py, op),
-        message:
-          "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or " +
-          "`migrations.RunPython.noop`.",
-      }));
+    return irreversibleByChange(file, "RunPython", "reverse_code").map((op) => ({
+      ...span(py, op),
+      message:
+        "`RunPython` has no `reverse_code`: the migration cannot be rolled back. Add one, or " +
+        "`migrations.RunPython.noop`.",
+    }));
   },
 };
 
@@ -36,11 +56,9 @@ export const runSqlWithoutReverse: Rule = {
   appliesTo: isMigration,
   check(file) {
     const py = file.python;
-    return operations(py, ["RunSQL"])
-      .filter((op) => op.parts.positional.length < 2 && !op.parts.keywords.has("reverse_sql") && !op.parts.hasStarArgs)
-      .map((op) => ({
-        ...span(py, op),
-        message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back.",
-      }));
+    return irreversibleByChange(file, "RunSQL", "reverse_sql").map((op) => ({
+      ...span(py, op),
+      message: "`RunSQL` has no `reverse_sql`: the migration cannot be rolled back.",
+    }));
   },
 };
