@@ -1455,6 +1455,14 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
         view("    if len(qs) == 0:\n        return None\n    qs = list(qs[:3])\n    return qs[0]"),
       ),
     ).toEqual(["DJ104@3"]);
+    // reassigned in a branch the read is outside of: on the other path the cache is what is read
+    const narrowed =
+      "    if len(qs) > 1:\n        qs = qs.filter(sku='X')\n    if len(qs) == 0:\n        return None\n    return qs[0]";
+    expect(fired("shop/views.py", view(narrowed))).toEqual([]);
+    // the same reassignment on every path: the first len() fetched rows nothing reads
+    expect(fired("shop/views.py", view(narrowed.replace("    if len(qs) > 1:\n    ", "    len(qs) > 1\n")))).toEqual([
+      "DJ104@3",
+    ]);
   });
   it("still flag a queryset passed on after the test: the callee may query it again", () => {
     // (babybuddy's report views hand it to a graph builder that annotates it: the rows fetched were never read)

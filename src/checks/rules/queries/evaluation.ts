@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { loopsIn } from "../../loops.js";
-import { assignmentsInScope, callParts, children, enclosingDef, type PythonFile } from "../../python.js";
+import { ancestors, assignmentsInScope, callParts, children, enclosingDef, type PythonFile } from "../../python.js";
 import { chainLinks, querysetOf } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
@@ -19,8 +19,10 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
   const values = assignmentsInScope(py, node).get(name) ?? [];
   const indexedLater = py.within(def, "VariableName").some((v) => {
     if (v.from <= node.to || py.src(v) !== name) return false;
-    // `recipes = list(recipes[:n])` in between: what is indexed after it is another value.
-    if (values.some((value) => value.from > node.to && value.from < v.from)) return false;
+    // `recipes = list(recipes[:n])` in between: what is indexed after it is another value — unless the
+    // reassignment sits in a branch the read is outside of (`if len(qs) > 1: qs = qs.filter(...)`).
+    if (values.some((value) => value.from > node.to && value.from < v.from && replacedOnEveryPath(value, v)))
+      return false;
     // `qs[0]`: the subscript of an evaluated queryset reads its cache; `qs.filter()` is a new query.
     const parent = v.parent;
     return (
@@ -44,6 +46,12 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
       );
     })
   );
+}
+
+/** Whether an assignment reaches `use` on every path: it is not in a block (an `if` branch, a loop) `use` is outside. */
+function replacedOnEveryPath(value: SyntaxNode, use: SyntaxNode): boolean {
+  for (const a of ancestors(value)) if (a.name === "Body") return a.from <= use.from && use.to <= a.to;
+  return true;
 }
 
 export const lenOfQueryset: Rule = {
