@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
+import { saveReceivers } from "./save-signals.js";
 import type { SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
@@ -62,6 +63,9 @@ export class ProjectIndex {
    */
   readonly queryingFunctions = new Map<string, string>();
 
+  /** Models whose saves `pre_save`/`post_save` receivers observe; `all` when one observes every model. */
+  readonly saveReceivers = { all: false, senders: new Set<string>() };
+
   /** The project's own field classes: name -> the class it extends and whether it forces `null=True`. */
   readonly fieldClasses = new Map<string, { base: string; forcesNull: boolean }>();
 
@@ -86,6 +90,9 @@ export class ProjectIndex {
       }
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
+      const receivers = saveReceivers(file.text);
+      this.saveReceivers.all ||= receivers.all;
+      for (const sender of receivers.senders) this.saveReceivers.senders.add(sender);
       if (QUERY_EVIDENCE.test(file.text) && /^(async )?def /m.test(file.text))
         for (const [name, query] of queryingFunctions(file.python))
           if (!this.queryingFunctions.has(name)) this.queryingFunctions.set(name, query);

@@ -100,3 +100,31 @@ describe("loops over what configuration holds (DJ102)", () => {
     ]);
   });
 });
+
+describe("row-by-row saves where save signals are connected (DJ110)", () => {
+  const view =
+    "from shop.models import Story\n\ndef renumber(request, refs):\n    for ref in refs:\n        Story.objects.create(ref=ref)\n\ndef bump(request):\n    for story in Story.objects.all():\n        story.ref += 1\n        story.save()\n";
+  const signals = (decorator: string) =>
+    `from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n${decorator}\ndef log_change(sender, instance, **kwargs):\n    pass\n`;
+  const posted = (context: Record<string, string>) => review("shop/views.py", view, context).posted;
+
+  it("are not turned into bulk_create/bulk_update, which would skip the receivers", () => {
+    expect(posted({})).toEqual(["DJ110@5", "DJ110@10"]);
+    // a receiver for every model (NetBox's change log), however it is connected
+    expect(posted({ "core/signals.py": signals("@receiver((post_save, m2m_changed))") })).toEqual([]);
+    expect(posted({ "core/apps.py": "post_save.connect(log_change, dispatch_uid='log')\n" })).toEqual([]);
+    // a receiver for this model only
+    expect(posted({ "shop/signals.py": signals("@receiver(post_save, sender=models.Story)") })).toEqual([]);
+  });
+
+  it("still are where the receivers observe other models or other signals", () => {
+    expect(posted({ "shop/signals.py": signals("@receiver(post_save, sender=Order)") })).toEqual([
+      "DJ110@5",
+      "DJ110@10",
+    ]);
+    expect(posted({ "shop/signals.py": signals("@receiver(post_delete)") })).toEqual(["DJ110@5", "DJ110@10"]);
+    expect(posted({ "shop/signals.py": signals("@receiver(request_finished)\n# post_save is not used here") })).toEqual(
+      ["DJ110@5", "DJ110@10"],
+    );
+  });
+});

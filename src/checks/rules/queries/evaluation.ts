@@ -48,7 +48,7 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
   );
 }
 
-/** Whether an assignment reaches `use` on every path: it is not in a block (an `if` branch, a loop) `use` is outside. */
+/** Whether an assignment reaches `use` on every path: not in a block (an `if` branch, a loop) `use` is outside. */
 function replacedOnEveryPath(value: SyntaxNode, use: SyntaxNode): boolean {
   for (const a of ancestors(value)) if (a.name === "Body") return a.from <= use.from && use.to <= a.to;
   return true;

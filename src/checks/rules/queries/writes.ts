@@ -44,9 +44,13 @@ export const writesInLoop: Rule = {
     "One `save()`/`create()` per row is one round-trip (and one transaction) per row. Use `bulk_create()`, " +
     "`bulk_update(objs, fields)` or a single `queryset.update(...)`.",
   appliesTo: isPython,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const loops = loopsIn(py).filter((l) => l.node.name === "ForStatement");
+    // bulk_create()/bulk_update() send no save signals: where receivers observe the model, saving row by row
+    // may be what keeps the project's change log or caches right.
+    const observed = (model: string | undefined) =>
+      project.saveReceivers.all || (model !== undefined && project.saveReceivers.senders.has(model));
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const loop = insideLoop(py, call, loops);
@@ -70,6 +74,7 @@ export const writesInLoop: Rule = {
         links[1]?.name === "objects" &&
         !resultUsedLater(py, call, loop);
       if (!onRow && !create) continue;
+      if (create ? observed(links[0]?.name) : last.name === "save" && observed(loopQueryset(py, loop)?.model)) continue;
       hits.push({
         line: py.lineOf(call),
         message: create
