@@ -61,12 +61,16 @@ export class SourceFile {
 
   /**
    * Lines `start..end` as they were before the change, as far as the diff shows: the deleted lines placed
-   * before the head line they sat before, and the head lines the change did not write. Indentation is
-   * removed so a construct's old text parses on its own. Empty for a construct the change wrote whole.
+   * before the head line they sat before, and the head lines the change did not write. A diff lists a
+   * rewritten block's deleted lines before all its new ones, so a construct inside such a block takes the
+   * whole block's old text. Indentation is removed so the old text parses on its own; empty for a construct
+   * the change wrote whole.
    */
   baseOf(start: number, end: number): string {
+    let from = start;
+    while (from > 1 && this.changedLines.has(from - 1) && this.changedLines.has(from)) from--;
     const out: string[] = [];
-    for (let line = start; line <= end; line++) {
+    for (let line = from; line <= end; line++) {
       for (const removed of this.removedAt) if (removed.line === line) out.push(removed.text);
       if (!this.changedLines.has(line)) out.push(this.lines[line - 1] ?? "");
     }

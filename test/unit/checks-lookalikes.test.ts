@@ -417,6 +417,21 @@ describe("migrations", () => {
     const sql = mig("        migrations.RunSQL(\n            'CREATE VIEW v AS SELECT 2',\n        ),");
     expect(edit(sql, 7, "            'CREATE VIEW v AS SELECT 1',")).toEqual([]);
     expect(edit(sql, 7, "            'CREATE VIEW v AS SELECT 1', 'DROP VIEW v',")).toEqual(["DJ303@6"]);
+    // Two old operations rewritten as a block (a squash adding elidable=True): the diff lists both deleted
+    // lines before both new ones, and neither ever had a reverse.
+    const block = mig(
+      "        migrations.RunPython(a, elidable=True),\n        migrations.RunPython(b, elidable=True),",
+    );
+    const rewrite = (old: string[]) =>
+      runChecks([
+        new SourceFile("shop/migrations/0001_initial.py", block, new Set([6, 7]), old, new Set([6, 7]), [
+          ...old.map((text) => ({ text, line: 6 })),
+        ]),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(rewrite(["        migrations.RunPython(a),", "        migrations.RunPython(b),"])).toEqual([]);
+    expect(rewrite(["        migrations.RunPython(a),", "        migrations.RunPython(b, undo_b),"])).toEqual([
+      "DJ302@6",
+    ]);
     // An operation the change adds to an old migration, in place of another, is the change's.
     expect(edit(renamed, 6, "        migrations.AddField('order', 'sku', models.TextField()),")).toEqual(["DJ302@6"]);
   });
