@@ -2,6 +2,7 @@ import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
+import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import type { SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
@@ -148,7 +149,7 @@ export class ProjectIndex {
     const name = py.src(nameNode);
     const bases = classBases(py, cls);
     if (bases.some((b) => /Serializer$/.test(b))) this.serializers.set(name, readSerializer(py, cls, name));
-    else if (bases.some((b) => /(^|\.)(Model|[A-Za-z]*Model|AbstractUser|AbstractBaseUser)$/.test(b))) {
+    else if (bases.some((b) => isModelBase(b, file.text))) {
       const model = readModel(file, cls, name, this);
       if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
         this.models.set(name, model);
@@ -175,7 +176,7 @@ function fieldType(py: PythonFile, value: SyntaxNode): string | undefined {
   if (value.name !== "CallExpression") return undefined;
   const parts = callParts(py, value);
   if (!parts) return undefined;
-  return /(Field|ForeignKey|ManyToManyField|ParentalKey)$/.test(parts.name) ? parts.name : undefined;
+  return isFieldClass(parts.name) ? parts.name : undefined;
 }
 
 function relatedNameOf(py: PythonFile, node: SyntaxNode | undefined): { relatedName?: string } {

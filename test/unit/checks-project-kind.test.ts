@@ -15,6 +15,8 @@ class Story(models.Model):
     ref = models.IntegerField()
 `;
 
+const everyLine = (text: string) => new Set(text.split("\n").map((_, i) => i + 1));
+
 const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
 
 /** Posted findings and held-back ones (with their condition), as `RULE@line`. */
@@ -126,5 +128,26 @@ describe("row-by-row saves where save signals are connected (DJ110)", () => {
     expect(posted({ "shop/signals.py": signals("@receiver(request_finished)\n# post_save is not used here") })).toEqual(
       ["DJ110@5", "DJ110@10"],
     );
+  });
+});
+
+describe("pydantic models beside Django models (DJ508)", () => {
+  const models = (imports: string, base: string, field: string) =>
+    `${imports}\n\nclass GotifyConf(${base}):\n    url: str\n    priority: int | None = ${field}\n`;
+  const posted = (text: string) =>
+    runChecks([new SourceFile("hc/api/models.py", text, everyLine(text))], [], { facts: PG }).findings.map(
+      (f) => `${f.rule}@${f.line}`,
+    );
+  it("a pydantic BaseModel and its Field are not a model change wanting a migration", () => {
+    expect(posted(models("from pydantic import BaseModel, Field", "BaseModel", "Field(None, ge=0)"))).toEqual([]);
+    expect(posted(models("import pydantic", "pydantic.BaseModel", "pydantic.Field(None)"))).toEqual([]);
+  });
+  it("a project's own BaseModel of Django fields is", () => {
+    const own = models(
+      "from django.db import models\nfrom core.models import BaseModel",
+      "BaseModel",
+      "models.IntegerField(null=True)",
+    );
+    expect(posted(own)).toEqual(["DJ508@6"]);
   });
 });

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import { isFieldClass, isModelBase } from "../../model-classes.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
@@ -27,8 +28,7 @@ interface FieldDef {
 function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[]; abstract: boolean }> {
   const result: Array<{ model: string; fields: FieldDef[]; abstract: boolean }> = [];
   for (const cls of py.nodes("ClassDefinition")) {
-    if (!classBases(py, cls).some((b) => /(^|\.)(Model|[A-Z]\w*Model|AbstractUser|AbstractBaseUser)$/.test(b)))
-      continue;
+    if (!classBases(py, cls).some((b) => isModelBase(b, py.text))) continue;
     const meta = cls
       .getChild("Body")
       ?.getChildren("ClassDefinition")
@@ -36,8 +36,7 @@ function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[];
     if (meta && /\bmanaged\s*=\s*False/.test(py.src(meta))) continue; // unmanaged: no migrations
     const fields: FieldDef[] = [];
     for (const { name, value } of simpleAssignments(py, cls)) {
-      if (value.name !== "CallExpression" || !/(Field|ForeignKey|Key)$/.test(callParts(py, value)?.name ?? ""))
-        continue;
+      if (value.name !== "CallExpression" || !isFieldClass(callParts(py, value)?.name ?? "")) continue;
       fields.push({ name, call: value, first: py.lineOf(value), last: py.line(Math.max(value.from, value.to - 1)) });
     }
     const abstract = meta !== undefined && /\babstract\s*=\s*True/.test(py.src(meta));
