@@ -20,7 +20,13 @@ const CONSTANT = /^([A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*$/;
  * escaped values, joins and formats of those, and variables assigned only such values. SQL built from
  * a constant table name, or HTML with counts in it, is not an injection.
  */
-export function isTrusted(py: PythonFile, node: SyntaxNode, depth = 0): boolean {
+export function isTrusted(
+  py: PythonFile,
+  node: SyntaxNode,
+  depth = 0,
+  /** Variables a caller knows to be safe where they are used (a parameterised SQL fragment). */
+  trustedName?: (name: SyntaxNode) => boolean,
+): boolean {
   if (depth > 8) return false;
   switch (node.name) {
     case "Number":
@@ -31,37 +37,44 @@ export function isTrusted(py: PythonFile, node: SyntaxNode, depth = 0): boolean 
     case "FormatString":
       return py.within(node, "FormatReplacement").every((r) => {
         const value = children(r).find((c) => !/^[{}:]$|^Format(Conversion|Spec)$/.test(c.name));
-        return value === undefined || isTrusted(py, value, depth + 1);
+        return value === undefined || isTrusted(py, value, depth + 1, trustedName);
       });
     case "ParenthesizedExpression":
     case "UnaryExpression":
-      return children(node).every((c) => /^[()]$|^(ArithOp|not)$/.test(c.name) || isTrusted(py, c, depth + 1));
+      return children(node).every(
+        (c) => /^[()]$|^(ArithOp|not)$/.test(c.name) || isTrusted(py, c, depth + 1, trustedName),
+      );
     case "BinaryExpression":
-      return children(node).every((c) => /Op$|^(and|or|in|is|not)$/.test(c.name) || isTrusted(py, c, depth + 1));
+      return children(node).every(
+        (c) => /Op$|^(and|or|in|is|not)$/.test(c.name) || isTrusted(py, c, depth + 1, trustedName),
+      );
     case "TupleExpression":
     case "ArrayExpression":
     case "SetExpression":
-      return children(node).every((c) => /^[()[\]{},]$/.test(c.name) || isTrusted(py, c, depth + 1));
+      return children(node).every((c) => /^[()[\]{},]$/.test(c.name) || isTrusted(py, c, depth + 1, trustedName));
     case "DictionaryExpression": {
       const parts = children(node).filter((c) => !/^[{},:]$/.test(c.name));
-      return parts.every((c) => isTrusted(py, c, depth + 1));
+      return parts.every((c) => isTrusted(py, c, depth + 1, trustedName));
     }
     case "MemberExpression":
       return CONSTANT.test(py.src(node));
     case "VariableName": {
       const name = py.src(node);
-      if (CONSTANT.test(name)) return true;
+      if (CONSTANT.test(name) || trustedName?.(node)) return true;
       const values = assignmentsInScope(py, node).get(name) ?? [];
-      return values.length > 0 && values.every((v) => v.from < node.from && isTrusted(py, v, depth + 1));
+      return values.length > 0 && values.every((v) => v.from < node.from && isTrusted(py, v, depth + 1, trustedName));
     }
     case "CallExpression": {
       const parts = callParts(py, node);
       if (!parts) return false;
-      if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1));
+      if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (TRUSTED_CALLS.test(parts.name)) return true;
       if (parts.name === "join" && parts.receiver)
-        return isTrusted(py, parts.receiver, depth + 1) && parts.positional.every((a) => isTrusted(py, a, depth + 1));
-      if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1));
+        return (
+          isTrusted(py, parts.receiver, depth + 1) &&
+          parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName))
+        );
+      if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       return false;
     }
     default:

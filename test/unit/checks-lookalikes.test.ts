@@ -456,6 +456,31 @@ describe("escaping knows trusted values", () => {
     ]);
   });
 
+  it("a fragment built with its parameters and passed with them is parameterised SQL", () => {
+    const store = (build: string, run: string) =>
+      `TABLE = 'vectors'\ndef find(conn, filters):\n    ${build}\n    sql = 'SELECT id FROM ' + TABLE\n    if where:\n        sql += ' WHERE ' + where\n    return ${run}\n`;
+    expect(fired("shop/store.py", store("where, params = build_where(filters)", "conn.execute(sql, params)"))).toEqual(
+      [],
+    );
+    expect(
+      fired("shop/store.py", store("where, params = build_where(filters)", "conn.execute(sql, [1, *params])")),
+    ).toEqual([]);
+    expect(
+      fired(
+        "shop/reports.py",
+        "def totals(cursor, qs):\n    inner, params = qs.query.sql_with_params()\n    cursor.execute(f'SELECT count(*) FROM ({inner}) t', params)\n",
+      ),
+    ).toEqual([]);
+    // not passed with its parameters, or not built with any: text from outside
+    expect(fired("shop/store.py", store("where, params = build_where(filters)", "conn.execute(sql)"))).toEqual([
+      "DJ401@7",
+    ]);
+    expect(
+      fired("shop/store.py", store("where, order = build_where(filters)", "conn.execute(sql, [filters.id])")),
+    ).toEqual(["DJ401@7"]);
+    expect(fired("shop/store.py", store("where = filters.raw", "conn.execute(sql, [1])"))).toEqual(["DJ401@7"]);
+  });
+
   it("mark_safe over counts, constants, translated literals or escaped values is safe; over model text it is not", () => {
     expect(
       fired(

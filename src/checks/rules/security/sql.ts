@@ -1,5 +1,12 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, type PythonFile } from "../../python.js";
+import {
+  assignmentsInScope,
+  type CallParts,
+  callParts,
+  children,
+  enclosingDef,
+  type PythonFile,
+} from "../../python.js";
 import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
@@ -66,6 +73,40 @@ function buildsOnlyPlaceholders(py: PythonFile, node: SyntaxNode, assignments: M
   return values.length > 0 && values.every((v) => /["']%s["']/.test(py.src(v)));
 }
 
+/**
+ * A fragment built together with its parameters and passed with them: `where, params = build_where(filters)`
+ * (or Django's `sql, params = qs.query.sql_with_params()`) then `execute("..." + where, params)`. The builder
+ * returns placeholders; the values travel as parameters.
+ */
+function parameterisedFragment(py: PythonFile, call: CallParts): (name: SyntaxNode) => boolean {
+  const passed = call.positional[1] ?? call.keywords.get("params");
+  const parameters = new Set(
+    passed
+      ? [passed, ...py.within(passed, "VariableName")].filter((n) => n.name === "VariableName").map((n) => py.src(n))
+      : [],
+  );
+  return (name) => {
+    const def = enclosingDef(name);
+    if (parameters.size === 0 || !def) return false;
+    const text = py.src(name);
+    // Tuple targets (`where, params = ...`) are not plain assignments: read the function's statements.
+    const assigned = py
+      .within(def, "AssignStatement")
+      .map((statement) => {
+        const parts = children(statement);
+        return parts
+          .slice(
+            0,
+            parts.findIndex((c) => c.name === "AssignOp"),
+          )
+          .filter((c) => c.name === "VariableName");
+      })
+      .map((targets) => targets.map((t) => py.src(t)))
+      .filter((targets) => targets.includes(text));
+    return assigned.length > 0 && assigned.every((targets) => targets.some((t) => t !== text && parameters.has(t)));
+  };
+}
+
 const RAW_SQL_CALLS = new Set(["execute", "executemany", "raw", "RawSQL", "extra"]);
 
 export const rawSqlFormatting: Rule = {
@@ -96,7 +137,7 @@ export const rawSqlFormatting: Rule = {
           : [parts.positional[0] ?? parts.keywords.get("sql")].filter((n): n is SyntaxNode => n !== undefined);
       for (const candidate of candidates) {
         const how = formattedVia(py, candidate);
-        if (!how || isTrusted(py, candidate)) continue;
+        if (!how || isTrusted(py, candidate, 0, parameterisedFragment(py, parts))) continue;
         hits.push({
           line: py.lineOf(call),
           message: `SQL for ${code(`${parts.name}()`)} is built with ${how}: pass values as query parameters instead.`,
