@@ -34,8 +34,10 @@ function main(): number {
     const result = runChecks(changed, context, { facts: detectProjectFacts(corpusCase.head) });
     for (const failure of result.failures)
       console.error(`eval:checks: rule ${failure.rule} failed on ${corpusCase.id}/${failure.file}: ${failure.error}`);
-    scores.push(scoreCase(corpusCase, result.findings));
-    for (const f of result.findings)
+    // Held-back findings count: they are the rule's answer, handed to the model with their condition.
+    const all = [...result.findings, ...result.conditional];
+    scores.push(scoreCase(corpusCase, all));
+    for (const f of all)
       findings.push({ case: corpusCase.id, file: f.file, line: f.line, rule: f.rule, category: f.category });
   }
   const elapsed = performance.now() - started;

@@ -28,7 +28,19 @@ export const IN_BACKGROUND: Condition = {
     "handed to the model to weigh.",
 };
 
-const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND];
+/**
+ * Index advice (a filter or a default ordering on an unindexed column) is right only for a table that grows
+ * large and is read without a narrower indexed filter: a per-project list of rules, a log always read per
+ * space, a one-off backfill command. The code does not say which; the model, told the context, may.
+ */
+export const TABLE_SIZE: Condition = {
+  hint:
+    "the table grows large and is read by this column alone (not after a narrower indexed filter such as its " +
+    "parent's foreign key, not in a one-off command)",
+  note: (n) => `${plural(n, "index note")} not posted: whether an index pays depends on the table's size.`,
+};
+
+const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, TABLE_SIZE];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */
 export function heldBackNotes(conditions: readonly string[]): string[] {

@@ -552,20 +552,17 @@ describe("model fields", () => {
   it("Meta.ordering on a field the base already ordered by is not this change's doing", () => {
     const text =
       "from django.db import models\n\nclass Visit(models.Model):\n    date = models.DateField()\n    class Meta:\n        ordering = ['-date', '-id']\n";
-    expect(
-      runChecks(
-        [new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-date']"], new Set([6]))],
+    // (DJ504 is index advice: held back for the model, whose size the code does not tell)
+    const raised = (before: string) => {
+      const result = runChecks(
+        [new SourceFile("shop/models.py", text, new Set([6]), [before], new Set([6]))],
         [],
         noMigration,
-      ).findings,
-    ).toEqual([]);
-    expect(
-      runChecks(
-        [new SourceFile("shop/models.py", text, new Set([6]), ["        ordering = ['-id']"], new Set([6]))],
-        [],
-        noMigration,
-      ).findings.map((f) => f.rule),
-    ).toEqual(["DJ504"]);
+      );
+      return [...result.findings, ...result.conditional].map((f) => f.rule);
+    };
+    expect(raised("        ordering = ['-date']")).toEqual([]);
+    expect(raised("        ordering = ['-id']")).toEqual(["DJ504"]);
   });
 });
 

@@ -4,7 +4,7 @@
  * that must still fire.
  */
 import { describe, expect, it } from "vitest";
-import { IN_BACKGROUND } from "../../src/checks/conditions.js";
+import { IN_BACKGROUND, TABLE_SIZE } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
 import { SourceFile } from "../../src/checks/source.js";
@@ -149,5 +149,19 @@ describe("pydantic models beside Django models (DJ508)", () => {
       "models.IntegerField(null=True)",
     );
     expect(posted(own)).toEqual(["DJ508@6"]);
+  });
+});
+
+describe("index advice (DJ503, DJ504) is a hint for the model: the code does not say how big the table grows", () => {
+  it("is held back with its condition, not posted", () => {
+    const text =
+      "from django.db import models\n\nclass Rule(models.Model):\n    priority = models.IntegerField()\n    class Meta:\n        ordering = ('priority',)\n\ndef first():\n    return Rule.objects.filter(priority=1).first()\n";
+    const result = runChecks([new SourceFile("shop/models.py", text, everyLine(text))], [], { facts: PG });
+    expect(result.findings.map((f) => f.rule)).not.toContain("DJ504");
+    expect(result.findings.map((f) => f.rule)).not.toContain("DJ503");
+    expect(result.conditional.map((f) => [f.rule, f.condition])).toEqual([
+      ["DJ504", TABLE_SIZE.hint],
+      ["DJ503", TABLE_SIZE.hint],
+    ]);
   });
 });
