@@ -163,7 +163,8 @@ function offload(input: Pick<AnalysisInput, "offload">): Offload {
 /** The checks, off the event loop when a runner is given; checks that fail or time out cost the checks only. */
 async function runChecksSafely(input: AnalysisInput): Promise<CheckResult> {
   try {
-    return await offload(input)("checks", input.files, input.heads, input.related, input.config);
+    const skippedPaths = input.skipped.map((s) => s.path);
+    return await offload(input)("checks", input.files, input.heads, input.related, input.config, skippedPaths);
   } catch (error) {
     const message = errorMessage(error);
     input.log.warn({ err: error }, "django-review: the Django checks did not finish; the review goes on without them");

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -240,6 +240,37 @@ describe("django-review review (CLI)", () => {
       JSON.parse(stdout).findings.map((f: { rule: string; file: string; line: number }) => [f.rule, f.file, f.line]),
     ).toEqual([["DJ114", "shop/views.py", 5]]);
     expect((await cli(["review", "--root", work, "--revert", "HEAD", "--commit", "HEAD"])).code).toBe(2);
+  });
+
+  it("a model change whose migration the change deletes (a revert) has its migration change: no DJ508", async () => {
+    const work = mkdtempSync(join(tmpdir(), "dr-revert-migration-"));
+    const run = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore" });
+    run("init", "-q", "-b", "main");
+    run("config", "user.email", "t@example.com");
+    run("config", "user.name", "t");
+    mkdirSync(join(work, "shop/migrations"), { recursive: true });
+    const models = (field: string) => `from django.db import models\n\nclass Order(models.Model):\n${field}\n`;
+    writeFileSync(join(work, "shop/models.py"), models("    sku = models.CharField(max_length=9)"));
+    writeFileSync(join(work, "shop/migrations/0001_initial.py"), "from django.db import migrations\n");
+    run("add", ".");
+    run("commit", "-qm", "base");
+    writeFileSync(join(work, "shop/models.py"), models("    sku = models.CharField(max_length=20)"));
+    writeFileSync(join(work, "shop/migrations/0002_sku.py"), "from django.db import migrations\n");
+    run("add", ".");
+    run("commit", "-qm", "widen sku");
+    const review = async (args: string[]) =>
+      JSON.parse(
+        (await cli(["review", "--root", work, ...args, "--format", "json", "--fail-on", "never"])).stdout,
+      ).findings.map((f: { rule: string }) => f.rule);
+    // Undoing the change deletes its migration along with the model edit.
+    expect(await review(["--revert", "HEAD"])).toEqual([]);
+    // The same model edit with no migration change at all is flagged.
+    rmSync(join(work, "shop/migrations/0002_sku.py"));
+    run("add", "-A");
+    run("commit", "-qm", "drop migration only");
+    writeFileSync(join(work, "shop/models.py"), models("    sku = models.CharField(max_length=30)"));
+    run("commit", "-qam", "widen again");
+    expect(await review(["--commit", "HEAD"])).toEqual(["DJ508"]);
   });
 
   it("--dry-run prints exactly what would be sent, redacted, and sends nothing (no key needed)", async () => {
