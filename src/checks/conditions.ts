@@ -29,15 +29,18 @@ export const IN_BACKGROUND: Condition = {
 };
 
 /**
- * Index advice (a filter or a default ordering on an unindexed column) is right only for a table that grows
- * large and is read without a narrower indexed filter: a per-project list of rules, a log always read per
- * space, a one-off backfill command. The code does not say which; the model, told the context, may.
+ * Index and lock advice (an unindexed filter or default ordering, an index built under a write lock) is right
+ * only for a large table: on a small one the index costs more than it gives and builds in moments, and a
+ * table read after a narrower indexed filter (a per-project list, a log read per space) or only by a one-off
+ * command needs none. The code does not say how big a table grows; `project.large_tables` in the config does.
  */
 export const TABLE_SIZE: Condition = {
   hint:
-    "the table grows large and is read by this column alone (not after a narrower indexed filter such as its " +
-    "parent's foreign key, not in a one-off command)",
-  note: (n) => `${plural(n, "index note")} not posted: whether an index pays depends on the table's size.`,
+    "the table is large (an index pays, and building one under a lock blocks writes) and is read by this " +
+    "column rather than after a narrower indexed filter or only by a one-off command",
+  note: (n) =>
+    `${plural(n, "index or lock note")} not posted: whether it matters depends on the table's size ` +
+    "(`project.large_tables: true` in the config posts them).",
 };
 
 const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, TABLE_SIZE];
@@ -47,4 +50,9 @@ export function heldBackNotes(conditions: readonly string[]): string[] {
   return CONDITIONS.map((c) => [c, conditions.filter((h) => h === c.hint).length] as const)
     .filter(([, n]) => n > 0)
     .map(([c, n]) => c.note(n));
+}
+
+/** Index and lock advice holds as is where the config says the tables are large; otherwise it is a hint. */
+export function unlessLargeTables(project: { facts: { largeTables?: boolean } }): { condition?: string } {
+  return project.facts.largeTables ? {} : { condition: TABLE_SIZE.hint };
 }

@@ -18,6 +18,8 @@ export interface ProjectFacts {
    * are for its tests and sandbox, its requirements files are the developers' environment.
    */
   reusable?: { source: string };
+  /** Said in config only (`project.large_tables`): the code does not tell how big a table grows. */
+  largeTables?: boolean;
 }
 
 /** Packaging metadata, where a reusable app declares itself. */
@@ -59,9 +61,9 @@ export function projectFactPaths(changedPaths: readonly string[]): string[] {
 /** Detects the facts from file texts (path -> text); `override` (config `project:`) wins field by field. */
 export function detectProjectFacts(
   files: ReadonlyMap<string, string>,
-  override: { django?: string; database?: Database; reusable?: boolean } = {},
+  override: { django?: string; database?: Database; reusable?: boolean; large_tables?: boolean } = {},
 ): ProjectFacts {
-  const facts: ProjectFacts = {};
+  const facts: ProjectFacts = override.large_tables ? { largeTables: true } : {};
   const reusable =
     override.reusable === undefined ? reusableApp(files) : override.reusable ? { source: "config" } : undefined;
   if (reusable) facts.reusable = reusable;
@@ -223,5 +225,6 @@ export function describeFacts(facts: ProjectFacts): string {
     ? `${DATABASE_NAMES[facts.database.engine]} (${from(facts.database.source)})`
     : "database unknown";
   const reusable = facts.reusable ? `, a reusable app (${from(facts.reusable.source)})` : "";
-  return `${django}, ${database}${reusable}`;
+  const large = facts.largeTables ? ", large tables (from config)" : "";
+  return `${django}, ${database}${reusable}${large}`;
 }

@@ -87,6 +87,11 @@ const ProjectConfig = z
     database: z.enum(DATABASES).optional(),
     /** A package other projects install (no deployment, settings or database of its own). */
     reusable: z.boolean().optional(),
+    /**
+     * Tables large enough that an index pays and building one under a lock blocks writes: index and lock
+     * advice (DJ307, DJ503, DJ504) is posted instead of handed to the model to weigh.
+     */
+    large_tables: z.boolean().optional(),
   })
   .strict();
 

@@ -638,9 +638,21 @@ describe("pull_request events", () => {
     );
     expect(unknown.reviews[0]!.comments).toEqual([]);
     expect(unknown.reviews[0]!.body).toContain("1 PostgreSQL-only note not posted: the database is unknown");
+    // On PostgreSQL the lock matters on a large table only: still a hint, until the config says the tables are large.
     const known = new GitHubMock().token().config("project:\n  database: postgresql\n").files(files).related().review();
     await deliver(pullRequestPayload("opened"), {});
-    expect(known.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[6, "DJ307"]]);
+    expect(known.reviews[0]!.comments).toEqual([]);
+    expect(known.reviews[0]!.body).toContain(
+      "1 index or lock note not posted: whether it matters depends on the table",
+    );
+    const large = new GitHubMock()
+      .token()
+      .config("project:\n  database: postgresql\n  large_tables: true\n")
+      .files(files)
+      .related()
+      .review();
+    await deliver(pullRequestPayload("opened"), {});
+    expect(large.reviews[0]!.comments.map((c) => [c.line, /`(DJ\d+)`/.exec(c.body)?.[1]])).toEqual([[6, "DJ307"]]);
   });
 
   it("reads the models next to a changed view, so an N+1 through a ForeignKey is found", async () => {

@@ -32,8 +32,8 @@ class UpperField(CharField):
     pass
 `;
 
-/** The look-alikes are written for a PostgreSQL project (project-facts.test covers the others). */
-const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
+/** The look-alikes are written for a PostgreSQL project with large tables (project-facts.test covers the others). */
+const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" }, largeTables: true };
 
 function fired(
   path: string,

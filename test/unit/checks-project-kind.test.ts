@@ -163,5 +163,13 @@ describe("index advice (DJ503, DJ504) is a hint for the model: the code does not
       ["DJ504", TABLE_SIZE.hint],
       ["DJ503", TABLE_SIZE.hint],
     ]);
+    // posted where the config says the tables are large
+    const large = runChecks([new SourceFile("shop/models.py", text, everyLine(text))], [], {
+      facts: { ...PG, largeTables: true },
+    });
+    expect([large.findings.map((f) => f.rule).filter((r) => r !== "DJ508"), large.conditional]).toEqual([
+      ["DJ504", "DJ503"],
+      [],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
   type ProjectFacts,
   projectFactPaths,
 } from "../../src/checks/project-facts.js";
-import { POSTGRES_UNKNOWN } from "../../src/checks/conditions.js";
+import { POSTGRES_UNKNOWN, TABLE_SIZE } from "../../src/checks/conditions.js";
 import { SourceFile } from "../../src/checks/source.js";
 import { parseRepoConfig } from "../../src/config/schema.js";
 
@@ -164,11 +164,22 @@ describe("facts in use", () => {
   const addIndex = migration(
     "        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='i')),",
   );
-  const pg: ProjectFacts = { database: { engine: "postgresql", source: "s" } };
+  const pg: ProjectFacts = { database: { engine: "postgresql", source: "s" }, largeTables: true };
 
   it("PostgreSQL index advice: on PostgreSQL as is, none on MySQL, a hint for the model only when unknown", () => {
     expect(run("a/migrations/0002_i.py", addIndex, pg).map((f) => [f.rule, f.severity])).toEqual([["DJ307", "minor"]]);
     expect(check("a/migrations/0002_i.py", addIndex, pg).conditional).toEqual([]);
+    // On PostgreSQL with tables of unknown size the lock may not matter: a hint, until the config says large.
+    const small = check("a/migrations/0002_i.py", addIndex, { database: pg.database });
+    expect([small.findings, small.conditional.map((f) => [f.rule, f.condition])]).toEqual([
+      [],
+      [["DJ307", TABLE_SIZE.hint]],
+    ]);
+    expect(detect({}, { large_tables: true })).toEqual({ largeTables: true });
+    expect(describeFacts({ largeTables: true })).toBe(
+      "Django version unknown, database unknown, large tables (from config)",
+    );
+    expect(parseRepoConfig({ project: { large_tables: "yes" } }).problems[0]).toMatch(/project\.large_tables/);
     const mysql = check("a/migrations/0002_i.py", addIndex, { database: { engine: "mysql", source: "s" } });
     expect([mysql.findings, mysql.conditional]).toEqual([[], []]);
     // A reusable app ships its migrations to every database: it cannot take the concurrent operations.

@@ -1,5 +1,5 @@
 import { type PythonFile, simpleAssignments } from "../../python.js";
-import { POSTGRES_UNKNOWN } from "../../conditions.js";
+import { POSTGRES_UNKNOWN, unlessLargeTables } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
   isMigration,
@@ -73,7 +73,9 @@ export const indexNotConcurrent: Rule = {
         });
       }
     }
-    return database ? hits : hits.map((h) => ({ ...h, condition: POSTGRES_UNKNOWN.hint }));
+    // Unknown database: maybe not PostgreSQL. PostgreSQL: the lock matters on a large table only.
+    const condition = database ? unlessLargeTables(project) : { condition: POSTGRES_UNKNOWN.hint };
+    return hits.map((h) => ({ ...h, ...condition }));
   },
 };
 

@@ -1,4 +1,4 @@
-import { TABLE_SIZE } from "../../conditions.js";
+import { unlessLargeTables } from "../../conditions.js";
 import type { SyntaxNode } from "@lezer/common";
 import type { ProjectIndex } from "../../project.js";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
@@ -146,7 +146,7 @@ const filterOnUnindexedField: Rule = {
             `${code(`${model.name}.${fieldName}`)} has no index but this query ` +
             `${method === "order_by" ? "orders" : "filters"} on it; add \`db_index=True\` or a ` +
             `\`Meta.indexes\` entry.`,
-          condition: TABLE_SIZE.hint,
+          ...unlessLargeTables(project),
         });
         break;
       }
@@ -197,7 +197,7 @@ const metaOrdering: Rule = {
         message:
           `\`Meta.ordering\` sorts every query by ${code(`${unindexed.join("`, `")}`)}, which has no ` +
           `index: add one, or order explicitly where needed.`,
-        condition: TABLE_SIZE.hint,
+        ...unlessLargeTables(project),
       });
     }
     return hits;
