@@ -1020,6 +1020,21 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
     expect(changedAt([1])).toEqual([]);
     expect(changedAt([6])).toEqual([]);
   });
+
+  it("a get_queryset that returns what the class's own helper loads is loaded", () => {
+    const helper = (body: string) =>
+      "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects\n    serializer_class = OrderSerializer\n\n" +
+      "    def get_queryset(self):\n        return self._annotated(super().get_queryset())\n\n" +
+      `    def _annotated(self, qs):\n        qs = qs.annotate(n=Count('id'))\n        return ${body}\n`;
+    const raised = (text: string) =>
+      runChecks(
+        [new SourceFile("shop/api/views.py", text, new Set([6]))],
+        [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(raised(helper("qs \\\n            .select_related('customer')"))).toEqual([]);
+    expect(raised(helper("qs.order_by('id')"))).toEqual(["DJ103@2"]);
+  });
 });
 
 describe("eager loading removed (DJ114)", () => {

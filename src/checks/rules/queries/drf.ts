@@ -1,6 +1,14 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, classBases, enclosingDef, simpleAssignments } from "../../python.js";
-import { chainLinks, querysetOf, type QuerysetInfo } from "../../querysets.js";
+import {
+  assignmentsInScope,
+  callParts,
+  children,
+  classBases,
+  enclosingDef,
+  type PythonFile,
+  simpleAssignments,
+} from "../../python.js";
+import { chainLinks, eagerLoading, querysetOf, type QuerysetInfo } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, MANAGER_CALLS } from "./shared.js";
 import { READ_METHODS } from "./n-plus-one.js";
@@ -45,7 +53,14 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       if (getQueryset) {
         for (const ret of py.within(getQueryset, "ReturnStatement")) {
           const value = children(ret)[1];
-          if (value) candidates.push({ node: ret, qs: querysetOf(py, value, assignmentsInScope(py, ret)) });
+          if (!value) continue;
+          candidates.push({ node: ret, qs: querysetOf(py, value, assignmentsInScope(py, ret)) });
+          // `return self._annotate_and_prefetch(qs)`: what the class's own helper returns is the queryset.
+          for (const loaded of helperReturns(py, cls, value))
+            candidates.push({
+              node: ret,
+              qs: { ...eagerLoading(py, chainLinks(py, loaded)), sliced: false, lines: [] },
+            });
         }
       }
       if (candidates.length === 0) continue;
@@ -69,6 +84,18 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
     return hits;
   },
 };
+
+/** The values a `self.method(...)` call's method returns, when `value` is such a call to a method of `cls`. */
+function helperReturns(py: PythonFile, cls: SyntaxNode, value: SyntaxNode): SyntaxNode[] {
+  const name = /^self\.(\w+)\s*\(/.exec(py.src(value))?.[1];
+  if (value.name !== "CallExpression" || !name) return [];
+  const method = cls
+    .getChild("Body")
+    ?.getChildren("FunctionDefinition")
+    .find((d) => py.src(d.getChild("VariableName") ?? d) === name);
+  if (!method) return [];
+  return py.within(method, "ReturnStatement").flatMap((r) => children(r).slice(1, 2));
+}
 
 export const unboundedListEndpoint: Rule = {
   id: "DJ108",
