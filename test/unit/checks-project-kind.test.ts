@@ -173,3 +173,29 @@ describe("index advice (DJ503, DJ504) is a hint for the model: the code does not
     ]);
   });
 });
+
+describe("loading removed with the relation it loaded (DJ114)", () => {
+  const view = "from shop.models import Plan\n\ndef plans(request):\n    return Plan.objects.all()\n";
+  const deleted = "    return Plan.objects.prefetch_related('recipe', 'shared')";
+  const raised = (models: string, modelRemoved: string[]) =>
+    runChecks(
+      [
+        new SourceFile("shop/views.py", view, new Set([4]), [deleted], new Set([4]), [{ text: deleted, line: 4 }]),
+        new SourceFile("shop/models.py", models, new Set(), modelRemoved, new Set(modelRemoved.length ? [5] : [])),
+      ],
+      [],
+      { facts: PG },
+    ).findings.map((f) => `${f.rule}: ${f.message.slice(0, 60)}`);
+  const plan = (shared: string) =>
+    `from django.db import models\n\nclass Plan(models.Model):\n    recipe = models.ForeignKey('Recipe', on_delete=models.CASCADE)\n${shared}`;
+  it("is not raised for a relation the change drops from its model: nothing is left to load", () => {
+    expect(raised(plan(""), ["    shared = models.ManyToManyField('auth.User')"])).toEqual([
+      "DJ114: This change stops loading `recipe`: anything that reads it p",
+    ]);
+  });
+  it("still is when the relation stays on the model", () => {
+    expect(raised(plan("    shared = models.ManyToManyField('auth.User')\n"), [])).toEqual([
+      "DJ114: This change stops loading `recipe`, `shared`: anything that ",
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
+import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -63,7 +64,7 @@ export const removedEagerLoading: Rule = {
     "serializers, `__str__`, admin columns) into a query per row. Keep it unless nothing reads the relation, " +
     "or move it to where the queryset is built.",
   appliesTo: (f) => isPython(f) && f.removedLines.some((line) => REMOVED_LOADING.test(line)),
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const statements = py.nodes("AssignStatement").concat(py.nodes("ReturnStatement"), py.nodes("ExpressionStatement"));
     const scopes = py.nodes("FunctionDefinition").concat(py.nodes("ClassDefinition"));
@@ -132,7 +133,7 @@ export const removedEagerLoading: Rule = {
           /^\s*(["'][\w]+["'],?\s*)+$/.test(text));
       const names = (
         inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
-      ).filter((n) => !kept(n, admin ?? scope));
+      ).filter((n) => !kept(n, admin ?? scope) && !relationRemoved(n, project));
       if (names.length === 0) continue;
       // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
       const place = places.get(construct.from) ?? {
@@ -161,6 +162,16 @@ export const removedEagerLoading: Rule = {
     return hits;
   },
 };
+
+/**
+ * A loading path through a relation this change deletes from its model (`mealplan__shared` once `shared`
+ * is dropped): there is nothing left to load, and keeping the prefetch would fail.
+ */
+function relationRemoved(path: string, project: ProjectIndex): boolean {
+  return path
+    .split("__")
+    .some((segment) => project.removedFieldTypes.has(segment) && !project.relationNames.has(segment));
+}
 
 /** The innermost of nested statements (the one that starts last). */
 function innermost(statements: SyntaxNode[]): SyntaxNode | undefined {
