@@ -7,6 +7,7 @@ export class SourceFile {
   readonly kind: SourceKind;
   readonly lines: string[];
   private parsed: PythonFile | undefined;
+  private format: TemplateFormat | undefined;
 
   constructor(
     readonly path: string,
@@ -36,7 +37,11 @@ export class SourceFile {
 
   /** What a template renders to: escaping rules depend on it (a text email is not HTML). */
   get templateFormat(): TemplateFormat {
-    return templateFormatOf(this.path);
+    if (this.format === undefined) {
+      const format = templateFormatOf(this.path);
+      this.format = format === "html" && isProse(this.text) ? "text" : format;
+    }
+    return this.format;
   }
 
   /** Test code: what it does to the database or templates never reaches production. */
@@ -102,6 +107,38 @@ function templateFormatOf(path: string): TemplateFormat {
   if (/\.(xml|svg|rss|atom)$/.test(name)) return "xml";
   if (/\.js$/.test(name)) return "js";
   return "html";
+}
+
+/**
+ * A template named `.html` that holds no markup at all, only words and template tags — an SMS, a push
+ * notification's title, a chat message — renders text, not HTML. One that extends, includes or fills a
+ * block may get its markup from elsewhere, and a bare `{{ value }}` with no words may be a fragment of a
+ * page: both stay HTML.
+ */
+function isProse(text: string): boolean {
+  if (/\{%-?\s{0,20}(extends|include|block)\b/.test(text)) return false;
+  const literal = outsideTags(text);
+  return !/<[A-Za-z!/?]|&(#\d+|#x[\da-f]+|[a-z]+);/i.test(literal) && /[A-Za-z]{2,}/.test(literal);
+}
+
+const TAG_CLOSE: Record<string, string> = { "{{": "}}", "{%": "%}", "{#": "#}" };
+
+/** The text outside `{{ }}`, `{% %}` and `{# #}`, in one pass (a file of unclosed `{{` stays linear). */
+function outsideTags(text: string): string {
+  const parts: string[] = [];
+  const opening = /\{[{%#]/g;
+  let at = 0;
+  for (;;) {
+    opening.lastIndex = at;
+    const start = opening.exec(text)?.index;
+    if (start === undefined) break;
+    const close = text.indexOf(TAG_CLOSE[text.slice(start, start + 2)] as string, start + 2);
+    parts.push(text.slice(at, start));
+    if (close < 0) return parts.join(" ");
+    at = close + 2;
+  }
+  parts.push(text.slice(at));
+  return parts.join(" ");
 }
 
 /**

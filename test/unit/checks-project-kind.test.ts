@@ -199,3 +199,27 @@ describe("loading removed with the relation it loaded (DJ114)", () => {
     ]);
   });
 });
+
+describe("templates named .html that render text (DJ403)", () => {
+  const raised = (path: string, text: string) =>
+    runChecks([new SourceFile(path, text, everyLine(text))], [], { facts: PG }).findings.map(
+      (f) => `${f.rule}@${f.line}`,
+    );
+  it("an SMS or push message with no markup at all is text: |safe keeps & and quotes as written", () => {
+    const sms =
+      '{% load hc_extras %}\n{% if status == "down" %}\nThe check "{{ check.name|safe }}" is DOWN.\n{% endif %}\n';
+    expect(raised("hc/integrations/sms/templates/sms_message.html", sms)).toEqual([]);
+    expect(raised("hc/templates/ntfy_title.html", "{{ check.name|safe }} is {{ status|upper }}\n")).toEqual([]);
+  });
+  it("markup, an entity, a parent template or a bare fragment keep it HTML", () => {
+    expect(raised("t/templates/a.html", '<p>The check "{{ check.name|safe }}" is DOWN.</p>\n')).toEqual(["DJ403@1"]);
+    expect(raised("t/templates/b.html", "The check&nbsp;{{ check.name|safe }} is DOWN.\n")).toEqual(["DJ403@1"]);
+    expect(
+      raised(
+        "t/templates/c.html",
+        '{% extends "base.html" %}\n{% block content %}Hello {{ name|safe }}{% endblock %}\n',
+      ),
+    ).toEqual(["DJ403@2"]);
+    expect(raised("t/templates/d.html", "{{ body|safe }}\n")).toEqual(["DJ403@1"]);
+  });
+});
