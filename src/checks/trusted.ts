@@ -58,6 +58,16 @@ export function isTrusted(
     }
     case "MemberExpression":
       return CONSTANT.test(py.src(node));
+    case "ConditionalExpression": {
+      // `a if test else b` outputs a or b: the test decides, it is not printed.
+      const parts = children(node);
+      const ifAt = parts.findIndex((c) => c.name === "if");
+      const elseAt = parts.findIndex((c) => c.name === "else");
+      if (ifAt < 0 || elseAt < 0) return false;
+      return [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)].every((c) =>
+        isTrusted(py, c, depth + 1, trustedName),
+      );
+    }
     case "VariableName": {
       const name = py.src(node);
       if (CONSTANT.test(name) || trustedName?.(node)) return true;

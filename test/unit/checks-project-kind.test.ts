@@ -223,3 +223,22 @@ describe("templates named .html that render text (DJ403)", () => {
     expect(raised("t/templates/d.html", "{{ body|safe }}\n")).toEqual(["DJ403@1"]);
   });
 });
+
+describe("mark_safe over a variable whose construction the change edits (DJ402)", () => {
+  const render = (extra: string) =>
+    "from django.utils.safestring import mark_safe\n\ndef render(instance, content, plugin):\n" +
+    "    is_slot = getattr(plugin, 'is_slot', False)\n" +
+    "    content = TEMPLATE.format(\n        pk=instance.pk,\n        content=content,\n" +
+    `        ${extra},\n    )\n    return mark_safe(content)\n`;
+  const raised = (extra: string, changed: number[]) =>
+    runChecks([new SourceFile("cms/rendering.py", render(extra), new Set(changed))], [], { facts: PG }).findings.map(
+      (f) => `${f.rule}@${f.line}`,
+    );
+  it("is not raised by an edit that adds only literals, or a variable that only chooses between them", () => {
+    expect(raised("disabled=' cms-slot' if is_slot else ''", [4, 8])).toEqual([]);
+  });
+  it("is raised by an edit that brings a value in", () => {
+    expect(raised("title=instance.title", [8])).toEqual(["DJ402@10"]);
+    expect(raised("disabled=instance.css if is_slot else ''", [8])).toEqual(["DJ402@10"]);
+  });
+});

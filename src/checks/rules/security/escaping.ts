@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, decoratorsOf, isPlainString, type PythonFile } from "../../python.js";
+import { assignmentsInScope, callParts, children, decoratorsOf, isPlainString, type PythonFile } from "../../python.js";
 import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
@@ -30,7 +30,7 @@ function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
  */
 function feedingLines(py: PythonFile, node: SyntaxNode, depth = 0, seen = new Set<string>()): number[] {
   if (depth > 3) return [];
-  const names = node.name === "VariableName" ? [node] : py.within(node, "VariableName");
+  const names = untrustedNames(py, node);
   const lines: number[] = [];
   for (const name of names) {
     const text = py.src(name);
@@ -38,10 +38,43 @@ function feedingLines(py: PythonFile, node: SyntaxNode, depth = 0, seen = new Se
     seen.add(text);
     for (const value of assignmentsInScope(py, name).get(text) ?? []) {
       if (value.from >= name.from) continue;
-      lines.push(...py.linesOf(value), ...feedingLines(py, value, depth + 1, seen));
+      lines.push(...untrustedLines(py, value), ...feedingLines(py, value, depth + 1, seen));
     }
   }
   return lines;
+}
+
+/**
+ * The lines of a value that carry text from outside: a change there can bring data into marked HTML. A line
+ * that adds only literals or constants (`disabled=" cms-slot" if is_slot else ""`) brings none in.
+ */
+function untrustedLines(py: PythonFile, node: SyntaxNode): number[] {
+  if (isTrusted(py, node)) return [];
+  const first = py.lineOf(node);
+  if (first === py.line(Math.max(node.from, node.to - 1))) return [first];
+  const parts = children(node);
+  return parts.flatMap((part, i) => {
+    // punctuation, operators, and a keyword argument's name carry no text
+    if (/^[()[\]{},:.]$|Op$|^(if|else|for|in|and|or|not|lambda|await)$/.test(part.name)) return [];
+    if (part.name === "VariableName" && parts[i + 1]?.name === "AssignOp") return [];
+    return untrustedLines(py, part);
+  });
+}
+
+/** The variables whose text can reach the output of `node`: not a trusted part, a condition or an argument's name. */
+function untrustedNames(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
+  if (node.name === "VariableName") return [node];
+  if (isTrusted(py, node)) return [];
+  const parts = children(node);
+  if (node.name === "ConditionalExpression") {
+    const ifAt = parts.findIndex((c) => c.name === "if");
+    const elseAt = parts.findIndex((c) => c.name === "else");
+    if (ifAt >= 0 && elseAt > ifAt)
+      return [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)].flatMap((c) => untrustedNames(py, c));
+  }
+  return parts.flatMap((part, i) =>
+    part.name === "VariableName" && parts[i + 1]?.name === "AssignOp" ? [] : untrustedNames(py, part),
+  );
 }
 
 export const markSafeOnVariable: Rule = {
