@@ -218,7 +218,8 @@ export function definitionModulePaths(
       path
         .replace(/\.py$/, "")
         .split("/")
-        .some((segment) => DEFINITION_SEGMENTS.has(segment)),
+        // `abstract_models.py` (django-oscar keeps every model there) and the like count too.
+        .some((segment) => DEFINITION_SEGMENTS.has(segment) || DEFINITION_SEGMENTS.has(segment.split("_").pop() ?? "")),
   );
   // Nearest first: the most folders in common with a changed file (its app, then its project).
   const changedDirs = changedPaths.map((p) => p.split("/").slice(0, -1));

@@ -765,6 +765,18 @@ describe("real-code refinements (second round)", () => {
     ).toEqual(["DJ508"]);
   });
 
+  it("choices, validators and other Python-only arguments change no column either", () => {
+    const text =
+      "from django.db import models\n\nclass Hook(models.Model):\n    kind = models.CharField(\n        max_length=5,\n        choices=KINDS,\n        blank=True,\n    )\n";
+    const raised = (line: number, old: string) =>
+      runChecks([new SourceFile("shop/models.py", text, new Set([line]), [old], new Set([line]))]).findings.map(
+        (f) => f.rule,
+      );
+    expect(raised(6, "        choices=OLD_KINDS,")).toEqual([]);
+    expect(raised(7, "        blank=False,")).toEqual([]);
+    expect(raised(5, "        max_length=4,")).toEqual(["DJ508"]);
+  });
+
   it("a quoted value in a JSON <script> is HTML-escaped safely; a bare one is not", () => {
     const page = (value: string) => `<script type="application/json">{"next": ${value}}</script>\n`;
     const check = (text: string) =>

@@ -242,3 +242,20 @@ describe("mark_safe over a variable whose construction the change edits (DJ402)"
     expect(raised("disabled=instance.css if is_slot else ''", [8])).toEqual(["DJ402@10"]);
   });
 });
+
+describe("a primary key widened to BigAutoField (DJ306)", () => {
+  const alter = (field: string) =>
+    `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name='plugin', name='id', field=${field}),\n    ]\n`;
+  const said = (text: string) =>
+    runChecks([new SourceFile("cms/migrations/0043_id.py", text, everyLine(text))], [], { facts: PG }).findings.map(
+      (f) => `${f.rule}: ${f.message.slice(0, 48)}`,
+    );
+  it("is a column rewrite of the key and its references, not a new unique constraint", () => {
+    expect(said(alter("models.BigAutoField(auto_created=True, primary_key=True, serialize=False)"))).toEqual([
+      "DJ306: The primary key becomes `BigAutoField`: on an ex",
+    ]);
+    expect(said(alter("models.CharField(max_length=9, primary_key=True)"))).toEqual([
+      "DJ306: `AlterField` adds a unique constraint: it locks ",
+    ]);
+  });
+});

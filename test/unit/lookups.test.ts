@@ -168,10 +168,19 @@ describe("definitionModulePaths (the project-wide index's files)", () => {
       { path: "dcim/tests/test_models.py", size: 10 },
       { path: "dcim/forms.py", size: 10 },
       { path: "dcim/templates/x.html", size: 10 },
+      { path: "oscar/apps/order/abstract_models.py", size: 10 },
+      { path: "core/signals.py", size: 10 },
+      { path: "dcim/utils.py", size: 10 },
     ];
     expect(definitionModulePaths(tree, ["dcim/views.py"], new Set(["dcim/forms.py"]))).toEqual({
-      paths: ["dcim/api/serializers_/devices.py", "dcim/models/device.py", "other/models.py"],
-      total: 3,
+      paths: [
+        "dcim/api/serializers_/devices.py",
+        "dcim/models/device.py",
+        "other/models.py",
+        "oscar/apps/order/abstract_models.py",
+        "core/signals.py",
+      ],
+      total: 5,
     });
     const many = Array.from({ length: 130 }, (_, i) => ({ path: `app${i}/models.py`, size: 1_000 }));
     expect(definitionModulePaths(many, [], new Set())).toMatchObject({ total: 130 });

@@ -190,6 +190,14 @@ export const alterFieldRisk: Rule = {
             `${code(fieldName)} changes from ${code(String(before[0]))} to ${code(field.name)}: the table is ` +
             `rewritten under a lock and running code still uses the old type. Migrate in steps.`,
         });
+      } else if (/AutoField$/.test(field.name) && py.src(k.get("primary_key") ?? op.call) === "True") {
+        // `id` altered to BigAutoField (DEFAULT_AUTO_FIELD): the key exists; its column type changes.
+        hits.push({
+          ...span(py, op),
+          message:
+            `The primary key becomes ${code(field.name)}: on an existing table the column is rewritten under a ` +
+            "lock, and so is every foreign key column that points at it. Plan it for a quiet window on large tables.",
+        });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
         hits.push({
           ...span(py, op),

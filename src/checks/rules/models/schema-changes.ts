@@ -45,15 +45,21 @@ function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[];
   return result;
 }
 
-/** Arguments that change no column: a migration for them alone alters nothing in the database. */
-const DOC_ARGUMENTS = new Set(["help_text", "verbose_name", "verbose_name_plural"]);
+/**
+ * Arguments that change no column: a migration for them alone alters nothing in the database (Django
+ * records them in an `AlterField` that runs no SQL). Choices and validators are checked in Python only.
+ */
+const NO_COLUMN_ARGUMENTS = new Set([
+  ...["help_text", "verbose_name", "verbose_name_plural", "choices", "validators", "error_messages"],
+  ...["blank", "editable"],
+]);
 
-/** Whether the change touches a field outside its documentation arguments. */
+/** Whether the change touches a field outside the arguments that change no column. */
 function schemaTouched(file: SourceFile, field: FieldDef): boolean {
   const py = file.python;
   const docLines = new Set<number>();
   for (const [key, value] of callParts(py, field.call)?.keywords ?? []) {
-    if (!DOC_ARGUMENTS.has(key)) continue;
+    if (!NO_COLUMN_ARGUMENTS.has(key)) continue;
     for (let line = py.lineOf(value); line <= py.line(Math.max(value.from, value.to - 1)); line++) docLines.add(line);
   }
   for (let line = field.first; line <= field.last; line++) {
