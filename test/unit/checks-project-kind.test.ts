@@ -259,3 +259,21 @@ describe("a primary key widened to BigAutoField (DJ306)", () => {
     ]);
   });
 });
+
+describe("|safe on a value named for a number (DJ403)", () => {
+  const raised = (tag: string) => {
+    const text = `<div class="progress-bar" style="width: ${tag}%">x</div>\n`;
+    return runChecks([new SourceFile("dash/templates/cards/feeding.html", text, new Set([1]))], [], {
+      facts: PG,
+    }).findings.map((f) => f.rule);
+  };
+  it("only keeps the number from being localised: no text gets through", () => {
+    expect(raised("{{ info.left_pct|safe }}")).toEqual([]);
+    expect(raised("{{ stats.count|safe }}")).toEqual([]);
+  });
+  it("is still raised for text, or a number a filter turns into text first", () => {
+    expect(raised("{{ info.left_label|safe }}")).toEqual(["DJ403"]);
+    expect(raised("{{ info.left_pct|default:info.note|safe }}")).toEqual(["DJ403"]);
+    expect(raised("{{ info.pct_label|safe }}")).toEqual(["DJ403"]);
+  });
+});

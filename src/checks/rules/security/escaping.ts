@@ -143,6 +143,13 @@ const FORMAT_RISK: Record<"html" | "text" | "json" | "xml" | "js", string> = {
     "data with `json_script`.",
 };
 
+/**
+ * A value named for a number (`info.left_pct`, `stats.count`, `row.width`): `|safe` there only keeps the
+ * number from being localised (`12,5` in a CSS width), it lets no text through. A filter before `|safe`
+ * may turn it into text, so only the bare variable counts.
+ */
+const MEASURE = /(^|[._])(pct|percent|percentage|count|width|height|ratio|pk|id)$/;
+
 export const templateUnescaped: Rule = {
   id: "DJ403",
   title: "Template output with escaping turned off (XSS)",
@@ -164,6 +171,7 @@ export const templateUnescaped: Rule = {
       for (const m of line.matchAll(
         /\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g,
       )) {
+        if (MEASURE.test(m[1]?.trim() ?? "") && !m[2]) continue;
         hits.push({
           line: index + 1,
           message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
