@@ -277,3 +277,33 @@ describe("|safe on a value named for a number (DJ403)", () => {
     expect(raised("{{ info.pct_label|safe }}")).toEqual(["DJ403"]);
   });
 });
+
+describe("a template loop over rows built in the view (DJ107)", () => {
+  const models =
+    "from django.db import models\n\nclass Line(models.Model):\n    product = models.ForeignKey('Product', on_delete=models.CASCADE)\n";
+  const raised = (loop: string) => {
+    const text = `${loop}\n  {{ row.product.title }}\n{% endfor %}\n`;
+    return runChecks(
+      [new SourceFile("shop/templates/shop/rows.html", text, everyLine(text))],
+      [new SourceFile("shop/models.py", models, new Set())],
+      { facts: PG },
+    ).findings.map((f) => f.rule);
+  };
+  it("needs evidence the rows are model instances, not just a relation's name", () => {
+    // `display_rows` is a list of dicts made in the view: `row.product` is the product itself
+    expect(raised("{% for row in display_rows %}")).toEqual([]);
+  });
+  it("finds it over a queryset the view hands over, or a loop variable named after the model", () => {
+    expect(raised("{% for row in object_list %}")).toEqual(["DJ107"]);
+    expect(raised("{% for row in order.line_set.all %}")).toEqual(["DJ107"]);
+    expect(raised("{% for line in lines %}").length).toBe(0); // `row.` is not the loop variable here
+    const named = "{% for line in lines %}\n  {{ line.product.title }}\n{% endfor %}\n";
+    expect(
+      runChecks(
+        [new SourceFile("shop/templates/shop/l.html", named, everyLine(named))],
+        [new SourceFile("shop/models.py", models, new Set())],
+        { facts: PG },
+      ).findings.map((f) => f.rule),
+    ).toEqual(["DJ107"]);
+  });
+});

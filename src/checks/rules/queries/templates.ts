@@ -1,3 +1,4 @@
+import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -16,7 +17,7 @@ export const templateRelatedInLoop: Rule = {
   appliesTo: (f) => f.kind === "template",
   check(file, project) {
     const hits: RuleHit[] = [];
-    const stack: Array<{ variable: string; line: number }> = [];
+    const stack: TemplateLoop[] = [];
     const text = file.text;
     const lineAt = (index: number) => text.slice(0, index).split("\n").length;
     let cursor = 0;
@@ -43,6 +44,7 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+)\\.(\\w+)`, "g"))) {
         const relation = m[1] as string;
         if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
+        if (!rowsOfAModelWith(top, relation, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
@@ -57,12 +59,39 @@ export const templateRelatedInLoop: Rule = {
       // the tag itself belongs to the enclosing loop: `{% for tag in post.tags.all %}`
       flushBody((m.index ?? 0) + m[0].length);
       cursor = (m.index ?? 0) + m[0].length;
-      if (m[1]) stack.push({ variable: (m[1].split(",")[0] ?? "").trim(), line: lineAt(m.index ?? 0) });
+      if (m[1])
+        stack.push({
+          variable: (m[1].split(",")[0] ?? "").trim(),
+          iterable: (m[2] ?? "").trim(),
+          line: lineAt(m.index ?? 0),
+        });
       else stack.pop();
     }
     return dedupeByLine(hits);
   },
 };
+
+interface TemplateLoop {
+  variable: string;
+  iterable: string;
+  line: number;
+}
+
+/** What a list view or a related manager hands a template: rows of a queryset. */
+const QUERYSET_ITERABLE = /(^|\.)(object_list|page_obj|all|\w+_list|\w+_set\.all)$/;
+
+/**
+ * Evidence that the loop's rows are instances of a model declaring `relation` (a name alone is not: a dict
+ * row built in the view, `{"product": product}`, has a `product` too): the rows come from a queryset the
+ * view hands over, or the loop variable is named after such a model (`{% for medication in ... %}`).
+ */
+function rowsOfAModelWith(loop: TemplateLoop, relation: string, project: ProjectIndex): boolean {
+  if (QUERYSET_ITERABLE.test(loop.iterable)) return true;
+  const name = loop.variable.replace(/_/g, "").toLowerCase();
+  return [...project.models.values()].some(
+    (m) => m.name.toLowerCase() === name && m.fields.get(relation)?.forward === true,
+  );
+}
 
 function dedupeByLine(hits: RuleHit[]): RuleHit[] {
   const seen = new Set<number>();
