@@ -1,3 +1,4 @@
+import { unlessLargeTables } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
@@ -197,6 +198,8 @@ export const alterFieldRisk: Rule = {
           message:
             `The primary key becomes ${code(field.name)}: on an existing table the column is rewritten under a ` +
             "lock, and so is every foreign key column that points at it. Plan it for a quiet window on large tables.",
+          // Only the lock's length is at stake: table-size advice like DJ307's.
+          ...unlessLargeTables(project),
         });
       } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
         hits.push({
