@@ -309,3 +309,22 @@ describe("a template loop over rows built in the view (DJ107)", () => {
     ).toEqual(["DJ107"]);
   });
 });
+
+describe("obj.fk.id where the function reads the related row anyway (DJ112)", () => {
+  const models =
+    "from django.db import models\n\nclass Flip(models.Model):\n    owner = models.ForeignKey('Check', on_delete=models.CASCADE)\n\n" +
+    "    def duration(self):\n        if not self.owner.id:\n            return None\n        return BODY\n";
+  const raised = (body: string) => {
+    const text = models.replace("BODY", body);
+    return runChecks([new SourceFile("hc/api/models.py", text, new Set([7]))], [], { facts: PG }).findings.map(
+      (f) => f.rule,
+    );
+  };
+  it("saves no query: the row is loaded and cached two lines later", () => {
+    expect(raised("self.owner.flip_set.first()")).toEqual([]);
+  });
+  it("is raised where only the id is read", () => {
+    expect(raised("self.owner_id")).toEqual(["DJ112"]);
+    expect(raised("self.owner.pk")).toEqual(["DJ112"]);
+  });
+});

@@ -1,8 +1,20 @@
 import type { SyntaxNode } from "@lezer/common";
 import { instanceModel } from "../../instances.js";
+import { enclosingDef, type PythonFile } from "../../python.js";
 import { chainLinks } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
+
+/**
+ * Whether the function reads the related row for more than its id (`self.owner.flip_set`): it is loaded
+ * there anyway and cached on the object, so `_id` would save no query.
+ */
+function loadedAnywayIn(py: PythonFile, member: SyntaxNode, path: string): boolean {
+  const def = enclosingDef(member);
+  if (!def) return false;
+  const other = new RegExp(`\\b${path.replace(/\./g, "\\.")}\\.(?!(id|pk)\\b)\\w+`);
+  return other.test(py.src(def));
+}
 
 export const relatedIdThroughObject: Rule = {
   id: "DJ112",
@@ -29,6 +41,7 @@ export const relatedIdThroughObject: Rule = {
       const model = project.model(instanceModel(py, rootNode, project));
       if (!model?.fields.get(relation.name)?.forward) continue;
       const root = links[0]?.name as string;
+      if (loadedAnywayIn(py, member, `${root}.${relation.name}`)) continue;
       hits.push({
         line: py.lineOf(member),
         message:
