@@ -109,6 +109,15 @@ export function isAsyncDef(def: SyntaxNode | undefined): boolean {
   return def?.name === "FunctionDefinition" && def.firstChild?.name === "async";
 }
 
+/** `a if test else b` -> the nodes of `a` and `b` (what it evaluates to; the test only chooses), else undefined. */
+export function conditionalBranches(node: SyntaxNode): SyntaxNode[] | undefined {
+  if (node.name !== "ConditionalExpression") return undefined;
+  const parts = children(node);
+  const ifAt = parts.findIndex((c) => c.name === "if");
+  const elseAt = parts.findIndex((c) => c.name === "else");
+  return ifAt >= 0 && elseAt > ifAt ? [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)] : undefined;
+}
+
 /** Decorator texts of a def or class, without the `@`. */
 export function decoratorsOf(file: PythonFile, def: SyntaxNode): string[] {
   const parent = def.parent;

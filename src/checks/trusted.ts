@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, type PythonFile } from "./python.js";
+import { assignmentsInScope, callParts, children, conditionalBranches, type PythonFile } from "./python.js";
 import { exactly } from "../util/regex.js";
 
 /**
@@ -60,13 +60,8 @@ export function isTrusted(
       return CONSTANT.test(py.src(node));
     case "ConditionalExpression": {
       // `a if test else b` outputs a or b: the test decides, it is not printed.
-      const parts = children(node);
-      const ifAt = parts.findIndex((c) => c.name === "if");
-      const elseAt = parts.findIndex((c) => c.name === "else");
-      if (ifAt < 0 || elseAt < 0) return false;
-      return [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)].every((c) =>
-        isTrusted(py, c, depth + 1, trustedName),
-      );
+      const branches = conditionalBranches(node);
+      return branches?.every((c) => isTrusted(py, c, depth + 1, trustedName)) === true;
     }
     case "VariableName": {
       const name = py.src(node);

@@ -1,5 +1,13 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, decoratorsOf, isPlainString, type PythonFile } from "../../python.js";
+import {
+  assignmentsInScope,
+  callParts,
+  children,
+  conditionalBranches,
+  decoratorsOf,
+  isPlainString,
+  type PythonFile,
+} from "../../python.js";
 import { isTrusted } from "../../trusted.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
@@ -65,13 +73,9 @@ function untrustedLines(py: PythonFile, node: SyntaxNode): number[] {
 function untrustedNames(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
   if (node.name === "VariableName") return [node];
   if (isTrusted(py, node)) return [];
+  const branches = conditionalBranches(node);
+  if (branches) return branches.flatMap((c) => untrustedNames(py, c));
   const parts = children(node);
-  if (node.name === "ConditionalExpression") {
-    const ifAt = parts.findIndex((c) => c.name === "if");
-    const elseAt = parts.findIndex((c) => c.name === "else");
-    if (ifAt >= 0 && elseAt > ifAt)
-      return [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)].flatMap((c) => untrustedNames(py, c));
-  }
   return parts.flatMap((part, i) =>
     part.name === "VariableName" && parts[i + 1]?.name === "AssignOp" ? [] : untrustedNames(py, part),
   );
