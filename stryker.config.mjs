@@ -26,6 +26,10 @@ export default {
     "src/checks/rules/queries/removed-loading.ts",
     "src/checks/rules/security/markdown.ts",
     "src/checks/rules/security/escape-import.ts",
+    "src/checks/background.ts",
+    "src/checks/conditions.ts",
+    "src/checks/save-signals.ts",
+    "src/checks/model-classes.ts",
   ],
   coverageAnalysis: "perTest",
   // Module-level constants (regex tables, schemas) would re-run the whole suite per mutant: hours on two cores.

@@ -20,11 +20,12 @@ const CELERY_TASK = /^[ \t]*from[ \t]+celery(?:\.\w+)*[ \t]+import[ \t][^\n]*\bT
 const COMMAND_MODULE = /(^|\/)management\/commands\/[^/]+\.py$/;
 
 /**
- * Whether code runs where nobody waits on it: a background task, a management command, a migration.
- * There a query per row costs throughput, not a user's wait, so batching it is a judgement, not a fix.
+ * Whether code runs where nobody waits on it: a background task, a management command. There a query per
+ * row costs throughput, not a user's wait, so batching it is a judgement, not a fix. (Migrations are
+ * background code too, but the query rules do not read them at all.)
  */
 export function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
-  if (file.isMigration || COMMAND_MODULE.test(file.path)) return true;
+  if (COMMAND_MODULE.test(file.path)) return true;
   for (const a of ancestors(node)) {
     if (a.name === "FunctionDefinition" && decoratorsOf(py, a).some((d) => TASK_DECORATOR.test(d))) return true;
     if (a.name !== "ClassDefinition") continue;

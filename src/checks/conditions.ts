@@ -21,10 +21,10 @@ export const POSTGRES_UNKNOWN: Condition = {
 
 export const IN_BACKGROUND: Condition = {
   hint:
-    "someone waits on this loop (it runs in a background task, a management command or a migration, where a query " +
+    "someone waits on this loop (it runs in a background task or a management command, where a query " +
     "per row costs throughput rather than a user's wait)",
   note: (n) =>
-    `${plural(n, "query-per-row note")} on background code (tasks, commands, migrations) not posted: ` +
+    `${plural(n, "query-per-row note")} on background code (tasks, commands) not posted: ` +
     "handed to the model to weigh.",
 };
 

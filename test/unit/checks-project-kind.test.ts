@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { IN_BACKGROUND, TABLE_SIZE } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
+import { isFieldClass, isModelBase } from "../../src/checks/model-classes.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
 import { SourceFile } from "../../src/checks/source.js";
 
@@ -326,5 +327,49 @@ describe("obj.fk.id where the function reads the related row anyway (DJ112)", ()
   it("is raised where only the id is read", () => {
     expect(raised("self.owner_id")).toEqual(["DJ112"]);
     expect(raised("self.owner.pk")).toEqual(["DJ112"]);
+  });
+});
+
+describe("what is a Django model class and a Django field (model-classes)", () => {
+  it("takes Django's model bases, a project's own abstract base and the auth bases", () => {
+    for (const base of ["models.Model", "Model", "TimeStampedModel", "core.models.BaseModel", "AbstractUser"])
+      expect([base, isModelBase(base, "from django.db import models\n")]).toEqual([base, true]);
+    expect(isModelBase("AbstractBaseUser", "")).toBe(true);
+    expect(isModelBase("BaseModel", "from core.models import BaseModel\n")).toBe(true);
+  });
+  it("not a form, a serializer, or pydantic's BaseModel", () => {
+    for (const base of ["forms.Form", "ModelSerializer", "ModelForm", "pydantic.BaseModel", "object"])
+      expect([base, isModelBase(base, "")]).toEqual([base, false]);
+    expect(isModelBase("BaseModel", "import os\nfrom pydantic import Field, BaseModel\n")).toBe(false);
+  });
+  it("calls a field class by its Django ending, never the bare Field", () => {
+    expect(["CharField", "ForeignKey", "ParentalKey", "ManyToManyField", "NullCharField"].map(isFieldClass)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["Field", "Serializer", "Prefetch", "FieldFile"].map(isFieldClass)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("background code beyond task decorators (DJ102)", () => {
+  const loop = (indent: string) =>
+    `${indent}for ref in refs:\n${indent}    print(Story.objects.filter(ref=ref).count())\n`;
+  const held = (path: string, text: string) => review(path, `from shop.models import Story\n\n${text}`);
+  it("a command class anywhere, a celery.Task subclass", () => {
+    for (const [path, def] of [
+      ["shop/jobs.py", "class Renumber(BaseCommand):\n    def handle(self, *refs, **options):\n"],
+      ["shop/jobs.py", "class Run(celery.Task):\n    def run(self, refs):\n"],
+    ] as const) {
+      const result = held(path, `${def}${loop("        ")}`);
+      expect([path, result.posted, result.held.length]).toEqual([path, [], 1]);
+    }
+  });
+  it("not a plain class or an unmarked function", () => {
+    expect(held("shop/jobs.py", `class Run(Base):\n    def run(self, refs):\n${loop("        ")}`).posted).toEqual([
+      "DJ102@6",
+    ]);
   });
 });

@@ -37,8 +37,8 @@ describe("the CLI's text report", () => {
     expect(text).not.toContain("shop/tasks.py");
     expect(text.split("\n").at(-1)).toBe(
       "0 check findings (2 suppressed; 1 PostgreSQL-only note not posted: the database is unknown " +
-        "(`project.database` in the config settles it); 1 query-per-row note on background code (tasks, commands, " +
-        "migrations) not posted: handed to the model to weigh), 0 model comments.",
+        "(`project.database` in the config settles it); 1 query-per-row note on background code (tasks, commands) not posted" +
+        ": handed to the model to weigh), 0 model comments.",
     );
     expect(formatReport(report({}), "text", { color: false }).split("\n").at(-1)).toBe(
       "0 check findings, 0 model comments.",

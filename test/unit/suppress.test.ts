@@ -98,8 +98,8 @@ describe("the summary", () => {
     const body = summary({ conditional: [IN_BACKGROUND.hint, POSTGRES_UNKNOWN.hint] });
     expect(body).toContain(
       "**Django checks:** no findings. 1 PostgreSQL-only note not posted: the database is unknown " +
-        "(`project.database` in the config settles it). 1 query-per-row note on background code (tasks, commands, " +
-        "migrations) not posted: handed to the model to weigh.",
+        "(`project.database` in the config settles it). 1 query-per-row note on background code (tasks, commands) not posted" +
+        ": handed to the model to weigh.",
     );
   });
 });
