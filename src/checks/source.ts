@@ -90,7 +90,7 @@ export class SourceFile {
   }
 }
 
-const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject)(\/)/;
+const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject|test_?utils)(\/)/;
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_tests?|tests|tests_[^/]*|conftest)\.py$/;
 
 /** Tests, test apps (and their migrations and settings), pytest fixtures. */

@@ -57,7 +57,8 @@ export function isTrusted(
       return parts.every((c) => isTrusted(py, c, depth + 1, trustedName));
     }
     case "MemberExpression":
-      return CONSTANT.test(py.src(node));
+      // A model's own table and column names (`model._meta.db_table`) are code, not data.
+      return CONSTANT.test(py.src(node)) || /\._meta\.(db_table|model_name|app_label|object_name)$/.test(py.src(node));
     case "ConditionalExpression": {
       // `a if test else b` outputs a or b: the test decides, it is not printed.
       const branches = conditionalBranches(node);
@@ -80,6 +81,11 @@ export function isTrusted(
           parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName))
         );
       if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
+      // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
+      if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
+        return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>
+          isTrusted(py, a, depth + 1, trustedName),
+        );
       return false;
     }
     default:

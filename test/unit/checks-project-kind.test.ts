@@ -373,3 +373,27 @@ describe("background code beyond task decorators (DJ102)", () => {
     ]);
   });
 });
+
+describe("set 4 shapes: quantities, test utilities, a model's own table name", () => {
+  const rules = (path: string, text: string) =>
+    runChecks([new SourceFile(path, text, everyLine(text))], [], { facts: PG }).findings.map((f) => f.rule);
+  const model = (extra: string, field: string) =>
+    `from django.db import models\n${extra}\nclass Pumping(models.Model):\n    ${field} = models.FloatField()\n`;
+  it("DJ507: an amount is money in a module that deals in money, a quantity elsewhere", () => {
+    expect(rules("core/models.py", model("", "amount"))).not.toContain("DJ507");
+    expect(rules("shop/models.py", model("CURRENCY = 'EUR'", "amount"))).toContain("DJ507");
+    expect(rules("core/models.py", model("", "price"))).toContain("DJ507");
+  });
+  it("a test_utils project is test code", () => {
+    const text =
+      "from django.db import models\n\nclass Example(models.Model):\n    name = models.CharField(max_length=9)\n";
+    expect(rules("cms/test_utils/project/sampleapp/models.py", text)).toEqual([]);
+    expect(rules("cms/sampleapp/models.py", text)).toEqual(["DJ508"]);
+  });
+  it("DJ401: a model's own _meta.db_table formatted into SQL is code, not data", () => {
+    const sql = (value: string) =>
+      `def attach(queryset, model):\n    sql = "SELECT 1 FROM t WHERE t.id = {tbl}.id".format(tbl=${value})\n    return queryset.extra(select={"x": sql})\n`;
+    expect(rules("shop/utils.py", sql("model._meta.db_table"))).toEqual([]);
+    expect(rules("shop/utils.py", sql("model.name"))).toEqual(["DJ401"]);
+  });
+});

@@ -280,7 +280,12 @@ const setNullWithoutNull: Rule = {
   },
 };
 
-const MONEY = /(price|amount|cost|total|balance|fee|salary|tax|subtotal|discount|payment|revenue|charge)/i;
+/** Field names that always mean money. */
+const MONEY = /(price|cost|balance|fee|salary|tax|discount|payment|revenue|charge)/i;
+/** Names that mean money in a shop and a quantity elsewhere (millilitres pumped, a total of minutes). */
+const MAYBE_MONEY = /(amount|total)/i;
+/** What says a module deals in money, so its `amount` is one. */
+const MONEY_CONTEXT = /currency|price|payment|invoice|money|\bcost\b/i;
 
 const floatForMoney: Rule = {
   id: "DJ507",
@@ -294,8 +299,9 @@ const floatForMoney: Rule = {
   appliesTo: isModelCode,
   check(file) {
     const py = file.python;
+    const moneyModule = MONEY_CONTEXT.test(file.text);
     return fieldCalls(py, /^FloatField$/)
-      .filter(({ field }) => MONEY.test(field))
+      .filter(({ field }) => MONEY.test(field) || (MAYBE_MONEY.test(field) && moneyModule))
       .map(({ field, line }) => ({
         line,
         message: `${code(`${field}`)} looks like money but is a \`FloatField\`: use \`DecimalField\`.`,
