@@ -67,8 +67,9 @@ export function isTrusted(
     case "VariableName": {
       const name = py.src(node);
       if (CONSTANT.test(name) || trustedName?.(node)) return true;
-      const values = assignmentsInScope(py, node).get(name) ?? [];
-      return values.length > 0 && values.every((v) => v.from < node.from && isTrusted(py, v, depth + 1, trustedName));
+      // What the name holds here: the values assigned before this use (`sql = sql.format(...)` reads the first).
+      const values = (assignmentsInScope(py, node).get(name) ?? []).filter((v) => v.from < node.from);
+      return values.length > 0 && values.every((v) => isTrusted(py, v, depth + 1, trustedName));
     }
     case "CallExpression": {
       const parts = callParts(py, node);

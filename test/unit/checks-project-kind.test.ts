@@ -395,5 +395,10 @@ describe("set 4 shapes: quantities, test utilities, a model's own table name", (
       `def attach(queryset, model):\n    sql = "SELECT 1 FROM t WHERE t.id = {tbl}.id".format(tbl=${value})\n    return queryset.extra(select={"x": sql})\n`;
     expect(rules("shop/utils.py", sql("model._meta.db_table"))).toEqual([]);
     expect(rules("shop/utils.py", sql("model.name"))).toEqual(["DJ401"]);
+    // the same built in two steps: the name holds, at its use, what was assigned before it
+    const twoSteps = (value: string) =>
+      `def attach(queryset, model):\n    sql = "SELECT 1 FROM t WHERE t.id = {tbl}.id"\n    sql = sql.format(tbl=${value})\n    return queryset.extra(select={"x": sql})\n`;
+    expect(rules("shop/utils.py", twoSteps("model._meta.db_table"))).toEqual([]);
+    expect(rules("shop/utils.py", twoSteps("model.name"))).toEqual(["DJ401"]);
   });
 });
