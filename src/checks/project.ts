@@ -57,6 +57,8 @@ export class ProjectIndex {
   readonly reverseManagers = new Map<string, string | undefined>();
   /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
   readonly removedFieldTypes = new Map<string, Set<string>>();
+  /** Fields whose deleted definition was already `unique=True` (or the primary key). */
+  readonly removedUniqueFields = new Set<string>();
 
   /**
    * Module-level functions of the files the checks read that run a query when called (a helper, a permission
@@ -81,14 +83,22 @@ export class ProjectIndex {
       if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text))
         this.indexFieldClasses(file);
     for (const file of files) {
-      for (const line of file.removedLines) {
+      file.removedLines.forEach((line, i) => {
         const m = REMOVED_FIELD.exec(line);
-        if (m)
-          this.removedFieldTypes.set(
-            m[1] as string,
-            new Set([...(this.removedFieldTypes.get(m[1] as string) ?? []), m[2] as string]),
-          );
-      }
+        if (!m) return;
+        const name = m[1] as string;
+        this.removedFieldTypes.set(name, new Set([...(this.removedFieldTypes.get(name) ?? []), m[2] as string]));
+        // The definition's arguments may go on for a few lines: `unique=True` there counts.
+        if (
+          /\b(unique|primary_key)\s*=\s*True\b/.test(
+            file.removedLines
+              .slice(i, i + 8)
+              .join(" ")
+              .split(/\)\s*$/m)[0] ?? "",
+          )
+        )
+          this.removedUniqueFields.add(name);
+      });
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
       const receivers = saveReceivers(file.text);

@@ -402,3 +402,26 @@ describe("set 4 shapes: quantities, test utilities, a model's own table name", (
     expect(rules("shop/utils.py", twoSteps("model.name"))).toEqual(["DJ401"]);
   });
 });
+
+describe("an AlterField that keeps an existing unique constraint (DJ306)", () => {
+  const migration =
+    "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n" +
+    "        migrations.AlterField(model_name='user', name='email', field=models.EmailField(max_length=255, unique=True)),\n    ]\n";
+  const models =
+    "from django.db import models\n\nclass User(models.Model):\n    email = models.EmailField(max_length=255, unique=True)\n";
+  const raised = (oldDefinition: string[]) =>
+    runChecks(
+      [
+        new SourceFile("users/migrations/0030_auto.py", migration, everyLine(migration)),
+        new SourceFile("users/models.py", models, new Set([4]), oldDefinition, new Set([4])),
+      ],
+      [],
+      { facts: PG },
+    ).findings.map((f) => f.rule);
+  it("builds nothing new where the deleted definition was unique already (only blank=True went)", () => {
+    expect(raised(["    email = models.EmailField(max_length=255,", "        blank=True, unique=True)"])).toEqual([]);
+  });
+  it("is raised where the field becomes unique", () => {
+    expect(raised(["    email = models.EmailField(max_length=255, blank=True)"])).toEqual(["DJ306", "DJ509"]);
+  });
+});

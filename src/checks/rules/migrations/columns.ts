@@ -201,7 +201,11 @@ export const alterFieldRisk: Rule = {
           // Only the lock's length is at stake: table-size advice like DJ307's.
           ...unlessLargeTables(project),
         });
-      } else if (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") {
+      } else if (
+        (py.src(k.get("unique") ?? op.call) === "True" || py.src(k.get("primary_key") ?? op.call) === "True") &&
+        // The model's old definition, deleted by this change, was unique already: nothing new is built.
+        !project.removedUniqueFields.has(fieldName)
+      ) {
         hits.push({
           ...span(py, op),
           message:
