@@ -425,3 +425,26 @@ describe("an AlterField that keeps an existing unique constraint (DJ306)", () =>
     expect(raised(["    email = models.EmailField(max_length=255, blank=True)"])).toEqual(["DJ306", "DJ509"]);
   });
 });
+
+describe("a nested path kept through a Prefetch with its own queryset (DJ114)", () => {
+  const view = (loading: string) =>
+    "from shop.models import Unit, Line\n\ndef lines(request):\n" +
+    `    conversions = Unit.objects.select_related('base_unit')\n    return Line.objects.prefetch_related(${loading})\n`;
+  const deleted = "    return Line.objects.prefetch_related('unit__conversions', 'unit__conversions__base_unit')";
+  const raised = (loading: string) =>
+    runChecks(
+      [
+        new SourceFile("shop/views.py", view(loading), new Set([5]), [deleted], new Set([5]), [
+          { text: deleted, line: 5 },
+        ]),
+      ],
+      [],
+      { facts: PG },
+    ).findings.map((f) => f.rule);
+  it("still loads a__b__c as Prefetch('a__b', queryset=...select_related('c'))", () => {
+    expect(raised("Prefetch('unit__conversions', queryset=conversions)")).toEqual([]);
+  });
+  it("not when the Prefetch's prefix or the rest is missing", () => {
+    expect(raised("Prefetch('unit', queryset=conversions)")).toEqual(["DJ114"]);
+  });
+});

@@ -39,9 +39,27 @@ const ROW_LOOP = /\bfor\s+(\w+(?:\s*,\s*\w+)*)\s+in\s+([\w.]+)/;
 function stillLoads(text: string, name: string): boolean {
   if (name === "*") return /select_related\(\s*\)/.test(text);
   if (name.endsWith("()")) return new RegExp(`\\b${name.slice(0, -2)}\\(`).test(text);
-  return new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${name}["']`).test(
+  return loads(text, name) || loadedThroughPrefetch(text, name);
+}
+
+function loads(text: string, path: string): boolean {
+  return new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${path}["']`).test(
     text,
   );
+}
+
+/**
+ * `a__b__c` loaded as `Prefetch("a__b", queryset=B.objects.select_related("c"))`: the Prefetch of a prefix and
+ * the rest loaded by the queryset it is given (found in the same function).
+ */
+function loadedThroughPrefetch(text: string, name: string): boolean {
+  const parts = name.split("__");
+  for (let k = 1; k < parts.length; k++) {
+    const prefix = parts.slice(0, k).join("__");
+    if (new RegExp(`\\bPrefetch\\(\\s*["']${prefix}["']`).test(text) && loads(text, parts.slice(k).join("__")))
+      return true;
+  }
+  return false;
 }
 
 /**
