@@ -423,6 +423,10 @@ describe("an AlterField that keeps an existing unique constraint (DJ306)", () =>
   });
   it("is raised where the field becomes unique", () => {
     expect(raised(["    email = models.EmailField(max_length=255, blank=True)"])).toEqual(["DJ306", "DJ509"]);
+    // the next deleted field's unique=True is not this one's
+    expect(
+      raised(["    email = models.EmailField(max_length=255, blank=True)", "    code = models.SlugField(unique=True)"]),
+    ).toEqual(["DJ306", "DJ509"]);
   });
 });
 

@@ -281,7 +281,7 @@ const setNullWithoutNull: Rule = {
 };
 
 /** Field names that always mean money. */
-const MONEY = /(price|cost|balance|fee|salary|tax|discount|payment|revenue|charge)/i;
+const MONEY = /(price|cost|balance|fee|salary|tax|subtotal|discount|payment|revenue|charge)/i;
 /** Names that mean money in a shop and a quantity elsewhere (millilitres pumped, a total of minutes). */
 const MAYBE_MONEY = /(amount|total)/i;
 /** What says a module deals in money, so its `amount` is one. */
