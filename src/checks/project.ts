@@ -4,7 +4,7 @@ import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
-import type { SourceFile } from "./source.js";
+import { definitionFrom, type SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
 
@@ -89,7 +89,7 @@ export class ProjectIndex {
         const name = m[1] as string;
         this.removedFieldTypes.set(name, new Set([...(this.removedFieldTypes.get(name) ?? []), m[2] as string]));
         // The definition's arguments may go on for a few lines: `unique=True` there counts.
-        if (/\b(unique|primary_key)\s*=\s*True\b/.test(definitionFrom(file.removedLines, i)))
+        if (/\b(unique|primary_key)\s*=\s*True\b/.test(definitionFrom(file.removedLines, i, 8)))
           this.removedUniqueFields.add(name);
       });
       if (file.kind === "template") this.templates.set(file.path, file.text);
@@ -167,16 +167,6 @@ export class ProjectIndex {
       }
     }
   }
-}
-
-/** A field definition starting at `lines[start]`, up to the line that closes it (at most 8 lines). */
-function definitionFrom(lines: readonly string[], start: number): string {
-  const taken: string[] = [];
-  for (let i = start; i < Math.min(lines.length, start + 8); i++) {
-    taken.push(lines[i] as string);
-    if (/\)\s*(#.*)?$/.test(lines[i] as string)) break;
-  }
-  return taken.join(" ");
 }
 
 /** A file that may define a function that queries (cheap test before parsing its functions). */

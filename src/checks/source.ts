@@ -90,6 +90,19 @@ export class SourceFile {
   }
 }
 
+/**
+ * A definition starting at `lines[start]` up to the line that closes it (`)` at its end, a comment
+ * allowed), as one text; at most `maxLines` lines.
+ */
+export function definitionFrom(lines: readonly string[], start: number, maxLines = lines.length): string {
+  const taken: string[] = [];
+  for (let i = start; i < Math.min(lines.length, start + maxLines); i++) {
+    taken.push(lines[i] as string);
+    if (/\)\s*(#.*)?$/.test(lines[i] as string)) break;
+  }
+  return taken.join(" ");
+}
+
 const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject|test_?utils)(\/)/;
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_tests?|tests|tests_[^/]*|conftest)\.py$/;
 

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
 import { isFieldClass, isModelBase } from "../../model-classes.js";
-import type { SourceFile } from "../../source.js";
+import { definitionFrom, type SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -108,10 +108,7 @@ const modelChangeWithoutMigration: Rule = {
 function removedDefinition(file: SourceFile, name: string): string | undefined {
   const lines = file.removedLines;
   const start = lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*=\\s*[\\w.]*(Field|ForeignKey|Key)\\(`).test(l));
-  if (start < 0) return undefined;
-  let text = lines[start] as string;
-  for (let i = start + 1; i < lines.length && !/\)\s*(#.*)?$/.test(text); i++) text += ` ${lines[i]}`;
-  return text;
+  return start < 0 ? undefined : definitionFrom(lines, start);
 }
 
 const riskyFieldChange: Rule = {
