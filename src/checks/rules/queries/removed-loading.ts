@@ -186,9 +186,9 @@ export const removedEagerLoading: Rule = {
  * is dropped): there is nothing left to load, and keeping the prefetch would fail.
  */
 function relationRemoved(path: string, project: ProjectIndex): boolean {
-  return path
-    .split("__")
-    .some((segment) => project.removedFieldTypes.has(segment) && !project.relationNames.has(segment));
+  // Still declared by a known model (moved, or a many-to-many, which relationNames does not hold): still loadable.
+  const stillDeclared = (name: string) => [...project.models.values()].some((m) => m.fields.has(name));
+  return path.split("__").some((segment) => project.removedFieldTypes.has(segment) && !stillDeclared(segment));
 }
 
 /** The innermost of nested statements (the one that starts last). */
