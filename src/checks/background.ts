@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { ancestors, classBases, decoratorsOf, type PythonFile } from "./python.js";
+import { ancestors, classBases, decoratorsOf, importsFrom, type PythonFile } from "./python.js";
 import type { SourceFile } from "./source.js";
 
 /**
@@ -15,7 +15,6 @@ const TASK_DECORATOR =
  * project's own model may be called Task).
  */
 const COMMAND_BASE = /(?:^|\.)(?:BaseCommand|LabelCommand|AppCommand)$/;
-const CELERY_TASK = /^[ \t]*from[ \t]+celery(?:\.\w+)*[ \t]+import[ \t][^\n]*\bTask\b/m;
 
 const COMMAND_MODULE = /(^|\/)management\/commands\/[^/]+\.py$/;
 
@@ -31,7 +30,7 @@ export function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxN
     if (a.name !== "ClassDefinition") continue;
     const bases = classBases(py, a);
     if (bases.some((b) => COMMAND_BASE.test(b) || b === "celery.Task")) return true;
-    if (bases.includes("Task") && CELERY_TASK.test(file.text)) return true;
+    if (bases.includes("Task") && importsFrom(file.text, "celery", "Task")) return true;
   }
   return false;
 }

@@ -1,17 +1,18 @@
+import { importsFrom } from "./python.js";
+
 /**
  * What makes a class a Django model and a call a Django field, in one place: the project index and the
  * model rules read classes alike. Names alone mislead: pydantic's `BaseModel` and `Field` (healthchecks
  * keeps its integrations' settings as pydantic models beside its Django models) are neither.
  */
 const MODEL_BASE = /(^|\.)(Model|[A-Za-z]*Model|AbstractUser|AbstractBaseUser)$/;
-const FROM_PYDANTIC = /^[ \t]*from[ \t]+pydantic(?:\.\w+)*[ \t]+import[ \t][^\n]*\bBaseModel\b/m;
 
 /** Whether a class base (as written) makes a Django model in a file with this text. */
 export function isModelBase(base: string, fileText: string): boolean {
   if (!MODEL_BASE.test(base)) return false;
   if (base === "pydantic.BaseModel") return false;
   // A project's own abstract `BaseModel(models.Model)` is a model base; pydantic's, imported by name, is not.
-  return !(base === "BaseModel" && FROM_PYDANTIC.test(fileText));
+  return !(base === "BaseModel" && importsFrom(fileText, "pydantic", "BaseModel"));
 }
 
 /** Whether a called class name is a Django field: `CharField`, `ForeignKey`, a project's `NullCharField`. */

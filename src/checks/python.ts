@@ -134,6 +134,14 @@ export function classBases(file: PythonFile, cls: SyntaxNode): string[] {
     .map((c) => file.src(c).replace(/\[[\s\S]*\]$/, ""));
 }
 
+/**
+ * Whether a module's text imports `name` from package `pkg` or one of its submodules on one line
+ * (`from celery import shared_task, Task`, `from pydantic.main import BaseModel`).
+ */
+export function importsFrom(text: string, pkg: string, name: string): boolean {
+  return new RegExp(`^[ \\t]*from[ \\t]+${pkg}(?:\\.\\w+)*[ \\t]+import[ \\t][^\\n]*\\b${name}\\b`, "m").test(text);
+}
+
 /** The names a `from module import <clause>` binds: `(a as b, c)` -> b, c. */
 export function importedNames(clause: string): string[] {
   return clause
