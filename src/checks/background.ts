@@ -1,4 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
+import { IN_BACKGROUND } from "./conditions.js";
 import { ancestors, classBases, decoratorsOf, importsFrom, type PythonFile } from "./python.js";
 import type { SourceFile } from "./source.js";
 
@@ -23,7 +24,7 @@ const COMMAND_MODULE = /(^|\/)management\/commands\/[^/]+\.py$/;
  * row costs throughput, not a user's wait, so batching it is a judgement, not a fix. (Migrations are
  * background code too, but the query rules do not read them at all.)
  */
-export function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
+function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
   if (COMMAND_MODULE.test(file.path)) return true;
   for (const a of ancestors(node)) {
     if (a.name === "FunctionDefinition" && decoratorsOf(py, a).some((d) => TASK_DECORATOR.test(d))) return true;
@@ -33,4 +34,9 @@ export function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxN
     if (bases.includes("Task") && importsFrom(file.text, "celery", "Task")) return true;
   }
   return false;
+}
+
+/** A query per row in background code is a hint for the model, not a comment. */
+export function inBackground(file: SourceFile, node: SyntaxNode): { condition?: string } {
+  return runsInBackground(file, file.python, node) ? { condition: IN_BACKGROUND.hint } : {};
 }

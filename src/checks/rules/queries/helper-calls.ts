@@ -1,6 +1,4 @@
-import type { SyntaxNode } from "@lezer/common";
-import { runsInBackground } from "../../background.js";
-import { IN_BACKGROUND } from "../../conditions.js";
+import { inBackground } from "../../background.js";
 import { queryingFunctions } from "../../model-queries.js";
 import { insideLoop, isBoundedByCode, type Loop, runsOnce } from "../../loops.js";
 import type { ProjectIndex } from "../../project.js";
@@ -55,9 +53,4 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
     });
   }
   return hits;
-}
-
-/** A query per row in background code is a hint for the model, not a comment (see runsInBackground). */
-export function inBackground(file: SourceFile, node: SyntaxNode): { condition?: string } {
-  return runsInBackground(file, file.python, node) ? { condition: IN_BACKGROUND.hint } : {};
 }

@@ -4,7 +4,8 @@ import { callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { helperQueriesInLoops, inBackground } from "./helper-calls.js";
+import { inBackground } from "../../background.js";
+import { helperQueriesInLoops } from "./helper-calls.js";
 import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
