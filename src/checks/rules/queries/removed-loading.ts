@@ -183,12 +183,14 @@ export const removedEagerLoading: Rule = {
 
 /**
  * A loading path through a relation this change deletes from its model (`mealplan__shared` once `shared`
- * is dropped): there is nothing left to load, and keeping the prefetch would fail.
+ * is dropped): there is nothing left to load, and keeping the prefetch would fail. A name still declared
+ * as a forward relation elsewhere keeps the path; which model a path walks through is not resolved, so a
+ * generic name (`shared`) on other models must not count, nor a moved many-to-many be told apart.
  */
 function relationRemoved(path: string, project: ProjectIndex): boolean {
-  // Still declared by a known model (moved, or a many-to-many, which relationNames does not hold): still loadable.
-  const stillDeclared = (name: string) => [...project.models.values()].some((m) => m.fields.has(name));
-  return path.split("__").some((segment) => project.removedFieldTypes.has(segment) && !stillDeclared(segment));
+  return path
+    .split("__")
+    .some((segment) => project.removedFieldTypes.has(segment) && !project.relationNames.has(segment));
 }
 
 /** The innermost of nested statements (the one that starts last). */
