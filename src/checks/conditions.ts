@@ -43,7 +43,21 @@ export const TABLE_SIZE: Condition = {
     "(`project.large_tables: true` in the config posts them).",
 };
 
-const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, TABLE_SIZE];
+/**
+ * Dropping or renaming a column breaks the code still serving while the migration runs, which only happens
+ * where deploys overlap: a release phase or rolling update. A self-hosted app upgraded with the service
+ * stopped, or a reusable app whose users' deploys are unknown, drops a column with the code that used it.
+ */
+export const DEPLOY_OVERLAP: Condition = {
+  hint:
+    "old code keeps serving while this migration runs (rolling deploys, or a release phase that migrates " +
+    "before the new code is live) rather than the service being stopped to upgrade",
+  note: (n) =>
+    `${plural(n, "column drop or rename note")} not posted: they break only code still serving during the ` +
+    "migration (`project.rolling_deploys: true` in the config posts them).",
+};
+
+const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, TABLE_SIZE, DEPLOY_OVERLAP];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */
 export function heldBackNotes(conditions: readonly string[]): string[] {
@@ -55,4 +69,9 @@ export function heldBackNotes(conditions: readonly string[]): string[] {
 /** Index and lock advice holds as is where the config says the tables are large; otherwise it is a hint. */
 export function unlessLargeTables(project: { facts: { largeTables?: boolean } }): { condition?: string } {
   return project.facts.largeTables ? {} : { condition: TABLE_SIZE.hint };
+}
+
+/** Drop and rename advice holds as is where deploys overlap (detected or said in config); otherwise it is a hint. */
+export function unlessRollingDeploys(project: { facts: { rollingDeploys?: unknown } }): { condition?: string } {
+  return project.facts.rollingDeploys ? {} : { condition: DEPLOY_OVERLAP.hint };
 }

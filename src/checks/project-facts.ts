@@ -20,6 +20,13 @@ export interface ProjectFacts {
   reusable?: { source: string };
   /** Said in config only (`project.large_tables`): the code does not tell how big a table grows. */
   largeTables?: boolean;
+  /**
+   * Old code keeps serving while migrations run: a release phase that migrates before the new code is live
+   * (Heroku's `release:`, Fly's `release_command`, Render's `preDeployCommand`), or django-safemigrate, which
+   * exists to order migrations around such deploys. Where the service is stopped to upgrade (most
+   * self-hosted apps), dropping or renaming a column in the same release as the code is fine.
+   */
+  rollingDeploys?: { source: string };
 }
 
 /** Packaging metadata, where a reusable app declares itself. */
@@ -43,6 +50,13 @@ const DEPENDENCY_FILES = [
   "Pipfile",
 ];
 
+/** Platform files that say how a deploy runs its migrations. */
+const DEPLOY_FILES: Array<[string, RegExp]> = [
+  ["Procfile", /^release:.*\bmigrate\b/m],
+  ["fly.toml", /^\s*release_command\s*=.*\bmigrate\b/m],
+  ["render.yaml", /preDeployCommand:.*\bmigrate\b/],
+];
+
 const SETTINGS_NAMES = ["settings.py", "settings/__init__.py", "settings/base.py", "settings/production.py"];
 
 /** Files worth reading to learn the facts, given the changed paths (their top folders hold the settings). */
@@ -55,13 +69,19 @@ export function projectFactPaths(changedPaths: readonly string[]): string[] {
     if (settingsAt > 0) tops.add(parts.slice(0, settingsAt).join("/"));
   }
   const settings = [...tops].slice(0, 6).flatMap((top) => SETTINGS_NAMES.map((name) => `${top}/${name}`));
-  return [...DEPENDENCY_FILES, ...settings];
+  return [...DEPENDENCY_FILES, ...DEPLOY_FILES.map(([path]) => path), ...settings];
 }
 
 /** Detects the facts from file texts (path -> text); `override` (config `project:`) wins field by field. */
 export function detectProjectFacts(
   files: ReadonlyMap<string, string>,
-  override: { django?: string; database?: Database; reusable?: boolean; large_tables?: boolean } = {},
+  override: {
+    django?: string;
+    database?: Database;
+    reusable?: boolean;
+    large_tables?: boolean;
+    rolling_deploys?: boolean;
+  } = {},
 ): ProjectFacts {
   const facts: ProjectFacts = override.large_tables ? { largeTables: true } : {};
   const reusable =
@@ -78,7 +98,24 @@ export function detectProjectFacts(
     ? { engine: override.database, source: "config" }
     : databaseEngine(files, dependencyFiles, !reusable);
   if (database) facts.database = database;
+  const rolling =
+    override.rolling_deploys === undefined
+      ? reusable
+        ? undefined // its Procfile or fly.toml deploys a sandbox; its users' deploys are unknown
+        : rollingDeploys(files)
+      : override.rolling_deploys
+        ? { source: "config" }
+        : undefined;
+  if (rolling) facts.rollingDeploys = rolling;
   return facts;
+}
+
+function rollingDeploys(files: ReadonlyMap<string, string>): ProjectFacts["rollingDeploys"] {
+  const platform = DEPLOY_FILES.find(([path, release]) => release.test(files.get(path) ?? ""));
+  if (platform) return { source: platform[0] };
+  // Installed (a dependency) or enabled (INSTALLED_APPS in settings).
+  for (const [path, text] of files) if (/django[-_]safemigrate/i.test(text)) return { source: path };
+  return undefined;
 }
 
 /** `Framework :: Django :: 4.2` classifiers: a package published for projects on those Django versions. */
@@ -226,5 +263,6 @@ export function describeFacts(facts: ProjectFacts): string {
     : "database unknown";
   const reusable = facts.reusable ? `, a reusable app (${from(facts.reusable.source)})` : "";
   const large = facts.largeTables ? ", large tables (from config)" : "";
-  return `${django}, ${database}${reusable}${large}`;
+  const rolling = facts.rollingDeploys ? `, rolling deploys (${from(facts.rollingDeploys.source)})` : "";
+  return `${django}, ${database}${reusable}${large}${rolling}`;
 }

@@ -92,6 +92,12 @@ const ProjectConfig = z
      * advice (DJ307, DJ503, DJ504) is posted instead of handed to the model to weigh.
      */
     large_tables: z.boolean().optional(),
+    /**
+     * Old code keeps serving while migrations run (rolling deploys, a release phase): dropping or renaming a
+     * column (DJ304, DJ305) breaks it, so those are posted instead of handed to the model to weigh. Detected
+     * from a Procfile `release:`, fly.toml, render.yaml or django-safemigrate; `false` turns detection off.
+     */
+    rolling_deploys: z.boolean().optional(),
   })
   .strict();
 

@@ -32,8 +32,15 @@ class UpperField(CharField):
     pass
 `;
 
-/** The look-alikes are written for a PostgreSQL project with large tables (project-facts.test covers the others). */
-const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" }, largeTables: true };
+/**
+ * The look-alikes are written for a PostgreSQL project with large tables and rolling deploys (project-facts.test
+ * and checks-project-kind.test cover the others).
+ */
+const PG: ProjectFacts = {
+  database: { engine: "postgresql", source: "test" },
+  largeTables: true,
+  rollingDeploys: { source: "test" },
+};
 
 function fired(
   path: string,

@@ -4,7 +4,7 @@
  * that must still fire.
  */
 import { describe, expect, it } from "vitest";
-import { IN_BACKGROUND, TABLE_SIZE } from "../../src/checks/conditions.js";
+import { DEPLOY_OVERLAP, IN_BACKGROUND, TABLE_SIZE, heldBackNotes } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import { isFieldClass, isModelBase } from "../../src/checks/model-classes.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
@@ -450,5 +450,47 @@ describe("a nested path kept through a Prefetch with its own queryset (DJ114)", 
   });
   it("not when the Prefetch's prefix or the rest is missing", () => {
     expect(raised("Prefetch('unit', queryset=conversions)")).toEqual(["DJ114"]);
+  });
+});
+
+describe("a column dropped or renamed (DJ304, DJ305) where old code may not be serving", () => {
+  const migration = (ops: string, head = "") =>
+    `${head}from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
+  const ops =
+    "        migrations.RemoveField(model_name='story', name='old'),\n" +
+    "        migrations.RenameField(model_name='story', old_name='ref', new_name='number'),";
+  const run = (text: string, facts: ProjectFacts) =>
+    runChecks([new SourceFile("shop/migrations/0009_tidy.py", text, everyLine(text))], [], { facts });
+
+  it("is a hint for the model where nothing says deploys overlap (a self-hosted app stops to upgrade)", () => {
+    const result = run(migration(ops), PG);
+    expect(result.findings).toEqual([]);
+    expect(result.conditional.map((f) => [f.rule, f.line, f.condition])).toEqual([
+      ["DJ304", 5, DEPLOY_OVERLAP.hint],
+      ["DJ305", 6, DEPLOY_OVERLAP.hint],
+    ]);
+    expect(heldBackNotes(result.conditional.map((f) => f.condition ?? ""))).toEqual([
+      "2 column drop or rename notes not posted: they break only code still serving during the migration " +
+        "(`project.rolling_deploys: true` in the config posts them).",
+    ]);
+  });
+
+  it("is posted where deploys overlap, or where the migration itself is ordered around deploys (django-safemigrate)", () => {
+    const rolling = run(migration(ops), { ...PG, rollingDeploys: { source: "Procfile" } });
+    expect([rolling.findings.map((f) => `${f.rule}@${f.line}`), rolling.conditional]).toEqual([
+      ["DJ304@5", "DJ305@6"],
+      [],
+    ]);
+    const marked = run(
+      migration(ops, "from django_safemigrate import Safe\n").replace(
+        "    operations",
+        "    safe = Safe.before_deploy()\n    operations",
+      ),
+      PG,
+    );
+    expect([marked.findings.map((f) => f.rule), marked.conditional]).toEqual([["DJ304", "DJ305"], []]);
+    // Named in a comment only: not a safemigrate migration.
+    const mentioned = run(migration(ops, "# see django_safemigrate docs\n"), PG);
+    expect(mentioned.findings).toEqual([]);
   });
 });

@@ -155,6 +155,50 @@ describe("reusable app", () => {
   });
 });
 
+describe("rolling deploys (old code serving while migrations run)", () => {
+  it("are read from a release phase that migrates, or from django-safemigrate", () => {
+    expect(detect({ Procfile: "web: gunicorn app.wsgi\nrelease: python manage.py migrate --noinput\n" })).toEqual({
+      rollingDeploys: { source: "Procfile" },
+    });
+    expect(detect({ "fly.toml": '[deploy]\n  release_command = "python manage.py migrate"\n' }).rollingDeploys).toEqual({
+      source: "fly.toml",
+    });
+    expect(
+      detect({ "render.yaml": "services:\n  - type: web\n    preDeployCommand: python manage.py migrate\n" })
+        .rollingDeploys,
+    ).toEqual({ source: "render.yaml" });
+    expect(detect({ "requirements/base.txt": "Django==4.2\ndjango-safemigrate==4.3\n" }).rollingDeploys).toEqual({
+      source: "requirements/base.txt",
+    });
+    expect(
+      detect({ "proj/settings/base.py": 'INSTALLED_APPS = ["django_safemigrate.apps.SafeMigrateConfig"]' })
+        .rollingDeploys,
+    ).toEqual({ source: "proj/settings/base.py" });
+  });
+
+  it("are not a web process that migrates as it starts, a release phase doing something else, or a reusable app's sandbox", () => {
+    // The service restarts to migrate (babybuddy's Procfile.sh shape): no old code serves meanwhile.
+    expect(detect({ Procfile: "web: bash Procfile.sh\n" }).rollingDeploys).toBeUndefined();
+    expect(detect({ Procfile: "web: python manage.py migrate && gunicorn app.wsgi\n" }).rollingDeploys).toBeUndefined();
+    expect(detect({ Procfile: "release: python manage.py collectstatic\n" }).rollingDeploys).toBeUndefined();
+    const library = {
+      "setup.py": "setup(classifiers=['Framework :: Django :: 4.2'])",
+      Procfile: "release: python manage.py migrate\n",
+    };
+    expect(detect(library).rollingDeploys).toBeUndefined();
+  });
+
+  it("give way to config both ways, and the summary says where they came from", () => {
+    expect(detect({ Procfile: "release: ./manage.py migrate\n" }, { rolling_deploys: false })).toEqual({});
+    expect(detect({}, { rolling_deploys: true })).toEqual({ rollingDeploys: { source: "config" } });
+    expect(parseRepoConfig({ project: { rolling_deploys: "yes" } }).problems[0]).toMatch(/project\.rolling_deploys/);
+    expect(describeFacts({ rollingDeploys: { source: "Procfile" } })).toBe(
+      "Django version unknown, database unknown, rolling deploys (from Procfile)",
+    );
+    expect(projectFactPaths(["shop/views.py"])).toEqual(expect.arrayContaining(["Procfile", "fly.toml", "render.yaml"]));
+  });
+});
+
 describe("facts in use", () => {
   const migration = (ops: string) =>
     `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;

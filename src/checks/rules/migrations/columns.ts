@@ -1,4 +1,4 @@
-import { unlessLargeTables } from "../../conditions.js";
+import { unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
@@ -81,20 +81,27 @@ export const dropColumnOrTable: Rule = {
     "dropped column or table and fail. Stop using it in one release (or remove it from state only with " +
     "`SeparateDatabaseAndState`), and drop it in a later one.",
   appliesTo: isMigration,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     // django-safemigrate's `Safe.after_deploy()` says the code stopped using it in an earlier release.
     if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
+    const overlap = deploysOverlap(file.text, project);
     return operations(py, ["RemoveField", "DeleteModel"])
       .filter((op) => !isInStateOperations(py, op.call))
       .map((op) => ({
         ...span(py, op),
+        ...overlap,
         message:
           `${code(op.name)} drops data that running code may still read: remove it from the code first, ` +
           `drop it in a later release.`,
       }));
   },
 };
+
+/** A migration marked for django-safemigrate belongs to a project whose deploys overlap its migrations. */
+function deploysOverlap(text: string, project: Parameters<Rule["check"]>[1]): { condition?: string } {
+  return /^\s*from\s+django_safemigrate\b/m.test(text) ? {} : unlessRollingDeploys(project);
+}
 
 export const renameOperation: Rule = {
   id: "DJ305",
@@ -107,12 +114,14 @@ export const renameOperation: Rule = {
     "column/table, write to both, switch reads, then remove the old one; or keep the database name with " +
     "`db_column`/`db_table`.",
   appliesTo: isMigration,
-  check(file) {
+  check(file, project) {
     const py = file.python;
+    const overlap = deploysOverlap(file.text, project);
     return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
       .filter((op) => !isInStateOperations(py, op.call))
       .map((op) => ({
         line: op.line,
+        ...overlap,
         message:
           `${code(op.name)} breaks the code still running during the deploy; rename in steps or keep the ` +
           `old database name.`,
