@@ -106,9 +106,15 @@ export function definitionFrom(lines: readonly string[], start: number, maxLines
 const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject|test_?utils)(\/)/;
 const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_tests?|tests|tests_[^/]*|conftest)\.py$/;
 
-/** Tests, test apps (and their migrations and settings), pytest fixtures. */
+/** Management commands that fill a development database with made-up rows (`sample_data`, `dummy-generator`). */
+const SAMPLE_DATA_COMMAND = /(^|\/)management\/commands\/[^/]*(sample|fake|dummy|demo)[^/]*\.py$/i;
+
+/**
+ * Tests, test apps (and their migrations and settings), pytest fixtures, and sample-data commands: like
+ * fixtures, they run on a developer's database, so a query per made-up row costs nobody a wait.
+ */
 export function isTestPath(path: string): boolean {
-  return TEST_DIR.test(path) || TEST_FILE.test(path);
+  return TEST_DIR.test(path) || TEST_FILE.test(path) || SAMPLE_DATA_COMMAND.test(path);
 }
 
 export type TemplateFormat = "html" | "text" | "json" | "xml" | "js";

@@ -784,6 +784,17 @@ describe("real-code refinements (second round)", () => {
     expect(raised(5, "        max_length=4,")).toEqual(["DJ508"]);
   });
 
+  it("a new default is Python's; a new db_default is the column's", () => {
+    const field = (argument: string) =>
+      `from django.db import models\n\nclass Profile(models.Model):\n    limit = models.IntegerField(\n        ${argument},\n    )\n`;
+    const raised = (argument: string, old: string) =>
+      runChecks([new SourceFile("hc/models.py", field(argument), new Set([5]), [old], new Set([5]))]).findings.map(
+        (f) => f.rule,
+      );
+    expect(raised("default=50", "        default=20,")).toEqual([]);
+    expect(raised("db_default=50", "        db_default=20,")).toEqual(["DJ508"]);
+  });
+
   it("a quoted value in a JSON <script> is HTML-escaped safely; a bare one is not", () => {
     const page = (value: string) => `<script type="application/json">{"next": ${value}}</script>\n`;
     const check = (text: string) =>

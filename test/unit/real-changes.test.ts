@@ -102,6 +102,9 @@ describe("isTestPath", () => {
     "tests/_site/apps/partner/migrations/0008_partneraddress_code.py",
     "cms/tests/settings.py",
     "wagtail/test/testapp/models.py",
+    "projects/management/commands/sample_data.py",
+    "core/management/commands/dummy-generator-users.py",
+    "babybuddy/management/commands/fake.py",
   ])("%s is test code", (path) => expect(isTestPath(path)).toBe(true));
 
   it.each([
@@ -111,6 +114,9 @@ describe("isTestPath", () => {
     "app/testimonials.py",
     "shop/migrations/0001_initial.py",
     "attestation/views.py",
+    "shop/management/commands/populate_countries.py",
+    "cookbook/management/commands/seed_basic_data.py",
+    "shop/sample_data.py",
   ])("%s is production code", (path) => expect(isTestPath(path)).toBe(false));
 });
 
