@@ -263,6 +263,35 @@ describe("a primary key widened to BigAutoField (DJ306)", () => {
   });
 });
 
+describe("an integer column widened (DJ306)", () => {
+  const alter = (to: string) =>
+    `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name='step', name='delay', field=models.${to}()),\n    ]\n`;
+  const run = (to: string, from: string, facts: ProjectFacts) => {
+    const text = alter(to);
+    const file = new SourceFile("flows/migrations/0021_widen.py", text, everyLine(text), [
+      `    delay = models.${from}()`,
+    ]);
+    const result = runChecks([file], [], { facts });
+    return [
+      result.findings.map((f) => `${f.rule}: ${f.message.slice(0, 44)}`),
+      result.conditional.map((f) => [f.rule, f.condition]),
+    ];
+  };
+  it("keeps running code working: only the rewrite's lock is at stake, a table-size question", () => {
+    expect(run("IntegerField", "PositiveSmallIntegerField", PG)).toEqual([[], [["DJ306", TABLE_SIZE.hint]]]);
+    expect(run("BigIntegerField", "IntegerField", { ...PG, largeTables: true })).toEqual([
+      ["DJ306: `delay` widens from `IntegerField` to `BigIn"],
+      [],
+    ]);
+  });
+  it("a narrowing or a change of kind is still posted: values may not fit, running code sends the old type", () => {
+    expect(run("SmallIntegerField", "IntegerField", PG)[0]).toEqual([
+      "DJ306: `delay` changes from `IntegerField` to `Smal",
+    ]);
+    expect(run("IntegerField", "CharField", PG)[0]).toEqual(["DJ306: `delay` changes from `CharField` to `Integer"]);
+  });
+});
+
 describe("|safe on a value named for a number (DJ403)", () => {
   const raised = (tag: string) => {
     const text = `<div class="progress-bar" style="width: ${tag}%">x</div>\n`;

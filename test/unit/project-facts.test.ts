@@ -160,9 +160,11 @@ describe("rolling deploys (old code serving while migrations run)", () => {
     expect(detect({ Procfile: "web: gunicorn app.wsgi\nrelease: python manage.py migrate --noinput\n" })).toEqual({
       rollingDeploys: { source: "Procfile" },
     });
-    expect(detect({ "fly.toml": '[deploy]\n  release_command = "python manage.py migrate"\n' }).rollingDeploys).toEqual({
-      source: "fly.toml",
-    });
+    expect(detect({ "fly.toml": '[deploy]\n  release_command = "python manage.py migrate"\n' }).rollingDeploys).toEqual(
+      {
+        source: "fly.toml",
+      },
+    );
     expect(
       detect({ "render.yaml": "services:\n  - type: web\n    preDeployCommand: python manage.py migrate\n" })
         .rollingDeploys,
@@ -195,7 +197,9 @@ describe("rolling deploys (old code serving while migrations run)", () => {
     expect(describeFacts({ rollingDeploys: { source: "Procfile" } })).toBe(
       "Django version unknown, database unknown, rolling deploys (from Procfile)",
     );
-    expect(projectFactPaths(["shop/views.py"])).toEqual(expect.arrayContaining(["Procfile", "fly.toml", "render.yaml"]));
+    expect(projectFactPaths(["shop/views.py"])).toEqual(
+      expect.arrayContaining(["Procfile", "fly.toml", "render.yaml"]),
+    );
   });
 });
 

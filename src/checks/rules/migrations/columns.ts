@@ -165,6 +165,14 @@ function columnType(fieldClass: string): string {
   return base ? (COLUMN_TYPES[base] as string) : fieldClass;
 }
 
+const INTEGER_WIDTHS = ["smallint", "integer", "bigint"];
+
+/** An integer column made wider: every value it holds fits the new type. */
+function widens(from: string, to: string): boolean {
+  const a = INTEGER_WIDTHS.indexOf(from);
+  return a >= 0 && INTEGER_WIDTHS.indexOf(to) > a;
+}
+
 export const alterFieldRisk: Rule = {
   id: "DJ306",
   title: "`AlterField` that changes a column's type or adds a unique constraint",
@@ -193,7 +201,16 @@ export const alterFieldRisk: Rule = {
         (t) => columnType(project.resolveField(t).type) !== column,
       );
       const k = field.keywords;
-      if (before.length > 0) {
+      if (before.length > 0 && before.every((t) => widens(columnType(project.resolveField(t).type), column))) {
+        // smallint -> integer -> bigint: old code reads and writes the same numbers; only the rewrite's lock.
+        hits.push({
+          ...span(py, op),
+          message:
+            `${code(fieldName)} widens from ${code(String(before[0]))} to ${code(field.name)}: running code is ` +
+            "unaffected, but the table is rewritten under a lock. Plan it for a quiet window on large tables.",
+          ...unlessLargeTables(project),
+        });
+      } else if (before.length > 0) {
         hits.push({
           ...span(py, op),
           message:
