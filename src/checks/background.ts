@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { IN_BACKGROUND } from "./conditions.js";
 import { ancestors, classBases, decoratorsOf, importsFrom, type PythonFile } from "./python.js";
+import type { ProjectIndex } from "./project.js";
 import type { SourceFile } from "./source.js";
 
 /**
@@ -26,17 +27,89 @@ const COMMAND_MODULE = /(^|\/)management\/commands\/[^/]+\.py$/;
  */
 function runsInBackground(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
   if (COMMAND_MODULE.test(file.path)) return true;
-  for (const a of ancestors(node)) {
-    if (a.name === "FunctionDefinition" && decoratorsOf(py, a).some((d) => TASK_DECORATOR.test(d))) return true;
-    if (a.name !== "ClassDefinition") continue;
-    const bases = classBases(py, a);
-    if (bases.some((b) => COMMAND_BASE.test(b) || b === "celery.Task")) return true;
-    if (bases.includes("Task") && importsFrom(file.text, "celery", "Task")) return true;
-  }
+  for (const a of ancestors(node)) if (isJob(file, py, a)) return true;
   return false;
 }
 
-/** A query per row in background code is a hint for the model, not a comment. */
-export function inBackground(file: SourceFile, node: SyntaxNode): { condition?: string } {
-  return runsInBackground(file, file.python, node) ? { condition: IN_BACKGROUND.hint } : {};
+/** A task function, or a command or Celery Task class. */
+function isJob(file: SourceFile, py: PythonFile, node: SyntaxNode): boolean {
+  if (node.name === "FunctionDefinition") return decoratorsOf(py, node).some((d) => TASK_DECORATOR.test(d));
+  if (node.name !== "ClassDefinition") return false;
+  const bases = classBases(py, node);
+  if (bases.some((b) => COMMAND_BASE.test(b) || b === "celery.Task")) return true;
+  return bases.includes("Task") && importsFrom(file.text, "celery", "Task");
+}
+
+/** A query per row in background code (or in what a task calls) is a hint for the model, not a comment. */
+export function inBackground(file: SourceFile, project: ProjectIndex, node: SyntaxNode): { condition?: string } {
+  return runsInBackground(file, file.python, node) || calledByJobs(file, project, node)
+    ? { condition: IN_BACKGROUND.hint }
+    : {};
+}
+
+/**
+ * A project function or class that a job calls, as `module` (a path without `.py`, `paperless_mail/mail`) and
+ * `name`: the service a Celery task hands its work to (`MailAccountHandler().handle_mail_account(account)`,
+ * `services.send_bulk_email()`) runs in the background too, though nothing in its own file says so.
+ */
+export interface JobCallee {
+  module: string;
+  name: string;
+}
+
+/** Where jobs live: a `tasks.py` module or `tasks/` package, a management command. */
+const JOB_MODULE = /(^|\/)(tasks(\.py$|\/)|management\/commands\/[^/]+\.py$)/;
+
+/** What the jobs of one module call among the project's own functions and classes (one hop, by import). */
+export function jobCallees(file: SourceFile): JobCallee[] {
+  if (file.kind !== "python" || !JOB_MODULE.test(file.path)) return [];
+  const py = file.python;
+  const everything = COMMAND_MODULE.test(file.path);
+  const jobs = [...py.nodes("FunctionDefinition"), ...py.nodes("ClassDefinition")].filter((n) => isJob(file, py, n));
+  const inJob = (call: SyntaxNode) => everything || jobs.some((j) => call.from >= j.from && call.to <= j.to);
+  const bound = importBindings(file);
+  const own = file.path.replace(/\.py$/, "");
+  const callees: JobCallee[] = [];
+  for (const call of py.nodes("CallExpression").filter(inJob)) {
+    const callee = call.firstChild;
+    if (callee?.name === "VariableName") {
+      const name = py.src(callee);
+      callees.push(bound.get(name) ?? { module: own, name });
+    } else if (callee?.name === "MemberExpression" && callee.firstChild?.name === "VariableName") {
+      // `services.send_bulk_email()` where `services` is a module the file imports
+      const from = bound.get(py.src(callee.firstChild));
+      const name = callee.lastChild ? py.src(callee.lastChild) : "";
+      if (from && /^\w+$/.test(name)) callees.push({ module: `${from.module}/${from.name}`, name });
+    }
+  }
+  return callees;
+}
+
+/** `from a.b import c as d` -> d: {module a/b, name c}; relative modules resolved from the file's folder. */
+function importBindings(file: SourceFile): Map<string, JobCallee> {
+  const dirs = file.path.split("/").slice(0, -1);
+  const bound = new Map<string, JobCallee>();
+  for (const m of file.text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]{0,4000}\)|[^\n]*)/gm)) {
+    const dots = (m[1] as string).length;
+    const dotted = (m[2] as string).replace(/\./g, "/");
+    const base = dots > 0 ? dirs.slice(0, dirs.length - (dots - 1)).join("/") : "";
+    const module = [base, dotted].filter(Boolean).join("/");
+    for (const entry of (m[3] as string).replace(/[()]/g, "").split(",")) {
+      const [name, alias] = entry.trim().split(/\s+as\s+/);
+      if (name && /^\w+$/.test(name)) bound.set(alias ?? name, { module, name });
+    }
+  }
+  return bound;
+}
+
+/**
+ * Whether the module-level function or class around `node` is one a job calls (known from the tasks modules
+ * the project index read). It may be called from a view too; the finding still goes to the model, which weighs it.
+ */
+function calledByJobs(file: SourceFile, project: ProjectIndex, node: SyntaxNode): boolean {
+  const top = [...ancestors(node)].filter((a) => a.name === "FunctionDefinition" || a.name === "ClassDefinition").pop();
+  const name = top ? file.python.src(top.getChild("VariableName") ?? top) : "";
+  if (!name) return false;
+  const module = file.path.replace(/\.py$/, "").replace(/\/__init__$/, "");
+  return project.jobCallees.some((c) => c.name === name && (module === c.module || module.endsWith(`/${c.module}`)));
 }

@@ -4,6 +4,7 @@ import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
+import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
@@ -66,6 +67,9 @@ export class ProjectIndex {
    */
   readonly queryingFunctions = new Map<string, string>();
 
+  /** The project functions and classes its background jobs call (a task's service): see background.ts. */
+  readonly jobCallees: JobCallee[] = [];
+
   /** Models whose saves `pre_save`/`post_save` receivers observe; `all` when one observes every model. */
   readonly saveReceivers = { all: false, senders: new Set<string>() };
 
@@ -94,6 +98,7 @@ export class ProjectIndex {
       });
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
+      this.jobCallees.push(...jobCallees(file));
       const receivers = saveReceivers(file.text);
       this.saveReceivers.all ||= receivers.all;
       for (const sender of receivers.senders) this.saveReceivers.senders.add(sender);

@@ -186,7 +186,7 @@ export const MAX_INDEX_MODULES = 120;
 export const MAX_INDEX_MODULE_BYTES = 3_000_000;
 const DEFINITION_SEGMENTS = new Set([
   ...["models", "serializers", "serializers_", "serializer", "forms", "admin", "viewsets", "api", "tasks"],
-  ...["fields", "signals", "receivers"],
+  ...["fields", "signals", "receivers", "commands"],
 ]);
 
 /** Said in the summary when the project index stopped at its bound; undefined when it read them all. */
@@ -194,7 +194,7 @@ export function indexNotice(chosen: { paths: string[]; total: number }): string 
   if (chosen.paths.length >= chosen.total) return undefined;
   return (
     `The project index read ${chosen.paths.length} of ${chosen.total} definition modules (models, serializers, ` +
-    `forms, admin, tasks, signals): its bound of ${MAX_INDEX_MODULES} files / 3 MB.`
+    `forms, admin, tasks, commands, signals): its bound of ${MAX_INDEX_MODULES} files / 3 MB.`
   );
 }
 

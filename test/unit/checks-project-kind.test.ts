@@ -403,6 +403,35 @@ describe("background code beyond task decorators (DJ102)", () => {
   });
 });
 
+describe("what a task or a command hands its work to (DJ102)", () => {
+  const loop = "    for ref in refs:\n        print(Story.objects.filter(ref=ref).count())\n";
+  const service = `from shop.models import Story\n\nclass Importer:\n    def run(self, refs):\n    ${loop.replace(/\n    /g, "\n        ")}\ndef renumber(refs):\n${loop}\ndef report(refs):\n${loop}`;
+  const at = (jobs: Record<string, string>) => review("src/shop/services.py", service, jobs);
+  const task = (body: string, head = "from shop.services import Importer, renumber\n") =>
+    `${head}from celery import shared_task\n\n@shared_task\ndef nightly(refs):\n    ${body}\n`;
+
+  it("is background work: a class or a function a task calls, imported by name or through its module", () => {
+    const result = at({ "shop/tasks.py": task("Importer().run(refs)\n    renumber(refs)") });
+    // run (query at line 6) and renumber (line 10) are the task's work; report (line 14) is called by nothing known
+    expect(result).toEqual({ posted: ["DJ102@14"], held: ["DJ102@6:bg", "DJ102@10:bg"] });
+    const viaModule = at({ "src/shop/tasks.py": task("services.report(refs)", "from . import services\n") });
+    expect(viaModule).toEqual({ posted: ["DJ102@6", "DJ102@10"], held: ["DJ102@14:bg"] });
+    const command = {
+      "shop/management/commands/renumber.py": "from shop.services import renumber as go\n\ngo([])\n",
+    };
+    expect(at(command).held).toEqual(["DJ102@10:bg"]);
+  });
+
+  it("not a name the tasks module imports but calls outside a task, nor one of another module", () => {
+    const helperOnly = "from shop.services import renumber\n\ndef helper(refs):\n    renumber(refs)\n";
+    expect(at({ "shop/tasks.py": helperOnly }).held).toEqual([]);
+    const elsewhere = task("renumber(refs)", "from billing.services import renumber\n");
+    expect(at({ "shop/tasks.py": elsewhere }).held).toEqual([]);
+    // a tasks module is where jobs live: the same call in a view's module says nothing
+    expect(at({ "shop/views.py": task("renumber(refs)") }).held).toEqual([]);
+  });
+});
+
 describe("set 4 shapes: quantities, test utilities, a model's own table name", () => {
   const rules = (path: string, text: string) =>
     runChecks([new SourceFile(path, text, everyLine(text))], [], { facts: PG }).findings.map((f) => f.rule);

@@ -49,7 +49,7 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
       message:
         `${code(`${name}()`)} runs a query (${query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",
-      ...inBackground(file, call),
+      ...inBackground(file, project, call),
     });
   }
   return hits;

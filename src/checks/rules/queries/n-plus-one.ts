@@ -224,7 +224,7 @@ export const queryInLoop: Rule = {
         message:
           `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at ` +
           `line ${loop.line}; query once before the loop and look rows up in memory.`,
-        ...inBackground(file, call),
+        ...inBackground(file, project, call),
       });
     }
     return hits;
