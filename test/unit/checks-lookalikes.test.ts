@@ -795,6 +795,26 @@ describe("real-code refinements (second round)", () => {
     expect(raised("db_default=50", "        db_default=20,")).toEqual(["DJ508"]);
   });
 
+  it("on_delete and a relation's reverse names are Python's; what it points to is the column's", () => {
+    const fk = (argument: string) =>
+      `from django.db import models\n\nclass Entry(models.Model):\n    user = models.ForeignKey(\n        "auth.User",\n        ${argument},\n    )\n`;
+    const raised = (argument: string) =>
+      runChecks([new SourceFile("contact/models.py", fk(argument), new Set([6]), [], new Set())]).findings.map(
+        (f) => f.rule,
+      );
+    expect(raised("on_delete=models.CASCADE")).toEqual([]);
+    expect(raised('related_name="entries"')).toEqual([]);
+    expect(raised("to_field='username'")).toEqual(["DJ508"]);
+  });
+
+  it("SET_NULL without null in a migration is history: the system check reads the model", () => {
+    const field = "models.ForeignKey(to='projects.Priority', on_delete=models.SET_NULL)";
+    const text = `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(model_name='issue', name='priority', field=${field}),\n    ]\n`;
+    const rules = (path: string) => runChecks([new SourceFile(path, text, new Set([5]))]).findings.map((f) => f.rule);
+    expect(rules("issues/migrations/0001_initial.py")).not.toContain("DJ506");
+    expect(rules("issues/fields.py")).toContain("DJ506");
+  });
+
   it("a quoted value in a JSON <script> is HTML-escaped safely; a bare one is not", () => {
     const page = (value: string) => `<script type="application/json">{"next": ${value}}</script>\n`;
     const check = (text: string) =>

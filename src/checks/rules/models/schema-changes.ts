@@ -48,11 +48,12 @@ function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[];
 /**
  * Arguments that change no column: a migration for them alone alters nothing in the database (Django
  * records them in an `AlterField` that runs no SQL). Choices and validators are checked in Python only;
- * `default` is filled in by Django when it builds an instance, never set on the column (`db_default` is).
+ * `default` is filled in by Django when it builds an instance, never set on the column (`db_default` is);
+ * Django carries out `on_delete` itself, and a relation's reverse names live in Python only.
  */
 const NO_COLUMN_ARGUMENTS = new Set([
   ...["help_text", "verbose_name", "verbose_name_plural", "choices", "validators", "error_messages"],
-  ...["blank", "editable", "default"],
+  ...["blank", "editable", "default", "on_delete", "related_name", "related_query_name", "limit_choices_to"],
 ]);
 
 /** Whether the change touches a field outside the arguments that change no column. */
