@@ -132,6 +132,11 @@ describe("queries in loops", () => {
         "def f(users, ids):\n    for user in users:\n        Order.objects.filter(pk__in=ids, customer=user).first()\n",
       ),
     ).toEqual(["DJ102@3"]);
+    // pks grouped by type, one batch per group: any name the loop binds may feed the batch
+    const grouped = (lookup: string) =>
+      `def downcast(by_type):\n    for model, pks in by_type.items():\n        list(model.objects.filter(${lookup}))\n`;
+    expect(fired("shop/plugins.py", grouped("pk__in=pks"))).toEqual([]);
+    expect(fired("shop/plugins.py", grouped("pk=1"))).toEqual(["DJ102@3"]);
   });
 
   it("a filtered related manager in a loop gets Prefetch advice, not prefetch_related", () => {

@@ -188,8 +188,8 @@ function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
     if (!link.call) continue;
     for (const [key, value] of callParts(py, link.call)?.keywords ?? []) {
       if (!BATCH_LOOKUP.test(key)) continue;
-      if (isWhile || (loop.variable !== undefined && new RegExp(`\\b${loop.variable}\\b`).test(py.src(value))))
-        return true;
+      // `for model, pks in by_type.items(): model.objects.filter(pk__in=pks)`: any name the loop binds counts.
+      if (isWhile || loop.targets.some((name) => new RegExp(`\\b${name}\\b`).test(py.src(value)))) return true;
     }
   }
   return false;
