@@ -27,6 +27,17 @@ describe("the checks on hostile lines", () => {
   });
 });
 
+describe("a JSON <script> of values behind unmatched template tag ends", () => {
+  it("is checked in linear time (DJ415 steps over tags only within a bounded span)", () => {
+    const body = "%}{{a}}".repeat(40_000);
+    const text = `<script type="application/json">{"k": ${body}}</script>\n`;
+    const started = performance.now();
+    const findings = runChecks([new SourceFile("shop/templates/shop/a.html", text, new Set([1]))]).findings;
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(findings.map((f) => f.rule)).toContain("DJ415");
+  });
+});
+
 describe("files of blank lines", () => {
   // `^\s*from` under the m flag re-reads every following blank line from each line start: 34 s on this file.
   const blank = "\n".repeat(200_000);

@@ -826,6 +826,11 @@ describe("real-code refinements (second round)", () => {
       runChecks([new SourceFile("shop/templates/p.html", text, new Set([1]))]).findings.map((f) => f.rule);
     expect(check(page('"{{ next_url }}"'))).toEqual([]);
     expect(check(page("{{ next_url }}"))).toEqual(["DJ415"]);
+    // template tags between the quotes and the value print inside the string too
+    expect(check(page('"{% if next_url %}{{ next_url }}{% else %}{% url "home" %}{% endif %}"'))).toEqual([]);
+    expect(check(page('"{% filter escapejs %}{% for m in messages %}{{ m }}{% endfor %}{% endfilter %}"'))).toEqual([]);
+    expect(check(page("{% if next_url %}{{ next_url }}{% endif %}"))).toEqual(["DJ415"]);
+    expect(check(page('"{% if next_url %}{{ next_url }}{% endif %}'))).toEqual(["DJ415"]);
   });
 });
 

@@ -215,7 +215,7 @@ export const variableInScript: Rule = {
         // Inside a JSON string, HTML escaping already escapes the quote: only a bare value can inject.
         const at = m.index ?? 0;
         const body = block[2] ?? "";
-        if (jsonBlock && body[at - 1] === '"' && body[at + m[0].length] === '"') continue;
+        if (jsonBlock && quotedAround(body, at, at + m[0].length)) continue;
         if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock
@@ -229,6 +229,31 @@ export const variableInScript: Rule = {
     return hits;
   },
 };
+
+/**
+ * Whether `body[from..to]` sits between double quotes, stepping over template tags on either side:
+ * `"{% if url %}{{ url }}{% else %}...{% endif %}"` and `"{% filter escapejs %}{{ m }}{% endfilter %}"` print
+ * inside the string (a tag's own output is Django's, not the value's).
+ */
+function quotedAround(body: string, from: number, to: number): boolean {
+  // A tag is looked for within TAG_SPAN characters: a hostile file of unmatched `%}` stays linear.
+  let before = from;
+  while (body.endsWith("%}", before)) {
+    const start = Math.max(0, before - TAG_SPAN);
+    const open = body.slice(start, before - 2).lastIndexOf("{%");
+    if (open < 0) return false;
+    before = start + open;
+  }
+  let after = to;
+  while (body.startsWith("{%", after)) {
+    const close = body.slice(after + 2, after + TAG_SPAN).indexOf("%}");
+    if (close < 0) return false;
+    after = after + 2 + close + 2;
+  }
+  return body[before - 1] === '"' && body[after] === '"';
+}
+
+const TAG_SPAN = 400;
 
 /**
  * `<script attrs>body</script>` blocks, found with indexOf in one pass (a lazy regex over a file of
