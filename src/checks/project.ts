@@ -4,9 +4,9 @@ import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
+import { readSerializer, type SerializerInfo } from "./serializers.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
-import { code } from "../comments/markdown.js";
 import { either } from "../util/regex.js";
 
 export interface FieldInfo {
@@ -35,14 +35,7 @@ export interface ModelInfo {
   queryingMethods: Map<string, string>;
 }
 
-export interface SerializerInfo {
-  name: string;
-  model?: string;
-  /** Why a queryset serialised by it needs select_related/prefetch_related, if it does. */
-  relatedReasons: string[];
-}
-
-export type { QueryingProperty };
+export type { QueryingProperty, SerializerInfo };
 
 /** Facts about the project gathered from every file the checks can see (changed and related). */
 export class ProjectIndex {
@@ -142,6 +135,23 @@ export class ProjectIndex {
 
   model(name: string | undefined): ModelInfo | undefined {
     return name ? this.models.get(name) : undefined;
+  }
+
+  /**
+   * Whether reading `attribute` of a row of `modelName` may run a query: a relation, a reverse manager, a
+   * property or method that queries. On a model the checks do not know, any attribute read through may be one.
+   */
+  isRelationOf(modelName: string | undefined, attribute: string): boolean {
+    const model = this.model(modelName);
+    if (!model) return true;
+    const field = model.fields.get(attribute);
+    if (field) return field.forward || field.manyToMany;
+    return (
+      attribute.endsWith("_set") ||
+      this.reverseManagers.has(attribute) ||
+      model.queryingProperties.has(attribute) ||
+      model.queryingMethods.has(attribute)
+    );
   }
 
   /** Whether any template the project shows sets a CSRF header for htmx globally. */
@@ -252,31 +262,3 @@ const FORCES_NULL = either([
   /setdefault\(\s*["']null["']\s*,\s*True/,
   /super\(\)\.__init__\([^)]*\bnull\s*=\s*True/,
 ]);
-function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): SerializerInfo {
-  const reasons: string[] = [];
-  let model: string | undefined;
-  for (const { name: fieldName, value } of simpleAssignments(py, cls)) {
-    if (value.name !== "CallExpression") continue;
-    const parts = callParts(py, value);
-    if (!parts) continue;
-    if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField")
-      reasons.push(`nested ${code(`${fieldName} = ${parts.name}(...)`)}`);
-    if (parts.name === "SerializerMethodField") reasons.push(`${code(fieldName)} is a SerializerMethodField`);
-    const source = parts.keywords.get("source");
-    if (source && /\./.test(py.src(source)))
-      reasons.push(`${code(fieldName)} reads ${code(`source=${py.src(source)}`)}`);
-    if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField")
-      reasons.push(`${code(fieldName)} is a ${parts.name}`);
-  }
-  const meta = cls
-    .getChild("Body")
-    ?.getChildren("ClassDefinition")
-    .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
-  if (meta) {
-    for (const { name: key, value } of simpleAssignments(py, meta)) {
-      if (key === "model") model = py.src(value).split(".").pop();
-      if (key === "depth" && py.src(value) !== "0") reasons.push(`\`depth = ${py.src(value)}\``);
-    }
-  }
-  return { name, ...(model ? { model } : {}), relatedReasons: reasons };
-}

@@ -1604,3 +1604,44 @@ describe("loops over a literal held in a variable (DJ102)", () => {
     ]);
   });
 });
+
+describe("a DRF view whose serializer's method fields read no relation, or whose queryset is a placeholder (DJ103)", () => {
+  const serializer = (method: string) =>
+    `from rest_framework import serializers\nfrom shop.models import Order\n\nclass OrderSerializer(serializers.ModelSerializer):\n    label = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Order\n        fields = ["id", "label"]\n\n    def get_label(self, obj):\n        ${method}\n`;
+  const view = (queryset: string) =>
+    `from rest_framework import viewsets\nfrom shop.models import Order\nfrom shop.serializers import OrderSerializer\n\nclass OrderViewSet(viewsets.ModelViewSet):\n    serializer_class = OrderSerializer\n    queryset = ${queryset}\n`;
+  const raised = (method: string, queryset = "Order.objects.all()") =>
+    fired("shop/api.py", view(queryset), { context: { "shop/serializers.py": serializer(method) } });
+
+  it("reads through a relation of the model, or hands the object on: DJ103", () => {
+    expect(raised("return obj.customer.name")).toEqual(["DJ103@7"]);
+    expect(raised("return describe(obj)")).toEqual(["DJ103@7"]);
+    expect(raised("return self.fmt(obj, 'x')")).toEqual(["DJ103@7"]);
+  });
+
+  it("reads the row's own columns and JSON: no query per row, nothing to load", () => {
+    expect(raised("return (obj.sku or '').upper()")).toEqual([]);
+    expect(raised("return obj.sku.upper() + str(obj.created.year)")).toEqual([]);
+    expect(raised("return len(obj.sku)")).toEqual([]);
+  });
+
+  it("a `.none()` queryset holds no rows: a schema placeholder, nothing is serialised from it", () => {
+    expect(raised("return obj.customer.name", "Order.objects.none()")).toEqual([]);
+  });
+});
+
+describe("pagination_class = None where nothing lists through DRF's pagination (DJ108)", () => {
+  const view = (bases: string, body = "") =>
+    `from rest_framework import viewsets, mixins\n\nclass SubscriptionViewSet(${bases}):\n    pagination_class = None\n${body}`;
+  it("fires on a class that lists: a listing base, a base the checks do not know, its own paginate_queryset", () => {
+    expect(fired("shop/api.py", view("viewsets.ModelViewSet"))).toEqual(["DJ108@4"]);
+    expect(fired("shop/api.py", view("mixins.ListModelMixin, viewsets.GenericViewSet"))).toEqual(["DJ108@4"]);
+    expect(fired("shop/api.py", view("ProjectBaseViewSet"))).toEqual(["DJ108@4"]);
+    const paged = "    def list(self, request):\n        return self.paginate_queryset(self.get_queryset())\n";
+    expect(fired("shop/api.py", view("viewsets.GenericViewSet", paged))).toEqual(["DJ108@4"]);
+  });
+  it("is quiet on a class with no list: it never reads pagination_class", () => {
+    expect(fired("shop/api.py", view("ScopedMixin, viewsets.GenericViewSet"))).toEqual([]);
+    expect(fired("shop/api.py", view("mixins.RetrieveModelMixin, viewsets.ViewSet"))).toEqual([]);
+  });
+});

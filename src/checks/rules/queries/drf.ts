@@ -15,6 +15,7 @@ import { READ_METHODS } from "./n-plus-one.js";
 import { code } from "../../../comments/markdown.js";
 import { permissionQueryIn } from "../../model-queries.js";
 import { projectQueryOf } from "./helper-calls.js";
+import { serializerReasons } from "../../serializers.js";
 
 const VIEW_BASE = /(ViewSet|APIView|ListAPIView|GenericAPIView|ListCreateAPIView|RetrieveAPIView|ListView|Mixin)$/;
 
@@ -41,11 +42,16 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const serializer = serializerName
         ? project.serializers.get(py.src(serializerName).split(".").pop() ?? "")
         : undefined;
-      if (!serializer || serializer.relatedReasons.length === 0) continue;
-      const why = serializer.relatedReasons.slice(0, 2).join(", ");
+      if (!serializer) continue;
+      const reasons = serializerReasons(serializer, (name) => project.isRelationOf(serializer.model, name));
+      if (reasons.length === 0) continue;
+      const why = reasons.slice(0, 2).join(", ");
       const queryset = attrs.find((a) => a.name === "queryset");
       const candidates: Array<{ node: SyntaxNode; qs: QuerysetInfo | undefined }> = [];
-      if (queryset) candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
+      // `Model.objects.none()` holds no rows (a placeholder for schema generation): nothing to load per row.
+      const placeholder = (value: SyntaxNode) => /\.none\(\s*\)$/.test(py.src(value));
+      if (queryset && !placeholder(queryset.value))
+        candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
       const getQueryset = cls
         .getChild("Body")
         ?.getChildren("FunctionDefinition")
@@ -53,7 +59,7 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       if (getQueryset) {
         for (const ret of py.within(getQueryset, "ReturnStatement")) {
           const value = children(ret)[1];
-          if (!value) continue;
+          if (!value || placeholder(value)) continue;
           candidates.push({ node: ret, qs: querysetOf(py, value, assignmentsInScope(py, ret)) });
           // `return self._annotate_and_prefetch(qs)`: what the class's own helper returns is the queryset.
           for (const loaded of helperReturns(py, cls, value))
@@ -97,6 +103,23 @@ function helperReturns(py: PythonFile, cls: SyntaxNode, value: SyntaxNode): Synt
   return py.within(method, "ReturnStatement").flatMap((r) => children(r).slice(1, 2));
 }
 
+/** DRF classes whose `list` paginates. */
+const LISTS = /(ListModelMixin|ModelViewSet|ReadOnlyModelViewSet|ListAPIView|ListCreateAPIView)$/;
+/** DRF classes and mixins with no `list`: a `pagination_class` there is never used. */
+const NO_LIST =
+  /^(?:\w+\.)?(GenericViewSet|ViewSet|ViewSetMixin|GenericAPIView|APIView|(Create|Retrieve|Update|Destroy|RetrieveUpdate|RetrieveDestroy|RetrieveUpdateDestroy)APIView)$/;
+
+/**
+ * Whether the class may list through DRF's paginated `list`: a listing base, a base the checks do not know
+ * (a project class may be one), or its own call of `paginate_queryset`. A class built only from non-listing
+ * DRF classes and mixins (ListModelMixin aside) never reads `pagination_class`.
+ */
+function listsThroughPagination(py: PythonFile, cls: SyntaxNode): boolean {
+  const bases = classBases(py, cls);
+  if (bases.some((b) => LISTS.test(b)) || /\bpaginate_queryset\b/.test(py.src(cls))) return true;
+  return !bases.every((b) => NO_LIST.test(b) || /Mixin$/.test(b));
+}
+
 export const unboundedListEndpoint: Rule = {
   id: "DJ108",
   title: "List endpoint returns an unbounded queryset",
@@ -112,6 +135,7 @@ export const unboundedListEndpoint: Rule = {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const cls of py.nodes("ClassDefinition")) {
+      if (!listsThroughPagination(py, cls)) continue;
       for (const attr of simpleAssignments(py, cls)) {
         if (attr.name === "pagination_class" && py.src(attr.value) === "None") {
           hits.push({
