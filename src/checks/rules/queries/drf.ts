@@ -106,8 +106,10 @@ function helperReturns(py: PythonFile, cls: SyntaxNode, value: SyntaxNode): Synt
 /** DRF classes whose `list` paginates. */
 const LISTS = /(ListModelMixin|ModelViewSet|ReadOnlyModelViewSet|ListAPIView|ListCreateAPIView)$/;
 /** DRF classes and mixins with no `list`: a `pagination_class` there is never used. */
-const NO_LIST =
-  /^(?:\w+\.)?(GenericViewSet|ViewSet|ViewSetMixin|GenericAPIView|APIView|(Create|Retrieve|Update|Destroy|RetrieveUpdate|RetrieveDestroy|RetrieveUpdateDestroy)APIView)$/;
+const NO_LIST = new RegExp(
+  "^(?:\\w+\\.)?(GenericViewSet|ViewSet|ViewSetMixin|GenericAPIView|APIView|" +
+    "(Create|Retrieve|Update|Destroy|RetrieveUpdate|RetrieveDestroy|RetrieveUpdateDestroy)APIView)$",
+);
 
 /**
  * Whether the class may list through DRF's paginated `list`: a listing base, a base the checks do not know
