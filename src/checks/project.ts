@@ -5,6 +5,7 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
+import { querysetOf } from "./querysets.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
@@ -60,6 +61,12 @@ export class ProjectIndex {
    */
   readonly queryingFunctions = new Map<string, string>();
 
+  /**
+   * Relations the change's own Python loads with rows of a model (`Report.objects.select_related("project")`):
+   * model -> relations, `*` for all. A template changed with the view that loads them is covered.
+   */
+  readonly loadedByChange = new Map<string, Set<string>>();
+
   /** The project functions and classes its background jobs call (a task's service): see background.ts. */
   readonly jobCallees: JobCallee[] = [];
 
@@ -92,6 +99,12 @@ export class ProjectIndex {
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
+      if (changedPaths.has(file.path) && EAGER.test(file.text))
+        for (const [model, relations] of eagerLoads(file.python)) {
+          const known = this.loadedByChange.get(model) ?? new Set<string>();
+          for (const relation of relations) known.add(relation);
+          this.loadedByChange.set(model, known);
+        }
       const receivers = saveReceivers(file.text);
       this.saveReceivers.all ||= receivers.all;
       for (const sender of receivers.senders) this.saveReceivers.senders.add(sender);
@@ -182,6 +195,20 @@ export class ProjectIndex {
       }
     }
   }
+}
+
+const EAGER = /select_related|prefetch_related/;
+
+/** Each queryset chain of a model that loads relations: model -> the relations (`*` for all). */
+function eagerLoads(py: PythonFile): Array<[string, string[]]> {
+  const loads: Array<[string, string[]]> = [];
+  for (const call of py.nodes("CallExpression")) {
+    if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
+    const info = querysetOf(py, call);
+    if (!info?.model || (info.eager.size === 0 && !info.eagerAll)) continue;
+    loads.push([info.model, [...info.eager, ...(info.eagerAll ? ["*"] : [])]]);
+  }
+  return loads;
 }
 
 /** A file that may define a function that queries (cheap test before parsing its functions). */

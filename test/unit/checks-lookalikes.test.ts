@@ -1645,3 +1645,30 @@ describe("pagination_class = None where nothing lists through DRF's pagination (
     expect(fired("shop/api.py", view("mixins.RetrieveModelMixin, viewsets.ViewSet"))).toEqual([]);
   });
 });
+
+describe("a template loop's relation loaded by the view changed with it (DJ107)", () => {
+  const models =
+    "from django.db import models\n\nclass Project(models.Model):\n    name = models.CharField(max_length=9)\n\n" +
+    "class Automation(models.Model):\n    project = models.ForeignKey(Project, on_delete=models.CASCADE)\n" +
+    "    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n    name = models.CharField(max_length=9)\n";
+  const template =
+    "{% for automation in automations %}\n<option>{{ automation.project.name }} {{ automation.owner.email }}</option>\n{% endfor %}\n";
+  const raised = (widget?: string) => {
+    const changed = [new SourceFile("dash/templates/dash/config.html", template, new Set([2]))];
+    if (widget) changed.push(new SourceFile("dash/widgets.py", widget, new Set([4])));
+    return runChecks(changed, [new SourceFile("dash/models.py", models, new Set())])
+      .findings.filter((f) => f.rule === "DJ107")
+      .map((f) => f.message.slice(0, 28));
+  };
+  const widget = (loading: string) =>
+    `from dash.models import Automation\n\ndef config(request):\n    rows = Automation.objects.filter(active=True)${loading}\n    return rows\n`;
+
+  it("is covered where the change's own Python loads that relation with rows of that model", () => {
+    expect(raised(widget('.select_related("project", "owner")'))).toEqual([]);
+    expect(raised(widget(".select_related()"))).toEqual([]);
+  });
+  it("still fires for a relation the change does not load, or with no Python in the change", () => {
+    expect(raised(widget('.select_related("project")'))).toEqual(["`automation.owner.email` fol"]);
+    expect(raised()).toEqual(["`automation.project.name` fo"]);
+  });
+});

@@ -44,7 +44,7 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(new RegExp(`\\b${escapeRegExp(top.variable)}\\.(\\w+)\\.(\\w+)`, "g"))) {
         const relation = m[1] as string;
         if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
-        if (!rowsOfAModelWith(top, relation, project)) continue;
+        if (!rowsOfAModelWith(top, relation, project) || loadedByTheChange(top, relation, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
@@ -90,6 +90,18 @@ function rowsOfAModelWith(loop: TemplateLoop, relation: string, project: Project
   const name = loop.variable.replace(/_/g, "").toLowerCase();
   return [...project.models.values()].some(
     (m) => m.name.toLowerCase() === name && m.fields.get(relation)?.forward === true,
+  );
+}
+
+/**
+ * Whether the change's own Python loads `relation` with rows of the model the loop variable is named for (the
+ * view or widget that renders this template, changed with it): `automation.project` where the change builds
+ * `Automation.objects...select_related("project")`.
+ */
+function loadedByTheChange(loop: TemplateLoop, relation: string, project: ProjectIndex): boolean {
+  const name = loop.variable.replace(/_/g, "").toLowerCase();
+  return [...project.loadedByChange].some(
+    ([model, relations]) => model.toLowerCase() === name && (relations.has(relation) || relations.has("*")),
   );
 }
 
