@@ -5,7 +5,7 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
-import { querysetOf } from "./querysets.js";
+import { EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
@@ -67,6 +67,12 @@ export class ProjectIndex {
    */
   readonly loadedByChange = new Map<string, Set<string>>();
 
+  /**
+   * Functions and methods this change renames in place (`def prefetch_latest_build` replaced by `def
+   * annotate_has_successful_build` at the same spot): old name -> new name. A call renamed with them is kept.
+   */
+  readonly renamedFunctions = new Map<string, string>();
+
   /** The project functions and classes its background jobs call (a task's service): see background.ts. */
   readonly jobCallees: JobCallee[] = [];
 
@@ -99,6 +105,7 @@ export class ProjectIndex {
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
+      for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);
       if (changedPaths.has(file.path) && EAGER.test(file.text))
         for (const [model, relations] of eagerLoads(file.python)) {
           const known = this.loadedByChange.get(model) ?? new Set<string>();
@@ -195,20 +202,6 @@ export class ProjectIndex {
       }
     }
   }
-}
-
-const EAGER = /select_related|prefetch_related/;
-
-/** Each queryset chain of a model that loads relations: model -> the relations (`*` for all). */
-function eagerLoads(py: PythonFile): Array<[string, string[]]> {
-  const loads: Array<[string, string[]]> = [];
-  for (const call of py.nodes("CallExpression")) {
-    if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
-    const info = querysetOf(py, call);
-    if (!info?.model || (info.eager.size === 0 && !info.eagerAll)) continue;
-    loads.push([info.model, [...info.eager, ...(info.eagerAll ? ["*"] : [])]]);
-  }
-  return loads;
 }
 
 /** A file that may define a function that queries (cheap test before parsing its functions). */

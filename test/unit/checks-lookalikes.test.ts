@@ -1190,6 +1190,33 @@ describe("eager loading removed (DJ114)", () => {
     ).toEqual([]);
   });
 
+  it("keeps a project loader renamed in place with its definition, and only then", () => {
+    const view = "def projects(request):\n    return Project.objects.annotate_has_successful_build()\n";
+    const call = (): SourceFile =>
+      new SourceFile(
+        "rtd/views.py",
+        view,
+        new Set([2]),
+        ["    return Project.objects.prefetch_latest_build()"],
+        new Set([2]),
+        [{ text: "    return Project.objects.prefetch_latest_build()", line: 2 }],
+      );
+    const querysets = (def: string) =>
+      new SourceFile(
+        "rtd/querysets.py",
+        `class ProjectQuerySet(QuerySet):\n    ${def}(self):\n        return self\n`,
+        new Set([2]),
+        ["    def prefetch_latest_build(self):"],
+        new Set([2]),
+        [{ text: "    def prefetch_latest_build(self):", line: 2 }],
+      );
+    const rules = (files: SourceFile[]) => runChecks(files).findings.map((f) => f.rule);
+    expect(rules([call(), querysets("def annotate_has_successful_build")])).toEqual([]);
+    // renamed to something the call does not use, or not renamed at all: still a removal
+    expect(rules([call(), querysets("def other_helper")])).toEqual(["DJ114"]);
+    expect(rules([call()])).toEqual(["DJ114"]);
+  });
+
   it("is quiet when the change deletes the loop that read the rows along with the loading", () => {
     const text =
       "def email(request, ids):\n    docs = Document.objects.filter(pk__in=ids)\n" +

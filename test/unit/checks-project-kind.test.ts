@@ -405,7 +405,7 @@ describe("background code beyond task decorators (DJ102)", () => {
 
 describe("what a task or a command hands its work to (DJ102)", () => {
   const loop = "    for ref in refs:\n        print(Story.objects.filter(ref=ref).count())\n";
-  const service = `from shop.models import Story\n\nclass Importer:\n    def run(self, refs):\n    ${loop.replace(/\n    /g, "\n        ")}\ndef renumber(refs):\n${loop}\ndef report(refs):\n${loop}`;
+  const service = `from shop.models import Story\n\nclass Importer:\n    def run(self, refs):\n    ${loop.replace(/\n {4}/g, "\n        ")}\ndef renumber(refs):\n${loop}\ndef report(refs):\n${loop}`;
   const at = (jobs: Record<string, string>) => review("src/shop/services.py", service, jobs);
   const task = (body: string, head = "from shop.services import Importer, renumber\n") =>
     `${head}from celery import shared_task\n\n@shared_task\ndef nightly(refs):\n    ${body}\n`;

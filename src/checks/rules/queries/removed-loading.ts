@@ -104,8 +104,13 @@ export const removedEagerLoading: Rule = {
         ),
       );
     };
-    const kept = (name: string, scope: SyntaxNode | undefined) =>
+    const keptAs = (name: string, scope: SyntaxNode | undefined) =>
       stillLoads(scope ? py.src(scope) : file.text, name) || stillLoads(added, name);
+    // `.prefetch_x()` whose definition this change renames: the call under the new name loads what it did.
+    const kept = (name: string, scope: SyntaxNode | undefined) => {
+      const renamed = name.endsWith("()") ? project.renamedFunctions.get(name.slice(0, -2)) : undefined;
+      return keptAs(name, scope) || (renamed !== undefined && keptAs(`${renamed}()`, scope));
+    };
     // Where the change deletes a loop over rows (`for doc in docs:`, a comprehension) that the head no longer has
     // there, the per-row reader went with the loading: that scope lost nothing it still reads.
     const loopsRemoved = new Set(

@@ -1,0 +1,40 @@
+/**
+ * Facts about what the change itself does, read from the changed files for rules that judge other files:
+ * the functions it renames in place and the relations its querysets load with each model's rows.
+ */
+import type { PythonFile } from "./python.js";
+import { querysetOf } from "./querysets.js";
+import type { SourceFile } from "./source.js";
+
+const DEF = /^(\s*)(?:async\s+)?def\s+(\w+)\s*\(/;
+
+/** A deleted `def a(` with an added `def b(` at the same spot and indent: `a` renamed to `b`. */
+export function renamedDefs(file: SourceFile): Array<[string, string]> {
+  const renamed: Array<[string, string]> = [];
+  for (const { text, line } of file.removedAt) {
+    const old = DEF.exec(text);
+    if (!old) continue;
+    for (const at of [line, line - 1, line + 1]) {
+      const now = file.isChanged(at) ? DEF.exec(file.lines[at - 1] ?? "") : null;
+      if (now && now[1] === old[1] && now[2] !== old[2]) {
+        renamed.push([old[2] as string, now[2] as string]);
+        break;
+      }
+    }
+  }
+  return renamed;
+}
+
+export const EAGER = /select_related|prefetch_related/;
+
+/** Each queryset chain of a model that loads relations: model -> the relations (`*` for all). */
+export function eagerLoads(py: PythonFile): Array<[string, string[]]> {
+  const loads: Array<[string, string[]]> = [];
+  for (const call of py.nodes("CallExpression")) {
+    if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
+    const info = querysetOf(py, call);
+    if (!info?.model || (info.eager.size === 0 && !info.eagerAll)) continue;
+    loads.push([info.model, [...info.eager, ...(info.eagerAll ? ["*"] : [])]]);
+  }
+  return loads;
+}
