@@ -81,7 +81,12 @@ export function isTrusted(
           isTrusted(py, parts.receiver, depth + 1) &&
           parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName))
         );
-      if (parts.name === "str") return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
+      // `str(x)`, `connection.ops.quote_name(model._meta.db_table)`: text of a trusted value.
+      if (parts.name === "str" || parts.name === "quote_name")
+        return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
+      // `_get_ancestors_cte()`: a function of this module, given nothing, that returns only trusted text.
+      if (!parts.receiver && parts.positional.length === 0 && parts.keywords.size === 0 && !parts.hasStarArgs)
+        return returnsTrusted(py, parts.name, depth + 1);
       // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
       if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
         return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>
@@ -92,4 +97,14 @@ export function isTrusted(
     default:
       return false;
   }
+}
+
+/** Whether the module-level function `name` of this file has returns, all of them trusted. */
+function returnsTrusted(py: PythonFile, name: string, depth: number): boolean {
+  const def = py
+    .nodes("FunctionDefinition")
+    .find((d) => d.parent?.name === "Script" && py.src(d.getChild("VariableName") ?? d) === name);
+  if (!def) return false;
+  const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
+  return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
 }

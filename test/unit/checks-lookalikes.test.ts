@@ -493,6 +493,22 @@ describe("escaping knows trusted values", () => {
     expect(fired("shop/store.py", store("where = filters.raw", "conn.execute(sql, [1])"))).toEqual(["DJ401@7"]);
   });
 
+  it("SQL from a function of the module that returns only literals around a quoted table name is code", () => {
+    const module = (cte: string, call = "_ancestors_cte()") =>
+      `def _ancestors_cte():\n${cte}\n\ndef ancestors(cursor, pk):\n    sql = f"{${call}} SELECT id FROM ancestors;"\n    cursor.execute(sql, [pk])\n`;
+    const literal =
+      "    if VENDOR == 'oracle':\n        sql = ('WITH a AS (SELECT {0}.id FROM {0} WHERE id = %s)')\n" +
+      "    else:\n        sql = ('WITH RECURSIVE a AS (SELECT {0}.id FROM {0} WHERE id = %s)')\n" +
+      "    return sql.format(connection.ops.quote_name(Plugin._meta.db_table))";
+    expect(fired("cms/models/plugins.py", module(literal))).toEqual([]);
+    // a function whose text comes from outside, or one handed a value: DJ401
+    expect(fired("cms/models/plugins.py", module("    return settings_store.read('cte')"))).toEqual(["DJ401@6"]);
+    expect(fired("cms/models/plugins.py", module(literal, "_ancestors_cte(pk)"))).toEqual(["DJ401@10"]);
+    expect(fired("cms/models/plugins.py", module("    return connection.ops.quote_name(request.GET['t'])"))).toEqual([
+      "DJ401@6",
+    ]);
+  });
+
   it("mark_safe over counts, constants, translated literals or escaped values is safe; over model text it is not", () => {
     expect(
       fired(
