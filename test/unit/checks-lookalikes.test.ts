@@ -711,6 +711,37 @@ describe("templates know their output format", () => {
   });
 });
 
+describe("an optional relation that cascades, as it did before the change (DJ510)", () => {
+  const model = (field: string) =>
+    `from django.db import models\n\nclass Timeline(models.Model):\n    project = models.ForeignKey(Project, ${field})\n`;
+  const raised = (field: string, old?: string) =>
+    runChecks(
+      [
+        new SourceFile(
+          "timeline/models.py",
+          model(field),
+          new Set([4]),
+          old ? [`    project = models.ForeignKey(Project, ${old})`] : [],
+          new Set(old ? [4] : []),
+        ),
+        new SourceFile("timeline/migrations/0002_x.py", "x = 1\n", new Set([1])),
+      ],
+      [],
+      { disabled: ["DJ508"] },
+    ).findings.map((f) => f.rule);
+  it("is quiet where the change only spells out CASCADE, Django's old default, on a field that was optional", () => {
+    expect(raised("null=True, on_delete=models.CASCADE", "null=True")).toEqual([]);
+    expect(raised("null=True, on_delete=models.CASCADE", "null=True, on_delete=models.CASCADE, db_index=True")).toEqual(
+      [],
+    );
+  });
+  it("fires on a new field, on one made optional, or on one that used to set null", () => {
+    expect(raised("null=True, on_delete=models.CASCADE")).toEqual(["DJ510"]);
+    expect(raised("null=True, on_delete=models.CASCADE", "on_delete=models.CASCADE")).toEqual(["DJ510"]);
+    expect(raised("null=True, on_delete=models.CASCADE", "null=True, on_delete=models.SET_NULL")).toEqual(["DJ510"]);
+  });
+});
+
 describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
   const model =
     "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n    code = models.CharField(max_length=9, unique=True)\n";

@@ -182,6 +182,10 @@ const nullableCascade: Rule = {
         const onDelete = parts.keywords.get("on_delete") ?? parts.positional[1];
         const nullArg = parts.keywords.get("null");
         if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
+        // Optional and cascading before this change too (CASCADE was the default before Django 2.0): spelling
+        // out on_delete or re-wrapping the definition changes nothing a reviewer of this change decides.
+        const before = removedDefinition(file, name);
+        if (before && /\bnull\s*=\s*True\b/.test(before) && !OTHER_ON_DELETE.test(before)) continue;
         hits.push({
           line: py.lineOf(nullArg),
           message:
@@ -193,5 +197,7 @@ const nullableCascade: Rule = {
     return hits;
   },
 };
+
+const OTHER_ON_DELETE = /\b(SET_NULL|SET_DEFAULT|SET|PROTECT|RESTRICT|DO_NOTHING)\b/;
 
 export const schemaChangeRules: Rule[] = [modelChangeWithoutMigration, riskyFieldChange, nullableCascade];
