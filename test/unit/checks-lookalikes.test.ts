@@ -245,6 +245,29 @@ describe("admin list_display", () => {
     expect(fired("shop/admin.py", admin("('sku', 'referrer')"))).toEqual(["DJ109@3"]);
   });
 
+  it("a relation column shown before the change adds no query: an edit that drops other columns is not flagged", () => {
+    const edited = (display: string, before: string) =>
+      runChecks([
+        new SourceFile("shop/admin.py", admin(display), new Set([3]), [before], new Set([3]), [
+          { text: before, line: 3 },
+        ]),
+        new SourceFile("shop/models.py", MODELS, new Set()),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(edited("('sku', 'referrer')", "    list_display = ('sku', 'referrer', 'active')")).toEqual([]);
+    expect(edited("('sku', 'referrer')", "    list_display = ('sku', 'active')")).toEqual(["DJ109@3"]);
+    // one line of a multi-line list changed, the relation's line kept
+    const multi =
+      "@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = (\n        'referrer',\n        'sku',\n    )\n";
+    const file = (changed: number) =>
+      new SourceFile("shop/admin.py", multi, new Set([changed]), ["        'active',"], new Set([5]), [
+        { text: "        'active',", line: 5 },
+      ]);
+    expect(runChecks([file(5), new SourceFile("shop/models.py", MODELS, new Set())]).findings).toEqual([]);
+    expect(
+      runChecks([file(4), new SourceFile("shop/models.py", MODELS, new Set())]).findings.map((f) => f.rule),
+    ).toEqual(["DJ109"]);
+  });
+
   it("a column method reading a relation of the row queries per row, unless the changelist or the admin loads it", () => {
     const column = (display: string, body: string, extra = "") =>
       `@admin.register(Order)\nclass OrderAdmin(admin.ModelAdmin):\n    list_display = ${display}\n${extra}` +

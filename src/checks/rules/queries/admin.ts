@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -55,9 +56,11 @@ export const adminListWithoutSelectRelated: Rule = {
           ? !autoJoined
           : model?.fields.get(n)?.forward === true && model.fields.get(n)?.nullable === true,
       );
-      if (related.length > 0)
+      if (related.length > 0 && !related.every((n) => shownBefore(file, display.statement, n)))
         hits.push({
           line: py.lineOf(display.statement),
+          // the whole list is the construct: a column added on any of its lines counts
+          endLine: py.line(Math.max(display.statement.from, display.statement.to - 1)),
           message:
             `\`list_display\` shows ${related.map((r) => code(r)).join(", ")} through a relation: add ` +
             `\`list_select_related\` so the changelist does not query once per row.`,
@@ -82,6 +85,20 @@ export const adminListWithoutSelectRelated: Rule = {
     return hits;
   },
 };
+
+/**
+ * Whether the column `name` was in `list_display` before this change: on a line of the statement the change left
+ * as it was, or in the lines it deleted there. An edit that drops other columns adds no query per row.
+ */
+function shownBefore(file: SourceFile, statement: SyntaxNode, name: string): boolean {
+  const py = file.python;
+  const first = py.lineOf(statement);
+  const last = py.line(Math.max(statement.from, statement.to - 1));
+  const quoted = new RegExp(`["']${name}["']`);
+  for (let line = first; line <= last; line++)
+    if (!file.isChanged(line) && quoted.test(file.lines[line - 1] ?? "")) return true;
+  return file.removedAt.some((r) => r.line >= first && r.line <= last + 1 && quoted.test(r.text));
+}
 
 /** The admin's methods that `list_display` names, with the name of their row parameter (`obj`). */
 function columnMethods(
