@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { decoratorsOf, type PythonFile } from "./python.js";
+import { decoratorsOf, defsIn, type PythonFile } from "./python.js";
 import { chainLinks } from "./querysets.js";
 import { code } from "../comments/markdown.js";
 
@@ -50,12 +50,8 @@ const NOT_A_READ = /^(__\w+__|save|delete|clean\w*|full_clean|validate\w*|refres
  * Name -> the query, for the message.
  */
 export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: ReadonlySet<string>): Map<string, string> {
-  const body = cls.getChild("Body");
-  const defs = [
-    ...(body?.getChildren("FunctionDefinition") ?? []),
-    ...(body?.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")) ?? []),
-    // Properties are read, not called: queryingProperties has them.
-  ].filter((def) => !decoratorsOf(py, def).some((d) => PROPERTY.test(d)));
+  // Properties are read, not called: queryingProperties has them.
+  const defs = defsIn(cls.getChild("Body")).filter((def) => !decoratorsOf(py, def).some((d) => PROPERTY.test(d)));
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
   const found = new Map<string, string>();
   for (const [name, def] of named) {
@@ -119,11 +115,7 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
  * permission check), or through another function of the same module that does. Name -> the query, for messages.
  */
 export function queryingFunctions(py: PythonFile): Map<string, string> {
-  const top = py.tree.topNode;
-  const defs = [
-    ...top.getChildren("FunctionDefinition"),
-    ...top.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")),
-  ];
+  const defs = defsIn(py.tree.topNode);
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
   const found = new Map<string, string>();
   for (const [name, def] of named) {

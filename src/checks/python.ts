@@ -118,6 +118,15 @@ export function conditionalBranches(node: SyntaxNode): SyntaxNode[] | undefined 
   return ifAt >= 0 && elseAt > ifAt ? [...parts.slice(0, ifAt), ...parts.slice(elseAt + 1)] : undefined;
 }
 
+/** The `def`s directly in a block (a class body, a module), decorated ones included. */
+export function defsIn(block: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!block) return [];
+  return [
+    ...block.getChildren("FunctionDefinition"),
+    ...block.getChildren("DecoratedStatement").flatMap((d) => d.getChildren("FunctionDefinition")),
+  ];
+}
+
 /** Decorator texts of a def or class, without the `@`. */
 export function decoratorsOf(file: PythonFile, def: SyntaxNode): string[] {
   const parent = def.parent;

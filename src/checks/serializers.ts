@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, type PythonFile, simpleAssignments } from "./python.js";
+import { callParts, defsIn, type PythonFile, simpleAssignments } from "./python.js";
 import { code } from "../comments/markdown.js";
 
 /** A `SerializerMethodField` and what its method reads of the object it is given. */
@@ -57,10 +57,8 @@ export function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): S
 
 /** What the method `name` of `cls` reads through its object parameter (the first after `self`, or a static's first). */
 function readsOf(py: PythonFile, cls: SyntaxNode, name: string): { reads: string[]; opaque: boolean } {
-  const def = cls
-    .getChild("Body")
-    ?.getChildren("FunctionDefinition")
-    .find((d) => py.src(d.getChild("VariableName") ?? d) === name);
+  // `@extend_schema_field(...)` and `@staticmethod` methods included
+  const def = defsIn(cls.getChild("Body")).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
   const params = def
     ?.getChild("ParamList")
     ?.getChildren("VariableName")

@@ -1720,6 +1720,18 @@ describe("a DRF view whose serializer's method fields read no relation, or whose
     expect(raised("return (obj.sku or '').upper()")).toEqual([]);
     expect(raised("return obj.sku.upper() + str(obj.created.year)")).toEqual([]);
     expect(raised("return len(obj.sku)")).toEqual([]);
+    // a decorated method (drf-spectacular's @extend_schema_field) is read the same way
+    const decorated = (body: string) =>
+      fired("shop/api.py", view("Order.objects.all()"), {
+        context: {
+          "shop/serializers.py": serializer(body).replace(
+            "    def get_label",
+            "    @extend_schema_field(str)\n    def get_label",
+          ),
+        },
+      });
+    expect(decorated("return obj.sku")).toEqual([]);
+    expect(decorated("return obj.customer.name")).toEqual(["DJ103@7"]);
   });
 
   it("a `.none()` queryset holds no rows: a schema placeholder, nothing is serialised from it", () => {
