@@ -39,6 +39,8 @@ export function isTrusted(
         const value = children(r).find((c) => !/^[{}:]$|^Format(Conversion|Spec)$/.test(c.name));
         return value === undefined || isTrusted(py, value, depth + 1, trustedName);
       });
+    case "ContinuedString": // "a " "b": adjacent literals, each checked (an f-string among them too)
+      return children(node).every((c) => isTrusted(py, c, depth + 1, trustedName));
     case "ParenthesizedExpression":
     case "UnaryExpression":
       return children(node).every(

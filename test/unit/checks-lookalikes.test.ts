@@ -520,13 +520,16 @@ describe("escaping knows trusted values", () => {
     const module = (cte: string, call = "_ancestors_cte()") =>
       `def _ancestors_cte():\n${cte}\n\ndef ancestors(cursor, pk):\n    sql = f"{${call}} SELECT id FROM ancestors;"\n    cursor.execute(sql, [pk])\n`;
     const literal =
-      "    if VENDOR == 'oracle':\n        sql = ('WITH a AS (SELECT {0}.id FROM {0} WHERE id = %s)')\n" +
+      "    if VENDOR == 'oracle':\n        sql = ('WITH a AS (SELECT {0}.id '\n               'FROM {0} WHERE id = %s)')\n" +
       "    else:\n        sql = ('WITH RECURSIVE a AS (SELECT {0}.id FROM {0} WHERE id = %s)')\n" +
       "    return sql.format(connection.ops.quote_name(Plugin._meta.db_table))";
     expect(fired("cms/models/plugins.py", module(literal))).toEqual([]);
     // a function whose text comes from outside, or one handed a value: DJ401
     expect(fired("cms/models/plugins.py", module("    return settings_store.read('cte')"))).toEqual(["DJ401@6"]);
-    expect(fired("cms/models/plugins.py", module(literal, "_ancestors_cte(pk)"))).toEqual(["DJ401@10"]);
+    expect(fired("cms/models/plugins.py", module(literal, "_ancestors_cte(pk)"))).toEqual(["DJ401@11"]);
+    // adjacent literals with an f-string of outside text among them
+    const continued = "    return ('SELECT * '\n            f'FROM {request.GET[\"t\"]}')";
+    expect(fired("cms/models/plugins.py", module(continued))).toEqual(["DJ401@7"]);
     expect(fired("cms/models/plugins.py", module("    return connection.ops.quote_name(request.GET['t'])"))).toEqual([
       "DJ401@6",
     ]);
