@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, conditionalBranches, type PythonFile } from "./python.js";
+import { assignmentsInScope, callParts, children, conditionalBranches, defsIn, type PythonFile } from "./python.js";
 import { exactly } from "../util/regex.js";
 
 /**
@@ -103,9 +103,8 @@ export function isTrusted(
 
 /** Whether the module-level function `name` of this file has returns, all of them trusted. */
 function returnsTrusted(py: PythonFile, name: string, depth: number): boolean {
-  const def = py
-    .nodes("FunctionDefinition")
-    .find((d) => d.parent?.name === "Script" && py.src(d.getChild("VariableName") ?? d) === name);
+  // decorated ones too (`@lru_cache` on a SQL builder)
+  const def = defsIn(py.tree.topNode).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
   if (!def) return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));

@@ -524,6 +524,7 @@ describe("escaping knows trusted values", () => {
       "    else:\n        sql = ('WITH RECURSIVE a AS (SELECT {0}.id FROM {0} WHERE id = %s)')\n" +
       "    return sql.format(connection.ops.quote_name(Plugin._meta.db_table))";
     expect(fired("cms/models/plugins.py", module(literal))).toEqual([]);
+    expect(fired("cms/models/plugins.py", `@lru_cache\n${module(literal)}`)).toEqual([]);
     // a function whose text comes from outside, or one handed a value: DJ401
     expect(fired("cms/models/plugins.py", module("    return settings_store.read('cte')"))).toEqual(["DJ401@6"]);
     expect(fired("cms/models/plugins.py", module(literal, "_ancestors_cte(pk)"))).toEqual(["DJ401@11"]);
