@@ -1,6 +1,7 @@
 /**
  * Facts about what the change itself does, read from the changed files for rules that judge other files:
- * the functions it renames in place and the relations its querysets load with each model's rows.
+ * the functions it renames in place, the relations its querysets load with each model's rows, and the
+ * attributes it attaches to objects.
  */
 import type { PythonFile } from "./python.js";
 import { querysetOf } from "./querysets.js";
@@ -37,4 +38,9 @@ export function eagerLoads(py: PythonFile): Array<[string, string[]]> {
     loads.push([info.model, [...info.eager, ...(info.eagerAll ? ["*"] : [])]]);
   }
   return loads;
+}
+
+/** `row.summary = ...` (not `self.x`): attributes the code attaches to objects it handles, such as rows. */
+export function attachedAttributes(text: string): string[] {
+  return [...text.matchAll(/^[ \t]*(?!self\.)[a-z_]\w*\.(\w+)[ \t]*=(?!=)/gm)].map((m) => m[1] as string);
 }

@@ -5,7 +5,7 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
-import { EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
+import { attachedAttributes, EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
@@ -73,6 +73,9 @@ export class ProjectIndex {
    */
   readonly renamedFunctions = new Map<string, string>();
 
+  /** Attributes the change's own Python attaches to objects (`report.changes_summary = ...`): not relations. */
+  readonly attachedByChange = new Set<string>();
+
   /** The project functions and classes its background jobs call (a task's service): see background.ts. */
   readonly jobCallees: JobCallee[] = [];
 
@@ -106,6 +109,8 @@ export class ProjectIndex {
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
       for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);
+      if (changedPaths.has(file.path))
+        for (const name of attachedAttributes(file.text)) this.attachedByChange.add(name);
       if (changedPaths.has(file.path) && EAGER.test(file.text))
         for (const [model, relations] of eagerLoads(file.python)) {
           const known = this.loadedByChange.get(model) ?? new Set<string>();

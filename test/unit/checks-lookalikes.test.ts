@@ -1780,6 +1780,21 @@ describe("a template loop's relation loaded by the view changed with it (DJ107)"
     expect(raised(widget('.select_related("project", "owner")'))).toEqual([]);
     expect(raised(widget(".select_related()"))).toEqual([]);
   });
+  it("a value the change's view attaches to each row is not a relation: `row.summary.count` is a dict key", () => {
+    const page =
+      "{% for automation in automations %}\n<b>{{ automation.summary.count }} {{ automation.runs.count }}</b>\n{% endfor %}\n";
+    const view =
+      "def index(request):\n    rows = list(Automation.objects.all())\n    for row in rows:\n        row.summary = summarise(row)\n    return rows\n";
+    const found = runChecks(
+      [
+        new SourceFile("dash/templates/dash/index.html", page, new Set([2])),
+        new SourceFile("dash/views.py", view, new Set([4])),
+      ],
+      [new SourceFile("dash/models.py", models, new Set())],
+    ).findings.filter((f) => f.rule === "DJ107");
+    expect(found.map((f) => f.message.slice(0, 26))).toEqual(["`automation.runs.count` ru"]);
+  });
+
   it("still fires for a relation the change does not load, or with no Python in the change", () => {
     expect(raised(widget('.select_related("project")'))).toEqual(["`automation.owner.email` fol"]);
     expect(raised()).toEqual(["`automation.project.name` fo"]);

@@ -31,6 +31,8 @@ export const templateRelatedInLoop: Rule = {
         "g",
       );
       for (const m of segment.matchAll(pattern)) {
+        // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
+        if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
