@@ -1800,3 +1800,21 @@ describe("a template loop's relation loaded by the view changed with it (DJ107)"
     expect(raised()).toEqual(["`automation.project.name` fo"]);
   });
 });
+
+describe("a relation the loop already read on a line the change left alone (DJ101)", () => {
+  const text =
+    "from shop.models import Order\n\ndef report(seen):\n    for order in Order.objects.all():\n" +
+    "        if order.customer not in seen:\n            seen[order.customer] = order.customer.name\n";
+  const raised = (changed: number[]) =>
+    runChecks(
+      [new SourceFile("shop/reports.py", text, new Set(changed))],
+      [new SourceFile("shop/models.py", MODELS, new Set())],
+    ).findings.map((f) => `${f.rule}@${f.line}`);
+  it("is the unchanged line's query: a new read of the cached row adds none", () => {
+    expect(raised([6])).toEqual([]);
+  });
+  it("is raised at the first read when that line is the change's", () => {
+    expect(raised([5, 6])).toEqual(["DJ101@5"]);
+    expect(raised([5])).toEqual(["DJ101@5"]);
+  });
+});

@@ -65,7 +65,17 @@ export const relatedAccessInLoop: Rule = {
       if (!qs) continue;
       const model = project.model(qs.model);
       const reported = new Set<string>();
-      for (const access of rowAccesses(py, loop)) {
+      const accesses = rowAccesses(py, loop);
+      // Where the loop first reads `row.<name>` in any form (`if row.cve not in seen:`): that read loads the
+      // related row; a later `row.cve.score` reads the cached one. A new line after an unchanged first read
+      // adds no query.
+      const firstRead = new Map<string, number>();
+      for (const access of accesses) {
+        const link = chainLinks(py, access)[1];
+        if (link && !link.call)
+          firstRead.set(link.name, Math.min(firstRead.get(link.name) ?? Infinity, py.lineOf(access)));
+      }
+      for (const access of accesses) {
         const links = chainLinks(py, access.parent?.name === "CallExpression" ? access.parent : access);
         const relation = links[1];
         const next = links[2];
@@ -147,7 +157,7 @@ export const relatedAccessInLoop: Rule = {
             `${code(`Prefetch("${name}", queryset=..., to_attr=...)`)} and read that list`
           : `add ${code(`${loader}`)} to the queryset${idHint}`;
         hits.push({
-          line: py.lineOf(access),
+          line: kind === "forward" ? Math.min(firstRead.get(name) ?? Infinity, py.lineOf(access)) : py.lineOf(access),
           causeLines: querysetCauseLines(file, qs),
           message:
             `${code(`${loop.variable}.${name}`)} runs a query for every row of the loop at line ` +
