@@ -68,7 +68,7 @@ export function jobCallees(file: SourceFile): JobCallee[] {
   const jobs = [...py.nodes("FunctionDefinition"), ...py.nodes("ClassDefinition")].filter((n) => isJob(file, py, n));
   const inJob = (call: SyntaxNode) => everything || jobs.some((j) => call.from >= j.from && call.to <= j.to);
   const bound = importBindings(file);
-  const own = file.path.replace(/\.py$/, "");
+  const own = moduleOf(file.path);
   const callees: JobCallee[] = [];
   for (const call of py.nodes("CallExpression").filter(inJob)) {
     const callee = call.firstChild;
@@ -79,10 +79,15 @@ export function jobCallees(file: SourceFile): JobCallee[] {
       // `services.send_bulk_email()` where `services` is a module the file imports
       const from = bound.get(py.src(callee.firstChild));
       const name = callee.lastChild ? py.src(callee.lastChild) : "";
-      if (from && /^\w+$/.test(name)) callees.push({ module: `${from.module}/${from.name}`, name });
+      if (from) callees.push({ module: [from.module, from.name].filter(Boolean).join("/"), name });
     }
   }
   return callees;
+}
+
+/** A Python file's module as a path: `shop/services.py` and `shop/services/__init__.py` are `shop/services`. */
+function moduleOf(path: string): string {
+  return path.replace(/\.py$/, "").replace(/\/__init__$/, "");
 }
 
 /** `from a.b import c as d` -> d: {module a/b, name c}; relative modules resolved from the file's folder. */
@@ -110,6 +115,6 @@ function calledByJobs(file: SourceFile, project: ProjectIndex, node: SyntaxNode)
   const top = [...ancestors(node)].filter((a) => a.name === "FunctionDefinition" || a.name === "ClassDefinition").pop();
   const name = top ? file.python.src(top.getChild("VariableName") ?? top) : "";
   if (!name) return false;
-  const module = file.path.replace(/\.py$/, "").replace(/\/__init__$/, "");
+  const module = moduleOf(file.path);
   return project.jobCallees.some((c) => c.name === name && (module === c.module || module.endsWith(`/${c.module}`)));
 }

@@ -401,6 +401,11 @@ describe("background code beyond task decorators (DJ102)", () => {
       "DJ102@6",
     ]);
   });
+  it("a module-level helper of a management command module", () => {
+    const helper = `def renumber(refs):\n${loop("    ")}`;
+    expect(held("shop/management/commands/renumber.py", helper)).toEqual({ posted: [], held: ["DJ102@5:bg"] });
+    expect(held("shop/management/renumber.py", helper).posted).toEqual(["DJ102@5"]);
+  });
 });
 
 describe("what a task or a command hands its work to (DJ102)", () => {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { attachedAttributes, eagerLoads, renamedDefs } from "../../src/checks/change-facts.js";
+import { PythonFile } from "../../src/checks/python.js";
+import { SourceFile } from "../../src/checks/source.js";
+
+describe("renamedDefs: a def renamed in place", () => {
+  const head =
+    "class Q(QuerySet):\n    def new_name(self):\n        return self\n\n    def other(self):\n        return 1\n";
+  const renamed = (removed: string, at: number, changed = [2]) =>
+    renamedDefs(
+      new SourceFile("q.py", head, new Set(changed), [removed], new Set([at]), [{ text: removed, line: at }]),
+    );
+  it("pairs a deleted def with the changed def at the same spot and indent, just before or after it", () => {
+    expect(renamed("    def old_name(self):", 2)).toEqual([["old_name", "new_name"]]);
+    expect(renamed("    def old_name(self):", 3)).toEqual([["old_name", "new_name"]]);
+    expect(renamed("    def old_name(self):", 1)).toEqual([["old_name", "new_name"]]);
+    expect(renamed("    async def old_name(self):", 2)).toEqual([["old_name", "new_name"]]);
+  });
+  it("not a def left as it was, one at another indent, the same name, or a def too far away", () => {
+    expect(renamed("    def old_name(self):", 2, [])).toEqual([]);
+    expect(renamed("def old_name(self):", 2)).toEqual([]);
+    expect(renamed("    def new_name(self, x):", 2)).toEqual([]);
+    expect(renamed("    def old_name(self):", 5, [2])).toEqual([]);
+    expect(renamed("    x = 1", 2)).toEqual([]);
+  });
+});
+
+describe("eagerLoads: the relations a file's querysets load with each model's rows", () => {
+  it("whole chains only, with select_related()/prefetch_related() of any form", () => {
+    const py = new PythonFile(
+      'a = Report.objects.filter(x=1).select_related("project", "automation__owner").order_by("-id")\n' +
+        "b = Automation.objects.select_related()\nc = Cve.objects.filter(x=1)\nd = rows.select_related('x')\n",
+    );
+    expect(eagerLoads(py)).toEqual([
+      ["Report", ["project", "automation"]],
+      ["Automation", ["*"]],
+    ]);
+  });
+});
+
+describe("attachedAttributes", () => {
+  it("names set on objects, not on self, not compared", () => {
+    expect(
+      attachedAttributes(
+        "for r in rows:\n    r.summary = s(r)\n    r.count  = 1\n    self.cache = {}\n    if r.x == 1:\n        pass\nR.y = 2\n",
+      ),
+    ).toEqual(["summary", "count"]);
+  });
+});
