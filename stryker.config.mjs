@@ -30,6 +30,8 @@ export default {
     "src/checks/conditions.ts",
     "src/checks/save-signals.ts",
     "src/checks/model-classes.ts",
+    "src/checks/serializers.ts",
+    "src/checks/change-facts.ts",
   ],
   coverageAnalysis: "perTest",
   // Module-level constants (regex tables, schemas) would re-run the whole suite per mutant: hours on two cores.
