@@ -150,7 +150,21 @@ export function querysetOf(
   };
   const modelName = objectsAt > 0 ? names[objectsAt - 1] : undefined;
   if (modelName && /^[A-Z]/.test(modelName)) info.model = modelName;
-  return { ...info, ...eagerLoading(py, links) };
+  const own = { ...info, ...eagerLoading(py, links) };
+  // `perms.iterator()`, `qs.filter(...)` on a variable: what the variable was built with (its model, the relations
+  // it loads) carries over to the chain.
+  const root = links[0] as ChainLink;
+  if (objectsAt > 0 || root.node.name !== "VariableName" || !assignments || depth >= 3) return own;
+  const base = querysetOf(py, root.node, assignments, depth + 1);
+  if (!base) return own;
+  const model = own.model ?? base.model;
+  return {
+    ...own,
+    ...(model ? { model } : {}),
+    eager: new Set([...own.eager, ...base.eager]),
+    eagerAll: own.eagerAll || base.eagerAll,
+    lines: [...new Set([...own.lines, ...base.lines])],
+  };
 }
 
 /** The relations a chain's `select_related`/`prefetch_related` calls load (first part of each path). */

@@ -1818,3 +1818,18 @@ describe("a relation the loop already read on a line the change left alone (DJ10
     expect(raised([5])).toEqual(["DJ101@5"]);
   });
 });
+
+describe("a queryset variable iterated through a method (DJ101)", () => {
+  const text = (loading: string) =>
+    "from shop.models import Order\n\ndef report(site):\n    orders = (\n        Order.objects\n" +
+    `        .filter(site=site)${loading}\n    )\n    for order in orders.iterator():\n        print(order.customer.name)\n`;
+  const raised = (loading: string) =>
+    runChecks(
+      [new SourceFile("shop/reports.py", text(loading), new Set([9]))],
+      [new SourceFile("shop/models.py", MODELS, new Set())],
+    ).findings.map((f) => `${f.rule}@${f.line}`);
+  it("keeps what the variable was built with: its select_related", () => {
+    expect(raised("\n        .select_related('customer')")).toEqual([]);
+    expect(raised("")).toEqual(["DJ101@9"]);
+  });
+});
