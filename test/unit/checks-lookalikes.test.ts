@@ -731,7 +731,7 @@ describe("templates know their output format", () => {
   it("a JSON <script> block wants json_script", () => {
     const findings = tpl(
       "shop/templates/page.html",
-      '<script type="application/json" id="d">{"id": {{ order.id }}}</script>\n',
+      '<script type="application/json" id="d">{"note": {{ order.note }}}</script>\n',
     );
     expect(findings.map((f) => f.rule)).toEqual(["DJ415"]);
     expect(findings[0]?.message).toContain("json_script");
@@ -905,6 +905,18 @@ describe("real-code refinements (second round)", () => {
     expect(check(page('"{% filter escapejs %}{% for m in messages %}{{ m }}{% endfor %}{% endfilter %}"'))).toEqual([]);
     expect(check(page("{% if next_url %}{{ next_url }}{% endif %}"))).toEqual(["DJ415"]);
     expect(check(page('"{% if next_url %}{{ next_url }}{% endif %}'))).toEqual(["DJ415"]);
+    // in any script: ids, numbers, form element ids and the language code carry no quote or tag
+    const script = (value: string) => `<script>const x = "${value}";</script>\n`;
+    for (const value of [
+      "{{ n.id }}",
+      "{{ form.shared.id_for_label }}",
+      "{{ obj.pk|default:0 }}",
+      "{{ LANGUAGE_CODE }}",
+    ])
+      expect([value, check(script(value))]).toEqual([value, []]);
+    expect(check(script("{{ n.name }}"))).toEqual(["DJ415"]);
+    expect(check(script("{{ n.identity }}"))).toEqual(["DJ415"]);
+    expect(check(script("{{ n.id|upper }}"))).toEqual(["DJ415"]);
   });
 });
 
@@ -1831,5 +1843,31 @@ describe("a queryset variable iterated through a method (DJ101)", () => {
   it("keeps what the variable was built with: its select_related", () => {
     expect(raised("\n        .select_related('customer')")).toEqual([]);
     expect(raised("")).toEqual(["DJ101@9"]);
+  });
+});
+
+describe("|safe that the change kept as it was on a rewritten line (DJ403)", () => {
+  const line = '<span class="help" id="{{ field.auto_id }}_help">{{ field.help_text|safe }}</span>';
+  const raised = (before: string) =>
+    runChecks([
+      new SourceFile("forms/templates/field.html", `${line}\n`, new Set([1]), [before], new Set([1]), [
+        { text: before, line: 1 },
+      ]),
+    ]).findings.map((f) => f.rule);
+  it("is not the change's: it printed unescaped before", () => {
+    expect(raised('<span class="help">{{ field.help_text|safe }}</span>')).toEqual([]);
+    expect(raised('<span class="help">{{ field.help_text }}</span>')).toEqual(["DJ403"]);
+  });
+});
+
+describe("AddField of a relation with no column (DJ301)", () => {
+  const add = (field: string) =>
+    `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(model_name='pumping', name='tags', field=${field}),\n    ]\n`;
+  it("a TaggableManager or GenericRelation adds a table or nothing: no NOT NULL column to fill", () => {
+    expect(
+      fired("core/migrations/0025_tags.py", add("core.models.TaggableManager(blank=True, to='core.Tag')")),
+    ).toEqual([]);
+    expect(fired("core/migrations/0025_tags.py", add("GenericRelation('notes.Note')"))).toEqual([]);
+    expect(fired("core/migrations/0025_tags.py", add("models.CharField(max_length=5)"))).toEqual(["DJ301@5"]);
   });
 });

@@ -44,7 +44,9 @@ export const addNotNullField: Rule = {
     for (const op of operations(py, ["AddField"])) {
       if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
       const field = fieldCall(py, op);
-      if (!field || /ManyToManyField$/.test(field.name) || field.hasStarArgs) continue;
+      // Relations with no column of their own: a through table (taggit's TaggableManager is one), a generic relation.
+      if (!field || /(ManyToManyField|TaggableManager|GenericRelation)$/.test(field.name) || field.hasStarArgs)
+        continue;
       const keywords = field.keywords;
       const resolved = project.resolveField(field.name);
       if (py.src(keywords.get("null") ?? op.call) === "True" || resolved.forcesNull) continue;

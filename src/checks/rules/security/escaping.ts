@@ -153,6 +153,8 @@ const FORMAT_RISK: Record<"html" | "text" | "json" | "xml" | "js", string> = {
  * may turn it into text, so only the bare variable counts.
  */
 const MEASURE = /(^|[._])(pct|percent|percentage|count|width|height|ratio|pk|id)$/;
+/** A measure, or an element id Django generates for a form field. */
+const ID_LIKE = new RegExp(`${MEASURE.source}|\\.(id_for_label|auto_id)$`);
 
 export const templateUnescaped: Rule = {
   id: "DJ403",
@@ -176,6 +178,10 @@ export const templateUnescaped: Rule = {
         /\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g,
       )) {
         if (MEASURE.test(m[1]?.trim() ?? "") && !m[2]) continue;
+        // The same output on a line the change rewrote (an attribute added beside it): it was unescaped before.
+        const tag = m[0].replace(/\s+/g, "");
+        if (file.removedAt.some((r) => Math.abs(r.line - (index + 1)) <= 1 && r.text.replace(/\s+/g, "").includes(tag)))
+          continue;
         hits.push({
           line: index + 1,
           message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
@@ -216,7 +222,9 @@ export const variableInScript: Rule = {
         const at = m.index ?? 0;
         const body = block[2] ?? "";
         if (jsonBlock && quotedAround(body, at, at + m[0].length)) continue;
-        if (/^(csrf_token|request\.path|STATIC_URL)/.test(m[1] ?? "")) continue;
+        if (/^(csrf_token|request\.path|STATIC_URL|LANGUAGE_CODE|LANGUAGE_BIDI)\b/.test(m[1] ?? "")) continue;
+        // A number or an id Django makes (`n.id`, `form.x.id_for_label`, `obj.pk|default:0`): no quote or tag in it.
+        if (ID_LIKE.test((m[1] ?? "").replace(/\|\s*default:\s*\d+\s*$/, ""))) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock
           ? `${code(`{{ ${m[1]} }}`)} inside a JSON <script> is HTML-escaped, not JSON-encoded: render the ` +
