@@ -1252,6 +1252,23 @@ describe("eager loading removed (DJ114)", () => {
         ["    )", 3],
       ]),
     ).toEqual([["DJ114", 3, "This change stops loading `pages`, `tasks__task`"]]);
+    // a select_related( left open lists its relations below: it is not a bare select_related()
+    expect(
+      run("def get_queryset(self):\n    return Ingredient.objects.select_related('language', 'license')\n", [
+        ["    return Ingredient.objects.select_related(", 2],
+        ["        'language',", 2],
+        ["        'license',", 2],
+        ["    )", 2],
+      ]),
+    ).toEqual([]);
+    expect(
+      run("def get_queryset(self):\n    return Ingredient.objects.select_related('language')\n", [
+        ["    return Ingredient.objects.select_related(", 2],
+        ["        'language',", 2],
+        ["        'license',", 2],
+        ["    )", 2],
+      ]),
+    ).toEqual([["DJ114", 2, "This change stops loading `license`"]]);
     // ...and a string list after a call that closed on its own line is not one
     expect(
       run("def v(self):\n    qs = Order.objects.all()\n    return qs\n", [
@@ -1869,5 +1886,27 @@ describe("AddField of a relation with no column (DJ301)", () => {
     ).toEqual([]);
     expect(fired("core/migrations/0025_tags.py", add("GenericRelation('notes.Note')"))).toEqual([]);
     expect(fired("core/migrations/0025_tags.py", add("models.CharField(max_length=5)"))).toEqual(["DJ301@5"]);
+  });
+});
+
+describe("a queryset built inside another query in a loop (DJ102)", () => {
+  const loop = (body: string) =>
+    `from django.db.models import Exists, OuterRef, Subquery\nfrom shop.models import Order\n\ndef search(qs, terms):\n    for term in terms:\n        ${body}\n    return qs\n`;
+  it("an Exists, a Subquery or an __in value is part of the query the loop builds: nothing runs per term", () => {
+    expect(
+      fired("shop/search.py", loop('qs = qs.filter(Exists(Order.objects.filter(id=OuterRef("id"), sku=term)))')),
+    ).toEqual([]);
+    expect(
+      fired("shop/search.py", loop("qs = qs.annotate(n=Subquery(Order.objects.filter(sku=term).values('id')[:1]))")),
+    ).toEqual([]);
+    expect(fired("shop/search.py", loop("qs = qs.filter(pk__in=Order.objects.filter(sku=term).values('id'))"))).toEqual(
+      [],
+    );
+  });
+  it("a queryset run in the loop still is", () => {
+    expect(fired("shop/search.py", loop("print(Order.objects.filter(sku=term).first())"))).toEqual(["DJ102@6"]);
+    expect(fired("shop/search.py", loop("qs = qs.filter(total=Order.objects.filter(sku=term).count())"))).toEqual([
+      "DJ102@6",
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { insideLoop, isBoundedByCode, type Loop, loopsIn, runsOnce } from "../../loops.js";
-import { callParts, children, type PythonFile } from "../../python.js";
+import { ancestors, callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
@@ -205,6 +205,20 @@ function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
   return false;
 }
 
+/**
+ * A queryset built as part of another query, not run: `Exists(Bookmark.objects.filter(id=OuterRef("id")))`,
+ * `Subquery(...)`, or the value of an `__in` lookup. The query it belongs to runs once, wherever that is.
+ */
+function isSubquery(py: PythonFile, call: SyntaxNode): boolean {
+  for (const a of ancestors(call)) {
+    if (a.name === "CallExpression" && /^(Exists|Subquery)$/.test(callParts(py, a)?.name ?? "")) return true;
+    if (a.name === "ArgList" && /__in\s*=\s*$/.test(py.text.slice(Math.max(a.from, call.from - 60), call.from)))
+      return true;
+    if (a.name === "Body" || a.name === "FunctionDefinition") return false;
+  }
+  return false;
+}
+
 export const queryInLoop: Rule = {
   id: "DJ102",
   title: "Database query inside a loop",
@@ -229,6 +243,7 @@ export const queryInLoop: Rule = {
       if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
       const loop = insideLoop(py, call, loops);
       if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
+      if (isSubquery(py, call)) continue;
       hits.push({
         line: py.lineOf(call),
         message:

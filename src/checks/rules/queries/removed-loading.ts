@@ -20,7 +20,9 @@ function loadedNames(line: string): string[] {
   const names: string[] = [];
   for (const m of line.matchAll(LOADING_CALL)) {
     const args = [...(m[2] ?? "").matchAll(/["']([\w]+)["']/g)].map((a) => a[1] as string);
-    names.push(...(args.length > 0 ? args : m[1] === "select_related" && /^\s*$/.test(m[2] ?? "") ? ["*"] : []));
+    // `select_related()` loads every non-null relation; `select_related(` left open lists its relations below
+    const bare = m[1] === "select_related" && /select_related\(\s*\)/.test(line);
+    names.push(...(args.length > 0 ? args : bare ? ["*"] : []));
   }
   for (const m of line.matchAll(PROJECT_LOADER)) names.push(`${m[1] ?? m[2]}()`);
   return names;
