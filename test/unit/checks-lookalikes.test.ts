@@ -1910,3 +1910,19 @@ describe("a queryset built inside another query in a loop (DJ102)", () => {
     ]);
   });
 });
+
+describe("a POST form whose fields come from an included template (DJ411)", () => {
+  const page = '<form action="/new" method="post">\n  {% include "bookmarks/form.html" %}\n</form>\n';
+  const raised = (partial?: string) =>
+    runChecks(
+      [new SourceFile("bookmarks/templates/bookmarks/new.html", page, new Set([1, 2]))],
+      partial === undefined ? [] : [new SourceFile("bookmarks/templates/bookmarks/form.html", partial, new Set())],
+    ).findings.map((f) => f.rule);
+  it("is covered by a token in the included template, or by one the checks cannot read", () => {
+    expect(raised("{% csrf_token %}\n{{ form.url }}\n")).toEqual([]);
+    expect(raised()).toEqual([]);
+  });
+  it("still fires when the included template is read and has no token", () => {
+    expect(raised("{{ form.url }}\n")).toEqual(["DJ411"]);
+  });
+});

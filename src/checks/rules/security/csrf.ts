@@ -70,6 +70,21 @@ export const htmxWithoutCsrf: Rule = {
   },
 };
 
+const HAS_TOKEN = /\{%\s*csrf_token\s*%\}|csrfmiddlewaretoken/;
+
+/**
+ * Whether a form body's `{% include "x.html" %}` may render the token: the included template, where the checks
+ * read it, has one; where they did not read it, it may (a form's fields partial usually carries the token).
+ */
+function tokenIncluded(body: string, templates: ReadonlyMap<string, string>): boolean {
+  for (const m of body.matchAll(/\{%-?\s*include\s+["']([^"']{1,200})["']/g)) {
+    const name = m[1] as string;
+    const known = [...templates].find(([path]) => path === name || path.endsWith(`templates/${name}`));
+    if (!known || HAS_TOKEN.test(known[1])) return true;
+  }
+  return /\{%-?\s*include\s+[^"'\s]/.test(body); // `{% include partial %}`: a variable, not known
+}
+
 export const formWithoutCsrfToken: Rule = {
   id: "DJ411",
   title: "POST form without `{% csrf_token %}`",
@@ -81,14 +96,15 @@ export const formWithoutCsrfToken: Rule = {
     "Django rejects the POST with 403 (CSRF verification failed). Add `{% csrf_token %}` inside every `<form " +
     'method="post">` that posts to your site.',
   appliesTo: (f) => isTemplate(f) && /<form/i.test(f.text),
-  check(file) {
+  check(file, project) {
     const hits: RuleHit[] = [];
     const text = file.text;
     for (const m of text.matchAll(/<form\b([^>]*)>([\s\S]*?)(<\/form>|$)/gi)) {
       const attrs = m[1] ?? "";
       if (!/method\s*=\s*["']?post/i.test(attrs)) continue;
       if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
-      if (/\{%\s*csrf_token\s*%\}|csrfmiddlewaretoken/.test(m[2] ?? "")) continue;
+      if (HAS_TOKEN.test(m[2] ?? "")) continue;
+      if (tokenIncluded(m[2] ?? "", project.templates)) continue;
       hits.push({
         line: text.slice(0, m.index ?? 0).split("\n").length,
         message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403.",
