@@ -28,14 +28,23 @@ export function renamedDefs(file: SourceFile): Array<[string, string]> {
 
 export const EAGER = /select_related|prefetch_related/;
 
-/** Each queryset chain of a model that loads relations: model -> the relations (`*` for all). */
+/**
+ * Each queryset chain of a model that loads relations: the model -> the relations (`*` for all), and, where the
+ * chain is assigned to a name (`executions = (Execution.objects...prefetch_related("results"))`), `=name` ->
+ * the same relations: a template looping over a context value of that name gets those rows.
+ */
 export function eagerLoads(py: PythonFile): Array<[string, string[]]> {
   const loads: Array<[string, string[]]> = [];
   for (const call of py.nodes("CallExpression")) {
     if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
     const info = querysetOf(py, call);
     if (!info?.model || (info.eager.size === 0 && !info.eagerAll)) continue;
-    loads.push([info.model, [...info.eager, ...(info.eagerAll ? ["*"] : [])]]);
+    const relations = [...info.eager, ...(info.eagerAll ? ["*"] : [])];
+    loads.push([info.model, relations]);
+    const value = call.parent?.name === "ParenthesizedExpression" ? call.parent : call;
+    const target = value.parent?.name === "AssignStatement" ? value.parent.firstChild : null;
+    if (target?.name === "VariableName" && target.nextSibling?.name === "AssignOp")
+      loads.push([`=${py.src(target)}`, relations]);
   }
   return loads;
 }

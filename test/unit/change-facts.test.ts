@@ -33,7 +33,21 @@ describe("eagerLoads: the relations a file's querysets load with each model's ro
     );
     expect(eagerLoads(py)).toEqual([
       ["Report", ["project", "automation"]],
+      ["=a", ["project", "automation"]],
       ["Automation", ["*"]],
+      ["=b", ["*"]],
+    ]);
+    // a parenthesised chain assigned to a name; a chain that is not assigned has no name
+    expect(
+      eagerLoads(
+        new PythonFile(
+          "rows = (\n    Run.objects.prefetch_related('results')\n)\nshow(Run.objects.select_related('x'))\n",
+        ),
+      ),
+    ).toEqual([
+      ["Run", ["results"]],
+      ["=rows", ["results"]],
+      ["Run", ["x"]],
     ]);
   });
 });

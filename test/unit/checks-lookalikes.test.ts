@@ -1824,6 +1824,19 @@ describe("a template loop's relation loaded by the view changed with it (DJ107)"
     expect(found.map((f) => f.message.slice(0, 26))).toEqual(["`automation.runs.count` ru"]);
   });
 
+  it("is covered where the change builds the context value the loop iterates with that prefetch", () => {
+    const page = "{% for e in runs %}\n{% for o in e.results.all %}{{ o }}{% endfor %}\n{% endfor %}\n";
+    const view = (loading: string) =>
+      `def detail(request):\n    runs = (\n        Run.objects.filter(x=1)${loading}\n    )\n    return render(request, "r.html", {"runs": runs})\n`;
+    const raised = (loading: string) =>
+      runChecks([
+        new SourceFile("dash/templates/dash/r.html", page, new Set([2])),
+        new SourceFile("dash/views.py", view(loading), new Set([3])),
+      ]).findings.map((f) => f.rule);
+    expect(raised('.prefetch_related("results")')).toEqual([]);
+    expect(raised('.prefetch_related("owner")')).toEqual(["DJ107"]);
+  });
+
   it("still fires for a relation the change does not load, or with no Python in the change", () => {
     expect(raised(widget('.select_related("project")'))).toEqual(["`automation.owner.email` fol"]);
     expect(raised()).toEqual(["`automation.project.name` fo"]);

@@ -33,6 +33,7 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
         if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
+        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
@@ -102,8 +103,11 @@ function rowsOfAModelWith(loop: TemplateLoop, relation: string, project: Project
  */
 function loadedByTheChange(loop: TemplateLoop, relation: string, project: ProjectIndex): boolean {
   const name = loop.variable.replace(/_/g, "").toLowerCase();
+  // ...or the context value the loop iterates was built with it: `{% for e in executions %}`, `executions = ...`
+  const iterated = `=${/(\w+)$/.exec(loop.iterable)?.[1] ?? ""}`;
   return [...project.loadedByChange].some(
-    ([model, relations]) => model.toLowerCase() === name && (relations.has(relation) || relations.has("*")),
+    ([key, relations]) =>
+      (key.toLowerCase() === name || key === iterated) && (relations.has(relation) || relations.has("*")),
   );
 }
 
