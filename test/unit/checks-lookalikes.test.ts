@@ -1939,3 +1939,21 @@ describe("a POST form whose fields come from an included template (DJ411)", () =
     expect(raised("{{ form.url }}\n")).toEqual(["DJ411"]);
   });
 });
+
+describe("a redirect to this site's URL with the request's query string appended (DJ412)", () => {
+  const view = (lines: string) =>
+    `from django.http import HttpResponseRedirect\nfrom django.urls import reverse\n\ndef tags(request):\n${lines}\n    return HttpResponseRedirect(url)\n`;
+  it("is not an open redirect: the host and path are fixed", () => {
+    expect(fired("tags/views.py", view('    url = reverse("tags")\n    url += "?" + request.GET.urlencode()'))).toEqual(
+      [],
+    );
+    expect(fired("tags/views.py", view('    url = "/tags/"\n    url += f"?{request.GET.urlencode()}"'))).toEqual([]);
+  });
+  it("is one where the request gives the start of the URL, or text right after a bare slash", () => {
+    expect(fired("tags/views.py", view('    url = request.GET["next"]'))).toEqual(["DJ412@6"]);
+    expect(fired("tags/views.py", view('    url = "/"\n    url += request.GET["next"]'))).toEqual(["DJ412@7"]);
+    expect(fired("tags/views.py", view('    url = reverse("tags")\n    url = request.GET.get("next", url)'))).toEqual([
+      "DJ412@7",
+    ]);
+  });
+});

@@ -1,4 +1,12 @@
-import { assignmentsInScope, callParts, enclosingDef, isPlainString, simpleAssignments } from "../../python.js";
+import type { SyntaxNode } from "@lezer/common";
+import {
+  assignmentsInScope,
+  callParts,
+  enclosingDef,
+  isPlainString,
+  type PythonFile,
+  simpleAssignments,
+} from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { carriesRequestData, isPython, fromRequest, REQUEST_DATA } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -70,7 +78,7 @@ export const openRedirect: Rule = {
       if (!arg) continue;
       const def = enclosingDef(call);
       if (def && /url_has_allowed_host_and_scheme|is_safe_url/.test(py.src(def))) continue;
-      if (fromRequest(py, arg))
+      if (fromRequest(py, arg) && !fixedBase(py, arg))
         hits.push({
           line: py.lineOf(call),
           message:
@@ -80,6 +88,20 @@ export const openRedirect: Rule = {
     return hits;
   },
 };
+
+/**
+ * Whether a redirect variable starts as a URL of this site (`reverse(...)`, a literal path) and the request only
+ * adds to its end (`url += "?" + request.GET.urlencode()`): where it goes is fixed, only its query string is not.
+ */
+function fixedBase(py: PythonFile, arg: SyntaxNode): boolean {
+  if (arg.name !== "VariableName") return false;
+  const values = assignmentsInScope(py, arg).get(py.src(arg)) ?? [];
+  const set = values.filter((v) => v.parent?.name === "AssignStatement");
+  // `reverse()` gives a path of this site; after it, or after a literal path, a `?`, `&` or `#` starts the query
+  const local = (v: SyntaxNode) => /^reverse(_lazy)?\(/.test(py.src(v)) || /^["']\/\w/.test(py.src(v));
+  const appended = (v: SyntaxNode) => v.parent?.name === "UpdateStatement" && /^f?["'][?&#]/.test(py.src(v));
+  return set.length > 0 && set.every(local) && values.every((v) => set.includes(v) || appended(v));
+}
 
 export const allFieldsExposed: Rule = {
   id: "DJ413",
