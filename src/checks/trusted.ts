@@ -59,8 +59,13 @@ export function isTrusted(
       return parts.every((c) => isTrusted(py, c, depth + 1, trustedName));
     }
     case "MemberExpression":
-      // A model's own table and column names (`model._meta.db_table`) are code, not data.
-      return CONSTANT.test(py.src(node)) || /\._meta\.(db_table|model_name|app_label|object_name)$/.test(py.src(node));
+      // A model's own table and column names (`model._meta.db_table`) are code, not data; a key or a count
+      // (`self.instance.pk`, `voucher_set.count`) is a number.
+      return (
+        CONSTANT.test(py.src(node)) ||
+        /\._meta\.(db_table|model_name|app_label|object_name)$/.test(py.src(node)) ||
+        /\.(pk|id|count)$/.test(py.src(node))
+      );
     case "ConditionalExpression": {
       // `a if test else b` outputs a or b: the test decides, it is not printed.
       const branches = conditionalBranches(node);
@@ -83,7 +88,10 @@ export function isTrusted(
           isTrusted(py, parts.receiver, depth + 1) &&
           parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName))
         );
-      // `str(x)`, `connection.ops.quote_name(model._meta.db_table)`: text of a trusted value.
+      // `str(x)`, `connection.ops.quote_name(model._meta.db_table)`, `reverse("detail", kwargs={"pk": obj.pk})`:
+      // text of trusted values (reverse() escapes nothing, so its arguments must be trusted too).
+      if (parts.name === "reverse" && !parts.hasStarArgs)
+        return [...parts.positional, ...parts.keywords.values()].every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (parts.name === "str" || parts.name === "quote_name")
         return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       // `_get_ancestors_cte()`: a function of this module, given nothing, that returns only trusted text.

@@ -1957,3 +1957,21 @@ describe("a redirect to this site's URL with the request's query string appended
     ]);
   });
 });
+
+describe("mark_safe over a translated literal formatted with numbers and URLs reversed from keys (DJ402)", () => {
+  const form = (values: string) =>
+    "from django.urls import reverse\nfrom django.utils.safestring import mark_safe\nfrom django.utils.translation import gettext as _\n\n" +
+    `def clean_count(self):\n    url = reverse("set-detail", kwargs={"pk": self.instance.pk})\n    raise ValueError(mark_safe(_("%s vouchers: see the <a href='%s'>set</a>.") % (${values})))\n`;
+  it("carries no outside text", () => {
+    expect(fired("vouchers/forms.py", form("self.instance.count, url"))).toEqual([]);
+  });
+  it("a name, or a URL reversed from one, is text", () => {
+    expect(fired("vouchers/forms.py", form("self.instance.name, url"))).toEqual(["DJ402@7"]);
+    expect(
+      fired(
+        "vouchers/forms.py",
+        form("self.instance.count, url").replace('{"pk": self.instance.pk}', '{"slug": self.instance.slug}'),
+      ),
+    ).toEqual(["DJ402@7"]);
+  });
+});
