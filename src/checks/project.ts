@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, classBases, type PythonFile, simpleAssignments } from "./python.js";
+import { callParts, classBases, metaOf, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
 import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
 import { isFieldClass, isModelBase } from "./model-classes.js";
@@ -257,10 +257,7 @@ function readModel(file: SourceFile, cls: SyntaxNode, name: string, project: Pro
     });
   }
   const metaIndexed = new Set<string>();
-  const meta = cls
-    .getChild("Body")
-    ?.getChildren("ClassDefinition")
-    .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  const meta = metaOf(py, cls);
   if (meta) {
     for (const { name: key, value } of simpleAssignments(py, meta)) {
       if (!/^(indexes|index_together|unique_together|constraints)$/.test(key)) continue;

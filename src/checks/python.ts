@@ -127,6 +127,14 @@ export function defsIn(block: SyntaxNode | null | undefined): SyntaxNode[] {
   ];
 }
 
+/** A class's inner `class Meta:` (a model's, a serializer's, a form's options). */
+export function metaOf(file: PythonFile, cls: SyntaxNode): SyntaxNode | undefined {
+  return cls
+    .getChild("Body")
+    ?.getChildren("ClassDefinition")
+    .find((c) => file.src(c.getChild("VariableName") ?? c) === "Meta");
+}
+
 /** Decorator texts of a def or class, without the `@`. */
 export function decoratorsOf(file: PythonFile, def: SyntaxNode): string[] {
   const parent = def.parent;

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, defsIn, type PythonFile, simpleAssignments } from "./python.js";
+import { callParts, defsIn, metaOf, type PythonFile, simpleAssignments } from "./python.js";
 import { code } from "../comments/markdown.js";
 
 /** A `SerializerMethodField` and what its method reads of the object it is given. */
@@ -42,10 +42,7 @@ export function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): S
     if (parts.name === "StringRelatedField" || parts.name === "SlugRelatedField")
       reasons.push(`${code(fieldName)} is a ${parts.name}`);
   }
-  const meta = cls
-    .getChild("Body")
-    ?.getChildren("ClassDefinition")
-    .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+  const meta = metaOf(py, cls);
   if (meta) {
     for (const { name: key, value } of simpleAssignments(py, meta)) {
       if (key === "model") model = py.src(value).split(".").pop();

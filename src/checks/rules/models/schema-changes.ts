@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { callParts, classBases, type PythonFile, simpleAssignments } from "../../python.js";
+import { callParts, classBases, metaOf, type PythonFile, simpleAssignments } from "../../python.js";
 import { isFieldClass, isModelBase } from "../../model-classes.js";
 import { definitionFrom, type SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
@@ -29,10 +29,7 @@ function modelFields(py: PythonFile): Array<{ model: string; fields: FieldDef[];
   const result: Array<{ model: string; fields: FieldDef[]; abstract: boolean }> = [];
   for (const cls of py.nodes("ClassDefinition")) {
     if (!classBases(py, cls).some((b) => isModelBase(b, py.text))) continue;
-    const meta = cls
-      .getChild("Body")
-      ?.getChildren("ClassDefinition")
-      .find((c) => py.src(c.getChild("VariableName") ?? c) === "Meta");
+    const meta = metaOf(py, cls);
     if (meta && /\bmanaged\s*=\s*False/.test(py.src(meta))) continue; // unmanaged: no migrations
     const fields: FieldDef[] = [];
     for (const { name, value } of simpleAssignments(py, cls)) {
