@@ -1,6 +1,14 @@
 import type { SyntaxNode } from "@lezer/common";
 import { IN_BACKGROUND } from "./conditions.js";
-import { ancestors, classBases, decoratorsOf, importsFrom, type PythonFile } from "./python.js";
+import {
+  ancestors,
+  classBases,
+  decoratorsOf,
+  fromImports,
+  importsFrom,
+  type PythonFile,
+  relativeModulePath,
+} from "./python.js";
 import type { ProjectIndex } from "./project.js";
 import type { SourceFile } from "./source.js";
 
@@ -92,14 +100,10 @@ function moduleOf(path: string): string {
 
 /** `from a.b import c as d` -> d: {module a/b, name c}; relative modules resolved from the file's folder. */
 function importBindings(file: SourceFile): Map<string, JobCallee> {
-  const dirs = file.path.split("/").slice(0, -1);
   const bound = new Map<string, JobCallee>();
-  for (const m of file.text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]{0,4000}\)|[^\n]*)/gm)) {
-    const dots = (m[1] as string).length;
-    const dotted = (m[2] as string).replace(/\./g, "/");
-    const base = dots > 0 ? dirs.slice(0, dirs.length - (dots - 1)).join("/") : "";
-    const module = [base, dotted].filter(Boolean).join("/");
-    for (const entry of (m[3] as string).replace(/[()]/g, "").split(",")) {
+  for (const { module: dotted, clause } of fromImports(file.text)) {
+    const module = relativeModulePath(file.path, dotted) ?? dotted.replace(/\./g, "/");
+    for (const entry of clause.replace(/[()]/g, "").split(",")) {
       const [name, alias] = entry.trim().split(/\s+as\s+/);
       if (name && /^\w+$/.test(name)) bound.set(alias ?? name, { module, name });
     }

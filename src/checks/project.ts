@@ -109,14 +109,7 @@ export class ProjectIndex {
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
       for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);
-      if (changedPaths.has(file.path))
-        for (const name of attachedAttributes(file.text)) this.attachedByChange.add(name);
-      if (changedPaths.has(file.path) && EAGER.test(file.text))
-        for (const [model, relations] of eagerLoads(file.python)) {
-          const known = this.loadedByChange.get(model) ?? new Set<string>();
-          for (const relation of relations) known.add(relation);
-          this.loadedByChange.set(model, known);
-        }
+      if (changedPaths.has(file.path)) this.readChange(file);
       const receivers = saveReceivers(file.text);
       this.saveReceivers.all ||= receivers.all;
       for (const sender of receivers.senders) this.saveReceivers.senders.add(sender);
@@ -125,6 +118,17 @@ export class ProjectIndex {
           if (!this.queryingFunctions.has(name)) this.queryingFunctions.set(name, query);
       if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
       for (const cls of file.python.nodes("ClassDefinition")) this.indexClass(file, cls);
+    }
+  }
+
+  /** What a changed file's own code does that rules of other files read: see change-facts.ts. */
+  private readChange(file: SourceFile): void {
+    for (const name of attachedAttributes(file.text)) this.attachedByChange.add(name);
+    if (!EAGER.test(file.text)) return;
+    for (const [model, relations] of eagerLoads(file.python)) {
+      const known = this.loadedByChange.get(model) ?? new Set<string>();
+      for (const relation of relations) known.add(relation);
+      this.loadedByChange.set(model, known);
     }
   }
 

@@ -159,6 +159,25 @@ export function importsFrom(text: string, pkg: string, name: string): boolean {
   return new RegExp(`^[ \\t]*from[ \\t]+${pkg}(?:\\.\\w+)*[ \\t]+import[ \\t][^\\n]*\\b${name}\\b`, "m").test(text);
 }
 
+const FROM_IMPORT = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]{0,4000}\)|[^\n]*)/gm;
+
+/** The `from <module> import <clause>` statements of a module's text, a parenthesised clause over lines included. */
+export function fromImports(text: string): Array<{ module: string; clause: string }> {
+  return [...text.matchAll(FROM_IMPORT)].map((m) => ({ module: m[1] as string, clause: m[2] as string }));
+}
+
+/**
+ * The path (without `.py`) of the module a `from` in the file at `path` names, when it is relative: `.x` in
+ * `a/b/c.py` is `a/b/x`, `..x` is `a/x`, `.` is `a/b`. Undefined for an absolute module.
+ */
+export function relativeModulePath(path: string, module: string): string | undefined {
+  const dots = /^\.*/.exec(module)?.[0].length ?? 0;
+  if (dots === 0) return undefined;
+  const dirs = path.split("/").slice(0, -1);
+  const base = dirs.slice(0, dirs.length - (dots - 1)).join("/");
+  return [base, module.slice(dots).replace(/\./g, "/")].filter(Boolean).join("/");
+}
+
 /** The names a `from module import <clause>` binds: `(a as b, c)` -> b, c. */
 export function importedNames(clause: string): string[] {
   return clause

@@ -1,4 +1,4 @@
-import { importedNames } from "../checks/python.js";
+import { fromImports, importedNames, relativeModulePath } from "../checks/python.js";
 import { either } from "../util/regex.js";
 
 /** Most project files fetched beyond the PR's own, so one PR cannot trigger unbounded reads. */
@@ -76,7 +76,6 @@ export function fieldModulePaths(heads: ReadonlyMap<string, string>, known: Read
 
 /** Most modules read for the functions changed files call (permission checks, query helpers). */
 const MAX_HELPER_MODULES = 8;
-const FROM_IMPORT_NAMES = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]{0,4000}\)|[^\n]*)/gm;
 
 /**
  * Modules changed files import functions from and call (`from documents.permissions import has_perm_for` then
@@ -88,24 +87,18 @@ export function helperModulePaths(heads: ReadonlyMap<string, string>, known: Rea
   const modules = new Set<string>();
   for (const [path, text] of heads) {
     if (!path.endsWith(".py") || /(^|\/)migrations\//.test(path)) continue;
-    const dirs = path.split("/").slice(0, -1);
-    for (const m of text.matchAll(FROM_IMPORT_NAMES)) {
-      const module = m[1] as string;
+    for (const { module, clause } of fromImports(text)) {
       if (/^(django|rest_framework|celery)(\.|$)/.test(module) || module === "__future__") continue;
-      const called = importedNames(m[2] as string).filter(
-        (n) => /^[a-z_]\w*$/.test(n) && new RegExp(`\\b${n}\\(`).test(text),
-      );
+      const called = importedNames(clause).filter((n) => /^[a-z_]\w*$/.test(n) && new RegExp(`\\b${n}\\(`).test(text));
       if (called.length === 0 || modules.has(`${path}:${module}`)) continue;
       if (modules.size >= MAX_HELPER_MODULES) break;
       modules.add(`${path}:${module}`);
-      const dots = /^\.*/.exec(module)?.[0].length ?? 0;
-      const file = module.slice(dots).replace(/\./g, "/");
-      if (dots > 0) {
-        const base = dirs.slice(0, dirs.length - (dots - 1)).join("/");
-        const inBase = `${base ? `${base}/` : ""}${file}`;
-        paths.push(`${inBase}.py`, `${inBase}/__init__.py`);
+      const relative = relativeModulePath(path, module);
+      if (relative !== undefined) {
+        paths.push(`${relative}.py`, `${relative}/__init__.py`);
         continue;
       }
+      const file = module.replace(/\./g, "/");
       // `src/documents/views.py` importing `documents.permissions` puts the package under `src/`.
       const top = file.split("/")[0] as string;
       const at = path.indexOf(`${top}/`);

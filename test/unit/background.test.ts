@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jobCallees } from "../../src/checks/background.js";
+import { relativeModulePath } from "../../src/checks/python.js";
 import { SourceFile } from "../../src/checks/source.js";
 
 const file = (path: string, text: string) => new SourceFile(path, text, new Set());
@@ -38,5 +39,15 @@ describe("jobCallees: what a project's jobs call, resolved through their imports
       "from celery import shared_task\nfrom shop.models import Task\n\nclass Sweep(Task):\n    def run(self):\n        sweep()\n";
     expect(jobCallees(file("shop/tasks.py", projectTask))).toEqual([]);
     expect(jobCallees(file("shop/tasks/list.html", "{% for t in tasks %}{{ t }}{% endfor %}\n"))).toEqual([]);
+  });
+});
+
+describe("relativeModulePath", () => {
+  it("resolves a relative import from the file's folder, each further dot one up; an absolute one is not its job", () => {
+    expect(relativeModulePath("a/b/c.py", ".x")).toBe("a/b/x");
+    expect(relativeModulePath("a/b/c.py", "..x.y")).toBe("a/x/y");
+    expect(relativeModulePath("a/b/c.py", ".")).toBe("a/b");
+    expect(relativeModulePath("c.py", ".x")).toBe("x");
+    expect(relativeModulePath("a/b/c.py", "x.y")).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
+import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
   isMigration,
@@ -101,7 +102,7 @@ export const dropColumnOrTable: Rule = {
 };
 
 /** A migration marked for django-safemigrate belongs to a project whose deploys overlap its migrations. */
-function deploysOverlap(text: string, project: Parameters<Rule["check"]>[1]): { condition?: string } {
+function deploysOverlap(text: string, project: ProjectIndex): { condition?: string } {
   return /^\s*from\s+django_safemigrate\b/m.test(text) ? {} : unlessRollingDeploys(project);
 }
 
