@@ -29,6 +29,21 @@ export const IN_BACKGROUND: Condition = {
 };
 
 /**
+ * A query per iteration multiplies with the loop's length, and only a loop over table rows grows with the
+ * data. A loop over values the request, a form, a file or the code supplies (ids, typed names, parsed
+ * records, generated codes) runs as often as the input is long: often a handful, sometimes an unbounded
+ * upload, which the code does not say. On the real commits judged, every such finding was low value.
+ */
+export const SUPPLIED_VALUES: Condition = {
+  hint:
+    "the loop runs over many items (it walks values the request, a form, a file or the code supplies, not " +
+    "rows of a table, so its length is the input's)",
+  note: (n) =>
+    `${plural(n, "query-per-item note")} on loops over supplied values (not table rows) not posted: ` +
+    "handed to the model to weigh.",
+};
+
+/**
  * Index and lock advice (an unindexed filter or default ordering, an index built under a write lock) is right
  * only for a large table: on a small one the index costs more than it gives and builds in moments, and a
  * table read after a narrower indexed filter (a per-project list, a log read per space) or only by a one-off
@@ -57,7 +72,7 @@ export const DEPLOY_OVERLAP: Condition = {
     "migration (`project.rolling_deploys: true` in the config posts them).",
 };
 
-const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, TABLE_SIZE, DEPLOY_OVERLAP];
+const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, SUPPLIED_VALUES, TABLE_SIZE, DEPLOY_OVERLAP];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */
 export function heldBackNotes(conditions: readonly string[]): string[] {

@@ -4,7 +4,13 @@
  * that must still fire.
  */
 import { describe, expect, it } from "vitest";
-import { DEPLOY_OVERLAP, IN_BACKGROUND, TABLE_SIZE, heldBackNotes } from "../../src/checks/conditions.js";
+import {
+  DEPLOY_OVERLAP,
+  IN_BACKGROUND,
+  SUPPLIED_VALUES,
+  TABLE_SIZE,
+  heldBackNotes,
+} from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import { isFieldClass, isModelBase } from "../../src/checks/model-classes.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
@@ -20,6 +26,11 @@ const everyLine = (text: string) => new Set(text.split("\n").map((_, i) => i + 1
 
 const PG: ProjectFacts = { database: { engine: "postgresql", source: "test" } };
 
+const CONDITION_TAGS = new Map([
+  [IN_BACKGROUND.hint, "bg"],
+  [SUPPLIED_VALUES.hint, "in"],
+]);
+
 /** Posted findings and held-back ones (with their condition), as `RULE@line`. */
 function review(path: string, text: string, context: Record<string, string> = {}) {
   const lines = text.split("\n").length;
@@ -31,7 +42,7 @@ function review(path: string, text: string, context: Record<string, string> = {}
   expect(result.failures).toEqual([]);
   return {
     posted: result.findings.map((f) => `${f.rule}@${f.line}`),
-    held: result.conditional.map((f) => `${f.rule}@${f.line}:${f.condition === IN_BACKGROUND.hint ? "bg" : "?"}`),
+    held: result.conditional.map((f) => `${f.rule}@${f.line}:${CONDITION_TAGS.get(f.condition ?? "") ?? "?"}`),
   };
 }
 
@@ -39,7 +50,7 @@ describe("a query per row in background code (DJ102) is a hint for the model, no
   const head = "from shop.models import Story\n\ndef snapshot(ref):\n    return Story.objects.get(ref=ref)\n\n";
   /** A job body at `indent`: a direct query and a helper that queries, folded into one finding of the loop. */
   const job = (indent: string) =>
-    `${indent}for ref in refs:\n${indent}    print(Story.objects.filter(ref=ref).count())\n${indent}    snapshot(ref)\n`;
+    `${indent}for ref in Story.objects.filter(ref__in=refs).values_list('ref', flat=True):\n${indent}    print(Story.objects.filter(ref=ref).count())\n${indent}    snapshot(ref)\n`;
   const cases: Array<[string, string, string, string]> = [
     ["a Celery shared_task", "shop/tasks.py", "@shared_task\ndef run(refs):\n", "    "],
     ["an app.task with options", "shop/services.py", "@app.task(bind=True)\ndef run(self, refs):\n", "    "],
@@ -86,27 +97,28 @@ describe("loops over what configuration holds (DJ102)", () => {
   const view = (outer: string, inner: string) =>
     `from django.conf import settings\nfrom shop.models import Story\n\ndef providers(request):\n    for name, config in ${outer}:\n        for app in ${inner}:\n            ${count}\n`;
   it("a key, index or dict view of a code-bounded loop's element is bounded too", () => {
-    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.get('APPS', [])")).posted).toEqual([]);
-    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config['apps']")).posted).toEqual([]);
-    expect(review("shop/views.py", view("(('a', {}), ('b', {}))", "config.values()")).posted).toEqual([]);
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.get('APPS', [])"))).toEqual({ posted: [], held: [] });
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config['apps']"))).toEqual({ posted: [], held: [] });
+    expect(review("shop/views.py", view("(('a', {}), ('b', {}))", "config.values()"))).toEqual({ posted: [], held: [] });
   });
 
   it("but not data the element leads to, nor an element of data", () => {
     expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.apps.all()")).posted).toEqual([
       "DJ102@7",
     ]);
-    expect(review("shop/views.py", view("request.user.providers.items()", "config.get('APPS', [])")).posted).toEqual([
-      "DJ102@7",
+    // values, not rows: a hint for the model (SUPPLIED_VALUES), where a bounded loop raises nothing at all
+    expect(review("shop/views.py", view("request.user.providers.items()", "config.get('APPS', [])")).held).toEqual([
+      "DJ102@7:in",
     ]);
-    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "other.get('APPS', [])")).posted).toEqual([
-      "DJ102@7",
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "other.get('APPS', [])")).held).toEqual([
+      "DJ102@7:in",
     ]);
   });
 });
 
 describe("row-by-row saves where save signals are connected (DJ110)", () => {
   const view =
-    "from shop.models import Story\n\ndef renumber(request, refs):\n    for ref in refs:\n        Story.objects.create(ref=ref)\n\ndef bump(request):\n    for story in Story.objects.all():\n        story.ref += 1\n        story.save()\n";
+    "from shop.models import Story\n\ndef renumber(request, refs):\n    for story in Story.objects.all():\n        Story.objects.create(ref=story.ref)\n\ndef bump(request):\n    for story in Story.objects.all():\n        story.ref += 1\n        story.save()\n";
   const signals = (decorator: string) =>
     `from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n${decorator}\ndef log_change(sender, instance, **kwargs):\n    pass\n`;
   const posted = (context: Record<string, string>) => review("shop/views.py", view, context).posted;
@@ -385,7 +397,7 @@ describe("what is a Django model class and a Django field (model-classes)", () =
 
 describe("background code beyond task decorators (DJ102)", () => {
   const loop = (indent: string) =>
-    `${indent}for ref in refs:\n${indent}    print(Story.objects.filter(ref=ref).count())\n`;
+    `${indent}for ref in Story.objects.filter(ref__in=refs).values_list('ref', flat=True):\n${indent}    print(Story.objects.filter(ref=ref).count())\n`;
   const held = (path: string, text: string) => review(path, `from shop.models import Story\n\n${text}`);
   it("a command class anywhere, a celery.Task subclass", () => {
     for (const [path, def] of [
@@ -409,7 +421,7 @@ describe("background code beyond task decorators (DJ102)", () => {
 });
 
 describe("what a task or a command hands its work to (DJ102)", () => {
-  const loop = "    for ref in refs:\n        print(Story.objects.filter(ref=ref).count())\n";
+  const loop = "    for ref in Story.objects.filter(ref__in=refs).values_list('ref', flat=True):\n        print(Story.objects.filter(ref=ref).count())\n";
   const service = `from shop.models import Story\n\nclass Importer:\n    def run(self, refs):\n    ${loop.replace(/\n {4}/g, "\n        ")}\ndef renumber(refs):\n${loop}\ndef report(refs):\n${loop}`;
   const at = (jobs: Record<string, string>) => review("src/shop/services.py", service, jobs);
   const task = (body: string, head = "from shop.services import Importer, renumber\n") =>
@@ -555,5 +567,75 @@ describe("a column dropped or renamed (DJ304, DJ305) where old code may not be s
     // Named in a comment only: not a safemigrate migration.
     const mentioned = run(migration(ops, "# see django_safemigrate docs\n"), PG);
     expect(mentioned.findings).toEqual([]);
+  });
+});
+
+describe("a query or a create per supplied value, not per row (DJ102, DJ110): a hint for the model", () => {
+  // Shapes from real commits: typed tag names (linkding 82e5b7d9d5), language codes of a query parameter (wger
+  // d15a5a646c), records of an uploaded export (Tandoor 0f35a5f570), selected ids of a form (opencve e88ed3a2fe).
+  const models = `${MODELS}\nclass Tag(models.Model):\n    story = models.ForeignKey(Story, on_delete=models.CASCADE)\n    name = models.CharField(max_length=40)\n`;
+  const view = (setup: string, iterable: string, body: string) =>
+    `from shop.models import Story, Tag\n\ndef view(request, export, stories_qs):\n${setup}    for item in ${iterable}:\n        ${body}\n`;
+  const at = (setup: string, iterable: string, body = "print(Tag.objects.filter(name=item).first())") =>
+    review("shop/views.py", view(setup, iterable, body), { "shop/models.py": models });
+
+  it("holds back a loop over values the request, a form, a file or a split string supplies", () => {
+    for (const iterable of [
+      "request.GET.get('codes', '').split(',')",
+      "request.POST.getlist('ids')",
+      "export['recipes']",
+      "set(request.GET['names'].split())",
+      "range(int(request.GET['n']))",
+    ])
+      expect([iterable, at("", iterable)]).toEqual([iterable, { posted: [], held: ["DJ102@5:in"] }]);
+    // a name filled in the function from the request is as long as the request
+    expect(at("    names = []\n    names.extend(request.GET.getlist('n'))\n", "names")).toEqual({
+      posted: [],
+      held: ["DJ102@7:in"],
+    });
+    // the value used as a column's value, an unknown attribute read: still not a row
+    expect(at("", "export['tags']", "print(Tag.objects.filter(name=item.name).count())").held).toEqual([
+      "DJ102@5:in",
+    ]);
+    const creates = at("", "request.POST.getlist('names')", "Tag.objects.create(name=item)");
+    expect(creates).toEqual({ posted: [], held: ["DJ110@5:in"] });
+  });
+
+  it("posts a loop over rows: a queryset however it is held, a related manager, a table's values", () => {
+    for (const [setup, iterable] of [
+      ["", "Story.objects.filter(ref__gt=0)"],
+      ["    rows = Story.objects.all()\n", "rows"],
+      ["    rows = list(Story.objects.all())\n", "rows"],
+      ["", "sorted(stories_qs, key=len)"],
+      ["", "Story.objects.all() if request.user.is_staff else Story.objects.none()"],
+      ["", "request.user.stories.all()"],
+      ["", "Story.objects.values_list('ref', flat=True)"],
+    ] as const) {
+      const lines = setup ? 6 : 5;
+      expect([iterable, at(setup, iterable)]).toEqual([iterable, { posted: [`DJ102@${lines}`], held: [] }]);
+    }
+    // `.all()` with arguments, or on a bare name, is no related manager; `.values()` of a dict is no table's
+    expect(at("", "export.stories.all(1)").held).toEqual(["DJ102@5:in"]);
+    expect(at("", "export.all()").held).toEqual(["DJ102@5:in"]);
+    expect(at("", "export.values()").held).toEqual(["DJ102@5:in"]);
+  });
+
+  it("posts a loop whose body treats its items as rows: reads pk, saves them, passes them as a relation", () => {
+    const rows = (body: string) => at("", "export['items']", body);
+    expect(rows("print(Tag.objects.filter(name='a').count(), item.pk)").posted).toEqual(["DJ102@5"]);
+    expect(rows("Tag.objects.filter(name='a').first(); item.save()").posted).toEqual(["DJ102@5"]);
+    expect(rows("print(Tag.objects.filter(story=item).count())").posted).toEqual(["DJ102@5"]);
+    // a column that is no relation, a model the project does not define, another name's pk: not evidence
+    expect(rows("print(Tag.objects.filter(name=item).count())").held).toEqual(["DJ102@5:in"]);
+    expect(rows("print(Badge.objects.filter(story=item).count())").held).toEqual(["DJ102@5:in"]);
+    expect(rows("print(Tag.objects.filter(name='a').count(), other.pk)").held).toEqual(["DJ102@5:in"]);
+    expect(rows("print(Tag.objects.filter(name='a').count(), item.pkg)").held).toEqual(["DJ102@5:in"]);
+  });
+
+  it("says in the summary how many were held back and why", () => {
+    expect(heldBackNotes([SUPPLIED_VALUES.hint, SUPPLIED_VALUES.hint, IN_BACKGROUND.hint])).toEqual([
+      "1 query-per-row note on background code (tasks, commands) not posted: handed to the model to weigh.",
+      "2 query-per-item notes on loops over supplied values (not table rows) not posted: handed to the model to weigh.",
+    ]);
   });
 });

@@ -1,10 +1,10 @@
-import { inBackground } from "../../background.js";
 import { queryingFunctions } from "../../model-queries.js";
 import { insideLoop, isBoundedByCode, type Loop, runsOnce } from "../../loops.js";
 import type { ProjectIndex } from "../../project.js";
 import type { SourceFile } from "../../source.js";
 import type { RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
+import { perIterationCondition } from "./shared.js";
 
 /**
  * What a call of `name` in this file queries, if `name` is a project function that queries: defined in this file,
@@ -49,7 +49,7 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
       message:
         `${code(`${name}()`)} runs a query (${query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",
-      ...inBackground(file, project, call),
+      ...perIterationCondition(file, project, call, loop),
     });
   }
   return hits;

@@ -4,9 +4,8 @@ import { ancestors, callParts, children, type PythonFile } from "../../python.js
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { inBackground } from "../../background.js";
 import { helperQueriesInLoops } from "./helper-calls.js";
-import { isPython, MANAGER_CALLS, loopQueryset } from "./shared.js";
+import { isPython, MANAGER_CALLS, loopQueryset, perIterationCondition } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
 /** Attribute chains in a loop body rooted at the loop variable: `order.customer.name` -> [order, customer, name]. */
@@ -249,7 +248,7 @@ export const queryInLoop: Rule = {
         message:
           `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at ` +
           `line ${loop.line}; query once before the loop and look rows up in memory.`,
-        ...inBackground(file, project, call),
+        ...perIterationCondition(file, project, call, loop),
       });
     }
     return hits;

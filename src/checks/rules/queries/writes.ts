@@ -3,7 +3,8 @@ import { insideLoop, type Loop, loopsIn } from "../../loops.js";
 import type { PythonFile } from "../../python.js";
 import { chainLinks } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
-import { isPython, loopQueryset } from "./shared.js";
+import { isPython, loopQueryset, walksRows } from "./shared.js";
+import { SUPPLIED_VALUES } from "../../conditions.js";
 import { code } from "../../../comments/markdown.js";
 
 const WRITE_METHODS = new Set(["save", "delete"]);
@@ -77,6 +78,8 @@ export const writesInLoop: Rule = {
       if (create ? observed(links[0]?.name) : last.name === "save" && observed(loopQueryset(py, loop)?.model)) continue;
       hits.push({
         line: py.lineOf(call),
+        // A row created per supplied value (an uploaded line, a typed name) is as many as the input is long.
+        ...(create && !walksRows(py, loop, project) ? { condition: SUPPLIED_VALUES.hint } : {}),
         message: create
           ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
           : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or ` +
