@@ -35,7 +35,10 @@ export const EAGER = /select_related|prefetch_related/;
  */
 export function eagerLoads(py: PythonFile): Array<[string, string[]]> {
   const loads: Array<[string, string[]]> = [];
-  for (const call of py.nodes("CallExpression")) {
+  for (const node of py.nodes("CallExpression")) {
+    // The outermost node of a chain: a slice ending it (`...order_by("-at")[:20]`) holds the whole chain.
+    const sliced = node.parent?.name === "MemberExpression" && node.nextSibling?.name === "[" ? node.parent : null;
+    const call = sliced ?? node;
     if (call.parent?.name === "MemberExpression") continue; // inner part of a longer chain
     const info = querysetOf(py, call);
     if (!info?.model || (info.eager.size === 0 && !info.eagerAll)) continue;

@@ -50,6 +50,18 @@ describe("eagerLoads: the relations a file's querysets load with each model's ro
       ["Run", ["x"]],
     ]);
   });
+  it("a chain ended by a slice, once (opencve c2d961740e: the last 20 executions with their results)", () => {
+    const py = new PythonFile(
+      "recent = (\n    Run.objects.filter(a=1)\n    .prefetch_related('results')\n    .order_by('-at')[:20]\n)\n" +
+        "first = Run.objects.select_related('x')[0]\nplain = Run.objects.all()[:5]\n",
+    );
+    expect(eagerLoads(py)).toEqual([
+      ["Run", ["results"]],
+      ["=recent", ["results"]],
+      ["Run", ["x"]],
+      ["=first", ["x"]],
+    ]);
+  });
 });
 
 describe("attachedAttributes", () => {

@@ -934,6 +934,25 @@ describe("real-code refinements (second round)", () => {
     expect(check(script("{{ n.identity }}"))).toEqual(["DJ415"]);
     expect(check(script("{{ n.id|upper }}"))).toEqual(["DJ415"]);
   });
+
+  it("the stored value of a choice is an identifier the code defines; its label is not (opencve c2d961740e)", () => {
+    const check = (text: string) =>
+      runChecks([new SourceFile("shop/templates/p.html", text, new Set([1, 2, 3]))]).findings.map((f) => f.rule);
+    const page = (loop: string, value: string) =>
+      `<script>\nconst s = [${loop}{id: "${value}", name: "{{ v|escapejs }}"},{% endfor %}];\n</script>\n`;
+    for (const loop of [
+      "{% for k, v in status_choices %}",
+      "{% for k, v in form.status.field.choices %}",
+      "{% for k, v in Order.STATUS_CHOICES %}",
+    ])
+      expect([loop, check(page(loop, "{{ k }}"))]).toEqual([loop, []]);
+    // the label, a key of other data, a name bound again by a nearer loop, an attribute of the key
+    expect(check(page("{% for k, v in status_choices %}", "{{ v }}"))).toEqual(["DJ415"]);
+    expect(check(page("{% for k, v in statuses.items %}", "{{ k }}"))).toEqual(["DJ415"]);
+    expect(check(page("{% for k, v in status_choices %}{% for k, x in names %}", "{{ k }}"))).toEqual(["DJ415"]);
+    expect(check(page("{% for k, v in choices_by_user %}", "{{ k }}"))).toEqual(["DJ415"]);
+    expect(check(page("{% for k, v in status_choices %}", "{{ k.title }}"))).toEqual(["DJ415"]);
+  });
 });
 
 describe("reflected XSS through intermediate variables (DJ414)", () => {

@@ -225,6 +225,7 @@ export const variableInScript: Rule = {
         if (/^(csrf_token|request\.path|STATIC_URL|LANGUAGE_CODE|LANGUAGE_BIDI)\b/.test(m[1] ?? "")) continue;
         // A number or an id Django makes (`n.id`, `form.x.id_for_label`, `obj.pk|default:0`): no quote or tag in it.
         if (ID_LIKE.test((m[1] ?? "").replace(/\|\s*default:\s*\d+\s*$/, ""))) continue;
+        if (isChoiceKey(text, m[1] ?? "", start + at)) continue;
         const line = text.slice(0, start + (m.index ?? 0)).split("\n").length;
         const message = jsonBlock
           ? `${code(`{{ ${m[1]} }}`)} inside a JSON <script> is HTML-escaped, not JSON-encoded: render the ` +
@@ -237,6 +238,20 @@ export const variableInScript: Rule = {
     return hits;
   },
 };
+
+/**
+ * `{% for key, label in status_choices %}…{{ key }}`: the stored value of a choice, an identifier the code
+ * defines (`("open", _("Open"))`), where the label beside it is the text a translator or an admin writes. The
+ * nearest `{% for %}` before `at` that binds the bare name decides.
+ */
+function isChoiceKey(text: string, variable: string, at: number): boolean {
+  const name = variable.trim();
+  if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+  let binding: RegExpExecArray | undefined;
+  const loops = /\{%-?\s*for\s+([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s+in\s+([\w.]{1,200}?)\s*-?%\}/g;
+  for (const m of text.slice(Math.max(0, at - 20_000), at).matchAll(loops)) if (m[1] === name) binding = m;
+  return binding !== undefined && /(^|[._])(choices|CHOICES)$/.test(binding[2] ?? "");
+}
 
 /**
  * Whether `body[from..to]` sits between double quotes, stepping over template tags on either side:
