@@ -1928,6 +1928,54 @@ describe("|safe that the change kept as it was on a rewritten line (DJ403)", () 
   });
 });
 
+describe("template output the change moved, re-indented or re-marked up (DJ403, DJ107)", () => {
+  // Shapes from real commits: a Bootstrap port (django-oscar 4bdf5df9b1), blocks moved into tabs
+  // (django-helpdesk 553b84fdee, b01ed26f00), a loop given a new iterable of the same rows (3dd8d3437a).
+  const template = (file: string, removed: string[], changed: number[]) =>
+    runChecks([
+      new SourceFile(
+        "shop/templates/shop/page.html",
+        file,
+        new Set(changed),
+        removed,
+        new Set(),
+        removed.map((text) => ({ text, line: changed[0] ?? 1 })),
+      ),
+    ]).findings.map((f) => `${f.rule}@${f.line}`);
+  const page =
+    '<div class="tab">\n  {% for c in lists %}\n    <p>{{ c.note|safe }}</p>\n    {% for t in c.tasks.all %}{{ t }}{% endfor %}\n  {% endfor %}\n</div>\n';
+  const lines = [1, 2, 3, 4, 5, 6];
+  it("is not new where the deleted lines had the same output or read", () => {
+    const before = ["{% for c in lists %}", "<p>{{ c.note|safe }}</p>", "{% for t in c.tasks.all %}{{ t }}{% endfor %}"];
+    expect(template(page, before, lines)).toEqual([]);
+  });
+  it("is new where they did not, or printed it escaped", () => {
+    expect(template(page, ["{% for c in lists %}", "<p>{{ c.note }}</p>"], lines)).toEqual(["DJ403@3", "DJ107@4"]);
+    expect(template(page, [], lines)).toEqual(["DJ403@3", "DJ107@4"]);
+  });
+  it("a loop given a new iterable does not make its unchanged body's reads new; a new loop does", () => {
+    const before = ["  {% for c in ticket.list_set.all %}"];
+    expect(template(page, before, [2])).toEqual([]);
+    expect(template(page, ["  {% for x in ticket.list_set.all %}"], [2])).toEqual(["DJ107@4"]);
+  });
+  it("a related row read again where the loop already reads it on an unchanged line is cached", () => {
+    const models = new SourceFile(
+      "shop/models.py",
+      "from django.db import models\nclass Vendor(models.Model):\n    name = models.CharField(max_length=9)\n" +
+        "class Product(models.Model):\n    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE)\n",
+      new Set(),
+    );
+    const list =
+      "{% for product in product_list %}\n<td>{{ product.vendor.name }}</td>\n<td>{{ product.vendor.name|upper }}</td>\n{% endfor %}\n";
+    const run = (changed: number[]) =>
+      runChecks([new SourceFile("shop/templates/shop/list.html", list, new Set(changed)), models]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    expect(run([3])).toEqual([]);
+    expect(run([2, 3])).toEqual(["DJ107@2"]);
+  });
+});
+
 describe("AddField of a relation with no column (DJ301)", () => {
   const add = (field: string) =>
     `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AddField(model_name='pumping', name='tags', field=${field}),\n    ]\n`;
@@ -1976,6 +2024,23 @@ describe("a POST form whose fields come from an included template (DJ411)", () =
   });
   it("still fires when the included template is read and has no token", () => {
     expect(raised("{{ form.url }}\n")).toEqual(["DJ411"]);
+  });
+});
+
+describe("a POST form whose fields a template tag renders (DJ411; opencve cb0d8db182, linkding 2d3bd13a12)", () => {
+  const form = (body: string) =>
+    runChecks([
+      new SourceFile("shop/templates/shop/edit.html", `<form action="/e" method="post">\n${body}\n</form>\n`, new Set([1])),
+    ]).findings.map((f) => f.rule);
+  it("crispy, or a project tag that renders the whole form body, renders the token with the fields", () => {
+    expect(form("  {% crispy members_form %}")).toEqual([]);
+    expect(form("  {% load crispy_forms_tags %}{% crispy form %}\n  <button>Save</button>")).toEqual([]);
+    expect(form("  {% bookmark_form form return_url bookmark_id %}")).toEqual([]);
+  });
+  it("not built-in tags, nor a tag beside controls or variables the template writes itself", () => {
+    expect(form("  {% if x %}{% url 'a' %}{% endif %}")).toEqual(["DJ411"]);
+    expect(form("  {% render_field form.name %}\n  <input name=\"x\">")).toEqual(["DJ411"]);
+    expect(form("  {% icon 'save' %}\n  {{ form.as_p }}")).toEqual(["DJ411"]);
   });
 });
 

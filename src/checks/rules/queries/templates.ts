@@ -20,6 +20,16 @@ export const templateRelatedInLoop: Rule = {
     const stack: TemplateLoop[] = [];
     const text = file.text;
     const lineAt = (index: number) => text.slice(0, index).split("\n").length;
+    // What the file had before the change: a read it already made per row is not this change's, wherever a
+    // reformat or a move put it now.
+    const before = file.removedLines.map((l) => l.replace(/\s+/g, "")).join("\n");
+    const readBefore = (read: string) => before.includes(read.replace(/\s+/g, ""));
+    // A loop over the same name before the change: a new iterable (rows from elsewhere) does not make its body's
+    // reads new; only a changed body line does. A loop the change adds makes every read in it new.
+    const causes = (loop: TemplateLoop) =>
+      new RegExp(`\\{%-?\\s*for\\s+${escapeRegExp(loop.variable)}\\b`).test(file.removedLines.join("\n"))
+        ? []
+        : [loop.line];
     let cursor = 0;
     const flushBody = (end: number) => {
       const top = stack.at(-1);
@@ -33,11 +43,11 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
         if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
-        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project)) continue;
+        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project) || readBefore(m[0])) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
-          causeLines: [top.line],
+          causeLines: causes(top),
           message:
             `${code(m[0])} runs a query for every ${code(top.variable)} of the loop at line ${top.line}; ` +
             `prefetch it in the view.`,
@@ -49,14 +59,23 @@ export const templateRelatedInLoop: Rule = {
         if (!project.relationNames.has(relation) || /^(id|pk)$/.test(m[2] as string)) continue;
         if (!rowsOfAModelWith(top, relation, project) || loadedByTheChange(top, relation, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
+        // The row's related object, read before the change here or on an unchanged line of the loop, is cached on
+        // the row: the new read adds no query.
+        const access = `${top.variable}.${relation}.`;
+        if (readBefore(access) || readOnUnchangedLine(segment, cursor, access)) continue;
         hits.push({
           line,
-          causeLines: [top.line],
+          causeLines: causes(top),
           message:
             `${code(m[0])} follows the ${code(relation)} relation for every row of the loop at line ` +
             `${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,
         });
       }
+    };
+    const readOnUnchangedLine = (segment: string, from: number, access: string) => {
+      for (let at = segment.indexOf(access); at >= 0; at = segment.indexOf(access, at + 1))
+        if (!file.isChanged(lineAt(from + at))) return true;
+      return false;
     };
     for (const m of text.matchAll(TEMPLATE_FOR)) {
       // the tag itself belongs to the enclosing loop: `{% for tag in post.tags.all %}`

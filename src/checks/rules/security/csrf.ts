@@ -85,6 +85,31 @@ function tokenIncluded(body: string, templates: ReadonlyMap<string, string>): bo
   return /\{%-?\s*include\s+[^"'\s]/.test(body); // `{% include partial %}`: a variable, not known
 }
 
+/** Django's built-in tags and those of its contrib apps: none renders a form's fields or its token. */
+const BUILTIN_TAGS = new Set(
+  (
+    "autoescape block comment cycle debug extends filter firstof for if ifchanged include load lorem now " +
+    "regroup resetcycle spaceless templatetag url verbatim widthratio with trans translate blocktrans " +
+    "blocktranslate plural empty else elif get_current_language get_available_languages language static " +
+    "get_static_prefix get_media_prefix localize localtime timezone"
+  ).split(" "),
+);
+/** Form controls written in the template itself. */
+const CONTROL = /<(input|select|textarea|button)\b/i;
+
+/**
+ * A form whose fields a library or project tag renders (`{% crispy form %}`, `{% bookmark_form form %}`, as
+ * opposed to `{{ form }}` or controls written out): such tags render the token with the fields (crispy does
+ * unless told not to), and the checks do not read the tag's own template.
+ */
+function renderedByTag(body: string): boolean {
+  const custom = [...body.matchAll(/\{%-?\s*(\w+)/g)]
+    .map((m) => m[1] as string)
+    .filter((name) => !BUILTIN_TAGS.has(name) && !name.startsWith("end"));
+  if (custom.includes("crispy")) return true;
+  return custom.length > 0 && !CONTROL.test(body) && !/\{\{/.test(body.replace(/\{%[\s\S]*?%\}/g, ""));
+}
+
 export const formWithoutCsrfToken: Rule = {
   id: "DJ411",
   title: "POST form without `{% csrf_token %}`",
@@ -104,7 +129,7 @@ export const formWithoutCsrfToken: Rule = {
       if (!/method\s*=\s*["']?post/i.test(attrs)) continue;
       if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
       if (HAS_TOKEN.test(m[2] ?? "")) continue;
-      if (tokenIncluded(m[2] ?? "", project.templates)) continue;
+      if (tokenIncluded(m[2] ?? "", project.templates) || renderedByTag(m[2] ?? "")) continue;
       hits.push({
         line: text.slice(0, m.index ?? 0).split("\n").length,
         message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403.",

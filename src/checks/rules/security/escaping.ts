@@ -178,10 +178,10 @@ export const templateUnescaped: Rule = {
         /\{\{\s{0,20}([^{}|]{1,200}?)\s{0,20}((?:\|[^{}]{0,200}?)?)\|\s{0,20}(safe|safeseq)\b[^{}]{0,200}\}\}/g,
       )) {
         if (MEASURE.test(m[1]?.trim() ?? "") && !m[2]) continue;
-        // The same output on a line the change rewrote (an attribute added beside it): it was unescaped before.
+        // The same output among the lines the change deleted (a rewritten line, a block moved or re-indented, a
+        // markup port): it was printed unescaped before this change.
         const tag = m[0].replace(/\s+/g, "");
-        if (file.removedAt.some((r) => Math.abs(r.line - (index + 1)) <= 1 && r.text.replace(/\s+/g, "").includes(tag)))
-          continue;
+        if (file.removedLines.some((r) => r.replace(/\s+/g, "").includes(tag))) continue;
         hits.push({
           line: index + 1,
           message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
