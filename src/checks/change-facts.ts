@@ -56,3 +56,23 @@ export function eagerLoads(py: PythonFile): Array<[string, string[]]> {
 export function attachedAttributes(text: string): string[] {
   return [...text.matchAll(/^[ \t]*(?!self\.)[a-z_]\w*\.(\w+)[ \t]*=(?!=)/gm)].map((m) => m[1] as string);
 }
+
+/** `.name` read (not assigned) in a line, or named as a serializer field's `source="name"`. */
+const READ = /\.([a-z_]\w*)\b(?!\s*=[^=])|\bsource\s*=\s*["']([\w.]+)["']/g;
+
+/**
+ * Attributes the change stops reading: read in lines it deletes (`finding.vulnerability_id_set.all()`,
+ * `source="vulnerability_id_set"`) and named nowhere in the changed files as they are after it (a re-wrapped
+ * read is still there). A change that moves its readers off a relation this way drops its loading with them (DJ114).
+ */
+export function droppedReads(files: readonly SourceFile[]): Set<string> {
+  const removed = new Set<string>();
+  const after: string[] = [];
+  for (const file of files) {
+    for (const line of file.removedLines)
+      for (const m of line.matchAll(READ)) removed.add((m[1] ?? m[2]?.split(".").pop()) as string);
+    after.push(file.text);
+  }
+  const text = after.join("\n");
+  return new Set([...removed].filter((name) => !new RegExp(`\\b${name}\\b`).test(text)));
+}

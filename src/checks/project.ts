@@ -5,7 +5,7 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
-import { attachedAttributes, EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
+import { attachedAttributes, droppedReads, EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
@@ -73,6 +73,9 @@ export class ProjectIndex {
    */
   readonly renamedFunctions = new Map<string, string>();
 
+  /** Attributes the change stops reading: deleted reads, named nowhere it adds (change-facts.ts droppedReads). */
+  readonly droppedReads: ReadonlySet<string>;
+
   /** Attributes the change's own Python attaches to objects (`report.changes_summary = ...`): not relations. */
   readonly attachedByChange = new Set<string>();
 
@@ -92,6 +95,7 @@ export class ProjectIndex {
     /** Every path the change touches (a model change looks for its migration among them). */
     readonly changedPaths: ReadonlySet<string> = new Set(),
   ) {
+    this.droppedReads = droppedReads(files.filter((f) => changedPaths.has(f.path)));
     for (const file of files)
       if (file.kind === "python" && !file.isMigration && /class \w+\(.*(Field|Key)\)/.test(file.text))
         this.indexFieldClasses(file);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachedAttributes, eagerLoads, renamedDefs } from "../../src/checks/change-facts.js";
+import { attachedAttributes, droppedReads, eagerLoads, renamedDefs } from "../../src/checks/change-facts.js";
 import { PythonFile } from "../../src/checks/python.js";
 import { SourceFile } from "../../src/checks/source.js";
 
@@ -71,5 +71,20 @@ describe("attachedAttributes", () => {
         "for r in rows:\n    r.summary = s(r)\n    r.count  = 1\n    self.cache = {}\n    if r.x == 1:\n        pass\nR.y = 2\n",
       ),
     ).toEqual(["summary", "count"]);
+  });
+});
+
+describe("droppedReads: what the change stops reading", () => {
+  const file = (path: string, text: string, removed: string[]) =>
+    new SourceFile(path, text, new Set([1]), removed, new Set(), removed.map((t) => ({ text: t, line: 1 })));
+  it("reads and serializer sources in deleted lines, named nowhere in the changed files after the change", () => {
+    const model = file("app/models.py", "ids = [r.vuln.name for r in self.refs.all()]\n", [
+      "ids = [str(v) for v in self.legacy_set.all()]",
+      "    field = Field(source='old_refs')",
+      "x.count = 1",
+    ]);
+    const view = file("app/views.py", "qs = Finding.objects.prefetch_related(refs())\n", ["show(row.kept)"]);
+    const template = file("app/templates/a.html", "{{ row.kept }}\n", []);
+    expect([...droppedReads([model, view, template])].sort()).toEqual(["legacy_set", "old_refs"]);
   });
 });

@@ -1220,11 +1220,11 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
 
 describe("eager loading removed (DJ114)", () => {
   // Files as the diff leaves them: `removed` lines deleted just before head line `at`.
-  const run = (text: string, removed: Array<[string, number]>) => {
+  const run = (text: string, removed: Array<[string, number]>, changed: number[] = []) => {
     const file = new SourceFile(
       "shop/views.py",
       text,
-      new Set(),
+      new Set(changed),
       removed.map(([t]) => t),
       new Set(removed.map(([, at]) => at)),
       removed.map(([t, at]) => ({ text: t, line: at })),
@@ -1377,6 +1377,34 @@ describe("eager loading removed (DJ114)", () => {
         ["    ]", 2],
       ]),
     ).toEqual([["DJ114", 2, "This change stops loading `site`"]]);
+  });
+
+  it("is quiet when the change stops reading the relation, deletes the class, or stops building the queryset", () => {
+    // DefectDojo 775a705f3b: the legacy relation's prefetch and its readers are removed together
+    const view = "def v(request):\n    qs = Finding.objects.prefetch_related(new_prefetch())\n    return [f.cve for f in qs]\n";
+    const prefetch: [string, number] = ["    qs = Finding.objects.prefetch_related('legacy_set')", 2];
+    expect(run(view, [prefetch, ["    return [str(v) for f in qs for v in f.legacy_set.all()]", 3]])).toEqual([]);
+    expect(run(view, [prefetch, ["    return [f.cve for f in qs]", 3]])).toEqual([
+      ["DJ114", 2, "This change stops loading `legacy_set`"],
+    ]);
+    // django-cms cfaa9fe64c: a deprecated plugin class deleted whole
+    const left = "class TextPlugin(Base):\n    model = Text\n";
+    const plugin: Array<[string, number]> = [
+      ["class AliasPlugin(Base):", 3],
+      ["    def get_queryset(self):", 3],
+      ["        return Alias.objects.select_related('plugin')", 3],
+    ];
+    expect(run(left, plugin)).toEqual([]);
+    // ...not where a class takes its place in the file, nor where the class stays (a method deleted)
+    const renamed = "class TextPlugin(Base):\n    model = Text\nclass AliasPluginV2(Base):\n    model = Alias\n";
+    expect(run(renamed, plugin, [3, 4]).map((f) => f[0])).toEqual(["DJ114"]);
+    const kept = "class TextPlugin(Base):\n    model = Text\nclass AliasPlugin(Base):\n    model = Alias\n";
+    expect(run(kept, plugin.slice(1).map(([t]) => [t, 5])).map((f) => f[0])).toEqual(["DJ114"]);
+    // DefectDojo 775a705f3b search: the lane's queryset is gone, the name only ever None now
+    const search = "def search(request):\n    ids = None\n    return render(request, 't.html', {'ids': ids})\n";
+    const lane: [string, number] = ["    ids = ids.prefetch_related('finding__product')", 3];
+    expect(run(search, [lane])).toEqual([]);
+    expect(run(search.replace("ids = None", "ids = Vuln.objects.all()"), [lane]).map((f) => f[0])).toEqual(["DJ114"]);
   });
 
   it("is quiet when the change moves the loading into another function of the file", () => {

@@ -129,7 +129,18 @@ export const removedEagerLoading: Rule = {
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
     // A deleted `prefetch_related(` left open on its line: the deleted lines after it list its relations.
     let openCall: number | undefined;
+    // A class the change deletes whole (a deprecated plugin or view: its name gone from the head, no class added in
+    // the file to take its place): what it loaded went with it and with whatever rendered its rows. A deleted method
+    // is not this: its class, and the class's readers, stay.
+    const classAdded = file.lines.some((l, i) => file.isChanged(i + 1) && /^\s*class\s+\w+/.test(l));
+    let deletedClass: { indent: number; name: string } | undefined;
     for (const { text: raw, line } of file.removedAt) {
+      const indent = /^\s*/.exec(raw)?.[0].length ?? 0;
+      const header = /^\s*class\s+(\w+)/.exec(raw);
+      if (header) deletedClass = { indent, name: header[1] as string };
+      else if (deletedClass && /\S/.test(raw) && indent <= deletedClass.indent) deletedClass = undefined;
+      if (deletedClass && !header && !classAdded && !new RegExp(`\\bclass\\s+${deletedClass.name}\\b`).test(file.text))
+        continue;
       // A trailing comment (`'device_type',  # read by __str__`) is not part of the relation list.
       const text = raw.replace(/\s+#.*$/, "");
       const listedInDeletedCall = openCall === line && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
@@ -137,7 +148,7 @@ export const removedEagerLoading: Rule = {
       else if (!listedInDeletedCall) openCall = undefined;
       if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
-      if (loopsRemoved.has(scope)) continue;
+      if (loopsRemoved.has(scope) || querysetGone(text, scope ? py.src(scope) : file.text)) continue;
       // A deleted line sits before the next head line: the construct is the one there or just above; a
       // deleted statement or method of its own may leave none, and the place is the function or class around it.
       const statement = [line, line - 1]
@@ -158,7 +169,7 @@ export const removedEagerLoading: Rule = {
           /^\s*(["'][\w]+["'],?\s*)+$/.test(text));
       const names = (
         inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
-      ).filter((n) => !kept(n, admin ?? scope) && !relationRemoved(n, project));
+      ).filter((n) => !kept(n, admin ?? scope) && !relationRemoved(n, project) && !readersDropped(n, project));
       if (names.length === 0) continue;
       // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
       const place = places.get(construct.from) ?? {
@@ -187,6 +198,24 @@ export const removedEagerLoading: Rule = {
     return hits;
   },
 };
+
+/**
+ * `results = results.prefetch_related(...)` deleted where the scope now only ever sets `results = None`: the
+ * queryset went with its loading, and what rendered it gets nothing.
+ */
+function querysetGone(deleted: string, scopeText: string): boolean {
+  const name = /^\s*(\w+)\s*=(?!=)[^#\n]*\b(select_related|prefetch_related)\(/.exec(deleted)?.[1];
+  if (!name) return false;
+  const values = [...scopeText.matchAll(new RegExp(`^[ \\t]*${name}\\s*=(?!=)\\s*(.*)$`, "gm"))].map((m) =>
+    (m[1] ?? "").trim(),
+  );
+  return values.length > 0 && values.every((v) => /^(None|\[\]|\{\}|\(\))$/.test(v));
+}
+
+/** The change deletes the reads of the relation a path ends in and adds none: its readers moved off it. */
+function readersDropped(path: string, project: ProjectIndex): boolean {
+  return project.droppedReads.has(path.split("__").at(-1) ?? path);
+}
 
 /**
  * A loading path through a relation this change deletes from its model (`mealplan__shared` once `shared`
