@@ -806,6 +806,35 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     ).toEqual(["DJ508"]);
   });
 
+  it("a models module inside an app counts that app's migrations, wherever MIGRATION_MODULES puts them", () => {
+    // DefectDojo 775a705f3b: dojo/vulnerability/models.py belongs to the dojo app, migrated in dojo/db_migrations
+    const nested = new SourceFile("dojo/vulnerability/models.py", model, new Set([5]), [], new Set([5]));
+    const rules = (paths: string[]) =>
+      runChecks([nested], [], { otherChangedPaths: paths }).findings.map((f) => f.rule);
+    expect(rules(["dojo/db_migrations/0287_vulnerability.py"])).toEqual([]);
+    expect(rules(["dojo/migrations/0287_vulnerability.py"])).toEqual([]);
+    expect(rules(["dojo/vulnerability/migrations/0001_initial.py"])).toEqual([]);
+    // a sibling app's migrations, or a file that is no migration, do not count
+    expect(rules(["dojo/finding/migrations/0002_x.py"])).toEqual(["DJ508"]);
+    expect(rules(["dojo/db_migrations/README.md", "dojo/db_migrations/helpers.py"])).toEqual(["DJ508"]);
+    expect(new SourceFile("dojo/db_migrations/0287_x.py", "", new Set()).isMigration).toBe(true);
+  });
+
+  it("a relation's target renamed from one name of the user model to another needs no migration", () => {
+    const token = (target: string) =>
+      `from django.db import models\n\nclass FeedToken(models.Model):\n    user = models.OneToOneField(\n        ${target},\n        on_delete=models.CASCADE,\n    )\n`;
+    const rules = (before: string, after: string) =>
+      runChecks([
+        new SourceFile("feeds/models.py", token(after), new Set([5]), [`        ${before},`], new Set([5]), [
+          { text: `        ${before},`, line: 5 },
+        ]),
+      ]).findings.map((f) => f.rule);
+    expect(rules("get_user_model()", "User")).toEqual([]);
+    expect(rules("settings.AUTH_USER_MODEL", "get_user_model()")).toEqual([]);
+    expect(rules("User", "Account")).toEqual(["DJ508"]);
+    expect(rules("Account", "User")).toEqual(["DJ508"]);
+  });
+
   it("an abstract model's field change is migrated in the apps that inherit it", () => {
     const mixin = new SourceFile(
       "core/models/mixins.py",

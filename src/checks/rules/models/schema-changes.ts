@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, metaOf, type PythonFile, simpleAssignments } from "../../python.js";
 import { isFieldClass, isModelBase } from "../../model-classes.js";
-import { definitionFrom, type SourceFile } from "../../source.js";
+import { definitionFrom, MIGRATION_PATH, type SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -62,9 +62,25 @@ function schemaTouched(file: SourceFile, field: FieldDef): boolean {
     for (let line = py.lineOf(value); line <= py.line(Math.max(value.from, value.to - 1)); line++) docLines.add(line);
   }
   for (let line = field.first; line <= field.last; line++) {
-    if ((file.isChanged(line) || file.deletedAt.has(line)) && !docLines.has(line)) return true;
+    if (!(file.isChanged(line) || file.deletedAt.has(line)) || docLines.has(line)) continue;
+    if (sameUserModel(file, line, field)) continue;
+    return true;
   }
   return false;
+}
+
+/** The user model, however a relation names it: `get_user_model()`, `settings.AUTH_USER_MODEL`, `User`. */
+const USER_MODEL = /^(get_user_model\(\)|(settings\.)?AUTH_USER_MODEL|(\w+\.)?User|["'](auth\.User|AUTH_USER_MODEL)["'])$/;
+
+/**
+ * A relation's target rewritten from one name of the user model to another on a line of its own (linkding
+ * 1a1092d03a: `get_user_model(),` -> `User,`): the same table, no migration.
+ */
+function sameUserModel(file: SourceFile, line: number, field: FieldDef): boolean {
+  const bare = (text: string) => text.trim().replace(/,$/, "");
+  if (!USER_MODEL.test(bare(file.lines[line - 1] ?? ""))) return false;
+  const deleted = file.removedAt.filter((r) => r.line >= field.first && r.line <= field.last + 1);
+  return deleted.length > 0 && deleted.every((r) => USER_MODEL.test(bare(r.text)));
 }
 
 const modelChangeWithoutMigration: Rule = {
@@ -82,9 +98,15 @@ const modelChangeWithoutMigration: Rule = {
   check(file, project) {
     const app = appOf(file.path);
     const migrationsDir = `${app ? `${app}/` : ""}migrations/`;
-    if ([...project.changedPaths].some((p) => p.startsWith(migrationsDir))) return [];
+    const migrationApps = [...project.changedPaths].flatMap((p) => {
+      const m = MIGRATION_PATH.exec(p);
+      return m ? [m[1] ?? ""] : [];
+    });
+    // The app's own migrations, or those of an app it sits inside: DefectDojo's `dojo/finding/models.py` is the
+    // `dojo` app's, whose migrations live in `dojo/db_migrations` (MIGRATION_MODULES).
+    if (migrationApps.some((dir) => dir === app || dir === "" || app.startsWith(`${dir}/`))) return [];
     // An abstract model's columns live in the apps of the models that inherit it: their migrations count.
-    const anyMigration = [...project.changedPaths].some((p) => /(^|\/)migrations\/[^/]+\.py$/.test(p));
+    const anyMigration = migrationApps.length > 0;
     const hits: RuleHit[] = [];
     for (const { model, fields, abstract } of modelFields(file.python)) {
       if (abstract && anyMigration) continue;
