@@ -3,7 +3,7 @@
  * the functions it renames in place, the relations its querysets load with each model's rows, and the
  * attributes it attaches to objects.
  */
-import type { PythonFile } from "./python.js";
+import { callParts, type PythonFile } from "./python.js";
 import { querysetOf } from "./querysets.js";
 import type { SourceFile } from "./source.js";
 
@@ -75,4 +75,29 @@ export function droppedReads(files: readonly SourceFile[]): Set<string> {
   }
   const text = after.join("\n");
   return new Set([...removed].filter((name) => !new RegExp(`\\b${name}\\b`).test(text)));
+}
+
+/**
+ * The relations the file prefetches, each with what its rows are loaded with: `prefetch_related("a", "b__c")`
+ * gives a and b (b with c); `Prefetch(f"{prefix}refs", queryset=Ref.objects.select_related("vuln"))` gives refs
+ * with vuln. A related manager's `.all()` on such a relation reads the prefetched rows.
+ */
+export function prefetchedRelations(py: PythonFile): Array<[string, string[]]> {
+  const found: Array<[string, string[]]> = [];
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name === "Prefetch") {
+      const lookup = /(\w+)["']$/.exec(py.src(parts.positional[0] ?? call))?.[1];
+      const queryset = parts.keywords.get("queryset") ?? parts.positional[1];
+      const info = queryset ? querysetOf(py, queryset) : undefined;
+      if (lookup) found.push([lookup.split("__").at(-1) as string, [...(info?.eager ?? [])]]);
+    } else if (parts?.name === "prefetch_related") {
+      for (const arg of parts.positional) {
+        const path = /^["']([\w]+)["']$/.exec(py.src(arg))?.[1]?.split("__");
+        if (!path) continue;
+        path.forEach((segment, i) => found.push([segment, path.slice(i + 1, i + 2)]));
+      }
+    }
+  }
+  return found;
 }

@@ -114,11 +114,25 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
  * Module-level functions of a file that run a query when called: directly (as for methods above, or a guardian
  * permission check), or through another function of the same module that does. Name -> the query, for messages.
  */
+/**
+ * A function that keeps what it fetched: decorated with a cache (`@lru_cache`, `@cache`, `@cached`,
+ * `@memoize`), or filling a dict it checks first (`if pk not in _users: _users[pk] = User.objects.get(pk=pk)`,
+ * taiga's export serializers). Called per row, it queries once per distinct key, not per row.
+ */
+function isMemoised(py: PythonFile, def: SyntaxNode): boolean {
+  if (decoratorsOf(py, def).some((d) => /\b(lru_cache|cache|cached|memoize|memoized)\b/.test(d))) return true;
+  const body = py.src(def);
+  for (const m of body.matchAll(/\bif\s+[\w.]+\s+not\s+in\s+(\w+)\s*:/g))
+    if (new RegExp(`\\b${m[1]}\\[[^\\]\\n]+\\]\\s*=[^=][^\\n]*\\.objects\\.`).test(body)) return true;
+  return false;
+}
+
 export function queryingFunctions(py: PythonFile): Map<string, string> {
   const defs = defsIn(py.tree.topNode);
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
   const found = new Map<string, string>();
   for (const [name, def] of named) {
+    if (isMemoised(py, def)) continue;
     const query = directQuery(py, def, new Set());
     if (query) found.set(name, query);
   }

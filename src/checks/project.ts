@@ -5,7 +5,7 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
-import { attachedAttributes, droppedReads, EAGER, eagerLoads, renamedDefs } from "./change-facts.js";
+import { attachedAttributes, droppedReads, EAGER, eagerLoads, prefetchedRelations, renamedDefs } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
@@ -73,6 +73,12 @@ export class ProjectIndex {
    */
   readonly renamedFunctions = new Map<string, string>();
 
+  /**
+   * Relations the change's own Python prefetches: relation -> what their rows are loaded with (change-facts.ts
+   * prefetchedRelations). `obj.refs.all()` reads those rows from the prefetch.
+   */
+  readonly prefetchedByChange = new Map<string, Set<string>>();
+
   /** Attributes the change stops reading: deleted reads, named nowhere it adds (change-facts.ts droppedReads). */
   readonly droppedReads: ReadonlySet<string>;
 
@@ -129,6 +135,11 @@ export class ProjectIndex {
   private readChange(file: SourceFile): void {
     for (const name of attachedAttributes(file.text)) this.attachedByChange.add(name);
     if (!EAGER.test(file.text)) return;
+    for (const [relation, nested] of prefetchedRelations(file.python)) {
+      const known = this.prefetchedByChange.get(relation) ?? new Set<string>();
+      for (const name of nested) known.add(name);
+      this.prefetchedByChange.set(relation, known);
+    }
     for (const [model, relations] of eagerLoads(file.python)) {
       const known = this.loadedByChange.get(model) ?? new Set<string>();
       for (const relation of relations) known.add(relation);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachedAttributes, droppedReads, eagerLoads, renamedDefs } from "../../src/checks/change-facts.js";
+import { attachedAttributes, droppedReads, eagerLoads, prefetchedRelations, renamedDefs } from "../../src/checks/change-facts.js";
 import { PythonFile } from "../../src/checks/python.js";
 import { SourceFile } from "../../src/checks/source.js";
 
@@ -86,5 +86,22 @@ describe("droppedReads: what the change stops reading", () => {
     const view = file("app/views.py", "qs = Finding.objects.prefetch_related(refs())\n", ["show(row.kept)"]);
     const template = file("app/templates/a.html", "{{ row.kept }}\n", []);
     expect([...droppedReads([model, view, template])].sort()).toEqual(["legacy_set", "old_refs"]);
+  });
+});
+
+describe("prefetchedRelations", () => {
+  it("prefetch_related paths and Prefetch objects (an f-string lookup too), with what their rows load", () => {
+    const py = new PythonFile(
+      "qs.prefetch_related('tags', 'items__product')\n" +
+        "p = Prefetch(f'{prefix}refs', queryset=Ref.objects.select_related('vuln'))\n" +
+        "q = Prefetch('notes')\nshow(prefetch_related_objects(rows, 'x'))\n",
+    );
+    expect(prefetchedRelations(py)).toEqual([
+      ["tags", []],
+      ["items", ["product"]],
+      ["product", []],
+      ["refs", ["vuln"]],
+      ["notes", []],
+    ]);
   });
 });

@@ -1813,6 +1813,64 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
   });
 });
 
+describe("related rows the change prefetches (DJ101, DJ111; DefectDojo 775a705f3b, taiga 750113d493)", () => {
+  const models =
+    "from django.db import models\nclass Vuln(models.Model):\n    name = models.CharField(max_length=9)\n" +
+    "class Ref(models.Model):\n    finding = models.ForeignKey('Finding', related_name='refs', on_delete=models.CASCADE)\n" +
+    "    vuln = models.ForeignKey(Vuln, on_delete=models.CASCADE)\n";
+  const queries = (loaded: string) =>
+    `from django.db.models import Prefetch\n\ndef refs_prefetch(prefix=""):\n    return Prefetch(f"{prefix}refs", queryset=Ref.objects.select_related(${loaded}))\n`;
+  const reader = "def names(finding):\n    return [ref.vuln.name for ref in finding.refs.all()]\n";
+  const run = (loaded: string) =>
+    runChecks(
+      [
+        new SourceFile("app/helpers.py", reader, new Set([2])),
+        new SourceFile("app/queries.py", queries(loaded), new Set([4])),
+      ],
+      [new SourceFile("app/models.py", models, new Set())],
+    ).findings.map((f) => `${f.rule}@${f.file}:${f.line}`);
+  it("a loop over a manager's all() reads the rows the change's Prefetch loads with the relation", () => {
+    expect(run('"vuln"')).toEqual([]);
+    expect(run('"finding"')).toEqual(["DJ101@app/helpers.py:2"]);
+  });
+  const serializer = (method: string) =>
+    `from rest_framework import serializers\n\nclass SprintSerializer(serializers.Serializer):\n    def get_stories(self, obj):\n        return ${method}\n`;
+  const prefetching = "def attach(qs):\n    return qs.prefetch_related(Prefetch('user_stories', queryset=Story.objects.all()))\n";
+  const serialized = (method: string, changed = true) =>
+    runChecks([
+      new SourceFile("app/serializers.py", serializer(method), new Set([5])),
+      new SourceFile("app/utils.py", prefetching, new Set(changed ? [2] : [])),
+    ]).findings.map((f) => f.rule);
+  it("a serializer method's obj.rel.all() reads what the change prefetches; a filter or another relation does not", () => {
+    expect(serialized("[s.id for s in obj.user_stories.all()]")).toEqual([]);
+    expect(serialized("obj.user_stories.count()")).toEqual([]);
+    expect(serialized("[s.id for s in obj.user_stories.filter(done=True)]")).toEqual(["DJ111"]);
+    expect(serialized("[s.id for s in obj.tasks.all()]")).toEqual(["DJ111"]);
+  });
+});
+
+describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () => {
+  const cache = (body: string) => `_users = {}\n\n${body}\n`;
+  const memo =
+    "def cached_user(pk):\n    if pk not in _users:\n        _users[pk] = User.objects.get(pk=pk)\n    return _users[pk]";
+  const serializer =
+    "from rest_framework import serializers\nfrom app.cache import cached_user\n\nclass EntrySerializer(serializers.Serializer):\n    def get_owner(self, obj):\n        return cached_user(obj.owner_id).email\n";
+  const run = (helper: string) =>
+    runChecks([new SourceFile("app/serializers.py", serializer, new Set([6]))], [
+      new SourceFile("app/cache.py", cache(helper), new Set()),
+    ]).findings.map((f) => f.rule);
+  it("queries once per key, not per object: decorated with a cache or filling a dict it checks", () => {
+    expect(run(memo)).toEqual([]);
+    expect(run("@lru_cache(maxsize=None)\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual([]);
+    expect(run("@functools.cache\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual([]);
+  });
+  it("not a helper that queries every time, whatever it is named", () => {
+    expect(run("def cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual(["DJ111"]);
+    expect(run(memo.replace("if pk not in _users:", "if pk:"))).toEqual(["DJ111"]);
+    expect(run("@cache_page(60)\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual(["DJ111"]);
+  });
+});
+
 describe("loops over a literal held in a variable (DJ102)", () => {
   const loop = (setup: string, iterable: string) =>
     `def v(request, ids):\n${setup}\n    for mode in ${iterable}:\n        print(Order.objects.filter(sku=mode).count())\n`;

@@ -218,6 +218,9 @@ export const serializerMethodQueries: Rule = {
           const last = links.at(-1);
           const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
           const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
+          // `obj.user_stories.all()` where the change prefetches user_stories: the rows come from the prefetch.
+          if (onRelation && links.length === 3 && /^(all|count|exists)$/.test(last?.name ?? ""))
+            if (project.prefetchedByChange.has(links[1]?.name ?? "")) continue;
           if (
             !last?.call ||
             !(viaManager || onRelation) ||

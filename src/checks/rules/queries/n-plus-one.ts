@@ -3,6 +3,7 @@ import { insideLoop, isBoundedByCode, type Loop, loopsIn, runsOnce } from "../..
 import { ancestors, callParts, children, type PythonFile } from "../../python.js";
 import { chainLinks, isEagerLoaded, type QuerysetInfo } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
+import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { helperQueriesInLoops } from "./helper-calls.js";
 import { isPython, MANAGER_CALLS, loopQueryset, perIterationCondition } from "./shared.js";
@@ -41,6 +42,24 @@ function isCompared(py: PythonFile, node: SyntaxNode): boolean {
   const parent = node.parent;
   if (parent?.name !== "BinaryExpression") return false;
   return children(parent).some((c) => (c.name === "CompareOp" && /^[!=]=$/.test(py.src(c))) || c.name === "is");
+}
+
+/**
+ * `for ref in finding.refs.all(): ref.vuln` where the change prefetches `refs` with `vuln` loaded
+ * (`Prefetch("refs", queryset=Ref.objects.select_related("vuln"))`): the loop reads the prefetched rows, and a
+ * `select_related` on the manager would bypass them (DefectDojo 775a705f3b).
+ */
+function prefetchedWith(py: PythonFile, loop: Loop, relation: string, project: ProjectIndex): boolean {
+  if (!loop.iterable) return false;
+  const links = chainLinks(py, loop.iterable);
+  const manager = links.at(-2);
+  return (
+    links.length >= 3 &&
+    links.at(-1)?.name === "all" &&
+    manager !== undefined &&
+    !manager.call &&
+    project.prefetchedByChange.get(manager.name)?.has(relation) === true
+  );
 }
 
 export const relatedAccessInLoop: Rule = {
@@ -134,7 +153,7 @@ export const relatedAccessInLoop: Rule = {
         if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name))) kind = "manager";
         else if (model?.fields.get(name)?.forward) kind = "forward";
         else if (!model && project.relationNames.has(name) && !next.call) kind = "forward";
-        if (!kind || isEagerLoaded(qs, name)) continue;
+        if (!kind || isEagerLoaded(qs, name) || prefetchedWith(py, loop, name, project)) continue;
         if (
           kind === "manager" &&
           model &&
