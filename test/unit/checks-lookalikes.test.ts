@@ -1941,6 +1941,18 @@ describe("pagination_class = None where nothing lists through DRF's pagination (
   });
 });
 
+describe("one object's related rows nested by its serializer (DJ108; taiga 05b630042c)", () => {
+  const method = (cls: string) =>
+    `from rest_framework import serializers\n\nclass ${cls}:\n    def get_stories(self, obj):\n        return StorySerializer(Story.objects.filter(sprint=obj), many=True).data\n`;
+  it("is not an unpaginated list: the endpoint pages the outer objects", () => {
+    // (the query per sprint it runs is DJ111's)
+    expect(fired("shop/serializers.py", method("SprintSerializer(serializers.ModelSerializer)"))).toEqual(["DJ111@5"]);
+  });
+  it("a view or a plain class serialising a whole queryset still is", () => {
+    expect(fired("shop/views.py", method("SprintView(APIView)"))).toEqual(["DJ108@5"]);
+  });
+});
+
 describe("a template loop's relation loaded by the view changed with it (DJ107)", () => {
   const models =
     "from django.db import models\n\nclass Project(models.Model):\n    name = models.CharField(max_length=9)\n\n" +

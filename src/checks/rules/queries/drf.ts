@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import {
+  ancestors,
   assignmentsInScope,
   callParts,
   children,
@@ -156,6 +157,9 @@ export const unboundedListEndpoint: Rule = {
       if (!qs || qs.sliced) continue;
       const def = enclosingDef(call);
       if (def && /paginat|Paginator|\[\s*:\s*\w+\s*\]|\[\s*\w+\s*:\s*\w+\s*\]/.test(py.src(def))) continue;
+      // A serializer's own method nesting one object's related rows (a sprint's stories): the list endpoint around
+      // it pages the outer objects; a nested relation is not paged.
+      if (def && inSerializerClass(py, def)) continue;
       hits.push({
         line: py.lineOf(call),
         causeLines: qs.lines,
@@ -165,6 +169,11 @@ export const unboundedListEndpoint: Rule = {
     return hits;
   },
 };
+
+function inSerializerClass(py: PythonFile, def: SyntaxNode): boolean {
+  const cls = [...ancestors(def)].find((a) => a.name === "ClassDefinition");
+  return cls !== undefined && classBases(py, cls).some((b) => /Serializer$/.test(b));
+}
 
 /** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
 const HANDED_IN = /\bself\.context(?:\.get\(|\[)\s*["'](?!(?:request|view|format)["'])\w+["']/;
