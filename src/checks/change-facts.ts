@@ -95,7 +95,7 @@ export function prefetchedRelations(py: PythonFile): Array<[string, string[]]> {
       for (const arg of parts.positional) {
         const path = /^["']([\w]+)["']$/.exec(py.src(arg))?.[1]?.split("__");
         if (!path) continue;
-        path.forEach((segment, i) => found.push([segment, path.slice(i + 1, i + 2)]));
+        for (const [i, segment] of path.entries()) found.push([segment, path.slice(i + 1, i + 2)]);
       }
     }
   }

@@ -43,6 +43,16 @@ const RUNS_QUERY = /^(get|first|last|count|exists|aggregate|latest|earliest|in_b
 const NOT_A_READ = /^(__\w+__|save|delete|clean\w*|full_clean|validate\w*|refresh_from_db|update\w*|create\w*)$/;
 
 /**
+ * A method whose work is a write (it saves, deletes or creates rows: treebeard's `move()` overridden to save the
+ * moved node, Tandoor b43d6e08d4): calling it per row is a per-row write, with no read to fetch up front.
+ */
+function writesRows(py: PythonFile, def: SyntaxNode): boolean {
+  return /\.(save|delete|bulk_create|bulk_update)\(|\.objects\.(create|update|get_or_create|update_or_create)\(/.test(
+    py.src(def.getChild("Body") ?? def),
+  );
+}
+
+/**
  * Plain methods of a model that run a query when called: a manager read that runs at once
  * (`Plugin.objects.get(...)`, `plugin.model.objects.get(...)`, `self.line_set.count()`, `self.tags.exists()` on a
  * many-to-many field), or a call of another of
@@ -55,7 +65,7 @@ export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: Rea
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
   const found = new Map<string, string>();
   for (const [name, def] of named) {
-    if (NOT_A_READ.test(name)) continue;
+    if (NOT_A_READ.test(name) || writesRows(py, def)) continue;
     const query = directQuery(py, def, manyToMany);
     if (query) found.set(name, query);
   }
@@ -63,7 +73,7 @@ export function queryingMethods(py: PythonFile, cls: SyntaxNode, manyToMany: Rea
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, def] of named) {
-      if (found.has(name) || NOT_A_READ.test(name)) continue;
+      if (found.has(name) || NOT_A_READ.test(name) || writesRows(py, def)) continue;
       const callee = py
         .src(def.getChild("Body") ?? def)
         .match(/\bself\.(\w+)\(/g)

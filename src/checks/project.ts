@@ -5,7 +5,14 @@ import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProp
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
-import { attachedAttributes, droppedReads, EAGER, eagerLoads, prefetchedRelations, renamedDefs } from "./change-facts.js";
+import {
+  attachedAttributes,
+  droppedReads,
+  EAGER,
+  eagerLoads,
+  prefetchedRelations,
+  renamedDefs,
+} from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
 import { definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";

@@ -141,7 +141,9 @@ function templateFormatOf(path: string): TemplateFormat {
  * page: both stay HTML.
  */
 function isProse(text: string): boolean {
-  if (/\{%-?\s{0,20}(extends|include|block)\b/.test(text)) return false;
+  // A child or a composition of other templates renders into them (HTML, most likely); a `{% block %}` alone only
+  // marks what a child may override (Django's own password_reset_email.html has one).
+  if (/\{%-?\s{0,20}(extends|include)\b/.test(text)) return false;
   const literal = outsideTags(text);
   return !/<[A-Za-z!/?]|&(#\d+|#x[\da-f]+|[a-z]+);/i.test(literal) && /[A-Za-z]{2,}/.test(literal);
 }

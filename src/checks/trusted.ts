@@ -46,10 +46,17 @@ export function isTrusted(
       return children(node).every(
         (c) => /^[()]$|^(ArithOp|not)$/.test(c.name) || isTrusted(py, c, depth + 1, trustedName),
       );
-    case "BinaryExpression":
+    case "BinaryExpression": {
+      // `"&nbsp;" * depth`: a literal repeated; the count only says how often (anything else raises in Python).
+      const [left, op, right] = children(node);
+      if (op && py.src(op) === "*" && [left, right].some((side) => side?.name === "String")) return true;
       return children(node).every(
         (c) => /Op$|^(and|or|in|is|not)$/.test(c.name) || isTrusted(py, c, depth + 1, trustedName),
       );
+    }
+    case "ComprehensionExpression":
+    case "ArrayComprehensionExpression":
+      return comprehensionTrusted(py, node, depth, trustedName);
     case "TupleExpression":
     case "ArrayExpression":
     case "SetExpression":
@@ -83,11 +90,17 @@ export function isTrusted(
       if (!parts) return false;
       if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (TRUSTED_CALLS.test(parts.name)) return true;
-      if (parts.name === "join" && parts.receiver)
+      if (parts.name === "join" && parts.receiver) {
+        // `", ".join(x for x in xs)`: a bare generator argument, which the parser leaves in the argument list
+        const args = node.getChild("ArgList");
+        const generator = args?.getChild("for") ? args : undefined;
         return (
           isTrusted(py, parts.receiver, depth + 1) &&
-          parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName))
+          (generator
+            ? comprehensionTrusted(py, generator, depth, trustedName)
+            : parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName)))
         );
+      }
       // `str(x)`, `connection.ops.quote_name(model._meta.db_table)`, `reverse("detail", kwargs={"pk": obj.pk})`:
       // text of trusted values (reverse() escapes nothing, so its arguments must be trusted too).
       if (parts.name === "reverse" && !parts.hasStarArgs)
@@ -116,4 +129,32 @@ function returnsTrusted(py: PythonFile, name: string, depth: number): boolean {
   if (!def) return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
+}
+
+/** `SomeChoices.values()`, `Status.choices`, `Colors.CHOICES`: what a class the code defines holds. */
+const CLASS_CONSTANTS = /^[A-Z]\w*\.(values|keys|items|labels|names|choices|CHOICES)(\(\))?$/;
+
+/**
+ * `f"<code>{color}</code>" for color in ColorChoices.values()`: each element trusted, given that the names the
+ * loop binds come from a trusted iterable (NetBox 5f802bb18f's help text).
+ */
+function comprehensionTrusted(
+  py: PythonFile,
+  node: SyntaxNode,
+  depth: number,
+  trustedName?: (name: SyntaxNode) => boolean,
+): boolean {
+  const parts = children(node).filter((c) => !/^[()[\]]$/.test(c.name));
+  const forAt = parts.findIndex((p) => p.name === "for");
+  const inAt = parts.findIndex((p) => p.name === "in");
+  const iterable = parts[inAt + 1];
+  if (forAt !== 1 || inAt < 0 || !iterable || parts.length !== inAt + 2) return false; // no `if` clauses, one loop
+  if (!CLASS_CONSTANTS.test(py.src(iterable)) && !isTrusted(py, iterable, depth + 1, trustedName)) return false;
+  const bound = new Set(
+    parts
+      .slice(forAt + 1, inAt)
+      .flatMap((t) => (t.name === "VariableName" ? [py.src(t)] : py.within(t, "VariableName").map((v) => py.src(v)))),
+  );
+  const element = parts[0] as SyntaxNode;
+  return isTrusted(py, element, depth + 1, (n) => bound.has(py.src(n)) || trustedName?.(n) === true);
 }

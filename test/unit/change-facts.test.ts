@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { attachedAttributes, droppedReads, eagerLoads, prefetchedRelations, renamedDefs } from "../../src/checks/change-facts.js";
+import {
+  attachedAttributes,
+  droppedReads,
+  eagerLoads,
+  prefetchedRelations,
+  renamedDefs,
+} from "../../src/checks/change-facts.js";
 import { PythonFile } from "../../src/checks/python.js";
 import { SourceFile } from "../../src/checks/source.js";
 
@@ -76,7 +82,14 @@ describe("attachedAttributes", () => {
 
 describe("droppedReads: what the change stops reading", () => {
   const file = (path: string, text: string, removed: string[]) =>
-    new SourceFile(path, text, new Set([1]), removed, new Set(), removed.map((t) => ({ text: t, line: 1 })));
+    new SourceFile(
+      path,
+      text,
+      new Set([1]),
+      removed,
+      new Set(),
+      removed.map((t) => ({ text: t, line: 1 })),
+    );
   it("reads and serializer sources in deleted lines, named nowhere in the changed files after the change", () => {
     const model = file("app/models.py", "ids = [r.vuln.name for r in self.refs.all()]\n", [
       "ids = [str(v) for v in self.legacy_set.all()]",

@@ -97,9 +97,18 @@ describe("loops over what configuration holds (DJ102)", () => {
   const view = (outer: string, inner: string) =>
     `from django.conf import settings\nfrom shop.models import Story\n\ndef providers(request):\n    for name, config in ${outer}:\n        for app in ${inner}:\n            ${count}\n`;
   it("a key, index or dict view of a code-bounded loop's element is bounded too", () => {
-    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.get('APPS', [])"))).toEqual({ posted: [], held: [] });
-    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config['apps']"))).toEqual({ posted: [], held: [] });
-    expect(review("shop/views.py", view("(('a', {}), ('b', {}))", "config.values()"))).toEqual({ posted: [], held: [] });
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config.get('APPS', [])"))).toEqual({
+      posted: [],
+      held: [],
+    });
+    expect(review("shop/views.py", view("settings.PROVIDERS.items()", "config['apps']"))).toEqual({
+      posted: [],
+      held: [],
+    });
+    expect(review("shop/views.py", view("(('a', {}), ('b', {}))", "config.values()"))).toEqual({
+      posted: [],
+      held: [],
+    });
   });
 
   it("but not data the element leads to, nor an element of data", () => {
@@ -421,7 +430,8 @@ describe("background code beyond task decorators (DJ102)", () => {
 });
 
 describe("what a task or a command hands its work to (DJ102)", () => {
-  const loop = "    for ref in Story.objects.filter(ref__in=refs).values_list('ref', flat=True):\n        print(Story.objects.filter(ref=ref).count())\n";
+  const loop =
+    "    for ref in Story.objects.filter(ref__in=refs).values_list('ref', flat=True):\n        print(Story.objects.filter(ref=ref).count())\n";
   const service = `from shop.models import Story\n\nclass Importer:\n    def run(self, refs):\n    ${loop.replace(/\n {4}/g, "\n        ")}\ndef renumber(refs):\n${loop}\ndef report(refs):\n${loop}`;
   const at = (jobs: Record<string, string>) => review("src/shop/services.py", service, jobs);
   const task = (body: string, head = "from shop.services import Importer, renumber\n") =>
@@ -594,9 +604,7 @@ describe("a query or a create per supplied value, not per row (DJ102, DJ110): a 
       held: ["DJ102@7:in"],
     });
     // the value used as a column's value, an unknown attribute read: still not a row
-    expect(at("", "export['tags']", "print(Tag.objects.filter(name=item.name).count())").held).toEqual([
-      "DJ102@5:in",
-    ]);
+    expect(at("", "export['tags']", "print(Tag.objects.filter(name=item.name).count())").held).toEqual(["DJ102@5:in"]);
     const creates = at("", "request.POST.getlist('names')", "Tag.objects.create(name=item)");
     expect(creates).toEqual({ posted: [], held: ["DJ110@5:in"] });
   });

@@ -1,6 +1,8 @@
+import type { SyntaxNode } from "@lezer/common";
 import { unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
 import type { ProjectIndex } from "../../project.js";
+import type { PythonFile } from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
 import {
   isMigration,
@@ -26,6 +28,13 @@ const STRING_FIELDS = new Set([
   "ImageField",
   "GenericIPAddressField",
 ]);
+
+function autoNow(py: PythonFile, keywords: ReadonlyMap<string, SyntaxNode>): boolean {
+  return ["auto_now", "auto_now_add"].some((k) => {
+    const flag = keywords.get(k);
+    return flag !== undefined && py.src(flag) === "True";
+  });
+}
 
 export const addNotNullField: Rule = {
   id: "DJ301",
@@ -53,8 +62,10 @@ export const addNotNullField: Rule = {
       if (py.src(keywords.get("null") ?? op.call) === "True" || resolved.forcesNull) continue;
       if (keywords.has("default") || keywords.has("db_default")) continue;
       if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(resolved.type)) continue;
-      // Django fills existing rows of a blank string column with "" (schema_editor.effective_default).
+      // Django fills existing rows of a blank string column with "" (schema_editor.effective_default)...
       if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
+      // ...and those of an auto_now/auto_now_add date with the current time (LibrePhotos 061d03b18c).
+      if (/^(DateTimeField|DateField|TimeField)$/.test(resolved.type) && autoNow(py, keywords)) continue;
       const version = project.facts.django?.version;
       // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
       const dbDefault = !version

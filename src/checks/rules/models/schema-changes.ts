@@ -70,7 +70,8 @@ function schemaTouched(file: SourceFile, field: FieldDef): boolean {
 }
 
 /** The user model, however a relation names it: `get_user_model()`, `settings.AUTH_USER_MODEL`, `User`. */
-const USER_MODEL = /^(get_user_model\(\)|(settings\.)?AUTH_USER_MODEL|(\w+\.)?User|["'](auth\.User|AUTH_USER_MODEL)["'])$/;
+const USER_MODEL =
+  /^(get_user_model\(\)|(settings\.)?AUTH_USER_MODEL|(\w+\.)?User|["'](auth\.User|AUTH_USER_MODEL)["'])$/;
 
 /**
  * A relation's target rewritten from one name of the user model to another on a line of its own (linkding

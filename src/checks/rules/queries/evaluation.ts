@@ -124,12 +124,15 @@ export const querysetTruthiness: Rule = {
     "`if qs:` evaluates the whole queryset, fetching every row, just to see if there is one. Use `qs.exists()` (a " +
     "`LIMIT 1` query) unless the rows are used right after.",
   appliesTo: isPython,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const test of conditionNodes(py)) {
       const qs = querysetOf(py, test, assignmentsInScope(py, test));
       if (!qs || isIteratedLater(py, test)) continue;
+      // `self.choice_set` where a model declares `choice_set` as a ForeignKey: one row, not a reverse manager.
+      const last = py.src(test).split(".").pop() ?? "";
+      if (/_set$/.test(last) && project.relationNames.has(last)) continue;
       hits.push({
         line: py.lineOf(test),
         causeLines: qs.lines,

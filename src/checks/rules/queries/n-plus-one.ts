@@ -228,6 +228,9 @@ function isBatchQuery(py: PythonFile, call: SyntaxNode, loop: Loop): boolean {
  * `Subquery(...)`, or the value of an `__in` lookup. The query it belongs to runs once, wherever that is.
  */
 function isSubquery(py: PythonFile, call: SyntaxNode): boolean {
+  // `CveTracker.objects.filter(cve=OuterRef("pk"))`, held in a variable for an Exists(): it can only run inside
+  // the query that supplies the outer row.
+  if (/\bOuterRef\(/.test(py.src(call))) return true;
   for (const a of ancestors(call)) {
     if (a.name === "CallExpression" && /^(Exists|Subquery)$/.test(callParts(py, a)?.name ?? "")) return true;
     if (a.name === "ArgList" && /__in\s*=\s*$/.test(py.text.slice(Math.max(a.from, call.from - 60), call.from)))

@@ -82,8 +82,12 @@ export const writesInLoop: Rule = {
         ...(create && !walksRows(py, loop, project) ? { condition: SUPPLIED_VALUES.hint } : {}),
         message: create
           ? "`objects.create()` in a loop: collect instances and `bulk_create()` them."
-          : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or ` +
-            `\`queryset.update()\`.`,
+          : last.name === "delete"
+            ? `${code(`${links.map((l) => l.name).join(".")}()`)} per row: \`queryset.delete()\` deletes them ` +
+              "in one go (it still sends the delete signals and cascades, but skips an overridden " +
+              "`Model.delete()`)."
+            : `${code(`${links.map((l) => l.name).join(".")}()`)} per row: use \`bulk_update()\` or ` +
+              `\`queryset.update()\`.`,
       });
     }
     return hits;
