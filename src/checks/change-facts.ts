@@ -101,3 +101,21 @@ export function prefetchedRelations(py: PythonFile): Array<[string, string[]]> {
   }
   return found;
 }
+
+/**
+ * Fields a migration adds or alters with a `default=` (`AddField(name="mechanism", field=CharField(default="v1"))`):
+ * Django fills the existing rows with it, NULL ones included when a column becomes NOT NULL, so that migration
+ * leaves no NULL behind.
+ */
+export function defaultedFields(py: PythonFile): string[] {
+  const names: string[] = [];
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name !== "AddField" && parts?.name !== "AlterField") continue;
+    const name = /^["'](\w+)["']$/.exec(py.src(parts.keywords.get("name") ?? parts.positional[1] ?? call))?.[1];
+    const field = parts.keywords.get("field") ?? parts.positional[2];
+    const defaults = field?.name === "CallExpression" ? callParts(py, field)?.keywords : undefined;
+    if (name && (defaults?.has("default") || defaults?.has("db_default"))) names.push(name);
+  }
+  return names;
+}

@@ -7,6 +7,7 @@ import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
 import {
   attachedAttributes,
+  defaultedFields,
   droppedReads,
   EAGER,
   eagerLoads,
@@ -86,6 +87,9 @@ export class ProjectIndex {
    */
   readonly prefetchedByChange = new Map<string, Set<string>>();
 
+  /** Fields the change's migrations add or alter with a default: their existing rows get a value. */
+  readonly defaultedByChange = new Set<string>();
+
   /** Attributes the change stops reading: deleted reads, named nowhere it adds (change-facts.ts droppedReads). */
   readonly droppedReads: ReadonlySet<string>;
 
@@ -123,6 +127,8 @@ export class ProjectIndex {
           this.removedUniqueFields.add(name);
       });
       if (file.kind === "template") this.templates.set(file.path, file.text);
+      if (file.isMigration && changedPaths.has(file.path) && /default\s*=/.test(file.text))
+        for (const name of defaultedFields(file.python)) this.defaultedByChange.add(name);
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
       for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);

@@ -889,6 +889,26 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     ).toEqual([]);
   });
 
+  it("a field made NOT NULL whose migration in the change gives it a default leaves no NULL row (bugsink 65bed4ef42)", () => {
+    const notNull = new SourceFile(
+      "shop/models.py",
+      model,
+      new Set([4]),
+      ["    sku = models.CharField(max_length=40, null=True)"],
+      new Set([4]),
+    );
+    const withOp = (field: string) =>
+      new SourceFile(
+        "shop/migrations/0002_code.py",
+        `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name="order", name="sku", field=${field}),\n    ]\n`,
+        new Set([5]),
+      );
+    const rules = (field: string) => runChecks([notNull, withOp(field)]).findings.map((f) => f.rule);
+    expect(rules("models.CharField(max_length=40, default='v1')")).toEqual([]);
+    expect(rules("models.CharField(max_length=40)")).toEqual(["DJ509"]);
+    expect(rules("models.CharField(max_length=40, help_text='default=1')")).toEqual(["DJ509"]);
+  });
+
   it("an optional self-reference (a tree) may cascade", () => {
     const tree =
       "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";
@@ -1899,6 +1919,16 @@ describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () 
     expect(run("def cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual(["DJ111"]);
     expect(run(memo.replace("if pk not in _users:", "if pk:"))).toEqual(["DJ111"]);
     expect(run("@cache_page(60)\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual(["DJ111"]);
+  });
+});
+
+describe("a squashed migration (Tandoor c2533d9ea2)", () => {
+  const squash = (replaces: string) =>
+    `from django.db import migrations, models\nfrom cookbook.models import SearchFields\n\ndef fill(apps, schema_editor):\n    SearchFields.objects.all()\n\nclass Migration(migrations.Migration):\n${replaces}    operations = [\n        migrations.RunPython(fill),\n        migrations.AddField(model_name='space', name='n', field=models.IntegerField()),\n    ]\n`;
+  it("copies operations that already ran: only a model import, which breaks fresh installs, is still raised", () => {
+    const replaces = "    replaces = [('cookbook', '0001_initial'), ('cookbook', '0002_x')]\n";
+    expect(fired("cookbook/migrations/0001_squashed_0227_x.py", squash(replaces))).toEqual(["DJ309@2"]);
+    expect(fired("cookbook/migrations/0228_x.py", squash(""))).toEqual(["DJ309@2", "DJ302@9", "DJ301@10"]);
   });
 });
 

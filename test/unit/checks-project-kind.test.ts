@@ -284,6 +284,32 @@ describe("a primary key widened to BigAutoField (DJ306)", () => {
   });
 });
 
+describe("a column made unique in the migration that added and filled it (DJ306; wger 1f79fae3fb)", () => {
+  const migration = (first: string) =>
+    `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${first}` +
+    "        migrations.RunPython(fill_uuids, migrations.RunPython.noop),\n" +
+    "        migrations.AlterField(model_name='meal', name='uuid', field=models.UUIDField(unique=True)),\n    ]\n";
+  const add = "        migrations.AddField(model_name='meal', name='uuid', field=models.UUIDField(null=True)),\n";
+  const run = (text: string, facts: ProjectFacts) => {
+    const result = runChecks([new SourceFile("nutrition/migrations/0035_uuids.py", text, everyLine(text))], [], {
+      facts,
+    });
+    return [result.findings.map((f) => f.message.slice(0, 40)), result.conditional.map((f) => f.condition)];
+  };
+  it("has no duplicates from before it: only the lock is left, a table-size question", () => {
+    expect(run(migration(add), PG)).toEqual([[], [TABLE_SIZE.hint]]);
+    expect(run(migration(add), { ...PG, largeTables: true })[0]).toEqual(["`uuid`, added earlier in this migration,"]);
+  });
+  it("a column that existed before the migration may hold duplicates: posted as it was", () => {
+    expect(run(migration(add.replace("name='uuid'", "name='code'")), PG)[0]).toEqual([
+      "`AlterField` adds a unique constraint: i",
+    ]);
+    expect(run(migration(add.replace("model_name='meal'", "model_name='plan'")), PG)[0]).toEqual([
+      "`AlterField` adds a unique constraint: i",
+    ]);
+  });
+});
+
 describe("an integer column widened (DJ306)", () => {
   const alter = (to: string) =>
     `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name='step', name='delay', field=models.${to}()),\n    ]\n`;

@@ -203,6 +203,12 @@ export const alterFieldRisk: Rule = {
     const py = file.python;
     const created = createdModels(py);
     const hits: RuleHit[] = [];
+    const added = new Set(
+      operations(py, ["AddField"]).map((op) => {
+        const name = op.parts.keywords.get("name") ?? op.parts.positional[1];
+        return `${modelNameOf(py, op)}.${name ? stringValue(py, name) : ""}`;
+      }),
+    );
     for (const op of operations(py, ["AlterField"])) {
       if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
       const field = fieldCall(py, op);
@@ -246,6 +252,18 @@ export const alterFieldRisk: Rule = {
         // The model's old definition, deleted by this change, was unique already: nothing new is built.
         !project.removedUniqueFields.has(fieldName)
       ) {
+        if (added.has(`${modelNameOf(py, op)}.${fieldName}`)) {
+          // Added (and filled) earlier in this same migration (wger's uuid columns): no duplicates from before it;
+          // only the index build's lock is left, which matters on a large table.
+          hits.push({
+            ...span(py, op),
+            message:
+              `${code(fieldName)}, added earlier in this migration, becomes unique: the index builds under a lock. ` +
+              "Plan it for a quiet window on large tables.",
+            ...unlessLargeTables(project),
+          });
+          continue;
+        }
         hits.push({
           ...span(py, op),
           message:

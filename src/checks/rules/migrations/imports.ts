@@ -1,6 +1,6 @@
 import type { Rule, RuleHit } from "../../types.js";
 import { importedNames } from "../../python.js";
-import { isMigration } from "./operations.js";
+import { isAnyMigration } from "./operations.js";
 import { code } from "../../../comments/markdown.js";
 
 export const directModelImport: Rule = {
@@ -13,7 +13,7 @@ export const directModelImport: Rule = {
     "A migration runs against the historical schema; the current model class may have fields the database does not " +
     'have yet (or no longer has), so the migration breaks later. Use `apps.get_model("app", "Model")` inside ' +
     "the RunPython function.",
-  appliesTo: isMigration,
+  appliesTo: isAnyMigration,
   check(file) {
     const py = file.python;
     const hits: RuleHit[] = [];

@@ -2,7 +2,14 @@ import type { SyntaxNode } from "@lezer/common";
 import { ancestors, callParts, type CallParts, type PythonFile } from "../../python.js";
 import type { SourceFile } from "../../source.js";
 
-export const isMigration = (f: SourceFile) => f.isMigration;
+/**
+ * A migration whose operations are this change's to review. A squashed migration (`replaces = [...]`) copies
+ * operations the migrations it replaces already ran: databases that ran those never run it, and a fresh one runs
+ * it on empty tables, so its locks, defaults and reverses are history. (DJ309 still reads it: a model import
+ * there breaks fresh installs the day the model changes.)
+ */
+export const isMigration = (f: SourceFile) => f.isMigration && !/^\s*replaces\s*=\s*\[/m.test(f.text);
+export const isAnyMigration = (f: SourceFile) => f.isMigration;
 
 export interface Operation {
   name: string;

@@ -145,7 +145,7 @@ const riskyFieldChange: Rule = {
     "de-duplicate) in a data migration first, and on PostgreSQL build the index `CONCURRENTLY` before adding " +
     "the constraint.",
   appliesTo: isAppModels,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const { fields } of modelFields(py)) {
@@ -156,7 +156,8 @@ const riskyFieldChange: Rule = {
         const now = callParts(py, field.call)?.keywords;
         const nullNow = py.src(now?.get("null") ?? field.call) === "True";
         const uniqueNow = py.src(now?.get("unique") ?? field.call) === "True";
-        if (/\bnull\s*=\s*True\b/.test(before) && !nullNow) {
+        // The change's migration gives the column a default: Django fills the NULL rows before tightening it.
+        if (/\bnull\s*=\s*True\b/.test(before) && !nullNow && !project.defaultedByChange.has(field.name)) {
           hits.push({
             line: field.first,
             endLine: field.last,
