@@ -89,7 +89,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
       const groups = new Map<string, Finding[]>();
       for (const hit of hits) {
         const relevant =
-          file.touches(hit.line, hit.endLine ?? hit.line) ||
+          (!hit.restated && file.touches(hit.line, hit.endLine ?? hit.line)) ||
           (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);

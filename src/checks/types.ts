@@ -9,6 +9,11 @@ export interface RuleHit {
   endLine?: number;
   /** Other lines whose change makes this finding new (the loop, the queryset, the import...). */
   causeLines?: number[];
+  /**
+   * The hit's own lines repeat what the change deleted (a read rewritten from `"%s" % row.fk.name` into an
+   * f-string, re-indented, moved): only a change of its `causeLines` makes it new.
+   */
+  restated?: boolean;
   /** A sentence specific to this place; the rule's title is used when absent. */
   message?: string;
   /** Lower than the rule's when the evidence is weaker here. */

@@ -1922,6 +1922,34 @@ describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () 
   });
 });
 
+describe("a per-row read the change only rewrote (DJ101; helpdesk 7ed7b43451, a ruff f-string rewrite)", () => {
+  const view = (qs: string) =>
+    `def report(request):\n    rows = []\n    for o in ${qs}:\n        rows.append(f"{o.customer.name}")\n    return rows\n`;
+  const run = (qs: string, removed: string[], changed: number[]) =>
+    runChecks(
+      [
+        new SourceFile(
+          "shop/views.py",
+          view(qs),
+          new Set(changed),
+          removed,
+          new Set(),
+          removed.map((text) => ({ text, line: 4 })),
+        ),
+      ],
+      [new SourceFile("shop/models.py", MODELS, new Set())],
+    ).findings.map((f) => `${f.rule}@${f.line}`);
+  it("is not new: the deleted line read the same relation", () => {
+    expect(run("Order.objects.all()", ['        rows.append("%s" % o.customer.name)'], [4])).toEqual([]);
+  });
+  it("is new where the deleted line read something else, or where the queryset changed too", () => {
+    expect(run("Order.objects.all()", ['        rows.append("%s" % o.sku)'], [4])).toEqual(["DJ101@4"]);
+    expect(run("Order.objects.filter(sku='x')", ['        rows.append("%s" % o.customer.name)'], [3, 4])).toEqual([
+      "DJ101@4",
+    ]);
+  });
+});
+
 describe("a squashed migration (Tandoor c2533d9ea2)", () => {
   const squash = (replaces: string) =>
     `from django.db import migrations, models\nfrom cookbook.models import SearchFields\n\ndef fill(apps, schema_editor):\n    SearchFields.objects.all()\n\nclass Migration(migrations.Migration):\n${replaces}    operations = [\n        migrations.RunPython(fill),\n        migrations.AddField(model_name='space', name='n', field=models.IntegerField()),\n    ]\n`;

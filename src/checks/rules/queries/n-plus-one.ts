@@ -177,6 +177,9 @@ export const relatedAccessInLoop: Rule = {
         hits.push({
           line: kind === "forward" ? Math.min(firstRead.get(name) ?? Infinity, py.lineOf(access)) : py.lineOf(access),
           causeLines: querysetCauseLines(file, qs),
+          // The same read among the deleted lines (helpdesk 7ed7b43451's `"%s" % ticket.queue.title` become an
+          // f-string): rewritten, not new; only a change to the queryset makes it this change's.
+          restated: file.removedLines.some((l) => new RegExp(`\\b${loop.variable}\\.${name}\\b`).test(l)),
           message:
             `${code(`${loop.variable}.${name}`)} runs a query for every row of the loop at line ` +
             `${loop.line}; ${advice}.`,
