@@ -30,7 +30,7 @@ const MODEL_REVIEW = {
       line: 16,
       side: "RIGHT",
       severity: "major",
-      body: "`auto_now_add` on an existing table needs a default for old rows.",
+      body: "`created` on an existing table needs a default for old rows.",
     },
     // line 6 is not in the hunk (8-15): within reach, moved to line 8
     { path: "shop/models.py", line: 6, side: "RIGHT", severity: "nit", body: "Blank lines between classes." },
@@ -190,9 +190,9 @@ describe("pull_request events", () => {
             "side": "RIGHT",
           },
           {
-            "body": "**🟠 major** \`auto_now_add\` on an existing table needs a default for old rows.
+            "body": "**🟠 major** \`created\` on an existing table needs a default for old rows.
 
-      <!-- django-review fp=518350aed45d2a8126a9 -->",
+      <!-- django-review fp=f19a26c1c5481437a7e3 -->",
             "line": 16,
             "path": "shop/migrations/0002_order_note.py",
             "side": "RIGHT",
@@ -237,7 +237,7 @@ describe("pull_request events", () => {
       R9       customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
       R10       number = models.CharField(max_length=20)
       R11 +     note = models.CharField(max_length=200, null=True)
-      R12 +     created = models.DateTimeField(auto_now_add=True)
+      R12 +     created = models.DateTimeField()
       R13   
       R14       def __str__(self):
       R15           return self.number
@@ -259,7 +259,7 @@ describe("pull_request events", () => {
       R13 +         migrations.AddField(
       R14 +             model_name="order",
       R15 +             name="created",
-      R16 +             field=models.DateTimeField(auto_now_add=True),
+      R16 +             field=models.DateTimeField(),
       R17 +         ),
       R18 +     ]
       </file>

@@ -284,6 +284,19 @@ describe("a primary key widened to BigAutoField (DJ306)", () => {
   });
 });
 
+describe("an auto_now column added (DJ301; LibrePhotos 061d03b18c)", () => {
+  it("Django fills its rows: only old code's INSERTs fail, which matters where deploys overlap", () => {
+    const text =
+      "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n" +
+      "        migrations.AddField(model_name='photo', name='seen', field=models.DateTimeField(auto_now=True)),\n    ]\n";
+    const result = runChecks([new SourceFile("api/migrations/0066_x.py", text, everyLine(text))], [], { facts: PG });
+    expect([result.findings, result.conditional.map((f) => [f.rule, f.condition])]).toEqual([
+      [],
+      [["DJ301", DEPLOY_OVERLAP.hint]],
+    ]);
+  });
+});
+
 describe("a column made unique in the migration that added and filled it (DJ306; wger 1f79fae3fb)", () => {
   const migration = (first: string) =>
     `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${first}` +

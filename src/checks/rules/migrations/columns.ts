@@ -64,8 +64,18 @@ export const addNotNullField: Rule = {
       if (/^(AutoField|BigAutoField|SmallAutoField|GeneratedField)$/.test(resolved.type)) continue;
       // Django fills existing rows of a blank string column with "" (schema_editor.effective_default)...
       if (STRING_FIELDS.has(resolved.type) && py.src(keywords.get("blank") ?? op.call) === "True") continue;
-      // ...and those of an auto_now/auto_now_add date with the current time (LibrePhotos 061d03b18c).
-      if (/^(DateTimeField|DateField|TimeField)$/.test(resolved.type) && autoNow(py, keywords)) continue;
+      // ...and those of an auto_now/auto_now_add date with the current time (LibrePhotos 061d03b18c). The column
+      // keeps no database default, so only old code still inserting while the migration runs is at risk.
+      if (/^(DateTimeField|DateField|TimeField)$/.test(resolved.type) && autoNow(py, keywords)) {
+        hits.push({
+          ...span(py, op),
+          message:
+            `\`AddField\` of a NOT NULL ${code(field.name)} filled with the current time: Django fills the existing ` +
+            "rows, but the column keeps no database default, so old code's INSERTs fail until it is deployed.",
+          ...unlessRollingDeploys(project),
+        });
+        continue;
+      }
       const version = project.facts.django?.version;
       // db_default exists from Django 5.0: only suggested where the project has it (or may have it).
       const dbDefault = !version
