@@ -111,7 +111,7 @@ describe("renderFileWithContext", () => {
       "R9       customer = models.ForeignKey(Customer, on_delete=models.CASCADE)",
       "R10       number = models.CharField(max_length=20)",
       "R11 +     note = models.CharField(max_length=200, null=True)",
-      "R12 +     created = models.DateTimeField(auto_now_add=True)",
+      "R12 +     created = models.DateTimeField()",
       "R13   ",
       "R14       def __str__(self):",
       "R15           return self.number",
