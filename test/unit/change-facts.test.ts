@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   attachedAttributes,
+  defaultedFields,
   droppedReads,
   eagerLoads,
   prefetchedRelations,
@@ -107,7 +108,8 @@ describe("prefetchedRelations", () => {
     const py = new PythonFile(
       "qs.prefetch_related('tags', 'items__product')\n" +
         "p = Prefetch(f'{prefix}refs', queryset=Ref.objects.select_related('vuln'))\n" +
-        "q = Prefetch('notes')\nshow(prefetch_related_objects(rows, 'x'))\n",
+        "q = Prefetch('notes')\nshow(prefetch_related_objects(rows, 'x'))\n" +
+        "r = Prefetch(lookup_name)\nqs.prefetch_related('a' + 'b', name)\n",
     );
     expect(prefetchedRelations(py)).toEqual([
       ["tags", []],
@@ -116,5 +118,20 @@ describe("prefetchedRelations", () => {
       ["refs", ["vuln"]],
       ["notes", []],
     ]);
+  });
+});
+
+describe("defaultedFields", () => {
+  it("fields a migration adds or alters with a default or a db_default, by keyword or position", () => {
+    const py = new PythonFile(
+      "ops = [\n" +
+        "    migrations.AddField(model_name='g', name='mechanism', field=models.CharField(default='v1')),\n" +
+        "    migrations.AlterField('g', 'kind', models.IntegerField(db_default=1)),\n" +
+        "    migrations.AlterField(model_name='g', name='plain', field=models.IntegerField()),\n" +
+        "    migrations.RemoveField(model_name='g', name='gone', field=models.IntegerField(default=1)),\n" +
+        "    migrations.AddField(model_name='g', name=NAME, field=models.IntegerField(default=1)),\n" +
+        "    migrations.AddField(model_name='g', name='shared', field=shared_field),\n]\n",
+    );
+    expect(defaultedFields(py)).toEqual(["mechanism", "kind"]);
   });
 });

@@ -679,6 +679,29 @@ describe("a query or a create per supplied value, not per row (DJ102, DJ110): a 
     expect(rows("print(Tag.objects.filter(name='a').count(), item.pkg)").held).toEqual(["DJ102@5:in"]);
   });
 
+  it("reads wrappers, conditionals and names as written, not loosely", () => {
+    const posted = (setup: string, iterable: string) => at(setup, iterable).posted.length > 0;
+    // a method named like a builtin is not one; a wrapper given nothing wraps nothing
+    expect(posted("", "export.sorted(Story.objects.all())")).toBe(false);
+    expect(posted("", "sorted(export['ids'])")).toBe(false);
+    // either branch of a conditional may be the rows
+    expect(posted("", "export['ids'] if request.GET else Story.objects.all()")).toBe(true);
+    expect(posted("", "export['ids'] if request.GET else export['more']")).toBe(false);
+    // the value a name holds where the loop reads it, not one assigned after
+    expect(posted("    rows = export['ids']\n", "rows")).toBe(false);
+    const later = view("    rows = export['ids']\n", "rows", "print(Tag.objects.filter(name=item).first())");
+    const reassigned = `${later}    rows = list(Story.objects.all())\n`;
+    expect(review("shop/views.py", reassigned, { "shop/models.py": models }).posted).toEqual([]);
+    // nested wrappers and names, three deep
+    expect(posted("    a = Story.objects.all()\n    b = list(a)\n", "sorted(b)")).toBe(true);
+    // a related manager's all() takes no argument and follows an attribute, not a call
+    expect(posted("", "export.stories().all()")).toBe(false);
+    expect(posted("", "export.stories.first()")).toBe(false);
+    // values of a table, not of a dict
+    expect(posted("", "Story.objects.filter(ref=1).values('ref')")).toBe(true);
+    expect(posted("", "Story.objects.filter(ref=1).values_list('ref').first()")).toBe(false);
+  });
+
   it("says in the summary how many were held back and why", () => {
     expect(heldBackNotes([SUPPLIED_VALUES.hint, SUPPLIED_VALUES.hint, IN_BACKGROUND.hint])).toEqual([
       "1 query-per-row note on background code (tasks, commands) not posted: handed to the model to weigh.",
