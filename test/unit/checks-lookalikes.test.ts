@@ -1478,6 +1478,15 @@ describe("eager loading removed (DJ114)", () => {
         plugin.slice(1).map(([t]) => [t, 5]),
       ).map((f) => f[0]),
     ).toEqual(["DJ114"]);
+    // a class deleted at the top does not cover a loading deleted further down, in a class that stays
+    const further =
+      "class TextPlugin(Base):\n    model = Text\n\n    def get_queryset(self):\n        return Text.objects.all()\n";
+    const both: Array<[string, number]> = [
+      ["class OldPlugin(Base):", 1],
+      ["    model = Old", 1],
+      ["        return Text.objects.select_related('owner')", 5],
+    ];
+    expect(run(further, both).map((f) => f[0])).toEqual(["DJ114"]);
     // DefectDojo 775a705f3b search: the lane's queryset is gone, the name only ever None now
     const search = "def search(request):\n    ids = None\n    return render(request, 't.html', {'ids': ids})\n";
     const lane: [string, number] = ["    ids = ids.prefetch_related('finding__product')", 3];
@@ -2230,6 +2239,11 @@ describe("template output the change moved, re-indented or re-marked up (DJ403, 
   it("is new where they did not, or printed it escaped", () => {
     expect(template(page, ["{% for c in lists %}", "<p>{{ c.note }}</p>"], lines)).toEqual(["DJ403@3", "DJ107@4"]);
     expect(template(page, [], lines)).toEqual(["DJ403@3", "DJ107@4"]);
+  });
+  it("a read the deleted lines made is new only inside a loop the change adds", () => {
+    // the read moved into a loop over a name no deleted loop had: the rows it reads per row are new
+    const moved = ["<p>{{ c.note|safe }}</p>", "{% for t in c.tasks.all %}{{ t }}{% endfor %}"];
+    expect(template(page, moved, lines)).toEqual(["DJ107@4"]);
   });
   it("a loop given a new iterable does not make its unchanged body's reads new; a new loop does", () => {
     const before = ["  {% for c in ticket.list_set.all %}"];

@@ -133,12 +133,14 @@ export const removedEagerLoading: Rule = {
     // the file to take its place): what it loaded went with it and with whatever rendered its rows. A deleted method
     // is not this: its class, and the class's readers, stay.
     const classAdded = file.lines.some((l, i) => file.isChanged(i + 1) && /^\s*class\s+\w+/.test(l));
-    let deletedClass: { indent: number; name: string } | undefined;
+    let deletedClass: { indent: number; name: string; at: number } | undefined;
     for (const { text: raw, line } of file.removedAt) {
       const indent = /^\s*/.exec(raw)?.[0].length ?? 0;
       const header = /^\s*class\s+(\w+)/.exec(raw);
-      if (header) deletedClass = { indent, name: header[1] as string };
-      else if (deletedClass && /\S/.test(raw) && indent <= deletedClass.indent) deletedClass = undefined;
+      if (header) deletedClass = { indent, name: header[1] as string, at: line };
+      // Only the block deleted with the header (the same place in the head), up to its first line at its indent.
+      else if (deletedClass && (line !== deletedClass.at || (/\S/.test(raw) && indent <= deletedClass.indent)))
+        deletedClass = undefined;
       if (deletedClass && !header && !classAdded && !new RegExp(`\\bclass\\s+${deletedClass.name}\\b`).test(file.text))
         continue;
       // A trailing comment (`'device_type',  # read by __str__`) is not part of the relation list.

@@ -43,11 +43,13 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
         if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
-        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project) || readBefore(m[0])) continue;
+        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
           causeLines: causes(top),
+          // read on a deleted line already: only a loop the change adds makes it new
+          restated: readBefore(m[0]),
           message:
             `${code(m[0])} runs a query for every ${code(top.variable)} of the loop at line ${top.line}; ` +
             `prefetch it in the view.`,
@@ -62,10 +64,11 @@ export const templateRelatedInLoop: Rule = {
         // The row's related object, read before the change here or on an unchanged line of the loop, is cached on
         // the row: the new read adds no query.
         const access = `${top.variable}.${relation}.`;
-        if (readBefore(access) || readOnUnchangedLine(segment, cursor, access)) continue;
+        if (readOnUnchangedLine(segment, cursor, access)) continue;
         hits.push({
           line,
           causeLines: causes(top),
+          restated: readBefore(access),
           message:
             `${code(m[0])} follows the ${code(relation)} relation for every row of the loop at line ` +
             `${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,
