@@ -121,10 +121,6 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
 }
 
 /**
- * Module-level functions of a file that run a query when called: directly (as for methods above, or a guardian
- * permission check), or through another function of the same module that does. Name -> the query, for messages.
- */
-/**
  * A function that keeps what it fetched: decorated with a cache (`@lru_cache`, `@cache`, `@cached`,
  * `@memoize`), or filling a dict it checks first (`if pk not in _users: _users[pk] = User.objects.get(pk=pk)`,
  * taiga's export serializers). Called per row, it queries once per distinct key, not per row.
@@ -137,6 +133,10 @@ function isMemoised(py: PythonFile, def: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * Module-level functions of a file that run a query when called: directly (as for methods above, or a guardian
+ * permission check), or through another function of the same module that does. Name -> the query, for messages.
+ */
 export function queryingFunctions(py: PythonFile): Map<string, string> {
   const defs = defsIn(py.tree.topNode);
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));

@@ -2,13 +2,13 @@ import { PythonFile } from "./python.js";
 
 export type SourceKind = "python" | "template" | "other";
 
-/** A changed file as the checks see it: head content, which lines the PR adds, and its parse. */
 /**
  * A migration module: `app/migrations/0001_initial.py`, or in a package `MIGRATION_MODULES` names
  * (`dojo/db_migrations/0287_x.py`). Group 1 is the app's directory (empty at the root).
  */
 export const MIGRATION_PATH = /^(?:(.*)\/)?\w*migrations\/\d{4}_[^/]*\.py$/;
 
+/** A changed file as the checks see it: head content, which lines the PR adds, and its parse. */
 export class SourceFile {
   readonly kind: SourceKind;
   readonly lines: string[];
