@@ -14,6 +14,7 @@ export class SourceFile {
   readonly lines: string[];
   private parsed: PythonFile | undefined;
   private format: TemplateFormat | undefined;
+  private removedSqueezed: string | undefined;
 
   constructor(
     readonly path: string,
@@ -35,6 +36,15 @@ export class SourceFile {
   get python(): PythonFile {
     this.parsed ??= new PythonFile(this.text);
     return this.parsed;
+  }
+
+  /**
+   * Whether the lines the change deletes contain `fragment`, whitespace aside: output or a read the file had
+   * before, wherever a reformat, a move or a re-indent put it now.
+   */
+  removedIncludes(fragment: string): boolean {
+    this.removedSqueezed ??= this.removedLines.map((line) => line.replace(/\s+/g, "")).join("\n");
+    return this.removedSqueezed.includes(fragment.replace(/\s+/g, ""));
   }
 
   get isMigration(): boolean {

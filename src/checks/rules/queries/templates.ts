@@ -20,10 +20,6 @@ export const templateRelatedInLoop: Rule = {
     const stack: TemplateLoop[] = [];
     const text = file.text;
     const lineAt = (index: number) => text.slice(0, index).split("\n").length;
-    // What the file had before the change: a read it already made per row is not this change's, wherever a
-    // reformat or a move put it now.
-    const before = file.removedLines.map((l) => l.replace(/\s+/g, "")).join("\n");
-    const readBefore = (read: string) => before.includes(read.replace(/\s+/g, ""));
     // A loop over the same name before the change: a new iterable (rows from elsewhere) does not make its body's
     // reads new; only a changed body line does. A loop the change adds makes every read in it new.
     const causes = (loop: TemplateLoop) =>
@@ -48,8 +44,8 @@ export const templateRelatedInLoop: Rule = {
         hits.push({
           line,
           causeLines: causes(top),
-          // read on a deleted line already: only a loop the change adds makes it new
-          restated: readBefore(m[0]),
+          // read on a deleted line already (a reformat, a move): only a loop the change adds makes it new
+          restated: file.removedIncludes(m[0]),
           message:
             `${code(m[0])} runs a query for every ${code(top.variable)} of the loop at line ${top.line}; ` +
             `prefetch it in the view.`,
@@ -68,7 +64,7 @@ export const templateRelatedInLoop: Rule = {
         hits.push({
           line,
           causeLines: causes(top),
-          restated: readBefore(access),
+          restated: file.removedIncludes(access),
           message:
             `${code(m[0])} follows the ${code(relation)} relation for every row of the loop at line ` +
             `${top.line}: make sure the view's queryset has ${code(`select_related("${relation}")`)}.`,

@@ -180,8 +180,7 @@ export const templateUnescaped: Rule = {
         if (MEASURE.test(m[1]?.trim() ?? "") && !m[2]) continue;
         // The same output among the lines the change deleted (a rewritten line, a block moved or re-indented, a
         // markup port): it was printed unescaped before this change.
-        const tag = m[0].replace(/\s+/g, "");
-        if (file.removedLines.some((r) => r.replace(/\s+/g, "").includes(tag))) continue;
+        if (file.removedIncludes(m[0])) continue;
         hits.push({
           line: index + 1,
           message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
