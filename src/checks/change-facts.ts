@@ -67,14 +67,14 @@ const READ = /\.([a-z_]\w*)\b(?!\s*=[^=])|\bsource\s*=\s*["']([\w.]+)["']/g;
  */
 export function droppedReads(files: readonly SourceFile[]): Set<string> {
   const removed = new Set<string>();
-  const after: string[] = [];
+  // Every word of the changed files after the change, once: a name is still there if it is one of them.
+  const words = new Set<string>();
   for (const file of files) {
     for (const line of file.removedLines)
       for (const m of line.matchAll(READ)) removed.add((m[1] ?? m[2]?.split(".").pop()) as string);
-    after.push(file.text);
+    for (const word of file.text.match(/\w+/g) ?? []) words.add(word);
   }
-  const text = after.join("\n");
-  return new Set([...removed].filter((name) => !new RegExp(`\\b${name}\\b`).test(text)));
+  return new Set([...removed].filter((name) => name !== "" && !words.has(name)));
 }
 
 /**

@@ -62,7 +62,7 @@ export function loopsOf(py: PythonFile): Loop[] {
 }
 
 /** The names a loop target binds: `a`, `a, b`, `(a, (b, c))`. */
-function boundNames(py: PythonFile, targets: SyntaxNode[]): string[] {
+export function boundNames(py: PythonFile, targets: SyntaxNode[]): string[] {
   return targets.flatMap((t) =>
     t.name === "VariableName" ? [py.src(t)] : py.within(t, "VariableName").map((v) => py.src(v)),
   );

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, children, conditionalBranches, defsIn, type PythonFile } from "./python.js";
+import { boundNames } from "./loops.js";
 import { exactly } from "../util/regex.js";
 
 /**
@@ -150,11 +151,7 @@ function comprehensionTrusted(
   const iterable = parts[inAt + 1];
   if (forAt !== 1 || inAt < 0 || !iterable || parts.length !== inAt + 2) return false; // no `if` clauses, one loop
   if (!CLASS_CONSTANTS.test(py.src(iterable)) && !isTrusted(py, iterable, depth + 1, trustedName)) return false;
-  const bound = new Set(
-    parts
-      .slice(forAt + 1, inAt)
-      .flatMap((t) => (t.name === "VariableName" ? [py.src(t)] : py.within(t, "VariableName").map((v) => py.src(v)))),
-  );
+  const bound = new Set(boundNames(py, parts.slice(forAt + 1, inAt)));
   const element = parts[0] as SyntaxNode;
   return isTrusted(py, element, depth + 1, (n) => bound.has(py.src(n)) || trustedName?.(n) === true);
 }

@@ -228,8 +228,12 @@ export const serializerMethodQueries: Rule = {
           const viaManager = links.some((l) => l.name === "objects" || /_set$/.test(l.name));
           const onRelation = links[0]?.name === "obj" && links.length >= 3 && MANAGER_CALLS.has(last?.name ?? "");
           // `obj.user_stories.all()` where the change prefetches user_stories: the rows come from the prefetch.
-          if (onRelation && links.length === 3 && /^(all|count|exists)$/.test(last?.name ?? ""))
-            if (project.prefetchedByChange.has(links[1]?.name ?? "")) continue;
+          const prefetched =
+            onRelation &&
+            links.length === 3 &&
+            /^(all|count|exists)$/.test(last?.name ?? "") &&
+            project.prefetchedByChange.has(links[1]?.name ?? "");
+          if (prefetched) continue;
           if (
             !last?.call ||
             !(viaManager || onRelation) ||

@@ -6,7 +6,7 @@ import type { SourceFile } from "../../source.js";
 import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { helperQueriesInLoops } from "./helper-calls.js";
-import { isPython, MANAGER_CALLS, loopQueryset, perIterationCondition } from "./shared.js";
+import { allOfManager, isPython, MANAGER_CALLS, loopQueryset, perIterationCondition } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
 /** Attribute chains in a loop body rooted at the loop variable: `order.customer.name` -> [order, customer, name]. */
@@ -50,16 +50,8 @@ function isCompared(py: PythonFile, node: SyntaxNode): boolean {
  * `select_related` on the manager would bypass them (DefectDojo 775a705f3b).
  */
 function prefetchedWith(py: PythonFile, loop: Loop, relation: string, project: ProjectIndex): boolean {
-  if (!loop.iterable) return false;
-  const links = chainLinks(py, loop.iterable);
-  const manager = links.at(-2);
-  return (
-    links.length >= 3 &&
-    links.at(-1)?.name === "all" &&
-    manager !== undefined &&
-    !manager.call &&
-    project.prefetchedByChange.get(manager.name)?.has(relation) === true
-  );
+  const all = loop.iterable ? allOfManager(py, loop.iterable) : undefined;
+  return all !== undefined && project.prefetchedByChange.get(all.manager)?.has(relation) === true;
 }
 
 export const relatedAccessInLoop: Rule = {

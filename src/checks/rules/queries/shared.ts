@@ -91,22 +91,23 @@ function holdsRows(py: PythonFile, node: SyntaxNode, scope: SyntaxNode, project:
   return values.some((v) => v.from < node.from && holdsRows(py, v, scope, project, depth + 1));
 }
 
+/** `doc.kinds.all()` -> `kinds` and its `all()` call: `.all()` on an attribute, a related manager's rows. */
+export function allOfManager(py: PythonFile, node: SyntaxNode): { manager: string; call: SyntaxNode } | undefined {
+  const links = chainLinks(py, node);
+  const last = links.at(-1);
+  const manager = links.at(-2);
+  return links.length >= 3 && last?.name === "all" && last.call && manager && !manager.call
+    ? { manager: manager.name, call: last.call }
+    : undefined;
+}
+
 /**
  * `doc.kinds.all()`: `.all()` on an attribute is a related manager's rows, even of a relation the project index
  * does not name (a third-party model, a name it cannot resolve).
  */
 function isRelatedAll(py: PythonFile, node: SyntaxNode): boolean {
-  const links = chainLinks(py, node);
-  const last = links.at(-1);
-  const manager = links.at(-2);
-  return (
-    links.length >= 3 &&
-    last?.name === "all" &&
-    last.call !== undefined &&
-    callParts(py, last.call)?.positional.length === 0 &&
-    manager !== undefined &&
-    !manager.call
-  );
+  const all = allOfManager(py, node);
+  return all !== undefined && callParts(py, all.call)?.positional.length === 0;
 }
 
 /** `Story.objects.filter(...).values_list("ref", flat=True)`: one value per row of the table. */
