@@ -38,6 +38,17 @@ describe("a JSON <script> of values behind unmatched template tag ends", () => {
   });
 });
 
+describe("a POST form of unclosed template tags", () => {
+  it("is checked in linear time (DJ411 reads tags only within a bounded span)", () => {
+    const text = `<form method="post">\n${"{% x ".repeat(40_000)}\n{{ form }}\n</form>\n`;
+    const started = performance.now();
+    const findings = runChecks([new SourceFile("shop/templates/shop/a.html", text, new Set([1, 2, 3]))]).findings;
+    // unbounded, the tag-stripping took 2 s here
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(findings.map((f) => f.rule)).toContain("DJ411");
+  });
+});
+
 describe("files of blank lines", () => {
   // `^\s*from` under the m flag re-reads every following blank line from each line start: 34 s on this file.
   const blank = "\n".repeat(200_000);

@@ -94,6 +94,8 @@ const BUILTIN_TAGS = new Set(
     "get_static_prefix get_media_prefix localize localtime timezone"
   ).split(" "),
 );
+/** A template tag, `{% ... %}`, no longer than any real one. */
+const TAG = /\{%[\s\S]{0,400}?%\}/g;
 /** Form controls written in the template itself. */
 const CONTROL = /<(input|select|textarea|button)\b/i;
 
@@ -107,7 +109,8 @@ function renderedByTag(body: string): boolean {
     .map((m) => m[1] as string)
     .filter((name) => !BUILTIN_TAGS.has(name) && !name.startsWith("end"));
   if (custom.includes("crispy")) return true;
-  return custom.length > 0 && !CONTROL.test(body) && !/\{\{/.test(body.replace(/\{%[\s\S]*?%\}/g, ""));
+  // Bounded: a hostile body of unclosed `{%` stays linear.
+  return custom.length > 0 && !CONTROL.test(body) && !/\{\{/.test(body.replace(TAG, ""));
 }
 
 export const formWithoutCsrfToken: Rule = {
