@@ -1,3 +1,4 @@
+import { movedLines } from "../diff/moved-lines.js";
 import { realChanges } from "../diff/real-changes.js";
 import type { DiffFile } from "../diff/types.js";
 import { SourceFile } from "./source.js";
@@ -16,8 +17,9 @@ export interface FileChange {
 /** The changes of the PR's parsed files, keyed by path. */
 export function changesFromDiffFiles(files: DiffFile[]): Map<string, FileChange> {
   const result = new Map<string, FileChange>();
+  const moved = movedLines(files);
   for (const file of files) {
-    const real = realChanges(file);
+    const real = realChanges(file, moved.get(file.path));
     const removedAt = file.hunks.flatMap(deletedLines);
     result.set(file.path, {
       added: real.changed,

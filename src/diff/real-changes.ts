@@ -1,4 +1,5 @@
 import { diffArrays } from "diff";
+import type { MovedLines } from "./moved-lines.js";
 import type { DiffFile, Hunk } from "./types.js";
 
 /**
@@ -7,7 +8,8 @@ import type { DiffFile, Hunk } from "./types.js";
  * new: the added and removed lines of each hunk are compared as token streams, and only lines that
  * carry a token the removed side did not have count as changed. Tokens the change deletes (a keyword
  * argument, an SQL word) mark the head line where they stood, so a construct that lost something
- * still counts as changed.
+ * still counts as changed. Code the change moves as a block from elsewhere (moved-lines.ts) is not new where
+ * it lands, nor a deletion where it left.
  */
 export interface RealChanges {
   /** Head-side lines with at least one new token. */
@@ -19,6 +21,8 @@ export interface RealChanges {
 interface Token {
   text: string;
   line: number;
+  /** A deleted token of a block the change moves elsewhere: its removal changes nothing here. */
+  moved?: boolean;
 }
 
 /** Beyond these, a hunk is compared line by line (every added line counts): bounded work on huge hunks. */
@@ -26,14 +30,15 @@ const MAX_TOKENS = 12_000;
 const MAX_EDIT = 400;
 const MAX_LINE = 2_000;
 
-export function realChanges(file: DiffFile): RealChanges {
+export function realChanges(file: DiffFile, moved?: MovedLines): RealChanges {
   const result: RealChanges = { changed: new Set(), deletedAt: new Set() };
   const python = /\.pyi?$/.test(file.path);
-  for (const hunk of file.hunks) compareHunk(hunk, python, result);
+  for (const hunk of file.hunks) compareHunk(hunk, python, result, moved?.deleted);
+  for (const line of moved?.added ?? []) result.changed.delete(line);
   return result;
 }
 
-function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
+function compareHunk(hunk: Hunk, python: boolean, result: RealChanges, movedAway?: ReadonlySet<number>): void {
   if (!hunk.lines.some((line) => line.kind === "del")) {
     for (const line of hunk.lines)
       if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
@@ -46,7 +51,8 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
   let lastHeadLine = hunk.newStart;
   for (const line of hunk.lines) {
     if (line.kind === "del") {
-      for (const text of tokenize(line.text, python)) removed.push({ text, line: headLine });
+      const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
+      for (const text of tokenize(line.text, python)) removed.push({ text, line: headLine, moved });
     } else if (line.newLine !== undefined) {
       headLine = line.newLine + 1;
       lastHeadLine = line.newLine;
@@ -65,7 +71,7 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
   if (!parts) {
     for (const line of hunk.lines)
       if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
-    for (const t of removed) result.deletedAt.add(clamp(t.line));
+    for (const t of removed) if (!t.moved) result.deletedAt.add(clamp(t.line));
     return;
   }
   let r = 0;
@@ -75,7 +81,10 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges): void {
       for (let i = 0; i < part.count; i++) result.changed.add((added[a + i] as Token).line);
       a += part.count;
     } else if (part.removed) {
-      for (let i = 0; i < part.count; i++) result.deletedAt.add(clamp((removed[r + i] as Token).line));
+      for (let i = 0; i < part.count; i++) {
+        const token = removed[r + i] as Token;
+        if (!token.moved) result.deletedAt.add(clamp(token.line));
+      }
       r += part.count;
     } else {
       a += part.count;
