@@ -54,7 +54,8 @@ describe("movedLines", () => {
     );
     expect(movedLines(files).size).toBe(0);
     const two = parseUnifiedDiff(
-      fileDiff("app/old.py", minus(FORM("Build").slice(0, 2))) + fileDiff("shop/new.py", plus(FORM("Build").slice(0, 2))),
+      fileDiff("app/old.py", minus(FORM("Build").slice(0, 2))) +
+        fileDiff("shop/new.py", plus(FORM("Build").slice(0, 2))),
     );
     expect(movedLines(two).size).toBe(0);
   });
@@ -116,9 +117,9 @@ describe("checks on moved code", () => {
     const diff =
       fileDiff("tcms/rpc/forms.py", [" from django import forms", " ", ...minus(head.split("\n").slice(2))]) +
       fileDiff("tcms/management/forms.py", [" from django import forms", " ", ...plus(head.split("\n").slice(2))]);
-    expect(review(diff, { "tcms/rpc/forms.py": "from django import forms\n\n", "tcms/management/forms.py": head })).toEqual(
-      [],
-    );
+    expect(
+      review(diff, { "tcms/rpc/forms.py": "from django import forms\n\n", "tcms/management/forms.py": head }),
+    ).toEqual([]);
   });
 
   it("a form that gains fields = '__all__' on the way is still raised", () => {
@@ -127,8 +128,8 @@ describe("checks on moved code", () => {
     const diff =
       fileDiff("tcms/rpc/forms.py", [" from django import forms", " ", ...minus(before)]) +
       fileDiff("tcms/management/forms.py", [" from django import forms", " ", ...plus(head.split("\n").slice(2))]);
-    expect(review(diff, { "tcms/rpc/forms.py": "from django import forms\n\n", "tcms/management/forms.py": head })).toEqual(
-      ["DJ413@tcms/management/forms.py:6"],
-    );
+    expect(
+      review(diff, { "tcms/rpc/forms.py": "from django import forms\n\n", "tcms/management/forms.py": head }),
+    ).toEqual(["DJ413@tcms/management/forms.py:6"]);
   });
 });
