@@ -211,6 +211,17 @@ export class ProjectIndex {
     );
   }
 
+  /**
+   * Whether `name` can be a model's default reverse accessor (`comment_set` for a model `Comment`): the part
+   * before `_set` names a known model. With no models known, any `_set` name may be one.
+   */
+  mayBeReverseAccessor(name: string): boolean {
+    if (!name.endsWith("_set")) return true;
+    if (this.models.size === 0) return true;
+    const model = name.slice(0, -"_set".length).replace(/_/g, "");
+    return [...this.models.keys()].some((known) => known.toLowerCase() === model);
+  }
+
   /** Whether any template the project shows sets a CSRF header for htmx globally. */
   get hasGlobalHtmxCsrf(): boolean {
     for (const text of this.templates.values()) if (HTMX_GLOBAL_CSRF.test(text)) return true;

@@ -27,6 +27,8 @@ export class SourceFile {
     readonly deletedAt: ReadonlySet<number> = new Set(),
     /** The deleted lines with the head line each sits before (what `removedLines` holds, placed). */
     readonly removedAt: ReadonlyArray<{ text: string; line: number }> = [],
+    /** Head lines the change adds that hold only a comment: not code, but what the author says about it. */
+    readonly addedComments: ReadonlySet<number> = new Set(),
   ) {
     this.kind = /\.pyi?$/.test(path) ? "python" : isTemplate(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);

@@ -1000,6 +1000,32 @@ describe("real-code refinements (second round)", () => {
     expect(check(script("{{ n.id|upper }}"))).toEqual(["DJ415"]);
   });
 
+  it("a <script> of a type the browser neither runs nor parses holds HTML (ephios 1b91927272 form-template)", () => {
+    const check = (open: string) =>
+      runChecks([
+        new SourceFile(
+          "shop/templates/p.html",
+          `${open}\n<li>{{ form.empty_form.name }}</li>\n</script>\n`,
+          new Set([2]),
+        ),
+      ]).findings.map((f) => f.rule);
+    for (const open of [
+      '<script type="form-template" data-x>',
+      "<script type='text/x-template'>",
+      "<script type=text/html>",
+    ])
+      expect([open, check(open)]).toEqual([open, []]);
+    for (const open of [
+      "<script>",
+      '<script type="text/javascript">',
+      '<script type="module">',
+      "<script type='application/x-javascript'>",
+      '<script type="text/babel">',
+      '<script defer type="">',
+    ])
+      expect([open, check(open)]).toEqual([open, ["DJ415"]]);
+  });
+
   it("the stored value of a choice is an identifier the code defines; its label is not (opencve c2d961740e)", () => {
     const check = (text: string) =>
       runChecks([new SourceFile("shop/templates/p.html", text, new Set([1, 2, 3]))]).findings.map((f) => f.rule);
@@ -1328,6 +1354,48 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([
       ["DJ114", 3, "This change stops loading `customer`"],
     ]);
+  });
+
+  it("a path still loaded on the way to a longer one, or by another route to the same relation, is kept", () => {
+    // bookwyrm 6bfb7b0fac: "book" replaced by "book__work" — prefetching book__work loads book
+    const chain =
+      "def v(series):\n    return series.items.prefetch_related(\n        'book__work', 'book__work__authors'\n    )\n";
+    expect(run(chain, [["        'book', 'book__work__authors'", 3]], [3])).toEqual([]);
+    // bookwyrm 2e621942c1: book__editions__authors rerouted as book__work__editions__authors
+    const route =
+      "def v(series):\n    return series.items.prefetch_related(\n        'book', 'book__work__editions__authors'\n    )\n";
+    expect(run(route, [["        'book', 'book__editions__authors'", 3]], [3])).toEqual([]);
+    // ...but a path that ends elsewhere is a loading lost
+    const other =
+      "def v(series):\n    return series.items.prefetch_related(\n        'book', 'book__work__series'\n    )\n";
+    expect(run(other, [["        'book', 'book__editions__authors'", 3]], [3])).toEqual([
+      ["DJ114", 2, "This change stops loading `book__editions__authors`"],
+    ]);
+  });
+
+  it("a removal the change explains in a comment it adds there is a decision, not a slip", () => {
+    // readthedocs f52474e6dc: the latest-build prefetch removed with a comment saying why
+    const explained =
+      "class ProjectQuerySet(QuerySet):\n    def prefetch_latest_build(self):\n" +
+      "        # NOTE: prefetching the latest build performs worse than 15 queries per page\n" +
+      "        return self.annotate(good=Exists(builds))\n";
+    const removed: Array<[string, number]> = [
+      ["        query = self.prefetch_related(Prefetch('builds', Build.objects.select_related('version')))", 4],
+    ];
+    const file = (comments: number[]) =>
+      new SourceFile(
+        "shop/querysets.py",
+        explained,
+        new Set([4]),
+        removed.map(([t]) => t),
+        new Set([4]),
+        removed.map(([t, at]) => ({ text: t, line: at })),
+        new Set(comments),
+      );
+    const rules = (f: SourceFile) => runChecks([f], [], {}).findings.map((x) => x.rule);
+    expect(rules(file([3]))).toEqual([]);
+    // the same comment already there before the change explains nothing about this removal
+    expect(rules(file([]))).toEqual(["DJ114"]);
   });
 
   it("flags a deleted get_queryset override, a deleted statement, and the project's own prefetch_x() loader", () => {
@@ -2156,6 +2224,36 @@ describe("a template loop's relation loaded by the view changed with it (DJ107)"
       ]).findings.map((f) => f.rule);
     expect(raised('.prefetch_related("results")')).toEqual([]);
     expect(raised('.prefetch_related("owner")')).toEqual(["DJ107"]);
+  });
+
+  it("is covered where the loop walks a related manager whose rows the change prefetches with that relation", () => {
+    // tabbycat 61959dd087: the record view changed with the card prefetches answers__question
+    const card = "{% for answer in adjudicator.answers.all %}\n<li>{{ answer.question.name }}</li>\n{% endfor %}\n";
+    const answers =
+      "from django.db import models\n\nclass Question(models.Model):\n    name = models.CharField(max_length=9)\n\n" +
+      "class Answer(models.Model):\n    question = models.ForeignKey(Question, on_delete=models.CASCADE)\n";
+    const view = (lookup: string) =>
+      `class RecordView(DetailView):\n    def get_queryset(self):\n        return Adjudicator.objects.prefetch_related(\n            "${lookup}",\n        )\n`;
+    const raised = (lookup: string) =>
+      runChecks(
+        [
+          new SourceFile("people/templates/card.html", card, new Set([2])),
+          new SourceFile("people/views.py", view(lookup), new Set([4])),
+        ],
+        [new SourceFile("people/models.py", answers, new Set())],
+      ).findings.map((f) => f.rule);
+    expect(raised("answers__question")).toEqual([]);
+    expect(raised("answers")).toEqual(["DJ107"]);
+  });
+
+  it("`x_set` is a reverse manager only where a model is named x", () => {
+    // peering-manager 2c74b9f03d: `cmd.as_set` is a dict key of a list the view builds
+    const page = "{% for cmd in commands %}\n<code>{{ cmd.as_set }} {{ cmd.automation_set }}</code>\n{% endfor %}\n";
+    const found = runChecks(
+      [new SourceFile("dash/templates/dash/irr.html", page, new Set([2]))],
+      [new SourceFile("dash/models.py", models, new Set())],
+    ).findings.map((f) => f.message.slice(0, 20));
+    expect(found).toEqual(["`cmd.automation_set`"]);
   });
 
   it("still fires for a relation the change does not load, or with no Python in the change", () => {

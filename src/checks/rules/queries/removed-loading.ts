@@ -44,11 +44,28 @@ function stillLoads(text: string, name: string): boolean {
   return loads(text, name) || loadedThroughPrefetch(text, name);
 }
 
+/** `path` loaded as itself or on the way to a longer path: `prefetch_related("book__work")` loads `book` too. */
 function loads(text: string, path: string): boolean {
-  return new RegExp(`\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${path}["']`).test(
-    text,
-  );
+  return new RegExp(
+    `\\b(select_related|prefetch_related|Prefetch|list_select_related)\\b[^)]*["']${path}(__\\w+)?["']`,
+  ).test(text);
 }
+
+/**
+ * `book__editions__authors` replaced by `book__work__editions__authors`: the change loads the same relation from
+ * the same first hop by another route (its models changed the way between them); the rows read are still loaded.
+ */
+function rerouted(scopeText: string, added: string, path: string): boolean {
+  const parts = path.split("__");
+  if (parts.length < 2) return false;
+  return [...added.matchAll(/["'](\w+__\w+)["']/g)].some((m) => {
+    const other = (m[1] as string).split("__");
+    return m[1] !== path && other[0] === parts[0] && other.at(-1) === parts.at(-1) && loads(scopeText, m[1] as string);
+  });
+}
+
+/** A comment the change adds that speaks of the loading or its queries: the removal is a decision it explains. */
+const EXPLAINED = /^\s*#.*(\b(prefetch\w*|select_related|eager\w*|queries)\b|\bN\+1)/i;
 
 /**
  * `a__b__c` loaded as `Prefetch("a__b", queryset=B.objects.select_related("c"))`: the Prefetch of a prefix and
@@ -107,7 +124,14 @@ export const removedEagerLoading: Rule = {
       );
     };
     const keptAs = (name: string, scope: SyntaxNode | undefined) =>
-      stillLoads(scope ? py.src(scope) : file.text, name) || stillLoads(added, name);
+      stillLoads(scope ? py.src(scope) : file.text, name) ||
+      stillLoads(added, name) ||
+      rerouted(scope ? py.src(scope) : file.text, added, name);
+    // A removal the change explains in a comment it adds there (the function or class) is a decision it made.
+    const explainedIn = (scope: SyntaxNode | undefined) =>
+      [...file.addedComments].some(
+        (line) => (!scope || spans(scope, line)) && EXPLAINED.test(file.lines[line - 1] ?? ""),
+      );
     // `.prefetch_x()` whose definition this change renames: the call under the new name loads what it did.
     const kept = (name: string, scope: SyntaxNode | undefined) => {
       const renamed = name.endsWith("()") ? project.renamedFunctions.get(name.slice(0, -2)) : undefined;
@@ -150,7 +174,8 @@ export const removedEagerLoading: Rule = {
       else if (!listedInDeletedCall) openCall = undefined;
       if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
-      if (loopsRemoved.has(scope) || querysetGone(text, scope ? py.src(scope) : file.text)) continue;
+      if (loopsRemoved.has(scope) || querysetGone(text, scope ? py.src(scope) : file.text) || explainedIn(scope))
+        continue;
       // A deleted line sits before the next head line: the construct is the one there or just above; a
       // deleted statement or method of its own may leave none, and the place is the function or class around it.
       const statement = [line, line - 1]

@@ -39,6 +39,9 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
         if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
+        // `cmd.as_set`: `x_set` is a reverse manager only where a model named `x` has one
+        const reverse = m[4] ?? (m[2] ? `${m[1]}${m[2]}` : undefined);
+        if (reverse && !project.mayBeReverseAccessor(reverse)) continue;
         if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
@@ -120,6 +123,10 @@ function rowsOfAModelWith(loop: TemplateLoop, relation: string, project: Project
  * `Automation.objects...select_related("project")`.
  */
 function loadedByTheChange(loop: TemplateLoop, relation: string, project: ProjectIndex): boolean {
+  // `{% for answer in adjudicator.answers.all %}` where the change prefetches `answers__question`: the rows come
+  // from the prefetch, each with its question.
+  const manager = /(\w+)\.all$/.exec(loop.iterable)?.[1];
+  if (manager && project.prefetchedByChange.get(manager)?.has(relation)) return true;
   const name = loop.variable.replace(/_/g, "").toLowerCase();
   // ...or the context value the loop iterates was built with it: `{% for e in executions %}`, `executions = ...`
   const iterated = `=${/(\w+)$/.exec(loop.iterable)?.[1] ?? ""}`;

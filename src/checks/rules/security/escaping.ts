@@ -212,7 +212,7 @@ export const variableInScript: Rule = {
     const hits: RuleHit[] = [];
     const text = file.text;
     for (const block of scriptBlocks(text)) {
-      if (/type\s*=\s*["']?(text\/template|text\/x-template)/i.test(block[1] ?? "")) continue;
+      if (!runsOrParses(block[1] ?? "")) continue;
       const jsonBlock = /type\s*=\s*["']?application\/(ld\+)?json/i.test(block[1] ?? "");
       const start = block.start;
       for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
@@ -237,6 +237,24 @@ export const variableInScript: Rule = {
     return hits;
   },
 };
+
+/**
+ * Whether a `<script>` with these attributes is script the browser runs (no type, a JavaScript MIME type,
+ * `module`, a JSX/Babel type a transpiler runs) or JSON a page parses. Any other type (`text/template`,
+ * `form-template`, `text/html`) is a data block the browser leaves alone: an HTML template there wants HTML
+ * escaping, which is what it gets.
+ */
+function runsOrParses(attributes: string): boolean {
+  const type = /\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes);
+  if (!type) return true;
+  const value = (type[1] ?? type[2] ?? type[3] ?? "").trim().toLowerCase();
+  return (
+    value === "" ||
+    value === "module" ||
+    /^(text|application)\/(x-)?(javascript|ecmascript|jscript|livescript|babel|jsx)$/.test(value) ||
+    /^application\/(ld\+)?json$/.test(value)
+  );
+}
 
 /**
  * `{% for key, label in status_choices %}…{{ key }}`: the stored value of a choice, an identifier the code
