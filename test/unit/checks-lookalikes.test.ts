@@ -1300,6 +1300,24 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
     expect(changedAt([6])).toEqual([]);
   });
 
+  it("a queryset rewritten from one that loaded nothing either is not the change's (NetBox 1af320e0a9)", () => {
+    const rewritten = (before: string) =>
+      runChecks(
+        [
+          new SourceFile("shop/api/views.py", viewset, new Set([2]), [before], new Set([2]), [
+            { text: before, line: 2 },
+          ]),
+        ],
+        [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
+        { facts: PG },
+      )
+        .findings.filter((f) => f.rule === "DJ103")
+        .map((f) => `${f.rule}@${f.line}`);
+    expect(rewritten("    queryset = Order.objects.add_related_count(Order.objects.all(), 'n')")).toEqual([]);
+    // it loaded the relation before: dropping that is the change's
+    expect(rewritten("    queryset = Order.objects.select_related('customer')")).toEqual(["DJ103@2"]);
+  });
+
   it("a get_queryset that returns what the class's own helper loads is loaded", () => {
     const helper = (body: string) =>
       "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects\n    serializer_class = OrderSerializer\n\n" +
@@ -1926,6 +1944,17 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
       "DJ104@3",
     ]);
   });
+  it("are quiet when the rows go to a template right after (ephios 170e708511): it loops over the cached rows", () => {
+    const render = '    if not qs:\n        return ""\n    return render_to_string("a.html", {"answers": qs})';
+    expect(fired("shop/views.py", view(render))).toEqual([]);
+    const context = "    if qs:\n        context['rows'] = qs\n    return context";
+    expect(fired("shop/views.py", view(context))).toEqual([]);
+    // a dict that is not a template's context, or the key rather than the value, is not rendering
+    expect(fired("shop/views.py", view('    if qs:\n        return JsonResponse({"rows": qs})'))).toEqual(["DJ105@3"]);
+    expect(fired("shop/views.py", view('    if qs:\n        return render_to_string("a.html", {qs: 1})'))).toEqual([
+      "DJ105@3",
+    ]);
+  });
   it("still flag a queryset passed on after the test: the callee may query it again", () => {
     // (babybuddy's report views hand it to a graph builder that annotates it: the rows fetched were never read)
     expect(fired("shop/views.py", view("    if qs:\n        return chart(qs)\n    return None"))).toEqual(["DJ105@3"]);
@@ -2471,5 +2500,37 @@ describe("mark_safe over a translated literal formatted with numbers and URLs re
         form("self.instance.count, url").replace('{"pk": self.instance.pk}', '{"slug": self.instance.slug}'),
       ),
     ).toEqual(["DJ402@7"]);
+  });
+});
+
+describe("a task enqueued in a transaction the change did not start (DJ602; bookwyrm 8168a9cbdf)", () => {
+  const view =
+    "class CreateStatus(View):\n    @transaction.atomic\n    def post(self, request: HttpRequest, kind: str):\n" +
+    "        status = form.save()\n        sync_quote.delay(status.id)\n";
+  const raised = (changed: number[]) =>
+    runChecks([new SourceFile("shop/views.py", view, new Set(changed))]).findings.map((f) => `${f.rule}@${f.line}`);
+  it("type hints added to the decorated method's signature do not re-raise its body", () => {
+    expect(raised([3])).toEqual([]);
+  });
+  it("the decorator or the enqueue itself is the change's", () => {
+    expect(raised([2])).toEqual(["DJ602@5"]);
+    expect(raised([5])).toEqual(["DJ602@5"]);
+  });
+});
+
+describe("a query per iteration the change only respells (DJ102; tabbycat 546f5e1c7c)", () => {
+  const text =
+    "def export(self):\n    for feedback in Feedback.objects.filter(confirmed=True):\n" +
+    "        for question in FeedbackQuestion.objects.filter(tournament=self.t):\n            emit(feedback, question)\n";
+  const raised = (removed: string) =>
+    runChecks([
+      new SourceFile("shop/exports.py", text, new Set([3]), [removed], new Set([3]), [{ text: removed, line: 3 }]),
+    ]).findings.map((f) => `${f.rule}@${f.line}`);
+  it("is not the change's: the deleted line queried the same model per iteration through its manager", () => {
+    expect(raised("        for question in self.t.feedbackquestion_set.all():")).toEqual([]);
+  });
+  it("is the change's where the deleted line did not query that model", () => {
+    expect(raised("        for question in questions:")).toEqual(["DJ102@3"]);
+    expect(raised("        for question in self.t.feedbackquestions:")).toEqual(["DJ102@3"]);
   });
 });

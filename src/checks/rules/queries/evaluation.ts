@@ -31,8 +31,12 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
       py.src(parent).slice(name.length).trimStart().startsWith("[")
     );
   });
+  const renderedLater = py
+    .within(def, "VariableName")
+    .some((v) => v.from > node.to && py.src(v) === name && handedToTemplate(py, v));
   return (
     indexedLater ||
+    renderedLater ||
     loopsIn(py).some(
       (l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to,
     ) ||
@@ -46,6 +50,25 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
       );
     })
   );
+}
+
+/** A call that renders a template with the context it is given. */
+const RENDERS = /^(render|render_to_string|TemplateResponse|render_to_response)$/;
+
+/**
+ * `render_to_string("answers.html", {"answers": answers})`, `context["rows"] = rows`: a context value a template
+ * renders, and a template loops over the rows the queryset already holds. (Passing a queryset to any other call
+ * does not count: the callee may query it afresh, `qs.order_by(...)`, leaving the fetched rows unused.)
+ */
+function handedToTemplate(py: PythonFile, use: SyntaxNode): boolean {
+  const parent = use.parent;
+  if (parent?.name === "DictionaryExpression") {
+    if (use.prevSibling?.name !== ":") return false;
+    const call = parent.parent?.name === "ArgList" ? parent.parent.parent : undefined;
+    return call?.name === "CallExpression" && RENDERS.test(callParts(py, call)?.name ?? "");
+  }
+  if (parent?.name !== "AssignStatement" || children(parent).at(-1)?.from !== use.from) return false;
+  return /^\s*(context|ctx|data)\s*\[/.test(py.src(parent));
 }
 
 /** Whether an assignment reaches `use` on every path: not in a block (an `if` branch, a loop) `use` is outside. */

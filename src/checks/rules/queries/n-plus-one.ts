@@ -235,6 +235,17 @@ function isSubquery(py: PythonFile, call: SyntaxNode): boolean {
   return false;
 }
 
+/** Whether a line the change deleted at `line` queried `model` too (`self.t.question_set.all()` for `Question`). */
+function respelled(file: SourceFile, line: number, model: string): boolean {
+  const name = model.toLowerCase();
+  return (
+    name !== "" &&
+    file.removedAt.some(
+      (r) => r.line === line && r.text.toLowerCase().includes(name) && /\.objects\b|_set\b|\.all\(/.test(r.text),
+    )
+  );
+}
+
 export const queryInLoop: Rule = {
   id: "DJ102",
   title: "Database query inside a loop",
@@ -260,8 +271,13 @@ export const queryInLoop: Rule = {
       const loop = insideLoop(py, call, loops);
       if (!loop || isBoundedByCode(py, loop) || runsOnce(loop) || isBatchQuery(py, call, loop)) continue;
       if (isSubquery(py, call)) continue;
+      const line = py.lineOf(call);
       hits.push({
-        line: py.lineOf(call),
+        line,
+        // The deleted line in its place queried the same model per iteration (a related manager respelled as a
+        // filter): the query is not the change's. (A loop the change adds around a query holds the deletion at its
+        // own header, not here.)
+        restated: respelled(file, line, links[0]?.name ?? ""),
         message:
           `${code(`${links.map((l) => l.name).join(".")}()`)} runs once per iteration of the loop at ` +
           `line ${loop.line}; query once before the loop and look rows up in memory.`,

@@ -97,15 +97,17 @@ const taskGivenInstance: Rule = {
   },
 };
 
+/** The `with atomic()` block or `@atomic` decorator that runs `node` inside a transaction. */
 function insideAtomic(py: PythonFile, node: SyntaxNode): SyntaxNode | undefined {
   for (const a of ancestors(node)) {
     if (a.name === "LambdaExpression") return undefined;
     if (a.name === "CallExpression" && /on_commit$/.test(callParts(py, a)?.name ?? "")) return undefined;
     if (a.name === "WithStatement" && /^\s*(async\s+)?with\s+(transaction\.)?atomic\b/.test(py.src(a))) return a;
     if (a.name === "FunctionDefinition") {
+      // The decorator is what puts the body in a transaction: a change to the signature below it (type hints)
+      // does not.
       const decorated = a.parent?.name === "DecoratedStatement" ? a.parent : undefined;
-      if (decorated?.getChildren("Decorator").some((d) => /(transaction\.)?atomic\b/.test(py.src(d)))) return a;
-      return undefined;
+      return decorated?.getChildren("Decorator").find((d) => /(transaction\.)?atomic\b/.test(py.src(d)));
     }
   }
   return undefined;
