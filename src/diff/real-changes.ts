@@ -118,6 +118,18 @@ function isQuoted(token: string): boolean {
 
 function normaliseQuotes(token: string): string {
   const prefix = /^[rbfuRBFU]*/.exec(token)?.[0] ?? "";
-  const body = token.slice(prefix.length + 1, -1);
+  let body = token.slice(prefix.length + 1, -1);
+  if (/f/i.test(prefix)) body = body.replace(/\{([^{}]*)\}/g, (_, field: string) => `{${replacementField(field)}}`);
   return `${prefix.toLowerCase()}"${body.replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
+}
+
+/**
+ * An f-string's `{...}` as a formatter writes it: spacing inside dropped, and `str(x)`/`repr(x)` in the
+ * conversion form ruff rewrites them to (`x!s`, `x!r`). `{str(instance)}` and `{instance!s}` print the same.
+ */
+function replacementField(field: string): string {
+  const squeezed = field.replace(/\s+/g, "");
+  // The argument may hold calls of its own, but must close where the call does: not `str(a).upper()`.
+  const call = /^(str|repr)\(([^()]*(?:\([^()]*\)[^()]*)*)\)$/.exec(squeezed);
+  return call ? `${call[2]}!${call[1] === "str" ? "s" : "r"}` : squeezed;
 }

@@ -75,6 +75,21 @@ describe("realChanges: a reformat is not a change", () => {
     });
   });
 
+  it("reads an f-string's fields as a formatter writes them (ephios 36c69455d5, 0dba0896d2)", () => {
+    const same = (before: string, after: string) =>
+      expect(changes(`@@ -1 +1 @@\n-${before}\n+${after}`).changed).toEqual([]);
+    same(`x = f'<a>{str(instance)}</a>'`, `x = f'<a>{instance!s}</a>'`);
+    same(`x = f"{repr(a.b(1))}"`, `x = f"{a.b(1)!r}"`);
+    same(`x = f"{floatformat(n / 1024,1)} GB"`, `x = f"{floatformat(n / 1024, 1)} GB"`);
+    const differs = (before: string, after: string) =>
+      expect(changes(`@@ -1 +1 @@\n-${before}\n+${after}`).changed).toEqual([1]);
+    // a different field, a conversion of a call's result, or a plain string's braces are a change
+    differs(`x = f"{str(a)}"`, `x = f"{b!s}"`);
+    differs(`x = f"{str(a).upper()}"`, `x = f"{a!s}"`);
+    differs(`x = "{str(a)}"`, `x = "{a!s}"`);
+    differs(`x = f"{a}"`, `x = f"{a!r}"`);
+  });
+
   it("does not treat `#` as a comment outside Python", () => {
     expect(tokenize('<a href="#">x</a>', false)).toContain('"#"');
     expect(tokenize("{# note #} {{ a }}", false)).toContain("#");
