@@ -12,8 +12,8 @@ export interface FileChange {
   removed: string[];
   /** Each deleted line with the head line it sits before (the next head line, or the hunk's last). */
   removedAt: Array<{ text: string; line: number }>;
-  /** Head lines the change adds that hold only a comment (code tokens leave them out of `added`). */
-  addedComments: Set<number>;
+  /** Every head line the diff adds, as written: reformatted, moved and comment lines too (`added` leaves them out). */
+  written: Set<number>;
 }
 
 /** The changes of the PR's parsed files, keyed by path. */
@@ -28,20 +28,15 @@ export function changesFromDiffFiles(files: DiffFile[]): Map<string, FileChange>
       deletedAt: real.deletedAt,
       removed: removedAt.map((r) => r.text),
       removedAt,
-      addedComments: new Set(
+      written: new Set(
         file.hunks.flatMap((h) =>
-          h.lines.flatMap((l) =>
-            l.kind === "add" && l.newLine !== undefined && COMMENT.test(l.text) ? [l.newLine] : [],
-          ),
+          h.lines.flatMap((l) => (l.kind === "add" && l.newLine !== undefined ? [l.newLine] : [])),
         ),
       ),
     });
   }
   return result;
 }
-
-/** A line that is only a comment: Python's `#`, a template's `{# ... #}`. */
-const COMMENT = /^\s*(#|\{#)/;
 
 function deletedLines(hunk: DiffFile["hunks"][number]): Array<{ text: string; line: number }> {
   const found: Array<{ text: string; line: number }> = [];
@@ -68,15 +63,7 @@ export function sourceFiles(
     const change = changes.get(path);
     if (change)
       changed.push(
-        new SourceFile(
-          path,
-          text,
-          change.added,
-          change.removed,
-          change.deletedAt,
-          change.removedAt,
-          change.addedComments,
-        ),
+        new SourceFile(path, text, change.added, change.removed, change.deletedAt, change.removedAt, change.written),
       );
     else context.push(new SourceFile(path, text, new Set()));
   }

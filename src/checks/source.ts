@@ -27,8 +27,11 @@ export class SourceFile {
     readonly deletedAt: ReadonlySet<number> = new Set(),
     /** The deleted lines with the head line each sits before (what `removedLines` holds, placed). */
     readonly removedAt: ReadonlyArray<{ text: string; line: number }> = [],
-    /** Head lines the change adds that hold only a comment: not code, but what the author says about it. */
-    readonly addedComments: ReadonlySet<number> = new Set(),
+    /**
+     * Every head line the diff adds as written, reformatted, moved and comment-only lines too: what the file has
+     * that the change put there, where `changedLines` is only what it means anew.
+     */
+    readonly writtenLines: ReadonlySet<number> = new Set(),
   ) {
     this.kind = /\.pyi?$/.test(path) ? "python" : isTemplate(path, text) ? "template" : "other";
     this.lines = text.split(/\r?\n/);

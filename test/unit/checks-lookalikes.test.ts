@@ -1300,24 +1300,6 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
     expect(changedAt([6])).toEqual([]);
   });
 
-  it("a queryset rewritten from one that loaded nothing either is not the change's (NetBox 1af320e0a9)", () => {
-    const rewritten = (before: string) =>
-      runChecks(
-        [
-          new SourceFile("shop/api/views.py", viewset, new Set([2]), [before], new Set([2]), [
-            { text: before, line: 2 },
-          ]),
-        ],
-        [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
-        { facts: PG },
-      )
-        .findings.filter((f) => f.rule === "DJ103")
-        .map((f) => `${f.rule}@${f.line}`);
-    expect(rewritten("    queryset = Order.objects.add_related_count(Order.objects.all(), 'n')")).toEqual([]);
-    // it loaded the relation before: dropping that is the change's
-    expect(rewritten("    queryset = Order.objects.select_related('customer')")).toEqual(["DJ103@2"]);
-  });
-
   it("a get_queryset that returns what the class's own helper loads is loaded", () => {
     const helper = (body: string) =>
       "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects\n    serializer_class = OrderSerializer\n\n" +
@@ -1389,6 +1371,29 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(other, [["        'book', 'book__editions__authors'", 3]], [3])).toEqual([
       ["DJ114", 2, "This change stops loading `book__editions__authors`"],
     ]);
+  });
+
+  it("a loading the change moves to another method is still loaded (ephios 170e708511)", () => {
+    const text =
+      "class SignupView(FormView):\n    def post(self, request):\n        shift = self.locked_shift()\n\n" +
+      "    def locked_shift(self):\n        return (\n            Shift.objects.select_for_update()\n" +
+      "            .prefetch_related('participations')\n            .get(pk=self.shift.pk)\n        )\n";
+    const removed = "            .prefetch_related('participations')";
+    // moved: the lines are not new code (changedLines), but the change wrote them there
+    const file = (written: number[]) =>
+      new SourceFile(
+        "shop/views.py",
+        text,
+        new Set([3]),
+        [removed],
+        new Set([3]),
+        [{ text: removed, line: 3 }],
+        new Set(written),
+      );
+    const rules = (f: SourceFile) => runChecks([f], [], {}).findings.map((x) => x.rule);
+    expect(rules(file([3, 5, 6, 7, 8, 9, 10]))).toEqual([]);
+    // already in the other method before the change: that method's loading does not keep this one's
+    expect(rules(file([3]))).toEqual(["DJ114"]);
   });
 
   it("a removal the change explains in a comment it adds there is a decision, not a slip", () => {

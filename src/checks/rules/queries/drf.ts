@@ -17,7 +17,6 @@ import { code } from "../../../comments/markdown.js";
 import { permissionQueryIn } from "../../model-queries.js";
 import { projectQueryOf } from "./helper-calls.js";
 import { serializerReasons } from "../../serializers.js";
-import { EAGER } from "../../change-facts.js";
 
 const VIEW_BASE = /(ViewSet|APIView|ListAPIView|GenericAPIView|ListCreateAPIView|RetrieveAPIView|ListView|Mixin)$/;
 
@@ -76,21 +75,13 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const classLoads = candidates.some((c) => c.qs && (c.qs.eager.size > 0 || c.qs.eagerAll));
       if (classLoads) continue;
       const first = candidates[0] as { node: SyntaxNode };
-      // A queryset that loaded nothing before the change either (one annotation helper swapped for another):
-      // its missing loading is not the change's; naming another serializer still is.
-      const unloadedBefore = candidates.filter((c) => {
-        const before = file.baseOf(py.lineOf(c.node), py.line(Math.max(c.node.from, c.node.to - 1)));
-        return before !== "" && !EAGER.test(before);
-      });
-      const restated = unloadedBefore.length === candidates.length;
       hits.push({
         line: py.lineOf(first.node),
         // What decides the queries: the serializer it names and the querysets it builds. A change to the
         // class's bases or to an unrelated method does not re-raise an untouched queryset.
-        restated,
         causeLines: [
           ...(serializerStatement ? [py.lineOf(serializerStatement)] : []),
-          ...candidates.filter((c) => !unloadedBefore.includes(c)).map((c) => py.lineOf(c.node)),
+          ...candidates.map((c) => py.lineOf(c.node)),
         ],
         message:
           `${code(serializer.name)} reads relations (${why}) but this queryset has no ` +

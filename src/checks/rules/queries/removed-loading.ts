@@ -105,7 +105,8 @@ export const removedEagerLoading: Rule = {
     const py = file.python;
     const statements = py.nodes("AssignStatement").concat(py.nodes("ReturnStatement"), py.nodes("ExpressionStatement"));
     const scopes = py.nodes("FunctionDefinition").concat(py.nodes("ClassDefinition"));
-    const added = file.lines.filter((_, i) => file.isChanged(i + 1)).join("\n");
+    // What the change writes, moved code included: a loading it moved to another method is still loaded.
+    const added = file.lines.filter((_, i) => file.isChanged(i + 1) || file.writtenLines.has(i + 1)).join("\n");
     const spans = (node: SyntaxNode, at: number) =>
       py.lineOf(node) <= at && at <= py.line(Math.max(node.from, node.to - 1));
     // Still loaded where the deletion was (the same function or class: reordered, re-wrapped, moved up), or
@@ -129,7 +130,7 @@ export const removedEagerLoading: Rule = {
       rerouted(scope ? py.src(scope) : file.text, added, name);
     // A removal the change explains in a comment it adds there (the function or class) is a decision it made.
     const explainedIn = (scope: SyntaxNode | undefined) =>
-      [...file.addedComments].some(
+      [...file.writtenLines].some(
         (line) => (!scope || spans(scope, line)) && EXPLAINED.test(file.lines[line - 1] ?? ""),
       );
     // `.prefetch_x()` whose definition this change renames: the call under the new name loads what it did.
@@ -156,7 +157,9 @@ export const removedEagerLoading: Rule = {
     // A class the change deletes whole (a deprecated plugin or view: its name gone from the head, no class added in
     // the file to take its place): what it loaded went with it and with whatever rendered its rows. A deleted method
     // is not this: its class, and the class's readers, stay.
-    const classAdded = file.lines.some((l, i) => file.isChanged(i + 1) && /^\s*class\s+\w+/.test(l));
+    const classAdded = file.lines.some(
+      (l, i) => (file.isChanged(i + 1) || file.writtenLines.has(i + 1)) && /^\s*class\s+\w+/.test(l),
+    );
     let deletedClass: { indent: number; name: string; at: number } | undefined;
     for (const { text: raw, line } of file.removedAt) {
       const indent = /^\s*/.exec(raw)?.[0].length ?? 0;
