@@ -119,3 +119,21 @@ export function defaultedFields(py: PythonFile): string[] {
   }
   return names;
 }
+
+/**
+ * Relations a migration alters (`AlterField(name="book", field=ForeignKey(..., to="app.work"))`): the change reworks
+ * where they lead, so lookups through them are the change's to redraw (bookwyrm d0e8fcded5 re-points
+ * `SeriesBook.book` from Book to Work and drops the `book__work` prefetch with it).
+ */
+export function alteredRelations(py: PythonFile): string[] {
+  const names: string[] = [];
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name !== "AlterField") continue;
+    const name = /^["'](\w+)["']$/.exec(py.src(parts.keywords.get("name") ?? parts.positional[1] ?? call))?.[1];
+    const field = parts.keywords.get("field") ?? parts.positional[2];
+    const type = field?.name === "CallExpression" ? callParts(py, field)?.name : undefined;
+    if (name && /^(ForeignKey|OneToOneField|ManyToManyField)$/.test(type ?? "")) names.push(name);
+  }
+  return names;
+}

@@ -8,6 +8,7 @@ import { readSerializer, type SerializerInfo } from "./serializers.js";
 import {
   attachedAttributes,
   defaultedFields,
+  alteredRelations,
   droppedReads,
   EAGER,
   eagerLoads,
@@ -90,6 +91,9 @@ export class ProjectIndex {
   /** Fields the change's migrations add or alter with a default: their existing rows get a value. */
   readonly defaultedByChange = new Set<string>();
 
+  /** Relations the change's migrations alter (change-facts.ts alteredRelations): where they lead is being redrawn. */
+  readonly alteredByChange = new Set<string>();
+
   /** Attributes the change stops reading: deleted reads, named nowhere it adds (change-facts.ts droppedReads). */
   readonly droppedReads: ReadonlySet<string>;
 
@@ -129,6 +133,8 @@ export class ProjectIndex {
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.isMigration && changedPaths.has(file.path) && /default\s*=/.test(file.text))
         for (const name of defaultedFields(file.python)) this.defaultedByChange.add(name);
+      if (file.isMigration && changedPaths.has(file.path) && /AlterField/.test(file.text))
+        for (const name of alteredRelations(file.python)) this.alteredByChange.add(name);
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
       for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);

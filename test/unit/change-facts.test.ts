@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  alteredRelations,
   attachedAttributes,
   defaultedFields,
   droppedReads,
@@ -133,5 +134,19 @@ describe("defaultedFields", () => {
         "    migrations.AddField(model_name='g', name='shared', field=shared_field),\n]\n",
     );
     expect(defaultedFields(py)).toEqual(["mechanism", "kind"]);
+  });
+});
+
+describe("alteredRelations", () => {
+  it("relations a migration alters, by keyword or position, whatever module the field class comes from", () => {
+    const py = new PythonFile(
+      "ops = [\n" +
+        "    migrations.AlterField(model_name='seriesbook', name='book', field=app.fields.ForeignKey(to='app.work', on_delete=CASCADE)),\n" +
+        "    migrations.AlterField('g', 'owner', models.OneToOneField(to='auth.user', on_delete=CASCADE)),\n" +
+        "    migrations.AlterField('g', 'tags', models.ManyToManyField(to='app.tag')),\n" +
+        "    migrations.AlterField(model_name='g', name='title', field=models.CharField(max_length=9)),\n" +
+        "    migrations.AddField(model_name='g', name='added', field=models.ForeignKey(to='app.x', on_delete=CASCADE)),\n]\n",
+    );
+    expect(alteredRelations(py)).toEqual(["book", "owner", "tags"]);
   });
 });

@@ -1396,6 +1396,26 @@ describe("eager loading removed (DJ114)", () => {
     expect(rules(file([3]))).toEqual(["DJ114"]);
   });
 
+  it("a path through a relation the change's migration alters is the change's to redraw (bookwyrm d0e8fcded5)", () => {
+    const view = "def v(series):\n    return series.items.prefetch_related('book')\n";
+    const migration = (field: string) =>
+      `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.AlterField(model_name='seriesbook', name='book', field=${field}),\n    ]\n`;
+    const raised = (field: string) =>
+      runChecks([
+        new SourceFile(
+          "shop/views.py",
+          view,
+          new Set([2]),
+          ["    return series.items.prefetch_related('book__work')"],
+          new Set([2]),
+          [{ text: "    return series.items.prefetch_related('book__work')", line: 2 }],
+        ),
+        new SourceFile("shop/migrations/0042_alter_seriesbook_book.py", migration(field), new Set([5])),
+      ]).findings.map((f) => f.rule);
+    expect(raised("models.ForeignKey(on_delete=models.CASCADE, to='shop.work')")).toEqual([]);
+    expect(raised("models.CharField(max_length=9)")).toEqual(["DJ114"]);
+  });
+
   it("a removal the change explains in a comment it adds there is a decision, not a slip", () => {
     // readthedocs f52474e6dc: the latest-build prefetch removed with a comment saying why
     const explained =

@@ -251,12 +251,17 @@ function readersDropped(path: string, project: ProjectIndex): boolean {
  * A loading path through a relation this change deletes from its model (`mealplan__shared` once `shared`
  * is dropped): there is nothing left to load, and keeping the prefetch would fail. A name still declared
  * as a forward relation elsewhere keeps the path; which model a path walks through is not resolved, so a
- * generic name (`shared`) on other models must not count, nor a moved many-to-many be told apart.
+ * generic name (`shared`) on other models must not count, nor a moved many-to-many be told apart. A relation the
+ * change's migration alters is being redrawn with it: the change decides what to load through it.
  */
 function relationRemoved(path: string, project: ProjectIndex): boolean {
   return path
     .split("__")
-    .some((segment) => project.removedFieldTypes.has(segment) && !project.relationNames.has(segment));
+    .some(
+      (segment) =>
+        (project.removedFieldTypes.has(segment) && !project.relationNames.has(segment)) ||
+        project.alteredByChange.has(segment),
+    );
 }
 
 /** The innermost of nested statements (the one that starts last). */
