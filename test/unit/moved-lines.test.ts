@@ -93,9 +93,35 @@ describe("movedLines", () => {
     expect([...plain.deletedAt]).toEqual([2]);
   });
 
-  it("leaves nothing moved on a change past its size bound", () => {
-    const many = Array.from({ length: 50_001 }, (_, i) => `value_${i} = compute_something(${i})`);
-    const files = parseUnifiedDiff(fileDiff("app/old.py", minus(many)) + fileDiff("shop/new.py", plus(many)));
+  it("leaves nothing moved on a change past its size bound, on either side", () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `value_${i} = compute_something(${i})`);
+    const moved = (deleted: number, added: number) =>
+      movedLines(
+        parseUnifiedDiff(fileDiff("app/old.py", minus(lines(deleted))) + fileDiff("shop/new.py", plus(lines(added)))),
+      ).size;
+    expect(moved(50_001, 3)).toBe(0);
+    expect(moved(3, 50_001)).toBe(0);
+    expect(moved(50_000, 50_000)).toBe(2);
+  });
+
+  it("marks no deletion as moved when nothing like it is added", () => {
+    expect(movedLines(parseUnifiedDiff(fileDiff("app/old.py", minus(FORM("Build"))))).size).toBe(0);
+  });
+
+  it("leaves out blank lines and, in Python, comments: a block moved with them reworked still moved", () => {
+    const landed = [FORM("Build")[0] ?? "", "", `${FORM("Build")[1]}  # the form's options`, ...FORM("Build").slice(2)];
+    const files = parseUnifiedDiff(
+      fileDiff("app/old.py", minus(FORM("Build"))) + fileDiff("shop/new.py", plus(landed)),
+    );
+    expect([...(movedLines(files).get("shop/new.py")?.added ?? [])]).toEqual([1, 3, 4, 5]);
+  });
+
+  it("does not take the unchanged lines around two edits for a move", () => {
+    const around = [" def handle(self):", "     rows = Build.objects.filter(active=True)", "     report(rows)"];
+    const files = parseUnifiedDiff(
+      fileDiff("app/a.py", [...around, "-    x = 1", "+    x = 2"]) +
+        fileDiff("app/b.py", [...around, "-    y = 1", "+    y = 2"]),
+    );
     expect(movedLines(files).size).toBe(0);
   });
 });
