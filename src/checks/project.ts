@@ -6,9 +6,9 @@ import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
 import {
+  alteredRelations,
   attachedAttributes,
   defaultedFields,
-  alteredRelations,
   droppedReads,
   EAGER,
   eagerLoads,
@@ -222,11 +222,12 @@ export class ProjectIndex {
    * before `_set` names a known model. With no models known, any `_set` name may be one.
    */
   mayBeReverseAccessor(name: string): boolean {
-    if (!name.endsWith("_set")) return true;
-    if (this.models.size === 0) return true;
-    const model = name.slice(0, -"_set".length).replace(/_/g, "");
-    return [...this.models.keys()].some((known) => known.toLowerCase() === model);
+    if (!name.endsWith("_set") || this.models.size === 0) return true;
+    this.lowerModelNames ??= new Set([...this.models.keys()].map((known) => known.toLowerCase()));
+    return this.lowerModelNames.has(name.slice(0, -"_set".length).replace(/_/g, ""));
   }
+
+  private lowerModelNames: Set<string> | undefined;
 
   /** Whether any template the project shows sets a CSRF header for htmx globally. */
   get hasGlobalHtmxCsrf(): boolean {

@@ -1022,6 +1022,7 @@ describe("real-code refinements (second round)", () => {
       "<script type='application/x-javascript'>",
       '<script type="text/babel">',
       '<script defer type="">',
+      '<script data-type="form-template">',
     ])
       expect([open, check(open)]).toEqual([open, ["DJ415"]]);
   });
@@ -1976,6 +1977,9 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
     expect(fired("shop/views.py", view(context))).toEqual([]);
     // a dict that is not a template's context, or the key rather than the value, is not rendering
     expect(fired("shop/views.py", view('    if qs:\n        return JsonResponse({"rows": qs})'))).toEqual(["DJ105@3"]);
+    expect(fired("shop/views.py", view("    if qs:\n        data['rows'] = qs\n    return Response(data)"))).toEqual([
+      "DJ105@3",
+    ]);
     expect(fired("shop/views.py", view('    if qs:\n        return render_to_string("a.html", {qs: 1})'))).toEqual([
       "DJ105@3",
     ]);
@@ -2556,6 +2560,14 @@ describe("a query per iteration the change only respells (DJ102; tabbycat 546f5e
   });
   it("is the change's where the deleted line did not query that model", () => {
     expect(raised("        for question in questions:")).toEqual(["DJ102@3"]);
+    // a chain rooted in `self` names no table: the deleted line's `self` says nothing
+    const own = text.replace("FeedbackQuestion.objects", "self.model.objects");
+    const ownRaised = runChecks([
+      new SourceFile("shop/exports.py", own, new Set([3]), ["        for q in self.t.items.all():"], new Set([3]), [
+        { text: "        for q in self.t.items.all():", line: 3 },
+      ]),
+    ]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(ownRaised).toEqual(["DJ102@3"]);
     expect(raised("        for question in self.t.feedbackquestions:")).toEqual(["DJ102@3"]);
   });
 });

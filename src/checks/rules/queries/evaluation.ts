@@ -68,7 +68,7 @@ function handedToTemplate(py: PythonFile, use: SyntaxNode): boolean {
     return call?.name === "CallExpression" && RENDERS.test(callParts(py, call)?.name ?? "");
   }
   if (parent?.name !== "AssignStatement" || children(parent).at(-1)?.from !== use.from) return false;
-  return /^\s*(context|ctx|data)\s*\[/.test(py.src(parent));
+  return /^\s*(context|ctx)\s*\[/.test(py.src(parent));
 }
 
 /** Whether an assignment reaches `use` on every path: not in a block (an `if` branch, a loop) `use` is outside. */

@@ -235,11 +235,14 @@ function isSubquery(py: PythonFile, call: SyntaxNode): boolean {
   return false;
 }
 
-/** Whether a line the change deleted at `line` queried `model` too (`self.t.question_set.all()` for `Question`). */
+/**
+ * Whether a line the change deleted at `line` queried `model` too (`self.t.question_set.all()` for `Question`). Only
+ * a model class named in the chain says which table: `self.model.objects` does not.
+ */
 function respelled(file: SourceFile, line: number, model: string): boolean {
   const name = model.toLowerCase();
   return (
-    name !== "" &&
+    /^[A-Z]\w*$/.test(model) &&
     file.removedAt.some(
       (r) => r.line === line && r.text.toLowerCase().includes(name) && /\.objects\b|_set\b|\.all\(/.test(r.text),
     )

@@ -245,7 +245,8 @@ export const variableInScript: Rule = {
  * escaping, which is what it gets.
  */
 function runsOrParses(attributes: string): boolean {
-  const type = /\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes);
+  // `type=`, not `data-type=`: an attribute name starts after whitespace.
+  const type = /(?:^|\s)type\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attributes);
   if (!type) return true;
   const value = (type[1] ?? type[2] ?? type[3] ?? "").trim().toLowerCase();
   return (
