@@ -10,6 +10,8 @@ import { exactly } from "../util/regex.js";
 const TRUSTED_CALLS = exactly([
   ...["len", "int", "float", "round", "abs", "sum", "min", "max", "count"],
   ...["conditional_escape", "escape", "format_html", "format_html_join", "json_script", "intcomma", "naturaltime"],
+  // flatatt() escapes attribute values (format_html_join); floatformat() prints a number
+  ...["flatatt", "floatformat"],
 ]);
 const TRANSLATIONS =
   /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;

@@ -1674,6 +1674,24 @@ describe("multi-line security constructs", () => {
     expect(at(built("'<br>'"))).toEqual([]);
   });
 
+  it("attributes that reach marked HTML only through flatatt() are escaped (ralph f2dd1d3403)", () => {
+    const text = [
+      "def render(self, name, value, attrs=None):",
+      "    final_attrs = self.build_attrs(attrs, extra_attrs={'name': name, 'value': value})",
+      "    return mark_safe(",
+      "        '<ul data-x=\"{}\">{}</ul><input{} />'.format(",
+      "            name, self.render_options(value), flatatt(final_attrs)",
+      "        )",
+      "    )",
+      "",
+    ].join("\n");
+    const at = (changed: string) =>
+      runChecks([new SourceFile("shop/widgets.py", changed, new Set([2]))]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(at(text)).toEqual([]);
+    // the same attributes interpolated as they are reach the HTML unescaped
+    expect(at(text.replace("flatatt(final_attrs)", "final_attrs"))).toEqual(["DJ402@3"]);
+  });
+
   it("a change to what a marked variable is built from raises DJ402 on the unchanged mark_safe", () => {
     const text = [
       "def validate(page, path):",
@@ -2569,5 +2587,30 @@ describe("a query per iteration the change only respells (DJ102; tabbycat 546f5e
     ]).findings.map((f) => `${f.rule}@${f.line}`);
     expect(ownRaised).toEqual(["DJ102@3"]);
     expect(raised("        for question in self.t.feedbackquestions:")).toEqual(["DJ102@3"]);
+  });
+});
+
+describe('fields = "__all__" spelled out on a Meta that listed none (DJ413; ralph 7932a3f09d)', () => {
+  const text =
+    "class DNSServerSerializer(RalphAPISerializer):\n    class Meta:\n        model = DNSServer\n" +
+    '        depth = 1\n        fields = "__all__"\n';
+  const raised = (changed: number[], removed: string[] = []) =>
+    runChecks([
+      new SourceFile(
+        "shop/api.py",
+        text,
+        new Set(changed),
+        removed,
+        new Set(removed.length ? [5] : []),
+        removed.map((t) => ({ text: t, line: 5 })),
+      ),
+    ]).findings.map((f) => `${f.rule}@${f.line}`);
+  it("exposes nothing new: without fields or exclude, every field was exposed already", () => {
+    expect(raised([5])).toEqual([]);
+  });
+  it("is raised where the Meta is new or listed its fields before", () => {
+    expect(raised([1, 2, 3, 4, 5])).toEqual(["DJ413@5"]);
+    expect(raised([5], ['        fields = ["name", "ip"]'])).toEqual(["DJ413@5"]);
+    expect(raised([5], ['        exclude = ["secret"]'])).toEqual(["DJ413@5"]);
   });
 });

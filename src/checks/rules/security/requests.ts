@@ -122,10 +122,16 @@ export const allFieldsExposed: Rule = {
       const owner = meta.parent?.parent;
       if (owner?.name !== "ClassDefinition" || !/(Form|Serializer)\b/.test(py.src(owner.getChild("ArgList") ?? owner)))
         continue;
+      // A Meta that listed no fields before the change exposed every field already (DRF before 3.3, Django's
+      // ModelForm before 1.8): spelling that out, as those versions came to require, changes nothing exposed.
+      const metaEnd = py.line(Math.max(meta.from, meta.to - 1));
+      const before = file.isChanged(py.lineOf(meta)) ? "" : file.baseOf(py.lineOf(meta), metaEnd);
+      const implicitBefore = before !== "" && !/^\s*(fields|exclude)\s*=/m.test(before);
       for (const attr of simpleAssignments(py, meta)) {
         if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value)))
           hits.push({
             line: py.lineOf(attr.statement),
+            restated: implicitBefore,
             message:
               '`fields = "__all__"` makes every current and future model field writable from requests: list them.',
           });
