@@ -1417,6 +1417,36 @@ describe("eager loading removed (DJ114)", () => {
     expect(raised("models.CharField(max_length=9)")).toEqual(["DJ114"]);
   });
 
+  it("a single row's loading, rows read as dicts, and a Prefetch's inner loading kept by a longer lookup (set 8)", () => {
+    // openwisp 12269647ec: one device fetched by pk
+    const one = "def task(pk):\n    device = Device.objects.filter(pk=pk).first()\n    return device\n";
+    expect(run(one, [["    device = Device.objects.select_related('devicelocation').get(pk=pk)", 2]], [2])).toEqual([]);
+    const many = "def task(pks):\n    devices = Device.objects.filter(pk__in=pks)\n    return devices\n";
+    expect(
+      run(many, [["    devices = Device.objects.select_related('devicelocation').filter(pk__in=pks)", 2]], [2]),
+    ).toEqual([["DJ114", 2, "This change stops loading `devicelocation`"]]);
+    // Plane 13db2f883f: the queryset becomes dicts before any row is read
+    const values = (read: string) =>
+      `def get(request):\n    issues = (\n        Issue.objects.filter(x=1)\n    )\n    ${read}\n    return issues\n`;
+    const dropped: Array<[string, number]> = [["        .select_related('state')", 4]];
+    expect(run(values("issues = list(issues.values('id', 'state__name'))"), dropped, [3])).toEqual([]);
+    expect(run(values("ids = issues.values('id')"), dropped, [3])).toEqual([
+      ["DJ114", 2, "This change stops loading `state`"],
+    ]);
+    // ralph cf4bef0e79: Prefetch('ethernet_set', queryset=...select_related('ipaddress')) as 'ethernet_set__ipaddress'
+    const viewset = (lookup: string) =>
+      `class HostViewSet(ViewSet):\n    prefetch_related = [\n        "tags",\n        "${lookup}",\n    ]\n`;
+    const prefetch: Array<[string, number]> = [
+      ["        Prefetch('ethernet_set',", 5],
+      ["            queryset=Ethernet.objects.select_related('ipaddress')", 5],
+      ["        ),", 5],
+    ];
+    expect(run(viewset("ethernet_set__ipaddress"), prefetch, [4])).toEqual([]);
+    expect(run(viewset("ethernet_set"), prefetch, [4])).toEqual([
+      ["DJ114", 2, "This change stops loading `ipaddress`"],
+    ]);
+  });
+
   it("a removal the change explains in a comment it adds there is a decision, not a slip", () => {
     // readthedocs f52474e6dc: the latest-build prefetch removed with a comment saying why
     const explained =
@@ -2612,5 +2642,46 @@ describe('fields = "__all__" spelled out on a Meta that listed none (DJ413; ralp
     expect(raised([1, 2, 3, 4, 5])).toEqual(["DJ413@5"]);
     expect(raised([5], ['        fields = ["name", "ip"]'])).toEqual(["DJ413@5"]);
     expect(raised([5], ['        exclude = ["secret"]'])).toEqual(["DJ413@5"]);
+  });
+});
+
+describe("row-by-row writes the code says are on purpose (DJ110; openwisp c266e807b8)", () => {
+  const loop = (comment: string) =>
+    `def clear():\n${comment}    n = 0\n    for device in Device.objects.filter(active=True):\n        device.last_ip = None\n        device.save(update_fields=["last_ip"])\n        n += 1\n`;
+  const raised = (comment: string) =>
+    runChecks([new SourceFile("shop/commands.py", loop(comment), new Set([1, 2, 3, 4, 5, 6, 7, 8]))]).findings.map(
+      (f) => f.rule,
+    );
+  it("is quiet under a comment that says why each row is saved on its own", () => {
+    expect(
+      raised(
+        "    # a queryset-level update bypasses save() and signals,\n    # so each device is saved individually\n",
+      ),
+    ).toEqual([]);
+  });
+  it("still fires under an unrelated comment, or one separated from the loop by other code", () => {
+    expect(raised("    # clear the addresses\n")).toEqual(["DJ110"]);
+    expect(raised("    # saved individually for the signals\n    x = 1\n    y = 2\n")).toEqual(["DJ110"]);
+  });
+});
+
+describe("a viewset that names its loading in class lists its base applies (DJ103; ralph cf4bef0e79)", () => {
+  const serializers =
+    "from rest_framework import serializers\n\nclass OrderSerializer(serializers.ModelSerializer):\n" +
+    "    customer = CustomerSerializer()\n";
+  const viewset = (lists: string) =>
+    `class V(RalphAPIViewSet):\n    queryset = Order.objects.all()\n    serializer_class = OrderSerializer\n${lists}`;
+  const raised = (lists: string) =>
+    runChecks(
+      [new SourceFile("shop/api/views.py", viewset(lists), new Set([2, 3, 4]))],
+      [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
+      { facts: PG },
+    ).findings.map((f) => f.rule);
+  it("is loaded", () => {
+    expect(raised("    select_related = ['customer']\n")).toEqual([]);
+    expect(raised("    prefetch_related = ['tags']\n")).toEqual([]);
+  });
+  it("without such lists it is not", () => {
+    expect(raised("    filter_fields = ['customer']\n")).toEqual(["DJ103"]);
   });
 });

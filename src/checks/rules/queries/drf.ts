@@ -38,6 +38,9 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
     for (const cls of py.nodes("ClassDefinition")) {
       if (!classBases(py, cls).some((b) => VIEW_BASE.test(b))) continue;
       const attrs = simpleAssignments(py, cls);
+      // `select_related = [...]` / `prefetch_related = [...]` on the view: the project's base view applies them
+      // (Ralph's RalphAPIViewSet); nothing else would give such attributes a meaning.
+      if (attrs.some((a) => /^(select_related|prefetch_related)$/.test(a.name))) continue;
       const serializerStatement = attrs.find((a) => a.name === "serializer_class")?.statement;
       const serializerName = attrs.find((a) => a.name === "serializer_class")?.value;
       const serializer = serializerName

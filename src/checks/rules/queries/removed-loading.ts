@@ -64,6 +64,25 @@ function rerouted(scopeText: string, added: string, path: string): boolean {
   });
 }
 
+/** A deleted line that fetches a single row. */
+const ONE_ROW = /\.(get|first|last|earliest|latest)\(|\bget_object_or_404\(/;
+
+/**
+ * `rows = Issue.objects...` that the scope turns into dicts (`rows = list(rows.values(...))`) before reading rows:
+ * eager loading does nothing for `values()`.
+ */
+function readAsValues(statement: string, scopeText: string): boolean {
+  const name = /^\s*(\w+)\s*=(?!=)/.exec(statement)?.[1];
+  if (name === undefined) return false;
+  return new RegExp(`\\b${name}\\s*=\\s*(list\\(\\s*)?${name}\\s*\\.\\s*values(_list)?\\(`).test(scopeText);
+}
+
+/** A relation of a Prefetch's rows loaded by a lookup through them: `ethernet_set__ipaddress` for `ipaddress`. */
+function keptNested(name: string, scopeText: string, added: string): boolean {
+  const through = new RegExp(`["']\\w+__${name}["']`);
+  return through.test(scopeText) || through.test(added);
+}
+
 /** A comment the change adds that speaks of the loading or its queries: the removal is a decision it explains. */
 const EXPLAINED = /^\s*#.*(\b(prefetch\w*|select_related|eager\w*|queries)\b|\bN\+1)/i;
 
@@ -177,8 +196,10 @@ export const removedEagerLoading: Rule = {
       else if (!listedInDeletedCall) openCall = undefined;
       if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
-      if (loopsRemoved.has(scope) || querysetGone(text, scope ? py.src(scope) : file.text) || explainedIn(scope))
-        continue;
+      const scopeText = scope ? py.src(scope) : file.text;
+      if (loopsRemoved.has(scope) || querysetGone(text, scopeText) || explainedIn(scope)) continue;
+      // One row fetched (`.get(pk=...)`, `.first()`): its loading saved a query at most, not one per row.
+      if (ONE_ROW.test(text)) continue;
       // A deleted line sits before the next head line: the construct is the one there or just above; a
       // deleted statement or method of its own may leave none, and the place is the function or class around it.
       const statement = [line, line - 1]
@@ -191,15 +212,26 @@ export const removedEagerLoading: Rule = {
         : undefined;
       const construct = admin ?? statement ?? scope;
       if (!construct) continue;
+      // Rows the scope reads as dicts (`sub_issues.values(...)`): eager loading never served them.
+      if (statement && readAsValues(py.src(statement), scopeText)) continue;
       // A line of a multi-line `prefetch_related(\n "a",\n "b")` names its relations without the call.
       const inCall =
         listedInDeletedCall ||
         (construct === statement &&
           /\b(select_related|prefetch_related)\s*\(/.test(py.src(construct)) &&
           /^\s*(["'][\w]+["'],?\s*)+$/.test(text));
+      // `queryset=Ethernet.objects.select_related("ipaddress")` of a deleted Prefetch("ethernet_set", ...): the
+      // relation hangs off the prefetched rows, so a lookup `ethernet_set__ipaddress` loads it as well.
+      const nested = /^\s*queryset\s*=|\bPrefetch\(/.test(text);
       const names = (
         inCall ? [...text.matchAll(/["']([\w]+)["']/g)].map((m) => m[1] as string) : loadedNames(text)
-      ).filter((n) => !kept(n, admin ?? scope) && !relationRemoved(n, project) && !readersDropped(n, project));
+      ).filter(
+        (n) =>
+          !kept(n, admin ?? scope) &&
+          !(nested && keptNested(n, scopeText, added)) &&
+          !relationRemoved(n, project) &&
+          !readersDropped(n, project),
+      );
       if (names.length === 0) continue;
       // `at` is where the deletion sits, so the finding counts as this change's even just below the construct.
       const place = places.get(construct.from) ?? {

@@ -34,6 +34,27 @@ function resultUsedLater(py: PythonFile, call: SyntaxNode, loop: Loop): boolean 
   return py.within(body, "VariableName").some((v) => v.from > statement.to && py.src(v) === name);
 }
 
+/**
+ * A comment just above the loop that says why rows are written one by one (`# a queryset-level update bypasses
+ * save() and signals`): the author weighed the bulk form and chose this; a reviewer reads the reason. Up to two
+ * code lines (a counter set up) may sit between the comment block and the loop.
+ */
+function explainedAbove(lines: readonly string[], loopLine: number): boolean {
+  let seenComment = false;
+  let code = 0;
+  for (let at = loopLine - 1; at >= Math.max(1, loopLine - 8); at--) {
+    const text = lines[at - 1] ?? "";
+    if (/^\s*#/.test(text)) {
+      seenComment = true;
+      if (EXPLAINS_ROW_WRITES.test(text)) return true;
+    } else if (/\S/.test(text) && (seenComment || ++code > 2)) return false;
+  }
+  return false;
+}
+
+const EXPLAINS_ROW_WRITES =
+  /\b(bulk_update|bulk_create|bulk|queryset[- ]level|individually|one by one|one at a time|signals?)\b|\.update\(/i;
+
 export const writesInLoop: Rule = {
   id: "DJ110",
   title: "Row-by-row writes in a loop",
@@ -76,6 +97,7 @@ export const writesInLoop: Rule = {
         !resultUsedLater(py, call, loop);
       if (!onRow && !create) continue;
       if (create ? observed(links[0]?.name) : last.name === "save" && observed(loopQueryset(py, loop)?.model)) continue;
+      if (explainedAbove(file.lines, loop.line)) continue;
       hits.push({
         line: py.lineOf(call),
         // A row created per supplied value (an uploaded line, a typed name) is as many as the input is long.
