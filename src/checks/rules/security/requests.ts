@@ -125,7 +125,9 @@ export const allFieldsExposed: Rule = {
       // A Meta that listed no fields before the change exposed every field already (DRF before 3.3, Django's
       // ModelForm before 1.8): spelling that out, as those versions came to require, changes nothing exposed.
       const metaEnd = py.line(Math.max(meta.from, meta.to - 1));
-      const before = file.isChanged(py.lineOf(meta)) ? "" : file.baseOf(py.lineOf(meta), metaEnd);
+      // (A Meta the change wrote, moved in from elsewhere included, has no before here.)
+      const header = py.lineOf(meta);
+      const before = file.isChanged(header) || file.writtenLines.has(header) ? "" : file.baseOf(header, metaEnd);
       const implicitBefore = before !== "" && !/^\s*(fields|exclude)\s*=/m.test(before);
       for (const attr of simpleAssignments(py, meta)) {
         if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value)))
