@@ -1425,6 +1425,9 @@ describe("eager loading removed (DJ114)", () => {
     expect(
       run(many, [["    devices = Device.objects.select_related('devicelocation').filter(pk__in=pks)", 2]], [2]),
     ).toEqual([["DJ114", 2, "This change stops loading `devicelocation`"]]);
+    // a dict's .get() inside a many-row query is not a single row
+    const query = "    devices = Device.objects.select_related('devicelocation').filter(pk__in=request.GET.get('ids'))";
+    expect(run(many, [[query, 2]], [2])).toEqual([["DJ114", 2, "This change stops loading `devicelocation`"]]);
     // Plane 13db2f883f: the queryset becomes dicts before any row is read
     const values = (read: string) =>
       `def get(request):\n    issues = (\n        Issue.objects.filter(x=1)\n    )\n    ${read}\n    return issues\n`;
@@ -2661,6 +2664,7 @@ describe("row-by-row writes the code says are on purpose (DJ110; openwisp c266e8
   });
   it("still fires under an unrelated comment, or one separated from the loop by other code", () => {
     expect(raised("    # clear the addresses\n")).toEqual(["DJ110"]);
+    expect(raised("    # bulk-edit the selected devices\n")).toEqual(["DJ110"]);
     expect(raised("    # saved individually for the signals\n    x = 1\n    y = 2\n")).toEqual(["DJ110"]);
   });
 });

@@ -64,8 +64,11 @@ function rerouted(scopeText: string, added: string, path: string): boolean {
   });
 }
 
-/** A deleted line that fetches a single row. */
-const ONE_ROW = /\.(get|first|last|earliest|latest)\(|\bget_object_or_404\(/;
+/**
+ * A deleted line that fetches a single row: a chain that ends in `.get(...)`/`.first()` (not a dict's `.get()` inside
+ * a filter), or `get_object_or_404(...)`.
+ */
+const ONE_ROW = /\.(get|first|last|earliest|latest)\((?:[^()]|\([^()]*\))*\)\s*(#.*)?$|\bget_object_or_404\(/;
 
 /**
  * `rows = Issue.objects...` that the scope turns into dicts (`rows = list(rows.values(...))`) before reading rows:

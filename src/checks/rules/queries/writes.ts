@@ -53,7 +53,7 @@ function explainedAbove(lines: readonly string[], loopLine: number): boolean {
 }
 
 const EXPLAINS_ROW_WRITES =
-  /\b(bulk_update|bulk_create|bulk|queryset[- ]level|individually|one by one|one at a time|signals?)\b|\.update\(/i;
+  /\b(bulk_update|bulk_create|queryset[- ]level|individually|one by one|one at a time|signals?)\b|\.update\(/i;
 
 export const writesInLoop: Rule = {
   id: "DJ110",
