@@ -146,10 +146,9 @@ export const removedEagerLoading: Rule = {
         ),
       );
     };
+    const textOf = (scope: SyntaxNode | undefined) => (scope ? py.src(scope) : file.text);
     const keptAs = (name: string, scope: SyntaxNode | undefined) =>
-      stillLoads(scope ? py.src(scope) : file.text, name) ||
-      stillLoads(added, name) ||
-      rerouted(scope ? py.src(scope) : file.text, added, name);
+      stillLoads(textOf(scope), name) || stillLoads(added, name) || rerouted(textOf(scope), added, name);
     // A removal the change explains in a comment it adds there (the function or class) is a decision it made.
     const explainedIn = (scope: SyntaxNode | undefined) =>
       [...file.writtenLines].some(
@@ -170,7 +169,7 @@ export const removedEagerLoading: Rule = {
         const header = new RegExp(
           `\\bfor\\s+${loop[1]?.replace(/\s+/g, "\\s*")}\\s+in\\s+${loop[2]?.replaceAll(".", "\\.")}\\b`,
         );
-        return header.test(scope ? py.src(scope) : file.text) ? [] : [scope];
+        return header.test(textOf(scope)) ? [] : [scope];
       }),
     );
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
@@ -199,7 +198,7 @@ export const removedEagerLoading: Rule = {
       else if (!listedInDeletedCall) openCall = undefined;
       if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
-      const scopeText = scope ? py.src(scope) : file.text;
+      const scopeText = textOf(scope);
       if (loopsRemoved.has(scope) || querysetGone(text, scopeText) || explainedIn(scope)) continue;
       // One row fetched (`.get(pk=...)`, `.first()`): its loading saved a query at most, not one per row.
       if (ONE_ROW.test(text)) continue;

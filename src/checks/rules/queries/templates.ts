@@ -39,10 +39,9 @@ export const templateRelatedInLoop: Rule = {
       for (const m of segment.matchAll(pattern)) {
         // `report.changes_summary.count`: a dict the change's view attaches to each row, not a relation
         if (m[1] && !m[2] && project.attachedByChange.has(m[1])) continue;
+        const relation = m[4] ?? `${m[1]}${m[2] ?? ""}`;
         // `cmd.as_set`: `x_set` is a reverse manager only where a model named `x` has one
-        const reverse = m[4] ?? (m[2] ? `${m[1]}${m[2]}` : undefined);
-        if (reverse && !project.mayBeReverseAccessor(reverse)) continue;
-        if (loadedByTheChange(top, m[4] ?? `${m[1]}${m[2] ?? ""}`, project)) continue;
+        if (!project.mayBeReverseAccessor(relation) || loadedByTheChange(top, relation, project)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
