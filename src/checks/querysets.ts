@@ -99,6 +99,24 @@ export interface QuerysetInfo {
   sliced: boolean;
   /** Lines where the queryset was built (the expression itself or the variable's assignments). */
   lines: number[];
+  /**
+   * The `<name>_set` attributes that are the only evidence of a manager (no `.objects`, no `get_queryset`):
+   * `node.selection_set` is a GraphQL AST's list unless a model is named `selection`. Absent when other
+   * evidence holds.
+   */
+  setNames?: string[];
+}
+
+/**
+ * `qs` unless its only evidence is a `<name>_set` attribute that no known model's default reverse accessor
+ * has (`selection_set` with no model `Selection`).
+ */
+export function unlessForeignSet(
+  qs: QuerysetInfo | undefined,
+  project: { mayBeReverseAccessor(name: string): boolean },
+): QuerysetInfo | undefined {
+  if (!qs?.setNames?.length) return qs;
+  return qs.setNames.some((name) => project.mayBeReverseAccessor(name)) ? qs : undefined;
 }
 
 /**
@@ -120,12 +138,14 @@ export function querysetOf(
       return info ? [info] : [];
     });
     if (infos.length === 0) return undefined;
+    const setOnly = infos.every((i) => i.setNames?.length);
     return {
       model: infos.find((i) => i.model)?.model,
       eager: new Set(infos.flatMap((i) => [...i.eager])),
       eagerAll: infos.some((i) => i.eagerAll),
       sliced: infos.some((i) => i.sliced),
       lines: infos.flatMap((i) => i.lines),
+      ...(setOnly ? { setNames: infos.flatMap((i) => i.setNames ?? []) } : {}),
     } as QuerysetInfo;
   }
   const links = chainLinks(py, node);
@@ -142,11 +162,14 @@ export function querysetOf(
   // The chain must end in a queryset, not in a value computed from it.
   if (last.call && !QUERYSET_METHODS.has(last.name)) return undefined;
   if (!last.call && last.name !== "objects" && !/_set$/.test(last.name) && last.name !== "[]") return undefined;
+  const setNames = names.filter((n) => /_set$/.test(n));
+  const setOnly = objectsAt <= 0 && setNames.length > 0 && !names.some((n) => n === "get_queryset" || n === "queryset");
   const info: QuerysetInfo = {
     eager: new Set(),
     eagerAll: false,
     sliced: last.name === "[]",
     lines: [py.lineOf(node)],
+    ...(setOnly ? { setNames } : {}),
   };
   const modelName = objectsAt > 0 ? names[objectsAt - 1] : undefined;
   if (modelName && /^[A-Z]/.test(modelName)) info.model = modelName;
@@ -158,8 +181,9 @@ export function querysetOf(
   const base = querysetOf(py, root.node, assignments, depth + 1);
   if (!base) return own;
   const model = own.model ?? base.model;
+  const { setNames: _ownSets, ...stronger } = own;
   return {
-    ...own,
+    ...(base.setNames ? own : stronger),
     ...(model ? { model } : {}),
     eager: new Set([...own.eager, ...base.eager]),
     eagerAll: own.eagerAll || base.eagerAll,

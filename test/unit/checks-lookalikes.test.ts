@@ -209,6 +209,21 @@ describe("receivers need evidence", () => {
     ).toEqual(["DJ105@3"]);
   });
 
+  it("an `x_set` attribute is a reverse manager only where a model is named `x` (saleor f0371bdd4c)", () => {
+    // a GraphQL AST node's `selection_set` is a list of selections: no model `Selection` exists
+    const graphql = (attr: string) =>
+      `def enter(node):\n    if node.operation == "mutation" and node.${attr}:\n        return len(node.${attr}.all())\n`;
+    expect(fired("shop/validators.py", graphql("selection_set"))).toEqual([]);
+    expect(
+      fired("shop/views.py", "async def v(node):\n    for s in node.selection_set.all():\n        pass\n"),
+    ).toEqual([]);
+    // `customer.order_set` is `Order`'s default reverse accessor: still a queryset
+    expect(fired("shop/validators.py", graphql("order_set"))).toEqual(["DJ105@2", "DJ104@3"]);
+    expect(fired("shop/views.py", "async def v(c):\n    for o in c.order_set.all():\n        pass\n")).toEqual([
+      "DJ201@2",
+    ]);
+  });
+
   it("x.fk.id only where x holds a model that has the ForeignKey", () => {
     expect(fired("shop/tasks.py", "class Task:\n    def run(self):\n        send(self.data.customer.pk)\n")).toEqual(
       [],
@@ -2153,7 +2168,11 @@ describe("shapes of the sixth unseen set, each with its near miss", () => {
     const method = "def color(self, value):\n    if self.choice_set:\n        return self.choice_set.color(value)\n";
     const run = (context: string) => fired("extras/fields.py", method, { context: { "extras/models.py": context } });
     expect(run(models)).toEqual([]);
-    expect(run(models.replace("choice_set = models.ForeignKey", "choice = models.ForeignKey"))).toEqual(["DJ105@2"]);
+    // the near miss: `choice_set` is then the reverse manager of a model `Choice`
+    const reverse = models.replace("choice_set = models.ForeignKey", "choice = models.ForeignKey");
+    expect(
+      run(`${reverse}class Choice(models.Model):\n    field = models.ForeignKey(Field, on_delete=models.CASCADE)\n`),
+    ).toEqual(["DJ105@2"]);
   });
   it("a queryset with an OuterRef only runs inside another query (DJ102; opencve a8b8a2001c)", () => {
     const loop = (lookup: string) =>

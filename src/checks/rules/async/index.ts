@@ -9,7 +9,7 @@ import {
   isAsyncDef,
   isAwaited,
 } from "../../python.js";
-import { chainLinks, EVALUATING_METHODS, querysetOf } from "../../querysets.js";
+import { chainLinks, EVALUATING_METHODS, querysetOf, unlessForeignSet } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import { atLeast } from "../../project-facts.js";
 import type { Rule, RuleHit } from "../../types.js";
@@ -68,7 +68,7 @@ const syncOrmInAsync: Rule = {
           `${code(`${py.src(parts.receiver)}.${parts.name}()`)} writes synchronously; use ` +
           `${code(`await ${py.src(parts.receiver)}.a${parts.name === "full_clean" ? "full_clean" : parts.name}()`)}`;
       } else if (!parts.receiver && ["list", "len", "bool"].includes(parts.name) && parts.positional[0]) {
-        const qs = querysetOf(py, parts.positional[0], assignmentsInScope(py, call));
+        const qs = unlessForeignSet(querysetOf(py, parts.positional[0], assignmentsInScope(py, call)), project);
         if (qs)
           reason =
             `${code(`${parts.name}(${py.src(parts.positional[0])})`)} evaluates the queryset ` +
@@ -83,7 +83,7 @@ const syncOrmInAsync: Rule = {
     }
     for (const loop of loopsIn(py)) {
       if (loop.async || !loop.iterable || !directAsyncDef(loop.node)) continue;
-      const qs = querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node));
+      const qs = unlessForeignSet(querysetOf(py, loop.iterable, assignmentsInScope(py, loop.node)), project);
       if (qs)
         hits.push({
           line: loop.line,

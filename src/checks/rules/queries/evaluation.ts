@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import { loopsIn } from "../../loops.js";
 import { ancestors, assignmentsInScope, callParts, children, enclosingDef, type PythonFile } from "../../python.js";
-import { chainLinks, querysetOf } from "../../querysets.js";
+import { chainLinks, querysetOf, unlessForeignSet } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -87,14 +87,14 @@ export const lenOfQueryset: Rule = {
     "`len(qs)` fetches every row into memory only to count them. Use `qs.count()` (a `SELECT COUNT(*)`) unless the " +
     "rows are iterated anyway.",
   appliesTo: isPython,
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const call of py.nodes("CallExpression")) {
       const parts = callParts(py, call);
       const arg = parts?.positional[0];
       if (parts?.name !== "len" || parts.receiver || !arg) continue;
-      const qs = querysetOf(py, arg, assignmentsInScope(py, call));
+      const qs = unlessForeignSet(querysetOf(py, arg, assignmentsInScope(py, call)), project);
       if (!qs || qs.sliced || isIteratedLater(py, arg)) continue;
       hits.push({
         line: py.lineOf(call),
@@ -151,7 +151,7 @@ export const querysetTruthiness: Rule = {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const test of conditionNodes(py)) {
-      const qs = querysetOf(py, test, assignmentsInScope(py, test));
+      const qs = unlessForeignSet(querysetOf(py, test, assignmentsInScope(py, test)), project);
       if (!qs || isIteratedLater(py, test)) continue;
       // `self.choice_set` where a model declares `choice_set` as a ForeignKey: one row, not a reverse manager.
       const last = py.src(test).split(".").pop() ?? "";

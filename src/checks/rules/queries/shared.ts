@@ -2,7 +2,7 @@ import type { Loop } from "../../loops.js";
 import type { SyntaxNode } from "@lezer/common";
 import { assignmentsInScope, callParts, conditionalBranches, type PythonFile } from "../../python.js";
 import type { ProjectIndex } from "../../project.js";
-import { chainLinks, eagerLoading, querysetOf, type QuerysetInfo } from "../../querysets.js";
+import { chainLinks, eagerLoading, querysetOf, type QuerysetInfo, unlessForeignSet } from "../../querysets.js";
 import type { SourceFile } from "../../source.js";
 import { inBackground } from "../../background.js";
 import { SUPPLIED_VALUES } from "../../conditions.js";
@@ -43,7 +43,8 @@ function querysetAt(
   project?: ProjectIndex,
 ): QuerysetInfo | undefined {
   const found = querysetOf(py, node, assignmentsInScope(py, scope));
-  if (found || !project) return found;
+  if (found) return project ? unlessForeignSet(found, project) : found;
+  if (!project) return undefined;
   // `<row>.<related_name>` followed only by queryset calls: `unit.conversions.select_related("space").all()`.
   const links = chainLinks(py, node);
   const at = links.findIndex((l, i) => i > 0 && !l.call && project.reverseManagers.has(l.name));

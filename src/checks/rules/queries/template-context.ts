@@ -8,7 +8,7 @@ import {
   type PythonFile,
   simpleAssignments,
 } from "../../python.js";
-import { isEagerLoaded, querysetOf, type QuerysetInfo } from "../../querysets.js";
+import { isEagerLoaded, querysetOf, type QuerysetInfo, unlessForeignSet } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
@@ -123,7 +123,7 @@ export const querysetForTemplate: Rule = {
       for (let i = 0; i + 1 < entries.length; i += 2) {
         const [key, value] = [entries[i] as SyntaxNode, entries[i + 1] as SyntaxNode];
         if (key.name !== "String") continue;
-        const qs = querysetOf(py, value, assignmentsInScope(py, call));
+        const qs = unlessForeignSet(querysetOf(py, value, assignmentsInScope(py, call)), project);
         if (qs) report(template, py.src(key).replace(/^['"]|['"]$/g, ""), value, qs, [py.lineOf(call)]);
       }
     }
