@@ -731,6 +731,23 @@ describe("DDL in raw SQL (DJ310)", () => {
     ).not.toContain("DJ310");
   });
 
+  it("holds a DROP back where no old code serves during the migration, as DJ304 does (saleor 701e850865)", () => {
+    const drop = new SourceFile("shop/migrations/0011_s.py", runSql("DROP TABLE IF EXISTS shop_legacy;"), new Set([6]));
+    const noOverlap = runChecks([drop], [], { facts: { database: PG.database } });
+    expect(noOverlap.findings).toEqual([]);
+    expect(noOverlap.conditional.map((f) => f.rule)).toEqual(["DJ310"]);
+    expect(noOverlap.conditional[0]?.condition).toContain("old code keeps serving");
+    // the lock and INSERT hazards stay posted whatever the deploys
+    const notNull = new SourceFile(
+      "shop/migrations/0011_s.py",
+      runSql("ALTER TABLE shop_order ADD COLUMN code varchar(9) NOT NULL"),
+      new Set([6]),
+    );
+    expect(runChecks([notNull], [], { facts: { database: PG.database } }).findings.map((f) => f.rule)).toEqual([
+      "DJ310",
+    ]);
+  });
+
   it("raises on an unchanged multi-line RunSQL whose CONCURRENTLY the change deleted", () => {
     const text = mig(
       '        migrations.RunSQL(\n            """\n            CREATE INDEX i\n            ON shop_order (code);\n            """,\n            "DROP INDEX i",\n        ),',

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, type PythonFile } from "../../python.js";
-import { POSTGRES_UNKNOWN } from "../../conditions.js";
+import { POSTGRES_UNKNOWN, unlessRollingDeploys } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isMigration } from "./operations.js";
 
@@ -12,6 +12,8 @@ interface DdlCheck {
   pattern: RegExp;
   /** Only when the project is (or may be) on PostgreSQL. */
   postgres?: boolean;
+  /** A hazard only while old code keeps serving during the migration (as DJ304's dropped column). */
+  overlap?: boolean;
   message: string;
 }
 
@@ -31,6 +33,7 @@ const CHECKS: DdlCheck[] = [
   },
   {
     pattern: /\bDROP\s+(COLUMN|TABLE)\b/i,
+    overlap: true,
     message:
       "`DROP COLUMN`/`DROP TABLE` removes data the code still running during the deploy may read: stop using it in " +
       "one release, drop it in the next.",
@@ -99,7 +102,12 @@ const riskyRawDdl: Rule = {
       for (const check of CHECKS) {
         if (!check.pattern.test(sql) || (check.postgres && database && database !== "postgresql")) continue;
         // The whole string is the construct: a CONCURRENTLY the change deleted from inside it counts.
-        const condition = check.postgres && !database ? { condition: POSTGRES_UNKNOWN.hint } : {};
+        const condition =
+          check.postgres && !database
+            ? { condition: POSTGRES_UNKNOWN.hint }
+            : check.overlap
+              ? unlessRollingDeploys(project)
+              : {};
         hits.push({
           line: py.lineOf(arg),
           endLine: py.line(Math.max(arg.from, arg.to - 1)),
