@@ -1,4 +1,5 @@
 import { diffArrays } from "diff";
+import { asFStrings, isQuoted, replacementField } from "./format-strings.js";
 import type { MovedLines } from "./moved-lines.js";
 import type { DiffFile, Hunk } from "./types.js";
 
@@ -52,13 +53,20 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges, movedAway
   for (const line of hunk.lines) {
     if (line.kind === "del") {
       const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
-      for (const text of tokenize(line.text, python)) removed.push({ text, line: headLine, moved });
+      for (const text of tokensWithCommas(line.text, python)) removed.push({ text, line: headLine, moved });
     } else if (line.newLine !== undefined) {
       headLine = line.newLine + 1;
       lastHeadLine = line.newLine;
-      if (line.kind === "add") for (const text of tokenize(line.text, python)) added.push({ text, line: line.newLine });
+      if (line.kind === "add")
+        for (const text of tokensWithCommas(line.text, python)) added.push({ text, line: line.newLine });
     }
   }
+  if (python) {
+    removed.splice(0, removed.length, ...asFStrings(removed));
+    added.splice(0, added.length, ...asFStrings(added));
+  }
+  dropCommas(removed);
+  dropCommas(added);
   const clamp = (line: number) => Math.min(line, lastHeadLine);
   const parts =
     removed.length + added.length <= MAX_TOKENS
@@ -101,19 +109,24 @@ const OTHER_TOKEN = /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\w+|[^\s\w]/g;
  * commas and wrapping), Python comments dropped.
  */
 export function tokenize(line: string, python: boolean): string[] {
+  return tokensWithCommas(line, python).filter((token) => token !== ",");
+}
+
+/** As tokenize, with the commas kept: a format call's arguments are split at them. */
+function tokensWithCommas(line: string, python: boolean): string[] {
   // A minified or generated line is compared whole: tokenizing it would cost more than it tells.
   if (line.length > MAX_LINE) return [line.replace(/\s+/g, "")];
   const tokens: string[] = [];
   for (const match of line.matchAll(python ? PYTHON_TOKEN : OTHER_TOKEN)) {
     const token = match[0];
-    if (token === "," || (python && token.startsWith("#"))) continue;
+    if (python && token.startsWith("#")) continue;
     tokens.push(isQuoted(token) ? normaliseQuotes(token) : token);
   }
   return tokens;
 }
 
-function isQuoted(token: string): boolean {
-  return /^[rbfuRBFU]{0,2}['"]/.test(token);
+function dropCommas(tokens: Token[]): void {
+  tokens.splice(0, tokens.length, ...tokens.filter((t) => t.text !== ","));
 }
 
 function normaliseQuotes(token: string): string {
@@ -121,15 +134,4 @@ function normaliseQuotes(token: string): string {
   let body = token.slice(prefix.length + 1, -1);
   if (/f/i.test(prefix)) body = body.replace(/\{([^{}]*)\}/g, (_, field: string) => `{${replacementField(field)}}`);
   return `${prefix.toLowerCase()}"${body.replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
-}
-
-/**
- * An f-string's `{...}` as a formatter writes it: spacing inside dropped, and `str(x)`/`repr(x)` in the
- * conversion form ruff rewrites them to (`x!s`, `x!r`). `{str(instance)}` and `{instance!s}` print the same.
- */
-function replacementField(field: string): string {
-  const squeezed = field.replace(/\s+/g, "");
-  // The argument may hold calls of its own, but must close where the call does: not `str(a).upper()`.
-  const call = /^(str|repr)\(([^()]*(?:\([^()]*\)[^()]*)*)\)$/.exec(squeezed);
-  return call ? `${call[2]}!${call[1] === "str" ? "s" : "r"}` : squeezed;
 }

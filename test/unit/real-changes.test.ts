@@ -90,6 +90,49 @@ describe("realChanges: a reformat is not a change", () => {
     differs(`x = f"{a}"`, `x = f"{a!r}"`);
   });
 
+  it("reads a `.format()` or `%` call rewritten as an f-string as the same code (pontoon 811d299fe3)", () => {
+    // the multi-line call a formatter folds into one f-string line
+    expect(
+      changes(`@@ -1,7 +1,3 @@
+ log.info(
+-    "Task: {}, Items: {}".format(
+-        self.request.id,
+-        len(translations),
+-    )
++    f"Task: {self.request.id}, Items: {len(translations)}"
+ )`),
+    ).toEqual({ changed: [], deletedAt: [] });
+    // a %-format over a dict literal (django-cms cfaa9fe64c0f)
+    expect(
+      changes(`@@ -1,4 +1,1 @@
+-url = '<a href="%(href)s">%(title)s</a>' % {
+-    'href': href,
+-    'title': force_str(page),
+-}
++url = f'<a href="{href}">{force_str(page)}</a>'`),
+    ).toEqual({ changed: [], deletedAt: [] });
+    const same = (before: string, after: string) =>
+      expect(changes(`@@ -1 +1 @@\n-${before}\n+${after}`)).toEqual({ changed: [], deletedAt: [] });
+    same(`x = "{0} of {1}".format(a, b.c)`, `x = f"{a} of {b.c}"`);
+    same(`x = "{n:.2f} / {n}".format(n=total)`, `x = f"{total:.2f} / {total}"`);
+    same(`x = "<b>%s</b> (%r)" % (user.name, pk)`, `x = f"<b>{user.name}</b> ({pk!r})"`);
+    same(`x = "100%% of %.1f" % ratio`, `x = f"100% of {ratio:.1f}"`);
+    same(`x = mark_safe("<i>%s</i>" % self.obj.name)`, `x = mark_safe(f"<i>{self.obj.name}</i>")`);
+    const differs = (before: string, after: string) =>
+      expect(changes(`@@ -1 +1 @@\n-${before}\n+${after}`).changed).toEqual([1]);
+    // another value, another text, or an argument the string never read is a change
+    differs(`x = "{} of {}".format(a, b)`, `x = f"{a} of {c}"`);
+    differs(`x = "{} of {}".format(a, b)`, `x = f"{a} in {b}"`);
+    differs(`x = "{}".format(a, b)`, `x = f"{a}"`);
+    differs(`x = "%s" % a + b`, `x = f"{a + b}"`);
+    differs(`x = "%5s" % a`, `x = f"{a}"`);
+    differs(`x = "%(a)s" % d`, `x = f"{d}"`);
+    differs(`x = "%(a)s" % {"a": a, "b": b}`, `x = f"{a}"`);
+    differs(`x = "%(a)s" % {"a": a}`, `x = f"{b}"`);
+    // (an argument holding a string is not read: its quotes change inside an f-string, so it counts as changed)
+    differs(`x = "{}".format(", ".join(a))`, `x = f"{', '.join(a)}"`);
+  });
+
   it("does not treat `#` as a comment outside Python", () => {
     expect(tokenize('<a href="#">x</a>', false)).toContain('"#"');
     expect(tokenize("{# note #} {{ a }}", false)).toContain("#");
