@@ -133,18 +133,34 @@ function isMemoised(py: PythonFile, def: SyntaxNode): boolean {
   return false;
 }
 
+/** A module-level function that runs a query when called. */
+export interface QueryingFunction {
+  /** The query, for messages. */
+  query: string;
+  /**
+   * Attributes whose presence on a row the function tests first (`hasattr(user, "_prefetched_fxa_accounts")`):
+   * a caller that supplies one (a `Prefetch(..., to_attr=...)`, an annotation) takes the path without the query.
+   */
+  skippedWith: string[];
+}
+
+/** The attribute names a function tests rows for: `hasattr(x, "name")`, `getattr(x, "name", None)`. */
+function testedAttributes(py: PythonFile, def: SyntaxNode): string[] {
+  return [...py.src(def).matchAll(/\b(?:hasattr|getattr)\(\s*[\w.]+\s*,\s*["'](\w+)["']/g)].map((m) => m[1] as string);
+}
+
 /**
  * Module-level functions of a file that run a query when called: directly (as for methods above, or a guardian
- * permission check), or through another function of the same module that does. Name -> the query, for messages.
+ * permission check), or through another function of the same module that does.
  */
-export function queryingFunctions(py: PythonFile): Map<string, string> {
+export function queryingFunctions(py: PythonFile): Map<string, QueryingFunction> {
   const defs = defsIn(py.tree.topNode);
   const named = new Map(defs.map((def) => [py.src(def.getChild("VariableName") ?? def), def] as const));
-  const found = new Map<string, string>();
+  const found = new Map<string, QueryingFunction>();
   for (const [name, def] of named) {
     if (isMemoised(py, def)) continue;
     const query = directQuery(py, def, new Set());
-    if (query) found.set(name, query);
+    if (query) found.set(name, { query, skippedWith: testedAttributes(py, def) });
   }
   for (let changed = true; changed; ) {
     changed = false;
@@ -154,8 +170,12 @@ export function queryingFunctions(py: PythonFile): Map<string, string> {
         .within(def, "CallExpression")
         .map((c) => c.firstChild)
         .find((c) => c?.name === "VariableName" && found.has(py.src(c)) && py.src(c) !== name);
-      if (callee) {
-        found.set(name, `${found.get(py.src(callee))}, through \`${py.src(callee)}()\``);
+      const through = callee ? found.get(py.src(callee)) : undefined;
+      if (callee && through) {
+        found.set(name, {
+          query: `${through.query}, through \`${py.src(callee)}()\``,
+          skippedWith: [...through.skippedWith, ...testedAttributes(py, def)],
+        });
         changed = true;
       }
     }

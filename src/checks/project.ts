@@ -1,7 +1,13 @@
 import type { SyntaxNode } from "@lezer/common";
 import { callParts, classBases, metaOf, type PythonFile, simpleAssignments } from "./python.js";
 import type { ProjectFacts } from "./project-facts.js";
-import { type QueryingProperty, queryingFunctions, queryingMethods, queryingProperties } from "./model-queries.js";
+import {
+  type QueryingFunction,
+  type QueryingProperty,
+  queryingFunctions,
+  queryingMethods,
+  queryingProperties,
+} from "./model-queries.js";
 import { isFieldClass, isModelBase } from "./model-classes.js";
 import { saveReceivers } from "./save-signals.js";
 import { readSerializer, type SerializerInfo } from "./serializers.js";
@@ -68,7 +74,7 @@ export class ProjectIndex {
    * Module-level functions of the files the checks read that run a query when called (a helper, a permission
    * check): name -> the query. A name two modules define as querying keeps the first; callers check the import.
    */
-  readonly queryingFunctions = new Map<string, string>();
+  readonly queryingFunctions = new Map<string, QueryingFunction>();
 
   /**
    * Relations the change's own Python loads with rows of a model (`Report.objects.select_related("project")`):

@@ -113,7 +113,7 @@ export function tokenize(line: string, python: boolean): string[] {
 }
 
 /** As tokenize, with the commas kept: a format call's arguments are split at them. */
-function tokensWithCommas(line: string, python: boolean): string[] {
+export function tokensWithCommas(line: string, python: boolean): string[] {
   // A minified or generated line is compared whole: tokenizing it would cost more than it tells.
   if (line.length > MAX_LINE) return [line.replace(/\s+/g, "")];
   const tokens: string[] = [];

@@ -1960,6 +1960,29 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     expect(runAny(constants)).toEqual([]);
     expect(run(constants.replace("('a', 'b')", "doc.kinds.all()"))).toEqual(["DJ102@5"]);
   });
+  it("leaves a helper that takes a prefetched path when the loop's queryset supplies it (pontoon 6e9f24a627)", () => {
+    const avatars = [
+      "def fxa_avatar(user):",
+      "    if hasattr(user, '_fxa_accounts'):",
+      "        return user._fxa_accounts[0].url if user._fxa_accounts else None",
+      "    fxa = user.socialaccount_set.filter(provider='fxa').first()",
+      "    return fxa.url if fxa else None",
+      "",
+      "def avatar(user):",
+      "    return fxa_avatar(user) or user.email",
+      "",
+    ].join("\n");
+    const view = (prefetch: string) =>
+      "from shop.avatars import avatar\n\ndef v(request):\n" +
+      `    users = User.objects.prefetch_related(${prefetch})\n` +
+      "    return [avatar(u) for u in users]\n";
+    const runAvatars = (text: string) => fired("shop/views.py", text, { context: { "shop/avatars.py": avatars } });
+    expect(
+      runAvatars(view("Prefetch('socialaccount_set', queryset=SocialAccount.objects.all(), to_attr='_fxa_accounts')")),
+    ).toEqual([]);
+    // the near miss: a prefetch into the default cache, which the helper's filter() does not read
+    expect(runAvatars(view("'socialaccount_set'"))).toEqual(["DJ102@5"]);
+  });
   const serializer = (method: string) =>
     `from rest_framework import serializers\nfrom guardian.core import ObjectPermissionChecker\nfrom shop.permissions import can_edit\n\n` +
     `class DocSerializer(serializers.ModelSerializer[Order]):\n    can_change = serializers.SerializerMethodField()\n\n${method}`;

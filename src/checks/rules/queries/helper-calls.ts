@@ -1,6 +1,7 @@
-import { queryingFunctions } from "../../model-queries.js";
+import { type QueryingFunction, queryingFunctions } from "../../model-queries.js";
 import { insideLoop, isBoundedByCode, type Loop, runsOnce } from "../../loops.js";
 import type { ProjectIndex } from "../../project.js";
+import { enclosingDef, type PythonFile } from "../../python.js";
 import type { SourceFile } from "../../source.js";
 import type { RuleHit } from "../../types.js";
 import { code } from "../../../comments/markdown.js";
@@ -11,8 +12,11 @@ import { perIterationCondition } from "./shared.js";
  * or imported by name from a module the checks read. A name neither defined here nor imported by name is not
  * taken for another module's function of the same name.
  */
-export function projectQueryOf(file: SourceFile, project: ProjectIndex): (name: string) => string | undefined {
-  let own: Map<string, string> | undefined;
+export function projectQueryOf(
+  file: SourceFile,
+  project: ProjectIndex,
+): (name: string) => QueryingFunction | undefined {
+  let own: Map<string, QueryingFunction> | undefined;
   return (name) => {
     if (!project.queryingFunctions.has(name)) return undefined;
     if (new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`, "m").test(file.text)) {
@@ -42,15 +46,26 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
     if (!project.queryingFunctions.has(name)) continue;
     const loop = insideLoop(py, call, loops);
     if (!loop || isBoundedByCode(py, loop) || runsOnce(loop)) continue;
-    const query = queryOf(name);
-    if (!query) continue;
+    const helper = queryOf(name);
+    if (!helper || suppliesSkip(py, loop, helper)) continue;
     hits.push({
       line: py.lineOf(call),
       message:
-        `${code(`${name}()`)} runs a query (${query}) once per iteration of the loop at line ${loop.line}; ` +
+        `${code(`${name}()`)} runs a query (${helper.query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",
       ...perIterationCondition(file, project, call, loop),
     });
   }
   return hits;
+}
+
+/**
+ * Whether the code around the loop supplies an attribute the helper tests before it queries: a
+ * `Prefetch(..., to_attr="name")`, an `.annotate(name=...)`, a `row.name = ...` in the same function (Pontoon's
+ * `fxa_avatar_url` reads `_prefetched_fxa_accounts` when the view prefetched it).
+ */
+function suppliesSkip(py: PythonFile, loop: Loop, helper: QueryingFunction): boolean {
+  if (helper.skippedWith.length === 0) return false;
+  const around = py.src(enclosingDef(loop.node) ?? py.tree.topNode);
+  return helper.skippedWith.some((name) => new RegExp(`(["'])${name}\\1|\\b${name}\\s*=(?!=)`).test(around));
 }
