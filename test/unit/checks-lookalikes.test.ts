@@ -1960,6 +1960,18 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     expect(runAny(constants)).toEqual([]);
     expect(run(constants.replace("('a', 'b')", "doc.kinds.all()"))).toEqual(["DJ102@5"]);
   });
+  it("leaves a helper call that restates the deleted call in its place (pontoon b75897a722: a method made a function)", () => {
+    const text = loop("from shop.permissions import can_edit", "if not can_edit(request.user, doc): continue");
+    const respelled = (removed: string) =>
+      runChecks(
+        [new SourceFile("shop/views.py", text, new Set([5]), [removed], new Set([5]), [{ text: removed, line: 5 }])],
+        [new SourceFile("shop/permissions.py", permissions, new Set())],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(respelled("        if not request.user.can_edit(doc): continue")).toEqual([]);
+    // the near miss: the deleted line made another call, so the query per iteration is the change's
+    expect(respelled("        if not request.user.is_staff: continue")).toEqual(["DJ102@5"]);
+  });
   it("leaves a helper that takes a prefetched path when the loop's queryset supplies it (pontoon 6e9f24a627)", () => {
     const avatars = [
       "def fxa_avatar(user):",

@@ -48,8 +48,12 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
     if (!loop || isBoundedByCode(py, loop) || runsOnce(loop)) continue;
     const helper = queryOf(name);
     if (!helper || suppliesSkip(py, loop, helper)) continue;
+    const line = py.lineOf(call);
     hits.push({
-      line: py.lineOf(call),
+      line,
+      // The deleted line in its place made the same call, as a method or a function (`user.can_translate(...)`
+      // respelled `can_translate(user, ...)`): the query per iteration is not the change's.
+      restated: file.removedAt.some((r) => r.line === line && new RegExp(`\\b${name}\\s*\\(`).test(r.text)),
       message:
         `${code(`${name}()`)} runs a query (${helper.query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",
