@@ -61,6 +61,11 @@ export class ProjectIndex {
   /** Field names that are a forward relation on at least one known model. */
   readonly relationNames = new Set<string>();
   /**
+   * Models Django does not manage (`Meta.managed = False`), lowercased as migrations name them: their tables are
+   * someone else's (a legacy database, a view), and migrations on them only record state.
+   */
+  readonly unmanagedModels = new Set<string>();
+  /**
    * Reverse managers named by `related_name`: name -> the model that declares the relation (its rows are what
    * `unit.conversions.all()` yields). A name two models declare is left out: it says nothing certain.
    */
@@ -249,6 +254,8 @@ export class ProjectIndex {
     const bases = classBases(py, cls);
     if (bases.some((b) => /Serializer$/.test(b))) this.serializers.set(name, readSerializer(py, cls, name));
     else if (bases.some((b) => isModelBase(b, file.text))) {
+      const meta = metaOf(py, cls);
+      if (meta && /\bmanaged\s*=\s*False\b/.test(py.src(meta))) this.unmanagedModels.add(name.toLowerCase());
       const model = readModel(file, cls, name, this);
       if (model.fields.size > 0 || /models\.Model/.test(bases.join(","))) {
         this.models.set(name, model);

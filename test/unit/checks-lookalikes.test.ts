@@ -2249,6 +2249,21 @@ describe("shapes of the sixth unseen set, each with its near miss", () => {
     expect(fired("api/migrations/0066_x.py", add("models.DateTimeField(auto_now=False)"))).toEqual(["DJ301@6"]);
     expect(fired("api/migrations/0066_x.py", add("models.IntegerField(auto_now=True)"))).toEqual(["DJ301@6"]);
   });
+  it("a migration on a model Django does not manage runs no SQL (djangoproject.com 0119aec2dc)", () => {
+    const ops = (model: string) =>
+      `        migrations.AddField(model_name='${model}', name='author', field=models.TextField()),\n` +
+      `        migrations.AlterField(model_name='${model}', name='size', field=models.BigIntegerField(unique=True)),\n` +
+      `        migrations.AddIndex(model_name='${model}', index=models.Index(fields=['author'], name='i')),\n` +
+      `        migrations.RemoveField(model_name='${model}', name='old'),`;
+    const legacy =
+      "from django.db import models\nclass Ticket(models.Model):\n    author = models.TextField()\n" +
+      "    class Meta:\n        db_table = 'ticket'\n        managed = False\n";
+    const run = (model: string) =>
+      fired("tracdb/migrations/0003_x.py", mig(ops(model)), { context: { "tracdb/models.py": legacy } });
+    expect(run("ticket")).toEqual([]);
+    // the same migration on a managed model
+    expect(run("order")).toEqual(["DJ301@6", "DJ306@7", "DJ307@8", "DJ304@9"]);
+  });
   it("a text email with a block in it is still text (DJ403; babybuddy 0d26efe05a)", () => {
     const email =
       "{% load i18n %}{% autoescape off %}\nReset your password:\n{% block link %}{{ url }}{% endblock %}\n{% endautoescape %}\n";

@@ -7,11 +7,10 @@ import type { Rule, RuleHit } from "../../types.js";
 import {
   isMigration,
   operations,
-  createdModels,
+  touchesNoExistingTable,
   stringValue,
   modelNameOf,
   fieldCall,
-  isInStateOperations,
   span,
 } from "./operations.js";
 import { code } from "../../../comments/markdown.js";
@@ -49,10 +48,10 @@ export const addNotNullField: Rule = {
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
-    const created = createdModels(py);
+    const noTable = touchesNoExistingTable(py, project);
     const hits: RuleHit[] = [];
     for (const op of operations(py, ["AddField"])) {
-      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      if (noTable(op)) continue;
       const field = fieldCall(py, op);
       // Relations with no column of their own: a through table (taggit's TaggableManager is one), a generic relation.
       if (!field || /(ManyToManyField|TaggableManager|GenericRelation)$/.test(field.name) || field.hasStarArgs)
@@ -111,7 +110,7 @@ export const dropColumnOrTable: Rule = {
     if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
     const overlap = deploysOverlap(file.text, project);
     return operations(py, ["RemoveField", "DeleteModel"])
-      .filter((op) => !isInStateOperations(py, op.call))
+      .filter((op) => !touchesNoExistingTable(py, project)(op))
       .map((op) => ({
         ...span(py, op),
         ...overlap,
@@ -142,7 +141,7 @@ export const renameOperation: Rule = {
     const py = file.python;
     const overlap = deploysOverlap(file.text, project);
     return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
-      .filter((op) => !isInStateOperations(py, op.call))
+      .filter((op) => !touchesNoExistingTable(py, project)(op))
       .map((op) => ({
         line: op.line,
         ...overlap,
@@ -211,7 +210,7 @@ export const alterFieldRisk: Rule = {
   appliesTo: isMigration,
   check(file, project) {
     const py = file.python;
-    const created = createdModels(py);
+    const noTable = touchesNoExistingTable(py, project);
     const hits: RuleHit[] = [];
     const added = new Set(
       operations(py, ["AddField"]).map((op) => {
@@ -220,7 +219,7 @@ export const alterFieldRisk: Rule = {
       }),
     );
     for (const op of operations(py, ["AlterField"])) {
-      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      if (noTable(op)) continue;
       const field = fieldCall(py, op);
       if (!field) continue;
       const nameNode = op.parts.keywords.get("name") ?? op.parts.positional[1];

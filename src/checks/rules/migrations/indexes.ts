@@ -1,16 +1,7 @@
 import { type PythonFile, simpleAssignments } from "../../python.js";
 import { POSTGRES_UNKNOWN, unlessLargeTables } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
-import {
-  isMigration,
-  type Operation,
-  operations,
-  createdModels,
-  modelNameOf,
-  fieldCall,
-  isInStateOperations,
-  span,
-} from "./operations.js";
+import { isMigration, type Operation, operations, touchesNoExistingTable, fieldCall, span } from "./operations.js";
 import { code } from "../../../comments/markdown.js";
 
 const INDEX_OPS = ["AddIndex", "RemoveIndex", "AlterUniqueTogether", "AlterIndexTogether", "AddConstraint"];
@@ -33,10 +24,10 @@ export const indexNotConcurrent: Rule = {
     // unknown (a reusable app shipping migrations to every database cannot use the concurrent operations).
     const database = project.facts.database?.engine;
     if (database && database !== "postgresql") return [];
-    const created = createdModels(py);
+    const noTable = touchesNoExistingTable(py, project);
     const hits: RuleHit[] = [];
     for (const op of operations(py, INDEX_OPS)) {
-      if (created.has(modelNameOf(py, op)) || isInStateOperations(py, op.call)) continue;
+      if (noTable(op)) continue;
       if (op.name === "AddConstraint") {
         if (!/UniqueConstraint/.test(py.src(op.call))) continue;
         // There is no concurrent AddConstraint: the index has to be built first, by hand.
@@ -62,7 +53,7 @@ export const indexNotConcurrent: Rule = {
       });
     }
     for (const op of operations(py, ["AddField"])) {
-      if (created.has(modelNameOf(py, op))) continue;
+      if (noTable(op)) continue;
       const field = fieldCall(py, op);
       if (field && py.src(field.keywords.get("db_index") ?? op.call) === "True") {
         hits.push({

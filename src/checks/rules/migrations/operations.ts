@@ -70,6 +70,22 @@ export function isInStateOperations(py: PythonFile, node: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * Operations that run no SQL against an existing table: on a model this migration creates, inside a
+ * `SeparateDatabaseAndState`'s state_operations, or on a model Django does not manage (`managed = False` in the
+ * project's models), whose migrations only record its state.
+ */
+export function touchesNoExistingTable(
+  py: PythonFile,
+  project: { unmanagedModels: ReadonlySet<string> },
+): (op: Operation) => boolean {
+  const created = createdModels(py);
+  return (op) => {
+    const model = modelNameOf(py, op);
+    return created.has(model) || project.unmanagedModels.has(model) || isInStateOperations(py, op.call);
+  };
+}
+
 /** A hit on a whole operation: a change anywhere in it (a deleted keyword argument too) counts. */
 export function span(py: PythonFile, op: Operation): { line: number; endLine: number } {
   return { line: op.line, endLine: py.line(Math.max(op.call.from, op.call.to - 1)) };
