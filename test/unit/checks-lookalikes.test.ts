@@ -2005,6 +2005,10 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     expect(run(serializer(direct), "shop/serializers.py")).toEqual(["DJ111@8"]);
     const helper = "    def get_can_change(self, obj):\n        return can_edit(self.context['request'].user, obj)\n";
     expect(run(serializer(helper), "shop/serializers.py")).toEqual(["DJ111@8"]);
+    expect(
+      checked("shop/serializers.py", serializer(helper), { context: { "shop/permissions.py": permissions } })
+        .findings[0]?.message,
+    ).toContain("runs a query (`ObjectPermissionChecker()`, through `can_view()`) for every serialised object");
     // the page's permissions computed once and handed in through the context
     const batched = "    def get_can_change(self, obj):\n        return obj.pk in self.context['changeable']\n";
     expect(run(serializer(batched), "shop/serializers.py")).toEqual([]);

@@ -212,7 +212,7 @@ export const serializerMethodQueries: Rule = {
             py
               .within(def, "CallExpression")
               .map((c) => (c.firstChild?.name === "VariableName" ? py.src(c.firstChild) : ""))
-              .map((callee) => (callee ? queryOf(callee) : undefined))
+              .map((callee) => (callee ? queryOf(callee)?.query : undefined))
               .find((q) => q !== undefined));
         if (hidden) {
           hits.push({
