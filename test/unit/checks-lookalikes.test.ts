@@ -2156,6 +2156,21 @@ describe("related rows the change prefetches (DJ101, DJ111; DefectDojo 775a705f3
   });
 });
 
+describe("a per-object query respelled in place (DJ111; python-discord site 9964d170e1)", () => {
+  const text =
+    "from rest_framework import serializers\n\nclass UserSerializer(serializers.Serializer):\n" +
+    "    def get_alts(self, user):\n        return [a.pk for a in user.alt_set.all()]\n";
+  const run = (removed: string) =>
+    runChecks([
+      new SourceFile("app/serializers.py", text, new Set([5]), [removed], new Set([5]), [{ text: removed, line: 5 }]),
+    ]).findings.map((f) => `${f.rule}@${f.line}`);
+  it("is not the change's query when the deleted line in its place queried per object too", () => {
+    expect(run("        return [a.pk for a in Alt.objects.filter(source=user)]")).toEqual([]);
+    // the near miss: the deleted line read a value handed in, so the query per object is new
+    expect(run("        return self.context['alts'][user.pk]")).toEqual(["DJ111@5"]);
+  });
+});
+
 describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () => {
   const cache = (body: string) => `_users = {}\n\n${body}\n`;
   const memo =

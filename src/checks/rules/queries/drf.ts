@@ -179,6 +179,8 @@ function inSerializerClass(py: PythonFile, def: SyntaxNode): boolean {
 }
 
 /** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
+/** A deleted line that queried through a manager: `X.objects.filter(`, `obj.tag_set.all(`. */
+const PER_OBJECT_QUERY = /\.objects\.\w+\(|_set\.\w+\(/;
 const HANDED_IN = /\bself\.context(?:\.get\(|\[)\s*["'](?!(?:request|view|format)["'])\w+["']/;
 
 export const serializerMethodQueries: Rule = {
@@ -243,9 +245,13 @@ export const serializerMethodQueries: Rule = {
             !(MANAGER_CALLS.has(last.name) || READ_METHODS.has(last.name))
           )
             continue;
+          const line = py.lineOf(call);
           hits.push({
-            line: py.lineOf(call),
+            line,
             causeLines: [py.lineOf(def)],
+            // The deleted line in its place queried per object too (`user.alts.through.objects.filter(source=user)`
+            // respelled `user.useraltrelationship_set.all()`): the query is not the change's.
+            restated: file.removedAt.some((r) => r.line === line && PER_OBJECT_QUERY.test(r.text)),
             message:
               `${code(name)} queries for every serialised object ` +
               `(${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's ` +
