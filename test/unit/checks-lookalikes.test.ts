@@ -1389,6 +1389,21 @@ describe("eager loading removed (DJ114)", () => {
     ]);
   });
 
+  it("names listed under a deleted .only() or .values() are columns, not loadings (arches 8ed87f361c)", () => {
+    const text = "def v(request, pk):\n    rows = Order.objects.filter(sku='x')\n    return [r.pk for r in rows]\n";
+    const deleted = (call: string): Array<[string, number]> => [
+      [`    rows = Order.objects.${call}(`, 3],
+      ["        'customer', 'referrer'", 3],
+      ["    ).filter(sku='x')", 3],
+    ];
+    expect(run(text, deleted("only"), [2])).toEqual([]);
+    expect(run(text, deleted("values"), [2])).toEqual([]);
+    // the near miss: the same list under a deleted select_related() is a relation it loaded
+    expect(run(text, deleted("select_related"), [2])).toEqual([
+      ["DJ114", 3, "This change stops loading `customer`, `referrer`"],
+    ]);
+  });
+
   it("a path still loaded on the way to a longer one, or by another route to the same relation, is kept", () => {
     // bookwyrm 6bfb7b0fac: "book" replaced by "book__work" — prefetching book__work loads book
     const chain =

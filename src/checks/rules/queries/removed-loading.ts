@@ -174,7 +174,7 @@ export const removedEagerLoading: Rule = {
     );
     const places = new Map<number, { construct: SyntaxNode; names: Set<string>; at: number; whole: boolean }>();
     // A deleted `prefetch_related(` left open on its line: the deleted lines after it list its relations.
-    let openCall: number | undefined;
+    let openCall: { at: number; eager: boolean } | undefined;
     // A class the change deletes whole (a deprecated plugin or view: its name gone from the head, no class added in
     // the file to take its place): what it loaded went with it and with whatever rendered its rows. A deleted method
     // is not this: its class, and the class's readers, stay.
@@ -193,9 +193,13 @@ export const removedEagerLoading: Rule = {
         continue;
       // A trailing comment (`'device_type',  # read by __str__`) is not part of the relation list.
       const text = raw.replace(/\s+#.*$/, "");
-      const listedInDeletedCall = openCall === line && /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
-      if (/\b(select_related|prefetch_related)\s*\([^)]*$/.test(text)) openCall = line;
-      else if (!listedInDeletedCall) openCall = undefined;
+      const bareList = /^\s*(["'][\w]+["'],?\s*)+$/.test(text);
+      const listedInDeletedCall = openCall?.at === line && openCall.eager && bareList;
+      // Names listed under a deleted `.only(`/`.values(`/`.order_by(` are columns, not relations.
+      if (openCall?.at === line && !openCall.eager && bareList) continue;
+      const opened = /\b(\w+)\s*\([^()]*$/.exec(text);
+      if (opened) openCall = { at: line, eager: /^(select_related|prefetch_related)$/.test(opened[1] as string) };
+      else if (!bareList) openCall = undefined;
       if (!REMOVED_LOADING.test(text)) continue;
       const scope = scopeOf(line, raw);
       const scopeText = textOf(scope);
