@@ -25,7 +25,13 @@ export function foldScope(file: SourceFile, hit: RuleHit): string {
 export function fold(group: Finding[]): Finding {
   const [first, ...rest] = group as [Finding, ...Finding[]];
   if (rest.length === 0) return first;
-  const others = rest.map((f) => (f.message === first.message ? `line ${f.line}` : `line ${f.line}: ${f.message}`));
+  // One message said once, with every line it applies to: forty identical AddFields are one sentence, not forty.
+  const byMessage = new Map<string, number[]>();
+  for (const f of rest) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f.line]);
+  const others = [...byMessage].map(([message, lines]) => {
+    const where = `${lines.length > 1 ? "lines" : "line"} ${lines.join(", ")}`;
+    return message === first.message ? where : `${where}: ${message}`;
+  });
   return {
     ...first,
     lines: group.map((f) => f.line),

@@ -694,6 +694,20 @@ describe("folding", () => {
     ]);
   });
 
+  it("says each message once, with every line it applies to (djangoproject.com 0119aec2dc: forty AddFields)", () => {
+    const add = (name: string, type: string) =>
+      `        migrations.AddField(model_name='order', name='${name}', field=models.${type}()),`;
+    const ops = [add("a", "TextField"), add("b", "IntegerField"), add("c", "TextField"), add("d", "TextField")];
+    const findings = check("shop/migrations/0010_i.py", mig([...ops, add("e", "IntegerField")].join("\n")));
+    expect(findings.map((f) => [f.rule, f.line, f.lines])).toEqual([["DJ301", 6, [6, 7, 8, 9, 10]]]);
+    const [first, rest] = (findings[0]?.message ?? "").split("\n\nThe same here too — ");
+    expect(first).toContain("`AddField` of a NOT NULL `TextField`");
+    expect(rest?.split("; ")).toEqual([
+      expect.stringMatching(/^lines 7, 10: `AddField` of a NOT NULL `IntegerField`/),
+      "lines 8, 9",
+    ]);
+  });
+
   it("folds one migration's operations of one rule", () => {
     const ops =
       "        migrations.RemoveIndex(model_name='order', name='old'),\n        migrations.AddIndex(model_name='order', index=models.Index(fields=['sku'], name='new')),";
