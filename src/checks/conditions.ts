@@ -68,11 +68,26 @@ export const DEPLOY_OVERLAP: Condition = {
     "old code keeps serving while this migration runs (rolling deploys, or a release phase that migrates " +
     "before the new code is live) rather than the service being stopped to upgrade",
   note: (n) =>
-    `${plural(n, "column drop or rename note")} not posted: they break only code still serving during the ` +
+    `${plural(n, "column or table drop or rename note")} not posted: they break only code still serving during the ` +
     "migration (`project.rolling_deploys: true` in the config posts them).",
 };
 
-const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, SUPPLIED_VALUES, TABLE_SIZE, DEPLOY_OVERLAP];
+/**
+ * An `AlterField` restates the whole field, so `unique=True` in it may be a constraint the table has had since an
+ * earlier migration (a catch-up migration recording validators, a verbose name, a shorter max_length). The checks
+ * read the change, not the migration history: a constraint is known to be new only where the change's model
+ * adds it.
+ */
+export const UNIQUE_BEFORE: Condition = {
+  hint:
+    "the column was not unique before this migration (earlier migrations are not read, and the change's models " +
+    "do not add `unique=True` to it)",
+  note: (n) =>
+    `${plural(n, "unique-constraint note")} not posted: the change's models do not show that the constraint ` +
+    "is new.",
+};
+
+const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, SUPPLIED_VALUES, TABLE_SIZE, DEPLOY_OVERLAP, UNIQUE_BEFORE];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */
 export function heldBackNotes(conditions: readonly string[]): string[] {

@@ -22,7 +22,7 @@ import {
   renamedDefs,
 } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
-import { definitionFrom, type SourceFile } from "./source.js";
+import { definitionEnd, definitionFrom, type SourceFile } from "./source.js";
 import { either } from "../util/regex.js";
 
 export interface FieldInfo {
@@ -74,6 +74,11 @@ export class ProjectIndex {
   readonly removedFieldTypes = new Map<string, Set<string>>();
   /** Fields whose deleted definition was already `unique=True` (or the primary key). */
   readonly removedUniqueFields = new Set<string>();
+  /**
+   * Field names a model definition the change writes declares `unique=True` (or `primary_key=True`) on: the
+   * change's own evidence that a migration's unique constraint is new.
+   */
+  readonly addedUniqueFields = new Set<string>();
 
   /**
    * Module-level functions of the files the checks read that run a query when called (a helper, a permission
@@ -141,6 +146,7 @@ export class ProjectIndex {
         if (/\b(unique|primary_key)\s*=\s*True\b/.test(definitionFrom(file.removedLines, i, 8)))
           this.removedUniqueFields.add(name);
       });
+      if (file.kind === "python" && !file.isMigration && changedPaths.has(file.path)) this.readAddedUnique(file);
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.isMigration && changedPaths.has(file.path) && /default\s*=/.test(file.text))
         for (const name of defaultedFields(file.python)) this.defaultedByChange.add(name);
@@ -159,6 +165,19 @@ export class ProjectIndex {
       if (!/\b(models|serializers)\b|Serializer|Field\(/.test(file.text)) continue;
       for (const cls of file.python.nodes("ClassDefinition")) this.indexClass(file, cls);
     }
+  }
+
+  /** Field definitions with `unique=True` in which the change writes a line (see addedUniqueFields). */
+  private readAddedUnique(file: SourceFile): void {
+    file.lines.forEach((line, i) => {
+      const m = REMOVED_FIELD.exec(line);
+      if (!m) return;
+      const end = definitionEnd(file.lines, i, 8);
+      let written = false;
+      for (let at = i; at <= end && !written; at++) written = file.isChanged(at + 1);
+      if (written && /\b(unique|primary_key)\s*=\s*True\b/.test(definitionFrom(file.lines, i, 8)))
+        this.addedUniqueFields.add(m[1] as string);
+    });
   }
 
   /** What a changed file's own code does that rules of other files read: see change-facts.ts. */

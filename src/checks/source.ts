@@ -116,12 +116,14 @@ export class SourceFile {
  * allowed), as one text; at most `maxLines` lines.
  */
 export function definitionFrom(lines: readonly string[], start: number, maxLines = lines.length): string {
-  const taken: string[] = [];
-  for (let i = start; i < Math.min(lines.length, start + maxLines); i++) {
-    taken.push(lines[i] as string);
-    if (/\)\s*(#.*)?$/.test(lines[i] as string)) break;
-  }
-  return taken.join(" ");
+  return lines.slice(start, definitionEnd(lines, start, maxLines) + 1).join(" ");
+}
+
+/** The index of the line that closes the definition starting at `start` (see definitionFrom). */
+export function definitionEnd(lines: readonly string[], start: number, maxLines = lines.length): number {
+  const last = Math.min(lines.length, start + maxLines) - 1;
+  for (let i = start; i < last; i++) if (/\)\s*(#.*)?$/.test(lines[i] as string)) return i;
+  return last;
 }
 
 const TEST_DIR = /(^|\/)(tests?|testing|testapp|test_?apps?|test_project|testproject|test_?utils)(\/)/;

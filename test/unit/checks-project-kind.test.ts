@@ -9,6 +9,7 @@ import {
   IN_BACKGROUND,
   SUPPLIED_VALUES,
   TABLE_SIZE,
+  UNIQUE_BEFORE,
   heldBackNotes,
 } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
@@ -276,9 +277,21 @@ describe("a primary key widened to BigAutoField (DJ306)", () => {
     expect(said(alter("models.BigAutoField(auto_created=True, primary_key=True, serialize=False)"))).toEqual([
       "DJ306: The primary key becomes `BigAutoField`: on an ex",
     ]);
-    expect(said(alter("models.CharField(max_length=9, primary_key=True)"))).toEqual([
-      "DJ306: `AlterField` adds a unique constraint: it locks ",
-    ]);
+    // a new key on a CharField is a unique constraint, posted where the change's model declares it
+    const model =
+      "from django.db import models\n\nclass Plugin(models.Model):\n    id = models.CharField(max_length=9, primary_key=True)\n";
+    const text = alter("models.CharField(max_length=9, primary_key=True)");
+    const withModel = (changed: number[]) =>
+      runChecks(
+        [
+          new SourceFile("cms/migrations/0043_id.py", text, everyLine(text)),
+          new SourceFile("cms/models.py", model, new Set(changed)),
+        ],
+        [],
+        { facts: { ...PG, largeTables: true } },
+      ).findings.map((f) => `${f.rule}: ${f.message.slice(0, 48)}`);
+    expect(withModel([4])).toEqual(["DJ306: `AlterField` adds a unique constraint: it locks "]);
+    expect(withModel([])).toEqual([]);
     // only the lock's length is at stake: held back where the tables are not known to be large
     expect(said(alter("models.BigAutoField(primary_key=True)"), PG)).toEqual([]);
   });
@@ -313,13 +326,39 @@ describe("a column made unique in the migration that added and filled it (DJ306;
     expect(run(migration(add), PG)).toEqual([[], [TABLE_SIZE.hint]]);
     expect(run(migration(add), { ...PG, largeTables: true })[0]).toEqual(["`uuid`, added earlier in this migration,"]);
   });
-  it("a column that existed before the migration may hold duplicates: posted as it was", () => {
-    expect(run(migration(add.replace("name='uuid'", "name='code'")), PG)[0]).toEqual([
+  it("a column that existed before the migration may hold duplicates: a hint unless the change's model makes it unique", () => {
+    // (babybuddy 1a107fc31b, ralph d80d2ecbb8, mathesar e30a69bf11: catch-up migrations restating a column that was
+    // unique since its first migration; the checks do not read the migration history)
+    expect(run(migration(add.replace("name='uuid'", "name='code'")), PG)).toEqual([[], [UNIQUE_BEFORE.hint]]);
+    expect(run(migration(add.replace("model_name='meal'", "model_name='plan'")), PG)).toEqual([
+      [],
+      [UNIQUE_BEFORE.hint],
+    ]);
+    const model = (line: string) => `from django.db import models\n\nclass Meal(models.Model):\n${line}\n`;
+    const withModel = (line: string, changed: number[]) => {
+      const text = migration("");
+      const result = runChecks(
+        [
+          new SourceFile("nutrition/migrations/0035_uuids.py", text, everyLine(text)),
+          new SourceFile("nutrition/models.py", model(line), new Set(changed)),
+        ],
+        [],
+        { facts: PG },
+      );
+      return result.findings.map((f) => f.message.slice(0, 40));
+    };
+    expect(withModel("    uuid = models.UUIDField(unique=True)", [4])).toEqual([
       "`AlterField` adds a unique constraint: i",
     ]);
-    expect(run(migration(add.replace("model_name='meal'", "model_name='plan'")), PG)[0]).toEqual([
+    // a multi-line definition whose unique=True line the change writes
+    expect(withModel("    uuid = models.UUIDField(\n        unique=True,\n    )", [5])).toEqual([
       "`AlterField` adds a unique constraint: i",
     ]);
+    // the model's definition unchanged, or unique only in a line the change did not write, is no evidence
+    expect(withModel("    uuid = models.UUIDField(unique=True)", [])).toEqual([]);
+    expect(
+      withModel("    uuid = models.UUIDField(unique=True)\n    name = models.CharField(max_length=9)", [5]),
+    ).toEqual([]);
   });
 });
 
@@ -594,7 +633,7 @@ describe("a column dropped or renamed (DJ304, DJ305) where old code may not be s
       ["DJ305", 6, DEPLOY_OVERLAP.hint],
     ]);
     expect(heldBackNotes(result.conditional.map((f) => f.condition ?? ""))).toEqual([
-      "2 column drop or rename notes not posted: they break only code still serving during the migration " +
+      "2 column or table drop or rename notes not posted: they break only code still serving during the migration " +
         "(`project.rolling_deploys: true` in the config posts them).",
     ]);
   });

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
-import { unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
+import { UNIQUE_BEFORE, unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
 import type { ProjectIndex } from "../../project.js";
 import type { PythonFile } from "../../python.js";
@@ -278,6 +278,7 @@ export const alterFieldRisk: Rule = {
           message:
             "`AlterField` adds a unique constraint: it locks the table while the index builds and fails on " +
             "existing duplicates.",
+          ...(project.addedUniqueFields.has(fieldName) ? {} : { condition: UNIQUE_BEFORE.hint }),
         });
       }
     }
