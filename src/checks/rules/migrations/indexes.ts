@@ -121,7 +121,12 @@ export const atomicMisuse: Rule = {
           "RenameField",
           "RenameModel",
         ]).filter((o) => !(o.name === "RunPython" && runsConcurrentSql(py, o)));
-        const needed = hasConcurrent || others.some((o) => o.name === "RunPython" && runsConcurrentSql(py, o));
+        // A RunPython whose function lives in another module may be the step that must run outside a transaction
+        // (kpi b2fead316f: a shared helper drops a materialized view under lock_timeout after ending other backends):
+        // no evidence either way, so no claim.
+        const needed =
+          hasConcurrent ||
+          others.some((o) => o.name === "RunPython" && (runsConcurrentSql(py, o) || forwardElsewhere(py, o)));
         const allOps = operations(py, [
           "AddField",
           "RemoveField",
@@ -155,6 +160,14 @@ export const atomicMisuse: Rule = {
     return hits;
   },
 };
+
+/** A RunPython whose forward function is not defined in the migration (imported): its SQL cannot be read here. */
+function forwardElsewhere(py: PythonFile, op: Operation): boolean {
+  const forward = op.parts.positional[0] ?? op.parts.keywords.get("code");
+  if (!forward || /\bnoop$/.test(py.src(forward))) return false;
+  const name = py.src(forward);
+  return !py.nodes("FunctionDefinition").some((d) => py.src(d.getChild("VariableName") ?? d) === name);
+}
 
 /** A RunPython whose forward function itself runs `... CONCURRENTLY` SQL: it is the concurrent operation. */
 function runsConcurrentSql(py: PythonFile, op: Operation): boolean {
