@@ -537,6 +537,16 @@ describe("escaping knows trusted values", () => {
     ]);
   });
 
+  it("an f-string that only names identifiers in SQL's quotes takes no parameters (onadata 2fd59bfc49)", () => {
+    const run = (sql: string) => fired("shop/indexes.py", `def f(cursor, name, table):\n    cursor.execute(${sql})\n`);
+    expect(run(`f'DROP INDEX CONCURRENTLY "{name}"'`)).toEqual([]);
+    expect(run(`f'ALTER INDEX "{name}" RENAME TO "{name}_old"'`)).toEqual([]);
+    expect(run(`f'ALTER INDEX "{name}" RENAME TO "{table}"'`)).toEqual([]);
+    // a value outside the quotes, or half-quoted, is still built into the SQL
+    expect(run(`f'DELETE FROM "{table}" WHERE name = {name}'`)).toEqual(["DJ401@2"]);
+    expect(run(`f"DELETE FROM t WHERE name = '{name}'"`)).toEqual(["DJ401@2"]);
+  });
+
   it("a fragment built with its parameters and passed with them is parameterised SQL", () => {
     const store = (build: string, run: string) =>
       `TABLE = 'vectors'\ndef find(conn, filters):\n    ${build}\n    sql = 'SELECT id FROM ' + TABLE\n    if where:\n        sql += ' WHERE ' + where\n    return ${run}\n`;
@@ -735,6 +745,8 @@ describe("DDL in raw SQL (DJ310)", () => {
     "ALTER TABLE shop_order ADD COLUMN code varchar(9) NOT NULL DEFAULT ''",
     "ALTER TABLE shop_order ADD CONSTRAINT u UNIQUE USING INDEX u_idx",
     "CREATE INDEX CONCURRENTLY i ON shop_order (code) -- CREATE INDEX i ON t",
+    // (onadata 2fd59bfc49: the parent of a partitioned table, whose partitions are indexed concurrently)
+    'CREATE INDEX IF NOT EXISTS "i" ON ONLY "shop_log" (created)',
     "UPDATE shop_order SET code = '' WHERE code IS NULL",
   ])("leaves %s alone", (sql) => {
     expect(

@@ -19,7 +19,9 @@ interface DdlCheck {
 
 const CHECKS: DdlCheck[] = [
   {
-    pattern: /\bCREATE\s+(UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY)/i,
+    // `ON ONLY` a partitioned table's parent writes no index data (and cannot be concurrent): the children's
+    // builds are the ones that lock.
+    pattern: /\bCREATE\s+(UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY)(?![^;]*\bON\s+ONLY\b)/i,
     postgres: true,
     message:
       "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while the index builds; use `CREATE INDEX " +

@@ -55,13 +55,32 @@ export function formattedString(py: PythonFile, node: SyntaxNode): string | unde
 function formattedVia(py: PythonFile, node: SyntaxNode): string | undefined {
   const scope = assignmentsInScope(py, node);
   const direct = formattedString(py, node);
-  if (direct) return buildsOnlyPlaceholders(py, node, scope) ? undefined : direct;
+  if (direct) return buildsOnlyPlaceholders(py, node, scope) || quotesIdentifiersOnly(py, node) ? undefined : direct;
   if (node.name !== "VariableName") return undefined;
   for (const value of scope.get(py.src(node)) ?? []) {
     const how = formattedString(py, value);
     if (how && value.from < node.from && !buildsOnlyPlaceholders(py, value, scope)) return how;
   }
   return undefined;
+}
+
+/**
+ * An f-string whose every field sits inside SQL's identifier quotes (`f'DROP INDEX "{name}"'`): it names an index,
+ * a table or a column, which no query parameter can carry, so the advice to pass values as parameters does not
+ * apply (onadata 2fd59bfc49 builds its index names so in a migration).
+ */
+function quotesIdentifiersOnly(py: PythonFile, node: SyntaxNode): boolean {
+  const literals = node.name === "FormatString" ? [node] : py.within(node, "FormatString");
+  if (literals.length === 0) return false;
+  return literals.every((literal) => {
+    const body = py
+      .src(literal)
+      .replace(/^[rRbBfFuU]*('''|"""|'|")/, "")
+      .replace(/('''|"""|'|")$/, "");
+    const FIELD = /\{[^{}]*\}/;
+    // Fields left once every double-quoted span holding fields is taken out sit among the SQL's values.
+    return FIELD.test(body) && !FIELD.test(body.replace(/"[^"{}]*(?:\{[^{}]*\}[^"{}]*)+"/g, ""));
+  });
 }
 
 /** `sql % placeholders` where `placeholders` is built from `"%s"` literals: the values stay parameters. */
