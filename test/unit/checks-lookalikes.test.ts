@@ -441,6 +441,9 @@ describe("migrations", () => {
     expect(unexplained[0]?.message).toContain("its own (atomic) migration");
     // a function imported from another module may be the step that needs it (kpi b2fead316f): no evidence, no claim
     expect(fired("shop/migrations/0005_x.py", nonAtomic(mixed, "from shop.migration_utils import fix\n"))).toEqual([]);
+    // ...but a lambda is read where it stands
+    const lambda = mixed.replace("RunPython(fix,", "RunPython(lambda apps, schema_editor: None,");
+    expect(fired("shop/migrations/0005_x.py", nonAtomic(lambda))).toEqual(["DJ308@5"]);
   });
 
   it("unique constraints get advice that exists: there is no concurrent AddConstraint", () => {

@@ -164,7 +164,7 @@ export const atomicMisuse: Rule = {
 /** A RunPython whose forward function is not defined in the migration (imported): its SQL cannot be read here. */
 function forwardElsewhere(py: PythonFile, op: Operation): boolean {
   const forward = op.parts.positional[0] ?? op.parts.keywords.get("code");
-  if (!forward || /\bnoop$/.test(py.src(forward))) return false;
+  if (!forward || forward.name === "LambdaExpression" || /\bnoop$/.test(py.src(forward))) return false;
   const name = py.src(forward);
   return !py.nodes("FunctionDefinition").some((d) => py.src(d.getChild("VariableName") ?? d) === name);
 }
