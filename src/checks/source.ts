@@ -52,6 +52,14 @@ export class SourceFile {
     return this.removedSqueezed.includes(fragment.replace(/\s+/g, ""));
   }
 
+  /**
+   * Whether a line the change deleted in the place of head line `line` (just before it) passes `test`: what the
+   * code there said before, for a finding that may only restate it.
+   */
+  deletedInPlaceOf(line: number, test: (text: string) => boolean): boolean {
+    return this.removedAt.some((removed) => removed.line === line && test(removed.text));
+  }
+
   get isMigration(): boolean {
     return this.kind === "python" && MIGRATION_PATH.test(this.path);
   }

@@ -45,28 +45,24 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges, movedAway
       if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
     return;
   }
-  const removed: Token[] = [];
-  const added: Token[] = [];
+  const removedRaw: Token[] = [];
+  const addedRaw: Token[] = [];
   // The head line a deletion sits at: the next head line after it (or the hunk's last one).
   let headLine = hunk.newStart;
   let lastHeadLine = hunk.newStart;
   for (const line of hunk.lines) {
     if (line.kind === "del") {
       const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
-      for (const text of tokensWithCommas(line.text, python)) removed.push({ text, line: headLine, moved });
+      for (const text of tokensWithCommas(line.text, python)) removedRaw.push({ text, line: headLine, moved });
     } else if (line.newLine !== undefined) {
       headLine = line.newLine + 1;
       lastHeadLine = line.newLine;
       if (line.kind === "add")
-        for (const text of tokensWithCommas(line.text, python)) added.push({ text, line: line.newLine });
+        for (const text of tokensWithCommas(line.text, python)) addedRaw.push({ text, line: line.newLine });
     }
   }
-  if (python) {
-    removed.splice(0, removed.length, ...asFStrings(removed));
-    added.splice(0, added.length, ...asFStrings(added));
-  }
-  dropCommas(removed);
-  dropCommas(added);
+  const removed = comparable(removedRaw, python);
+  const added = comparable(addedRaw, python);
   const clamp = (line: number) => Math.min(line, lastHeadLine);
   const parts =
     removed.length + added.length <= MAX_TOKENS
@@ -125,8 +121,9 @@ export function tokensWithCommas(line: string, python: boolean): string[] {
   return tokens;
 }
 
-function dropCommas(tokens: Token[]): void {
-  tokens.splice(0, tokens.length, ...tokens.filter((t) => t.text !== ","));
+/** One side's tokens as compared: format calls read as the f-strings they print (Python), then commas dropped. */
+function comparable(tokens: Token[], python: boolean): Token[] {
+  return (python ? asFStrings(tokens) : tokens).filter((t) => t.text !== ",");
 }
 
 function normaliseQuotes(token: string): string {

@@ -80,6 +80,10 @@ function checked(path: string, text: string, options: Options) {
   return result;
 }
 
+/** `text` as a change leaves it that rewrote head line `line`, whose old text was `removed`. */
+const replacing = (path: string, text: string, line: number, removed: string) =>
+  new SourceFile(path, text, new Set([line]), [removed], new Set([line]), [{ text: removed, line }]);
+
 const mig = (ops: string, head = "") =>
   `from django.db import migrations, models\nimport shop.fields\n${head}\nclass Migration(migrations.Migration):\n    operations = [\n${ops}\n    ]\n`;
 
@@ -2007,7 +2011,7 @@ describe("queries hidden in project functions: helpers per row (DJ102), permissi
     const text = loop("from shop.permissions import can_edit", "if not can_edit(request.user, doc): continue");
     const respelled = (removed: string) =>
       runChecks(
-        [new SourceFile("shop/views.py", text, new Set([5]), [removed], new Set([5]), [{ text: removed, line: 5 }])],
+        [replacing("shop/views.py", text, 5, removed)],
         [new SourceFile("shop/permissions.py", permissions, new Set())],
         { facts: PG },
       ).findings.map((f) => `${f.rule}@${f.line}`);
@@ -2204,9 +2208,7 @@ describe("a per-object query respelled in place (DJ111; python-discord site 9964
     "from rest_framework import serializers\n\nclass UserSerializer(serializers.Serializer):\n" +
     "    def get_alts(self, user):\n        return [a.pk for a in user.alt_set.all()]\n";
   const run = (removed: string) =>
-    runChecks([
-      new SourceFile("app/serializers.py", text, new Set([5]), [removed], new Set([5]), [{ text: removed, line: 5 }]),
-    ]).findings.map((f) => `${f.rule}@${f.line}`);
+    runChecks([replacing("app/serializers.py", text, 5, removed)]).findings.map((f) => `${f.rule}@${f.line}`);
   it("is not the change's query when the deleted line in its place queried per object too", () => {
     expect(run("        return [a.pk for a in Alt.objects.filter(source=user)]")).toEqual([]);
     // the near miss: the deleted line read a value handed in, so the query per object is new
@@ -2751,9 +2753,7 @@ describe("a query per iteration the change only respells (DJ102; tabbycat 546f5e
     "def export(self):\n    for feedback in Feedback.objects.filter(confirmed=True):\n" +
     "        for question in FeedbackQuestion.objects.filter(tournament=self.t):\n            emit(feedback, question)\n";
   const raised = (removed: string) =>
-    runChecks([
-      new SourceFile("shop/exports.py", text, new Set([3]), [removed], new Set([3]), [{ text: removed, line: 3 }]),
-    ]).findings.map((f) => `${f.rule}@${f.line}`);
+    runChecks([replacing("shop/exports.py", text, 3, removed)]).findings.map((f) => `${f.rule}@${f.line}`);
   it("is not the change's: the deleted line queried the same model per iteration through its manager", () => {
     expect(raised("        for question in self.t.feedbackquestion_set.all():")).toEqual([]);
   });
@@ -2762,9 +2762,7 @@ describe("a query per iteration the change only respells (DJ102; tabbycat 546f5e
     // a chain rooted in `self` names no table: the deleted line's `self` says nothing
     const own = text.replace("FeedbackQuestion.objects", "self.model.objects");
     const ownRaised = runChecks([
-      new SourceFile("shop/exports.py", own, new Set([3]), ["        for q in self.t.items.all():"], new Set([3]), [
-        { text: "        for q in self.t.items.all():", line: 3 },
-      ]),
+      replacing("shop/exports.py", own, 3, "        for q in self.t.items.all():"),
     ]).findings.map((f) => `${f.rule}@${f.line}`);
     expect(ownRaised).toEqual(["DJ102@3"]);
     expect(raised("        for question in self.t.feedbackquestions:")).toEqual(["DJ102@3"]);

@@ -109,8 +109,9 @@ export const dropColumnOrTable: Rule = {
     // django-safemigrate's `Safe.after_deploy()` says the code stopped using it in an earlier release.
     if (/\bsafe\s*=\s*Safe\.after_deploy\b/.test(file.text)) return [];
     const overlap = deploysOverlap(file.text, project);
+    const noTable = touchesNoExistingTable(py, project);
     return operations(py, ["RemoveField", "DeleteModel"])
-      .filter((op) => !touchesNoExistingTable(py, project)(op))
+      .filter((op) => !noTable(op))
       .map((op) => ({
         ...span(py, op),
         ...overlap,
@@ -140,8 +141,9 @@ export const renameOperation: Rule = {
   check(file, project) {
     const py = file.python;
     const overlap = deploysOverlap(file.text, project);
+    const noTable = touchesNoExistingTable(py, project);
     return operations(py, ["RenameField", "RenameModel", "AlterModelTable"])
-      .filter((op) => !touchesNoExistingTable(py, project)(op))
+      .filter((op) => !noTable(op))
       .map((op) => ({
         line: op.line,
         ...overlap,

@@ -1,3 +1,4 @@
+import type { SyntaxNode } from "@lezer/common";
 import { type PythonFile, simpleAssignments } from "../../python.js";
 import { POSTGRES_UNKNOWN, unlessLargeTables } from "../../conditions.js";
 import type { Rule, RuleHit } from "../../types.js";
@@ -161,19 +162,23 @@ export const atomicMisuse: Rule = {
   },
 };
 
-/** A RunPython whose forward function is not defined in the migration (imported): its SQL cannot be read here. */
-function forwardElsewhere(py: PythonFile, op: Operation): boolean {
+/**
+ * A RunPython's forward function: its definition in this migration, `"elsewhere"` when it is named but not defined
+ * here (imported: its SQL cannot be read), undefined for a lambda, `noop` or none.
+ */
+function forwardFunction(py: PythonFile, op: Operation): SyntaxNode | "elsewhere" | undefined {
   const forward = op.parts.positional[0] ?? op.parts.keywords.get("code");
-  if (!forward || forward.name === "LambdaExpression" || /\bnoop$/.test(py.src(forward))) return false;
+  if (!forward || forward.name === "LambdaExpression" || /\bnoop$/.test(py.src(forward))) return undefined;
   const name = py.src(forward);
-  return !py.nodes("FunctionDefinition").some((d) => py.src(d.getChild("VariableName") ?? d) === name);
+  return py.nodes("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === name) ?? "elsewhere";
+}
+
+function forwardElsewhere(py: PythonFile, op: Operation): boolean {
+  return forwardFunction(py, op) === "elsewhere";
 }
 
 /** A RunPython whose forward function itself runs `... CONCURRENTLY` SQL: it is the concurrent operation. */
 function runsConcurrentSql(py: PythonFile, op: Operation): boolean {
-  const forward = op.parts.positional[0] ?? op.parts.keywords.get("code");
-  if (!forward) return false;
-  const name = py.src(forward);
-  const def = py.nodes("FunctionDefinition").find((d) => py.src(d.getChild("VariableName") ?? d) === name);
-  return def !== undefined && /CONCURRENTLY/i.test(py.src(def));
+  const def = forwardFunction(py, op);
+  return def !== undefined && def !== "elsewhere" && /CONCURRENTLY/i.test(py.src(def));
 }

@@ -178,9 +178,9 @@ function inSerializerClass(py: PythonFile, def: SyntaxNode): boolean {
   return cls !== undefined && classBases(py, cls).some((b) => /Serializer$/.test(b));
 }
 
-/** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
 /** A deleted line that queried through a manager: `X.objects.filter(`, `obj.tag_set.all(`. */
 const PER_OBJECT_QUERY = /\.objects\.\w+\(|_set\.\w+\(/;
+/** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
 const HANDED_IN = /\bself\.context(?:\.get\(|\[)\s*["'](?!(?:request|view|format)["'])\w+["']/;
 
 export const serializerMethodQueries: Rule = {
@@ -251,7 +251,7 @@ export const serializerMethodQueries: Rule = {
             causeLines: [py.lineOf(def)],
             // The deleted line in its place queried per object too (`user.alts.through.objects.filter(source=user)`
             // respelled `user.useraltrelationship_set.all()`): the query is not the change's.
-            restated: file.removedAt.some((r) => r.line === line && PER_OBJECT_QUERY.test(r.text)),
+            restated: file.deletedInPlaceOf(line, (text) => PER_OBJECT_QUERY.test(text)),
             message:
               `${code(name)} queries for every serialised object ` +
               `(${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's ` +

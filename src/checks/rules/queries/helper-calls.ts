@@ -53,7 +53,7 @@ export function helperQueriesInLoops(file: SourceFile, project: ProjectIndex, lo
       line,
       // The deleted line in its place made the same call, as a method or a function (`user.can_translate(...)`
       // respelled `can_translate(user, ...)`): the query per iteration is not the change's.
-      restated: file.removedAt.some((r) => r.line === line && new RegExp(`\\b${name}\\s*\\(`).test(r.text)),
+      restated: file.deletedInPlaceOf(line, (text) => new RegExp(`\\b${name}\\s*\\(`).test(text)),
       message:
         `${code(`${name}()`)} runs a query (${helper.query}) once per iteration of the loop at line ${loop.line}; ` +
         "resolve what it needs for every row in one query before the loop.",

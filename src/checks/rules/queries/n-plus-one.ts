@@ -243,9 +243,7 @@ function respelled(file: SourceFile, line: number, model: string): boolean {
   const name = model.toLowerCase();
   return (
     /^[A-Z]\w*$/.test(model) &&
-    file.removedAt.some(
-      (r) => r.line === line && r.text.toLowerCase().includes(name) && /\.objects\b|_set\b|\.all\(/.test(r.text),
-    )
+    file.deletedInPlaceOf(line, (text) => text.toLowerCase().includes(name) && /\.objects\b|_set\b|\.all\(/.test(text))
   );
 }
 
