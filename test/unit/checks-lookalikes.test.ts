@@ -2153,6 +2153,20 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
       "DJ105@3",
     ]);
   });
+  it("are quiet when a loop walks the rows through enumerate() or zip() (SEED 644a1fcf73, 27701c611b)", () => {
+    const enumerated = "    size = len(qs)\n    for i, row in enumerate(qs):\n        print(i, size, row)";
+    expect(fired("shop/views.py", view(enumerated))).toEqual([]);
+    const comprehension = "    if len(qs) == 0:\n        return []\n    return [(i, r) for i, r in enumerate(qs)]";
+    expect(fired("shop/views.py", view(comprehension))).toEqual([]);
+    expect(fired("shop/views.py", view("    n = len(qs)\n    for a, b in zip(names, qs):\n        print(a, b, n)"))).toEqual(
+      [],
+    );
+    // enumerate() of something else, or a method of that name, walks none of these rows
+    const other = "    size = len(qs)\n    for i, row in enumerate(lines):\n        print(i, size, row)";
+    expect(fired("shop/views.py", view(other))).toEqual(["DJ104@3"]);
+    const method = "    size = len(qs)\n    for i, row in self.enumerate(qs):\n        print(i, size, row)";
+    expect(fired("shop/views.py", view(method))).toEqual(["DJ104@3"]);
+  });
   it("still flag a queryset passed on after the test: the callee may query it again", () => {
     // (babybuddy's report views hand it to a graph builder that annotates it: the rows fetched were never read)
     expect(fired("shop/views.py", view("    if qs:\n        return chart(qs)\n    return None"))).toEqual(["DJ105@3"]);

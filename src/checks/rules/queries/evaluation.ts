@@ -38,7 +38,7 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
     indexedLater ||
     renderedLater ||
     loopsIn(py).some(
-      (l) => l.iterable && py.src(l.iterable) === name && def.from <= l.node.from && l.node.to <= def.to,
+      (l) => l.iterable && walksName(py, l.iterable, name) && def.from <= l.node.from && l.node.to <= def.to,
     ) ||
     py.within(def, "CallExpression").some((c) => {
       const parts = callParts(py, c);
@@ -49,6 +49,22 @@ function isIteratedLater(py: PythonFile, node: SyntaxNode): boolean {
         py.src(parts.positional[0]) === name
       );
     })
+  );
+}
+
+/** Builtins whose iteration walks the rows of what they are given: `enumerate(qs)`, `zip(qs, scores)`. */
+const WALKS_ROWS_OF = /^(enumerate|zip|reversed|iter)$/;
+
+/** Whether a loop over `iterable` reads every row `name` holds: `for r in rows`, `for i, r in enumerate(rows)`. */
+function walksName(py: PythonFile, iterable: SyntaxNode, name: string): boolean {
+  if (py.src(iterable) === name) return true;
+  if (iterable.name !== "CallExpression") return false;
+  const parts = callParts(py, iterable);
+  return (
+    parts !== undefined &&
+    !parts.receiver &&
+    WALKS_ROWS_OF.test(parts.name) &&
+    parts.positional.some((arg) => py.src(arg) === name)
   );
 }
 
