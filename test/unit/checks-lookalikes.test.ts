@@ -2228,6 +2228,16 @@ describe("a per-object query respelled in place (DJ111; python-discord site 9964
     // the near miss: the deleted line read a value handed in, so the query per object is new
     expect(run("        return self.context['alts'][user.pk]")).toEqual(["DJ111@5"]);
   });
+  it("nor when the deleted line ran the same query, part of a longer expression (SEED a4e70c4589)", () => {
+    const views =
+      "from rest_framework import serializers\n\nclass MeterSerializer(serializers.Serializer):\n" +
+      "    def get_view(self, obj):\n        view = obj.property.views.first()\n        return view.id\n";
+    const split = (removed: string) =>
+      runChecks([replacing("app/serializers.py", views, 5, removed)]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(split("        state = obj.property.views.first().state")).toEqual([]);
+    // the near miss: the deleted line queried another relation
+    expect(split("        state = obj.property.states.first().state")).toEqual(["DJ111@5"]);
+  });
 });
 
 describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () => {

@@ -180,6 +180,9 @@ function inSerializerClass(py: PythonFile, def: SyntaxNode): boolean {
 
 /** A deleted line that queried through a manager: `X.objects.filter(`, `obj.tag_set.all(`. */
 const PER_OBJECT_QUERY = /\.objects\.\w+\(|_set\.\w+\(/;
+/** Source text without whitespace: a query re-wrapped across lines is the same query. */
+const squeezed = (text: string) => text.replace(/\s+/g, "");
+
 /** `self.context.get("users_change_perms")`, `self.context["changeable"]`: data a view computed for the page. */
 const HANDED_IN = /\bself\.context(?:\.get\(|\[)\s*["'](?!(?:request|view|format)["'])\w+["']/;
 
@@ -251,7 +254,11 @@ export const serializerMethodQueries: Rule = {
             causeLines: [py.lineOf(def)],
             // The deleted line in its place queried per object too (`user.alts.through.objects.filter(source=user)`
             // respelled `user.useraltrelationship_set.all()`): the query is not the change's.
-            restated: file.deletedInPlaceOf(line, (text) => PER_OBJECT_QUERY.test(text)),
+            // The same query on the deleted line (`obj.property.views.first().state` split in two) is not new either.
+            restated: file.deletedInPlaceOf(
+              line,
+              (text) => PER_OBJECT_QUERY.test(text) || squeezed(text).includes(squeezed(py.src(call))),
+            ),
             message:
               `${code(name)} queries for every serialised object ` +
               `(${code(`${links.map((l) => l.name).join(".")}()`)}): annotate or prefetch it in the view's ` +
