@@ -2529,6 +2529,24 @@ describe("a template loop's relation loaded by the view changed with it (DJ107)"
     expect(raised("answers")).toEqual(["DJ107"]);
   });
 
+  it("is covered where the change prefetches the relation on a queryset its helper is handed (osf ad46ed160f)", () => {
+    const page = (read: string) =>
+      `{% for embargo in page %}\n{% with r=embargo.registrations.${read} %}{{ r }}{% endwith %}\n{% endfor %}\n`;
+    const view = (lookup: string) =>
+      "def report_queryset(queryset):\n    return queryset.prefetch_related(\n" +
+      `        Prefetch("${lookup}", queryset=Registration.objects.filter(is_deleted=False)),\n    )\n`;
+    const raised = (read: string, lookup: string) =>
+      runChecks([
+        new SourceFile("admin/templates/report.html", page(read), new Set([2])),
+        new SourceFile("admin/views.py", view(lookup), new Set([3])),
+      ]).findings.map((f) => f.rule);
+    expect(raised("all.0", "registrations")).toEqual([]);
+    expect(raised("count", "registrations")).toEqual([]);
+    // first orders the rows afresh (a query each), and a prefetch of another relation covers nothing
+    expect(raised("first", "registrations")).toEqual(["DJ107"]);
+    expect(raised("all.0", "sanctions")).toEqual(["DJ107"]);
+  });
+
   it("`x_set` is a reverse manager only where a model is named x", () => {
     // peering-manager 2c74b9f03d: `cmd.as_set` is a dict key of a list the view builds
     const page = "{% for cmd in commands %}\n<code>{{ cmd.as_set }} {{ cmd.automation_set }}</code>\n{% endfor %}\n";

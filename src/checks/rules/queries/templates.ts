@@ -42,6 +42,10 @@ export const templateRelatedInLoop: Rule = {
         const relation = m[4] ?? `${m[1]}${m[2] ?? ""}`;
         // `cmd.as_set`: `x_set` is a reverse manager only where a model named `x` has one
         if (!project.mayBeReverseAccessor(relation) || loadedByTheChange(top, relation, project)) continue;
+        // `embargo.registrations.all` where the change's view prefetches `registrations` (a `Prefetch()` on a
+        // queryset its helper is handed, so the rows' model is not known): all/count/exists read the prefetched
+        // rows; first/last order them afresh, a query each.
+        if (/^(all|count|exists)$/.test(m[3] ?? "") && project.prefetchedByChange.has(relation)) continue;
         const line = lineAt(cursor + (m.index ?? 0));
         hits.push({
           line,
