@@ -1961,6 +1961,24 @@ class Payment(models.Model):
     // not a manager call at the end: a list held in an attribute
     expect(run(loop("order.lines", "line.customer == customer"))).toEqual([]);
   });
+  it("leaves the ForeignKey back to the manager's own instance: Django sets it on each row (osf c91234f648)", () => {
+    const reads = (iterable: string) =>
+      run(`def v(order):\n    for line in ${iterable}:\n        print(line.order.code, line.customer.name)\n`);
+    expect(reads("order.lines.filter(sku='x')")).toEqual(["DJ101@3"]);
+    expect(run("def v(order):\n    for line in order.lines.all():\n        print(line.order.code)\n")).toEqual([]);
+    // the default accessor walks back through the rows' only ForeignKey without a related_name
+    const payments = `from django.db import models\n\nclass Payment(models.Model):\n    order = models.ForeignKey("Order", on_delete=models.CASCADE)\n    card = models.ForeignKey("Card", on_delete=models.CASCADE, related_name="payments")\n`;
+    const paid = (read: string) =>
+      fired("shop/views.py", `def v(order):\n    for p in order.payment_set.all():\n        print(${read})\n`, {
+        context: { "shop/payments.py": payments },
+      });
+    expect(paid("p.order.code")).toEqual([]);
+    // the near misses: the other relation is a query per row, in either spelling
+    expect(paid("p.card.number")).toEqual(["DJ101@3"]);
+    expect(run("def v(order):\n    for line in Line.objects.filter(order=order):\n        print(line.order.code)\n")).toEqual(
+      ["DJ101@3"],
+    );
+  });
 });
 
 describe("queries hidden in project functions: helpers per row (DJ102), permission checks per object (DJ111)", () => {

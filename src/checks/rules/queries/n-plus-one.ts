@@ -54,6 +54,29 @@ function prefetchedWith(py: PythonFile, loop: Loop, relation: string, project: P
   return all !== undefined && project.prefetchedByChange.get(all.manager)?.has(relation) === true;
 }
 
+/**
+ * The ForeignKey a loop over a reverse manager walks back to the manager's own instance
+ * (`for r in guid.cedar_metadata_records.filter(...)` -> `guid`, declared with that related_name): Django sets it on
+ * every row the manager yields, so reading it runs no query. An accessor left to its default (`record_set`) is
+ * walked back through the rows' model's only ForeignKey without a related_name, when it has just one.
+ */
+function managerBackReference(py: PythonFile, loop: Loop, project: ProjectIndex): string | undefined {
+  if (!loop.iterable) return undefined;
+  for (const link of chainLinks(py, loop.iterable).slice(1)) {
+    if (link.call) return undefined;
+    const named = project.reverseManagers.get(link.name);
+    const rowsModel = named
+      ? project.model(named)
+      : [...project.models.values()].find((m) => link.name === `${m.name.toLowerCase()}_set`);
+    const keys = [...(rowsModel?.fields.values() ?? [])].filter((f) => f.forward && !f.manyToMany);
+    const back = named
+      ? keys.filter((f) => f.relatedName === link.name)
+      : keys.filter((f) => f.relatedName === undefined);
+    if (rowsModel) return back.length === 1 ? back[0]?.name : undefined;
+  }
+  return undefined;
+}
+
 export const relatedAccessInLoop: Rule = {
   id: "DJ101",
   title: "Related object read in a loop without select_related/prefetch_related (N+1)",
@@ -74,7 +97,8 @@ export const relatedAccessInLoop: Rule = {
       const qs = loopQueryset(py, loop, project);
       if (!qs) continue;
       const model = project.model(qs.model);
-      const reported = new Set<string>();
+      // Read through the manager's own instance: already loaded, never reported.
+      const reported = new Set<string>([managerBackReference(py, loop, project) ?? ""]);
       const accesses = rowAccesses(py, loop);
       // Where the loop first reads `row.<name>` in any form (`if row.cve not in seen:`): that read loads the
       // related row; a later `row.cve.score` reads the cached one. A new line after an unchanged first read
