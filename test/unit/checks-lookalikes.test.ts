@@ -2757,6 +2757,35 @@ describe("a POST form whose fields a template tag renders (DJ411; opencve cb0d8d
   });
 });
 
+describe("a POST form nothing can submit (DJ411; osf b985424ceb)", () => {
+  const page = (body: string, script = "") =>
+    runChecks([
+      new SourceFile(
+        "admin/templates/preview.html",
+        `<form id="mock" method="post">\n${body}\n</form>\n${script}`,
+        new Set([1]),
+      ),
+    ]).findings.map((f) => f.rule);
+  it("is quiet for a form that only holds a textarea a script reads: it never posts", () => {
+    expect(page('  <textarea name="context">{{ context }}</textarea>')).toEqual([]);
+    expect(page('  <input type="hidden" name="a" value="1">\n  <textarea name="b"></textarea>')).toEqual([]);
+  });
+  it("still fires where a button, an input, template output or a script can submit it", () => {
+    expect(page('  <textarea name="c"></textarea>\n  <button>Render</button>')).toEqual(["DJ411"]);
+    expect(page('  <input name="q">')).toEqual(["DJ411"]);
+    expect(page("  {{ form.as_p }}")).toEqual(["DJ411"]);
+    expect(page('  <textarea name="c"></textarea>', "<script>document.getElementById('mock').submit()</script>")).toEqual(
+      ["DJ411"],
+    );
+    expect(page('  <textarea name="c"></textarea>', "<script>$('#mock').trigger('submit')</script>")).toEqual(["DJ411"]);
+  });
+  it("reads a run of unclosed textareas in linear time", () => {
+    const started = performance.now();
+    page("<textarea ".repeat(40_000));
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
 describe("a redirect to this site's URL with the request's query string appended (DJ412)", () => {
   const view = (lines: string) =>
     `from django.http import HttpResponseRedirect\nfrom django.urls import reverse\n\ndef tags(request):\n${lines}\n    return HttpResponseRedirect(url)\n`;

@@ -113,6 +113,22 @@ function renderedByTag(body: string): boolean {
   return custom.length > 0 && !CONTROL.test(body) && !/\{\{/.test(body.replace(TAG, ""));
 }
 
+/** What lets a user submit a form: a button (a submit by default), an input other than a hidden one. */
+const SUBMITTER = /<button\b|<input\b(?![^>]*\btype\s*=\s*["']?hidden\b)|\{[{%]/i;
+/** A script submitting a form: `form.submit()`, `requestSubmit()`, `$(form).trigger("submit")`. */
+const SCRIPTED_SUBMIT = /\b(?:request)?[sS]ubmit\s*\(|["']submit["']\s*\)/;
+
+/**
+ * A form nothing can submit: no button or visible input (template output or tags might add one) and no script in
+ * the template that submits a form. OSF's preview page (b985424ceb) holds a textarea in `<form method="post">`
+ * that its script reads and sends with GET: no POST ever leaves it. Enter in a textarea does not submit.
+ */
+function neverSubmitted(body: string, template: string): boolean {
+  // Bounded: a hostile run of unclosed `<textarea` stays linear.
+  const outsideTextareas = body.replace(/<textarea\b[^>]{0,500}>[^<]{0,100000}<\/textarea>/gi, "");
+  return !SUBMITTER.test(outsideTextareas) && !SCRIPTED_SUBMIT.test(template);
+}
+
 export const formWithoutCsrfToken: Rule = {
   id: "DJ411",
   title: "POST form without `{% csrf_token %}`",
@@ -133,6 +149,7 @@ export const formWithoutCsrfToken: Rule = {
       if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
       if (HAS_TOKEN.test(m[2] ?? "")) continue;
       if (tokenIncluded(m[2] ?? "", project.templates) || renderedByTag(m[2] ?? "")) continue;
+      if (neverSubmitted(m[2] ?? "", text)) continue;
       hits.push({
         line: text.slice(0, m.index ?? 0).split("\n").length,
         message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403.",
