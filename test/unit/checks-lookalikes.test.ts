@@ -2478,6 +2478,22 @@ describe("one object's related rows nested by its serializer (DJ108; taiga 05b63
   });
 });
 
+describe("rows serialised to build something other than the response (DJ108; SEED 5efcbe7fa9)", () => {
+  const view = (tail: string) =>
+    "def columns(self):\n    rows = ColumnSerializer(Column.objects.filter(org=self.org), many=True).data\n" +
+    `${tail}\n`;
+  it("is quiet where the serialised rows only feed another structure: every row is needed to build it", () => {
+    expect(fired("shop/grid.py", view('    defs = [{"field": c["name"]} for c in rows]\n    return defs'))).toEqual([]);
+  });
+  it("fires where they are returned or responded with, directly or through the name or dict holding them", () => {
+    expect(fired("shop/grid.py", view("    return rows"))).toEqual(["DJ108@2"]);
+    expect(fired("shop/grid.py", view('    return Response({"rows": rows})'))).toEqual(["DJ108@2"]);
+    const held = "def get(self, request):\n    context = {}\n    context['rows'] = RowSerializer(Row.objects.all(), many=True).data\n";
+    expect(fired("shop/api.py", `${held}    return JsonResponse(context)\n`)).toEqual(["DJ108@3"]);
+    expect(fired("shop/api.py", `${held}    return None\n`)).toEqual([]);
+  });
+});
+
 describe("a template loop's relation loaded by the view changed with it (DJ107)", () => {
   const models =
     "from django.db import models\n\nclass Project(models.Model):\n    name = models.CharField(max_length=9)\n\n" +

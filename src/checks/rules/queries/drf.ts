@@ -163,6 +163,8 @@ export const unboundedListEndpoint: Rule = {
       // A serializer's own method nesting one object's related rows (a sprint's stories): the list endpoint around
       // it pages the outer objects; a nested relation is not paged.
       if (def && inSerializerClass(py, def)) continue;
+      // Serialised to build something else (a grid's column definitions): not what an endpoint returns.
+      if (def && !reachesResponse(py, call, def)) continue;
       hits.push({
         line: py.lineOf(call),
         causeLines: qs.lines,
@@ -172,6 +174,31 @@ export const unboundedListEndpoint: Rule = {
     return hits;
   },
 };
+
+/** A response the view returns: `return ...`, or the argument of `Response(...)`/`JsonResponse(...)`. */
+function inResponse(py: PythonFile, node: SyntaxNode, def: SyntaxNode): boolean {
+  for (const a of ancestors(node)) {
+    if (a.from < def.from) return false;
+    if (a.name === "ReturnStatement") return true;
+    if (a.name === "CallExpression" && /Response$/.test(callParts(py, a)?.name ?? "")) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the serialised rows are what the function responds with: directly, or through the name (or the dict,
+ * `context["rows"] = ...`) they are assigned to, read later in a response.
+ */
+function reachesResponse(py: PythonFile, call: SyntaxNode, def: SyntaxNode): boolean {
+  if (inResponse(py, call, def)) return true;
+  const assignment = [...ancestors(call)].find((a) => a.name === "AssignStatement" && a.from >= def.from);
+  const target = assignment?.firstChild;
+  const name = target ? /^\w+/.exec(py.src(target))?.[0] : undefined;
+  if (!assignment || !name) return false;
+  return py
+    .within(def, "VariableName")
+    .some((v) => v.from > assignment.to && py.src(v) === name && inResponse(py, v, def));
+}
 
 function inSerializerClass(py: PythonFile, def: SyntaxNode): boolean {
   const cls = [...ancestors(def)].find((a) => a.name === "ClassDefinition");
