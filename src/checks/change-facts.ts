@@ -8,15 +8,25 @@ import { querysetOf } from "./querysets.js";
 import type { SourceFile } from "./source.js";
 
 const DEF = /^(\s*)(?:async\s+)?def\s+(\w+)\s*\(/;
+const CLASS = /^(\s*)class\s+(\w+)\s*[(:]/;
 
 /** A deleted `def a(` with an added `def b(` at the same spot and indent: `a` renamed to `b`. */
 export function renamedDefs(file: SourceFile): Array<[string, string]> {
+  return renamedInPlace(file, DEF);
+}
+
+/** A deleted `class A(` with an added `class B(` at the same spot and indent: `A` renamed to `B`. */
+export function renamedClasses(file: SourceFile): Array<[string, string]> {
+  return renamedInPlace(file, CLASS);
+}
+
+function renamedInPlace(file: SourceFile, definition: RegExp): Array<[string, string]> {
   const renamed: Array<[string, string]> = [];
   for (const { text, line } of file.removedAt) {
-    const old = DEF.exec(text);
+    const old = definition.exec(text);
     if (!old) continue;
     for (const at of [line, line - 1, line + 1]) {
-      const now = file.isChanged(at) ? DEF.exec(file.lines[at - 1] ?? "") : null;
+      const now = file.isChanged(at) ? definition.exec(file.lines[at - 1] ?? "") : null;
       if (now && now[1] === old[1] && now[2] !== old[2]) {
         renamed.push([old[2] as string, now[2] as string]);
         break;

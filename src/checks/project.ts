@@ -19,6 +19,7 @@ import {
   EAGER,
   eagerLoads,
   prefetchedRelations,
+  renamedClasses,
   renamedDefs,
 } from "./change-facts.js";
 import { type JobCallee, jobCallees } from "./background.js";
@@ -97,6 +98,8 @@ export class ProjectIndex {
    * annotate_has_successful_build` at the same spot): old name -> new name. A call renamed with them is kept.
    */
   readonly renamedFunctions = new Map<string, string>();
+  /** Classes this change renames in place (`class DestinationConfigSerializer(` now `class Response...(`). */
+  readonly renamedClasses = new Map<string, string>();
 
   /**
    * Relations the change's own Python prefetches: relation -> what their rows are loaded with (change-facts.ts
@@ -155,6 +158,7 @@ export class ProjectIndex {
       if (file.kind !== "python" || file.isMigration) continue;
       this.jobCallees.push(...jobCallees(file));
       for (const [before, after] of renamedDefs(file)) this.renamedFunctions.set(before, after);
+      for (const [before, after] of renamedClasses(file)) this.renamedClasses.set(before, after);
       if (changedPaths.has(file.path)) this.readChange(file);
       const receivers = saveReceivers(file.text);
       this.saveReceivers.all ||= receivers.all;

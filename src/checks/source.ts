@@ -60,6 +60,16 @@ export class SourceFile {
     return this.removedAt.some((removed) => removed.line === line && test(removed.text));
   }
 
+  /**
+   * Whether a line deleted in the changed block that ends at `line` passes `test`: a block rewritten whole
+   * (`-a\n-b\n+a2\n+b2`) places its deleted lines before its first new line, not beside each.
+   */
+  deletedInBlockOf(line: number, test: (text: string) => boolean): boolean {
+    let from = line;
+    while (from > 1 && this.changedLines.has(from - 1)) from--;
+    return this.removedAt.some((removed) => removed.line >= from && removed.line <= line && test(removed.text));
+  }
+
   get isMigration(): boolean {
     return this.kind === "python" && MIGRATION_PATH.test(this.path);
   }

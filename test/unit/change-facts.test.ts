@@ -6,6 +6,7 @@ import {
   droppedReads,
   eagerLoads,
   prefetchedRelations,
+  renamedClasses,
   renamedDefs,
 } from "../../src/checks/change-facts.js";
 import { PythonFile } from "../../src/checks/python.js";
@@ -30,6 +31,25 @@ describe("renamedDefs: a def renamed in place", () => {
     expect(renamed("    def new_name(self, x):", 2)).toEqual([]);
     expect(renamed("    def old_name(self):", 5, [2])).toEqual([]);
     expect(renamed("    x = 1", 2)).toEqual([]);
+  });
+});
+
+describe("renamedClasses: a class renamed in place", () => {
+  const head = "class ResponseSerializer(serializers.ModelSerializer):\n    version = 3\n\nclass Plain:\n    pass\n";
+  const renamed = (removed: string, changed = [1]) =>
+    renamedClasses(
+      new SourceFile("s.py", head, new Set(changed), [removed], new Set([1]), [{ text: removed, line: 1 }]),
+    );
+  it("pairs a deleted class line with the changed class line at the same spot", () => {
+    expect(renamed("class DestinationSerializer(serializers.ModelSerializer):")).toEqual([
+      ["DestinationSerializer", "ResponseSerializer"],
+    ]);
+    expect(renamed("class Destination:")).toEqual([["Destination", "ResponseSerializer"]]);
+  });
+  it("not a class left as it was, a def, or the same name", () => {
+    expect(renamed("class DestinationSerializer(serializers.ModelSerializer):", [])).toEqual([]);
+    expect(renamed("def DestinationSerializer(x):")).toEqual([]);
+    expect(renamed("class ResponseSerializer(Base):")).toEqual([]);
   });
 });
 

@@ -1365,6 +1365,28 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
     expect(changedAt([6])).toEqual([]);
   });
 
+  it("naming the serializer by the name the change renames it to does not raise it (Argus 289503faa9)", () => {
+    const named = (before: string, renamed: boolean) =>
+      runChecks(
+        [
+          new SourceFile("shop/api/views.py", viewset, new Set([1, 3]), [], new Set([1, 3]), [
+            { text: "class V(BaseViewSet):", line: 1 },
+            { text: `    serializer_class = ${before}`, line: 3 },
+          ]),
+          new SourceFile("shop/api/serializers_/orders.py", serializers, new Set(renamed ? [3] : []), [], new Set(), [
+            ...(renamed ? [{ text: "class LegacyOrderSerializer(serializers.ModelSerializer):", line: 3 }] : []),
+          ]),
+        ],
+        [],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(named("LegacyOrderSerializer", true)).toEqual([]);
+    expect(named("serializers.LegacyOrderSerializer", true)).toEqual([]);
+    // the near misses: a serializer the change did not rename, or a view that named another class before
+    expect(named("LegacyOrderSerializer", false)).toEqual(["DJ103@2"]);
+    expect(named("SummarySerializer", true)).toEqual(["DJ103@2"]);
+  });
+
   it("a get_queryset that returns what the class's own helper loads is loaded", () => {
     const helper = (body: string) =>
       "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects\n    serializer_class = OrderSerializer\n\n" +
@@ -1975,9 +1997,9 @@ class Payment(models.Model):
     expect(paid("p.order.code")).toEqual([]);
     // the near misses: the other relation is a query per row, in either spelling
     expect(paid("p.card.number")).toEqual(["DJ101@3"]);
-    expect(run("def v(order):\n    for line in Line.objects.filter(order=order):\n        print(line.order.code)\n")).toEqual(
-      ["DJ101@3"],
-    );
+    expect(
+      run("def v(order):\n    for line in Line.objects.filter(order=order):\n        print(line.order.code)\n"),
+    ).toEqual(["DJ101@3"]);
   });
 });
 
@@ -2176,9 +2198,9 @@ describe("len() and truth tests of querysets whose rows are read right after (DJ
     expect(fired("shop/views.py", view(enumerated))).toEqual([]);
     const comprehension = "    if len(qs) == 0:\n        return []\n    return [(i, r) for i, r in enumerate(qs)]";
     expect(fired("shop/views.py", view(comprehension))).toEqual([]);
-    expect(fired("shop/views.py", view("    n = len(qs)\n    for a, b in zip(names, qs):\n        print(a, b, n)"))).toEqual(
-      [],
-    );
+    expect(
+      fired("shop/views.py", view("    n = len(qs)\n    for a, b in zip(names, qs):\n        print(a, b, n)")),
+    ).toEqual([]);
     // enumerate() of something else, or a method of that name, walks none of these rows
     const other = "    size = len(qs)\n    for i, row in enumerate(lines):\n        print(i, size, row)";
     expect(fired("shop/views.py", view(other))).toEqual(["DJ104@3"]);
@@ -2488,7 +2510,8 @@ describe("rows serialised to build something other than the response (DJ108; SEE
   it("fires where they are returned or responded with, directly or through the name or dict holding them", () => {
     expect(fired("shop/grid.py", view("    return rows"))).toEqual(["DJ108@2"]);
     expect(fired("shop/grid.py", view('    return Response({"rows": rows})'))).toEqual(["DJ108@2"]);
-    const held = "def get(self, request):\n    context = {}\n    context['rows'] = RowSerializer(Row.objects.all(), many=True).data\n";
+    const held =
+      "def get(self, request):\n    context = {}\n    context['rows'] = RowSerializer(Row.objects.all(), many=True).data\n";
     expect(fired("shop/api.py", `${held}    return JsonResponse(context)\n`)).toEqual(["DJ108@3"]);
     expect(fired("shop/api.py", `${held}    return None\n`)).toEqual([]);
   });
@@ -2790,10 +2813,12 @@ describe("a POST form nothing can submit (DJ411; osf b985424ceb)", () => {
     expect(page('  <textarea name="c"></textarea>\n  <button>Render</button>')).toEqual(["DJ411"]);
     expect(page('  <input name="q">')).toEqual(["DJ411"]);
     expect(page("  {{ form.as_p }}")).toEqual(["DJ411"]);
-    expect(page('  <textarea name="c"></textarea>', "<script>document.getElementById('mock').submit()</script>")).toEqual(
-      ["DJ411"],
-    );
-    expect(page('  <textarea name="c"></textarea>', "<script>$('#mock').trigger('submit')</script>")).toEqual(["DJ411"]);
+    expect(
+      page('  <textarea name="c"></textarea>', "<script>document.getElementById('mock').submit()</script>"),
+    ).toEqual(["DJ411"]);
+    expect(page('  <textarea name="c"></textarea>', "<script>$('#mock').trigger('submit')</script>")).toEqual([
+      "DJ411",
+    ]);
   });
   it("reads a run of unclosed textareas in linear time", () => {
     const started = performance.now();

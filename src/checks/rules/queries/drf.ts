@@ -11,6 +11,8 @@ import {
 } from "../../python.js";
 import { chainLinks, eagerLoading, querysetOf, type QuerysetInfo } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
+import type { ProjectIndex } from "../../project.js";
+import type { SourceFile } from "../../source.js";
 import { isPython, MANAGER_CALLS } from "./shared.js";
 import { READ_METHODS } from "./n-plus-one.js";
 import { code } from "../../../comments/markdown.js";
@@ -78,12 +80,14 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const classLoads = candidates.some((c) => c.qs && (c.qs.eager.size > 0 || c.qs.eagerAll));
       if (classLoads) continue;
       const first = candidates[0] as { node: SyntaxNode };
+      const serializerLine = serializerStatement ? py.lineOf(serializerStatement) : undefined;
       hits.push({
         line: py.lineOf(first.node),
         // What decides the queries: the serializer it names and the querysets it builds. A change to the
-        // class's bases or to an unrelated method does not re-raise an untouched queryset.
+        // class's bases or to an unrelated method does not re-raise an untouched queryset, nor does naming the
+        // same serializer by the new name the change gives it.
         causeLines: [
-          ...(serializerStatement ? [py.lineOf(serializerStatement)] : []),
+          ...(serializerLine && !namesRenamed(file, serializerLine, serializer.name, project) ? [serializerLine] : []),
           ...candidates.map((c) => py.lineOf(c.node)),
         ],
         message:
@@ -94,6 +98,18 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
     return hits;
   },
 };
+
+/**
+ * Whether a deleted line of the block that writes `serializer_class = Name` named the class the change renamed to
+ * `Name` (Argus 289503faa9 renames DestinationConfigSerializer in place): the view serialises with the same class.
+ */
+function namesRenamed(file: SourceFile, line: number, name: string, project: ProjectIndex): boolean {
+  const before = [...project.renamedClasses].find(([, after]) => after === name)?.[0];
+  return (
+    before !== undefined &&
+    file.deletedInBlockOf(line, (text) => new RegExp(`\\bserializer_class\\s*=\\s*(?:\\w+\\.)*${before}\\b`).test(text))
+  );
+}
 
 /** The values a `self.method(...)` call's method returns, when `value` is such a call to a method of `cls`. */
 function helperReturns(py: PythonFile, cls: SyntaxNode, value: SyntaxNode): SyntaxNode[] {
