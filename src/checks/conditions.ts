@@ -87,7 +87,30 @@ export const UNIQUE_BEFORE: Condition = {
     "is new.",
 };
 
-const CONDITIONS = [POSTGRES_UNKNOWN, IN_BACKGROUND, SUPPLIED_VALUES, TABLE_SIZE, DEPLOY_OVERLAP, UNIQUE_BEFORE];
+/**
+ * `fields = "__all__"` on a form or serializer the change writes exposes what its model has; whether that is a
+ * hole depends on who writes through it (a staff admin form, a read-only detail serializer, a member API) and
+ * what the model holds, which the code rarely says. On the real commits judged, every new one was a judgement
+ * call; a change that widens an explicit list to `"__all__"`, or a model holding permissions, is posted.
+ */
+export const WRITERS_UNTRUSTED: Condition = {
+  hint:
+    "users who must not set every field of the model write through this form or serializer (it is not a " +
+    "staff-only or read-only one), or the model will gain such fields",
+  note: (n) =>
+    `${plural(n, 'new `fields = "__all__"` note')} not posted: whether every field may be written depends on ` +
+    "who writes through it; handed to the model to weigh.",
+};
+
+const CONDITIONS = [
+  POSTGRES_UNKNOWN,
+  IN_BACKGROUND,
+  SUPPLIED_VALUES,
+  TABLE_SIZE,
+  DEPLOY_OVERLAP,
+  UNIQUE_BEFORE,
+  WRITERS_UNTRUSTED,
+];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */
 export function heldBackNotes(conditions: readonly string[]): string[] {

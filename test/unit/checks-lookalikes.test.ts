@@ -4,6 +4,7 @@
  * mechanism cannot regress in either direction.
  */
 import { describe, expect, it } from "vitest";
+import { WRITERS_UNTRUSTED } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
@@ -2917,10 +2918,33 @@ describe('fields = "__all__" spelled out on a Meta that listed none (DJ413; ralp
   it("exposes nothing new: without fields or exclude, every field was exposed already", () => {
     expect(raised([5])).toEqual([]);
   });
-  it("is raised where the Meta is new or listed its fields before", () => {
-    expect(raised([1, 2, 3, 4, 5])).toEqual(["DJ413@5"]);
+  it("is raised where the Meta listed its fields before: the change widens what is exposed (SEED 2fadafd1d8)", () => {
     expect(raised([5], ['        fields = ["name", "ip"]'])).toEqual(["DJ413@5"]);
     expect(raised([5], ['        exclude = ["secret"]'])).toEqual(["DJ413@5"]);
+  });
+});
+
+describe('fields = "__all__" on a Meta the change writes (DJ413; SEED 1e20744590, osf b985424ceb)', () => {
+  const form = (model: string) =>
+    `class F(forms.ModelForm):\n    class Meta:\n        model = ${model}\n        fields = "__all__"\n`;
+  const users =
+    "from django.db import models\n\nclass Member(models.Model):\n    role = models.CharField(max_length=9)\n\n" +
+    "class Plan(models.Model):\n    name = models.CharField(max_length=9)\n";
+  const result = (model: string) =>
+    runChecks(
+      [new SourceFile("shop/forms.py", form(model), new Set([1, 2, 3, 4]))],
+      [new SourceFile("shop/models.py", users, new Set())],
+    );
+  it("is a hint, not a comment: who writes through a new form decides whether every field may be written", () => {
+    const { findings, conditional } = result("Plan");
+    expect(findings).toEqual([]);
+    expect(conditional.map((f) => [f.rule, f.condition])).toEqual([["DJ413", WRITERS_UNTRUSTED.hint]]);
+  });
+  it("is posted where the model is a user model or holds a field that grants rights", () => {
+    expect(result("Member").findings.map((f) => f.rule)).toEqual(["DJ413"]);
+    expect(result("User").findings.map((f) => f.rule)).toEqual(["DJ413"]);
+    expect(result("get_user_model()").findings.map((f) => f.rule)).toEqual(["DJ413"]);
+    expect(result("settings.AUTH_USER_MODEL").findings.map((f) => f.rule)).toEqual(["DJ413"]);
   });
 });
 

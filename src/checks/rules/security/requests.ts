@@ -8,6 +8,8 @@ import {
   simpleAssignments,
 } from "../../python.js";
 import type { Rule, RuleHit } from "../../types.js";
+import type { ProjectIndex } from "../../project.js";
+import { WRITERS_UNTRUSTED } from "../../conditions.js";
 import { carriesRequestData, isPython, fromRequest, REQUEST_DATA } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -114,7 +116,7 @@ export const allFieldsExposed: Rule = {
     "Every model field becomes writable from the request, including ones added later (`is_staff`, `owner`, " +
     "prices): a mass-assignment hole. List the fields explicitly.",
   appliesTo: (f) => isPython(f) && /__all__/.test(f.text),
-  check(file) {
+  check(file, project) {
     const py = file.python;
     const hits: RuleHit[] = [];
     for (const meta of py.nodes("ClassDefinition")) {
@@ -129,11 +131,19 @@ export const allFieldsExposed: Rule = {
       const header = py.lineOf(meta);
       const before = file.isChanged(header) || file.writtenLines.has(header) ? "" : file.baseOf(header, metaEnd);
       const implicitBefore = before !== "" && !/^\s*(fields|exclude)\s*=/m.test(before);
-      for (const attr of simpleAssignments(py, meta)) {
+      const attrs = simpleAssignments(py, meta);
+      const model = attrs.find((a) => a.name === "model");
+      // A Meta that was there before (here, or moved in from elsewhere and edited on the way) and now says
+      // `"__all__"` widens what is exposed; a new Meta's is a policy question unless the model holds what no
+      // request may set.
+      const existed = !file.isChanged(header);
+      const posted = existed || (model !== undefined && holdsPermissions(py.src(model.value), project));
+      for (const attr of attrs) {
         if (attr.name === "fields" && /^['"]__all__['"]$/.test(py.src(attr.value)))
           hits.push({
             line: py.lineOf(attr.statement),
             restated: implicitBefore,
+            ...(posted ? {} : { condition: WRITERS_UNTRUSTED.hint }),
             message:
               '`fields = "__all__"` makes every current and future model field writable from requests: list them.',
           });
@@ -142,6 +152,16 @@ export const allFieldsExposed: Rule = {
     return hits;
   },
 };
+
+/** Fields that grant rights or identify a user: no request may set them through a form. */
+const PERMISSION_FIELDS = /^(is_staff|is_superuser|is_admin|password|role|roles|permissions|user_permissions|groups)$/;
+
+/** Whether the Meta's model is a user model, or one declaring a field that grants rights. */
+function holdsPermissions(model: string, project: ProjectIndex): boolean {
+  const name = model.split(".").pop() ?? model;
+  if (/User$|^get_user_model\(\)$|AUTH_USER_MODEL$/.test(name) || /get_user_model\(\)/.test(model)) return true;
+  return [...(project.model(name)?.fields.keys() ?? [])].some((field) => PERMISSION_FIELDS.test(field));
+}
 
 export const reflectedResponse: Rule = {
   id: "DJ414",
