@@ -73,9 +73,7 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges, movedAway
         )
       : undefined;
   if (!parts) {
-    for (const line of hunk.lines)
-      if (line.kind === "add" && line.newLine !== undefined) result.changed.add(line.newLine);
-    for (const t of removed) if (!t.moved) result.deletedAt.add(clamp(t.line));
+    compareLines(hunk, python, result, clamp, movedAway);
     return;
   }
   let r = 0;
@@ -95,6 +93,40 @@ function compareHunk(hunk: Hunk, python: boolean, result: RealChanges, movedAway
       r += part.count;
     }
   }
+}
+
+/**
+ * A hunk too large or too rewritten to compare token by token (a 100-line rewrite around reformatted lines):
+ * compared line by line instead, each added line against the deleted lines it equals as tokens. A reformatted
+ * line (quotes, spacing, a trailing comma) is matched to its old self; a line wrapped differently, or anything
+ * new, counts as changed.
+ */
+function compareLines(
+  hunk: Hunk,
+  python: boolean,
+  result: RealChanges,
+  clamp: (line: number) => number,
+  movedAway?: ReadonlySet<number>,
+): void {
+  const key = (text: string) => tokenize(text, python).join(" ");
+  const unmatched = new Map<string, Array<{ line: number; moved: boolean }>>();
+  let headLine = hunk.newStart;
+  for (const line of hunk.lines) {
+    if (line.kind === "del") {
+      const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
+      const found = unmatched.get(key(line.text)) ?? [];
+      found.push({ line: headLine, moved });
+      unmatched.set(key(line.text), found);
+    } else if (line.newLine !== undefined) headLine = line.newLine + 1;
+  }
+  for (const line of hunk.lines) {
+    if (line.kind !== "add" || line.newLine === undefined) continue;
+    const same = unmatched.get(key(line.text));
+    if (same?.length && key(line.text) !== "") same.shift();
+    else result.changed.add(line.newLine);
+  }
+  for (const left of unmatched.values())
+    for (const { line, moved } of left) if (!moved) result.deletedAt.add(clamp(line));
 }
 
 const PYTHON_TOKEN = /[rbfuRBFU]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|#.*$|\w+|[^\s\w]/g;

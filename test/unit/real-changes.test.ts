@@ -146,6 +146,19 @@ describe("realChanges: a reformat is not a change", () => {
     const result = changes(`@@ -1,1500 +1,1500 @@\n${removed}\n${added}`);
     expect(result.changed).toHaveLength(1500);
   });
+
+  it("compares a hunk too large for token diffing line by line: a reformatted line is matched to its old self (ArchiveBox b749b26c5d)", () => {
+    // 300 new lines around a quote-style reformat: far beyond the token edit budget
+    const fresh = Array.from({ length: 300 }, (_, i) => `+    total_${i} = compute(${i}, "x")`).join("\n");
+    const result = changes(
+      `@@ -1,3 +1,304 @@\n def size(obj):\n-    size_txt = mark_safe(f'<b>{size_txt}</b>')\n-    legacy = 1\n${fresh}\n+    size_txt = mark_safe(f"<b>{size_txt}</b>")\n+    legacy = 2\n     return size_txt`,
+    );
+    expect(result.changed).toHaveLength(301);
+    expect(result.changed).not.toContain(302);
+    expect(result.changed).toContain(303);
+    // the deleted line nothing matched marks the head line it sits before, as the token comparison does
+    expect(result.deletedAt).toEqual([2]);
+  });
 });
 
 describe("isTestPath", () => {
