@@ -110,9 +110,15 @@ export function isTrusted(
         return [...parts.positional, ...parts.keywords.values()].every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (parts.name === "str" || parts.name === "quote_name")
         return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
-      // `_get_ancestors_cte()`: a function of this module, given nothing, that returns only trusted text.
-      if (!parts.receiver && parts.positional.length === 0 && parts.keywords.size === 0 && !parts.hasStarArgs)
-        return returnsTrusted(py, parts.name, depth + 1);
+      // `_get_ancestors_cte()`: a function of this module, given nothing, that returns only trusted text; or one
+      // given values whose returns are trusted without them (`render_code_tag_list(values)` joining
+      // `format_html()` pieces): what it is handed does not reach its output unescaped.
+      if (!parts.receiver && !parts.hasStarArgs) {
+        const given = parts.positional.length > 0 || parts.keywords.size > 0;
+        return returnsTrusted(py, parts.name, depth + 1, given);
+      }
+      // `tpl.render(ctx)` of a Django template (`Template(...)`, `get_template(...)`): autoescaped output.
+      if (parts.name === "render" && parts.receiver && isDjangoTemplate(py, parts.receiver)) return true;
       // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
       if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
         return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>
@@ -125,13 +131,33 @@ export function isTrusted(
   }
 }
 
-/** Whether the module-level function `name` of this file has returns, all of them trusted. */
-function returnsTrusted(py: PythonFile, name: string, depth: number): boolean {
+/**
+ * Whether the module-level function `name` of this file has returns, all of them trusted. A function `given`
+ * arguments must take parameters, none with a default: its parameters are then untrusted in its body, so
+ * trusted returns do not depend on what it is handed.
+ */
+function returnsTrusted(py: PythonFile, name: string, depth: number, given = false): boolean {
   // decorated ones too (`@lru_cache` on a SQL builder)
   const def = defsIn(py.tree.topNode).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
   if (!def) return false;
+  const params = def.getChild("ParamList");
+  if (given && (!params?.getChild("VariableName") || params.getChild("AssignOp") || /\*/.test(py.src(params))))
+    return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
+}
+
+/** A Django template: a variable assigned only `Template(...)`, `get_template(...)` or `select_template(...)`. */
+function isDjangoTemplate(py: PythonFile, receiver: SyntaxNode): boolean {
+  if (receiver.name !== "VariableName") return false;
+  const values = assignmentsInScope(py, receiver).get(py.src(receiver)) ?? [];
+  return (
+    values.length > 0 &&
+    values.every(
+      (v) =>
+        v.name === "CallExpression" && /^(Template|get_template|select_template)$/.test(callParts(py, v)?.name ?? ""),
+    )
+  );
 }
 
 /** `SomeChoices.values()`, `Status.choices`, `Colors.CHOICES`: what a class the code defines holds. */
@@ -151,7 +177,10 @@ function comprehensionTrusted(
   const forAt = parts.findIndex((p) => p.name === "for");
   const inAt = parts.findIndex((p) => p.name === "in");
   const iterable = parts[inAt + 1];
-  if (forAt !== 1 || inAt < 0 || !iterable || parts.length !== inAt + 2) return false; // no `if` clauses, one loop
+  if (forAt !== 1 || inAt < 0 || !iterable) return false;
+  // `format_html(...) for s in snapshots`: an element trusted whatever the loop binds needs no trusted iterable
+  if (isTrusted(py, parts[0] as SyntaxNode, depth + 1, trustedName)) return true;
+  if (parts.length !== inAt + 2) return false; // no `if` clauses, one loop
   if (!CLASS_CONSTANTS.test(py.src(iterable)) && !isTrusted(py, iterable, depth + 1, trustedName)) return false;
   const bound = new Set(boundNames(py, parts.slice(forAt + 1, inAt)));
   const element = parts[0] as SyntaxNode;

@@ -526,6 +526,43 @@ describe("migrations", () => {
   });
 });
 
+describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5d, f400a2cd67, 0e2ae425ce)", () => {
+  const admin = (body: string) => fired("core/admin.py", `def snapshots(obj):\n${body}\n`);
+  it("a join of format_html() rows over a queryset, plus a pk and a count, is escaped HTML", () => {
+    const rows =
+      "    total = obj.snapshot_set.count()\n    return mark_safe('<br/>'.join(format_html('<b>{}</b>', s.title) " +
+      "for s in obj.snapshot_set.all()[:10]) + f'<a href=\"?id={obj.pk}\">{total} records</a>')";
+    expect(admin(rows)).toEqual([]);
+    expect(
+      admin(
+        "    parts = [format_html('<i>{}</i>', r.name) for r in obj.results.all()]\n    return mark_safe(''.join(parts))",
+      ),
+    ).toEqual([]);
+    // the near miss: rows formatted with an f-string carry the titles unescaped
+    expect(admin("    return mark_safe('<br/>'.join(f'<b>{s.title}</b>' for s in obj.snapshot_set.all()))")).toEqual([
+      "DJ402@2",
+    ]);
+  });
+  it("a module helper whose returns are format_html() pieces whatever it is handed is escaped HTML", () => {
+    const helper = (ret: string) =>
+      `def tag_list(values):\n    tags = ''.join(str(format_html('<code>{}</code>', v)) for v in values)\n    return ${ret}\n\n` +
+      "def view(config):\n    return mark_safe(tag_list(config.get('binaries')))\n";
+    expect(fired("config/views.py", helper("f'<div>{tags}</div>'"))).toEqual([]);
+    // the near misses: a helper returning what it was handed, or one whose parameter has a default
+    expect(fired("config/views.py", helper("f'<div>{values}</div>'"))).toEqual(["DJ402@6"]);
+    expect(fired("config/views.py", helper("f'<div>{tags}</div>'").replace("(values)", "(values, sep='')"))).toEqual([
+      "DJ402@6",
+    ]);
+  });
+  it("the output of a Django template render is autoescaped; another object's render() is not known to be", () => {
+    const render = (build: string) =>
+      `def card(result):\n    tpl = ${build}\n    rendered = tpl.render(Context({'result': result}))\n    return mark_safe(rendered)\n`;
+    expect(fired("core/templatetags/cards.py", render("template.Template(TEMPLATE)"))).toEqual([]);
+    expect(fired("core/templatetags/cards.py", render("get_template('card.html')"))).toEqual([]);
+    expect(fired("core/templatetags/cards.py", render("jinja_env.from_string(TEMPLATE)"))).toEqual(["DJ402@4"]);
+  });
+});
+
 describe("escaping knows trusted values", () => {
   it("SQL built from constants is not injection; from a parameter it is", () => {
     expect(
