@@ -153,9 +153,33 @@ export function tokensWithCommas(line: string, python: boolean): string[] {
   return tokens;
 }
 
-/** One side's tokens as compared: format calls read as the f-strings they print (Python), then commas dropped. */
+/**
+ * One side's tokens as compared: format calls read as the f-strings they print and adjacent literals read as the
+ * one string Python makes of them (Python), then commas dropped.
+ */
 function comparable(tokens: Token[], python: boolean): Token[] {
-  return (python ? asFStrings(tokens) : tokens).filter((t) => t.text !== ",");
+  return (python ? joinAdjacentStrings(asFStrings(tokens)) : tokens).filter((t) => t.text !== ",");
+}
+
+/**
+ * `"inclusive " "and diverse"` is the string `"inclusive and diverse"`: a formatter merging implicitly concatenated
+ * literals (or splitting one) changes no value. Literals of the same kind (prefix) are merged; bytes stay apart.
+ */
+function joinAdjacentStrings(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const token of tokens) {
+    const last = out.at(-1);
+    const kind = literalKind(token.text);
+    if (last && kind !== undefined && !kind.includes("b") && literalKind(last.text) === kind) {
+      out[out.length - 1] = { ...last, text: `${last.text.slice(0, -1)}${token.text.slice(kind.length + 1)}` };
+    } else out.push(token);
+  }
+  return out;
+}
+
+/** The prefix of a normalised string literal (`f`, `r`, ``), or undefined for any other token. */
+function literalKind(text: string): string | undefined {
+  return isQuoted(text) ? (/^[a-z]*/.exec(text)?.[0] ?? "") : undefined;
 }
 
 function normaliseQuotes(token: string): string {

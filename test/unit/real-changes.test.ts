@@ -31,6 +31,24 @@ describe("realChanges: a reformat is not a change", () => {
     ).toEqual({ changed: [], deletedAt: [] });
   });
 
+  it("reads implicitly concatenated literals as the one string they make (DjangoGirls 225a1641be)", () => {
+    expect(
+      changes(`@@ -1,3 +1,3 @@
+ diversity = models.TextField(
+-    _("Information about how you intend to ensure your workshop is inclusive " "and promotes diversity")
++    _("Information about how you intend to ensure your workshop is inclusive and promotes diversity")
+ )`),
+    ).toEqual({ changed: [], deletedAt: [] });
+    // one literal split in two over lines by a formatter: the same string
+    expect(
+      changes('@@ -1,1 +1,2 @@\n-msg = _("a long message")\n+msg = _("a long "\n+        "message")').changed,
+    ).toEqual([]);
+    // the near misses: different text, bytes beside text, and two list items that a comma keeps apart
+    expect(changes('@@ -1,1 +1,1 @@\n-msg = "a " "b"\n+msg = "a c"').changed).toEqual([1]);
+    expect(changes('@@ -1,1 +1,1 @@\n-msg = b"a" b"b"\n+msg = b"ab"').changed).toEqual([1]);
+    expect(changes('@@ -1,1 +1,1 @@\n-xs = ["a", "b"]\n+xs = ["ab"]').changed).toEqual([1]);
+  });
+
   it("counts a line that gains a token, and only that line", () => {
     expect(
       changes(`@@ -1,3 +1,3 @@
