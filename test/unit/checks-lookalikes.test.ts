@@ -240,6 +240,13 @@ describe("receivers need evidence", () => {
       fired("shop/services.py", "def f(pk):\n    o = get_object_or_404(Order, pk=pk)\n    return o.customer.pk\n"),
     ).toEqual(["DJ112@3"]);
   });
+
+  it("x.fk.id the deleted lines read already is not the change's (zds 9a2d086427 pulls it into a variable)", () => {
+    const text = "def f(order: Order, other: Order):\n    moved = order.customer.pk != other.customer_id\n    return moved\n";
+    const removed = (old: string) => fired("shop/services.py", text, { removed: [old] });
+    expect(removed("    if order.customer.pk != other.customer_id:")).toEqual([]);
+    expect(removed("    if order.id != other.customer_id:")).toEqual(["DJ112@2"]);
+  });
 });
 
 describe("writes in loops", () => {

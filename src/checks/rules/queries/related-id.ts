@@ -42,10 +42,13 @@ export const relatedIdThroughObject: Rule = {
       if (!model?.fields.get(relation.name)?.forward) continue;
       const root = links[0]?.name as string;
       if (loadedAnywayIn(py, member, `${root}.${relation.name}`)) continue;
+      const access = `${root}.${relation.name}.${last.name}`;
       hits.push({
         line: py.lineOf(member),
+        // read the same way on a deleted line (an expression pulled out into a variable): not the change's
+        restated: file.removedIncludes(access),
         message:
-          `${code(`${root}.${relation.name}.${last.name}`)} loads the ${relation.name} row; read ` +
+          `${code(access)} loads the ${relation.name} row; read ` +
           `${code(`${root}.${relation.name}_id`)} instead.`,
       });
     }
