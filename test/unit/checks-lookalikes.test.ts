@@ -1109,6 +1109,14 @@ describe("real-code refinements (second round)", () => {
     expect(check(script("{{ n.id|upper }}"))).toEqual(["DJ415"]);
   });
 
+  it("a script value printed the same way on a deleted line predates the change (uMap d1490d07d5)", () => {
+    const text = '<script type="module">\n  Alert.error("{{ message }}")\n</script>\n';
+    const check = (removed: string) => fired("shop/templates/messages.html", text, { removed: [removed] });
+    expect(check('  U.Alert.error("{{ message }}")')).toEqual([]);
+    // the near miss: the deleted line printed it elsewhere (an attribute), so the script use is new
+    expect(check('  <div title={{ message }}>')).toEqual(["DJ415@2"]);
+  });
+
   it("a <script> of a type the browser neither runs nor parses holds HTML (ephios 1b91927272 form-template)", () => {
     const check = (open: string) =>
       runChecks([

@@ -231,7 +231,10 @@ export const variableInScript: Rule = {
             `whole block with \`{{ value|json_script:"id" }}\`.`
           : `${code(`{{ ${m[1]} }}`)} inside <script> is HTML-escaped, not JS-escaped: use \`json_script\` (or ` +
             `\`|escapejs\` in a string).`;
-        hits.push({ line, message });
+        // The same output with the same characters around it among the deleted lines (`U.Alert.error("{{ m }}")`
+        // now `Alert.error("{{ m }}")`): in that script before this change.
+        const around = `${body[at - 1] ?? ""}${m[0]}${body[at + m[0].length] ?? ""}`;
+        hits.push({ line, message, restated: file.removedIncludes(around) });
       }
     }
     return hits;
