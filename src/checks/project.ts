@@ -98,6 +98,15 @@ export class ProjectIndex {
    * annotate_has_successful_build` at the same spot): old name -> new name. A call renamed with them is kept.
    */
   readonly renamedFunctions = new Map<string, string>();
+  /** The change's deleted template lines, whitespace removed: output a template moved elsewhere printed before. */
+  private readonly removedTemplateText: string[] = [];
+
+  /** Whether a template line the change deletes, in any template, holds `fragment` (whitespace aside). */
+  templateRemoved(fragment: string): boolean {
+    const squeezed = fragment.replace(/\s+/g, "");
+    return this.removedTemplateText.some((line) => line.includes(squeezed));
+  }
+
   /** Classes this change renames in place (`class DestinationConfigSerializer(` now `class Response...(`). */
   readonly renamedClasses = new Map<string, string>();
 
@@ -151,6 +160,8 @@ export class ProjectIndex {
       });
       if (file.kind === "python" && !file.isMigration && changedPaths.has(file.path)) this.readAddedUnique(file);
       if (file.kind === "template") this.templates.set(file.path, file.text);
+      if (file.kind === "template" && changedPaths.has(file.path))
+        for (const line of file.removedLines) this.removedTemplateText.push(line.replace(/\s+/g, ""));
       if (file.isMigration && changedPaths.has(file.path) && /default\s*=/.test(file.text))
         for (const name of defaultedFields(file.python)) this.defaultedByChange.add(name);
       if (file.isMigration && changedPaths.has(file.path) && /AlterField/.test(file.text))

@@ -242,7 +242,8 @@ describe("receivers need evidence", () => {
   });
 
   it("x.fk.id the deleted lines read already is not the change's (zds 9a2d086427 pulls it into a variable)", () => {
-    const text = "def f(order: Order, other: Order):\n    moved = order.customer.pk != other.customer_id\n    return moved\n";
+    const text =
+      "def f(order: Order, other: Order):\n    moved = order.customer.pk != other.customer_id\n    return moved\n";
     const removed = (old: string) => fired("shop/services.py", text, { removed: [old] });
     expect(removed("    if order.customer.pk != other.customer_id:")).toEqual([]);
     expect(removed("    if order.id != other.customer_id:")).toEqual(["DJ112@2"]);
@@ -1114,7 +1115,7 @@ describe("real-code refinements (second round)", () => {
     const check = (removed: string) => fired("shop/templates/messages.html", text, { removed: [removed] });
     expect(check('  U.Alert.error("{{ message }}")')).toEqual([]);
     // the near miss: the deleted line printed it elsewhere (an attribute), so the script use is new
-    expect(check('  <div title={{ message }}>')).toEqual(["DJ415@2"]);
+    expect(check("  <div title={{ message }}>")).toEqual(["DJ415@2"]);
   });
 
   it("a <script> of a type the browser neither runs nor parses holds HTML (ephios 1b91927272 form-template)", () => {
@@ -2717,6 +2718,23 @@ describe("|safe that the change kept as it was on a rewritten line (DJ403)", () 
   it("is not the change's: it printed unescaped before", () => {
     expect(raised('<span class="help">{{ field.help_text|safe }}</span>')).toEqual([]);
     expect(raised('<span class="help">{{ field.help_text }}</span>')).toEqual(["DJ403"]);
+  });
+});
+
+describe("template output moved from other templates into a new include (DJ403; Fidus Writer 7cdf7cabb4)", () => {
+  const include = "<script>\n    window.settings = {{ settings|safe }};\n</script>\n";
+  const run = (removed: string) =>
+    runChecks([
+      new SourceFile("base/templates/includes/settings.html", include, new Set([1, 2, 3])),
+      new SourceFile("base/templates/index.html", "{% include 'includes/settings.html' %}\n", new Set([1]), [removed]),
+    ]).findings.map((f) => `${f.rule}@${f.file}:${f.line}`);
+  it("printed the same way by a template the change deletes it from: not new", () => {
+    expect(run("        <script>window.settings = {{ settings|safe }}</script>")).toEqual([]);
+  });
+  it("still raised where the deleted lines printed something else", () => {
+    expect(run("        <script>window.settings = {{ settings|escapejs }}</script>")).toEqual([
+      "DJ403@base/templates/includes/settings.html:2",
+    ]);
   });
 });
 

@@ -169,7 +169,7 @@ export const templateUnescaped: Rule = {
     "marking it safe.",
   // A text template (an email body) is not HTML: turning HTML escaping off there is right.
   appliesTo: (f) => isTemplate(f) && f.templateFormat !== "text",
-  check(file) {
+  check(file, project) {
     const hits: RuleHit[] = [];
     const risk = FORMAT_RISK[file.templateFormat];
     file.lines.forEach((line, index) => {
@@ -179,8 +179,8 @@ export const templateUnescaped: Rule = {
       )) {
         if (MEASURE.test(m[1]?.trim() ?? "") && !m[2]) continue;
         // The same output among the lines the change deleted (a rewritten line, a block moved or re-indented, a
-        // markup port): it was printed unescaped before this change.
-        if (file.removedIncludes(m[0])) continue;
+        // markup port, lines moved out of other templates into a new include): printed unescaped before.
+        if (file.removedIncludes(m[0]) || project.templateRemoved(m[0])) continue;
         hits.push({
           line: index + 1,
           message: `${code(`${m[0]}`)} prints ${code(`${m[1]?.trim()}`)} without escaping${risk}`,
