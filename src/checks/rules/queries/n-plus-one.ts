@@ -100,8 +100,9 @@ export const relatedAccessInLoop: Rule = {
       // In a task or a command a query per row costs throughput, not a user's wait: a hint, as DJ102's are.
       const background = inBackground(file, project, loop.node);
       const model = project.model(qs.model);
-      // Read through the manager's own instance: already loaded, never reported.
-      const reported = new Set<string>([managerBackReference(py, loop, project) ?? ""]);
+      const reported = new Set<string>();
+      // The relation back to the manager's own instance: already loaded on every row.
+      const backReference = managerBackReference(py, loop, project);
       const accesses = rowAccesses(py, loop);
       // Where the loop first reads `row.<name>` in any form (`if row.cve not in seen:`): that read loads the
       // related row; a later `row.cve.score` reads the cached one. A new line after an unchanged first read
@@ -116,7 +117,7 @@ export const relatedAccessInLoop: Rule = {
         const links = chainLinks(py, access.parent?.name === "CallExpression" ? access.parent : access);
         const relation = links[1];
         const next = links[2];
-        if (!relation || reported.has(relation.name)) continue;
+        if (!relation || reported.has(relation.name) || relation.name === backReference) continue;
         if (relation.call) {
           // `plugin.get_plugin_instance()`: a method of the row's model that runs a query, itself or through another.
           const query = model?.queryingMethods.get(relation.name);
@@ -125,7 +126,7 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-          ...background,
+            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}()`)} runs a query (${query}) for every row of the loop at ` +
               `line ${loop.line}; fetch what it needs for all rows in one query before the loop.`,
@@ -147,7 +148,7 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-          ...background,
+            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}`)} is a property that runs ` +
               `${code(property.query)} for every row of the loop at line ${loop.line}; ${fix}.`,
@@ -162,7 +163,7 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-          ...background,
+            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}`)} loads the ${relation.name} row to compare it, for every ` +
               `row of the loop at line ${loop.line}; compare ${code(`${loop.variable}.${relation.name}_id`)} with ` +
