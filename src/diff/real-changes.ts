@@ -111,18 +111,23 @@ function compareLines(
   const key = (text: string) => tokenize(text, python).join(" ");
   const unmatched = new Map<string, Array<{ line: number; moved: boolean }>>();
   let headLine = hunk.newStart;
+  // A blank or comment-only line has no tokens: as in the token comparison, it neither adds nor deletes code.
   for (const line of hunk.lines) {
     if (line.kind === "del") {
+      const deleted = key(line.text);
+      if (deleted === "") continue;
       const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
-      const found = unmatched.get(key(line.text)) ?? [];
-      found.push({ line: headLine, moved });
-      unmatched.set(key(line.text), found);
+      const same = unmatched.get(deleted) ?? [];
+      same.push({ line: headLine, moved });
+      unmatched.set(deleted, same);
     } else if (line.newLine !== undefined) headLine = line.newLine + 1;
   }
   for (const line of hunk.lines) {
     if (line.kind !== "add" || line.newLine === undefined) continue;
-    const same = unmatched.get(key(line.text));
-    if (same?.length && key(line.text) !== "") same.shift();
+    const added = key(line.text);
+    if (added === "") continue;
+    const same = unmatched.get(added);
+    if (same?.length) same.shift();
     else result.changed.add(line.newLine);
   }
   for (const left of unmatched.values())

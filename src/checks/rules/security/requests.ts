@@ -153,13 +153,13 @@ export const allFieldsExposed: Rule = {
   },
 };
 
-/** Fields that grant rights or identify a user: no request may set them through a form. */
+/** Fields that grant rights or hold a credential: no request may set them through a form. */
 const PERMISSION_FIELDS = /^(is_staff|is_superuser|is_admin|password|role|roles|permissions|user_permissions|groups)$/;
 
 /** Whether the Meta's model is a user model, or one declaring a field that grants rights. */
 function holdsPermissions(model: string, project: ProjectIndex): boolean {
   const name = model.split(".").pop() ?? model;
-  if (/User$|^get_user_model\(\)$|AUTH_USER_MODEL$/.test(name) || /get_user_model\(\)/.test(model)) return true;
+  if (/User$|AUTH_USER_MODEL$/.test(name) || /\bget_user_model\(\)/.test(model)) return true;
   return [...(project.model(name)?.fields.keys() ?? [])].some((field) => PERMISSION_FIELDS.test(field));
 }
 
