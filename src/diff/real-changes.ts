@@ -109,7 +109,8 @@ function compareLines(
   movedAway?: ReadonlySet<number>,
 ): void {
   const key = (text: string) => tokenize(text, python).join(" ");
-  const unmatched = new Map<string, Array<{ line: number; moved: boolean }>>();
+  // Each key's deleted lines, and how many of them added lines have matched (a counter: shift() is linear).
+  const unmatched = new Map<string, { deleted: Array<{ line: number; moved: boolean }>; matched: number }>();
   let headLine = hunk.newStart;
   // A blank or comment-only line has no tokens: as in the token comparison, it neither adds nor deletes code.
   for (const line of hunk.lines) {
@@ -117,8 +118,8 @@ function compareLines(
       const deleted = key(line.text);
       if (deleted === "") continue;
       const moved = line.oldLine !== undefined && movedAway?.has(line.oldLine) === true;
-      const same = unmatched.get(deleted) ?? [];
-      same.push({ line: headLine, moved });
+      const same = unmatched.get(deleted) ?? { deleted: [], matched: 0 };
+      same.deleted.push({ line: headLine, moved });
       unmatched.set(deleted, same);
     } else if (line.newLine !== undefined) headLine = line.newLine + 1;
   }
@@ -127,11 +128,11 @@ function compareLines(
     const added = key(line.text);
     if (added === "") continue;
     const same = unmatched.get(added);
-    if (same?.length) same.shift();
+    if (same && same.matched < same.deleted.length) same.matched++;
     else result.changed.add(line.newLine);
   }
-  for (const left of unmatched.values())
-    for (const { line, moved } of left) if (!moved) result.deletedAt.add(clamp(line));
+  for (const { deleted, matched } of unmatched.values())
+    for (const { line, moved } of deleted.slice(matched)) if (!moved) result.deletedAt.add(clamp(line));
 }
 
 const PYTHON_TOKEN = /[rbfuRBFU]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|#.*$|\w+|[^\s\w]/g;
