@@ -102,20 +102,6 @@ export const WRITERS_UNTRUSTED: Condition = {
     "who writes through it; handed to the model to weigh.",
 };
 
-/**
- * `prefetch_related` on a ForeignKey costs one query more per queryset, not per row: worth a comment only where
- * that query matters (a hot endpoint) or the `IN` list grows long. On the real commits judged, every one was a
- * judgement call.
- */
-export const ONE_QUERY_MATTERS: Condition = {
-  hint:
-    "one query more per request matters here (a hot endpoint), or the prefetched ids make a long IN list; it is " +
-    "one query per queryset, not per row",
-  note: (n) =>
-    `${plural(n, "prefetch-versus-join note")} not posted: one query more per request, not per row; handed to ` +
-    "the model to weigh.",
-};
-
 const CONDITIONS = [
   POSTGRES_UNKNOWN,
   IN_BACKGROUND,
@@ -124,7 +110,6 @@ const CONDITIONS = [
   DEPLOY_OVERLAP,
   UNIQUE_BEFORE,
   WRITERS_UNTRUSTED,
-  ONE_QUERY_MATTERS,
 ];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */

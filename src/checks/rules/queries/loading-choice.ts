@@ -3,7 +3,6 @@ import { knownModelCalls } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
-import { ONE_QUERY_MATTERS } from "../../conditions.js";
 
 /**
  * `prefetch_related("customer")` where `customer` is a ForeignKey/OneToOneField of the queryset's model:
@@ -38,7 +37,6 @@ export const prefetchForForwardRelation: Rule = {
         // The `prefetch_related` of a chain wrapped over lines, not the chain's first line.
         line: py.lineOf(call.firstChild?.lastChild ?? call),
         endLine: py.line(Math.max(call.from, call.to - 1)),
-        condition: ONE_QUERY_MATTERS.hint,
         message:
           `${names} ${forward.length > 1 ? "are ForeignKey/OneToOne fields" : "is a ForeignKey/OneToOne field"} of ` +
           `${code(model.name)}: ${code(`prefetch_related`)} fetches ${forward.length > 1 ? "them" : "it"} with a ` +
