@@ -117,8 +117,9 @@ export function isTrusted(
         const given = parts.positional.length > 0 || parts.keywords.size > 0;
         return returnsTrusted(py, parts.name, depth + 1, given);
       }
-      // `tpl.render(ctx)` of a Django template (`Template(...)`, `get_template(...)`): autoescaped output.
-      if (parts.name === "render" && parts.receiver && isDjangoTemplate(py, parts.receiver)) return true;
+      // `tpl.render(ctx)` of a Django template (`Template(...)`, `get_template(...)`): autoescaped output. A
+      // widget's render() answers for its own HTML (a mark_safe inside it is judged there).
+      if (parts.name === "render" && parts.receiver && rendersEscaped(py, parts.receiver)) return true;
       // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
       if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
         return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>
@@ -147,15 +148,19 @@ function returnsTrusted(py: PythonFile, name: string, depth: number, given = fal
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
 }
 
-/** A Django template: a variable assigned only `Template(...)`, `get_template(...)` or `select_template(...)`. */
-function isDjangoTemplate(py: PythonFile, receiver: SyntaxNode): boolean {
+/**
+ * A Django template or a form widget: a variable assigned only `Template(...)`, `get_template(...)`,
+ * `select_template(...)` or a `...Widget(...)`.
+ */
+function rendersEscaped(py: PythonFile, receiver: SyntaxNode): boolean {
   if (receiver.name !== "VariableName") return false;
   const values = assignmentsInScope(py, receiver).get(py.src(receiver)) ?? [];
   return (
     values.length > 0 &&
     values.every(
       (v) =>
-        v.name === "CallExpression" && /^(Template|get_template|select_template)$/.test(callParts(py, v)?.name ?? ""),
+        v.name === "CallExpression" &&
+        /^(Template|get_template|select_template|\w*Widget)$/.test(callParts(py, v)?.name ?? ""),
     )
   );
 }

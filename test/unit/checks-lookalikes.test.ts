@@ -576,12 +576,15 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
       "DJ402@6",
     ]);
   });
-  it("the output of a Django template render is autoescaped; another object's render() is not known to be", () => {
+  it("the output of a Django template's or a widget's render() is escaped; another object's is not known to be", () => {
     const render = (build: string) =>
       `def card(result):\n    tpl = ${build}\n    rendered = tpl.render(Context({'result': result}))\n    return mark_safe(rendered)\n`;
     expect(fired("core/templatetags/cards.py", render("template.Template(TEMPLATE)"))).toEqual([]);
     expect(fired("core/templatetags/cards.py", render("get_template('card.html')"))).toEqual([]);
     expect(fired("core/templatetags/cards.py", render("jinja_env.from_string(TEMPLATE)"))).toEqual(["DJ402@4"]);
+    // a widget answers for its own render() (ArchiveBox b749b26c5d's tag editor): a mark_safe in it is judged there
+    expect(fired("core/templatetags/cards.py", render("InlineTagEditorWidget(snapshot_id=result.pk)"))).toEqual([]);
+    expect(fired("core/templatetags/cards.py", render("TagEditor(snapshot_id=result.pk)"))).toEqual(["DJ402@4"]);
   });
 });
 
