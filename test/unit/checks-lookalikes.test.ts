@@ -2348,6 +2348,16 @@ describe("a per-object query respelled in place (DJ111; python-discord site 9964
     expect(split("        state = obj.property.views.first().state")).toEqual([]);
     // the near miss: the deleted line queried another relation
     expect(split("        state = obj.property.states.first().state")).toEqual(["DJ111@5"]);
+    // the method renamed in place with it (SEED a4e70c4589): the rename does not make the query new
+    const renamed = (old: string) =>
+      runChecks([
+        new SourceFile("app/serializers.py", views, new Set([4, 5]), [], new Set([4, 5]), [
+          { text: "    def get_view_old(self, obj):", line: 4 },
+          { text: old, line: 5 },
+        ]),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(renamed("        state = obj.property.views.first().state")).toEqual([]);
+    expect(renamed("        state = obj.cached_state")).toEqual(["DJ111@5"]);
   });
 });
 

@@ -294,7 +294,8 @@ export const serializerMethodQueries: Rule = {
           const line = py.lineOf(call);
           hits.push({
             line,
-            causeLines: [py.lineOf(def)],
+            // A new method makes its queries new; one the change only renames in place does not.
+            causeLines: [...project.renamedFunctions.values()].includes(name) ? [] : [py.lineOf(def)],
             // The deleted line in its place queried per object too (`user.alts.through.objects.filter(source=user)`
             // respelled `user.useraltrelationship_set.all()`): the query is not the change's.
             // The same query on the deleted line (`obj.property.views.first().state` split in two) is not new either.
