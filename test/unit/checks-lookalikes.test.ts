@@ -250,20 +250,6 @@ describe("receivers need evidence", () => {
   });
 });
 
-describe("a related row read per row in background code (DJ101; zds 77c115d08e, healthchecks)", () => {
-  const loop = "    for o in Order.objects.filter(paid=True).iterator():\n        notify(o.customer.name)\n";
-  it("is a hint in a management command or a task: a query per row costs throughput there, not a wait", () => {
-    const command = `from django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n${loop.replace(/^ {4}/gm, "        ")}`;
-    expect(fired("shop/management/commands/notify.py", command)).toEqual([]);
-    expect(held("shop/management/commands/notify.py", command)).toEqual(["DJ101@6"]);
-    const task = `from celery import shared_task\n\n@shared_task\ndef notify_all():\n${loop}`;
-    expect(held("shop/tasks.py", task)).toEqual(["DJ101@6"]);
-  });
-  it("is posted in a view", () => {
-    expect(fired("shop/views.py", `def notify_all(request):\n${loop}`)).toEqual(["DJ101@3"]);
-  });
-});
-
 describe("writes in loops", () => {
   it("create() whose row feeds the next statement, or through a custom manager, is not bulk-able", () => {
     expect(

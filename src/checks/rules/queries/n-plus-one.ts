@@ -6,7 +6,6 @@ import type { SourceFile } from "../../source.js";
 import type { ProjectIndex } from "../../project.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { helperQueriesInLoops } from "./helper-calls.js";
-import { inBackground } from "../../background.js";
 import { allOfManager, isPython, MANAGER_CALLS, loopQueryset, perIterationCondition } from "./shared.js";
 import { code } from "../../../comments/markdown.js";
 
@@ -97,8 +96,6 @@ export const relatedAccessInLoop: Rule = {
       if (!loop.variable) continue;
       const qs = loopQueryset(py, loop, project);
       if (!qs) continue;
-      // In a task or a command a query per row costs throughput, not a user's wait: a hint, as DJ102's are.
-      const background = inBackground(file, project, loop.node);
       const model = project.model(qs.model);
       const reported = new Set<string>();
       // The relation back to the manager's own instance: already loaded on every row.
@@ -126,7 +123,6 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}()`)} runs a query (${query}) for every row of the loop at ` +
               `line ${loop.line}; fetch what it needs for all rows in one query before the loop.`,
@@ -148,7 +144,6 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}`)} is a property that runs ` +
               `${code(property.query)} for every row of the loop at line ${loop.line}; ${fix}.`,
@@ -163,7 +158,6 @@ export const relatedAccessInLoop: Rule = {
           hits.push({
             line: py.lineOf(access),
             causeLines: querysetCauseLines(file, qs),
-            ...background,
             message:
               `${code(`${loop.variable}.${relation.name}`)} loads the ${relation.name} row to compare it, for every ` +
               `row of the loop at line ${loop.line}; compare ${code(`${loop.variable}.${relation.name}_id`)} with ` +
@@ -200,7 +194,6 @@ export const relatedAccessInLoop: Rule = {
         hits.push({
           line: kind === "forward" ? Math.min(firstRead.get(name) ?? Infinity, py.lineOf(access)) : py.lineOf(access),
           causeLines: querysetCauseLines(file, qs),
-          ...background,
           // The same read among the deleted lines (helpdesk 7ed7b43451's `"%s" % ticket.queue.title` become an
           // f-string): rewritten, not new; only a change to the queryset makes it this change's.
           restated: file.removedLines.some((l) => new RegExp(`\\b${loop.variable}\\.${name}\\b`).test(l)),
