@@ -1,5 +1,14 @@
 import type { SyntaxNode } from "@lezer/common";
-import { assignmentsInScope, callParts, children, conditionalBranches, defsIn, type PythonFile } from "./python.js";
+import {
+  assignmentsInScope,
+  callParts,
+  children,
+  conditionalBranches,
+  defsIn,
+  enclosingDef,
+  type PythonFile,
+} from "./python.js";
+import { builtValues, isParameter } from "./built-values.js";
 import { boundNames } from "./loops.js";
 import { exactly } from "../util/regex.js";
 
@@ -84,10 +93,17 @@ export function isTrusted(
     case "VariableName": {
       const name = py.src(node);
       if (CONSTANT.test(name) || trustedName?.(node)) return true;
-      // What the name holds here: the values assigned before this use (`sql = sql.format(...)` reads the first).
-      const values = (assignmentsInScope(py, node).get(name) ?? []).filter((v) => v.from < node.from);
+      // A parameter holds what the caller passed unless the body replaces it first (`value = escape(value)`):
+      // `if not values: values = "(none)"` leaves the caller's value on the other path.
+      if (isParameter(py, node) && !replacedBefore(py, node)) return false;
+      // What the name holds here: the values assigned before this use (`sql = sql.format(...)` reads the first),
+      // and what is appended to it as a list anywhere in the function.
+      const assigned = new Set(assignmentsInScope(py, node).get(name) ?? []);
+      const values = builtValues(py, node).filter((v) => !assigned.has(v) || v.from < node.from);
       return values.length > 0 && values.every((v) => isTrusted(py, v, depth + 1, trustedName));
     }
+    case "ArgList": // `tags.extend(format_html(...) for t in ts)`: the bare generator a list was extended with
+      return node.getChild("for") !== null && comprehensionTrusted(py, node, depth, trustedName);
     case "CallExpression": {
       const parts = callParts(py, node);
       if (!parts) return false;
@@ -134,18 +150,28 @@ export function isTrusted(
 
 /**
  * Whether the module-level function `name` of this file has returns, all of them trusted. A function `given`
- * arguments must take parameters, none with a default: its parameters are then untrusted in its body, so
- * trusted returns do not depend on what it is handed.
+ * arguments must take parameters: they are untrusted in its body (a default or an `if not x: x = ...` is not what
+ * the caller passes), so trusted returns do not depend on what it is handed.
  */
 function returnsTrusted(py: PythonFile, name: string, depth: number, given = false): boolean {
   // decorated ones too (`@lru_cache` on a SQL builder)
   const def = defsIn(py.tree.topNode).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
   if (!def) return false;
-  const params = def.getChild("ParamList");
-  if (given && (!params?.getChild("VariableName") || params.getChild("AssignOp") || /\*/.test(py.src(params))))
-    return false;
+  if (given && !def.getChild("ParamList")?.getChild("VariableName")) return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
+}
+
+/** `value = escape(value)` directly in the function's body, before `node`: every later use sees the new value. */
+function replacedBefore(py: PythonFile, node: SyntaxNode): boolean {
+  const def = enclosingDef(node);
+  return (assignmentsInScope(py, node).get(py.src(node)) ?? []).some(
+    (v) =>
+      v.from < node.from &&
+      v.parent?.name === "AssignStatement" &&
+      v.parent.parent?.parent === def &&
+      v.parent.parent?.name === "Body",
+  );
 }
 
 /**

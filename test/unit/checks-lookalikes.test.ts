@@ -556,11 +556,36 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
       `def tag_list(values):\n    tags = ''.join(str(format_html('<code>{}</code>', v)) for v in values)\n    return ${ret}\n\n` +
       "def view(config):\n    return mark_safe(tag_list(config.get('binaries')))\n";
     expect(fired("config/views.py", helper("f'<div>{tags}</div>'"))).toEqual([]);
-    // the near misses: a helper returning what it was handed, or one whose parameter has a default
+    // a parameter with a default (ArchiveBox 50286d3c38's `url_resolver=None`) is still the caller's value
+    expect(fired("config/views.py", helper("f'<div>{tags}</div>'").replace("(values)", "(values, sep='')"))).toEqual(
+      [],
+    );
+    // the near misses: a helper returning what it was handed, or a default it puts in place of a missing value
     expect(fired("config/views.py", helper("f'<div>{values}</div>'"))).toEqual(["DJ402@6"]);
-    expect(fired("config/views.py", helper("f'<div>{tags}</div>'").replace("(values)", "(values, sep='')"))).toEqual([
-      "DJ402@6",
+    expect(fired("config/views.py", helper("f'<div>{sep}</div>'").replace("(values)", "(values, sep='<br>')"))).toEqual(
+      ["DJ402@6"],
+    );
+  });
+  it("a parameter holds what the caller passed unless the body replaces it first", () => {
+    const widget = (body: string) => fired("core/widgets.py", `def render(name, value):\n${body}\n`);
+    expect(widget("    value = escape(value)\n    return mark_safe(f'<b>{value}</b>')")).toEqual([]);
+    // the near miss: a replacement on one path only leaves the caller's text on the other
+    expect(widget("    if not value:\n        value = '(none)'\n    return mark_safe(f'<b>{value}</b>')")).toEqual([
+      "DJ402@4",
     ]);
+  });
+  it("a list holds what is appended to it, not the empty list it started as", () => {
+    const rows = (add: string) =>
+      admin(
+        `    tags = ['<br>']\n    for s in obj.snapshot_set.all():\n        ${add}\n    return mark_safe(''.join(tags))`,
+      );
+    expect(rows("tags.append(format_html('<b>{}</b>', s.title))")).toEqual([]);
+    expect(rows("tags.insert(0, str(s.pk))")).toEqual([]);
+    // the near misses: raw titles appended, inserted or extended with are HTML from the rows
+    expect(rows("tags.append(s.title)")).toEqual(["DJ402@5"]);
+    expect(rows("tags.insert(0, s.title)")).toEqual(["DJ402@5"]);
+    expect(rows("tags.extend(f'<b>{t}</b>' for t in s.tags.names())")).toEqual(["DJ402@5"]);
+    expect(rows("tags.extend(format_html('<b>{}</b>', t) for t in s.tags.names())")).toEqual([]);
   });
   it("the output of a Django template's or a widget's render() is escaped; another object's is not known to be", () => {
     const render = (build: string) =>

@@ -9,6 +9,7 @@ import {
   type PythonFile,
 } from "../../python.js";
 import { isTrusted } from "../../trusted.js";
+import { builtValues } from "../../built-values.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
@@ -33,8 +34,8 @@ function isAlreadySafe(py: PythonFile, node: SyntaxNode): boolean {
 }
 
 /**
- * Lines of the assignments (earlier in the same function) that build the variables in `node`, followed through
- * the variables those assignments read: `message = template % {"link": link}` and `link = f"<a>{title}</a>"`.
+ * Lines of the assignments and list appends (earlier in the same function) that build the variables in `node`,
+ * followed through the variables those read: `message = template % {"link": link}` and `link = f"<a>{title}</a>"`.
  */
 function feedingLines(py: PythonFile, node: SyntaxNode, depth = 0, seen = new Set<string>()): number[] {
   if (depth > 3) return [];
@@ -44,7 +45,7 @@ function feedingLines(py: PythonFile, node: SyntaxNode, depth = 0, seen = new Se
     const text = py.src(name);
     if (seen.has(text)) continue;
     seen.add(text);
-    for (const value of assignmentsInScope(py, name).get(text) ?? []) {
+    for (const value of builtValues(py, name)) {
       if (value.from >= name.from) continue;
       lines.push(...untrustedLines(py, value), ...feedingLines(py, value, depth + 1, seen));
     }
