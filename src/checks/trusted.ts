@@ -136,6 +136,10 @@ export function isTrusted(
       // `tpl.render(ctx)` of a Django template (`Template(...)`, `get_template(...)`): autoescaped output. A
       // widget's render() answers for its own HTML (a mark_safe inside it is judged there).
       if (parts.name === "render" && parts.receiver && rendersEscaped(py, parts.receiver)) return true;
+      // `renderer.render_placeholder(...)`, a form renderer's `renderer.render(template, context)`: what a
+      // renderer returns is what its templates rendered (django CMS d123d118db's structure markup).
+      if (/^render(_\w+)?$/.test(parts.name) && parts.receiver && /(^|\.|_)renderer$/i.test(py.src(parts.receiver)))
+        return true;
       // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
       if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
         return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>

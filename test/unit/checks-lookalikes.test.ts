@@ -597,6 +597,20 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
     expect(fired("core/templatetags/cards.py", render("InlineTagEditorWidget(snapshot_id=result.pk)"))).toEqual([]);
     expect(fired("core/templatetags/cards.py", render("TagEditor(snapshot_id=result.pk)"))).toEqual(["DJ402@4"]);
   });
+  it("what a renderer's render methods return is its templates' output (django CMS d123d118db)", () => {
+    const bits = (call: string) =>
+      fired(
+        "cms/templatetags/cms_js_tags.py",
+        `def structure(context, renderer, obj):\n    bits = []\n    for p in obj.placeholders:\n        bits.append(${call})\n` +
+          "    return mark_safe('\\n'.join(bits))\n",
+      );
+    expect(bits("renderer.render_placeholder(p, language='en')")).toEqual([]);
+    expect(bits("context['cms_renderer'].render(p)")).toEqual(["DJ402@5"]);
+    expect(bits("self.content_renderer.render_plugin(p, context)")).toEqual([]);
+    // the near misses: a renderer's other methods, and another object's render_x()
+    expect(bits("renderer.get_plugin_toolbar_js(p)")).toEqual(["DJ402@5"]);
+    expect(bits("builder.render_row(p)")).toEqual(["DJ402@5"]);
+  });
 });
 
 describe("escaping knows trusted values", () => {
