@@ -169,13 +169,11 @@ function returnsTrusted(py: PythonFile, name: string, depth: number, given = fal
 /** `value = escape(value)` directly in the function's body, before `node`: every later use sees the new value. */
 function replacedBefore(py: PythonFile, node: SyntaxNode): boolean {
   const def = enclosingDef(node);
-  return (assignmentsInScope(py, node).get(py.src(node)) ?? []).some(
-    (v) =>
-      v.from < node.from &&
-      v.parent?.name === "AssignStatement" &&
-      v.parent.parent?.parent === def &&
-      v.parent.parent?.name === "Body",
-  );
+  return (assignmentsInScope(py, node).get(py.src(node)) ?? []).some((v) => {
+    const body = v.parent?.name === "AssignStatement" ? v.parent.parent : null;
+    // compared by position: the same tree node can be handed out as different objects
+    return v.from < node.from && body?.name === "Body" && body.parent?.from === def?.from;
+  });
 }
 
 /**
