@@ -61,6 +61,8 @@ export class ProjectIndex {
   readonly templates = new Map<string, string>();
   /** Field names that are a forward relation on at least one known model. */
   readonly relationNames = new Set<string>();
+  /** Field names that are a many-valued relation on a known model (ManyToMany, GenericRelation, a tag manager). */
+  readonly manyNames = new Set<string>();
   /**
    * Models Django does not manage (`Meta.managed = False`), lowercased as migrations name them: their tables are
    * someone else's (a legacy database, a view), and migrations on them only record state.
@@ -249,6 +251,15 @@ export class ProjectIndex {
    * Whether reading `attribute` of a row of `modelName` may run a query: a relation, a reverse manager, a
    * property or method that queries. On a model the checks do not know, any attribute read through may be one.
    */
+  /**
+   * Whether `attribute` of a row whose model the checks do not know can be a related manager: a reverse accessor
+   * (`x_set`, a `related_name`) or a many-valued field of some known model. Evennia's `puppet.sessions` (a
+   * typeclass's session handler) is none, so its `.all()` is no evidence of a query.
+   */
+  mayBeManager(attribute: string): boolean {
+    return attribute.endsWith("_set") || this.reverseManagers.has(attribute) || this.manyNames.has(attribute);
+  }
+
   isRelationOf(modelName: string | undefined, attribute: string): boolean {
     const model = this.model(modelName);
     if (!model) return true;
@@ -295,6 +306,7 @@ export class ProjectIndex {
         this.models.set(name, model);
         for (const field of model.fields.values()) {
           if (field.forward) this.relationNames.add(field.name);
+          if (field.manyToMany || /(Relation|Manager)$/.test(field.type)) this.manyNames.add(field.name);
           if (field.relatedName)
             this.reverseManagers.set(
               field.relatedName,

@@ -3111,3 +3111,31 @@ describe("a viewset that names its loading in class lists its base applies (DJ10
     expect(raised("    filter_fields = ['customer']\n")).toEqual(["DJ103"]);
   });
 });
+
+describe("`.all()` on an attribute of a row whose model is not known (DJ101; Evennia 91a4ac1c81)", () => {
+  const models = `from django.db import models
+
+class Tag(models.Model):
+    name = models.CharField(max_length=40)
+
+class Post(models.Model):
+    tags = models.ManyToManyField(Tag)
+
+class Reply(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="replies")
+`;
+  const loop = (read: string) =>
+    fired(
+      "world/typing.py",
+      `def notify(location):\n    for puppet in Character.objects.filter(location=location):\n        for s in puppet.${read}:\n            s.msg("typing")\n`,
+      { context: { "blog/models.py": models } },
+    );
+  it("is a manager only where some known model has one by that name", () => {
+    // a typeclass's in-memory session handler: no model has a relation called `sessions`
+    expect(loop("sessions.all()")).toEqual([]);
+    // the near misses: a many-to-many field, a related_name and a reverse accessor of the project's models
+    expect(loop("tags.all()")).toEqual(["DJ101@3"]);
+    expect(loop("replies.all()")).toEqual(["DJ101@3"]);
+    expect(loop("session_set.all()")).toEqual(["DJ101@3"]);
+  });
+});

@@ -167,7 +167,9 @@ export const relatedAccessInLoop: Rule = {
         }
         const name = relation.name;
         let kind: "forward" | "manager" | undefined;
-        if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name))) kind = "manager";
+        // `.all()` on an attribute is evidence of a manager only where the model, or the project, has one by that name
+        if (/_set$/.test(name) || (next.call && MANAGER_CALLS.has(next.name) && (model || project.mayBeManager(name))))
+          kind = "manager";
         else if (model?.fields.get(name)?.forward) kind = "forward";
         else if (!model && project.relationNames.has(name) && !next.call) kind = "forward";
         if (!kind || isEagerLoaded(qs, name) || prefetchedWith(py, loop, name, project)) continue;
