@@ -8,7 +8,7 @@ import {
   enclosingDef,
   type PythonFile,
 } from "./python.js";
-import { builtValues, isParameter } from "./built-values.js";
+import { builtValues, isParameter, parameterNames } from "./built-values.js";
 import { boundNames } from "./loops.js";
 import { exactly } from "../util/regex.js";
 
@@ -95,7 +95,7 @@ export function isTrusted(
       if (CONSTANT.test(name) || trustedName?.(node)) return true;
       // A parameter holds what the caller passed unless the body replaces it first (`value = escape(value)`):
       // `if not values: values = "(none)"` leaves the caller's value on the other path.
-      if (isParameter(py, node) && !replacedBefore(py, node)) return false;
+      if (isParameter(py, node) && !replacedBefore(py, node)) return callersPassTrusted(py, node, depth);
       // What the name holds here: the values assigned before this use (`sql = sql.format(...)` reads the first),
       // and what is appended to it as a list anywhere in the function.
       const assigned = new Set(assignmentsInScope(py, node).get(name) ?? []);
@@ -164,6 +164,33 @@ function returnsTrusted(py: PythonFile, name: string, depth: number, given = fal
   if (given && !def.getChild("ParamList")?.getChild("VariableName")) return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
+}
+
+/**
+ * A parameter of a module-private helper (`_mode_label(title, description)`) that every call in this module hands
+ * trusted text: ArchiveBox f400a2cd67's radio labels, written as literals where the form calls it. A public function
+ * may be called from anywhere, so its parameters stay the caller's.
+ */
+function callersPassTrusted(py: PythonFile, param: SyntaxNode, depth: number): boolean {
+  const def = enclosingDef(param);
+  const name = def ? py.src(def.getChild("VariableName") ?? def) : "";
+  if (!def || !/^_[^_]/.test(name) || !defsIn(py.tree.topNode).some((d) => d.from === def.from)) return false;
+  const params = [...parameterNames(py, def)];
+  const position = params.indexOf(py.src(param));
+  const calls = py.nodes("CallExpression").filter((c) => {
+    const parts = callParts(py, c);
+    return parts?.name === name && !parts.receiver;
+  });
+  return (
+    calls.length > 0 &&
+    calls.every((call) => {
+      const parts = callParts(py, call);
+      if (!parts || parts.hasStarArgs) return false;
+      const passed = parts.keywords.get(py.src(param)) ?? parts.positional[position];
+      // a parameter left to its default is not handed anything by this caller
+      return passed === undefined || isTrusted(py, passed, depth + 1);
+    })
+  );
 }
 
 /** `value = escape(value)` directly in the function's body, before `node`: every later use sees the new value. */

@@ -566,6 +566,25 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
       ["DJ402@6"],
     );
   });
+  it("a module-private helper's parameters hold what its callers in the module hand it (ArchiveBox f400a2cd67)", () => {
+    const form = (calls: string, helper = "_mode_label") =>
+      fired(
+        "personas/forms.py",
+        `def ${helper}(title, description):\n    return mark_safe(f'<strong>{title}</strong><span>{description}</span>')\n\n` +
+          `CHOICES = (\n${calls}\n)\n`,
+      );
+    expect(
+      form(
+        `    ("none", _mode_label("Blank", "Create it empty.")),\n    ("new", _mode_label("New", description=_("Fresh."))),`,
+      ),
+    ).toEqual([]);
+    // the near misses: one caller handing it request data, a public helper, a helper nobody in the module calls
+    expect(
+      form(`    ("none", _mode_label("Blank", "Create it empty.")),\n    ("q", _mode_label(request.GET["q"], "x")),`),
+    ).toEqual(["DJ402@2"]);
+    expect(form(`    ("none", mode_label("Blank", "Create it empty.")),`, "mode_label")).toEqual(["DJ402@2"]);
+    expect(form(`    ("none", "Blank"),`)).toEqual(["DJ402@2"]);
+  });
   it("a parameter holds what the caller passed unless the body replaces it first", () => {
     const widget = (body: string) => fired("core/widgets.py", `def render(name, value):\n${body}\n`);
     expect(widget("    value = escape(value)\n    return mark_safe(f'<b>{value}</b>')")).toEqual([]);
