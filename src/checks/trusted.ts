@@ -109,6 +109,8 @@ export function isTrusted(
       if (!parts) return false;
       if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (TRUSTED_CALLS.test(parts.name)) return true;
+      // `bleach.clean(html, tags=...)`, `nh3.clean(html)`: HTML cut to an allow-list, what marking safe is for
+      if (parts.name === "clean" && parts.receiver && /^(bleach|nh3)$/.test(py.src(parts.receiver))) return true;
       if (parts.name === "join" && parts.receiver) {
         // `", ".join(x for x in xs)`: a bare generator argument, which the parser leaves in the argument list
         const args = node.getChild("ArgList");

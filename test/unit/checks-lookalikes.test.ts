@@ -585,6 +585,19 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
     expect(form(`    ("none", mode_label("Blank", "Create it empty.")),`, "mode_label")).toEqual(["DJ402@2"]);
     expect(form(`    ("none", "Blank"),`)).toEqual(["DJ402@2"]);
   });
+  it("HTML cut to an allow-list by bleach or nh3 is what marking safe is for (Kiwi TCMS 22a48976f8)", () => {
+    const filter = (clean: string) =>
+      fired(
+        "tcms/core/templatetags/extra_filters.py",
+        `def sanitise(html):\n    return ${clean}\n\ndef markdown2html(md_str):\n    extensions = ['tables']\n` +
+          "    for plugin in entry_points():\n        extensions.append(f'{plugin.value}.markdown')\n" +
+          "    return mark_safe(sanitise(markdown.markdown(md_str, extensions=extensions)))\n",
+      );
+    expect(filter("bleach.clean(html, ALLOWED_TAGS)")).toEqual([]);
+    expect(filter("nh3.clean(html)")).toEqual([]);
+    // the near miss: another object's clean() says nothing about HTML
+    expect(filter("form.clean(html)")).toEqual(["DJ402@8"]);
+  });
   it("a parameter holds what the caller passed unless the body replaces it first", () => {
     const widget = (body: string) => fired("core/widgets.py", `def render(name, value):\n${body}\n`);
     expect(widget("    value = escape(value)\n    return mark_safe(f'<b>{value}</b>')")).toEqual([]);
