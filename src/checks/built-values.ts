@@ -8,8 +8,12 @@ import { assignmentsInScope, callParts, children, enclosingDef, type PythonFile 
  * argument list, which `isTrusted` reads as the generator it holds.
  */
 export function builtValues(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
-  const name = py.src(node);
-  return [...(assignmentsInScope(py, node).get(name) ?? []), ...(listAdditions(py, node).get(name) ?? [])];
+  return [...(assignmentsInScope(py, node).get(py.src(node)) ?? []), ...listAdditions(py, node)];
+}
+
+/** What is appended, inserted or extended into the list `node` names, anywhere in its function. */
+export function listAdditions(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
+  return additionsByList(py, node).get(py.src(node)) ?? [];
 }
 
 /** Whether `node` names a parameter of the function it is used in: a value from the caller. */
@@ -30,7 +34,7 @@ export function parameterNames(py: PythonFile, def: SyntaxNode): Set<string> {
 
 const ADDERS = /^(append|insert|extend)$/;
 
-function listAdditions(py: PythonFile, node: SyntaxNode): Map<string, SyntaxNode[]> {
+function additionsByList(py: PythonFile, node: SyntaxNode): Map<string, SyntaxNode[]> {
   const def = enclosingDef(node);
   if (!def) return new Map();
   return py.memo("listAdditions", def, () => {

@@ -248,10 +248,6 @@ export class ProjectIndex {
   }
 
   /**
-   * Whether reading `attribute` of a row of `modelName` may run a query: a relation, a reverse manager, a
-   * property or method that queries. On a model the checks do not know, any attribute read through may be one.
-   */
-  /**
    * Whether `attribute` of a row whose model the checks do not know can be a related manager: a reverse accessor
    * (`x_set`, a `related_name`) or a many-valued field of some known model. Evennia's `puppet.sessions` (a
    * typeclass's session handler) is none, so its `.all()` is no evidence of a query.
@@ -260,6 +256,10 @@ export class ProjectIndex {
     return attribute.endsWith("_set") || this.reverseManagers.has(attribute) || this.manyNames.has(attribute);
   }
 
+  /**
+   * Whether reading `attribute` of a row of `modelName` may run a query: a relation, a reverse manager, a
+   * property or method that queries. On a model the checks do not know, any attribute read through may be one.
+   */
   isRelationOf(modelName: string | undefined, attribute: string): boolean {
     const model = this.model(modelName);
     if (!model) return true;

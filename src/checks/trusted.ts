@@ -8,7 +8,7 @@ import {
   enclosingDef,
   type PythonFile,
 } from "./python.js";
-import { builtValues, isParameter, parameterNames } from "./built-values.js";
+import { isParameter, listAdditions, parameterNames } from "./built-values.js";
 import { boundNames } from "./loops.js";
 import { exactly } from "../util/regex.js";
 
@@ -98,8 +98,10 @@ export function isTrusted(
       if (isParameter(py, node) && !replacedBefore(py, node)) return callersPassTrusted(py, node, depth);
       // What the name holds here: the values assigned before this use (`sql = sql.format(...)` reads the first),
       // and what is appended to it as a list anywhere in the function.
-      const assigned = new Set(assignmentsInScope(py, node).get(name) ?? []);
-      const values = builtValues(py, node).filter((v) => !assigned.has(v) || v.from < node.from);
+      const values = [
+        ...(assignmentsInScope(py, node).get(name) ?? []).filter((v) => v.from < node.from),
+        ...listAdditions(py, node),
+      ];
       return values.length > 0 && values.every((v) => isTrusted(py, v, depth + 1, trustedName));
     }
     case "ArgList": // `tags.extend(format_html(...) for t in ts)`: the bare generator a list was extended with

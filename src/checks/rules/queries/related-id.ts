@@ -47,8 +47,7 @@ export const relatedIdThroughObject: Rule = {
         line: py.lineOf(member),
         // read the same way on a deleted line (an expression pulled out into a variable): not the change's
         restated: file.removedIncludes(access),
-        message:
-          `${code(access)} loads the ${relation.name} row; read ` + `${code(`${root}.${relation.name}_id`)} instead.`,
+        message: `${code(access)} loads the ${relation.name} row; read ${code(`${root}.${relation.name}_id`)} instead.`,
       });
     }
     return hits;
