@@ -181,6 +181,7 @@ function callersPassTrusted(py: PythonFile, param: SyntaxNode, depth: number): b
   if (!def || !/^_[^_]/.test(name) || !defsIn(py.tree.topNode).some((d) => d.from === def.from)) return false;
   const params = [...parameterNames(py, def)];
   const position = params.indexOf(py.src(param));
+  const gathers = gathering(py, def, py.src(param));
   const calls = py.nodes("CallExpression").filter((c) => {
     const parts = callParts(py, c);
     return parts?.name === name && !parts.receiver;
@@ -190,11 +191,25 @@ function callersPassTrusted(py: PythonFile, param: SyntaxNode, depth: number): b
     calls.every((call) => {
       const parts = callParts(py, call);
       if (!parts || parts.hasStarArgs) return false;
-      const passed = parts.keywords.get(py.src(param)) ?? parts.positional[position];
+      // `*rest` holds every positional argument from its place on, `**attrs` every keyword no parameter names
+      const passed =
+        gathers === "*"
+          ? parts.positional.slice(position)
+          : gathers === "**"
+            ? [...parts.keywords].filter(([k]) => !params.includes(k)).map(([, v]) => v)
+            : [parts.keywords.get(py.src(param)) ?? parts.positional[position]];
       // a parameter left to its default is not handed anything by this caller
-      return passed === undefined || isTrusted(py, passed, depth + 1);
+      return passed.every((p) => p === undefined || isTrusted(py, p, depth + 1));
     })
   );
+}
+
+/** `"*"` for `def f(*name)`, `"**"` for `def f(**name)`, `""` for a parameter that takes one argument. */
+function gathering(py: PythonFile, def: SyntaxNode, name: string): string {
+  const parts = children(def.getChild("ParamList") ?? def);
+  const at = parts.findIndex((p) => p.name === "VariableName" && py.src(p) === name);
+  const before = parts[at - 1]?.name;
+  return before === "*" || before === "**" ? before : "";
 }
 
 /** `value = escape(value)` directly in the function's body, before `node`: every later use sees the new value. */

@@ -584,6 +584,21 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
     ).toEqual(["DJ402@2"]);
     expect(form(`    ("none", mode_label("Blank", "Create it empty.")),`, "mode_label")).toEqual(["DJ402@2"]);
     expect(form(`    ("none", "Blank"),`)).toEqual(["DJ402@2"]);
+    // a `*args`/`**kwargs` parameter holds every argument it gathers, not only the one at its position
+    const gathered = (signature: string, use: string, calls: string) =>
+      fired(
+        "personas/forms.py",
+        `def _labels(${signature}):\n    return mark_safe(f'<span>{${use}}</span>')\n\nCHOICES = (\n${calls}\n)\n`,
+      );
+    expect(gathered("*parts", "parts", `    _labels("a", "b"),`)).toEqual([]);
+    expect(gathered("*parts", "parts", `    _labels("a", request.GET["q"]),`)).toEqual(["DJ402@2"]);
+    expect(gathered("first, *rest", "rest", `    _labels(request.GET["q"], "b", request.GET["r"]),`)).toEqual([
+      "DJ402@2",
+    ]);
+    expect(gathered("first, *rest", "first", `    _labels("a", request.GET["q"]),`)).toEqual([]);
+    expect(gathered("**attrs", "attrs", `    _labels(title="a"),`)).toEqual([]);
+    expect(gathered("**attrs", "attrs", `    _labels(title="a", note=request.GET["q"]),`)).toEqual(["DJ402@2"]);
+    expect(gathered("title, **attrs", "attrs", `    _labels(request.GET["q"], note="b"),`)).toEqual([]);
   });
   it("HTML cut to an allow-list by bleach or nh3 is what marking safe is for (Kiwi TCMS 22a48976f8)", () => {
     const filter = (clean: string) =>
