@@ -7,28 +7,43 @@ export const MAX_RELATED_FILES = 24;
 /**
  * Files the Django checks read for context (never reported on): the models (a `models.py` module or a
  * `models/` package) and serializers next to a changed Python file or one package up, and the base
- * template of a changed template's folder.
+ * templates of a changed template's app and of the folders above it.
  */
 export function relatedPaths(changedPaths: string[]): string[] {
   const inPr = new Set(changedPaths);
-  const wanted = new Set<string>();
+  const modules = new Set<string>();
+  const bases = new Set<string>();
   for (const path of changedPaths) {
     if (path.endsWith(".py") && !/(^|\/)migrations\//.test(path)) {
       const parts = path.split("/").slice(0, -1);
       for (let up = 0; up <= 1 && parts.length - up >= 0; up++) {
         const dir = parts.slice(0, parts.length - up).join("/");
         const prefix = dir ? `${dir}/` : "";
-        wanted.add(`${prefix}models.py`);
-        wanted.add(`${prefix}models/__init__.py`);
-        wanted.add(`${prefix}serializers.py`);
+        modules.add(`${prefix}models.py`);
+        modules.add(`${prefix}models/__init__.py`);
+        modules.add(`${prefix}serializers.py`);
       }
     } else if (/\.html?$/.test(path)) {
       const at = path.lastIndexOf("templates/");
-      if (at >= 0) wanted.add(`${path.slice(0, at)}templates/base.html`);
+      if (at < 0) continue;
+      // the app's base template and the project's above it (Hypha keeps `hypha/templates/base.html` for apps under
+      // `hypha/apply/*/templates/`): what every page extends, where an `hx-headers` CSRF token is set once
+      const dirs = path.slice(0, at).split("/").slice(0, -1);
+      for (let up = 0; up <= dirs.length; up++) {
+        const dir = dirs.slice(0, dirs.length - up).join("/");
+        bases.add(`${dir ? `${dir}/` : ""}templates/base.html`);
+      }
     }
   }
-  return [...wanted].filter((p) => !inPr.has(p)).slice(0, MAX_RELATED_FILES);
+  // A PR of many files lists more modules than the bound allows: the few base templates come first, the project's
+  // own (the shallowest, which most pages extend) before the apps'.
+  const depth = (p: string) => p.split("/").length;
+  const ranked = [...bases].sort((a, b) => depth(a) - depth(b)).slice(0, MAX_BASE_TEMPLATES);
+  return [...ranked, ...modules].filter((p) => !inPr.has(p)).slice(0, MAX_RELATED_FILES);
 }
+
+/** Most base templates among the related files. */
+const MAX_BASE_TEMPLATES = 6;
 
 /** Most modules read to resolve project field classes. */
 const MAX_FIELD_MODULES = 8;

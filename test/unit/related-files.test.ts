@@ -31,6 +31,27 @@ describe("templates the changed views render", () => {
   });
 });
 
+describe("base templates", () => {
+  it("are read for a changed template from its app's templates folder and every folder above it (Hypha 192c9e01fa)", () => {
+    expect(relatedPaths(["hypha/apply/projects/templates/application_projects/partials/docs.html"])).toEqual([
+      "templates/base.html",
+      "hypha/templates/base.html",
+      "hypha/apply/templates/base.html",
+      "hypha/apply/projects/templates/base.html",
+    ]);
+    // many changed modules do not crowd the project's base template out of the bound (Hypha's 57-file change)
+    const modules = Array.from({ length: 30 }, (_, i) => `hypha/apply/app${i}/views.py`);
+    const related = relatedPaths([...modules, "hypha/apply/funds/templates/funds/comments.html"]);
+    expect(related).toHaveLength(24);
+    expect(related.slice(0, 2)).toEqual(["templates/base.html", "hypha/templates/base.html"]);
+    expect(relatedPaths(["templates/shop/list.html", "notes.txt"])).toEqual(["templates/base.html"]);
+    // a changed base template is the PR's own, not a related file
+    expect(relatedPaths(["shop/templates/shop/list.html", "templates/base.html"])).toEqual([
+      "shop/templates/base.html",
+    ]);
+  });
+});
+
 describe("models/ packages", () => {
   it("are read like models.py: the package, then the modules it re-exports or that the change imports", () => {
     expect(relatedPaths(["shop/views.py"])).toEqual([
