@@ -90,6 +90,7 @@ export function runChecks(changed: SourceFile[], context: SourceFile[] = [], opt
       for (const hit of hits) {
         const relevant =
           (!hit.restated && file.touches(hit.line, hit.endLine ?? hit.line)) ||
+          (hit.deletionBefore === true && file.deletedAt.has(hit.line)) ||
           (hit.causeLines ?? []).some((line) => file.isChanged(line));
         if (!relevant || seen.has(hit.line)) continue;
         seen.add(hit.line);

@@ -94,6 +94,11 @@ export class ProjectIndex {
    * model -> relations, `*` for all. A template changed with the view that loads them is covered.
    */
   readonly loadedByChange = new Map<string, Set<string>>();
+  /**
+   * The lines the change writes in its Python files (moved ones too), joined: loading a refactor moves into another
+   * module (`prefetch.py` building the lookups a viewset used to list) is still loaded.
+   */
+  writtenByChange = "";
 
   /**
    * Functions and methods this change renames in place (`def prefetch_latest_build` replaced by `def
@@ -200,6 +205,8 @@ export class ProjectIndex {
   /** What a changed file's own code does that rules of other files read: see change-facts.ts. */
   private readChange(file: SourceFile): void {
     for (const name of attachedAttributes(file.text)) this.attachedByChange.add(name);
+    const written = file.lines.filter((_, i) => file.isChanged(i + 1) || file.writtenLines.has(i + 1));
+    if (written.length > 0) this.writtenByChange += `${written.join("\n")}\n`;
     if (!EAGER.test(file.text)) return;
     for (const [relation, nested] of prefetchedRelations(file.python)) {
       const known = this.prefetchedByChange.get(relation) ?? new Set<string>();

@@ -96,10 +96,17 @@ export class SourceFile {
     return this.changedLines.has(line);
   }
 
-  /** Whether the change adds, alters or deletes code anywhere in lines `start..end` (a whole construct). */
+  /**
+   * Whether the change adds, alters or deletes code anywhere in lines `start..end` (a whole construct). Code deleted
+   * just before `start` is the construct's own only where the diff rewrote `start` (`RunPython(f, back)` now
+   * `RunPython(f)`); before a line it left alone, it sat before the construct (a function deleted above an
+   * untouched decorator).
+   */
   touches(start: number, end: number): boolean {
-    for (let line = start; line <= end; line++)
-      if (this.changedLines.has(line) || this.deletedAt.has(line)) return true;
+    for (let line = start; line <= end; line++) {
+      if (this.changedLines.has(line)) return true;
+      if (this.deletedAt.has(line) && (line > start || this.writtenLines.has(line))) return true;
+    }
     return false;
   }
 

@@ -21,6 +21,8 @@ const TRUSTED_CALLS = exactly([
   ...["conditional_escape", "escape", "format_html", "format_html_join", "json_script", "intcomma", "naturaltime"],
   // flatatt() escapes attribute values (format_html_join); floatformat() prints a number
   ...["flatatt", "floatformat"],
+  // dates and times as Django formats them (the `date` filter, `timesince`), or `dt.date()`: digits and month names
+  ...["date", "time", "date_format", "time_format", "timesince", "timeuntil", "naturalday", "isoformat"],
 ]);
 const TRANSLATIONS =
   /^(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext)$/;
@@ -144,8 +146,12 @@ export function isTrusted(
       // renderer returns is what its templates rendered (django CMS d123d118db's structure markup).
       if (/^render(_\w+)?$/.test(parts.name) && parts.receiver && /(^|\.|_)renderer$/i.test(py.src(parts.receiver)))
         return true;
-      // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values.
-      if (parts.name === "format" && parts.receiver && !parts.hasStarArgs)
+      // `dt.strftime("%Y-%m-%d")`: a date in the code's format, whatever the date
+      if (parts.name === "strftime" && parts.receiver)
+        return parts.positional.length > 0 && parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
+      // `"... {tbl} ...".format(tbl=model._meta.db_table)`: a format of trusted text with trusted values; so is
+      // `escape(label).replace("{time}", abs_time)`.
+      if (/^(format|replace)$/.test(parts.name) && parts.receiver && !parts.hasStarArgs)
         return [parts.receiver, ...parts.positional, ...parts.keywords.values()].every((a) =>
           isTrusted(py, a, depth + 1, trustedName),
         );

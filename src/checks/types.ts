@@ -14,6 +14,8 @@ export interface RuleHit {
    * f-string, re-indented, moved): only a change of its `causeLines` makes it new.
    */
   restated?: boolean;
+  /** The finding is about code deleted just before `line` (loading a change removed): that deletion makes it new. */
+  deletionBefore?: boolean;
   /** A sentence specific to this place; the rule's title is used when absent. */
   message?: string;
   /** Lower than the rule's when the evidence is weaker here. */

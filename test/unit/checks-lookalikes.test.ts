@@ -497,6 +497,26 @@ describe("migrations", () => {
     expect(runChecks([file]).findings.map((f) => `${f.rule}@${f.line}`)).toEqual(["DJ302@6"]);
   });
 
+  it("a reverse deleted from a one-line RunPython counts; code deleted above an untouched one does not (wagtail f88c169665)", () => {
+    const text = mig("        migrations.RunPython(initial_data),");
+    const dropped = (old: string, written: boolean) =>
+      runChecks([
+        new SourceFile(
+          "home/migrations/0002_initial_data.py",
+          text,
+          new Set(),
+          [old],
+          new Set([6]),
+          [{ text: old, line: 6 }],
+          new Set(written ? [6] : []),
+        ),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    // the diff rewrites the line without its reverse: no token added, one deleted
+    expect(dropped("        migrations.RunPython(initial_data, remove_initial_data),", true)).toEqual(["DJ302@6"]);
+    // the near miss: an operation deleted above the untouched call
+    expect(dropped("        migrations.RunPython(other, undo_other),", false)).toEqual([]);
+  });
+
   it("an edit inside an old RunPython/RunSQL that never had a reverse is not this change's", () => {
     // A 2014 migration whose function is renamed: it was as irreversible before.
     const renamed = mig("        migrations.RunPython(create_gitlab_user),");
@@ -599,6 +619,56 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
     expect(gathered("**attrs", "attrs", `    _labels(title="a"),`)).toEqual([]);
     expect(gathered("**attrs", "attrs", `    _labels(title="a", note=request.GET["q"]),`)).toEqual(["DJ402@2"]);
     expect(gathered("title, **attrs", "attrs", `    _labels(request.GET["q"], note="b"),`)).toEqual([]);
+  });
+  it("DJ106: a count() that runs a locking query is run for its locks, which exists() would not take (GDQ 8d4041b78a)", () => {
+    const locked = (test: string) =>
+      fired(
+        "tracker/api/views/run.py",
+        `def move(queryset):\n    with transaction.atomic():\n        if not ${test}:\n            raise ValidationError('x')\n`,
+      );
+    expect(locked("queryset.select_for_update().count()")).toEqual([]);
+    expect(locked("Run.objects.filter(event=1).select_for_update(of=('self',)).count()")).toEqual([]);
+    // the near miss: the same test with no lock asks only whether a row exists
+    expect(locked("queryset.filter(event=1).count()")).toEqual(["DJ106@3"]);
+  });
+  it("code deleted above an untouched construct is not a change of it (GDQ b2650e9e4a's csrf_exempt donate view)", () => {
+    const text = "@csrf_exempt\n@cache_page(300)\ndef donate(request, event):\n    return redirect('x')\n";
+    const raised = (changed: number[], deletedBefore: number) =>
+      runChecks(
+        [
+          new SourceFile(
+            "tracker/views.py",
+            text,
+            new Set(changed),
+            ["def process_form(request, event):", "    return None"],
+            new Set([deletedBefore]),
+            [
+              { text: "def process_form(request, event):", line: deletedBefore },
+              { text: "    return None", line: deletedBefore },
+            ],
+          ),
+        ],
+        [],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(raised([], 1)).toEqual([]);
+    // the near miss: the decorator written by the change
+    expect(raised([1], 1)).toEqual(["DJ404@1"]);
+  });
+  it("dates and times formatted by Python or Django print no markup (DMOJ 6285f972d5)", () => {
+    const span = (value: string) =>
+      fired(
+        "judge/jinja2/datetime.py",
+        `def relative_time(time, **kwargs):\n    abs_time = date(time, 'N j, Y')\n    return mark_safe(f'<span>{${value}}</span>')\n`,
+      );
+    expect(span("time.astimezone(timezone.utc).isoformat()")).toEqual([]);
+    expect(span("time.strftime('%Y-%m-%d')")).toEqual([]);
+    expect(span("abs_time")).toEqual([]);
+    expect(span("escape(kwargs.get('abs', 'on {time}')).replace('{time}', abs_time)")).toEqual([]);
+    // the near misses: a format the caller chose, text put in place of the marker, a replace on raw text
+    expect(span("time.strftime(kwargs['format'])")).toEqual(["DJ402@3"]);
+    expect(span("escape(kwargs.get('abs')).replace('{time}', kwargs['rel'])")).toEqual(["DJ402@3"]);
+    expect(span("kwargs['abs'].replace('{time}', abs_time)")).toEqual(["DJ402@3"]);
   });
   it("HTML cut to an allow-list by bleach or nh3 is what marking safe is for (Kiwi TCMS 22a48976f8)", () => {
     const filter = (clean: string) =>
@@ -997,6 +1067,34 @@ describe("an optional relation that cascades, as it did before the change (DJ510
     expect(raised("null=True, on_delete=models.CASCADE")).toEqual(["DJ510"]);
     expect(raised("null=True, on_delete=models.CASCADE", "on_delete=models.CASCADE")).toEqual(["DJ510"]);
     expect(raised("null=True, on_delete=models.CASCADE", "null=True, on_delete=models.SET_NULL")).toEqual(["DJ510"]);
+  });
+  it("is quiet where the link is part of what makes the row unique: the row is its target's (Shuup 83364eb36b)", () => {
+    const keyed = (meta: string) =>
+      runChecks(
+        [
+          new SourceFile(
+            "config/models.py",
+            "from django.db import models\n\nclass Item(models.Model):\n" +
+              "    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, null=True)\n    key = models.CharField(max_length=9)\n" +
+              `\n    class Meta:\n${meta}\n`,
+            new Set([4]),
+          ),
+          new SourceFile("config/migrations/0002_x.py", "x = 1\n", new Set([1])),
+        ],
+        [],
+        { disabled: ["DJ508"] },
+      ).findings.map((f) => f.rule);
+    expect(keyed(`        unique_together = [("shop", "key")]`)).toEqual([]);
+    expect(keyed(`        unique_together = ("shop", "key")`)).toEqual([]);
+    expect(keyed(`        constraints = [models.UniqueConstraint(fields=["key", "shop"], name="one_key")]`)).toEqual(
+      [],
+    );
+    // the near misses: a unique set without the link, an index that names it, the link unique on its own
+    expect(keyed(`        unique_together = [("key", "name")]`)).toEqual(["DJ510"]);
+    expect(keyed(`        indexes = [models.Index(fields=["shop", "key"])]`)).toEqual(["DJ510"]);
+    expect(keyed(`        constraints = [models.UniqueConstraint(fields=["shop"], name="one_per_shop")]`)).toEqual([
+      "DJ510",
+    ]);
   });
 });
 
@@ -1544,6 +1642,32 @@ describe("DRF viewsets (DJ103) count only a change to what decides their queries
     expect(raised(helper("qs \\\n            .select_related('customer')"))).toEqual([]);
     expect(raised(helper("qs.order_by('id')"))).toEqual(["DJ103@2"]);
   });
+
+  it("a get_queryset split into a helper the old one was renamed to is the same queryset (Grafana OnCall 2a87bea6ed)", () => {
+    // the change renames `def get_queryset(self):` (line 5) to `_get_queryset(self, action=None)` and adds a new
+    // get_queryset (lines 8-9) that calls it with the request's values
+    const split = (delegate: string, renamedTo = "_get_queryset") =>
+      runChecks(
+        [
+          new SourceFile(
+            "shop/api/views.py",
+            "class V(ListModelMixin, BaseViewSet):\n    queryset = Order.objects.none()\n    serializer_class = OrderSerializer\n\n" +
+              `    def ${renamedTo}(self, action=None):\n        return Order.objects.filter(open=True)\n\n` +
+              `    def get_queryset(self):\n        return ${delegate}\n`,
+            new Set([5, 8, 9]),
+            ["    def get_queryset(self):"],
+            new Set([5]),
+            [{ text: "    def get_queryset(self):", line: 5 }],
+          ),
+        ],
+        [new SourceFile("shop/api/serializers_/orders.py", serializers, new Set())],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(split("self._get_queryset(action=self.action)")).toEqual([]);
+    // the near misses: a new get_queryset that builds another queryset, or delegates to a helper nothing renamed
+    expect(split("Order.objects.all()")).toEqual(["DJ103@9"]);
+    expect(split("self._open_orders()", "_open_orders_old")).toEqual(["DJ103@9"]);
+  });
 });
 
 describe("eager loading removed (DJ114)", () => {
@@ -1584,6 +1708,62 @@ describe("eager loading removed (DJ114)", () => {
     expect(run(admin, [["    list_select_related = ('customer',)", 3]])).toEqual([
       ["DJ114", 3, "This change stops loading `customer`"],
     ]);
+  });
+
+  it("loading the change moves into another changed module is kept (RDMO 2d4903ac0d, 830f0d901a)", () => {
+    const moved = (lookups: string, written = true) => {
+      const view = new SourceFile(
+        "questions/viewsets.py",
+        "def get_queryset(self):\n    return Page.objects.all()\n",
+        new Set([2]),
+        ["    return Page.objects.prefetch_related('conditions__source', 'attribute')"],
+        new Set([2]),
+        [{ text: "    return Page.objects.prefetch_related('conditions__source', 'attribute')", line: 2 }],
+      );
+      // the manager's own queryset now loads what the view did
+      const text = `class PageManager(Manager):\n    def get_queryset(self):\n        return (\n${lookups}\n    )\n`;
+      const lines = text.split("\n").length;
+      const helper = new SourceFile(
+        "questions/managers.py",
+        text,
+        new Set(written ? Array.from({ length: lines }, (_, i) => i + 1) : []),
+      );
+      return runChecks([view, helper], [], {}).findings.map((f) => `${f.rule}@${f.file}:${f.line}`);
+    };
+    const both =
+      "        Page.objects.select_related('attribute').prefetch_related(\n" +
+      "            Prefetch('conditions', queryset=C.objects.select_related('source')))";
+    expect(moved(both)).toEqual([]);
+    // the near misses: a relation the other module does not load, a module the change did not write, relation
+    // names the module lists without loading them
+    expect(moved(both.replace("'attribute'", "'owner'"))).toEqual(["DJ114@questions/viewsets.py:2"]);
+    expect(moved(both, false)).toEqual(["DJ114@questions/viewsets.py:2"]);
+    expect(moved("        'conditions__source',\n        'attribute',")).toEqual(["DJ114@questions/viewsets.py:2"]);
+  });
+
+  it("loading handed to a loader the change rewrites is delegated, not removed (RDMO 830f0d901a, 2d4903ac0d)", () => {
+    const delegated = (head: string, loaderWritten: boolean) => {
+      const view = new SourceFile(
+        "questions/viewsets.py",
+        `def get_queryset(self):\n    return ${head}\n`,
+        new Set([2]),
+        ["    return Question.objects.prefetch_elements().select_related('attribute')"],
+        new Set([2]),
+        [{ text: "    return Question.objects.prefetch_elements().select_related('attribute')", line: 2 }],
+      );
+      const managers = new SourceFile(
+        "questions/managers.py",
+        "class QuestionQuerySet(QuerySet):\n    def prefetch_elements(self):\n        return self.prefetch_related(*lookups())\n\n" +
+          "def page_lookups():\n    return LOOKUPS\n",
+        new Set(loaderWritten ? [2, 3, 5, 6] : []),
+      );
+      return runChecks([view, managers], [], {}).findings.map((f) => `${f.rule}@${f.file}:${f.line}`);
+    };
+    expect(delegated("Question.objects.prefetch_elements()", true)).toEqual([]);
+    expect(delegated("Page.objects.prefetch_related(*page_lookups())", true)).toEqual([]);
+    // the near misses: a loader the change leaves as it was, or no loader at all
+    expect(delegated("Question.objects.prefetch_elements()", false)).toEqual(["DJ114@questions/viewsets.py:2"]);
+    expect(delegated("Question.objects.all()", true)).toEqual(["DJ114@questions/viewsets.py:2"]);
   });
 
   it("names listed under a deleted .only() or .values() are columns, not loadings (arches 8ed87f361c)", () => {
@@ -2623,6 +2803,19 @@ describe("a DRF view whose serializer's method fields read no relation, or whose
   it("a `.none()` queryset holds no rows: a schema placeholder, nothing is serialised from it", () => {
     expect(raised("return obj.customer.name", "Order.objects.none()")).toEqual([]);
   });
+
+  it("a get_queryset that returns None serves no rows (GDQ b2650e9e4a's create-only endpoint)", () => {
+    const viewset = (ret: string) =>
+      view("Order.objects.none()").replace(
+        /\n$/,
+        `\n\n    def get_queryset(self):\n        if self.request.user.is_staff:\n            return ${ret}\n        return None\n`,
+      );
+    const raisedBy = (text: string) =>
+      fired("shop/api.py", text, { context: { "shop/serializers.py": serializer("return obj.customer.name") } });
+    expect(raisedBy(viewset("None"))).toEqual([]);
+    // the near miss: rows returned on one path
+    expect(raisedBy(viewset("Order.objects.all()"))).toEqual(["DJ103@11"]);
+  });
 });
 
 describe("pagination_class = None where nothing lists through DRF's pagination (DJ108)", () => {
@@ -3012,6 +3205,33 @@ describe("a redirect to this site's URL with the request's query string appended
     expect(fired("tags/views.py", view('    url = reverse("tags")\n    url = request.GET.get("next", url)'))).toEqual([
       "DJ412@7",
     ]);
+  });
+  it("a header read respelled from request.META to request.headers is the same redirect (A+ b786b62336)", () => {
+    const respelled = (before: string, after: string) =>
+      runChecks(
+        [
+          new SourceFile(
+            "exercise/views.py",
+            `def back(request):\n    return redirect(${after})\n`,
+            new Set([2]),
+            [`    return redirect(${before})`],
+            new Set([2]),
+            [{ text: `    return redirect(${before})`, line: 2 }],
+          ),
+        ],
+        [],
+        { facts: PG },
+      ).findings.map((f) => `${f.rule}@${f.line}`);
+    expect(respelled(`request.META.get('HTTP_REFERER', '/')`, `request.headers.get("referer", "/")`)).toEqual([]);
+    expect(respelled(`request.META['HTTP_X_NEXT_URL']`, `request.headers['X-Next-Url']`)).toEqual([]);
+    // the near misses: another header, another fallback, a redirect the line did not make before
+    expect(respelled(`request.META.get('HTTP_REFERER', '/')`, `request.headers.get("origin", "/")`)).toEqual([
+      "DJ412@2",
+    ]);
+    expect(
+      respelled(`request.META.get('HTTP_REFERER', '/')`, `request.headers.get("referer", request.GET["x"])`),
+    ).toEqual(["DJ412@2"]);
+    expect(respelled(`reverse('home')`, `request.headers.get("referer", "/")`)).toEqual(["DJ412@2"]);
   });
 });
 

@@ -207,6 +207,9 @@ const nullableCascade: Rule = {
         // out on_delete or re-wrapping the definition changes nothing a reviewer of this change decides.
         const before = removedDefinition(file, name);
         if (before && /\bnull\s*=\s*True\b/.test(before) && !OTHER_ON_DELETE.test(before)) continue;
+        // `unique_together = [("shop", "key")]`: the row is the shop's `key` (or the global one when NULL), and
+        // means nothing once its shop is gone.
+        if (uniqueSets(py, cls).some((set) => set.length > 1 && set.includes(name))) continue;
         hits.push({
           line: py.lineOf(nullArg),
           message:
@@ -218,6 +221,29 @@ const nullableCascade: Rule = {
     return hits;
   },
 };
+
+/** The field sets `Meta.unique_together` and `UniqueConstraint(fields=...)` make unique. */
+function uniqueSets(py: PythonFile, cls: SyntaxNode): string[][] {
+  const meta = metaOf(py, cls);
+  if (!meta) return [];
+  const names = (node: SyntaxNode) => [...py.src(node).matchAll(/["'](\w+)["']/g)].map((m) => m[1] as string);
+  const sets: string[][] = [];
+  for (const { name, value } of simpleAssignments(py, meta)) {
+    if (name === "unique_together") {
+      // `("a", "b")` or `[("a", "b"), ("c", "d")]`: the innermost sequences are the sets
+      const sequences = [value, ...py.within(value, "TupleExpression", "ArrayExpression")];
+      const inner = sequences.filter((s) => py.within(s, "TupleExpression", "ArrayExpression").length === 0);
+      sets.push(...inner.map(names));
+    }
+    if (name === "constraints")
+      for (const call of py.within(value, "CallExpression")) {
+        const parts = callParts(py, call);
+        const fields = parts?.name === "UniqueConstraint" ? parts.keywords.get("fields") : undefined;
+        if (fields) sets.push(names(fields));
+      }
+  }
+  return sets;
+}
 
 const OTHER_ON_DELETE = /\b(SET_NULL|SET_DEFAULT|SET|PROTECT|RESTRICT|DO_NOTHING)\b/;
 

@@ -55,7 +55,8 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const queryset = attrs.find((a) => a.name === "queryset");
       const candidates: Array<{ node: SyntaxNode; qs: QuerysetInfo | undefined }> = [];
       // `Model.objects.none()` holds no rows (a placeholder for schema generation): nothing to load per row.
-      const placeholder = (value: SyntaxNode) => /\.none\(\s*\)$/.test(py.src(value));
+      // `return None` from get_queryset (a create-only endpoint) holds none either.
+      const placeholder = (value: SyntaxNode) => /\.none\(\s*\)$|^None$/.test(py.src(value));
       if (queryset && !placeholder(queryset.value))
         candidates.push({ node: queryset.statement, qs: querysetOf(py, queryset.value) });
       const getQueryset = cls
@@ -83,12 +84,13 @@ export const drfQuerysetWithoutEagerLoading: Rule = {
       const serializerLine = serializerStatement ? py.lineOf(serializerStatement) : undefined;
       hits.push({
         line: py.lineOf(first.node),
+        restated: delegatesToOld(py, first.node, project),
         // What decides the queries: the serializer it names and the querysets it builds. A change to the
         // class's bases or to an unrelated method does not re-raise an untouched queryset, nor does naming the
         // same serializer by the new name the change gives it.
         causeLines: [
           ...(serializerLine && !namesRenamed(file, serializerLine, serializer.name, project) ? [serializerLine] : []),
-          ...candidates.map((c) => py.lineOf(c.node)),
+          ...candidates.filter((c) => !delegatesToOld(py, c.node, project)).map((c) => py.lineOf(c.node)),
         ],
         message:
           `${code(serializer.name)} reads relations (${why}) but this queryset has no ` +
@@ -109,6 +111,16 @@ function namesRenamed(file: SourceFile, line: number, name: string, project: Pro
     before !== undefined &&
     file.deletedInBlockOf(line, (text) => new RegExp(`\\bserializer_class\\s*=\\s*(?:\\w+\\.)*${before}\\b`).test(text))
   );
+}
+
+/**
+ * `return self._get_queryset(...)` in a new get_queryset, where the change renamed the old get_queryset to
+ * `_get_queryset` (Grafana OnCall 2a87bea6ed): the queryset is the one the view served before.
+ */
+function delegatesToOld(py: PythonFile, node: SyntaxNode, project: ProjectIndex): boolean {
+  const renamed = project.renamedFunctions.get("get_queryset");
+  const value = node.name === "ReturnStatement" ? children(node)[1] : undefined;
+  return renamed !== undefined && value !== undefined && py.src(value).startsWith(`self.${renamed}(`);
 }
 
 /** The values a `self.method(...)` call's method returns, when `value` is such a call to a method of `cls`. */

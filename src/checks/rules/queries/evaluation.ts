@@ -198,6 +198,8 @@ export const countForExistence: Rule = {
     const isCount = (node: SyntaxNode | undefined) => {
       if (node?.name !== "CallExpression") return false;
       const links = chainLinks(py, node);
+      // `select_for_update().count()` locks every row it counts (its point); `exists()` would lock one
+      if (links.some((l) => l.name === "select_for_update")) return false;
       return links.at(-1)?.name === "count" && (callParts(py, node)?.positional.length ?? 1) === 0 && links.length > 2;
     };
     for (const expr of py.nodes("BinaryExpression")) {

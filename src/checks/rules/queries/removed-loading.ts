@@ -40,7 +40,8 @@ const ROW_LOOP = /\bfor\s+(\w+(?:\s*,\s*\w+)*)\s+in\s+([\w.]+)/;
 /** Whether `text` still loads `name` (a relation, `*`, or a project loader `prefetch_x()`). */
 function stillLoads(text: string, name: string): boolean {
   if (name === "*") return /select_related\(\s*\)/.test(text);
-  if (name.endsWith("()")) return new RegExp(`\\b${name.slice(0, -2)}\\(`).test(text);
+  // a call of the loader, not its definition (`def prefetch_x(self):` renamed in place is not a call of it)
+  if (name.endsWith("()")) return new RegExp(`(?<!\\bdef\\s+)\\b${name.slice(0, -2)}\\(`).test(text);
   return loads(text, name) || loadedThroughPrefetch(text, name);
 }
 
@@ -148,7 +149,10 @@ export const removedEagerLoading: Rule = {
     };
     const textOf = (scope: SyntaxNode | undefined) => (scope ? py.src(scope) : file.text);
     const keptAs = (name: string, scope: SyntaxNode | undefined) =>
-      stillLoads(textOf(scope), name) || stillLoads(added, name) || rerouted(textOf(scope), added, name);
+      stillLoads(textOf(scope), name) ||
+      stillLoads(added, name) ||
+      stillLoads(project.writtenByChange, name) ||
+      rerouted(textOf(scope), added, name);
     // A removal the change explains in a comment it adds there (the function or class) is a decision it made.
     const explainedIn = (scope: SyntaxNode | undefined) =>
       [...file.writtenLines].some(
@@ -204,6 +208,7 @@ export const removedEagerLoading: Rule = {
       const scope = scopeOf(line, raw);
       const scopeText = textOf(scope);
       if (loopsRemoved.has(scope) || querysetGone(text, scopeText) || explainedIn(scope)) continue;
+      if (delegatedToRewritten(scopeText, project.writtenByChange)) continue;
       // One row fetched (`.get(pk=...)`, `.first()`): its loading saved a query at most, not one per row.
       if (ONE_ROW.test(text)) continue;
       // A deleted line sits before the next head line: the construct is the one there or just above; a
@@ -257,6 +262,7 @@ export const removedEagerLoading: Rule = {
         // not on the first line of the class or function around it.
         line: whole ? at : py.lineOf(construct),
         endLine: Math.max(at, py.line(Math.max(construct.from, construct.to - 1))),
+        deletionBefore: true,
         message:
           `This change stops loading ${listed}: anything that reads ${names.size > 1 ? "them" : "it"} per ` +
           `row (a template, a serializer, \`__str__\`, an admin column) now runs one query per row. Keep the ` +
@@ -279,6 +285,25 @@ function querysetGone(deleted: string, scopeText: string): boolean {
   );
   return values.length > 0 && values.every((v) => /^(None|\[\]|\{\}|\(\))$/.test(v));
 }
+
+/**
+ * The scope loads through a project loader (`.prefetch_elements()`) or a lookup list (`prefetch_related(*lookups())`)
+ * whose definition the change writes: a refactor moving the loading into it (RDMO's `questions/prefetch.py`), whose
+ * lists the checks do not follow.
+ */
+function delegatedToRewritten(scopeText: string, written: string): boolean {
+  const helpers = [...scopeText.matchAll(DELEGATED_LOADING)].map((m) => (m[1] ?? m[2]) as string);
+  return helpers.some((name) => new RegExp(`\\bdef\\s+${name}\\s*\\(`).test(written));
+}
+
+/** `.prefetch_elements(` (a project loader) or `prefetch_related(*page_lookups(` (a lookup list): the name called. */
+const DELEGATED_LOADING = either(
+  [
+    /\.((?:prefetch_(?!related\()|select_related_)\w+)\(/,
+    /\b(?:prefetch_related|select_related)\(\s*\*\s*(?:\w+\.)*(\w+)\(/,
+  ],
+  "g",
+);
 
 /** The change deletes the reads of the relation a path ends in and adds none: its readers moved off it. */
 function readersDropped(path: string, project: ProjectIndex): boolean {

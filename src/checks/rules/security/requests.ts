@@ -80,16 +80,41 @@ export const openRedirect: Rule = {
       if (!arg) continue;
       const def = enclosingDef(call);
       if (def && /url_has_allowed_host_and_scheme|is_safe_url/.test(py.src(def))) continue;
-      if (fromRequest(py, arg) && !fixedBase(py, arg))
+      if (fromRequest(py, arg) && !fixedBase(py, arg)) {
+        const line = py.lineOf(call);
         hits.push({
-          line: py.lineOf(call),
+          line,
           message:
             "Redirect target comes from the request unchecked: validate it with `url_has_allowed_host_and_scheme`.",
+          // `request.META.get("HTTP_REFERER")` respelled `request.headers.get("referer")`: the redirect it made before
+          restated: file.deletedInPlaceOf(
+            line,
+            (old) => headerSpelling(old) === headerSpelling(file.lines[line - 1] ?? ""),
+          ),
         });
+      }
     }
     return hits;
   },
 };
+
+/**
+ * A line with its request header reads spelled one way (`request.headers.get("x-next")` for
+ * `request.META.get('HTTP_X_NEXT')`), one quote style and no spaces: two spellings of one read compare equal.
+ */
+function headerSpelling(line: string): string {
+  return line
+    .replace(/'/g, '"')
+    .replace(
+      /\bMETA(\.get\(|\[)\s*"HTTP_([A-Z0-9_]+)"/g,
+      (_, access: string, name: string) => `headers${access}"${name.toLowerCase().replace(/_/g, "-")}"`,
+    )
+    .replace(
+      /\bheaders(\.get\(|\[)\s*"([\w-]+)"/g,
+      (_, access: string, name: string) => `headers${access}"${name.toLowerCase()}"`,
+    )
+    .replace(/\s+/g, "");
+}
 
 /**
  * Whether a redirect variable starts as a URL of this site (`reverse(...)`, a literal path) and the request only
