@@ -3,6 +3,7 @@ import {
   assignmentsInScope,
   callParts,
   children,
+  classBases,
   conditionalBranches,
   defsIn,
   enclosingDef,
@@ -139,6 +140,23 @@ export function isTrusted(
         const given = parts.positional.length > 0 || parts.keywords.size > 0;
         return returnsTrusted(py, parts.name, depth + 1, given);
       }
+      // `self._escape(tag)`: a method of this class (or of a base class in this module) whose returns are trusted
+      // without what it is handed (a widget's own escaping helper, ArchiveBox b749b26c5d)
+      if (parts.receiver && py.src(parts.receiver) === "self" && !parts.hasStarArgs) {
+        const def = methodOf(py, node, parts.name);
+        const given = parts.positional.length > 0 || parts.keywords.size > 0;
+        return def !== undefined && defReturnsTrusted(py, def, depth + 1, given);
+      }
+      // `re.sub(r"[^A-Za-z0-9_]", "_", value)`: whatever the value, only the allowed characters are left
+      if (parts.name === "sub" && parts.receiver && py.src(parts.receiver) === "re") {
+        const [pattern, replacement] = parts.positional;
+        return (
+          pattern !== undefined &&
+          replacement !== undefined &&
+          ALLOW_LIST.test(py.src(pattern)) &&
+          isTrusted(py, replacement, depth + 1, trustedName)
+        );
+      }
       // `tpl.render(ctx)` of a Django template (`Template(...)`, `get_template(...)`): autoescaped output. A
       // widget's render() answers for its own HTML (a mark_safe inside it is judged there).
       if (parts.name === "render" && parts.receiver && rendersEscaped(py, parts.receiver)) return true;
@@ -170,11 +188,35 @@ export function isTrusted(
 function returnsTrusted(py: PythonFile, name: string, depth: number, given = false): boolean {
   // decorated ones too (`@lru_cache` on a SQL builder)
   const def = defsIn(py.tree.topNode).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
-  if (!def) return false;
+  return def !== undefined && defReturnsTrusted(py, def, depth, given);
+}
+
+/** Whether every return of `def` is trusted (see returnsTrusted), and it has some. */
+function defReturnsTrusted(py: PythonFile, def: SyntaxNode, depth: number, given: boolean): boolean {
   if (given && !def.getChild("ParamList")?.getChild("VariableName")) return false;
   const values = py.within(def, "ReturnStatement").map((r) => children(r)[1]);
   return values.length > 0 && values.every((v) => v !== undefined && isTrusted(py, v, depth));
 }
+
+/**
+ * The method `name` of the class around `node`, or of one of its bases defined in this module (`class
+ * InlineTagEditorWidget(TagEditorWidget)` using the base's `_escape`).
+ */
+function methodOf(py: PythonFile, node: SyntaxNode, name: string): SyntaxNode | undefined {
+  let cls: SyntaxNode | null = node.parent;
+  while (cls && cls.name !== "ClassDefinition") cls = cls.parent;
+  const classes = new Map(py.nodes("ClassDefinition").map((c) => [py.src(c.getChild("VariableName") ?? c), c]));
+  for (let hop = 0; cls && hop < 4; hop++) {
+    const own = defsIn(cls.getChild("Body")).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
+    if (own) return own;
+    const base = classBases(py, cls).find((b) => classes.has(b));
+    cls = base ? (classes.get(base) ?? null) : null;
+  }
+  return undefined;
+}
+
+/** A pattern matching every character outside a class of letters, digits, `_`, `-` and `.`: `r"[^A-Za-z0-9_]+"`. */
+const ALLOW_LIST = /^r?["']\[\^(?:[A-Za-z0-9_.]|\\[-w.]|-)+\]\+?["']$/;
 
 /**
  * A parameter of a module-private helper (`_mode_label(title, description)`) that every call in this module hands

@@ -655,6 +655,26 @@ describe("marked HTML built only from escaped parts (DJ402; ArchiveBox b749b26c5
     // the near miss: the decorator written by the change
     expect(raised([1], 1)).toEqual(["DJ404@1"]);
   });
+  it("a widget's own escaping helpers and allow-list ids make its HTML (ArchiveBox b749b26c5d)", () => {
+    const widget = (pill: string, helper = "return escape(str(value)) if value else ''", base = "forms.Widget") =>
+      fired(
+        "core/widgets.py",
+        `class TagEditor(forms.Widget):\n    def _escape(self, value):\n        ${helper}\n\n` +
+          "    def _normalize_id(self, value):\n        return re.sub(r'[^A-Za-z0-9_]', '_', str(value))\n\n" +
+          `class InlineTagEditor(${base}):\n    def render(self, name, value, attrs=None):\n` +
+          `        html = ''.join(f'<span id="{self._normalize_id(attrs["id"])}">{${pill}}</span>' for tag in value)\n` +
+          "        return mark_safe(html)\n",
+      );
+    expect(widget("self._escape(tag)", undefined, "TagEditor")).toEqual([]);
+    // the near misses: a helper that hands the value back, a method the class does not have, the raw value,
+    // a substitution that leaves other characters
+    expect(widget("self._escape(tag)", "return str(value)", "TagEditor")).toEqual(["DJ402@11"]);
+    expect(widget("self._escape(tag)")).toEqual(["DJ402@11"]);
+    expect(widget("tag", undefined, "TagEditor")).toEqual(["DJ402@11"]);
+    expect(
+      fired("core/widgets.py", 'def render(value):\n    return mark_safe(f\'<b>{re.sub(r"[<>]", "", value)}</b>\')\n'),
+    ).toEqual(["DJ402@2"]);
+  });
   it("dates and times formatted by Python or Django print no markup (DMOJ 6285f972d5)", () => {
     const span = (value: string) =>
       fired(
