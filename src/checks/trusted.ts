@@ -205,7 +205,11 @@ function defReturnsTrusted(py: PythonFile, def: SyntaxNode, depth: number, given
 function methodOf(py: PythonFile, node: SyntaxNode, name: string): SyntaxNode | undefined {
   let cls: SyntaxNode | null = node.parent;
   while (cls && cls.name !== "ClassDefinition") cls = cls.parent;
-  const classes = new Map(py.nodes("ClassDefinition").map((c) => [py.src(c.getChild("VariableName") ?? c), c]));
+  const classes = py.memo(
+    "classesByName",
+    py.tree.topNode,
+    () => new Map(py.nodes("ClassDefinition").map((c) => [py.src(c.getChild("VariableName") ?? c), c])),
+  );
   for (let hop = 0; cls && hop < 4; hop++) {
     const own = defsIn(cls.getChild("Body")).find((d) => py.src(d.getChild("VariableName") ?? d) === name);
     if (own) return own;
@@ -230,10 +234,7 @@ function callersPassTrusted(py: PythonFile, param: SyntaxNode, depth: number): b
   const params = [...parameterNames(py, def)];
   const position = params.indexOf(py.src(param));
   const gathers = gathering(py, def, py.src(param));
-  const calls = py.nodes("CallExpression").filter((c) => {
-    const parts = callParts(py, c);
-    return parts?.name === name && !parts.receiver;
-  });
+  const calls = plainCalls(py).get(name) ?? [];
   return (
     calls.length > 0 &&
     calls.every((call) => {
@@ -250,6 +251,18 @@ function callersPassTrusted(py: PythonFile, param: SyntaxNode, depth: number): b
       return passed.every((p) => p === undefined || isTrusted(py, p, depth + 1));
     })
   );
+}
+
+/** The module's calls of a bare name (`_helper(...)`, not `x._helper(...)`), by name: read once per file. */
+function plainCalls(py: PythonFile): Map<string, SyntaxNode[]> {
+  return py.memo("plainCalls", py.tree.topNode, () => {
+    const byName = new Map<string, SyntaxNode[]>();
+    for (const call of py.nodes("CallExpression")) {
+      const parts = callParts(py, call);
+      if (parts && !parts.receiver) byName.set(parts.name, [...(byName.get(parts.name) ?? []), call]);
+    }
+    return byName;
+  });
 }
 
 /** `"*"` for `def f(*name)`, `"**"` for `def f(**name)`, `""` for a parameter that takes one argument. */

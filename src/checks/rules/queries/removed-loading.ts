@@ -10,7 +10,8 @@ const LOADING_CALL = /\b(select_related|prefetch_related|list_select_related)\b\
  * A project's own eager-loading queryset method, named the Django way (`.prefetch_workflow_states()`), or Django's
  * `prefetch_related_objects(rows, ...)` over rows already fetched.
  */
-const PROJECT_LOADER = /(?:\.((?:prefetch_(?!related\()|select_related_)\w+)|\b(prefetch_related_objects))\(/g;
+const LOADER_CALL = /\.((?:prefetch_(?!related\()|select_related_)\w+)\(/;
+const PROJECT_LOADER = either([LOADER_CALL, /\b(prefetch_related_objects)\(/], "g");
 
 /**
  * Relation names a line loads (`select_related("a", "b__c")` -> a, b__c); `*` for a bare `select_related()`;
@@ -298,10 +299,7 @@ function delegatedToRewritten(scopeText: string, written: string): boolean {
 
 /** `.prefetch_elements(` (a project loader) or `prefetch_related(*page_lookups(` (a lookup list): the name called. */
 const DELEGATED_LOADING = either(
-  [
-    /\.((?:prefetch_(?!related\()|select_related_)\w+)\(/,
-    /\b(?:prefetch_related|select_related)\(\s*\*\s*(?:\w+\.)*(\w+)\(/,
-  ],
+  [LOADER_CALL, /\b(?:prefetch_related|select_related)\(\s*\*\s*(?:\w+\.)*(\w+)\(/],
   "g",
 );
 
