@@ -8,6 +8,7 @@ import { WRITERS_UNTRUSTED } from "../../src/checks/conditions.js";
 import { runChecks } from "../../src/checks/index.js";
 import { SourceFile } from "../../src/checks/source.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
+import { changedSourceFile } from "../helpers/changed-source-file.js";
 
 const MODELS = `from django.db import models
 from shop.fields import NullCharField
@@ -1065,13 +1066,9 @@ describe("an optional relation that cascades, as it did before the change (DJ510
   const raised = (field: string, old?: string) =>
     runChecks(
       [
-        new SourceFile(
-          "timeline/models.py",
-          model(field),
-          new Set([4]),
-          old ? [`    project = models.ForeignKey(Project, ${old})`] : [],
-          new Set(old ? [4] : []),
-        ),
+        old
+          ? changedSourceFile("timeline/models.py", model(old), model(field))
+          : new SourceFile("timeline/models.py", model(field), new Set([4])),
         new SourceFile("timeline/migrations/0002_x.py", "x = 1\n", new Set([1])),
       ],
       [],
@@ -1122,7 +1119,9 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
   const model =
     "from django.db import models\n\nclass Order(models.Model):\n    sku = models.CharField(max_length=40)\n    code = models.CharField(max_length=9, unique=True)\n";
   const changedModel = (removed: string[] = []) =>
-    new SourceFile("shop/models.py", model, new Set([5]), removed, new Set([5]));
+    removed.length
+      ? changedSourceFile("shop/models.py", model.split("\n").slice(0, 4).concat(removed, [""]).join("\n"), model)
+      : new SourceFile("shop/models.py", model, new Set([5]), removed, new Set([5]));
   const migration = new SourceFile("shop/migrations/0002_code.py", "from django.db import migrations\n", new Set([1]));
 
   it("a field change with its migration in the same change is fine; without one it is flagged", () => {
@@ -1191,12 +1190,13 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     const unique = runChecks([changedModel(["    code = models.CharField(max_length=9)"]), migration]).findings;
     expect(unique.map((f) => [f.rule, f.line])).toEqual([["DJ509", 5]]);
     expect(unique[0]?.message).toContain("becomes unique");
-    const notNull = new SourceFile(
+    const notNull = changedSourceFile(
       "shop/models.py",
+      model.replace(
+        "models.CharField(max_length=40)",
+        "models.CharField(\n        max_length=40,\n        null=True,\n    )",
+      ),
       model.replace("max_length=40)", "max_length=40, default='')"),
-      new Set([4]),
-      ["    sku = models.CharField(\n", "        max_length=40,", "        null=True,", "    )"],
-      new Set([4]),
     );
     expect(runChecks([notNull, migration]).findings.map((f) => f.message)).toEqual([
       expect.stringContaining("becomes NOT NULL"),
@@ -1207,12 +1207,10 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
   });
 
   it("a field made NOT NULL whose migration in the change gives it a default leaves no NULL row (bugsink 65bed4ef42)", () => {
-    const notNull = new SourceFile(
+    const notNull = changedSourceFile(
       "shop/models.py",
+      model.replace("max_length=40)", "max_length=40, null=True)"),
       model,
-      new Set([4]),
-      ["    sku = models.CharField(max_length=40, null=True)"],
-      new Set([4]),
     );
     const withOp = (field: string) =>
       new SourceFile(
@@ -1224,6 +1222,23 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     expect(rules("models.CharField(max_length=40, default='v1')")).toEqual([]);
     expect(rules("models.CharField(max_length=40)")).toEqual(["DJ509"]);
     expect(rules("models.CharField(max_length=40, help_text='default=1')")).toEqual(["DJ509"]);
+  });
+
+  it("reads a field's old definition from its own old lines, not from a neighbour deleted after it (Grand Challenge df92f04d6f)", () => {
+    const head = "from django.db import models\n\nclass Algorithm(models.Model):\n";
+    const before =
+      `${head}    logo = PictureField(\n        upload_to=path,\n        aspect_ratios=["1/1"],\n    )\n` +
+      "    logo_width = models.PositiveSmallIntegerField(\n        editable=False, null=True\n    )\n" +
+      "    title = models.CharField(max_length=9)\n";
+    const after = `${head}    logo = JPEGField(\n        upload_to=path,\n        variations=SIZES,\n    )\n    title = models.CharField(max_length=9)\n`;
+    expect(runChecks([changedSourceFile("shop/models.py", before, after), migration]).findings).toEqual([]);
+    // the near miss: the field's own `null=True` line deleted, its first line left alone
+    const ownNull = before.replace('aspect_ratios=["1/1"],', "null=True,");
+    const rules = runChecks([
+      changedSourceFile("shop/models.py", ownNull, ownNull.replace("        null=True,\n", "")),
+      migration,
+    ]).findings;
+    expect(rules.map((f) => [f.rule, f.line])).toEqual([["DJ509", 4]]);
   });
 
   it("an optional self-reference (a tree) may cascade", () => {

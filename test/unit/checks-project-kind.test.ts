@@ -16,6 +16,7 @@ import { runChecks } from "../../src/checks/index.js";
 import { isFieldClass, isModelBase } from "../../src/checks/model-classes.js";
 import type { ProjectFacts } from "../../src/checks/project-facts.js";
 import { SourceFile } from "../../src/checks/source.js";
+import { changedSourceFile } from "../helpers/changed-source-file.js";
 
 const MODELS = `from django.db import models
 
@@ -350,9 +351,11 @@ describe("a column made unique in the migration that added and filled it (DJ306;
     expect(withModel("    uuid = models.UUIDField(unique=True)", [4])).toEqual([
       "`AlterField` adds a unique constraint: i",
     ]);
-    // a multi-line definition whose unique=True line the change writes
+    // a multi-line definition whose unique=True line the change writes (the field was there before: its model
+    // line says so too)
     expect(withModel("    uuid = models.UUIDField(\n        unique=True,\n    )", [5])).toEqual([
       "`AlterField` adds a unique constraint: i",
+      "`uuid` becomes unique: its migration bui",
     ]);
     // the model's definition unchanged, or unique only in a line the change did not write, is no evidence
     expect(withModel("    uuid = models.UUIDField(unique=True)", [])).toEqual([]);
@@ -576,7 +579,7 @@ describe("an AlterField that keeps an existing unique constraint (DJ306)", () =>
     runChecks(
       [
         new SourceFile("users/migrations/0030_auto.py", migration, everyLine(migration)),
-        new SourceFile("users/models.py", models, new Set([4]), oldDefinition, new Set([4])),
+        changedSourceFile("users/models.py", models.replace(/ {4}email.*\n/, `${oldDefinition.join("\n")}\n`), models),
       ],
       [],
       { facts: PG },
@@ -586,9 +589,9 @@ describe("an AlterField that keeps an existing unique constraint (DJ306)", () =>
   });
   it("is raised where the field becomes unique", () => {
     expect(raised(["    email = models.EmailField(max_length=255, blank=True)"])).toEqual(["DJ306", "DJ509"]);
-    // the next deleted field's unique=True is not this one's
+    // a deleted neighbour's unique=True is not this one's
     expect(
-      raised(["    email = models.EmailField(max_length=255, blank=True)", "    code = models.SlugField(unique=True)"]),
+      raised(["    code = models.SlugField(unique=True)", "    email = models.EmailField(max_length=255, blank=True)"]),
     ).toEqual(["DJ306", "DJ509"]);
   });
 });

@@ -126,9 +126,13 @@ const modelChangeWithoutMigration: Rule = {
   },
 };
 
-/** The deleted definition of `name` (its removed lines, as one text), when the change rewrote an existing field. */
-function removedDefinition(file: SourceFile, name: string): string | undefined {
-  const lines = file.removedLines;
+/**
+ * The definition of field `name` (head lines `first..last`) as it was before the change, as one text, when the
+ * field existed before. Read from the construct's own old text, not from all the file's deleted lines: those run
+ * on into the fields deleted after it (a `null=True` of a removed neighbour is not this field's).
+ */
+function removedDefinition(file: SourceFile, name: string, first: number, last: number): string | undefined {
+  const lines = file.baseOf(first, last).split("\n");
   const start = lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*=\\s*[\\w.]*(Field|ForeignKey|Key)\\(`).test(l));
   return start < 0 ? undefined : definitionFrom(lines, start);
 }
@@ -151,7 +155,7 @@ const riskyFieldChange: Rule = {
     for (const { fields } of modelFields(py)) {
       for (const field of fields) {
         if (!file.touches(field.first, field.last)) continue;
-        const before = removedDefinition(file, field.name);
+        const before = removedDefinition(file, field.name, field.first, field.last);
         if (!before) continue;
         const now = callParts(py, field.call)?.keywords;
         const nullNow = py.src(now?.get("null") ?? field.call) === "True";
@@ -205,7 +209,7 @@ const nullableCascade: Rule = {
         if (!onDelete || !nullArg || py.src(nullArg) !== "True" || !/\bCASCADE$/.test(py.src(onDelete))) continue;
         // Optional and cascading before this change too (CASCADE was the default before Django 2.0): spelling
         // out on_delete or re-wrapping the definition changes nothing a reviewer of this change decides.
-        const before = removedDefinition(file, name);
+        const before = removedDefinition(file, name, py.lineOf(value), py.line(Math.max(value.from, value.to - 1)));
         if (before && /\bnull\s*=\s*True\b/.test(before) && !OTHER_ON_DELETE.test(before)) continue;
         // `unique_together = [("shop", "key")]`: the row is the shop's `key` (or the global one when NULL), and
         // means nothing once its shop is gone.
