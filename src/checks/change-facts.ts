@@ -5,7 +5,7 @@
  */
 import { callParts, type PythonFile } from "./python.js";
 import { querysetOf } from "./querysets.js";
-import type { SourceFile } from "./source.js";
+import { isTestPath, type SourceFile } from "./source.js";
 
 const DEF = /^(\s*)(?:async\s+)?def\s+(\w+)\s*\(/;
 const CLASS = /^(\s*)class\s+(\w+)\s*[(:]/;
@@ -72,19 +72,32 @@ const READ = /\.([a-z_]\w*)\b(?!\s*=[^=])|\bsource\s*=\s*["']([\w.]+)["']/g;
 
 /**
  * Attributes the change stops reading: read in lines it deletes (`finding.vulnerability_id_set.all()`,
- * `source="vulnerability_id_set"`) and named nowhere in the changed files as they are after it (a re-wrapped
+ * `source="vulnerability_id_set"`) and read nowhere in the changed files as they are after it (a re-wrapped
  * read is still there). A change that moves its readers off a relation this way drops its loading with them (DJ114).
+ * Only what production code reads counts: a test asserting `civ.image.pk` runs on a handful of rows, and a loop
+ * variable or function that shares the relation's name (`for image in images`) reads no relation.
  */
 export function droppedReads(files: readonly SourceFile[]): Set<string> {
+  const code = files.filter((file) => !isTestPath(file.path));
   const removed = new Set<string>();
-  // Every word of the changed files after the change, once: a name is still there if it is one of them.
-  const words = new Set<string>();
-  for (const file of files) {
+  for (const file of code)
     for (const line of file.removedLines)
       for (const m of line.matchAll(READ)) removed.add((m[1] ?? m[2]?.split(".").pop()) as string);
-    for (const word of file.text.match(/\w+/g) ?? []) words.add(word);
-  }
-  return new Set([...removed].filter((name) => name !== "" && !words.has(name)));
+  const after = code.map((file) => file.text).join("\n");
+  return new Set([...removed].filter((name) => name !== "" && !stillRead(after, name)));
+}
+
+/**
+ * Whether `text` still reads attribute `name`: `.name`, a string naming it (`"name"`, `"name__pk"`, `"order__name"`,
+ * `source="name"`), or an indented `name = ...` (a serializer or admin field of that name, or a local the
+ * conservative way).
+ */
+function stillRead(text: string, name: string): boolean {
+  const sep = `(?:__|[^\\w"'])`; // a lookup path's `__`, or any non-word character but a quote
+  return new RegExp(
+    `\\.${name}\\b|["'](?:[^"'\\n]*${sep})?${name}(?:${sep}[^"'\\n]*)?["']|^[ \\t]*${name}\\s*[=:]`,
+    "m",
+  ).test(text);
 }
 
 /**

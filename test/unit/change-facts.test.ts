@@ -124,6 +124,28 @@ describe("droppedReads: what the change stops reading", () => {
   });
 });
 
+describe("droppedReads: only production reads keep a relation read (Grand Challenge f9f8d74be7)", () => {
+  const signals = (text: string) =>
+    new SourceFile("app/signals.py", text, new Set([1]), ["    civ.image.update_permissions()"], new Set([1]), [
+      { text: "    civ.image.update_permissions()", line: 1 },
+    ]);
+  const test = (text: string) => new SourceFile("app/tests/test_signals.py", text, new Set([1]));
+  it("a loop variable or a function sharing the relation's name, or a test reading it, reads no relation", () => {
+    const moved = signals("for image in images_for(jobs):\n    image.update_permissions()\n");
+    expect(droppedReads([moved]).has("image")).toBe(true);
+    expect(droppedReads([moved, test("assert 'view' in perms(group, civ.image)\n")]).has("image")).toBe(true);
+  });
+  it("an attribute read, a string naming it, or a field of that name keeps it", () => {
+    for (const text of [
+      "for civ in civs:\n    civ.image.update_permissions()\n",
+      "qs = Value.objects.values('image__pk')\n",
+      'rows = Value.objects.prefetch_related("job__image")\n',
+      "class ValueSerializer(Serializer):\n    image = ImageSerializer()\n",
+    ])
+      expect(droppedReads([signals(text)]).has("image")).toBe(false);
+  });
+});
+
 describe("prefetchedRelations", () => {
   it("prefetch_related paths and Prefetch objects (an f-string lookup too), with what their rows load", () => {
     const py = new PythonFile(
