@@ -29,6 +29,8 @@ export function readSerializer(py: PythonFile, cls: SyntaxNode, name: string): S
     if (value.name !== "CallExpression") continue;
     const parts = callParts(py, value);
     if (!parts) continue;
+    // Input only: DRF never renders it, so it reads nothing of the rows a list returns.
+    if (py.src(parts.keywords.get("write_only") ?? value) === "True") continue;
     if (/Serializer$/.test(parts.name) && parts.name !== "SerializerMethodField")
       reasons.push(`nested ${code(`${fieldName} = ${parts.name}(...)`)}`);
     if (parts.name === "SerializerMethodField") {

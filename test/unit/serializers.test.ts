@@ -35,6 +35,16 @@ describe("readSerializer: what a DRF serializer reads of each row", () => {
     expect(read(`${head}    class Meta:\n        model = Order\n        depth = 0\n`).relatedReasons).toEqual([]);
   });
 
+  it("a write-only field is input, never rendered: it reads no row (IntelOwl 8395e2d69b)", () => {
+    const info = read(
+      `${head}    data_content = DataSerializer(write_only=True, source="data")\n` +
+        `    data = DataSerializer(read_only=True)\n    owner_id = serializers.SlugRelatedField(slug_field="pk", write_only=True)\n`,
+    );
+    expect(info.relatedReasons).toEqual(["nested `data = DataSerializer(...)`"]);
+    expect(read(`${head}    data = DataSerializer(write_only=False)\n`).relatedReasons).toEqual([
+      "nested `data = DataSerializer(...)`",
+    ]);
+  });
   it("a method field records what its method reads through the object, by the default name or method_name", () => {
     const info = read(
       `${head}    a = serializers.SerializerMethodField()\n    b = serializers.SerializerMethodField(method_name="find_b")\n` +
