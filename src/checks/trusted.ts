@@ -71,6 +71,8 @@ export function isTrusted(
     }
     case "ComprehensionExpression":
     case "ArrayComprehensionExpression":
+    case "SetComprehensionExpression":
+    case "DictionaryComprehensionExpression":
       return comprehensionTrusted(py, node, depth, trustedName);
     case "TupleExpression":
     case "ArrayExpression":
@@ -105,7 +107,12 @@ export function isTrusted(
         ...(assignmentsInScope(py, node).get(name) ?? []).filter((v) => v.from < node.from),
         ...listAdditions(py, node),
       ];
-      return values.length > 0 && values.every((v) => isTrusted(py, v, depth + 1, trustedName));
+      // `for table in TRUNCATES:`: each value the loop binds comes from its iterable.
+      const iterable = loopIterableOf(py, node);
+      if (iterable && !iterableTrusted(py, iterable, depth, trustedName)) return false;
+      return (
+        (values.length > 0 || iterable !== undefined) && values.every((v) => isTrusted(py, v, depth + 1, trustedName))
+      );
     }
     case "ArgList": // `tags.extend(format_html(...) for t in ts)`: the bare generator a list was extended with
       return node.getChild("for") !== null && comprehensionTrusted(py, node, depth, trustedName);
@@ -114,6 +121,9 @@ export function isTrusted(
       if (!parts) return false;
       if (TRANSLATIONS.test(parts.name)) return parts.positional.every((a) => isTrusted(py, a, depth + 1, trustedName));
       if (TRUSTED_CALLS.test(parts.name)) return true;
+      // `COLUMNS.items()`: the entries of a trusted mapping
+      if (/^(items|keys|values)$/.test(parts.name) && parts.receiver && parts.positional.length === 0)
+        return isTrusted(py, parts.receiver, depth + 1, trustedName);
       // `bleach.clean(html, tags=...)`, `nh3.clean(html)`: HTML cut to an allow-list, what marking safe is for
       if (parts.name === "clean" && parts.receiver && /^(bleach|nh3)$/.test(py.src(parts.receiver))) return true;
       if (parts.name === "join" && parts.receiver) {
@@ -305,7 +315,8 @@ const CLASS_CONSTANTS = /^[A-Z]\w*\.(values|keys|items|labels|names|choices|CHOI
 
 /**
  * `f"<code>{color}</code>" for color in ColorChoices.values()`: each element trusted, given that the names the
- * loop binds come from a trusted iterable (NetBox 5f802bb18f's help text).
+ * loop binds come from a trusted iterable (NetBox 5f802bb18f's help text). An `if` clause only drops elements; a
+ * second `for` binds from an iterable of its own, which is not read here.
  */
 function comprehensionTrusted(
   py: PythonFile,
@@ -313,16 +324,45 @@ function comprehensionTrusted(
   depth: number,
   trustedName?: (name: SyntaxNode) => boolean,
 ): boolean {
-  const parts = children(node).filter((c) => !/^[()[\]]$/.test(c.name));
+  const parts = children(node).filter((c) => !/^[()[\]{}]$/.test(c.name));
   const forAt = parts.findIndex((p) => p.name === "for");
   const inAt = parts.findIndex((p) => p.name === "in");
   const iterable = parts[inAt + 1];
-  if (forAt !== 1 || inAt < 0 || !iterable) return false;
+  if (forAt < 1 || inAt < 0 || !iterable) return false;
+  // the element, or a dict comprehension's key and value
+  const elements = parts.slice(0, forAt).filter((p) => p.name !== ":");
+  const each = (trusted: (n: SyntaxNode) => boolean) =>
+    elements.every((element) => isTrusted(py, element, depth + 1, trusted));
   // `format_html(...) for s in snapshots`: an element trusted whatever the loop binds needs no trusted iterable
-  if (isTrusted(py, parts[0] as SyntaxNode, depth + 1, trustedName)) return true;
-  if (parts.length !== inAt + 2) return false; // no `if` clauses, one loop
-  if (!CLASS_CONSTANTS.test(py.src(iterable)) && !isTrusted(py, iterable, depth + 1, trustedName)) return false;
+  if (each((n) => trustedName?.(n) === true)) return true;
+  if (parts.slice(inAt + 2).some((p) => p.name === "for")) return false;
+  if (!iterableTrusted(py, iterable, depth, trustedName)) return false;
   const bound = new Set(boundNames(py, parts.slice(forAt + 1, inAt)));
-  const element = parts[0] as SyntaxNode;
-  return isTrusted(py, element, depth + 1, (n) => bound.has(py.src(n)) || trustedName?.(n) === true);
+  return each((n) => bound.has(py.src(n)) || trustedName?.(n) === true);
+}
+
+function iterableTrusted(
+  py: PythonFile,
+  iterable: SyntaxNode,
+  depth: number,
+  trustedName?: (name: SyntaxNode) => boolean,
+): boolean {
+  return CLASS_CONSTANTS.test(py.src(iterable)) || isTrusted(py, iterable, depth + 1, trustedName);
+}
+
+/** The iterable of the `for` statement whose target binds `name` and whose body holds it, if one does. */
+function loopIterableOf(py: PythonFile, name: SyntaxNode): SyntaxNode | undefined {
+  const text = py.src(name);
+  for (let at = name.parent; at; at = at.parent) {
+    if (at.name === "FunctionDefinition" || at.name === "ClassDefinition") return undefined;
+    if (at.name !== "ForStatement") continue;
+    const body = at.getChild("Body");
+    if (!body || name.from < body.from) continue;
+    const parts = children(at);
+    const forAt = parts.findIndex((p) => p.name === "for");
+    const inAt = parts.findIndex((p) => p.name === "in");
+    if (forAt < 0 || inAt < 0) continue;
+    if (boundNames(py, parts.slice(forAt + 1, inAt)).includes(text)) return parts[inAt + 1];
+  }
+  return undefined;
 }

@@ -2781,8 +2781,54 @@ describe("shapes of the sixth unseen set, each with its near miss", () => {
     expect(safe("title * 2")).toEqual(["DJ402@4"]);
     expect(safe(`", ".join(f"<code>{c}</code>" for c in ColorChoices.values())`)).toEqual([]);
     expect(safe(`", ".join(f"<code>{c}</code>" for c in page.colors())`)).toEqual(["DJ402@4"]);
-    expect(safe(`", ".join(f"<code>{c}</code>" for c in ColorChoices.values() if c != title)`)).toEqual(["DJ402@4"]);
+    // an `if` clause only drops elements; a second `for` binds from an iterable of its own
+    expect(safe(`", ".join(f"<code>{c}</code>" for c in ColorChoices.values() if c != title)`)).toEqual([]);
+    expect(safe(`", ".join(f"<code>{x}</code>" for c in ColorChoices.values() for x in page.tags(c))`)).toEqual([
+      "DJ402@4",
+    ]);
     expect(safe(`", ".join([f"<b>{c}</b>" for c in Status.choices])`)).toEqual([]);
+  });
+});
+
+describe("SQL and HTML built from the module's own constants, through loops and comprehensions (La Suite Docs f714c7fae3)", () => {
+  const command = (body: string) =>
+    "SCRUBS = (('users', {'email': \"'x@example.com'\", 'name': \"''\"}),)\nTRUNCATES = ('sessions', 'tokens')\n\n" +
+    `def run(cursor, present, request):\n${body}`;
+  it("a table or column named by a loop over a module constant is code, not data (DJ401)", () => {
+    expect(
+      fired(
+        "core/management/commands/scrub.py",
+        command("    for table in TRUNCATES:\n        cursor.execute(f'TRUNCATE {table}')\n"),
+      ),
+    ).toEqual([]);
+    const scrub =
+      "    for table, columns in SCRUBS:\n        kept = {c: e for c, e in columns.items() if c in present}\n" +
+      "        clause = ', '.join(f'{c} = {e}' for c, e in kept.items())\n        cursor.execute(f'UPDATE {table} SET {clause}')\n";
+    expect(fired("core/management/commands/scrub.py", command(scrub))).toEqual([]);
+  });
+  it("a loop over data, a value replaced in the loop, or a second loop over data is still flagged", () => {
+    const path = "core/management/commands/scrub.py";
+    expect(
+      fired(path, command("    for table in request.GET.getlist('t'):\n        cursor.execute(f'TRUNCATE {table}')\n")),
+    ).toEqual(["DJ401@6"]);
+    expect(
+      fired(
+        path,
+        command(
+          "    for table in TRUNCATES:\n        table = request.GET['t']\n        cursor.execute(f'TRUNCATE {table}')\n",
+        ),
+      ),
+    ).toEqual(["DJ401@7"]);
+    const nested =
+      "    for table, columns in SCRUBS:\n        clause = ', '.join(f'{c}' for c in columns for c in request.GET)\n" +
+      "        cursor.execute(f'UPDATE {table} SET {clause}')\n";
+    expect(fired(path, command(nested))).toEqual(["DJ401@7"]);
+    expect(
+      fired(
+        path,
+        command("    for table, columns in SCRUBS:\n        cursor.execute(f'UPDATE {table} SET {present.items()}')\n"),
+      ),
+    ).toEqual(["DJ401@6"]);
   });
 });
 
