@@ -118,12 +118,15 @@ export class SourceFile {
    * the change wrote whole.
    */
   baseOf(start: number, end: number): string {
+    // A line the diff wrote is not old text even where it means nothing new (a literal the change extended by
+    // joining it to the line above, a reformat): its old self is among the deleted lines.
+    const wrote = (line: number) => this.changedLines.has(line) || this.writtenLines.has(line);
     let from = start;
-    while (from > 1 && this.changedLines.has(from - 1) && this.changedLines.has(from)) from--;
+    while (from > 1 && wrote(from - 1) && wrote(from)) from--;
     const out: string[] = [];
     for (let line = from; line <= end; line++) {
       for (const removed of this.removedAt) if (removed.line === line) out.push(removed.text);
-      if (!this.changedLines.has(line)) out.push(this.lines[line - 1] ?? "");
+      if (!wrote(line)) out.push(this.lines[line - 1] ?? "");
     }
     return out
       .map((l) => l.trimStart())

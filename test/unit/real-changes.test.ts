@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isTestPath } from "../../src/checks/source.js";
+import { changedSourceFile } from "../helpers/changed-source-file.js";
 import { parseChangedFile } from "../../src/diff/parse.js";
 import { realChanges, tokenize } from "../../src/diff/real-changes.js";
 
@@ -214,5 +215,18 @@ describe("realChanges on hostile sizes", () => {
     const long = `x = "${"a".repeat(5 * 1024 * 1024)}"`;
     expect(changes(`@@ -1 +1 @@\n-${long}\n+${long.replace(/^x/, "y")}`)).toEqual({ changed: [1], deletedAt: [1] });
     expect(tokenize(long, true)).toHaveLength(1);
+  });
+});
+
+describe("SourceFile.baseOf: a construct's text before the change", () => {
+  it("is the kept lines and the deleted ones, never a line the diff wrote, even one that means nothing new", () => {
+    const before = "x = mark_safe(\n    f'<img src=\"{url}\">'\n    f' {name}'\n)\n";
+    // the second literal joins the first (one token for the comparison), so line 3 is written, not changed
+    const after = "x = mark_safe(\n    f'<span><img src=\"{url}\">'\n    f'&nbsp;{name} {bio}</span>'\n)\n";
+    const file = changedSourceFile("shop/html.py", before, after);
+    expect(file.baseOf(1, 4)).toBe("x = mark_safe(\nf'<img src=\"{url}\">'\nf' {name}'\n)");
+    expect(changedSourceFile("shop/html.py", before, before.replace("{name}", "{ name }")).baseOf(1, 4)).toBe(
+      "x = mark_safe(\nf'<img src=\"{url}\">'\nf' {name}'\n)",
+    );
   });
 });
