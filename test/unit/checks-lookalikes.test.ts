@@ -2154,6 +2154,34 @@ describe("multi-line security constructs", () => {
     expect(runChecks([unchanged]).findings).toEqual([]);
   });
 
+  it("a restyle of the markup around values the old call marked safe already is not new (django-crm 1a1a8faea1)", () => {
+    const model = (body: string) =>
+      `from django.utils.safestring import mark_safe\n\nclass Profile:\n    def thumbnail(self):\n${body}`;
+    const raised = (before: string, after: string) =>
+      runChecks([changedSourceFile("common/models.py", model(before), model(after))]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    const old =
+      "        return mark_safe(\n            f'<img src=\"{self.avatar.url}\">'\n            f' {self.user.username}'\n        )\n";
+    const restyled =
+      "        return mark_safe(\n            f'<span><img src=\"{self.avatar.url}\">'\n            f'&nbsp;{self.user.username}</span>'\n        )\n";
+    expect(raised(old, restyled)).toEqual([]);
+    // the near misses: a value new to the call, one the old call escaped, one the old code did not mark safe
+    expect(raised(old, restyled.replace("</span>", " {self.bio}</span>"))).toEqual(["DJ402@5"]);
+    expect(raised(old.replace("{self.user.username}", "{escape(self.user.username)}"), restyled)).toEqual(["DJ402@5"]);
+    expect(raised(old.replace("mark_safe(", "str("), restyled)).toEqual(["DJ402@5"]);
+  });
+  it("a variable the old call marked safe, whose assignment the change rewrites, is new data", () => {
+    const view = (assign: string, markup: string) =>
+      `from django.utils.safestring import mark_safe\n\ndef label(obj):\n    name = ${assign}\n    return mark_safe(${markup})\n`;
+    const raised = (before: [string, string], after: [string, string]) =>
+      runChecks([changedSourceFile("crm/admin.py", view(...before), view(...after))]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    expect(raised(["obj.full_name", "f'<b>{name}</b>'"], ["obj.full_name", "f'<i>{name}</i>'"])).toEqual([]);
+    expect(raised(["obj.full_name", "f'<b>{name}</b>'"], ["obj.thumbnail", "f'<i>{name}</i>'"])).toEqual(["DJ402@5"]);
+  });
+
   it("HTML built up with += is built from what is added: data makes mark_safe unsafe, escaped parts do not", () => {
     const built = (part: string) =>
       `def links(items):\n    html = ""\n    for item in items:\n        html += ${part}\n    return mark_safe(html)\n`;

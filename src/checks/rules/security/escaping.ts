@@ -6,10 +6,11 @@ import {
   conditionalBranches,
   decoratorsOf,
   isPlainString,
-  type PythonFile,
+  PythonFile,
 } from "../../python.js";
 import { isTrusted } from "../../trusted.js";
 import { builtValues } from "../../built-values.js";
+import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 import { formattedString } from "./sql.js";
@@ -82,6 +83,50 @@ function untrustedNames(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
   );
 }
 
+/**
+ * The parts of `node` that carry outside text, each whole (`self.user.username`, `row["name"]`, `label(x)`): what
+ * an f-string interpolates, what a `+` or `%` joins.
+ */
+function untrustedValues(py: PythonFile, node: SyntaxNode): SyntaxNode[] {
+  if (isTrusted(py, node)) return [];
+  if (/^(VariableName|MemberExpression|SubscriptExpression|CallExpression)$/.test(node.name)) return [node];
+  const parts = children(node);
+  return parts.flatMap((part, i) =>
+    /^[()[\]{},:.]$|Op$|^Format(Conversion|Spec)$/.test(part.name) ||
+    (part.name === "VariableName" && parts[i + 1]?.name === "AssignOp")
+      ? []
+      : untrustedValues(py, part),
+  );
+}
+
+/**
+ * Whether the code this call replaces marked the very same values safe: a restyle of the markup around them
+ * (django-crm 1a1a8faea1 wraps `{self.user.username}` in a new `<span>`) decides nothing about escaping that the
+ * old line had not. A value new to the call, one the old code escaped, or a variable whose assignment the change
+ * rewrites is new data.
+ */
+function restatesMarkedValues(file: SourceFile, py: PythonFile, call: SyntaxNode, arg: SyntaxNode): boolean {
+  const before = file.baseOf(py.lineOf(call), py.line(Math.max(call.from, call.to - 1)));
+  if (!/(mark_safe|SafeString|SafeText)\s*\(/.test(before)) return false;
+  const old = new PythonFile(before);
+  const marked = new Set(
+    old.nodes("CallExpression").flatMap((c) => {
+      const parts = callParts(old, c);
+      const value = parts?.positional[0];
+      if (!value || !/^(mark_safe|SafeString|SafeText)$/.test(parts.name)) return [];
+      return untrustedValues(old, value).map((v) => spaced(old.src(v)));
+    }),
+  );
+  const values = untrustedValues(py, arg);
+  return (
+    values.length > 0 &&
+    values.every((value) => marked.has(spaced(py.src(value)))) &&
+    feedingLines(py, arg).every((line) => !file.isChanged(line))
+  );
+}
+
+const spaced = (text: string) => text.replace(/\s+/g, " ").trim();
+
 export const markSafeOnVariable: Rule = {
   id: "DJ402",
   title: "`mark_safe`/`SafeString` on non-literal text (XSS)",
@@ -103,6 +148,7 @@ export const markSafeOnVariable: Rule = {
       const arg = parts.positional[0];
       if (/^(mark_safe|SafeString|SafeText)$/.test(parts.name) && arg && !isPlainString(py, arg)) {
         if (isAlreadySafe(py, arg) || isTrusted(py, arg)) continue;
+        if (restatesMarkedValues(file, py, call, arg)) continue;
         // Converted Markdown is DJ418's: it knows the converters' safe modes and says what to do (sanitise).
         if (arg.name === "CallExpression" && isMarkdownCall(py, arg)) continue;
         // The whole call is the construct: a value changed on any line of a multi-line f-string counts, and
