@@ -2831,7 +2831,7 @@ describe("SQL and HTML built from the module's own constants, through loops and 
     ).toEqual([]);
     const scrub =
       "    for table, columns in SCRUBS:\n        kept = {c: e for c, e in columns.items() if c in present}\n" +
-      "        clause = ', '.join(f'{c} = {e}' for c, e in kept.items())\n        cursor.execute(f'UPDATE {table} SET {clause}')\n";
+      "        clause = ', '.join(f'{c} = {e}' for c, e in kept.items())\n        sql = f'UPDATE {table} SET {clause}'\n        cursor.execute(sql)\n";
     expect(fired("core/management/commands/scrub.py", command(scrub))).toEqual([]);
   });
   it("a loop over data, a value replaced in the loop, or a second loop over data is still flagged", () => {
