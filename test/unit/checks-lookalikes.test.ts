@@ -3231,6 +3231,29 @@ describe("a queryset built inside another query in a loop (DJ102)", () => {
   });
 });
 
+describe("a POST form whose tag the change rewrites, tokenless before as after (DJ411; ESP 1076415f2d)", () => {
+  const page = (tag: string, body = '  <input type="submit" value="Reset">\n') =>
+    `{% extends "main.html" %}\n{% block content %}\n${tag}\n${body}</form>\n{% endblock %}\n`;
+  const raised = (before: string, after: string) =>
+    runChecks([changedSourceFile("esp/templates/contact.html", before, after)]).findings.map(
+      (f) => `${f.rule}@${f.line}`,
+    );
+  const post = (action: string) => `<form action="${action}" method="post">`;
+  it("decides nothing about CSRF where only the action became a {% url %}", () => {
+    expect(raised(page(post("/myesp/recover/")), page(post("{% url 'recover' %}")))).toEqual([]);
+    // the method on a line of its own, left alone
+    const split = (action: string) => `<form action="${action}"\n      method="post">`;
+    expect(raised(page(split("/myesp/recover/")), page(split("{% url 'recover' %}")))).toEqual([]);
+  });
+  it("fires for a new form, a GET form made POST, or a token the change deletes", () => {
+    expect(raised(page("<p>Hi</p>", ""), page(post("{% url 'recover' %}")))).toEqual(["DJ411@3"]);
+    expect(raised(page('<form action="/recover/">'), page(post("/recover/")))).toEqual(["DJ411@3"]);
+    expect(raised(page('<form action="/recover/" method="get">'), page(post("/recover/")))).toEqual(["DJ411@3"]);
+    const tokened = page(post("/myesp/recover/"), '  {% csrf_token %}\n  <input type="submit" value="Reset">\n');
+    expect(raised(tokened, page(post("{% url 'recover' %}")))).toEqual(["DJ411@3"]);
+  });
+});
+
 describe("a POST form whose fields come from an included template (DJ411)", () => {
   const page = '<form action="/new" method="post">\n  {% include "bookmarks/form.html" %}\n</form>\n';
   const raised = (partial?: string) =>

@@ -1,4 +1,5 @@
 import { callParts } from "../../python.js";
+import type { SourceFile } from "../../source.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, isTemplate } from "./shared.js";
 
@@ -129,6 +130,22 @@ function neverSubmitted(body: string, template: string): boolean {
   return !SUBMITTER.test(outsideTextareas) && !SCRIPTED_SUBMIT.test(template);
 }
 
+const POST_METHOD = /\bmethod\s*=\s*["']?post/i;
+
+/**
+ * The change rewrote the opening tag of a form that was a POST form before (ESP 1076415f2d turns a hard-coded
+ * action into `{% url %}`) and deleted no token anywhere: the form lacked its token before as it does now, so the
+ * change decides nothing about CSRF. A form new to the file, a GET form made POST, or a deleted token is new.
+ */
+function postedTokenlessBefore(file: SourceFile, line: number): boolean {
+  const now = file.lines[line - 1] ?? "";
+  const methodElsewhere = (tag: string) => !/\bmethod\s*=/i.test(tag) && !/\bmethod\s*=/i.test(now);
+  return (
+    file.deletedInPlaceOf(line, (old) => /<form\b/i.test(old) && (POST_METHOD.test(old) || methodElsewhere(old))) &&
+    !file.removedLines.some((removed) => HAS_TOKEN.test(removed))
+  );
+}
+
 export const formWithoutCsrfToken: Rule = {
   id: "DJ411",
   title: "POST form without `{% csrf_token %}`",
@@ -145,13 +162,15 @@ export const formWithoutCsrfToken: Rule = {
     const text = file.text;
     for (const m of text.matchAll(/<form\b([^>]*)>([\s\S]*?)(<\/form>|$)/gi)) {
       const attrs = m[1] ?? "";
-      if (!/method\s*=\s*["']?post/i.test(attrs)) continue;
+      if (!POST_METHOD.test(attrs)) continue;
       if (/action\s*=\s*["']?https?:\/\//i.test(attrs)) continue;
       if (HAS_TOKEN.test(m[2] ?? "")) continue;
       if (tokenIncluded(m[2] ?? "", project.templates) || renderedByTag(m[2] ?? "")) continue;
       if (neverSubmitted(m[2] ?? "", text)) continue;
+      const line = text.slice(0, m.index ?? 0).split("\n").length;
+      if (postedTokenlessBefore(file, line)) continue;
       hits.push({
-        line: text.slice(0, m.index ?? 0).split("\n").length,
+        line,
         message: "This POST form has no `{% csrf_token %}`: Django will reject it with 403.",
       });
     }
