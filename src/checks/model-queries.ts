@@ -122,12 +122,26 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
 
 /**
  * A function that keeps what it fetched: decorated with a cache (`@lru_cache`, `@cache`, `@cached`,
- * `@memoize`), or filling a dict it checks first (`if pk not in _users: _users[pk] = User.objects.get(pk=pk)`,
- * taiga's export serializers). Called per row, it queries once per distinct key, not per row.
+ * `@memoize`), reading Django's cache before its query and filling it after, or filling a dict it checks first
+ * (`if pk not in _users: _users[pk] = User.objects.get(pk=pk)`, taiga's export serializers). Called per row, it
+ * queries once per distinct key, not per row.
  */
 function isMemoised(py: PythonFile, def: SyntaxNode): boolean {
   if (decoratorsOf(py, def).some((d) => /\b(lru_cache|cache|cached|memoize|memoized)\b/.test(d))) return true;
   const body = py.src(def);
+  // Django's cache: the value read from the cache first and stored after the query, by cache.set() or a helper
+  // named for it (tendenci's get_setting() calls cache_setting()),
+  // or cache.get_or_set(key, loader). Per row it queries on a cache miss only.
+  if (/\bcache\.get_or_set\(/.test(body)) return true;
+  const read = /\bcache\.get(?:_many)?\(/.exec(body);
+  const query = /\.objects\./.exec(body);
+  if (
+    read &&
+    query &&
+    read.index < query.index &&
+    /\bcache\.set(?:_many)?\(|\b\w*cache\w*\(/.test(body.slice(query.index))
+  )
+    return true;
   for (const m of body.matchAll(/\bif\s+[\w.]+\s+not\s+in\s+(\w+)\s*:/g))
     if (new RegExp(`\\b${m[1]}\\[[^\\]\\n]+\\]\\s*=[^=][^\\n]*\\.objects\\.`).test(body)) return true;
   return false;

@@ -1325,10 +1325,13 @@ describe("real-code refinements (second round)", () => {
       "{{ form.shared.id_for_label }}",
       "{{ obj.pk|default:0 }}",
       "{{ LANGUAGE_CODE }}",
+      "{{ widget_uuid }}",
+      "{{ obj.uuid }}",
     ])
       expect([value, check(script(value))]).toEqual([value, []]);
     expect(check(script("{{ n.name }}"))).toEqual(["DJ415"]);
     expect(check(script("{{ n.identity }}"))).toEqual(["DJ415"]);
+    expect(check(script("{{ n.uuid_label }}"))).toEqual(["DJ415"]);
     expect(check(script("{{ n.id|upper }}"))).toEqual(["DJ415"]);
   });
 
@@ -2691,6 +2694,24 @@ describe("a helper that memoises what it fetches (DJ111; taiga 1412e8534e)", () 
     expect(run(memo)).toEqual([]);
     expect(run("@lru_cache(maxsize=None)\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual([]);
     expect(run("@functools.cache\ndef cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual([]);
+  });
+  const djangoCache = (afterQuery: string) =>
+    "def cached_user(pk):\n    user = cache.get(f'user.{pk}')\n    if user is None:\n" +
+    `        user = User.objects.get(pk=pk)\n${afterQuery}    return user`;
+  it("queries on a cache miss only: Django's cache read first and filled after the query (tendenci 7516b6169b)", () => {
+    expect(run(djangoCache("        cache.set(f'user.{pk}', user)\n"))).toEqual([]);
+    expect(run(djangoCache("        cache_user(pk, user)\n"))).toEqual([]);
+    expect(
+      run("def cached_user(pk):\n    return cache.get_or_set(f'user.{pk}', lambda: User.objects.get(pk=pk))"),
+    ).toEqual([]);
+  });
+  it("not one that reads the cache but never fills it, or fills it before querying every time", () => {
+    expect(run(djangoCache(""))).toEqual(["DJ111"]);
+    expect(
+      run(
+        "def cached_user(pk):\n    cache.set('x', 1)\n    user = User.objects.get(pk=pk)\n    cache.get('x')\n    return user",
+      ),
+    ).toEqual(["DJ111"]);
   });
   it("not a helper that queries every time, whatever it is named", () => {
     expect(run("def cached_user(pk):\n    return User.objects.get(pk=pk)")).toEqual(["DJ111"]);

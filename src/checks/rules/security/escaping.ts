@@ -200,8 +200,8 @@ const FORMAT_RISK: Record<"html" | "text" | "json" | "xml" | "js", string> = {
  * may turn it into text, so only the bare variable counts.
  */
 const MEASURE = /(^|[._])(pct|percent|percentage|count|width|height|ratio|pk|id)$/;
-/** A measure, or an element id Django generates for a form field. */
-const ID_LIKE = new RegExp(`${MEASURE.source}|\\.(id_for_label|auto_id)$`);
+/** A measure, an element id Django generates for a form field, or a UUID (hex digits and dashes). */
+const ID_LIKE = new RegExp(`${MEASURE.source}|\\.(id_for_label|auto_id)$|(^|[._])uuid$`);
 
 export const templateUnescaped: Rule = {
   id: "DJ403",
