@@ -75,7 +75,10 @@ export class ProjectIndex {
   readonly reverseManagers = new Map<string, string | undefined>();
   /** `name = models.XField(` definitions this change deletes: field name -> field types it had. */
   readonly removedFieldTypes = new Map<string, Set<string>>();
-  /** Fields whose deleted definition was already `unique=True` (or the primary key). */
+  /**
+   * Fields whose deleted definition was already `unique=True` (or the primary key), or whose one-field
+   * `UniqueConstraint` the change deletes (the uniqueness moves onto the field: NetBox 5c6787756c).
+   */
   readonly removedUniqueFields = new Set<string>();
   /**
    * Field names a model definition the change writes declares `unique=True` (or `primary_key=True`) on: the
@@ -165,6 +168,7 @@ export class ProjectIndex {
         if (/\b(unique|primary_key)\s*=\s*True\b/.test(definitionFrom(file.removedLines, i, 8)))
           this.removedUniqueFields.add(name);
       });
+      for (const name of removedUniqueConstraints(file.removedLines)) this.removedUniqueFields.add(name);
       if (file.kind === "python" && !file.isMigration && changedPaths.has(file.path)) this.readAddedUnique(file);
       if (file.kind === "template") this.templates.set(file.path, file.text);
       if (file.kind === "template" && changedPaths.has(file.path))
@@ -400,3 +404,12 @@ const FORCES_NULL = either([
   /setdefault\(\s*["']null["']\s*,\s*True/,
   /super\(\)\.__init__\([^)]*\bnull\s*=\s*True/,
 ]);
+
+/** The fields of one-field `UniqueConstraint(fields=("slug",), ...)` in deleted lines (a call may span several). */
+export function removedUniqueConstraints(removed: readonly string[]): string[] {
+  if (!removed.some((line) => line.includes("UniqueConstraint"))) return [];
+  const text = removed.join("\n");
+  return [...text.matchAll(/\bUniqueConstraint\(\s*fields\s*=\s*[[(]\s*["'](\w+)["']\s*,?\s*[\])]/g)].map(
+    (m) => m[1] as string,
+  );
+}

@@ -1241,6 +1241,23 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     expect(rules.map((f) => [f.rule, f.line])).toEqual([["DJ509", 4]]);
   });
 
+  it("a one-field unique constraint moved onto the field makes nothing new unique (NetBox 5c6787756c)", () => {
+    const head = "from django.db import models\n\nclass VMType(models.Model):\n";
+    const field = (extra: string) => `    slug = models.SlugField(\n        max_length=100,\n${extra}    )\n`;
+    const meta = (fields: string) =>
+      `\n    class Meta:\n        constraints = (\n            models.UniqueConstraint(\n                fields=${fields},\n` +
+      "                name='unique_slug',\n            ),\n        )\n";
+    const after = `${head}${field("        unique=True,\n")}`;
+    const raised = (before: string) =>
+      runChecks([changedSourceFile("shop/models.py", before, after), migration]).findings.map(
+        (f) => `${f.rule}@${f.line}`,
+      );
+    expect(raised(`${head}${field("")}${meta("('slug',)")}`)).toEqual([]);
+    // the near misses: a constraint over another field, or over several
+    expect(raised(`${head}${field("")}${meta("('name',)")}`)).toEqual(["DJ509@4"]);
+    expect(raised(`${head}${field("")}${meta("('slug', 'tenant')")}`)).toEqual(["DJ509@4"]);
+  });
+
   it("an optional self-reference (a tree) may cascade", () => {
     const tree =
       "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";

@@ -169,7 +169,12 @@ const riskyFieldChange: Rule = {
               `${code(field.name)} becomes NOT NULL: its migration fails on existing NULL rows. ` +
               `Back-fill them in a data migration first (and give it a default).`,
           });
-        } else if (uniqueNow && !/\bunique\s*=\s*True\b/.test(before)) {
+        } else if (
+          uniqueNow &&
+          !/\bunique\s*=\s*True\b/.test(before) &&
+          // unique already, through a one-field constraint the change moves onto the field
+          !project.removedUniqueFields.has(field.name)
+        ) {
           hits.push({
             line: field.first,
             endLine: field.last,
