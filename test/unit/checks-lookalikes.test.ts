@@ -3526,6 +3526,12 @@ describe("row-by-row writes the code says are on purpose (DJ110; openwisp c266e8
     expect(raised("    # bulk-edit the selected devices\n")).toEqual(["DJ110"]);
     expect(raised("    # saved individually for the signals\n    x = 1\n    y = 2\n")).toEqual(["DJ110"]);
   });
+  it("is quiet where the function's docstring says so (openwisp-users 187ed1acf0), not an unrelated one", () => {
+    expect(raised('    """Each device is saved on its own so post-save hooks still fire."""\n')).toEqual([]);
+    expect(raised('    """Clear the last address of every active device."""\n')).toEqual(["DJ110"]);
+    // a string later in the body is no docstring
+    expect(raised('    n = 1\n    "saved individually"\n')).toEqual(["DJ110"]);
+  });
 });
 
 describe("a viewset that names its loading in class lists its base applies (DJ103; ralph cf4bef0e79)", () => {

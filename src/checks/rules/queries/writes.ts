@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "@lezer/common";
 import { insideLoop, type Loop, loopsIn } from "../../loops.js";
-import type { PythonFile } from "../../python.js";
+import { enclosingDef, type PythonFile } from "../../python.js";
 import { chainLinks } from "../../querysets.js";
 import type { Rule, RuleHit } from "../../types.js";
 import { isPython, loopQueryset, walksRows } from "./shared.js";
@@ -52,8 +52,19 @@ function explainedAbove(lines: readonly string[], loopLine: number): boolean {
   return false;
 }
 
+/**
+ * The docstring of the function holding the loop says the same (openwisp-users 187ed1acf0: "Each user is saved
+ * individually ... so post-save hooks still fire").
+ */
+function explainedInDocstring(py: PythonFile, loop: SyntaxNode): boolean {
+  const body = enclosingDef(loop)?.getChild("Body");
+  const first = body?.firstChild?.nextSibling; // after the `:`
+  const literal = first?.name === "ExpressionStatement" ? first.firstChild : undefined;
+  return literal?.name === "String" && EXPLAINS_ROW_WRITES.test(py.src(literal));
+}
+
 const EXPLAINS_ROW_WRITES =
-  /\b(bulk_update|bulk_create|queryset[- ]level|individually|one by one|one at a time|signals?)\b|\.update\(/i;
+  /\b(bulk_update|bulk_create|queryset[- ]level|individually|one by one|one at a time|signals?|post[- _]save)\b|\.update\(/i;
 
 export const writesInLoop: Rule = {
   id: "DJ110",
@@ -97,7 +108,7 @@ export const writesInLoop: Rule = {
         !resultUsedLater(py, call, loop);
       if (!onRow && !create) continue;
       if (create ? observed(links[0]?.name) : last.name === "save" && observed(loopQueryset(py, loop)?.model)) continue;
-      if (explainedAbove(file.lines, loop.line)) continue;
+      if (explainedAbove(file.lines, loop.line) || explainedInDocstring(py, loop.node)) continue;
       hits.push({
         line: py.lineOf(call),
         // A row created per supplied value (an uploaded line, a typed name) is as many as the input is long.
