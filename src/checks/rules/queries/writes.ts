@@ -63,8 +63,11 @@ function explainedInDocstring(py: PythonFile, loop: SyntaxNode): boolean {
   return literal?.name === "String" && EXPLAINS_ROW_WRITES.test(py.src(literal));
 }
 
-const EXPLAINS_ROW_WRITES =
-  /\b(bulk_update|bulk_create|queryset[- ]level|individually|one by one|one at a time|signals?|post[- _]save)\b|\.update\(/i;
+const EXPLAINS_ROW_WRITES = new RegExp(
+  String.raw`\b(bulk_update|bulk_create|queryset[- ]level|individually|one by one|one at a time|signals?` +
+    String.raw`|post[- _]save)\b|\.update\(`,
+  "i",
+);
 
 export const writesInLoop: Rule = {
   id: "DJ110",
