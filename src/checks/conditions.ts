@@ -102,6 +102,21 @@ export const WRITERS_UNTRUSTED: Condition = {
     "who writes through it; handed to the model to weigh.",
 };
 
+/**
+ * `"{{ value }}"` inside a JavaScript string: Django's HTML escaping turns quotes and `<` into entities, so the value
+ * can end neither the string nor the `<script>`; a backslash or a line break in text a user writes can still break
+ * the script, which `json_script` or `|escapejs` avoid. On the real commits judged, every such value was an id, a
+ * URL, a key or a setting, and none of those findings was wanted; a value printed outside a string is posted.
+ */
+export const SCRIPT_STRING_TEXT: Condition = {
+  hint:
+    "the value is text a user writes, which may hold a backslash or a line break (HTML escaping already keeps " +
+    "quotes and tags out of the JavaScript string)",
+  note: (n) =>
+    `${plural(n, "template-variable-in-a-script-string note")} not posted: HTML escaping already keeps quotes and ` +
+    "tags out of the string; handed to the model to weigh.",
+};
+
 const CONDITIONS = [
   POSTGRES_UNKNOWN,
   IN_BACKGROUND,
@@ -110,6 +125,7 @@ const CONDITIONS = [
   DEPLOY_OVERLAP,
   UNIQUE_BEFORE,
   WRITERS_UNTRUSTED,
+  SCRIPT_STRING_TEXT,
 ];
 
 /** The summary's notes for held-back findings, given each one's condition hint, in a fixed order. */

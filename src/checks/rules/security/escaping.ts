@@ -8,6 +8,7 @@ import {
   isPlainString,
   PythonFile,
 } from "../../python.js";
+import { SCRIPT_STRING_TEXT } from "../../conditions.js";
 import { isTrusted } from "../../trusted.js";
 import { builtValues } from "../../built-values.js";
 import type { SourceFile } from "../../source.js";
@@ -251,8 +252,9 @@ export const variableInScript: Rule = {
   tags: ["xss", "templates"],
   persona: "engineer",
   explanation:
-    "Django escapes for HTML, not for JavaScript: inside `<script>`, `{{ value }}` can close the string or the tag " +
-    'and run script. Pass data with `{{ value|json_script:"id" }}` and ' +
+    "Django escapes for HTML, not for JavaScript: printed as code inside `<script>` (`const n = {{ value }};`), a " +
+    "value runs as script, and inside a string a backslash or a line break still breaks it. Pass data with " +
+    '`{{ value|json_script:"id" }}` and ' +
     '`JSON.parse(document.getElementById("id").textContent)`, or at least `|escapejs` inside a JS string.',
   appliesTo: (f) => isTemplate(f) && f.templateFormat === "html" && /<script/i.test(f.text),
   check(file) {
@@ -267,7 +269,8 @@ export const variableInScript: Rule = {
         // Inside a JSON string, HTML escaping already escapes the quote: only a bare value can inject.
         const at = m.index ?? 0;
         const body = block[2] ?? "";
-        if (jsonBlock && quotedAround(body, at, at + m[0].length)) continue;
+        const quoted = quotedAround(body, at, at + m[0].length, jsonBlock ? '"' : `"'`);
+        if (jsonBlock && quoted) continue;
         if (/^(csrf_token|request\.path|STATIC_URL|LANGUAGE_CODE|LANGUAGE_BIDI)\b/.test(m[1] ?? "")) continue;
         // A number or an id Django makes (`n.id`, `form.x.id_for_label`, `obj.pk|default:0`): no quote or tag in it.
         if (ID_LIKE.test((m[1] ?? "").replace(/\|\s*default:\s*\d+\s*$/, ""))) continue;
@@ -281,7 +284,14 @@ export const variableInScript: Rule = {
         // The same output with the same characters around it among the deleted lines (`U.Alert.error("{{ m }}")`
         // now `Alert.error("{{ m }}")`): in that script before this change.
         const around = `${body[at - 1] ?? ""}${m[0]}${body[at + m[0].length] ?? ""}`;
-        hits.push({ line, message, restated: file.removedIncludes(around) });
+        hits.push({
+          line,
+          message,
+          restated: file.removedIncludes(around),
+          // Inside a quoted JS string HTML escaping already turns quotes and `<` into entities: the value can neither
+          // end the string nor the tag. A backslash or a line break of text a user writes can still break it.
+          ...(quoted ? { condition: SCRIPT_STRING_TEXT.hint } : {}),
+        });
       }
     }
     return hits;
@@ -326,7 +336,7 @@ function isChoiceKey(text: string, variable: string, at: number): boolean {
  * `"{% if url %}{{ url }}{% else %}...{% endif %}"` and `"{% filter escapejs %}{{ m }}{% endfilter %}"` print
  * inside the string (a tag's own output is Django's, not the value's).
  */
-function quotedAround(body: string, from: number, to: number): boolean {
+function quotedAround(body: string, from: number, to: number, quotes = '"'): boolean {
   // A tag is looked for within TAG_SPAN characters: a hostile file of unmatched `%}` stays linear.
   let before = from;
   while (body.endsWith("%}", before)) {
@@ -341,7 +351,8 @@ function quotedAround(body: string, from: number, to: number): boolean {
     if (close < 0) return false;
     after = after + 2 + close + 2;
   }
-  return body[before - 1] === '"' && body[after] === '"';
+  const open = body[before - 1];
+  return open !== undefined && quotes.includes(open) && body[after] === open;
 }
 
 const TAG_SPAN = 400;
