@@ -406,7 +406,7 @@ const FORCES_NULL = either([
 ]);
 
 /** The fields of one-field `UniqueConstraint(fields=("slug",), ...)` in deleted lines (a call may span several). */
-export function removedUniqueConstraints(removed: readonly string[]): string[] {
+function removedUniqueConstraints(removed: readonly string[]): string[] {
   if (!removed.some((line) => line.includes("UniqueConstraint"))) return [];
   const text = removed.join("\n");
   return [...text.matchAll(/\bUniqueConstraint\(\s*fields\s*=\s*[[(]\s*["'](\w+)["']\s*,?\s*[\])]/g)].map(
