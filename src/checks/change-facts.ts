@@ -3,6 +3,7 @@
  * the functions it renames in place, the relations its querysets load with each model's rows, and the
  * attributes it attaches to objects.
  */
+import type { SyntaxNode } from "@lezer/common";
 import { callParts, type PythonFile } from "./python.js";
 import { querysetOf } from "./querysets.js";
 import { isTestPath, type SourceFile } from "./source.js";
@@ -141,6 +142,24 @@ export function defaultedFields(py: PythonFile): string[] {
     if (name && (defaults?.has("default") || defaults?.has("db_default"))) names.push(name);
   }
   return names;
+}
+
+/**
+ * Columns a migration adds, as `model.field` (lower-case model name, as migrations spell it): a column the change's
+ * own migration adds and fills holds no rows from before it (wger 6ec2fefb4a adds, back-fills and then makes
+ * `uuid` unique).
+ */
+export function addedFields(py: PythonFile): string[] {
+  const keys: string[] = [];
+  for (const call of py.nodes("CallExpression")) {
+    const parts = callParts(py, call);
+    if (parts?.name !== "AddField") continue;
+    const quoted = (node: SyntaxNode | undefined) => (node ? /^["'](\w+)["']$/.exec(py.src(node))?.[1] : undefined);
+    const model = quoted(parts.keywords.get("model_name") ?? parts.positional[0]);
+    const name = quoted(parts.keywords.get("name") ?? parts.positional[1]);
+    if (model && name) keys.push(`${model.toLowerCase()}.${name}`);
+  }
+  return keys;
 }
 
 /**

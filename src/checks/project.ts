@@ -16,6 +16,7 @@ import {
   attachedAttributes,
   defaultedFields,
   droppedReads,
+  addedFields,
   EAGER,
   eagerLoads,
   prefetchedRelations,
@@ -128,6 +129,8 @@ export class ProjectIndex {
 
   /** Fields the change's migrations add or alter with a default: their existing rows get a value. */
   readonly defaultedByChange = new Set<string>();
+  /** `model.field` columns the change's migrations add (change-facts.ts addedFields). */
+  readonly addedByChange = new Set<string>();
 
   /** Relations the change's migrations alter (change-facts.ts alteredRelations): where they lead is being redrawn. */
   readonly alteredByChange = new Set<string>();
@@ -175,6 +178,8 @@ export class ProjectIndex {
         for (const line of file.removedLines) this.removedTemplateText.push(line.replace(/\s+/g, ""));
       if (file.isMigration && changedPaths.has(file.path) && /default\s*=/.test(file.text))
         for (const name of defaultedFields(file.python)) this.defaultedByChange.add(name);
+      if (file.isMigration && changedPaths.has(file.path) && /AddField/.test(file.text))
+        for (const key of addedFields(file.python)) this.addedByChange.add(key);
       if (file.isMigration && changedPaths.has(file.path) && /AlterField/.test(file.text))
         for (const name of alteredRelations(file.python)) this.alteredByChange.add(name);
       if (file.kind !== "python" || file.isMigration) continue;

@@ -1258,6 +1258,38 @@ describe("model changes and their migrations (DJ508, DJ509, DJ510)", () => {
     expect(raised(`${head}${field("")}${meta("('slug', 'tenant')")}`)).toEqual(["DJ509@4"]);
   });
 
+  it("a column the change's own migration adds and fills holds no old duplicates or NULLs (wger 6ec2fefb4a)", () => {
+    const head = "from django.db import models\n\nclass Entry(models.Model):\n";
+    const field = (extra: string) => `    uuid = models.UUIDField(\n        default=uuid7,\n${extra}    )\n`;
+    const withOps = (ops: string) =>
+      new SourceFile(
+        "shop/migrations/0005_add_uuid.py",
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n" +
+          `${ops}    ]\n`,
+        new Set([5, 6, 7]),
+      );
+    const raised = (ops: string) =>
+      runChecks([
+        changedSourceFile("shop/models.py", `${head}${field("")}`, `${head}${field("        unique=True,\n")}`),
+        withOps(ops),
+      ]).findings.map((f) => `${f.rule}@${f.line}`);
+    const fill = "        migrations.RunPython(fill, migrations.RunPython.noop),\n";
+    const alter =
+      "        migrations.AlterField(model_name='entry', name='uuid', field=models.UUIDField(unique=True)),\n";
+    expect(
+      raised(
+        `        migrations.AddField(model_name='entry', name='uuid', field=models.UUIDField(null=True)),\n${fill}${alter}`,
+      ),
+    ).toEqual([]);
+    // the near misses: the migration only alters the column, or adds a column of another model
+    expect(raised(alter)).toContain("DJ509@4");
+    expect(
+      raised(
+        `        migrations.AddField(model_name='order', name='uuid', field=models.UUIDField(null=True)),\n${alter}`,
+      ),
+    ).toContain("DJ509@4");
+  });
+
   it("an optional self-reference (a tree) may cascade", () => {
     const tree =
       "from django.db import models\n\nclass Node(models.Model):\n    parent = models.ForeignKey('self', null=True, on_delete=models.CASCADE)\n";
