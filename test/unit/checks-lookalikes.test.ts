@@ -1390,15 +1390,32 @@ describe("real-code refinements (second round)", () => {
   it("inside a quoted JS string it is held back for the model; printed as code it is posted (tendenci, coderedcms)", () => {
     const run = (statement: string) => {
       const result = runChecks([
-        new SourceFile("shop/templates/p.html", `<script>\n${statement}\n</script>\n`, new Set([2])),
+        new SourceFile("shop/templates/p.html", `<script>\n${statement}\n</script>\n`, new Set([2, 3])),
       ]);
       return {
         posted: result.findings.map((f) => `${f.rule}@${f.line}`),
         held: result.conditional.map((f) => [f.rule, f.condition]),
       };
     };
-    for (const statement of ['const name = "{{ user.name }}";', "grecaptcha.execute('{{ public_key }}', {});"])
-      expect(run(statement)).toEqual({ posted: [], held: [["DJ415", SCRIPT_STRING_TEXT.hint]] });
+    for (const statement of [
+      'const name = "{{ user.name }}";',
+      "grecaptcha.execute('{{ public_key }}', {});",
+      // in the middle of a string, with template tags (and their quotes) in it
+      'load("https://{{ domain }}/api.js?render={{ key }}{% if p %}&{{ p }}{% endif %}");',
+      "go('{% url \"home\" %}?next={{ next_path }}'); // it's done",
+    ])
+      expect([statement, run(statement)]).toEqual([
+        statement,
+        { posted: [], held: expect.arrayContaining([["DJ415", SCRIPT_STRING_TEXT.hint]]) },
+      ]);
+    // a quote in a comment, a template tag's quotes, or a string left open open nothing
+    for (const statement of [
+      "/* ' */ const n = {{ count_label }}; // '",
+      "const s = 'it\\'s'; const n = {{ count_label }}; go('a');",
+      '{% url "a" as u %}const n = {{ count_label }};',
+      'const s = "{{ user.name }};',
+    ])
+      expect([statement, run(statement).posted]).toEqual([statement, [expect.stringMatching(/^DJ415@/)]]);
     // the near misses: printed as code, or in a template literal (HTML escaping leaves backticks alone)
     for (const statement of ["const total = {{ order.note }};", "const s = `${a} {{ user.name }}`;"])
       expect(run(statement)).toEqual({ posted: ["DJ415@2"], held: [] });

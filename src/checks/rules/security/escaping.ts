@@ -264,12 +264,16 @@ export const variableInScript: Rule = {
       if (!runsOrParses(block[1] ?? "")) continue;
       const jsonBlock = /type\s*=\s*["']?application\/(ld\+)?json/i.test(block[1] ?? "");
       const start = block.start;
+      const strings = stringSpans(block[2] ?? "");
       for (const m of (block[2] ?? "").matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         if (/\|\s*(escapejs|json_script|safe)\b/.test(m[1] ?? "")) continue; // |safe is DJ403's
         // Inside a JSON string, HTML escaping already escapes the quote: only a bare value can inject.
         const at = m.index ?? 0;
         const body = block[2] ?? "";
-        const quoted = quotedAround(body, at, at + m[0].length, jsonBlock ? '"' : `"'`);
+        const within = strings.find((span) => span.from < at && at + m[0].length <= span.to);
+        const quoted =
+          quotedAround(body, at, at + m[0].length, jsonBlock ? '"' : `"'`) ||
+          (within !== undefined && (jsonBlock ? within.quote === '"' : within.quote !== "`"));
         if (jsonBlock && quoted) continue;
         if (/^(csrf_token|request\.path|STATIC_URL|LANGUAGE_CODE|LANGUAGE_BIDI)\b/.test(m[1] ?? "")) continue;
         // A number or an id Django makes (`n.id`, `form.x.id_for_label`, `obj.pk|default:0`): no quote or tag in it.
@@ -356,6 +360,45 @@ function quotedAround(body: string, from: number, to: number, quotes = '"'): boo
 }
 
 const TAG_SPAN = 400;
+
+/**
+ * The closed string literals of a script body (`'…'` and `"…"` on one line, `` `…` `` on any): where a value prints
+ * in the middle of a string (`"https://{{ domain }}/api.js"`) as well as where it is the whole string. Template
+ * tags and variables are read as opaque (a `{% url "home" %}` quote opens nothing); comments hold no strings. One
+ * pass, with tags looked for within TAG_SPAN characters: linear on hostile input.
+ */
+function stringSpans(body: string): Array<{ from: number; to: number; quote: string }> {
+  const spans: Array<{ from: number; to: number; quote: string }> = [];
+  let open = -1;
+  let quote = "";
+  let i = 0;
+  while (i < body.length) {
+    if (body.startsWith("{{", i) || body.startsWith("{%", i)) {
+      const close = body.slice(i + 2, i + TAG_SPAN).indexOf(body[i + 1] === "{" ? "}}" : "%}");
+      i = close < 0 ? i + 2 : i + 2 + close + 2;
+      continue;
+    }
+    const c = body[i];
+    if (open >= 0) {
+      if (c === "\\") i++;
+      else if (c === "\n" && quote !== "`")
+        open = -1; // unterminated: no string
+      else if (c === quote) {
+        spans.push({ from: open, to: i, quote });
+        open = -1;
+      }
+    } else if (c === "/" && (body[i + 1] === "/" || body[i + 1] === "*")) {
+      const end = body[i + 1] === "/" ? body.indexOf("\n", i) : body.indexOf("*/", i + 2);
+      i = end < 0 ? body.length : end + (body[i + 1] === "/" ? 0 : 2);
+      continue;
+    } else if (c === '"' || c === "'" || c === "`") {
+      open = i;
+      quote = c;
+    }
+    i++;
+  }
+  return spans;
+}
 
 /**
  * `<script attrs>body</script>` blocks, found with indexOf in one pass (a lazy regex over a file of
