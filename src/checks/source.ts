@@ -66,7 +66,8 @@ export class SourceFile {
    */
   deletedInBlockOf(line: number, test: (text: string) => boolean): boolean {
     let from = line;
-    while (from > 1 && this.changedLines.has(from - 1)) from--;
+    // a re-indented line the diff wrote belongs to the block as much as a changed one
+    while (from > 1 && (this.changedLines.has(from - 1) || this.writtenLines.has(from - 1))) from--;
     return this.removedAt.some((removed) => removed.line >= from && removed.line <= line && test(removed.text));
   }
 

@@ -3353,6 +3353,9 @@ describe("a POST form whose tag the change rewrites, tokenless before as after (
     // the method on a line of its own, left alone
     const split = (action: string) => `<form action="${action}"\n      method="post">`;
     expect(raised(page(split("/myesp/recover/")), page(split("{% url 'recover' %}")))).toEqual([]);
+    // the line above re-indented in the same rewrite: the diff lists both deleted lines before it (ESP's login box)
+    const boxed = (action: string, indent: string) => page(`${indent}<div>\n    ${post(action)}`);
+    expect(raised(boxed("/myesp/login/", "  "), boxed("{% url 'login' %}", ""))).toEqual([]);
   });
   it("fires for a new form, a GET form made POST, or a token the change deletes", () => {
     expect(raised(page("<p>Hi</p>", ""), page(post("{% url 'recover' %}")))).toEqual(["DJ411@3"]);

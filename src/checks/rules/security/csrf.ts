@@ -141,7 +141,7 @@ function postedTokenlessBefore(file: SourceFile, line: number): boolean {
   const now = file.lines[line - 1] ?? "";
   const methodElsewhere = (tag: string) => !/\bmethod\s*=/i.test(tag) && !/\bmethod\s*=/i.test(now);
   return (
-    file.deletedInPlaceOf(line, (old) => /<form\b/i.test(old) && (POST_METHOD.test(old) || methodElsewhere(old))) &&
+    file.deletedInBlockOf(line, (old) => /<form\b/i.test(old) && (POST_METHOD.test(old) || methodElsewhere(old))) &&
     !file.removedLines.some((removed) => HAS_TOKEN.test(removed))
   );
 }
