@@ -147,14 +147,16 @@ export function defaultedFields(py: PythonFile): string[] {
 /**
  * Columns a migration adds, as `model.field` (lower-case model name, as migrations spell it): a column the change's
  * own migration adds and fills holds no rows from before it (wger 6ec2fefb4a adds, back-fills and then makes
- * `uuid` unique).
+ * `uuid` unique). DJ306 reads it for one migration, DJ509 for all the change's migrations.
  */
 export function addedFields(py: PythonFile): string[] {
   const keys: string[] = [];
   for (const call of py.nodes("CallExpression")) {
     const parts = callParts(py, call);
     if (parts?.name !== "AddField") continue;
-    const quoted = (node: SyntaxNode | undefined) => (node ? /^["'](\w+)["']$/.exec(py.src(node))?.[1] : undefined);
+    // `"entry"`, or with a string prefix (`u"entry"` in migrations of the Python 2 era)
+    const quoted = (node: SyntaxNode | undefined) =>
+      node ? /^[rbuRBU]*["'](\w+)["']$/.exec(py.src(node))?.[1] : undefined;
     const model = quoted(parts.keywords.get("model_name") ?? parts.positional[0]);
     const name = quoted(parts.keywords.get("name") ?? parts.positional[1]);
     if (model && name) keys.push(`${model.toLowerCase()}.${name}`);

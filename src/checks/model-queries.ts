@@ -129,9 +129,9 @@ function directQuery(py: PythonFile, def: SyntaxNode, manyToMany: ReadonlySet<st
 function isMemoised(py: PythonFile, def: SyntaxNode): boolean {
   if (decoratorsOf(py, def).some((d) => /\b(lru_cache|cache|cached|memoize|memoized)\b/.test(d))) return true;
   const body = py.src(def);
-  // Django's cache: the value read from the cache first and stored after the query, by cache.set() or a helper
-  // named for it (tendenci's get_setting() calls cache_setting()),
-  // or cache.get_or_set(key, loader). Per row it queries on a cache miss only.
+  // Django's cache: cache.get_or_set(key, loader), or the value read from the cache first and stored after the
+  // query by cache.set() or a helper named for it (tendenci's get_setting() calls cache_setting()). Per row it
+  // queries on a cache miss only.
   if (/\bcache\.get_or_set\(/.test(body)) return true;
   const read = /\bcache\.get(?:_many)?\(/.exec(body);
   const query = /\.objects\./.exec(body);

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from "@lezer/common";
+import { addedFields } from "../../change-facts.js";
 import { UNIQUE_BEFORE, unlessLargeTables, unlessRollingDeploys } from "../../conditions.js";
 import { atLeast } from "../../project-facts.js";
 import type { ProjectIndex } from "../../project.js";
@@ -214,12 +215,7 @@ export const alterFieldRisk: Rule = {
     const py = file.python;
     const noTable = touchesNoExistingTable(py, project);
     const hits: RuleHit[] = [];
-    const added = new Set(
-      operations(py, ["AddField"]).map((op) => {
-        const name = op.parts.keywords.get("name") ?? op.parts.positional[1];
-        return `${modelNameOf(py, op)}.${name ? stringValue(py, name) : ""}`;
-      }),
-    );
+    const added = new Set(addedFields(py));
     for (const op of operations(py, ["AlterField"])) {
       if (noTable(op)) continue;
       const field = fieldCall(py, op);
